@@ -1,0 +1,39 @@
+# amparo — every target installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: help install demo test lint bench docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[all,dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with amparo, its extras and the test tools
+
+demo: $(STAMP) ## screen the bundled example encounters and print a readable table
+	$(BIN)/amparo demo
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy (strict)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP) ## run the benchmarks and write docs/PERFORMANCE.md
+	$(BIN)/python -m benchmarks
+
+docs: $(STAMP) ## regenerate docs/RULES.md from the code
+	$(BIN)/amparo rules catalogue --out docs/RULES.md
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .benchmarks

@@ -1,0 +1,1 @@
+"""amparo's benchmarks. ``python -m benchmarks`` (``make bench``) runs them and writes docs/PERFORMANCE.md."""

@@ -1,0 +1,59 @@
+"""The one access decision every read, list, search, export and disclosure goes through.
+
+The API, the web pages, exports and statistics all call :func:`authorize`; nothing reads a
+record for a user without it. The policy itself (sharing arrangements, 8 CFR 208.6) lives in
+``amparo.exchange.policy``; this module is the stable interface the rest of amparo calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks: a user of an agency (agency code like 'US-CBP', ISO country of the agency)."""
+
+    user_id: str
+    role: str
+    agency: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the policy needs to know about a record, without its contents.
+
+    ``asylum_related``: the record contains or reveals a protection claim or a fear screening
+    (8 CFR 208.6(a)-(b)); every screening decision is. ``feared_countries``: countries of
+    feared persecution from the fear claims. ``aca_receiving_country``: set when a transfer
+    under an Asylum Cooperative Agreement to that country is scheduled. ``disclosure_basis``:
+    the recorded written consent or decision with its legal basis, when there is one.
+    """
+
+    kind: str
+    record_id: str
+    nationalities: tuple[str, ...] = ()
+    feared_countries: tuple[str, ...] = ()
+    asylum_related: bool = True
+    aca_receiving_country: str | None = None
+    disclosure_basis: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccessDecision:
+    """Permit (with the fields allowed; ``None`` means every field) or deny with reasons."""
+
+    permitted: bool
+    fields: frozenset[str] | None
+    reasons: tuple[str, ...]
+    citations: tuple[str, ...] = ()
+
+
+def authorize(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:
+    """Decide whether ``requester`` may read ``record`` for ``purpose`` on ``on``."""
+    from amparo.exchange import policy
+
+    return policy.decide(requester, record, purpose, on)

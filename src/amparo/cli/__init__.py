@@ -1,0 +1,77 @@
+"""The ``amparo`` command line. Each area registers its commands from its own module.
+
+Domain errors are turned into a one-line message on standard error and an exit code here
+(see :mod:`amparo.cli.exit_codes`); a user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+from rich.console import Console
+
+from amparo.cli.exit_codes import INTERNAL, exit_code_for
+from amparo.errors import AmparoError
+
+# Modules that each define ``register(app)``; heavy libraries are imported inside commands.
+COMMAND_MODULES: tuple[str, ...] = (
+    "amparo.cli.screen",
+    "amparo.cli.rules",
+    "amparo.cli.demo",
+    "amparo.cli.store",
+    "amparo.cli.identity",
+    "amparo.cli.flows",
+    "amparo.cli.audit",
+)
+
+
+def build_app() -> typer.Typer:
+    """The Typer application with every area's commands registered."""
+    app = typer.Typer(
+        name="amparo",
+        help="amparo: law as code, intake, cases, transfers, confidential exchange and flows.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    @app.command("version")
+    def version() -> None:
+        """Print amparo's version and the law pack's version."""
+        from amparo import __version__
+
+        typer.echo(f"amparo {__version__}")
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``amparo`` and ``python -m amparo``."""
+    err = Console(stderr=True)
+    command = typer.main.get_command(build_app())
+    try:
+        result = command.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    except AmparoError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        sys.exit(exit_code_for(exc))
+    except Exception as exc:  # the edge: anything unexpected is an internal error, not a traceback
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in amparo; please report it with the command you ran.",
+            highlight=False,
+        )
+        sys.exit(INTERNAL)
+    sys.exit(result if isinstance(result, int) else 0)

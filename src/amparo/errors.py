@@ -1,0 +1,197 @@
+"""The one exception hierarchy of amparo.
+
+Every error amparo raises on purpose derives from :class:`AmparoError`. Errors carry the
+identifiers they are about as attributes and build their own message. They are mapped to
+exit codes (``amparo.cli.exit_codes``) and HTTP statuses (``amparo.api.problems``) only at
+the edges, never here.
+
+::
+
+    AmparoError
+    ├── ConfigError                 a setting is missing or malformed
+    ├── InputError                  a document or file a user gave is malformed
+    │   └── EncounterInvalid        an encounter document fails encounter v1
+    ├── RuleError                   the law pack itself is wrong or incomplete
+    │   ├── NoRuleInForce           no version of a rule covers the date asked
+    │   ├── UnknownRule             no rule or instrument with that id
+    │   └── RuleDefinitionError     a rule or instrument definition is inconsistent
+    ├── StoreError                  persistence failed (see amparo.store)
+    │   ├── NotFound                a record does not exist (or may not be seen)
+    │   ├── Conflict                the same id with a different document
+    │   ├── StaleVersion            an update carried an out-of-date version
+    │   └── TransitionNotAllowed    a case workflow step is not allowed from here
+    ├── AccessDenied                the access policy refuses (rendered as not found)
+    ├── AuthError                   no or bad credentials
+    ├── LinkageError                record linkage or biometric matching failed
+    ├── FlowsError                  the flows data or a query on it is wrong
+    ├── ExchangeError               an envelope between installations is refused
+    ├── AuditError                  the audit trail is broken
+    └── MissingExtra                an optional dependency is not installed
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class AmparoError(Exception):
+    """Root of every error amparo raises on purpose."""
+
+
+class ConfigError(AmparoError):
+    """Raised when a setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem in a document: where (a JSON Pointer) and what was expected."""
+
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class InputError(AmparoError):
+    """Raised when a document or a file given by a user is malformed.
+
+    ``errors`` lists every problem with its JSON path; the message summarises them.
+    """
+
+    type_uri = "https://amparo.example/problems/invalid-input"
+    title = "The input is not valid"
+
+    def __init__(self, errors: Sequence[FieldError], *, source: str | None = None) -> None:
+        self.errors = list(errors)
+        self.source = source
+        where = f" in {source}" if source else ""
+        lines = "; ".join(f"{e.path or '/'}: {e.message}" for e in self.errors[:5])
+        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(f"{self.title}{where}: {lines}{more}")
+
+
+class EncounterInvalid(InputError):
+    """Raised when an encounter document does not follow encounter v1."""
+
+    type_uri = "https://amparo.example/problems/invalid-encounter"
+    title = "The encounter document is not valid encounter v1"
+
+    def __init__(
+        self, errors: Sequence[FieldError], *, encounter_id: str | None = None, source: str | None = None
+    ) -> None:
+        self.encounter_id = encounter_id
+        super().__init__(errors, source=source)
+
+
+class RuleError(AmparoError):
+    """Raised when the law pack itself is wrong or incomplete."""
+
+
+class NoRuleInForce(RuleError):
+    """Raised when no version of a rule covers the date asked: the law is silent there."""
+
+    def __init__(self, rule_id: str, on: dt.date, *, covered: str | None = None) -> None:
+        self.rule_id = rule_id
+        self.on = on
+        hint = f" The rule covers {covered}." if covered else ""
+        super().__init__(f"No version of rule '{rule_id}' is in force on {on.isoformat()}.{hint}")
+
+
+class UnknownRule(RuleError):
+    """Raised when a rule or instrument id is not in the law pack."""
+
+    def __init__(self, rule_id: str, *, known: Sequence[str] = ()) -> None:
+        self.rule_id = rule_id
+        close = [k for k in known if rule_id.split(".")[0] in k][:5]
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'amparo rules list' to see them."
+        super().__init__(f"There is no rule or instrument '{rule_id}'.{hint}")
+
+
+class RuleDefinitionError(RuleError):
+    """Raised when a rule or instrument definition is inconsistent (overlapping versions...)."""
+
+
+class StoreError(AmparoError):
+    """Raised when persistence fails."""
+
+
+class NotFound(StoreError):
+    """Raised when a record does not exist, or exists but may not be seen by the requester."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"No {kind} '{key}'.")
+
+
+class Conflict(StoreError):
+    """Raised when the same id arrives with a different document."""
+
+    def __init__(self, kind: str, key: str, detail: str = "") -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} '{key}' already exists with a different content. {detail}".strip())
+
+
+class StaleVersion(StoreError):
+    """Raised when an update carries a version that is no longer current."""
+
+    def __init__(self, kind: str, key: str, *, given: str, current: str) -> None:
+        self.kind = kind
+        self.key = key
+        self.given = given
+        self.current = current
+        super().__init__(f"{kind} '{key}' is at version {current}; the update was made on version {given}.")
+
+
+class TransitionNotAllowed(StoreError):
+    """Raised when a case workflow transition is not allowed from the current state."""
+
+    def __init__(self, case_id: str, state: str, target: str, reason: str) -> None:
+        self.case_id = case_id
+        self.state = state
+        self.target = target
+        self.reason = reason
+        super().__init__(f"Case '{case_id}' cannot go from '{state}' to '{target}': {reason}")
+
+
+class AccessDenied(AmparoError):
+    """Raised when the access policy refuses. Edges render it exactly like NotFound."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("Access denied: " + "; ".join(self.reasons))
+
+
+class AuthError(AmparoError):
+    """Raised when credentials are missing or invalid."""
+
+
+class LinkageError(AmparoError):
+    """Raised when record linkage or biometric matching cannot be done."""
+
+
+class FlowsError(AmparoError):
+    """Raised when the flows data or a query on it is wrong."""
+
+
+class ExchangeError(AmparoError):
+    """Raised when an envelope between installations is malformed, forged, replayed or misaddressed."""
+
+
+class AuditError(AmparoError):
+    """Raised when the audit trail cannot be written or read."""
+
+
+class MissingExtra(AmparoError):
+    """Raised when an optional dependency is needed but not installed."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"This needs the optional package '{module}'. Install it with: pip install 'amparo[{extra}]'"
+        )

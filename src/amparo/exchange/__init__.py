@@ -1,0 +1,1 @@
+"""Confidential exchange: access policy, 8 CFR 208.6, audit trail, signed envelopes."""
