@@ -22,7 +22,9 @@ def main() -> int:
     import benchmarks
 
     names = args.names or sorted(
-        m.name.removeprefix("bench_") for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules(benchmarks.__path__)
+        if m.name.startswith("bench_")
     )
     sections: list[Section] = []
     for name in names:
@@ -33,7 +35,9 @@ def main() -> int:
         sections.append(section)
         print(section.body, flush=True)
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
-    command = "python -m benchmarks" + (" --quick" if args.quick else "") + "".join(f" {n}" for n in args.names)
+    command = (
+        "python -m benchmarks" + (" --quick" if args.quick else "") + "".join(f" {n}" for n in args.names)
+    )
     write(sections, command)
     return 0
 

@@ -58,7 +58,13 @@ def write(sections: list[Section], command: str, path: Path = PERFORMANCE_MD) ->
     text = path.read_text() if path.exists() else HEADER
     for section in sections:
         block = render(section, command)
-        pattern = re.compile(rf"<!-- bench:{re.escape(section.key)} -->.*?<!-- /bench:{re.escape(section.key)} -->\n", re.S)
-        text = pattern.sub(lambda _m, b=block: b, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
+        pattern = re.compile(
+            rf"<!-- bench:{re.escape(section.key)} -->.*?<!-- /bench:{re.escape(section.key)} -->\n", re.S
+        )
+        text = (
+            pattern.sub(lambda _m, b=block: b, text)
+            if pattern.search(text)
+            else text.rstrip() + "\n\n" + block
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)

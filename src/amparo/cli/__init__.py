@@ -10,7 +10,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 from rich.console import Console
 
@@ -38,6 +37,11 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+
+    @app.callback()
+    def root() -> None:
+        """amparo: law as code, intake, cases, transfers, confidential exchange and flows."""
+
     @app.command("version")
     def version() -> None:
         """Print amparo's version and the law pack's version."""
@@ -51,19 +55,15 @@ def build_app() -> typer.Typer:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of ``amparo`` and ``python -m amparo``."""
+    """Entry point of ``amparo`` and ``python -m amparo``.
+
+    Typer handles usage errors itself (exit 2 with a message); domain errors become a one-line
+    message and their exit code; anything else is reported as an internal error (exit 1).
+    """
     err = Console(stderr=True)
-    command = typer.main.get_command(build_app())
+    app = build_app()
     try:
-        result = command.main(args=list(argv) if argv is not None else None, standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err.print("Aborted.")
-        sys.exit(130)
+        app(args=list(argv) if argv is not None else None, prog_name="amparo")
     except AmparoError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         sys.exit(exit_code_for(exc))
@@ -74,4 +74,3 @@ def main(argv: Sequence[str] | None = None) -> None:
             highlight=False,
         )
         sys.exit(INTERNAL)
-    sys.exit(result if isinstance(result, int) else 0)
