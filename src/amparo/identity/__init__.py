@@ -1,0 +1,1 @@
+"""Identity resolution: the same person across encounters, agencies and countries."""
