@@ -1,0 +1,105 @@
+"""Validate a decoded encounter document: every error with its JSON path and a plain message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from amparo.encounter.model import Encounter
+from amparo.errors import EncounterInvalid, FieldError
+
+SCHEMA_PATH = Path(__file__).with_name("encounter-v1.schema.json")
+
+# Where encounter v1 allows an explicit null (everything else must be left out instead).
+_NULLABLE = {"/person/last_habitual_residence"}
+_COUNTRY_HINT = "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN"
+
+
+def _pointer(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc if p != "schema_"]
+    if loc and loc[-1] == "schema_":
+        parts.append("schema")
+    return "/" + "/".join(parts) if parts else ""
+
+
+def _message(err: ErrorDetails) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of encounter v1 (check the spelling; free data goes under /extensions)"
+    if kind == "string_pattern_mismatch":
+        return _COUNTRY_HINT
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected', '')}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return "expected true or false"
+    if kind in {"string_type", "str_type"}:
+        return "expected a text string"
+    if kind in {"list_type", "tuple_type"}:
+        return "expected a JSON array"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "expected a JSON object"
+    if kind in {"string_too_short"}:
+        return f"expected at least {ctx.get('min_length')} character(s)"
+    if kind in {"string_too_long"}:
+        return f"expected at most {ctx.get('max_length')} characters"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        limit = ctx.get("ge", ctx.get("le"))
+        word = "at least" if kind == "greater_than_equal" else "at most"
+        return f"expected a whole number {word} {limit}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return str(err["msg"])
+
+
+def _nulls(value: Any, path: str) -> Iterator[FieldError]:
+    if path == "/extensions":
+        return
+    if value is None and path and path not in _NULLABLE:
+        yield FieldError(path, "expected a value, not null (leave the field out when it is not known)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nulls(item, f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nulls(item, f"{path}/{index}")
+
+
+def _consistency(encounter: Encounter) -> Iterator[FieldError]:
+    """Checks beyond the schema: dates that cannot be true together."""
+    born = encounter.person.birth_date
+    if born is not None and born > encounter.encountered_on:
+        yield FieldError("/person/birth_date", "the birth date is after /encountered_on")
+    if encounter.adjudicated_on is not None and encounter.adjudicated_on < encounter.encountered_on:
+        yield FieldError("/adjudicated_on", "the adjudication date is before /encountered_on")
+
+
+def parse_encounter(document: Any, *, source: str | None = None) -> Encounter:
+    """The typed encounter, or EncounterInvalid with every error (JSON path + plain message)."""
+    encounter_id = document.get("id") if isinstance(document, dict) else None
+    if not isinstance(encounter_id, str):
+        encounter_id = None
+    if not isinstance(document, dict):
+        raise EncounterInvalid(
+            [FieldError("", "expected a JSON object (one encounter v1 document)")], source=source
+        )
+    errors = list(_nulls(document, ""))
+    try:
+        encounter = Encounter.model_validate(document)
+    except ValidationError as exc:
+        null_paths = {e.path for e in errors}
+        for err in exc.errors(include_url=False):
+            path = _pointer(err["loc"])
+            if path not in null_paths:
+                errors.append(FieldError(path, _message(err)))
+        raise EncounterInvalid(errors, encounter_id=encounter_id, source=source) from None
+    errors.extend(_consistency(encounter))
+    if errors:
+        raise EncounterInvalid(errors, encounter_id=encounter_id, source=source)
+    return encounter

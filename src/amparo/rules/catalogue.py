@@ -1,0 +1,119 @@
+"""The rule catalogue, generated from the code: instruments, rules, versions, dates, citations.
+
+``docs/RULES.md`` is written from :func:`catalogue_markdown`; a test fails when it is stale.
+:func:`milestones` gives every dated instrument event (for charts' time axes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from amparo.engine.law import LawBook
+from amparo.rules.us import law_book
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One dated event of an instrument: what happened, and where that is written."""
+
+    on: dt.date
+    instrument_id: str
+    label: str
+    citation: str
+    kind: str
+    certainty: str
+
+
+def milestones(book: LawBook | None = None) -> list[Milestone]:
+    """Every instrument event in date order."""
+    law = book or law_book()
+    out = [
+        Milestone(e.on, i.id, f"{i.title}: {e.text}", "; ".join(e.citations), e.kind, e.certainty)
+        for i in law.instruments.values()
+        for e in i.events
+    ]
+    return sorted(out, key=lambda m: (m.on, m.instrument_id))
+
+
+def rule_rows(book: LawBook | None = None) -> list[dict[str, Any]]:
+    """One row per rule: id, title, kind, instrument, anchor, dates covered, versions, citations."""
+    law = book or law_book()
+    rows = []
+    for rule in law.rules.values():
+        citations: list[str] = []
+        for version in rule.versions:
+            citations.extend(c for c in version.citations if c not in citations)
+        rows.append(
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "kind": rule.kind,
+                "instrument": rule.instrument,
+                "read_on": rule.anchor,
+                "versions": [
+                    {
+                        "version": v.version,
+                        "valid_from": v.valid_from.isoformat(),
+                        "valid_to": v.valid_to.isoformat() if v.valid_to else None,
+                        "status": v.status,
+                        "summary": v.summary,
+                        "citations": list(v.citations),
+                        "applies_when": v.applies.describe() if not v.cases else None,
+                        "unless": [
+                            {"id": x.id, "title": x.title, "citation": x.citation} for x in v.exceptions
+                        ],
+                        "flags": sorted({f.flag for f in v.flags}),
+                        "certainty": v.certainty,
+                    }
+                    for v in rule.versions
+                ],
+                "citations": citations,
+            }
+        )
+    return rows
+
+
+def catalogue_markdown(book: LawBook | None = None) -> str:
+    """docs/RULES.md: instruments with their lifecycle, rules with their versions, contested points."""
+    law = book or law_book()
+    lines = [
+        "# Rule catalogue (generated)",
+        "",
+        f"Generated from the code by `amparo rules catalogue --out docs/RULES.md` — law pack `{law.id}` "
+        f"version {law.version}, digest `{law.digest}`. Do not edit by hand; a test fails when it is stale.",
+        "",
+        "Certainty: V verified, M from memory, U uncertain (the legal brief's tags).",
+        "",
+        "## Rules",
+        "",
+        "| id | title | kind | read on | versions (from → to: status) | citations |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rule_rows(law):
+        versions = "<br>".join(
+            f"`{v['version']}` {v['valid_from']} → {v['valid_to'] or '…'}: {v['status']}"
+            for v in row["versions"]
+        )
+        lines.append(
+            f"| `{row['id']}` | {row['title']} | {row['kind']} | {row['read_on']} | {versions} | "
+            f"{'; '.join(row['citations'])} |"
+        )
+    lines += [
+        "",
+        "## Instruments",
+        "",
+        "| id | title | kind | citations | lifecycle |",
+        "|---|---|---|---|---|",
+    ]
+    for inst in law.instruments.values():
+        life = (
+            "<br>".join(f"{e.on.isoformat()} {e.kind} [{e.certainty}]: {e.text}" for e in inst.events) or "—"
+        )
+        lines.append(f"| `{inst.id}` | {inst.title} | {inst.kind} | {'; '.join(inst.citations)} | {life} |")
+    lines += ["", "## Contested and uncertain points (decided in `amparo/rules/us/flags.py`)", ""]
+    lines += ["| flag | the point | amparo decides | sources |", "|---|---|---|---|"]
+    for flag in law.flags.values():
+        lines.append(f"| `{flag.id}` | {flag.title} | {flag.decision} | {'; '.join(flag.citations)} |")
+    return "\n".join(lines).replace("\u2009", " ") + "\n"

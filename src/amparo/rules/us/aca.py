@@ -1,0 +1,295 @@
+"""Asylum Cooperative Agreements: the threshold screening of 8 CFR 208.30(e)(7) and 1240.11(h),
+one rule per agreement, each with its implementation history (read on the screening date).
+
+Default form: a person arriving on or after 2019-11-19 in a population for whom the agreement was
+being implemented on the screening date is removable to the receiving country, unless one of the
+exceptions holds (the two deemed ones of 208.30(e)(7)(iii), the statutory one for unaccompanied
+children, the agreement's own, or a "more likely than not" finding for the receiving country).
+"""
+
+from __future__ import annotations
+
+from amparo.rules.rules_api import (
+    COVERAGE_START,
+    FALSE,
+    Expr,
+    FlagWhen,
+    Rule,
+    RuleException,
+    RuleVersion,
+    d,
+    fact,
+)
+
+IFR = "84 FR 63994"
+THRESHOLD = "8 CFR 208.30(e)(7)"
+IJ = "8 CFR 1240.11(h)"
+_arrived_under_ifr = fact("encountered_on") >= d("2019-11-19")
+_adult_alone = ~fact("under_18") & ~fact("family_unit")
+
+
+def _exceptions(country: str, *extra: RuleException) -> tuple[RuleException, ...]:
+    return (
+        RuleException(
+            "own_country",
+            f"{country} is a country of the person's nationality or last habitual residence",
+            "8 CFR 208.30(e)(7)(iii)(A); INA 208(a)(2)(A)",
+            fact("own_countries").contains(country),
+        ),
+        RuleException(
+            "unaccompanied_child",
+            "an unaccompanied alien child",
+            "INA 208(a)(2)(E), 8 USC 1158(a)(2)(E)",
+            fact("unaccompanied_child"),
+        ),
+        *extra,
+        RuleException(
+            "public_interest",
+            "the USCIS Director found it in the public interest that the person receive asylum in the US",
+            "8 CFR 208.30(e)(7)(iii)(B); INA 208(a)(2)(A)",
+            fact("public_interest_exception"),
+        ),
+        RuleException(
+            "more_likely_than_not_harm",
+            f"persecution on a protected ground or torture in {country} found more likely than not",
+            "8 CFR 208.30(e)(7)(ii); 8 CFR 1240.11(h)(2)(iii)",
+            fact("mltn_harm_in").contains(country),
+        ),
+        RuleException(
+            "withdrawal",
+            "the person voluntarily withdrew the asylum request (removed to the home country instead)",
+            "8 CFR 208.30(e)(7)(i)",
+            fact("asylum_request_withdrawn"),
+        ),
+    )
+
+
+_GT_VISA = RuleException(
+    "visa_holder",
+    "arrived with a valid US visa or from a visa-exempt country (as reported of the agreement)",
+    "Guatemala ACA (EFE summary); 8 CFR 1240.11(h)(2)(ii)",
+    fact("valid_us_visa") | fact("visa_exempt_entry"),
+)
+_GT_FLAGS = (
+    FlagWhen("aca_operational_place", fact("border").ne("southwest_land"), ("applies",)),
+    FlagWhen("aca_al_otro_lado", fact("metered_before").is_set(), ("applies",)),
+    FlagWhen("aca_visa_holder_exception", fact("valid_us_visa") | fact("visa_exempt_entry"), ("excepted",)),
+)
+
+
+def _operative(
+    version: str, start: str, end: str, summary: str, population: Expr, *cites: str
+) -> RuleVersion:
+    return RuleVersion(
+        version,
+        d(start),
+        d(end),
+        "implemented",
+        summary,
+        (IFR, THRESHOLD, IJ, "84 FR 64095", *cites),
+        applies=_arrived_under_ifr & population,
+        exceptions=_exceptions("GT", _GT_VISA),
+        value="GT",
+        flags=(
+            *_GT_FLAGS,
+            FlagWhen("aca_mexicans_amenable", fact("nationalities").contains("MX"), ("applies",)),
+        ),
+    )
+
+
+_hn_sv = fact("nationalities").intersects({"HN", "SV"})
+
+ACA_GUATEMALA_2019 = Rule(
+    "aca.guatemala_2019",
+    "ACA transfer to Guatemala (2019 agreement)",
+    "agreement",
+    "aca_guatemala_2019",
+    "as_of",
+    (
+        RuleVersion(
+            "not_operational",
+            COVERAGE_START,
+            d("2019-11-21"),
+            "not_in_force",
+            "The Guatemala ACA was not yet being implemented (signed 2019-07-26; first transfer 2019-11-21).",
+            ("84 FR 64095", "Reuters/VOA 2019-11-21"),
+            flags=(FlagWhen("aca_gt_entry_into_force", _arrived_under_ifr),),
+        ),
+        _operative(
+            "phase_1_adults",
+            "2019-11-21",
+            "2019-12-12",
+            "The Guatemala ACA was being implemented for single adults of Honduras and El Salvador.",
+            _hn_sv & _adult_alone,
+            "Reuters/VOA 2019-11-21",
+        ),
+        _operative(
+            "families",
+            "2019-12-12",
+            "2020-01-07",
+            "The Guatemala ACA was being implemented for adults and families of Honduras and El Salvador.",
+            _hn_sv,
+            "AP 2019-12-12",
+        ),
+        _operative(
+            "mexicans",
+            "2020-01-07",
+            "2020-03-16",
+            "The Guatemala ACA was being implemented for adults and families of Honduras and El Salvador, and "
+            "DHS declared Mexican nationals amenable.",
+            _hn_sv | fact("nationalities").contains("MX"),
+            "AP 2019-12-12",
+            "DHS statement, Jan. 2020",
+        ),
+        RuleVersion(
+            "suspended",
+            d("2020-03-16"),
+            d("2021-02-06"),
+            "suspended",
+            "Transfers to Guatemala were suspended on 2020-03-16 (COVID-19) and never resumed.",
+            ("HRW/RI, Deportation with a Layover (2020-05-19)", "State Dept. statement 2021-02-06"),
+        ),
+        RuleVersion(
+            "terminated",
+            d("2021-02-06"),
+            None,
+            "terminated",
+            "The US suspended the Guatemala ACA and gave notice of termination on 2021-02-06.",
+            ("State Dept. statement 2021-02-06", "EO 14010 §4"),
+        ),
+    ),
+    not_applicable=None,
+)
+
+
+def _never_implemented(
+    rule_id: str, title: str, instrument: str, country: str, in_force: str, cite: str
+) -> Rule:
+    return Rule(
+        rule_id,
+        title,
+        "agreement",
+        instrument,
+        "as_of",
+        (
+            RuleVersion(
+                "not_in_force",
+                COVERAGE_START,
+                d(in_force),
+                "not_in_force",
+                f"The {title} was not in force.",
+                (cite,),
+            ),
+            RuleVersion(
+                "in_force_not_implemented",
+                d(in_force),
+                d("2021-02-06"),
+                "not_implemented",
+                f"The {title} was in force but never implemented: no population was amenable.",
+                (cite, "State Dept. statement 2021-02-06"),
+                applies=FALSE,
+                exceptions=_exceptions(country),
+                value=country,
+                flags=(
+                    FlagWhen(
+                        "aca_sv_hn_in_force", _arrived_under_ifr & ~fact("own_countries").contains(country)
+                    ),
+                ),
+            ),
+            RuleVersion(
+                "terminated",
+                d("2021-02-06"),
+                None,
+                "terminated",
+                f"The US suspended the {title} and gave notice of termination on 2021-02-06.",
+                ("State Dept. statement 2021-02-06",),
+            ),
+        ),
+        not_applicable=None,
+    )
+
+
+def _unverified_2025(rule_id: str, title: str, instrument: str, start: str, cite: str, covers: Expr) -> Rule:
+    return Rule(
+        rule_id,
+        title,
+        "agreement",
+        instrument,
+        "as_of",
+        (
+            RuleVersion(
+                "not_in_force",
+                COVERAGE_START,
+                d(start),
+                "not_in_force",
+                f"The {title} did not exist yet.",
+                (cite,),
+            ),
+            RuleVersion(
+                "reported",
+                d(start),
+                None,
+                "unverified",
+                f"The {title} is reported; its legal basis and the populations it is implemented for are not verified, "
+                "so nobody is treated as removable under it.",
+                (cite, "8 CFR 208.30(e)(7)"),
+                flags=(FlagWhen("aca_2025_unverified", covers & ~fact("unaccompanied_child")),),
+            ),
+        ),
+        not_applicable=None,
+    )
+
+
+ACA_RULES = (
+    ACA_GUATEMALA_2019,
+    _never_implemented(
+        "aca.el_salvador_2019",
+        "El Salvador ACA (2019 agreement)",
+        "aca_el_salvador_2019",
+        "SV",
+        "2020-12-15",
+        "85 FR 83597",
+    ),
+    _never_implemented(
+        "aca.honduras_2019",
+        "Honduras ACA (2019 agreement)",
+        "aca_honduras_2019",
+        "HN",
+        "2020-03-01",
+        "85 FR 25462",
+    ),
+    _unverified_2025(
+        "aca.guatemala_2025",
+        "Guatemala arrangement of 2025",
+        "aca_guatemala_2025",
+        "2025-06-27",
+        "Diario Oficial de Guatemala 2025-07-16",
+        fact("central_american_national") & ~fact("nationalities").contains("GT"),
+    ),
+    _unverified_2025(
+        "aca.honduras_2025",
+        "Honduras agreement of 2025",
+        "aca_honduras_2025",
+        "2025-06-26",
+        "DHS announcement 2025-06-26",
+        fact("spanish_speaking_or_brazil_national") & ~fact("nationalities").contains("HN"),
+    ),
+    _unverified_2025(
+        "aca.paraguay_2025",
+        "Paraguay agreement of 2025",
+        "aca_paraguay_2025",
+        "2025-08-15",
+        "Reports of 2025-08-15",
+        ~fact("nationalities").contains("PY"),
+    ),
+    _unverified_2025(
+        "aca.uganda_2025",
+        "Uganda agreement of 2025",
+        "aca_uganda_2025",
+        "2025-08-21",
+        "AllAfrica/Reuters 2025-08-21",
+        ~fact("nationalities").contains("UG") & ~fact("criminal_history"),
+    ),
+)
+
+RULES = ACA_RULES

@@ -1,0 +1,222 @@
+"""The 2023 lawful-pathways presumption (8 CFR 208.33) and the 2024 securing-the-border
+limitation (8 CFR 208.35), read on the adjudication date.
+"""
+
+from __future__ import annotations
+
+from amparo.rules.rules_api import COVERAGE_START, FlagWhen, Rule, RuleException, RuleVersion, d, et, fact
+
+_TITLE42_END = et("2023-05-11T23:59")
+_WINDOW_END = et("2025-05-11T23:59")
+_compelling = (
+    RuleException(
+        "acute_medical_emergency",
+        "the person or a travelling family member faced an acute medical emergency",
+        "8 CFR 208.33(a)(3)(i)(A)",
+        fact("acute_medical_emergency"),
+    ),
+    RuleException(
+        "imminent_extreme_threat",
+        "an imminent and extreme threat to life or safety",
+        "8 CFR 208.33(a)(3)(i)(B)",
+        fact("imminent_extreme_threat"),
+    ),
+    RuleException(
+        "trafficking_victim",
+        "a victim of a severe form of trafficking in persons",
+        "8 CFR 208.33(a)(3)(i)(C)",
+        fact("severe_trafficking_victim"),
+    ),
+)
+
+LAWFUL_PATHWAYS_2023 = Rule(
+    "bar.lawful_pathways_2023",
+    "Lawful-pathways rebuttable presumption",
+    "asylum_bar",
+    "lawful_pathways_2023",
+    "as_of",
+    (
+        RuleVersion(
+            "before",
+            COVERAGE_START,
+            d("2023-05-11"),
+            "not_in_force",
+            "The presumption did not exist yet.",
+            ("88 FR 31314",),
+        ),
+        RuleVersion(
+            "2023",
+            d("2023-05-11"),
+            None,
+            "in_effect",
+            "A person who entered from Mexico at the southwest land or adjacent coastal border without documents, "
+            "after Title 42 ended and before 2025-05-12, after travelling through a country party to the 1951 "
+            "Convention or 1967 Protocol, is presumed ineligible for asylum.",
+            ("8 CFR 208.33(a)(1)", "88 FR 31314", "89 FR 81284"),
+            applies=(fact("encountered_instant") >= _TITLE42_END)
+            & (fact("encountered_instant") < _WINDOW_END)
+            & fact("from_mexico_southwest_or_coastal")
+            & fact("lacks_entry_documents")
+            & fact("transited_refugee_convention_party"),
+            exceptions=(
+                RuleException(
+                    "unaccompanied_child",
+                    "an unaccompanied child at entry",
+                    "8 CFR 208.33(a)(2)(i)",
+                    fact("unaccompanied_child"),
+                ),
+                RuleException(
+                    "parole_process",
+                    "authorised to travel to seek parole under a DHS-approved process",
+                    "8 CFR 208.33(a)(2)(ii)(A)",
+                    fact("parole_travel_authorization"),
+                ),
+                RuleException(
+                    "scheduled_appointment",
+                    "presented at a port of entry at a pre-scheduled time and place",
+                    "8 CFR 208.33(a)(2)(ii)(B)",
+                    fact("cbp_one_appointment") & fact("at_port_of_entry"),
+                ),
+                RuleException(
+                    "scheduling_obstacle",
+                    "presented at a port of entry and could not use the scheduling system (language barrier, "
+                    "illiteracy, significant technical failure or other serious obstacle)",
+                    "8 CFR 208.33(a)(2)(ii)(B)",
+                    fact("scheduling_obstacle") & fact("at_port_of_entry"),
+                ),
+                RuleException(
+                    "final_denial",
+                    "sought protection in a transit country and received a final decision denying it",
+                    "8 CFR 208.33(a)(2)(ii)(C)",
+                    fact("final_denial_in_transit_country"),
+                ),
+                *_compelling,
+                RuleException(
+                    "minor_principal_after_window",
+                    "under 18 at entry and applying as a principal after 2025-05-11",
+                    "8 CFR 208.33(c)(2)",
+                    fact("under_18") & (fact("as_of") > d("2025-05-11")),
+                ),
+            ),
+            value="lawful_pathways_2023",
+            flags=(
+                FlagWhen("lawful_pathways_litigation", fact("as_of").is_set(), ("applies",)),
+                FlagWhen(
+                    "lawful_pathways_principal",
+                    fact("under_18") & (fact("as_of") > d("2025-05-11")),
+                    ("excepted",),
+                ),
+                FlagWhen(
+                    "title42_end_instant",
+                    fact("encountered_on").is_in({d("2023-05-11"), d("2025-05-11")}) & ~fact("time_known"),
+                ),
+                FlagWhen(
+                    "treaty_party_table",
+                    fact("transited_country_not_in_treaty_table"),
+                    ("applies", "excepted"),
+                ),
+            ),
+        ),
+    ),
+    not_applicable=None,
+)
+
+_PROCLAMATION = "Proclamation 10773 §3(b)"
+_limitation_exceptions = (
+    RuleException(
+        "lawful_permanent_resident",
+        "a lawful permanent resident",
+        _PROCLAMATION,
+        fact("lawful_permanent_resident"),
+    ),
+    RuleException(
+        "unaccompanied_child", "an unaccompanied child", _PROCLAMATION, fact("unaccompanied_child")
+    ),
+    RuleException(
+        "lawful_permission",
+        "holds a valid visa or other lawful permission to enter",
+        _PROCLAMATION,
+        fact("valid_us_visa") | fact("parole_travel_authorization") | fact("visa_exempt_entry"),
+    ),
+    RuleException(
+        "scheduled_appointment",
+        "presented at a port of entry at a pre-scheduled time and place",
+        _PROCLAMATION,
+        fact("cbp_one_appointment") & fact("at_port_of_entry"),
+    ),
+    RuleException(
+        "acute_medical_emergency",
+        "faced an acute medical emergency",
+        "8 CFR 208.35(a)(2)(i)(A)",
+        fact("acute_medical_emergency"),
+    ),
+    RuleException(
+        "imminent_extreme_threat",
+        "faced an imminent and extreme threat to life or safety",
+        "8 CFR 208.35(a)(2)(i)(B)",
+        fact("imminent_extreme_threat"),
+    ),
+    RuleException(
+        "trafficking_victim",
+        "a victim of a severe form of trafficking in persons",
+        "8 CFR 208.35(a)(2)(i)(C); Proclamation 10773 §3(b)",
+        fact("severe_trafficking_victim"),
+    ),
+)
+_limitation_flags = (
+    FlagWhen("securing_border_period", fact("as_of").is_set(), ("applies",)),
+    FlagWhen("securing_border_las_americas", fact("as_of") >= d("2025-01-01"), ("applies",)),
+    FlagWhen(
+        "proclamation_10888",
+        (fact("encountered_on") >= d("2025-01-20")) & fact("from_mexico_southwest_or_coastal"),
+    ),
+)
+_limitation_applies = (fact("encountered_instant") >= et("2024-06-05T00:01")) & fact(
+    "from_mexico_southwest_or_coastal"
+)
+_LIMITATION = "A person who entered across the southern border during emergency border circumstances is ineligible for asylum."
+
+SECURING_BORDER_2024 = Rule(
+    "bar.securing_border_2024",
+    "Securing-the-border limitation on asylum eligibility",
+    "asylum_bar",
+    "securing_border_2024",
+    "as_of",
+    (
+        RuleVersion(
+            "before",
+            COVERAGE_START,
+            d("2024-06-05"),
+            "not_in_force",
+            "The limitation did not exist yet.",
+            ("89 FR 48710",),
+        ),
+        RuleVersion(
+            "ifr_2024",
+            d("2024-06-05"),
+            d("2024-10-01"),
+            "in_effect",
+            _LIMITATION,
+            ("8 CFR 208.35(a)", "89 FR 48710", "Proclamation 10773"),
+            applies=_limitation_applies,
+            exceptions=_limitation_exceptions,
+            value="securing_border_2024",
+            flags=_limitation_flags,
+        ),
+        RuleVersion(
+            "final_2024",
+            d("2024-10-01"),
+            None,
+            "in_effect",
+            _LIMITATION,
+            ("8 CFR 208.35(a)", "89 FR 81156", "Proclamation 10773"),
+            applies=_limitation_applies,
+            exceptions=_limitation_exceptions,
+            value="securing_border_2024",
+            flags=_limitation_flags,
+        ),
+    ),
+    not_applicable=None,
+)
+
+RULES = (LAWFUL_PATHWAYS_2023, SECURING_BORDER_2024)
