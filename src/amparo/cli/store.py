@@ -1,10 +1,71 @@
-"""Commands of the store area (registered by amparo.cli)."""
+"""Commands of the store area: ``db upgrade``, ``users add`` and ``serve``."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the application (none yet)."""
-    del app
+    """Add ``amparo db upgrade``, ``amparo users add`` and ``amparo serve``."""
+    db = typer.Typer(help="The database: schema upgrades.", no_args_is_help=True)
+    users = typer.Typer(help="Users of the API and their tokens.", no_args_is_help=True)
+    app.add_typer(db, name="db")
+    app.add_typer(users, name="users")
+
+    @db.command("upgrade")
+    def db_upgrade(
+        revision: Annotated[str, typer.Option(help="Schema revision to reach.")] = "head",
+    ) -> None:
+        """Bring the database in AMPARO_DATABASE_URL (default: embedded SQLite) to the latest schema."""
+        from amparo.settings import load_settings
+        from amparo.store.db import current_revision, upgrade
+
+        url = load_settings().resolved_database_url
+        upgrade(url, revision)
+        typer.echo(f"database at revision {current_revision(url)}")
+
+    @users.command("add")
+    def users_add(
+        name: Annotated[str, typer.Argument(help="Unique user name.")],
+        role: Annotated[str, typer.Option(help="officer, supervisor, analyst, admin or partner.")],
+        agency: Annotated[
+            str, typer.Option(help="Agency code such as US-CBP (see amparo.exchange.agencies).")
+        ],
+        print_token: Annotated[
+            bool, typer.Option("--print-token", help="Print the new API token last.")
+        ] = False,
+    ) -> None:
+        """Add a user; with --print-token the API token is the last line of output (stored hashed)."""
+        from amparo.settings import load_settings
+        from amparo.store.db import engine_from_settings, session_factory, transaction
+        from amparo.store.repositories import create_user
+
+        engine = engine_from_settings(load_settings())
+        try:
+            with transaction(session_factory(engine)) as session:
+                user, token = create_user(session, name=name, role=role, agency=agency)
+                user_id = user.id
+        finally:
+            engine.dispose()
+        typer.echo(f"user {name} ({role}, {agency}) added with id {user_id}")
+        if print_token:
+            typer.echo(token)
+
+    @app.command("serve")
+    def serve(
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    ) -> None:
+        """Serve the HTTP API (the embedded SQLite database is upgraded first)."""
+        import uvicorn
+
+        from amparo.api.app import create_app
+        from amparo.settings import load_settings
+        from amparo.store.db import upgrade
+
+        settings = load_settings()
+        if settings.database_url is None:
+            upgrade(settings.resolved_database_url)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())

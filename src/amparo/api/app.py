@@ -1,0 +1,62 @@
+"""The FastAPI application factory: ``create_app(settings)``.
+
+The engine is created in the lifespan from the settings (never at import); OpenAPI is served
+at /openapi.json without authentication, every other route needs a Bearer token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from amparo.api import problems
+from amparo.api.routes import router
+from amparo.settings import Settings, load_settings
+from amparo.store.db import engine_from_settings, session_factory
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The HTTP API for ``settings`` (read from the environment when not given)."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = engine_from_settings(settings)
+        app.state.engine = engine
+        app.state.session_factory = session_factory(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    from amparo import __version__
+
+    app = FastAPI(
+        title="amparo",
+        version=__version__,
+        description="Intake, cases and screening decisions under the US protection-cooperation agreements.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    problems.install(app)
+    app.include_router(router)
+    from amparo.exchange.http import router as exchange_router
+
+    app.include_router(exchange_router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            app.openapi_schema = problems.document_problems(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,90 @@
+"""Request dependencies: the database, the authenticated user, and roles, enforced here only.
+
+Every route names the one permission it needs (:data:`PERMISSIONS`); :func:`allowed` checks
+the Bearer token and the role, and yields the :class:`amparo.cases.records.Actor`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from amparo.api.problems import RoleForbidden, VersionRequired
+from amparo.cases.records import Actor
+from amparo.errors import AuthError, FieldError, InputError
+from amparo.store.repositories import user_by_token
+
+# permission -> the roles that hold it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "read": frozenset({"officer", "supervisor", "analyst", "admin", "partner"}),
+    "intake": frozenset({"officer", "supervisor", "admin"}),
+    "casework": frozenset({"officer", "supervisor"}),
+    "concur": frozenset({"supervisor"}),
+}
+
+bearer = HTTPBearer(auto_error=False, description="An API token from `amparo users add --print-token`.")
+
+
+def factory(request: Request) -> sessionmaker[Session]:
+    """The session factory the app's lifespan created."""
+    made: sessionmaker[Session] = request.app.state.session_factory
+    return made
+
+
+Factory = Annotated[sessionmaker[Session], Depends(factory)]
+
+
+def allowed(permission: str) -> Callable[..., Actor]:
+    """A dependency: the authenticated user, who must hold ``permission``."""
+    roles = PERMISSIONS[permission]
+
+    def dependency(
+        made: Factory, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    ) -> Actor:
+        if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+            raise AuthError("Send 'Authorization: Bearer <token>'.")
+        with made() as session:
+            user = user_by_token(session, credentials.credentials)
+        if user is None:
+            raise AuthError("The token is not valid.")
+        if user.role not in roles:
+            raise RoleForbidden(user.role, permission)
+        return Actor(user)
+
+    return dependency
+
+
+Reader = Annotated[Actor, Depends(allowed("read"))]
+Intaker = Annotated[Actor, Depends(allowed("intake"))]
+CaseWorker = Annotated[Actor, Depends(allowed("casework"))]
+Supervisor = Annotated[Actor, Depends(allowed("concur"))]
+
+
+def _parse_version(value: str) -> int:
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit() or len(text) > 18:
+        raise InputError([FieldError("header:if-match", 'expected the ETag of the case, such as "3"')])
+    return int(text)
+
+
+def required_version(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
+    """The case version an update was made on (If-Match is required)."""
+    if if_match is None:
+        raise VersionRequired()
+    return _parse_version(if_match)
+
+
+def optional_version(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
+    """The case version, when the client sent one."""
+    return None if if_match is None else _parse_version(if_match)
+
+
+RequiredVersion = Annotated[int, Depends(required_version)]
+OptionalVersion = Annotated[int | None, Depends(optional_version)]

@@ -1,0 +1,267 @@
+"""Routes of /api/v1: encounters, cases, decisions, findings, transitions, concurrence, notes,
+deadlines. Each route names its permission (amparo.api.deps), runs one service call in one
+transaction, and leaves every error to the handler in amparo.api.problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Response
+
+from amparo.api.deps import CaseWorker, Factory, Intaker, OptionalVersion, Reader, RequiredVersion, Supervisor
+from amparo.api.schemas import (
+    CaseOut,
+    CasePage,
+    ConcurrenceIn,
+    DeadlineOut,
+    DeadlinePage,
+    DecisionOut,
+    EncounterOut,
+    EncounterPage,
+    FindingOut,
+    FindingsIn,
+    IntakeOut,
+    NoteIn,
+    NoteOut,
+    RedecideIn,
+    TransitionIn,
+    TransitionOut,
+)
+from amparo.cases import service
+from amparo.cases.intake import run_intake
+from amparo.store.db import transaction
+
+router = APIRouter(prefix="/api/v1")
+
+EncounterId = Annotated[str, Path(min_length=1, max_length=128)]
+CaseId = Annotated[str, Path(min_length=1, max_length=40)]
+Limit = Annotated[int, Query(ge=1, le=service.MAX_LIMIT)]
+Cursor = Annotated[str | None, Query(max_length=400)]
+Country = Annotated[str | None, Query(pattern="^[A-Z]{2}$")]
+
+
+def _etag(response: Response, case: dict[str, Any]) -> None:
+    response.headers["ETag"] = f'"{case["version"]}"'
+
+
+@router.put(
+    "/encounters/{encounter_id}",
+    response_model=IntakeOut,
+    status_code=201,
+    tags=["encounters"],
+    responses={
+        200: {"model": IntakeOut, "description": "An identical replay: the stored result, unchanged."}
+    },
+)
+def put_encounter(
+    encounter_id: EncounterId,
+    document: Annotated[
+        dict[str, Any], Body(description="An encounter v1 document; its id must equal the path's.")
+    ],
+    actor: Intaker,
+    made: Factory,
+    response: Response,
+) -> dict[str, Any]:
+    """Intake (idempotent): 201 the first time, 200 with the same body on an identical replay,
+    409 for a different document under the same id."""
+    result = run_intake(made, actor, encounter_id, document)
+    response.status_code = 201 if result.created else 200
+    return result.body
+
+
+@router.get("/encounters/{encounter_id}", response_model=EncounterOut, tags=["encounters"])
+def get_encounter(encounter_id: EncounterId, actor: Reader, made: Factory) -> dict[str, Any]:
+    with transaction(made) as session:
+        return service.get_encounter(session, actor, encounter_id)
+
+
+@router.get("/encounters", response_model=EncounterPage, tags=["encounters"])
+def list_encounters(
+    actor: Reader,
+    made: Factory,
+    nationality: Country = None,
+    border: Annotated[str | None, Query(max_length=32)] = None,
+    agency: Annotated[str | None, Query(max_length=32)] = None,
+    encountered_from: dt.date | None = None,
+    encountered_to: dt.date | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """Encounters by id, filtered; records the access policy refuses are absent."""
+    with transaction(made) as session:
+        page = service.list_encounters(
+            session,
+            actor,
+            nationality=nationality,
+            border=border,
+            agency=agency,
+            encountered_from=encountered_from,
+            encountered_to=encountered_to,
+            cursor=cursor,
+            limit=limit,
+        )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/cases", response_model=CasePage, tags=["cases"])
+def list_cases(
+    actor: Reader,
+    made: Factory,
+    state: Annotated[str | None, Query(max_length=40)] = None,
+    person_id: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    with transaction(made) as session:
+        page = service.list_cases(
+            session, actor, state=state, person_id=person_id, cursor=cursor, limit=limit
+        )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"])
+def get_case(case_id: CaseId, actor: Reader, made: Factory, response: Response) -> dict[str, Any]:
+    """The case with its version as ETag (send it back in If-Match to update)."""
+    with transaction(made) as session:
+        case = service.get_case(session, actor, case_id)
+    _etag(response, case)
+    return case
+
+
+@router.get("/cases/{case_id}/decisions", response_model=list[DecisionOut], tags=["decisions"])
+def case_decisions(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+    """Every decision of the case, oldest first (decisions are never changed or removed)."""
+    with transaction(made) as session:
+        return service.case_children(session, actor, case_id, "decisions")
+
+
+@router.post("/cases/{case_id}/decisions", response_model=DecisionOut, status_code=201, tags=["decisions"])
+def redecide(
+    case_id: CaseId,
+    body: RedecideIn,
+    actor: CaseWorker,
+    made: Factory,
+    version: OptionalVersion,
+    response: Response,
+) -> dict[str, Any]:
+    """A new decision reading the law on another date; the earlier ones stay."""
+    with transaction(made) as session:
+        decision, case = service.redecide(session, actor, case_id, as_of=body.as_of, expected_version=version)
+    _etag(response, case)
+    return decision
+
+
+@router.get("/decisions/{decision_id}", response_model=DecisionOut, tags=["decisions"])
+def get_decision(decision_id: CaseId, actor: Reader, made: Factory) -> dict[str, Any]:
+    with transaction(made) as session:
+        return service.get_decision(session, actor, decision_id)
+
+
+@router.get("/cases/{case_id}/findings", response_model=list[FindingOut], tags=["findings"])
+def case_findings(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+    with transaction(made) as session:
+        return service.case_children(session, actor, case_id, "findings")
+
+
+@router.post("/cases/{case_id}/findings", response_model=DecisionOut, status_code=201, tags=["findings"])
+def add_findings(
+    case_id: CaseId,
+    body: FindingsIn,
+    actor: CaseWorker,
+    made: Factory,
+    version: OptionalVersion,
+    response: Response,
+) -> dict[str, Any]:
+    """Record findings from an interview; the case is re-screened and the new decision returned."""
+    with transaction(made) as session:
+        decision, case = service.add_findings(
+            session,
+            actor,
+            case_id,
+            findings=body.findings,
+            interview=body.interview,
+            interviewed_on=body.interviewed_on,
+            as_of=body.as_of,
+            expected_version=version,
+        )
+    _etag(response, case)
+    return decision
+
+
+@router.get("/cases/{case_id}/transitions", response_model=list[TransitionOut], tags=["workflow"])
+def case_transitions(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+    with transaction(made) as session:
+        return service.case_children(session, actor, case_id, "transitions")
+
+
+@router.post("/cases/{case_id}/transitions", response_model=CaseOut, tags=["workflow"])
+def transition(
+    case_id: CaseId,
+    body: TransitionIn,
+    actor: CaseWorker,
+    made: Factory,
+    version: RequiredVersion,
+    response: Response,
+) -> dict[str, Any]:
+    """Request the next workflow step (If-Match required). A removal (transfer_scheduled, mpp)
+    enters supervisor_concurrence and takes effect on a different supervisor's concurrence."""
+    with transaction(made) as session:
+        case = service.transition(
+            session, actor, case_id, to=body.to, reason=body.reason, expected_version=version
+        )
+    _etag(response, case)
+    return case
+
+
+@router.post("/cases/{case_id}/concurrence", response_model=CaseOut, tags=["workflow"])
+def concurrence(
+    case_id: CaseId,
+    body: ConcurrenceIn,
+    actor: Supervisor,
+    made: Factory,
+    version: RequiredVersion,
+    response: Response,
+) -> dict[str, Any]:
+    """A supervisor other than the proposer concurs with the removal (or refuses it)."""
+    with transaction(made) as session:
+        case = service.concur(
+            session, actor, case_id, concur=body.concur, reason=body.reason, expected_version=version
+        )
+    _etag(response, case)
+    return case
+
+
+@router.get("/cases/{case_id}/notes", response_model=list[NoteOut], tags=["cases"])
+def case_notes(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+    with transaction(made) as session:
+        return service.case_children(session, actor, case_id, "notes")
+
+
+@router.post("/cases/{case_id}/notes", response_model=NoteOut, status_code=201, tags=["cases"])
+def add_note(case_id: CaseId, body: NoteIn, actor: CaseWorker, made: Factory) -> dict[str, Any]:
+    with transaction(made) as session:
+        return service.add_note(session, actor, case_id, body.text)
+
+
+@router.get("/cases/{case_id}/deadlines", response_model=list[DeadlineOut], tags=["workflow"])
+def case_deadlines(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+    with transaction(made) as session:
+        return service.case_children(session, actor, case_id, "deadlines")
+
+
+@router.get("/deadlines", response_model=DeadlinePage, tags=["workflow"])
+def list_deadlines(
+    actor: Reader,
+    made: Factory,
+    overdue: bool = False,
+    case_id: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """Deadlines by due time; ``overdue=true`` lists the open steps already late."""
+    with transaction(made) as session:
+        page = service.list_deadlines(
+            session, actor, overdue=overdue, case_id=case_id, cursor=cursor, limit=limit
+        )
+    return {"items": page.items, "next_cursor": page.next_cursor}

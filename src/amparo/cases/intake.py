@@ -1,0 +1,215 @@
+"""Intake: store an encounter v1 document, open its case and record its first decision.
+
+Idempotent on the encounter id: the same document again returns the stored result unchanged
+(``created=False``); a different document under the same id is a :class:`Conflict`. Documents
+are validated only by the law engine (:func:`amparo.screening.screen`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from amparo.cases import workflow
+from amparo.cases.records import Actor, audited, decision_view, encounter_view, facts_of, require_visible
+from amparo.errors import Conflict, FieldError, InputError
+from amparo.identity.intake import resolve_person
+from amparo.store.models import Case, Deadline, Decision, Encounter, Person, Transition, utcnow
+from amparo.store.repositories import document_sha256, new_id, translated
+
+
+@dataclass(frozen=True)
+class Screened:
+    """What the store keeps of a screening decision."""
+
+    as_of: dt.date
+    ruleset_version: str
+    document: dict[str, Any]
+
+
+def screen_document(document: Mapping[str, Any], as_of: dt.date | None = None) -> Screened:
+    """Validate and screen one encounter through the law engine (EncounterInvalid when invalid)."""
+    from amparo.screening import screen
+
+    decision = screen(document, as_of=as_of)
+    return Screened(decision.as_of, str(decision.ruleset_version), decision.to_dict())
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """``created`` is False for an identical replay; ``body`` is the same either way."""
+
+    created: bool
+    body: dict[str, Any]
+
+
+def new_decision(
+    session: Session,
+    *,
+    case: Case,
+    encounter_id: str,
+    screened: Screened,
+    sequence: int,
+    reason: str,
+    by: str,
+) -> Decision:
+    """Add an immutable decision to a case and make it the case's current one."""
+    decision = Decision(
+        id=new_id("D"),
+        case_id=case.id,
+        encounter_id=encounter_id,
+        sequence=sequence,
+        as_of=screened.as_of,
+        ruleset_version=screened.ruleset_version,
+        summary=screened.document.get("summary", {}),
+        trace=screened.document.get("trace", []),
+        flags=screened.document.get("flags", []),
+        document=screened.document,
+        reason=reason,
+        made_by=by,
+        made_at=utcnow(),
+    )
+    session.add(decision)
+    return decision
+
+
+def enter_step(session: Session, case: Case, to_state: str, *, by: str, reason: str | None) -> None:
+    """Record a transition and move the per-step deadlines: the old one is met, the new one set."""
+    now = utcnow()
+    for open_deadline in session.scalars(
+        select(Deadline).where(Deadline.case_id == case.id, Deadline.met_at.is_(None))
+    ):
+        open_deadline.met_at = now
+    session.add(
+        Transition(
+            id=new_id("T"),
+            case_id=case.id,
+            from_state=case.state,
+            to_state=to_state,
+            reason=reason,
+            by_user=by,
+            at=now,
+        )
+    )
+    limit = workflow.STEP_DEADLINES.get(to_state)
+    if limit is not None:
+        session.add(Deadline(id=new_id("DL"), case_id=case.id, step=to_state, due_at=now + limit))
+
+
+def _stored_body(session: Session, encounter: Encounter) -> dict[str, Any]:
+    case = session.scalars(select(Case).where(Case.encounter_id == encounter.id)).one()
+    first = session.scalars(
+        select(Decision).where(Decision.case_id == case.id).order_by(Decision.sequence).limit(1)
+    ).one()
+    return _body(encounter, case, first)
+
+
+def _body(encounter: Encounter, case: Case, decision: Decision) -> dict[str, Any]:
+    return {"encounter": encounter_view(encounter, case.id), "decision": decision_view(decision)}
+
+
+def _check_path_id(path_id: str, document: Mapping[str, Any]) -> None:
+    doc_id = document.get("id")
+    if isinstance(doc_id, str) and doc_id != path_id:
+        raise InputError([FieldError("/id", f"must equal the id in the URL ('{path_id}'); it is '{doc_id}'")])
+
+
+def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, Any]) -> IntakeResult:
+    """Store ``document`` under ``path_id`` with its case and first decision (one transaction)."""
+    _check_path_id(path_id, document)
+    digest = document_sha256(document)
+    existing = session.get(Encounter, path_id)
+    if existing is not None:
+        require_visible(session, actor, facts_of("encounter", existing.id, existing.document))
+        if existing.document_sha256 != digest:
+            raise Conflict("encounter", path_id, "Use a new id for a new encounter.")
+        audited(session, actor, "encounter.intake", "encounter", path_id, replay=True)
+        return IntakeResult(False, _stored_body(session, existing))
+
+    screened = screen_document(document)
+    _check_path_id(path_id, document)  # a document without a string id fails screening first
+    doc = dict(document)
+    person_doc = doc.get("person") or {}
+    person_id = resolve_person(session, doc)
+    if person_id is None:
+        person_id = new_id("P")
+        birth = person_doc.get("birth_date")
+        session.add(
+            Person(
+                id=person_id,
+                given_names=person_doc.get("given_names"),
+                surnames=person_doc.get("surnames"),
+                birth_date=dt.date.fromisoformat(birth) if isinstance(birth, str) else None,
+                nationalities=list(person_doc.get("nationalities") or []),
+            )
+        )
+    nationalities = person_doc.get("nationalities") or []
+    place = doc.get("place") or {}
+    encounter = Encounter(
+        id=path_id,
+        person_id=person_id,
+        document=doc,
+        document_sha256=digest,
+        encountered_on=dt.date.fromisoformat(str(doc["encountered_on"])[:10]),
+        nationality=nationalities[0] if nationalities else None,
+        border=str(place.get("border", "")),
+        manner=str(place.get("manner", "")),
+        agency=actor.user.agency,
+        received_by=actor.id,
+        received_at=utcnow(),
+    )
+    now = utcnow()
+    case = Case(
+        id=new_id("C"),
+        encounter_id=path_id,
+        person_id=person_id,
+        state="intake",
+        version=1,
+        opened_at=now,
+        updated_at=now,
+    )
+    with translated(session, "encounter", path_id):
+        session.flush()  # the person first: inserts follow flush order, not foreign keys
+        session.add(encounter)
+        session.flush()
+        session.add(case)
+        session.flush()
+        decision = new_decision(
+            session,
+            case=case,
+            encounter_id=path_id,
+            screened=screened,
+            sequence=1,
+            reason="intake",
+            by=actor.id,
+        )
+        session.flush()
+        case.current_decision_id = decision.id
+        enter_step(session, case, "screened", by=actor.id, reason="screened at intake")
+        case.state = "screened"
+    audited(session, actor, "encounter.intake", "encounter", path_id, decision=decision.id)
+    audited(session, actor, "decision.made", "decision", decision.id, summary=decision.summary)
+    return IntakeResult(True, _body(encounter, case, decision))
+
+
+def run_intake(
+    factory: sessionmaker[Session], actor: Actor, path_id: str, document: Mapping[str, Any]
+) -> IntakeResult:
+    """:func:`intake` in its own transaction; a concurrent first intake of the same id is retried once,
+    so the loser of the race answers as a replay (or a Conflict) instead of failing."""
+    for attempt in range(2):
+        try:
+            with factory() as session, session.begin():
+                return intake(session, actor, path_id, document)
+        except Conflict:
+            if attempt == 1:
+                raise
+            with factory() as session:
+                if session.get(Encounter, path_id) is None:
+                    raise
+    raise AssertionError("unreachable")  # pragma: no cover
