@@ -61,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     message and their exit code; anything else is reported as an internal error (exit 1).
     """
     err = Console(stderr=True)
-    app = build_app()
     try:
+        app = build_app()
         app(args=list(argv) if argv is not None else None, prog_name="amparo")
     except AmparoError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)

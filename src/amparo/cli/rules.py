@@ -1,10 +1,129 @@
-"""Commands of the rules area (registered by amparo.cli)."""
+"""``amparo rules list|show|test|catalogue``: the rule catalogue and the YAML legal tests."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+rules_app = typer.Typer(help="The rule catalogue and the YAML legal tests.", no_args_is_help=True)
+
+
+@rules_app.command("list")
+def list_rules(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List every rule: id, title, kind, dates and citations."""
+    from amparo.rules.catalogue import rule_rows
+
+    rows = rule_rows()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "title", "kind", "read on", "from", "to", "versions")
+    for row in rows:
+        versions = row["versions"]
+        table.add_row(
+            row["id"],
+            row["title"],
+            row["kind"],
+            row["read_on"],
+            versions[0]["valid_from"],
+            versions[-1]["valid_to"] or "…",
+            str(len(versions)),
+        )
+    Console().print(table)
+
+
+@rules_app.command("show")
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(help="A rule id (see 'amparo rules list') or an instrument id.")],
+) -> None:
+    """Show a rule's versions, dates, citations and clauses, or an instrument's lifecycle."""
+    from amparo.rules.catalogue import rule_rows
+    from amparo.rules.us import law_book
+
+    console = Console()
+    book = law_book()
+    if rule_id in book.instruments and rule_id not in book.rules:
+        inst = book.instrument(rule_id)
+        console.print(f"[bold]{inst.title}[/] ({inst.kind}) — {'; '.join(inst.citations)}")
+        for event in inst.events:
+            console.print(
+                f"  {event.on.isoformat()}  {event.kind:<11} [{event.certainty}] {event.text}  [italic]{'; '.join(event.citations)}[/]"
+            )
+        if inst.notes:
+            console.print(f"  {inst.notes}")
+        return
+    book.rule(rule_id)  # UnknownRule with suggestions
+    row = next(r for r in rule_rows() if r["id"] == rule_id)
+    console.print(
+        f"[bold]{row['title']}[/]  ({row['id']}, {row['kind']}, instrument {row['instrument']}, read on {row['read_on']})"
+    )
+    for v in row["versions"]:
+        console.print(
+            f"\n[bold]{v['version']}[/]  {v['valid_from']} → {v['valid_to'] or '…'}  {escape('[' + v['status'] + ']')} certainty {v['certainty']}"
+        )
+        console.print(f"  {v['summary']}", highlight=False)
+        if v["applies_when"] and v["applies_when"] != "false":
+            console.print(f"  applies when: {v['applies_when']}", highlight=False, markup=False)
+        for x in v["unless"]:
+            console.print(f"  unless {x['title']}  [italic]({x['citation']})[/]", highlight=False)
+        console.print(f"  [italic]{'; '.join(v['citations'])}[/]", highlight=False)
+        if v["flags"]:
+            console.print(f"  flags: {', '.join(v['flags'])}", highlight=False)
+
+
+@rules_app.command("test")
+def test_rules(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A scenario YAML file or folder (default: the shipped US scenarios)."),
+    ] = None,
+) -> None:
+    """Run YAML legal scenarios; exit 1 if any fails."""
+    from amparo.rules.scenarios import discover, load_scenario, run_scenario
+
+    console = Console()
+    failed = total = 0
+    for file in discover(path):
+        total += 1
+        result = run_scenario(load_scenario(file))
+        if result.passed:
+            console.print(
+                f"[green]PASS[/] {result.scenario.number:>8}  {result.scenario.title}", highlight=False
+            )
+        else:
+            failed += 1
+            console.print(
+                f"[red]FAIL[/] {result.scenario.number:>8}  {result.scenario.title}  ({file})",
+                highlight=False,
+            )
+            for mismatch in result.mismatches:
+                console.print(f"           {mismatch}", highlight=False, markup=False)
+    console.print(f"{total - failed} passed, {failed} failed", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@rules_app.command("catalogue")
+def catalogue(
+    out: Annotated[Path | None, typer.Option("--out", help="Write Markdown here instead of stdout.")] = None,
+) -> None:
+    """Print (or write) the rule catalogue generated from the code (docs/RULES.md)."""
+    from amparo.rules.catalogue import catalogue_markdown
+
+    text = catalogue_markdown()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the application (none yet)."""
-    del app
+    """Add ``amparo rules``."""
+    app.add_typer(rules_app, name="rules")
