@@ -56,7 +56,7 @@ def _case_and_encounter(session: Session, actor: Actor, case_id: str) -> tuple[C
     ).first()
     if row is None:
         raise NotFound("case", case_id)
-    case, encounter = row.tuple()
+    case, encounter = row
     require_visible(session, actor, facts_of("case", case.id, encounter.document, case))
     return case, encounter
 
@@ -147,7 +147,7 @@ def _paged(
     offset = 0
     batch = limit + 1
     while len(items) <= limit:
-        rows = list(session.execute(query.offset(offset).limit(batch)).tuples())
+        rows = list(session.execute(query.offset(offset).limit(batch)).all())
         items.extend(r for r in rows if allowed(r))
         if len(rows) < batch:
             break
