@@ -34,6 +34,8 @@ bench: $(STAMP) ## run the benchmarks and write docs/PERFORMANCE.md
 
 docs: $(STAMP) ## regenerate docs/RULES.md from the code
 	$(BIN)/amparo rules catalogue --out docs/RULES.md
+	$(BIN)/python -c "from amparo.settings import settings_markdown; open('docs/SETTINGS.md', 'w').write(settings_markdown())"
+
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .benchmarks

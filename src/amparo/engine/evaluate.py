@@ -1,4 +1,4 @@
-"""Evaluate one rule for one person: pick the version in force, apply it, record the trace."""
+"""Evaluate one rule for one person: pick the version in force, apply it, record the determination."""
 
 from __future__ import annotations
 
@@ -6,60 +6,84 @@ import datetime as dt
 from collections.abc import Mapping
 
 from amparo.engine.expr import Facts
-from amparo.engine.law import FlagWhen, LawBook
-from amparo.engine.trace import Determination, Outcome, inputs_of
+from amparo.engine.law import LawBook
+from amparo.engine.trace import Determination
 
 
 def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.date]) -> Determination:
     """The determination of ``rule_id`` for ``facts``, read on the rule's anchor date in ``dates``."""
     rule = book.rule(rule_id)
     on = dates[rule.anchor]
-    version = book.version_of(rule_id, on)
-    raised = [fw for fw in version.flags if fw.when.evaluate(facts)]
-    read = frozenset().union(*(fw.when.fact_names() for fw in version.flags))
+    version = rule.at(on)
+    raised = [fw for fw in version.flags if fw.when.evaluate(facts)] if version.flags else None
 
-    def done(
-        outcome: Outcome,
-        value: object,
-        because: str,
-        citations: tuple[str, ...],
-        checked: list[tuple[str, bool, str]] | None = None,
-    ) -> Determination:
+    def flags_for(outcome: str) -> tuple[str, ...]:
+        if not raised:
+            return ()
+        return tuple(fw.flag for fw in raised if not fw.outcomes or outcome in fw.outcomes)
+
+    if version.cases:
+        for index, case in enumerate(version.cases):
+            if case.when.evaluate(facts):
+                citations = (case.citation, *version.citations)
+                return Determination(
+                    rule,
+                    version,
+                    on,
+                    "value",
+                    case.value,
+                    citations,
+                    flags_for("value"),
+                    index,
+                    facts,
+                    case=case,
+                )
         return Determination(
             rule,
             version,
             on,
-            outcome,
-            value,
-            because,
-            citations,
-            inputs_of(read, facts),
-            checked or [],
-            _flags(raised, outcome),
+            "value",
+            version.value,
+            version.citations,
+            flags_for("value"),
+            len(version.cases),
+            facts,
         )
 
-    if version.cases:
-        for case in version.cases:
-            read |= case.when.fact_names()
-            if case.when.evaluate(facts):
-                return done("value", case.value, case.because, (case.citation, *version.citations))
-        return done("value", version.value, version.summary, version.citations)
-
-    read |= version.applies.fact_names()
     if not version.applies.evaluate(facts):
-        because = f"{version.summary} Not met: {version.applies.describe()}."
-        return done("not_applicable", rule.not_applicable, because, version.citations)
-    checked: list[tuple[str, bool, str]] = []
-    for exception in version.exceptions:
-        read |= exception.when.fact_names()
-        held = bool(exception.when.evaluate(facts))
-        checked.append((exception.id, held, exception.citation))
-        if held:
-            because = f"{version.summary} Excepted: {exception.title}."
-            return done("excepted", rule.not_applicable, because, (exception.citation, *version.citations), checked)
-    because = f"{version.summary} Met: {version.applies.describe()}."
-    return done("applies", version.value, because, version.citations, checked)
-
-
-def _flags(raised: list[FlagWhen], outcome: str) -> list[str]:
-    return [fw.flag for fw in raised if not fw.outcomes or outcome in fw.outcomes]
+        return Determination(
+            rule,
+            version,
+            on,
+            "not_applicable",
+            rule.not_applicable,
+            version.citations,
+            flags_for("not_applicable"),
+            0,
+            facts,
+        )
+    for index, exception in enumerate(version.exceptions):
+        if exception.when.evaluate(facts):
+            return Determination(
+                rule,
+                version,
+                on,
+                "excepted",
+                rule.not_applicable,
+                (exception.citation, *version.citations),
+                flags_for("excepted"),
+                index + 1,
+                facts,
+                exception=exception,
+            )
+    return Determination(
+        rule,
+        version,
+        on,
+        "applies",
+        version.value,
+        version.citations,
+        flags_for("applies"),
+        len(version.exceptions),
+        facts,
+    )

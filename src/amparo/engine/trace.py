@@ -1,14 +1,19 @@
-"""Determinations and the explanation trace, recorded while rules are evaluated."""
+"""Determinations and the explanation trace.
+
+A determination records, while the rule is evaluated, which version was read, the outcome, the
+exception or table row that decided it, and how far evaluation went. The readable reason and the
+inputs used are rendered from that record on demand (the facts only ever gain keys during a
+screening, so rendering later reads exactly what evaluation read).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from amparo.engine.expr import Facts
-from amparo.engine.law import Rule, RuleVersion
+from amparo.engine.law import Case, Rule, RuleException, RuleVersion
 
 Outcome = Literal["applies", "excepted", "not_applicable", "value"]
 
@@ -21,24 +26,64 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(slots=True)
 class Determination:
-    """What one rule version decided for one person, why, and from which inputs."""
+    """What one rule version decided for one person, and how far its evaluation went.
+
+    ``reached``: for default/exception rules, how many exceptions were evaluated; for decision
+    tables, the index of the matching case (or the number of cases when none matched).
+    """
 
     rule: Rule
     version: RuleVersion
     anchor_date: dt.date
     outcome: Outcome
     value: Any
-    because: str
     citations: tuple[str, ...]
-    inputs: dict[str, Any]
-    exceptions_checked: list[tuple[str, bool, str]] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    children: list[Determination] = field(default_factory=list)
+    flags: tuple[str, ...]
+    reached: int
+    facts: Mapping[str, Any]
+    exception: RuleException | None = None
+    case: Case | None = None
+
+    @property
+    def because(self) -> str:
+        """A readable reason: the version's summary and what was met, excepted or matched."""
+        v = self.version
+        if self.outcome == "value":
+            return self.case.because if self.case else v.summary
+        if self.outcome == "not_applicable":
+            return f"{v.summary} Not met: {v.applies.describe()}."
+        if self.outcome == "excepted" and self.exception is not None:
+            return f"{v.summary} Excepted: {self.exception.title}."
+        return f"{v.summary} Met: {v.applies.describe()}."
+
+    @property
+    def exceptions_checked(self) -> list[tuple[str, bool, str]]:
+        """Each exception evaluated, whether it held, and its citation, in order."""
+        if self.version.cases or self.outcome == "not_applicable":
+            return []
+        checked = self.version.exceptions[: self.reached]
+        held_last = self.outcome == "excepted"
+        return [(x.id, held_last and i == len(checked) - 1, x.citation) for i, x in enumerate(checked)]
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The facts this determination read, by name."""
+        v = self.version
+        names: frozenset[str] = frozenset().union(*(fw.when.fact_names() for fw in v.flags))
+        if v.cases:
+            for case in v.cases[: self.reached + 1]:
+                names |= case.when.fact_names()
+        else:
+            names |= v.applies.fact_names()
+            if self.outcome != "not_applicable":
+                for exception in v.exceptions[: self.reached]:
+                    names |= exception.when.fact_names()
+        return {name: self.facts[name] for name in sorted(names) if name in self.facts}
 
     def as_node(self) -> dict[str, Any]:
-        """The trace node: rule id, version, citations, inputs used, outcome, children."""
+        """The trace node: rule id, version, citations, inputs used, outcome."""
         node: dict[str, Any] = {
             "rule": self.rule.id,
             "title": self.rule.title,
@@ -49,24 +94,10 @@ class Determination:
             "value": _jsonable(self.value),
             "because": self.because,
             "citations": list(self.citations),
-            "inputs": {k: _jsonable(v) for k, v in sorted(self.inputs.items())},
+            "inputs": {k: _jsonable(v) for k, v in self.inputs.items()},
+            "certainty": self.version.certainty,
         }
-        if self.exceptions_checked:
-            node["exceptions"] = [
-                {"id": i, "held": held, "citation": cite} for i, held, cite in self.exceptions_checked
-            ]
-        if self.children:
-            node["children"] = [c.as_node() for c in self.children]
+        checked = self.exceptions_checked
+        if checked:
+            node["exceptions"] = [{"id": i, "held": held, "citation": cite} for i, held, cite in checked]
         return node
-
-
-def inputs_of(names: frozenset[str], facts: Facts) -> dict[str, Any]:
-    """The facts a determination read, by name."""
-    return {name: facts[name] for name in sorted(names) if name in facts}
-
-
-def merged_inputs(*parts: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for part in parts:
-        out.update(part)
-    return out
