@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from conftest import encounter
+from api_support import encounter
 
 N = 1000
 KILL_AFTER = 300

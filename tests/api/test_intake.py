@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api, encounter
+from api_support import Api, encounter
 
 PROBLEM = "application/problem+json"
 

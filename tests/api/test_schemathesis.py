@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from api_support import add_users, encounter
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -15,7 +16,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from amparo.api.app import create_app
 from amparo.settings import Settings
 from amparo.store.testing import fresh_sqlite
-from conftest import add_users, encounter
 
 
 @pytest.mark.slow

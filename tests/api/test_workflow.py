@@ -7,9 +7,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from api_support import Api, TestClient, encounter
+
 from amparo.api.app import create_app
 from amparo.settings import Settings
-from conftest import Api, TestClient, encounter
 
 
 def _case(api: Api, encounter_id: str = "EX-1") -> dict[str, Any]:

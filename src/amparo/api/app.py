@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.token_cache = {}
     problems.install(app)
     app.include_router(router)
     from amparo.exchange.http import router as exchange_router

@@ -6,6 +6,7 @@ the Bearer token and the role, and yields the :class:`amparo.cases.records.Actor
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from amparo.api.problems import RoleForbidden, VersionRequired
 from amparo.cases.records import Actor
 from amparo.errors import AuthError, FieldError, InputError
+from amparo.store.models import User
 from amparo.store.repositories import user_by_token
 
 # permission -> the roles that hold it
@@ -43,12 +45,13 @@ def allowed(permission: str) -> Callable[..., Actor]:
     roles = PERMISSIONS[permission]
 
     def dependency(
-        made: Factory, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+        request: Request,
+        made: Factory,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Actor:
         if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
             raise AuthError("Send 'Authorization: Bearer <token>'.")
-        with made() as session:
-            user = user_by_token(session, credentials.credentials)
+        user = _cached_user(request, made, credentials.credentials)
         if user is None:
             raise AuthError("The token is not valid.")
         if user.role not in roles:
@@ -56,6 +59,26 @@ def allowed(permission: str) -> Callable[..., Actor]:
         return Actor(user)
 
     return dependency
+
+
+TOKEN_CACHE_SECONDS = 5.0
+
+
+def _cached_user(request: Request, made: sessionmaker[Session], token: str) -> User | None:
+    """The token's user, remembered for a few seconds (a deactivated user is refused within
+    TOKEN_CACHE_SECONDS) so a request does not open a transaction just to authenticate."""
+    cache: dict[str, tuple[float, User | None]] = request.app.state.token_cache
+    now = time.monotonic()
+    hit = cache.get(token)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    with made() as session:
+        user = user_by_token(session, token)
+    if len(cache) > 10_000:
+        cache.clear()
+    if user is not None:
+        cache[token] = (now + TOKEN_CACHE_SECONDS, user)
+    return user
 
 
 Reader = Annotated[Actor, Depends(allowed("read"))]
