@@ -53,7 +53,7 @@ countries = st.sampled_from(TRANSIT + NATIONALITIES)
 
 def _optional_flags(names: tuple[str, ...], *, rare: bool) -> st.SearchStrategy[dict[str, bool]]:
     weight = st.sampled_from([True, False, False, False]) if rare else st.booleans()
-    return st.fixed_dictionaries({}, optional={n: weight for n in names})
+    return st.fixed_dictionaries({}, optional=dict.fromkeys(names, weight))
 
 
 @st.composite
