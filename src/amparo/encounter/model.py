@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def _iso_date(value: Any) -> Any:
@@ -33,7 +33,7 @@ def _iso_datetime(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or not _DATETIME.match(value):
-        raise ValueError("expected a date-time with an offset, e.g. 2023-05-11T22:00:00-04:00")
+        raise ValueError("expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00")
     try:
         return dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:

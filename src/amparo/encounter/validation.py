@@ -34,6 +34,8 @@ def _message(err: ErrorDetails) -> str:
     if kind == "extra_forbidden":
         return "is not a field of encounter v1 (check the spelling; free data goes under /extensions)"
     if kind == "string_pattern_mismatch":
+        if err["loc"] and err["loc"][-1] == "state":
+            return "expected a two-letter upper-case US state code such as TX or CA"
         return _COUNTRY_HINT
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected', '')}"
@@ -59,10 +61,10 @@ def _message(err: ErrorDetails) -> str:
 
 
 def _nulls(value: Any, path: str) -> Iterator[FieldError]:
-    if path == "/extensions":
-        return
     if value is None and path and path not in _NULLABLE:
         yield FieldError(path, "expected a value, not null (leave the field out when it is not known)")
+    elif path == "/extensions":
+        return  # free for the sending agency: nulls inside are allowed
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _nulls(item, f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}")

@@ -22,7 +22,7 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         "aca_mexicans_amenable",
         "DHS declared Mexican nationals amenable to the Guatemala ACA in January 2020, but no transfer of a Mexican was ever confirmed.",
-        "Mexican adults are treated as removable to Guatemala from 2020-01-07 (DHS's public confirmation) until the 2020-03-16 suspension.",
+        "Mexican nationals (single adults and families, as for Hondurans and Salvadorans then) are treated as removable to Guatemala from 2020-01-07 (DHS's public confirmation) until the 2020-03-16 suspension.",
         (
             "USCIS email and DHS statement, Jan. 4–7, 2020",
             "CRS LSB10402 (2020-01-30)",

@@ -1,0 +1,85 @@
+"""Columnar meaning of rule expressions: compile an :class:`~amparo.engine.expr.Expr` to a Polars
+expression, so the same rule text evaluates over a table of facts (one row per encounter).
+
+Semantics match row evaluation: a comparison with a missing value is false; list facts are
+Polars list columns. Batch re-screening builds on this; a test checks that row and columnar
+evaluation agree on every rule's conditions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from amparo.engine.expr import And, Compare, Contains, Expr, Fact, Intersects, IsIn, IsSet, Lit, Not, Or
+from amparo.errors import MissingExtra, RuleDefinitionError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+def _polars() -> Any:
+    try:
+        import polars
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise MissingExtra("polars", "analytics") from exc
+    return polars
+
+
+def to_polars(expr: Expr) -> pl.Expr:
+    """The Polars expression with the same meaning as ``expr`` (booleans never null)."""
+    pl = _polars()
+    result = _compile(expr, pl)
+    compiled: pl.Expr = result.fill_null(False) if _is_boolean(expr) else result
+    return compiled
+
+
+def _is_boolean(expr: Expr) -> bool:
+    return isinstance(expr, Compare | IsIn | Contains | Intersects | IsSet | And | Or | Not)
+
+
+def _compile(expr: Expr, pl: Any) -> Any:
+    if isinstance(expr, Fact):
+        return pl.col(expr.name)
+    if isinstance(expr, Lit):
+        if isinstance(expr.value, tuple):
+            return pl.lit(list(expr.value))
+        return pl.lit(expr.value)
+    if isinstance(expr, Compare):
+        left, right = _compile(expr.left, pl), _compile(expr.right, pl)
+        op = {
+            "<": left.__lt__,
+            "<=": left.__le__,
+            ">": left.__gt__,
+            ">=": left.__ge__,
+            "==": left.__eq__,
+            "!=": left.__ne__,
+        }[expr.op]
+        return op(right).fill_null(False)
+    if isinstance(expr, IsIn):
+        return _compile(expr.operand, pl).is_in(sorted(expr.values, key=str)).fill_null(False)
+    if isinstance(expr, Contains):
+        item = expr.item
+        if not isinstance(item, Lit):
+            raise RuleDefinitionError(f"columnar 'contains' needs a constant item: {expr.describe()}")
+        return _compile(expr.collection, pl).list.contains(item.value).fill_null(False)
+    if isinstance(expr, Intersects):
+        right = expr.right
+        if not isinstance(right, Lit):
+            raise RuleDefinitionError(f"columnar 'intersects' needs a constant set: {expr.describe()}")
+        values = list(right.value)
+        return _compile(expr.left, pl).list.eval(pl.element().is_in(values)).list.any().fill_null(False)
+    if isinstance(expr, IsSet):
+        return _compile(expr.operand, pl).is_not_null()
+    if isinstance(expr, And):
+        out = to_polars(expr.operands[0])
+        for operand in expr.operands[1:]:
+            out = out & to_polars(operand)
+        return out
+    if isinstance(expr, Or):
+        out = to_polars(expr.operands[0])
+        for operand in expr.operands[1:]:
+            out = out | to_polars(operand)
+        return out
+    if isinstance(expr, Not):
+        return ~to_polars(expr.operand)
+    raise RuleDefinitionError(f"no columnar meaning for {type(expr).__name__}")
