@@ -33,7 +33,9 @@ def _iso_datetime(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or not _DATETIME.match(value):
-        raise ValueError("expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00")
+        raise ValueError(
+            "expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00"
+        )
     try:
         return dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
@@ -63,7 +65,13 @@ StrictBool = Annotated[bool, Field(strict=True)]
 StrictStr = Annotated[str, Field(strict=True)]
 ProtectionClaim = Literal["none", "pending", "abandoned", "denied_final", "granted"]
 Basis = Literal[
-    "race", "religion", "nationality", "particular_social_group", "political_opinion", "torture", "general_crime"
+    "race",
+    "religion",
+    "nationality",
+    "particular_social_group",
+    "political_opinion",
+    "torture",
+    "general_crime",
 ]
 
 

@@ -27,8 +27,7 @@ def _polars() -> Any:
 
 def to_polars(expr: Expr) -> pl.Expr:
     """The Polars expression with the same meaning as ``expr`` (booleans never null)."""
-    pl = _polars()
-    result = _compile(expr, pl)
+    result = _compile(expr, _polars())
     compiled: pl.Expr = result.fill_null(False) if _is_boolean(expr) else result
     return compiled
 
