@@ -22,6 +22,16 @@ class Requester:
 
 
 @dataclass(frozen=True)
+class DisclosureBasis:
+    """A recorded written consent of the applicant, or a recorded decision with its legal basis,
+    to disclose to ``recipient`` (an ISO country code or an agency code)."""
+
+    recipient: str
+    kind: str  # "consent" or "decision"
+    legal_basis: str
+
+
+@dataclass(frozen=True)
 class RecordFacts:
     """What the policy needs to know about a record, without its contents.
 
@@ -29,7 +39,9 @@ class RecordFacts:
     (8 CFR 208.6(a)-(b)); every screening decision is. ``feared_countries``: countries of
     feared persecution from the fear claims. ``aca_receiving_country``: set when a transfer
     under an Asylum Cooperative Agreement to that country is scheduled. ``disclosure_basis``:
-    the recorded written consent or decision with its legal basis, when there is one.
+    the recorded written consent or decision with its legal basis, when there is one (a
+    decision for the ACA receiving country); ``disclosure_bases``: every recorded consent or
+    decision, each naming its recipient.
     """
 
     kind: str
@@ -39,6 +51,7 @@ class RecordFacts:
     asylum_related: bool = True
     aca_receiving_country: str | None = None
     disclosure_basis: str | None = None
+    disclosure_bases: tuple[DisclosureBasis, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -50,6 +63,7 @@ class AccessDecision:
     fields: frozenset[str] | None
     reasons: tuple[str, ...]
     citations: tuple[str, ...] = ()
+    arrangements: tuple[str, ...] = ()
 
 
 def authorize(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:

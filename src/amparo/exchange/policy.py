@@ -1,17 +1,128 @@
-"""Access policy (first cut; the exchange issue replaces it with arrangements as dated instruments)."""
+"""The access policy: one decision for every read, list, search, export, statistic and disclosure.
+
+Order of the decision (each refusal names its reason and citation):
+
+1. The requester's agency must be known and match its country.
+2. 8 CFR 208.6 bar: an asylum-related record (or the fact of a claim) never goes to an agency of
+   the government of a country of the person's nationality or of a country the person fears.
+   When the nationality is not recorded, a foreign government is refused (fail closed).
+3. Some arrangement must cover the agency, its role, the purpose, the record type and the date,
+   carry asylum information when the record is asylum-related, and meet its requirements
+   (an ACA transfer scheduled to the recipient's country; a recorded written consent or
+   decision naming the recipient). The fields allowed are the union of the permitting
+   arrangements' fields.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from amparo.access import AccessDecision, RecordFacts, Requester
+from amparo.access import AccessDecision, DisclosureBasis, RecordFacts, Requester
+from amparo.errors import InputError
+from amparo.exchange.agencies import Agency, get_agency
+from amparo.exchange.arrangements import Arrangement, arrangements
+
+BAR_CITATIONS = ("8 CFR 208.6(a)", "8 CFR 208.6(b)", "8 CFR 1208.6")
+
+
+def _deny(reasons: list[str], citations: tuple[str, ...] = ()) -> AccessDecision:
+    return AccessDecision(False, frozenset(), tuple(reasons), citations)
+
+
+def _bases_for(record: RecordFacts, agency: Agency) -> tuple[DisclosureBasis, ...]:
+    """The recorded consents and decisions naming this agency or its country."""
+    names = {agency.code} | ({agency.country} if agency.country else set())
+    found = tuple(b for b in record.disclosure_bases if b.recipient in names)
+    if not found and record.disclosure_basis and record.aca_receiving_country in names:
+        # legacy single-string basis: a recorded decision for the scheduled ACA transfer
+        found = (DisclosureBasis(record.aca_receiving_country or "", "decision", record.disclosure_basis),)
+    return found
+
+
+def _refusal(
+    arrangement: Arrangement, agency: Agency, role: str, record: RecordFacts, purpose: str, on: dt.date
+) -> str | None:
+    """Why this arrangement does not permit the access, or None when it does."""
+    name = arrangement.id
+    if role not in arrangement.roles:
+        return f"{name}: role '{role}' is not among {sorted(arrangement.roles)}"
+    if purpose not in arrangement.purposes:
+        return f"{name}: purpose '{purpose}' is not among {sorted(arrangement.purposes)}"
+    if record.kind not in arrangement.record_types:
+        return f"{name}: record type '{record.kind}' is not among {sorted(arrangement.record_types)}"
+    if not arrangement.in_force(on):
+        return f"{name}: not in force on {on.isoformat()} (in force {arrangement.window()})"
+    if record.asylum_related and not arrangement.asylum_information:
+        return f"{name}: the record is asylum-related (8 CFR 208.6) and this arrangement carries no asylum information"
+    if "aca_transfer_scheduled_to_recipient" in arrangement.requires:
+        if record.aca_receiving_country != agency.country:
+            return f"{name}: no ACA transfer to {agency.country} is scheduled for this person"
+    bases = _bases_for(record, agency)
+    if "recorded_disclosure_basis" in arrangement.requires and not bases:
+        return (
+            f"{name}: no recorded written consent or decision with its legal basis names {agency.code} "
+            "(8 CFR 208.6(a))"
+        )
+    if "recorded_written_consent" in arrangement.requires and not any(b.kind == "consent" for b in bases):
+        return f"{name}: no recorded written consent of the applicant names {agency.code} (8 CFR 208.6(a))"
+    return None
 
 
 def decide(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:
-    """US agencies read for their purposes; no foreign government reads asylum-related records."""
-    del purpose, on
-    if requester.country == "US" or requester.agency == "UNHCR":
-        return AccessDecision(True, None, ("US agency, 8 CFR 208.6(c)(1)",), ("8 CFR 208.6(c)(1)",))
-    if record.asylum_related:
-        return AccessDecision(False, None, ("asylum-related record; foreign agency",), ("8 CFR 208.6(a)",))
-    return AccessDecision(True, None, ("not asylum-related",))
+    """Permit with the fields allowed, or deny with reasons and citations (see the module doc)."""
+    try:
+        agency = get_agency(requester.agency)
+    except InputError:
+        return _deny([f"unknown agency '{requester.agency}'"])
+    if requester.country is not None and requester.country != agency.country:
+        return _deny([f"agency {agency.code} is of {agency.country}, not {requester.country}"])
+    if record.asylum_related and agency.country is not None:
+        if agency.country in record.nationalities:
+            return _deny(
+                [
+                    f"8 CFR 208.6: {agency.code} is an agency of {agency.country}, a country of the person's nationality"
+                ],
+                BAR_CITATIONS,
+            )
+        if agency.country in record.feared_countries:
+            return _deny(
+                [f"8 CFR 208.6: {agency.code} is an agency of {agency.country}, a country the person fears"],
+                BAR_CITATIONS,
+            )
+        if not record.nationalities and agency.country != "US":
+            return _deny(
+                [
+                    "8 CFR 208.6: the person's nationality is not recorded, so disclosure to a foreign government "
+                    "cannot be ruled out as disclosure to the country of nationality"
+                ],
+                BAR_CITATIONS,
+            )
+    refusals: list[str] = []
+    permitting: list[Arrangement] = []
+    for arrangement in arrangements():
+        if agency.code not in arrangement.recipients:
+            continue
+        why = _refusal(arrangement, agency, requester.role, record, purpose, on)
+        if why is None:
+            permitting.append(arrangement)
+        else:
+            refusals.append(why)
+    if not permitting:
+        if not refusals:
+            refusals.append(f"no sharing arrangement names {agency.code} as a recipient")
+        return _deny(refusals)
+    fields: frozenset[str] | None = frozenset()
+    for arrangement in permitting:
+        if arrangement.fields is None:
+            fields = None
+            break
+        fields = (fields or frozenset()) | arrangement.fields
+    reasons: list[str] = []
+    citations: list[str] = []
+    for arrangement in permitting:
+        reasons.append(f"{arrangement.id}: {arrangement.legal_basis}")
+        reasons.extend(f"{arrangement.id} (unknown): {flag}" for flag in arrangement.unknown)
+        citations.extend(c for c in arrangement.citations if c not in citations)
+    return AccessDecision(
+        True, fields, tuple(reasons), tuple(citations), arrangements=tuple(a.id for a in permitting)
+    )
