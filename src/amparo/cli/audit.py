@@ -1,10 +1,247 @@
-"""Commands of the audit area (registered by amparo.cli)."""
+"""Commands of the audit trail and of the exchange between installations.
+
+``amparo audit export --out FILE.jsonl`` and ``amparo audit verify [--file FILE.jsonl]`` are a
+contract: verify exits 0 when the trail is intact and 1 naming the first entry changed,
+removed, inserted or reordered. ``amparo exchange ...`` handles keys, peers, disclosure
+bases, and envelope export, import and acknowledgement.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+CLI_ACTOR = "cli"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the application (none yet)."""
-    del app
+    """Add ``amparo audit`` and ``amparo exchange``."""
+    audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+    exchange_app = typer.Typer(help="Signed, encrypted exchange between installations.", no_args_is_help=True)
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(exchange_app, name="exchange")
+
+    @audit_app.command("export")
+    def audit_export(
+        out: Annotated[Path, typer.Option("--out", help="The JSON Lines file to write.")],
+    ) -> None:
+        """Write the whole audit trail with a signed trailer (the export is itself audited)."""
+        from amparo.exchange import audit
+        from amparo.exchange.keys import installation_keys
+        from amparo.settings import load_settings
+        from amparo.store.db import engine_from_settings, session_factory, transaction
+
+        settings = load_settings()
+        engine = engine_from_settings(settings)
+        try:
+            with transaction(session_factory(engine)) as session:
+                trailer = audit.export(session, installation_keys(settings.data_dir), out, actor=CLI_ACTOR)
+        finally:
+            engine.dispose()
+        typer.echo(
+            f"{trailer['entries']} entries, {trailer['checkpoints']} signed checkpoints written to {out}"
+        )
+
+    @audit_app.command("verify")
+    def audit_verify(
+        file: Annotated[
+            Path | None, typer.Option("--file", help="An export to verify (default: the database).")
+        ] = None,
+        public_key: Annotated[
+            str | None,
+            typer.Option("--public-key", help="Base64 Ed25519 key that must have signed (default: ours)."),
+        ] = None,
+    ) -> None:
+        """Exit 0 when the trail is intact; exit 1 naming the first changed, removed, inserted or reordered entry."""
+        from amparo.errors import AuditError, FieldError, InputError
+        from amparo.exchange import audit
+        from amparo.exchange.audit_verify import verify_lines, verify_rows
+        from amparo.exchange.keys import b64, has_keys, installation_keys
+        from amparo.settings import load_settings
+
+        settings = load_settings()
+        trusted: frozenset[str] | None = None
+        if public_key:
+            trusted = frozenset({public_key})
+        elif has_keys(settings.data_dir):
+            trusted = frozenset({b64(installation_keys(settings.data_dir, create=False).signing_public)})
+        if file is not None:
+            try:
+                with file.open(encoding="utf-8", errors="replace") as handle:
+                    verdict = verify_lines(handle, trusted=trusted)
+            except OSError as exc:
+                raise InputError([FieldError("--file", f"cannot read {file}: {exc.strerror}")]) from None
+        else:
+            from amparo.store.db import engine_from_settings, session_factory
+
+            engine = engine_from_settings(settings)
+            try:
+                with session_factory(engine)() as session:
+                    verdict = verify_rows(audit.iter_log(session), audit.head_of(session), trusted=trusted)
+            finally:
+                engine.dispose()
+        if not verdict.ok:
+            raise AuditError(f"audit trail NOT intact: {verdict.message}")
+        note = (
+            "" if trusted else " (no installation key here: signatures checked against the keys they carry)"
+        )
+        typer.echo(
+            f"audit trail intact: {verdict.entries} entries, {verdict.checkpoints} signed checkpoints{note}"
+        )
+
+    @exchange_app.command("keys")
+    def exchange_keys(
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Write the card here instead of stdout.")
+        ] = None,
+    ) -> None:
+        """Print this installation's public card (created with its keys on first use)."""
+        from amparo.exchange.keys import installation_keys
+        from amparo.exchange.transfer import installation_card
+        from amparo.settings import load_settings
+
+        settings = load_settings()
+        card = json.dumps(
+            installation_card(settings.installation, installation_keys(settings.data_dir)), indent=2
+        )
+        if out is None:
+            typer.echo(card)
+        else:
+            out.write_text(card + "\n", encoding="utf-8")
+            typer.echo(f"installation card written to {out}")
+
+    @exchange_app.command("peer-add")
+    def exchange_peer_add(
+        card: Annotated[Path, typer.Argument(help="A peer's card from 'amparo exchange keys'.")],
+    ) -> None:
+        """Register another installation (its country and public keys)."""
+        from amparo.exchange.transfer import add_peer
+
+        data = _read_json(card)
+        with _session() as session:
+            peer = add_peer(session, data, actor=CLI_ACTOR)
+        typer.echo(f"peer {peer.installation} registered (key {peer.key_id})")
+
+    @exchange_app.command("basis")
+    def exchange_basis(
+        case_id: str,
+        to: Annotated[str, typer.Option("--to", help="ISO country or agency code the disclosure may go to.")],
+        kind: Annotated[str, typer.Option("--kind", help="consent or decision")],
+        basis: Annotated[
+            str, typer.Option("--basis", help="The consent document, or the decision and its legal basis.")
+        ],
+    ) -> None:
+        """Record the applicant's written consent or a decision with its legal basis (8 CFR 208.6(a))."""
+        from amparo.exchange.transfer import record_basis
+
+        with _session() as session:
+            basis_id = record_basis(
+                session, case_id, recipient=to, kind=kind, legal_basis=basis, actor=CLI_ACTOR
+            )
+        typer.echo(f"basis {basis_id} recorded for case {case_id}")
+
+    @exchange_app.command("export")
+    def exchange_export(
+        case_id: str,
+        agency: Annotated[str, typer.Option("--agency", help="Recipient agency, e.g. GT-IGM.")],
+        out: Annotated[Path, typer.Option("--out", help="The envelope file to write.")],
+        purpose: Annotated[str, typer.Option("--purpose")] = "aca_transfer",
+    ) -> None:
+        """Seal the case package the policy allows for the agency's installation."""
+        from amparo.exchange.keys import installation_keys
+        from amparo.exchange.transfer import export_envelope
+        from amparo.settings import load_settings
+
+        settings = load_settings()
+        with _session() as session:
+            envelope = export_envelope(
+                session,
+                me=settings.installation,
+                keys=installation_keys(settings.data_dir),
+                case_id=case_id,
+                recipient_agency=agency,
+                purpose=purpose,
+                actor=CLI_ACTOR,
+            )
+        out.write_bytes(envelope.to_bytes())
+        typer.echo(f"envelope {envelope.envelope_id} written to {out}")
+
+    @exchange_app.command("import")
+    def exchange_import(
+        envelope: Annotated[Path, typer.Argument(help="An envelope addressed to this installation.")],
+        receipt_out: Annotated[
+            Path, typer.Option("--receipt-out", help="Where to write the signed receipt.")
+        ],
+    ) -> None:
+        """Open an envelope addressed here and write the signed receipt to send back."""
+        from amparo.exchange.keys import installation_keys
+        from amparo.exchange.transfer import import_envelope
+        from amparo.settings import load_settings
+
+        settings = load_settings()
+        with _session() as session:
+            receipt, duplicate = import_envelope(
+                session,
+                _read_bytes(envelope),
+                me=settings.installation,
+                keys=installation_keys(settings.data_dir),
+                actor=CLI_ACTOR,
+            )
+        receipt_out.write_bytes(receipt)
+        typer.echo(
+            ("already imported; " if duplicate else "imported; ") + f"receipt written to {receipt_out}"
+        )
+
+    @exchange_app.command("ack")
+    def exchange_ack(
+        receipt: Annotated[Path, typer.Argument(help="A receipt from the receiving installation.")],
+    ) -> None:
+        """Record a peer's signed receipt for an envelope sent from here."""
+        from amparo.exchange.transfer import accept_receipt
+
+        with _session() as session:
+            accepted = accept_receipt(session, _read_bytes(receipt), actor=CLI_ACTOR)
+        typer.echo(f"envelope {accepted['envelope_id']} acknowledged by {accepted['receiver']}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    from amparo.errors import FieldError, InputError
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError([FieldError(str(path), f"cannot read: {exc.strerror}")]) from None
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    from amparo.errors import FieldError, InputError
+
+    try:
+        value = json.loads(_read_bytes(path))
+    except ValueError:
+        raise InputError([FieldError(str(path), "expected a JSON object")]) from None
+    if not isinstance(value, dict):
+        raise InputError([FieldError(str(path), "expected a JSON object")])
+    return value
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """One transaction on the configured database (engine disposed afterwards)."""
+    from amparo.settings import load_settings
+    from amparo.store.db import engine_from_settings, session_factory, transaction
+
+    engine = engine_from_settings(load_settings())
+    try:
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()

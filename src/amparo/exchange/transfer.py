@@ -1,0 +1,446 @@
+"""Case packages, disclosure bases and the envelope exchange, on one installation's database.
+
+Every function here runs inside the caller's transaction and audits what it does there:
+package reads (permitted or denied), recorded bases, disclosures (envelope exports), imports,
+ignored replays, and acknowledgements sent and received. A package read the policy refuses
+raises NotFound, exactly as a case that does not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from amparo.access import AccessDecision, DisclosureBasis, RecordFacts, Requester, authorize
+from amparo.errors import FieldError, InputError, NotFound
+from amparo.exchange import audit
+from amparo.exchange.agencies import get_agency
+from amparo.exchange.envelope import (
+    Envelope,
+    EnvelopeError,
+    Peer,
+    make_receipt,
+    open_envelope,
+    parse_envelope,
+    parse_receipt,
+    seal,
+    verify_receipt,
+)
+from amparo.exchange.fields import project, view_of_encounter
+from amparo.exchange.keys import InstallationKeys, b64, key_id
+from amparo.exchange.models import DisclosureBasisRecord, ExchangeEnvelope, ExchangePeer
+from amparo.store.models import Case, Decision, Encounter
+
+CARD_FORMAT = "amparo-installation/1"
+TRANSFER_STATES = frozenset({"transfer_scheduled", "transferred"})
+BASIS_KINDS = frozenset({"consent", "decision"})
+MAX_AGE = dt.timedelta(days=30)
+MAX_SKEW = dt.timedelta(minutes=10)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- installations -------------------------------------------------------------------------
+
+
+def installation_card(installation: str, keys: InstallationKeys) -> dict[str, str]:
+    """This installation's public card: its country and public keys, to give to peers."""
+    return {
+        "format": CARD_FORMAT,
+        "installation": installation,
+        "signing_key": b64(keys.signing_public),
+        "agreement_key": b64(keys.agreement_public),
+        "key_id": keys.key_id,
+    }
+
+
+def add_peer(session: Session, card: dict[str, Any], *, actor: str) -> Peer:
+    """Register (or replace) a peer installation from its card; InputError when malformed."""
+    problems: list[FieldError] = []
+    if card.get("format") != CARD_FORMAT:
+        problems.append(FieldError("/format", f"expected '{CARD_FORMAT}'"))
+    installation = card.get("installation")
+    if not isinstance(installation, str) or len(installation) != 2 or not installation.isupper():
+        problems.append(FieldError("/installation", "expected an ISO 3166-1 alpha-2 code"))
+    raw: dict[str, bytes] = {}
+    for name in ("signing_key", "agreement_key"):
+        try:
+            raw[name] = base64.b64decode(str(card.get(name, "")), validate=True)
+        except (binascii.Error, ValueError):
+            raw[name] = b""
+        if len(raw[name]) != 32:
+            problems.append(FieldError(f"/{name}", "expected a base64 32-byte public key"))
+    if problems:
+        raise InputError(problems, source="installation card")
+    installation = str(installation)
+    peer = Peer(installation, raw["signing_key"], raw["agreement_key"])
+    row = session.get(ExchangePeer, installation) or ExchangePeer(installation=installation)
+    row.signing_key, row.agreement_key = b64(peer.signing_key), b64(peer.agreement_key)
+    row.key_id, row.added_at = peer.key_id, _now().isoformat()
+    session.add(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="peer_added",
+        record_kind="installation",
+        record_id=installation,
+        purpose="exchange",
+        outcome="ok",
+        detail={"key_id": peer.key_id},
+    )
+    return peer
+
+
+def peer(session: Session, installation: str) -> Peer | None:
+    """The registered peer installation, or None."""
+    row = session.get(ExchangePeer, installation)
+    if row is None:
+        return None
+    return Peer(row.installation, base64.b64decode(row.signing_key), base64.b64decode(row.agreement_key))
+
+
+# --- facts, bases and packages --------------------------------------------------------------
+
+
+def record_basis(
+    session: Session, case_id: str, *, recipient: str, kind: str, legal_basis: str, actor: str
+) -> str:
+    """Record the applicant's written consent or a decision with its legal basis; its id."""
+    problems: list[FieldError] = []
+    if kind not in BASIS_KINDS:
+        problems.append(FieldError("/kind", "expected 'consent' or 'decision'"))
+    if not legal_basis.strip():
+        problems.append(
+            FieldError("/legal_basis", "name the consent document or the decision and its legal basis")
+        )
+    if not (len(recipient) == 2 and recipient.isupper()):
+        try:
+            get_agency(recipient)
+        except InputError:
+            problems.append(FieldError("/recipient", "expected an ISO country code or an agency code"))
+    if problems:
+        raise InputError(problems)
+    if session.get(Case, case_id) is None:
+        raise NotFound("case", case_id)
+    basis_id = uuid.uuid4().hex
+    session.add(
+        DisclosureBasisRecord(
+            id=basis_id,
+            case_id=case_id,
+            recipient=recipient,
+            kind=kind,
+            legal_basis=legal_basis.strip(),
+            recorded_by=actor,
+            recorded_at=_now().isoformat(),
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="disclosure_basis_recorded",
+        record_kind="case",
+        record_id=case_id,
+        purpose="aca_transfer",
+        outcome="ok",
+        detail={"basis_id": basis_id, "recipient": recipient, "kind": kind, "legal_basis": legal_basis},
+    )
+    return basis_id
+
+
+def case_record(session: Session, case_id: str) -> tuple[RecordFacts, dict[str, Any]]:
+    """What the policy needs to know about a case, and its full field view (unredacted)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    encounter = session.get(Encounter, case.encounter_id)
+    if encounter is None:
+        raise NotFound("case", case_id)
+    summary: dict[str, Any] | None = None
+    if case.current_decision_id:
+        decision = session.get(Decision, case.current_decision_id)
+        summary = dict(decision.summary) if decision is not None else None
+    aca_to = (summary or {}).get("aca_removal_to") if case.state in TRANSFER_STATES else None
+    bases = tuple(
+        DisclosureBasis(b.recipient, b.kind, b.legal_basis)
+        for b in session.scalars(
+            select(DisclosureBasisRecord).where(DisclosureBasisRecord.case_id == case_id)
+        )
+    )
+    document = encounter.document
+    person = document.get("person") or {}
+    facts = RecordFacts(
+        kind="case_package",
+        record_id=case_id,
+        nationalities=tuple(person.get("nationalities") or ()),
+        feared_countries=tuple(
+            str(c["country"])
+            for c in document.get("fear_claims") or []
+            if isinstance(c, dict) and c.get("country")
+        ),
+        asylum_related=True,
+        aca_receiving_country=str(aca_to) if aca_to else None,
+        disclosure_bases=bases,
+    )
+    transfer = {"receiving_country": aca_to, "case_state": case.state} if aca_to else None
+    view = view_of_encounter(
+        "case_package", case_id, document, decision_summary=summary, aca_transfer=transfer
+    )
+    return facts, view
+
+
+def _audit_decision(
+    session: Session,
+    actor: str,
+    action: str,
+    facts: RecordFacts,
+    purpose: str,
+    decision: AccessDecision,
+    **extra: Any,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        record_kind=facts.kind,
+        record_id=facts.record_id,
+        purpose=purpose,
+        outcome="ok" if decision.permitted else "denied",
+        detail={
+            "arrangements": list(decision.arrangements),
+            "reasons": list(decision.reasons[:6]),
+            "fields": sorted(decision.fields) if decision.fields is not None else "all",
+            **extra,
+        },
+    )
+
+
+def read_package(
+    session: Session, requester: Requester, case_id: str, purpose: str, on: dt.date | None = None
+) -> dict[str, Any]:
+    """The case package as ``requester`` may see it for ``purpose``; NotFound when refused."""
+    try:
+        facts, view = case_record(session, case_id)
+    except NotFound:
+        audit.record(
+            session,
+            actor=requester.user_id,
+            action="read",
+            record_kind="case_package",
+            record_id=case_id,
+            purpose=purpose,
+            outcome="not_found",
+        )
+        raise
+    decision = authorize(requester, facts, purpose, on or dt.date.today())
+    _audit_decision(session, requester.user_id, "read", facts, purpose, decision, agency=requester.agency)
+    if not decision.permitted:
+        raise NotFound("case", case_id)
+    return project(view, decision.fields)
+
+
+# --- envelopes ------------------------------------------------------------------------------
+
+
+def export_envelope(
+    session: Session,
+    *,
+    me: str,
+    keys: InstallationKeys,
+    case_id: str,
+    recipient_agency: str,
+    purpose: str,
+    actor: str,
+    on: dt.date | None = None,
+) -> Envelope:
+    """Seal the case package the policy lets ``recipient_agency`` have, for its installation."""
+    agency = get_agency(recipient_agency)
+    if agency.country is None:
+        raise InputError([FieldError("/agency", f"{agency.code} has no installation of its own")])
+    target = peer(session, agency.country)
+    if target is None:
+        raise InputError([FieldError("/to", f"no peer installation {agency.country} is registered")])
+    facts, view = case_record(session, case_id)
+    requester = Requester(f"installation:{agency.country}", "partner", agency.code, agency.country)
+    decision = authorize(requester, facts, purpose, on or dt.date.today())
+    if not decision.permitted:
+        _audit_decision(session, actor, "disclosure", facts, purpose, decision, to=agency.code)
+        raise NotFound("case", case_id)
+    payload = {
+        "record_kind": "case_package",
+        "record_id": case_id,
+        "recipient_agency": agency.code,
+        "purpose": purpose,
+        "package": project(view, decision.fields),
+        "arrangements": list(decision.arrangements),
+        "citations": list(decision.citations),
+    }
+    envelope = seal(payload, sender=me, keys=keys, recipient=target, purpose=purpose)
+    session.add(
+        ExchangeEnvelope(
+            envelope_id=envelope.envelope_id,
+            direction="out",
+            peer=agency.country,
+            purpose=purpose,
+            record_id=case_id,
+            nonce=envelope.fields["nonce"] + envelope.fields["ephemeral_public"][:20],
+            digest=envelope.digest,
+            at=_now().isoformat(),
+        )
+    )
+    _audit_decision(
+        session,
+        actor,
+        "disclosure",
+        facts,
+        purpose,
+        decision,
+        to=agency.code,
+        envelope_id=envelope.envelope_id,
+        digest=envelope.digest,
+    )
+    return envelope
+
+
+def import_envelope(
+    session: Session,
+    data: bytes,
+    *,
+    me: str,
+    keys: InstallationKeys,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> tuple[bytes, bool]:
+    """Open an envelope addressed here: (the signed receipt, whether it was a duplicate).
+
+    An identical envelope imported again changes nothing and returns the same receipt; an
+    envelope reusing an id or nonce with other content is refused as a replay.
+    """
+    envelope = parse_envelope(data)
+    now = now or _now()
+    f = envelope.fields
+    known = session.get(ExchangeEnvelope, envelope.envelope_id)
+    if known is not None:
+        if known.direction == "in" and known.digest == envelope.digest and known.receipt:
+            audit.record(
+                session,
+                actor=actor,
+                action="envelope_duplicate",
+                record_kind="envelope",
+                record_id=envelope.envelope_id,
+                purpose=f["purpose"],
+                outcome="ignored",
+            )
+            return known.receipt.encode(), True
+        raise EnvelopeError("replay: this envelope id was already used with other content", "envelope_id")
+    nonce = f["nonce"] + f["ephemeral_public"][:20]
+    if session.scalar(select(ExchangeEnvelope.envelope_id).where(ExchangeEnvelope.nonce == nonce)):
+        raise EnvelopeError("replay: this nonce was already used", "nonce")
+    created = dt.datetime.fromisoformat(f["created_at"])
+    if created > now + MAX_SKEW:
+        raise EnvelopeError("created in the future", "created_at")
+    if created < now - MAX_AGE:
+        raise EnvelopeError(f"older than {MAX_AGE.days} days", "created_at")
+    sender = peer(session, f["sender"])
+    if sender is None:
+        raise EnvelopeError(f"the sender {f['sender']} is not a known peer", "sender")
+    payload = open_envelope(envelope, me=me, keys=keys, sender=sender)
+    if payload.get("purpose") != f["purpose"] or not isinstance(payload.get("package"), dict):
+        raise EnvelopeError("the payload's purpose or package does not match its envelope", "ciphertext")
+    agency_code = payload.get("recipient_agency")
+    try:
+        agency = get_agency(str(agency_code))
+    except InputError:
+        raise EnvelopeError(f"unknown recipient agency '{agency_code}'", "ciphertext") from None
+    if agency.country != me:
+        raise EnvelopeError(f"the package is for {agency.code}, not an agency of {me}", "ciphertext")
+    receipt = make_receipt(envelope, me=me, keys=keys, now=now)
+    session.add(
+        ExchangeEnvelope(
+            envelope_id=envelope.envelope_id,
+            direction="in",
+            peer=f["sender"],
+            purpose=f["purpose"],
+            record_id=str(payload.get("record_id", ""))[:200],
+            nonce=nonce,
+            digest=envelope.digest,
+            at=now.isoformat(),
+            package=json.dumps(payload, sort_keys=True),
+            receipt=receipt.decode(),
+            acknowledged_at=now.isoformat(),
+        )
+    )
+    detail = {
+        "envelope_id": envelope.envelope_id,
+        "from": f["sender"],
+        "digest": envelope.digest,
+        "to_agency": agency.code,
+        "fields": sorted(payload["package"]),
+    }
+    audit.record(
+        session,
+        actor=actor,
+        action="envelope_import",
+        record_kind="case_package",
+        record_id=str(payload.get("record_id", "")),
+        purpose=f["purpose"],
+        outcome="ok",
+        detail=detail,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="acknowledgement_sent",
+        record_kind="envelope",
+        record_id=envelope.envelope_id,
+        purpose=f["purpose"],
+        outcome="ok",
+        detail={"to": f["sender"], "digest": envelope.digest},
+    )
+    return receipt, False
+
+
+def accept_receipt(session: Session, data: bytes, *, actor: str) -> dict[str, str]:
+    """Record a peer's signed acknowledgement of an envelope this installation sent."""
+    receipt = parse_receipt(data)
+    sent = session.get(ExchangeEnvelope, receipt["envelope_id"])
+    if sent is None or sent.direction != "out":
+        raise EnvelopeError("no envelope with this id was sent from here", "envelope_id")
+    receiver = peer(session, sent.peer)
+    if receiver is None:
+        raise EnvelopeError(f"the peer {sent.peer} is no longer registered", "receiver")
+    verify_receipt(receipt, receiver=receiver)
+    if receipt["digest"] != sent.digest:
+        raise EnvelopeError("the receipt acknowledges other content than the envelope sent", "digest")
+    if sent.acknowledged_at is None:
+        sent.acknowledged_at = receipt["received_at"]
+        sent.receipt = json.dumps(receipt, sort_keys=True)
+        audit.record(
+            session,
+            actor=actor,
+            action="acknowledgement_received",
+            record_kind="envelope",
+            record_id=sent.envelope_id,
+            purpose=sent.purpose,
+            outcome="ok",
+            detail={
+                "from": receipt["receiver"],
+                "digest": sent.digest,
+                "key_id": key_id(receiver.signing_key),
+            },
+        )
+    return receipt
+
+
+def received_packages(session: Session) -> list[dict[str, Any]]:
+    """The packages this installation received (for its own users)."""
+    rows = session.scalars(select(ExchangeEnvelope).where(ExchangeEnvelope.direction == "in")).all()
+    return [json.loads(r.package) for r in rows if r.package]
