@@ -1,19 +1,203 @@
-"""Identity hook called at intake (stable interface; the identity issue implements the matching).
+"""Identity hook called at intake (stable interface).
 
 :func:`resolve_person` is called by the intake service inside its transaction with the new
 encounter document; it returns the id of the person already known that this encounter belongs
-to, or ``None`` when the encounter is of a new person.
+to, or ``None`` when the encounter is of a new person (the intake service then creates one).
+
+How: the encounter's person is normalised (:mod:`amparo.identity.names`), candidate persons are
+retrieved through blocking keys (``identity_keys``), and each candidate is scored by the shipped
+Fellegi–Sunter model in real time (:mod:`amparo.identity.realtime`), without re-running a
+batch. At or above :data:`AUTO_LINK` the encounter joins the best candidate; between
+:data:`REVIEW_FLOOR` and :data:`AUTO_LINK` it becomes a new person and the possible link goes to
+the review queue; every outcome is recorded in ``identity_links`` with its explanation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from amparo.identity.names import normalise_record
+
+#: Match probability at or above which an encounter joins a known person without review.
+AUTO_LINK = 0.95
+#: Below AUTO_LINK and at or above this, the possible link goes to the review queue.
+REVIEW_FLOOR = 0.3
+#: At most this many candidates (the ones sharing the most blocking keys) are scored.
+MAX_CANDIDATES = 200
+
+
+def record_keys(record: Mapping[str, Any]) -> set[str]:
+    """The blocking keys a known person is indexed under."""
+    keys: set[str] = set()
+    g1, s1, s2, dob, year = (record.get(k) for k in ("given_1", "surname_1", "surname_2", "dob", "dob_year"))
+    if dob:
+        keys.add(f"d:{dob}")
+    for surname in (s1, s2):
+        if g1 and surname:
+            keys.add(f"gs:{g1}|{surname}")
+        if surname and year:
+            keys.add(f"sy:{surname}|{year}")
+    if record.get("document_number"):
+        keys.add(f"doc:{record['document_number']}")
+    return keys
+
+
+def query_keys(record: Mapping[str, Any]) -> set[str]:
+    """The keys to look up for a new record: its own, and those of its likely variants."""
+    keys = record_keys(record)
+    year, month, day = (record.get(k) for k in ("dob_year", "dob_month", "dob_day"))
+    if isinstance(year, int) and isinstance(month, int) and isinstance(day, int):
+        variants = [(year, day, month), (year - 1, month, day), (year + 1, month, day)]
+        for y, m, d in variants:
+            try:
+                keys.add(f"d:{dt.date(y, m, d).isoformat()}")
+            except ValueError:
+                continue
+        for surname in (record.get("surname_1"), record.get("surname_2")):
+            if surname:
+                keys.update({f"sy:{surname}|{year - 1}", f"sy:{surname}|{year + 1}"})
+    return keys
+
+
+def person_record(person: Any) -> dict[str, Any]:
+    """A store Person as a normalised record (record_id = person id)."""
+    nationalities = list(person.nationalities or [])
+    return normalise_record(
+        {
+            "record_id": person.id,
+            "given_names": person.given_names,
+            "surnames": person.surnames,
+            "birth_date": person.birth_date,
+            "nationality": nationalities[0] if nationalities else None,
+        }
+    )
+
+
+def encounter_record(encounter: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The encounter's person as a normalised record, or None when it carries no name."""
+    person = encounter.get("person") or {}
+    if not (person.get("given_names") or person.get("surnames")):
+        return None
+    nationalities = person.get("nationalities") or []
+    birth = person.get("birth_date")
+    try:
+        return normalise_record(
+            {
+                "record_id": encounter.get("id") or "new",
+                "given_names": person.get("given_names"),
+                "surnames": person.get("surnames"),
+                "birth_date": birth if isinstance(birth, str) else None,
+                "sex": person.get("sex"),
+                "nationality": nationalities[0] if nationalities else None,
+            }
+        )
+    except ValueError:
+        return None
+
+
+def index_pending_persons(session: Session) -> int:
+    """Index the blocking keys of persons not yet indexed (those created since the last call)."""
+    from amparo.identity.tables import IdentityIndexed
+    from amparo.store.models import Person
+
+    pending = session.scalars(
+        select(Person).where(Person.id.not_in(select(IdentityIndexed.person_id))).limit(10_000)
+    ).all()
+    for person in pending:
+        add_keys(session, person.id, record_keys(person_record(person)))
+        session.add(IdentityIndexed(person_id=person.id))
+    session.flush()
+    return len(pending)
+
+
+def add_keys(session: Session, person_id: str, keys: Iterable[str]) -> None:
+    """Index ``person_id`` under ``keys`` (those it has already are skipped)."""
+    from amparo.identity.tables import IdentityKey
+
+    wanted = set(keys)
+    if not wanted:
+        return
+    have = set(
+        session.scalars(
+            select(IdentityKey.key).where(IdentityKey.person_id == person_id, IdentityKey.key.in_(wanted))
+        )
+    )
+    for key in sorted(wanted - have):
+        session.add(IdentityKey(key=key, person_id=person_id))
+
+
+def candidate_person_ids(session: Session, record: Mapping[str, Any]) -> list[str]:
+    """Known persons sharing at least one blocking key with ``record``, most shared first."""
+    from amparo.identity.tables import IdentityKey
+
+    keys = sorted(query_keys(record))
+    if not keys:
+        return []
+    hits = Counter(session.scalars(select(IdentityKey.person_id).where(IdentityKey.key.in_(keys))))
+    return [pid for pid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
 
 
 def resolve_person(session: Session, encounter: Mapping[str, Any]) -> str | None:
-    """The known person this encounter belongs to, or None (every encounter a new person for now)."""
-    del session, encounter
-    return None
+    """The known person this encounter belongs to, or None (a new person; see the module doc)."""
+    record = encounter_record(encounter)
+    if record is None:
+        return None
+    from amparo.identity.realtime import default_scorer
+    from amparo.identity.tables import IdentityLink, IdentityReview
+    from amparo.store.models import Person
+    from amparo.store.repositories import new_id
+
+    index_pending_persons(session)
+    ids = candidate_person_ids(session, record)
+    persons = session.scalars(select(Person).where(Person.id.in_(ids))).all() if ids else []
+    scored = default_scorer().score(record, [person_record(p) for p in persons])
+    best = scored[0] if scored else None
+    encounter_id = str(encounter.get("id") or "")
+    explanation: dict[str, Any] = {
+        "candidates_scored": len(scored),
+        "auto_link": AUTO_LINK,
+        "review_floor": REVIEW_FLOOR,
+    }
+    if best is not None:
+        explanation |= {
+            "best_candidate": best.record_id,
+            "match_weight": round(best.match_weight, 3),
+            "fields": [e.as_dict() for e in best.evidence],
+            "agreed": best.agreed,
+        }
+    probability = best.match_probability if best else None
+    if best is not None and best.match_probability >= AUTO_LINK:
+        outcome, person_id = "linked", best.record_id
+        add_keys(session, person_id, record_keys(record))
+    else:
+        outcome, person_id = "new", None
+        if best is not None and best.match_probability >= REVIEW_FLOOR:
+            outcome = "review"
+            session.add(
+                IdentityReview(
+                    id=new_id("IR"),
+                    encounter_id=encounter_id,
+                    candidate_person_id=best.record_id,
+                    match_probability=best.match_probability,
+                    explanation=explanation,
+                    status="open",
+                )
+            )
+    session.add(
+        IdentityLink(
+            id=new_id("IL"),
+            encounter_id=encounter_id,
+            person_id=person_id,
+            outcome=outcome,
+            match_probability=probability,
+            biometric_score=None,
+            explanation=explanation,
+        )
+    )
+    return person_id
