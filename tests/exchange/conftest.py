@@ -1,0 +1,26 @@
+"""Fixtures of the exchange tests: migrated SQLite databases and installation key folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from amparo.exchange.keys import InstallationKeys, installation_keys
+from amparo.store.db import make_engine, session_factory
+from amparo.store.testing import fresh_sqlite
+
+
+@pytest.fixture
+def factory(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+    url = fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "template")
+    engine = make_engine(url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> InstallationKeys:
+    return installation_keys(tmp_path / "amparo-data")
