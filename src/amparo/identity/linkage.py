@@ -112,12 +112,21 @@ def link_records(
         chosen, method = threshold, "given with --threshold"
     model_dict = linker.misc.save_model_to_json()
     tf: dict[str, dict[str, float]] = {}
-    if trained:
-        for column in TF_COLUMNS:
-            table = linker.table_management.compute_tf_table(column).as_record_list()
-            tf[column] = {str(r[column]): float(r[f"tf_{column}"]) for r in table if r[column] is not None}
+    present_tf = {c for c in TF_COLUMNS if any(r.get(c) is not None for r in [*left, *(right or [])])}
+    for column in sorted(present_tf & _tf_columns_of(model_dict)):
+        table = linker.table_management.compute_tf_table(column).as_record_list()
+        tf[column] = {str(r[column]): float(r[f"tf_{column}"]) for r in table if r[column] is not None}
     pairs = sorted((p for p in scored if p[2] >= chosen), key=lambda p: (-p[2], p[0], p[1]))
     return LinkResult(pairs, chosen, method, model_dict, trained, len(scored), tf)
+
+
+def _tf_columns_of(model: dict[str, Any]) -> set[str]:
+    return {
+        str(level["tf_adjustment_column"])
+        for comparison in model.get("comparisons", [])
+        for level in comparison.get("comparison_levels", [])
+        if level.get("tf_adjustment_column")
+    }
 
 
 def write_pairs(pairs: list[tuple[str, str, float]], out: Path) -> None:

@@ -190,12 +190,26 @@ def train(linker: Any, *, n_records: int, present: set[str], seed: int = 1) -> N
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, n_records * 20.0)), seed=seed)
     sessions = [cols if set(cols) <= present else EM_FALLBACK_BLOCK for cols in EM_BLOCKS]
+    done: list[tuple[str, ...]] = []
+    failures: list[str] = []
     for cols in sessions:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            splink.block_on(*cols),
-            estimate_without_term_frequencies=True,
-            max_pairs=2e6 if n_records > 200_000 else None,
-        )
+        # A session whose block yields too few pairs (few documents, say) falls back once.
+        for attempt in dict.fromkeys([cols, EM_FALLBACK_BLOCK]):
+            if attempt in done:
+                continue
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    splink.block_on(*attempt),
+                    estimate_without_term_frequencies=True,
+                    max_pairs=2e6 if n_records > 200_000 else None,
+                )
+            except Exception as exc:  # Splink raises plain exceptions when a block is unusable
+                failures.append(f"{'+'.join(attempt)}: {exc}")
+                continue
+            done.append(attempt)
+            break
+    if not done:
+        raise RuntimeError("; ".join(failures))
 
 
 def expected_f1_threshold(probabilities: list[float], floor: float = 0.5) -> float:

@@ -1,0 +1,83 @@
+"""Fusing biometric and biographic evidence into one decision that explains itself.
+
+Both kinds of evidence are turned into log2 likelihood ratios and added (they are taken as
+independent given the match status, as Fellegi–Sunter already does between fields):
+
+- biographic: the Splink match weight without its prior (sum of the fields' weights);
+- biometric: log2 of the genuine over impostor density of the cosine score, each modelled as
+  a normal distribution fitted on mated and non-mated scores (:meth:`ScoreModel.fit`).
+
+The prior (log2 odds that two records match) is added once. Decision bands are those of
+intake: link at or above :data:`amparo.identity.intake.AUTO_LINK`, review above the floor.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from amparo.identity.intake import AUTO_LINK, REVIEW_FLOOR
+
+
+@dataclass(frozen=True)
+class ScoreModel:
+    """Normal models of genuine and impostor comparison scores of one matcher."""
+
+    genuine_mean: float
+    genuine_sd: float
+    impostor_mean: float
+    impostor_sd: float
+
+    @classmethod
+    def fit(cls, genuine: np.ndarray, impostor: np.ndarray) -> ScoreModel:
+        """Fit both normals on observed mated and non-mated scores."""
+        return cls(float(np.mean(genuine)), float(np.std(genuine)) or 1e-3, float(np.mean(impostor)), float(np.std(impostor)) or 1e-3)
+
+    def log2_lr(self, score: float, cap: float = 30.0) -> float:
+        """log2 of genuine density over impostor density at ``score``, capped at ±cap."""
+
+        def log_pdf(x: float, mean: float, sd: float) -> float:
+            return -0.5 * ((x - mean) / sd) ** 2 - math.log(sd)
+
+        value = (log_pdf(score, self.genuine_mean, self.genuine_sd) - log_pdf(score, self.impostor_mean, self.impostor_sd)) / math.log(2)
+        return max(-cap, min(cap, value))
+
+
+@dataclass(frozen=True)
+class FusedLink:
+    """A fused decision with every part of its evidence."""
+
+    probability: float
+    outcome: str  # link | review | distinct
+    explanation: dict[str, Any]
+
+
+def fuse(
+    *,
+    prior_log2_odds: float,
+    field_weights: dict[str, float],
+    biometric_score: float | None,
+    score_model: ScoreModel | None,
+) -> FusedLink:
+    """Combine the prior, the biographic field weights and the biometric score."""
+    biographic = sum(field_weights.values())
+    biometric = score_model.log2_lr(biometric_score) if biometric_score is not None and score_model else 0.0
+    total = prior_log2_odds + biographic + biometric
+    probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
+    outcome = "link" if probability >= AUTO_LINK else "review" if probability >= REVIEW_FLOOR else "distinct"
+    return FusedLink(
+        probability,
+        outcome,
+        {
+            "prior_log2_odds": round(prior_log2_odds, 3),
+            "fields": {k: round(v, 3) for k, v in field_weights.items()},
+            "agreed": sorted(k for k, v in field_weights.items() if v > 0),
+            "biographic_weight": round(biographic, 3),
+            "biometric_score": None if biometric_score is None else round(biometric_score, 4),
+            "biometric_weight": round(biometric, 3),
+            "total_weight": round(total, 3),
+        },
+    )
