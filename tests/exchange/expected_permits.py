@@ -18,8 +18,15 @@ TRANSFER_FIELDS = frozenset(
 )
 
 AGENCY_COUNTRY = {
-    "US-CBP": "US", "US-USCIS": "US", "US-ICE": "US", "US-EOIR": "US", "GT-IGM": "GT", "SV-DGME": "SV",
-    "HN-INM": "HN", "MX-INM": "MX", "UNHCR": None,
+    "US-CBP": "US",
+    "US-USCIS": "US",
+    "US-ICE": "US",
+    "US-EOIR": "US",
+    "GT-IGM": "GT",
+    "SV-DGME": "SV",
+    "HN-INM": "HN",
+    "MX-INM": "MX",
+    "UNHCR": None,
 }
 
 
@@ -39,33 +46,138 @@ class Row:
 
 
 ROWS: tuple[Row, ...] = (
-    Row(US, frozenset({"officer", "supervisor", "admin"}),
-        frozenset({"case_management", "adjudication", "fear_screening", "litigation_defense", "investigation",
-                   "aca_transfer"}),
-        frozenset({"encounter", "case", "decision", "case_package"}), D("2000-12-06"), None, ALL, True),
-    Row(US, frozenset({"analyst", "officer", "supervisor", "admin"}), frozenset({"statistics"}),
-        frozenset({"encounter", "case", "decision"}), D("2000-12-06"), None,
-        frozenset({"age", "sex", "nationalities", "encountered_on", "border", "manner"}), True),
-    Row(("SV-DGME",), frozenset({"partner"}), frozenset({"law_enforcement"}), frozenset({"encounter"}),
-        D("2019-09-01"), None,
-        frozenset({"given_names", "surnames", "birth_date", "sex", "nationalities", "biometrics", "criminal_history"}),
-        False),
-    Row(("GT-IGM",), frozenset({"partner"}), frozenset({"anti_trafficking", "anti_smuggling"}),
-        frozenset({"encounter"}), D("2019-05-28"), None,
-        frozenset({"given_names", "surnames", "birth_date", "sex", "nationalities", "encountered_on", "border",
-                   "manner", "route"}), False),
-    Row(("GT-IGM",), frozenset({"partner"}), frozenset({"aca_transfer"}), frozenset({"case", "case_package"}),
-        D("2019-11-21"), D("2021-02-05"), TRANSFER_FIELDS, True, needs_transfer=True, needs_basis=True),
-    Row(("GT-IGM",), frozenset({"partner"}), frozenset({"aca_transfer"}), frozenset({"case", "case_package"}),
-        D("2025-06-27"), None, TRANSFER_FIELDS, True, needs_transfer=True, needs_basis=True),
-    Row(("SV-DGME",), frozenset({"partner"}), frozenset({"aca_transfer"}), frozenset({"case", "case_package"}),
-        D("2020-12-15"), D("2021-02-05"), TRANSFER_FIELDS, True, needs_transfer=True, needs_basis=True),
-    Row(("HN-INM",), frozenset({"partner"}), frozenset({"aca_transfer"}), frozenset({"case", "case_package"}),
-        D("2020-12-15"), D("2021-02-05"), TRANSFER_FIELDS, True, needs_transfer=True, needs_basis=True),
-    Row(("UNHCR",), frozenset({"partner"}), frozenset({"protection_support"}), frozenset({"case", "case_package"}),
-        D("2000-12-06"), None,
-        frozenset("given_names surnames birth_date age sex nationalities family claim_fact fear_claims".split()),
-        True, needs_consent=True),
+    Row(
+        US,
+        frozenset({"officer", "supervisor", "admin"}),
+        frozenset(
+            {
+                "case_management",
+                "adjudication",
+                "fear_screening",
+                "litigation_defense",
+                "investigation",
+                "aca_transfer",
+            }
+        ),
+        frozenset({"encounter", "case", "decision", "case_package"}),
+        D("2000-12-06"),
+        None,
+        ALL,
+        True,
+    ),
+    Row(
+        US,
+        frozenset({"analyst", "officer", "supervisor", "admin"}),
+        frozenset({"statistics"}),
+        frozenset({"encounter", "case", "decision"}),
+        D("2000-12-06"),
+        None,
+        frozenset({"age", "sex", "nationalities", "encountered_on", "border", "manner"}),
+        True,
+    ),
+    Row(
+        ("SV-DGME",),
+        frozenset({"partner"}),
+        frozenset({"law_enforcement"}),
+        frozenset({"encounter"}),
+        D("2019-09-01"),
+        None,
+        frozenset(
+            {
+                "given_names",
+                "surnames",
+                "birth_date",
+                "sex",
+                "nationalities",
+                "biometrics",
+                "criminal_history",
+            }
+        ),
+        False,
+    ),
+    Row(
+        ("GT-IGM",),
+        frozenset({"partner"}),
+        frozenset({"anti_trafficking", "anti_smuggling"}),
+        frozenset({"encounter"}),
+        D("2019-05-28"),
+        None,
+        frozenset(
+            {
+                "given_names",
+                "surnames",
+                "birth_date",
+                "sex",
+                "nationalities",
+                "encountered_on",
+                "border",
+                "manner",
+                "route",
+            }
+        ),
+        False,
+    ),
+    Row(
+        ("GT-IGM",),
+        frozenset({"partner"}),
+        frozenset({"aca_transfer"}),
+        frozenset({"case", "case_package"}),
+        D("2019-11-21"),
+        D("2021-02-05"),
+        TRANSFER_FIELDS,
+        True,
+        needs_transfer=True,
+        needs_basis=True,
+    ),
+    Row(
+        ("GT-IGM",),
+        frozenset({"partner"}),
+        frozenset({"aca_transfer"}),
+        frozenset({"case", "case_package"}),
+        D("2025-06-27"),
+        None,
+        TRANSFER_FIELDS,
+        True,
+        needs_transfer=True,
+        needs_basis=True,
+    ),
+    Row(
+        ("SV-DGME",),
+        frozenset({"partner"}),
+        frozenset({"aca_transfer"}),
+        frozenset({"case", "case_package"}),
+        D("2020-12-15"),
+        D("2021-02-05"),
+        TRANSFER_FIELDS,
+        True,
+        needs_transfer=True,
+        needs_basis=True,
+    ),
+    Row(
+        ("HN-INM",),
+        frozenset({"partner"}),
+        frozenset({"aca_transfer"}),
+        frozenset({"case", "case_package"}),
+        D("2020-12-15"),
+        D("2021-02-05"),
+        TRANSFER_FIELDS,
+        True,
+        needs_transfer=True,
+        needs_basis=True,
+    ),
+    Row(
+        ("UNHCR",),
+        frozenset({"partner"}),
+        frozenset({"protection_support"}),
+        frozenset({"case", "case_package"}),
+        D("2000-12-06"),
+        None,
+        frozenset(
+            "given_names surnames birth_date age sex nationalities family claim_fact fear_claims".split()
+        ),
+        True,
+        needs_consent=True,
+    ),
 )
 
 PURPOSES = tuple(sorted({p for r in ROWS for p in r.purposes} | {"marketing"}))
@@ -85,7 +197,9 @@ class Person:
 
 
 PEOPLE: tuple[Person, ...] = (
-    Person("hn_aca_gt_with_decision", ("HN",), ("HN",), True, "GT", (("GT", "decision"), ("UNHCR", "consent"))),
+    Person(
+        "hn_aca_gt_with_decision", ("HN",), ("HN",), True, "GT", (("GT", "decision"), ("UNHCR", "consent"))
+    ),
     Person("sv_claimant", ("SV",), ("SV",), True),
     Person("hn_aca_gt_without_basis", ("HN",), ("HN",), True, "GT"),
     Person("gt_national_aca_gt", ("GT",), ("GT",), True, "GT", (("GT", "consent"),)),
@@ -99,8 +213,9 @@ PEOPLE: tuple[Person, ...] = (
 )
 
 
-def expected(agency: str, role: str, purpose: str, record_type: str, on: dt.date, person: Person
-             ) -> tuple[bool, frozenset[str] | None]:
+def expected(
+    agency: str, role: str, purpose: str, record_type: str, on: dt.date, person: Person
+) -> tuple[bool, frozenset[str] | None]:
     """(permitted, fields) as the law and the configured allowances say."""
     country = AGENCY_COUNTRY[agency]
     if person.asylum and country is not None:

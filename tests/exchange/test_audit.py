@@ -24,9 +24,16 @@ from amparo.store.db import transaction
 def fill(factory: sessionmaker[Session], n: int) -> None:
     with transaction(factory) as session:
         for i in range(n):
-            audit.record(session, actor=f"user-{i % 3}", action=("read", "write", "disclosure")[i % 3],
-                         record_kind="case", record_id=f"C-{i}", purpose="case_management",
-                         outcome="ok" if i % 4 else "denied", detail={"i": i, "fields": ["age", "sex"]})
+            audit.record(
+                session,
+                actor=f"user-{i % 3}",
+                action=("read", "write", "disclosure")[i % 3],
+                record_kind="case",
+                record_id=f"C-{i}",
+                purpose="case_management",
+                outcome="ok" if i % 4 else "denied",
+                detail={"i": i, "fields": ["age", "sex"]},
+            )
 
 
 def export_lines(factory: sessionmaker[Session], keys: InstallationKeys, tmp_path: Path) -> list[str]:
@@ -35,7 +42,9 @@ def export_lines(factory: sessionmaker[Session], keys: InstallationKeys, tmp_pat
     return (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()
 
 
-def test_chain_exports_and_verifies(factory: sessionmaker[Session], keys: InstallationKeys, tmp_path: Path) -> None:
+def test_chain_exports_and_verifies(
+    factory: sessionmaker[Session], keys: InstallationKeys, tmp_path: Path
+) -> None:
     fill(factory, 40)
     lines = export_lines(factory, keys, tmp_path)
     trusted = frozenset({b64(keys.signing_public)})
@@ -110,7 +119,9 @@ def test_a_thousand_random_single_changes_are_each_detected(
     assert set(kinds) == {"changed", "removed", "inserted", "reordered"}
 
 
-def test_messages_name_the_entry(factory: sessionmaker[Session], keys: InstallationKeys, tmp_path: Path) -> None:
+def test_messages_name_the_entry(
+    factory: sessionmaker[Session], keys: InstallationKeys, tmp_path: Path
+) -> None:
     fill(factory, 10)
     lines = export_lines(factory, keys, tmp_path)
     entry_lines = [n for n, line in enumerate(lines) if json.loads(line)["type"] == "entry"]
@@ -183,7 +194,11 @@ def test_cli_export_and_verify_exit_codes(tmp_path: Path, monkeypatch: pytest.Mo
         main(["db", "upgrade"])
     assert done.value.code == 0
     out = tmp_path / "trail.jsonl"
-    for argv in (["audit", "export", "--out", str(out)], ["audit", "verify", "--file", str(out)], ["audit", "verify"]):
+    for argv in (
+        ["audit", "export", "--out", str(out)],
+        ["audit", "verify", "--file", str(out)],
+        ["audit", "verify"],
+    ):
         with pytest.raises(SystemExit) as done:
             main(argv)
         assert done.value.code == 0, argv

@@ -7,11 +7,11 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.exchange.expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
 
 from amparo.access import DisclosureBasis, RecordFacts, Requester, authorize
 from amparo.exchange.agencies import AGENCIES, get_agency
 from amparo.exchange.fields import CLAIM_FIELDS, project
-from tests.exchange.expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
 
 ROLES = ("officer", "supervisor", "analyst", "admin", "partner")
 TYPES = ("encounter", "case", "decision", "case_package")
@@ -36,7 +36,9 @@ def test_full_matrix_matches_the_expected_permits() -> None:
     for agency, role, purpose, kind, on, person in itertools.product(
         AGENCIES, ROLES, PURPOSES, TYPES, DATES, PEOPLE
     ):
-        decision = authorize(Requester("u", role, agency.code, agency.country), facts(person, kind), purpose, on)
+        decision = authorize(
+            Requester("u", role, agency.code, agency.country), facts(person, kind), purpose, on
+        )
         want = expected(agency.code, role, purpose, kind, on, person)
         got = (decision.permitted, decision.fields if decision.permitted else frozenset())
         checked += 1
@@ -69,19 +71,37 @@ def test_guatemala_sees_only_transfer_fields_with_a_scheduled_transfer_and_a_bas
 
 
 def test_statistics_view_has_age_and_sex_but_not_the_name() -> None:
-    decision = authorize(Requester("u", "analyst", "US-CBP", "US"), facts(PEOPLE[0], "case"), "statistics",
-                         dt.date(2020, 1, 1))
-    view = project({"record_id": "R-1", "record_kind": "case", "given_names": "Ana", "age": 30, "sex": "F",
-                    "fear_claims": [{"country": "HN"}]}, decision.fields)
+    decision = authorize(
+        Requester("u", "analyst", "US-CBP", "US"), facts(PEOPLE[0], "case"), "statistics", dt.date(2020, 1, 1)
+    )
+    view = project(
+        {
+            "record_id": "R-1",
+            "record_kind": "case",
+            "given_names": "Ana",
+            "age": 30,
+            "sex": "F",
+            "fear_claims": [{"country": "HN"}],
+        },
+        decision.fields,
+    )
     assert view == {"record_id": "R-1", "record_kind": "case", "age": 30, "sex": "F"}
 
 
 def test_a_requester_claiming_another_country_is_refused() -> None:
-    decision = authorize(Requester("u", "officer", "US-CBP", "GT"), facts(PEOPLE[0], "case"), "adjudication",
-                         dt.date(2020, 1, 1))
+    decision = authorize(
+        Requester("u", "officer", "US-CBP", "GT"),
+        facts(PEOPLE[0], "case"),
+        "adjudication",
+        dt.date(2020, 1, 1),
+    )
     assert not decision.permitted
-    assert not authorize(Requester("u", "officer", "XX-NOPE", None), facts(PEOPLE[0], "case"), "adjudication",
-                         dt.date(2020, 1, 1)).permitted
+    assert not authorize(
+        Requester("u", "officer", "XX-NOPE", None),
+        facts(PEOPLE[0], "case"),
+        "adjudication",
+        dt.date(2020, 1, 1),
+    ).permitted
 
 
 COUNTRIES = st.sampled_from(["US", "GT", "SV", "HN", "MX", "NI", "CU", "VE", "CO", "EC"])
@@ -97,16 +117,36 @@ COUNTRIES = st.sampled_from(["US", "GT", "SV", "HN", "MX", "NI", "CU", "VE", "CO
     nationalities=st.lists(COUNTRIES, max_size=3, unique=True),
     feared=st.lists(COUNTRIES, max_size=3, unique=True),
     transfer_to=st.none() | COUNTRIES,
-    bases=st.lists(st.tuples(COUNTRIES | st.sampled_from([a.code for a in AGENCIES]),
-                             st.sampled_from(["consent", "decision"])), max_size=4),
+    bases=st.lists(
+        st.tuples(
+            COUNTRIES | st.sampled_from([a.code for a in AGENCIES]), st.sampled_from(["consent", "decision"])
+        ),
+        max_size=4,
+    ),
     legacy_basis=st.none() | st.just("Secretary's decision"),
 )
 def test_no_claim_ever_reaches_a_country_of_nationality_or_feared(
-    agency: str, role: str, purpose: str, kind: str, on: dt.date, nationalities: list[str], feared: list[str],
-    transfer_to: str | None, bases: list[tuple[str, str]], legacy_basis: str | None,
+    agency: str,
+    role: str,
+    purpose: str,
+    kind: str,
+    on: dt.date,
+    nationalities: list[str],
+    feared: list[str],
+    transfer_to: str | None,
+    bases: list[tuple[str, str]],
+    legacy_basis: str | None,
 ) -> None:
-    record = RecordFacts(kind, "R", tuple(nationalities), tuple(feared), True, transfer_to, legacy_basis,
-                         tuple(DisclosureBasis(r, k, "b") for r, k in bases))
+    record = RecordFacts(
+        kind,
+        "R",
+        tuple(nationalities),
+        tuple(feared),
+        True,
+        transfer_to,
+        legacy_basis,
+        tuple(DisclosureBasis(r, k, "b") for r, k in bases),
+    )
     country = get_agency(agency).country
     decision = authorize(Requester("u", role, agency, country), record, purpose, on)
     if country is not None and (country in nationalities or country in feared):

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from amparo.api.deps import Factory, Reader, allowed
 from amparo.api.problems import problem_response
 from amparo.cases.records import Actor
-from amparo.errors import ExchangeError
+from amparo.errors import ExchangeError, NotFound
 from amparo.exchange import audit, transfer
 from amparo.exchange.keys import installation_keys
 from amparo.settings import Settings
@@ -68,7 +68,10 @@ def package(
     case_id: str, actor: Reader, made: Factory, purpose: Annotated[str, Query()] = "case_management"
 ) -> dict[str, Any]:
     with transaction(made) as session:
-        return transfer.read_package(session, actor.requester, case_id, purpose, dt.date.today())
+        view = transfer.package_for(session, actor.requester, case_id, purpose, dt.date.today())
+    if view is None:  # committed above: the refusal is in the audit trail
+        raise NotFound("case", case_id)
+    return view
 
 
 @router.post("/cases/{case_id}/bases", status_code=201, summary="Record a consent or decision to disclose")
@@ -93,16 +96,30 @@ def export(
 ) -> Response:
     settings = _settings(request)
     keys = installation_keys(settings.data_dir)
-    with transaction(made) as session:
-        envelope = transfer.export_envelope(
-            session,
-            me=settings.installation,
-            keys=keys,
-            case_id=case_id,
-            recipient_agency=body.agency,
-            purpose=body.purpose,
-            actor=actor.id,
-        )
+    try:
+        with transaction(made) as session:
+            envelope = transfer.export_envelope(
+                session,
+                me=settings.installation,
+                keys=keys,
+                case_id=case_id,
+                recipient_agency=body.agency,
+                purpose=body.purpose,
+                actor=actor.id,
+            )
+    except NotFound:
+        with transaction(made) as session:  # the refused disclosure stays in the audit trail
+            audit.record(
+                session,
+                actor=actor.id,
+                action="disclosure",
+                record_kind="case_package",
+                record_id=case_id,
+                purpose=body.purpose,
+                outcome="denied",
+                detail={"to": body.agency},
+            )
+        raise
     return Response(envelope.to_bytes(), status_code=201, media_type="application/json")
 
 

@@ -223,10 +223,13 @@ def _audit_decision(
     )
 
 
-def read_package(
+def package_for(
     session: Session, requester: Requester, case_id: str, purpose: str, on: dt.date | None = None
-) -> dict[str, Any]:
-    """The case package as ``requester`` may see it for ``purpose``; NotFound when refused."""
+) -> dict[str, Any] | None:
+    """The case package as ``requester`` may see it for ``purpose``; None when refused or missing.
+
+    The read is audited either way; the caller commits, then answers a refusal as not found.
+    """
     try:
         facts, view = case_record(session, case_id)
     except NotFound:
@@ -239,12 +242,10 @@ def read_package(
             purpose=purpose,
             outcome="not_found",
         )
-        raise
+        return None
     decision = authorize(requester, facts, purpose, on or dt.date.today())
     _audit_decision(session, requester.user_id, "read", facts, purpose, decision, agency=requester.agency)
-    if not decision.permitted:
-        raise NotFound("case", case_id)
-    return project(view, decision.fields)
+    return project(view, decision.fields) if decision.permitted else None
 
 
 # --- envelopes ------------------------------------------------------------------------------
