@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,9 @@ from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.testing import fresh_sqlite
 
 
-def test_stored_bytes_do_not_contain_the_vector(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_stored_bytes_do_not_contain_the_vector(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     url = fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "bio-template")
     factory = session_factory(make_engine(url))
     key = load_key(tmp_path / "data")
@@ -76,7 +77,9 @@ def test_exact_search_finds_the_mates_and_fnir_at_fpir(gallery_data: dict[str, A
     nonmated = gallery.search(gallery_data["nonmated"], 1)
     threshold = threshold_at_fpir(nonmated.scores[:, 0], 0.01)
     assert float(np.mean(nonmated.scores[:, 0] > threshold)) <= 0.01
-    fnir = fnir_at_threshold([r[0] for r in mated.ids], gallery_data["mated_ids"], mated.scores[:, 0], threshold)
+    fnir = fnir_at_threshold(
+        [r[0] for r in mated.ids], gallery_data["mated_ids"], mated.scores[:, 0], threshold
+    )
     rank1 = np.mean([r[0] == t for r, t in zip(mated.ids, gallery_data["mated_ids"], strict=True)])
     assert 0.0 <= fnir <= 1.0 - rank1 + 1e-9
     assert fnir < 0.2  # genuine scores sit well above impostors in the documented model
@@ -112,4 +115,3 @@ def test_key_of_wrong_size_is_refused(tmp_path: Path) -> None:
     (tmp_path / "identity-template.key").write_bytes(b"short")
     with pytest.raises(LinkageError):
         load_key(tmp_path)
-

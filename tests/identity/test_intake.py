@@ -21,7 +21,13 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def _doc(eid: str, given: str, surnames: str, birth: str, nationality: str = "HN") -> dict[str, Any]:
     return {
         "id": eid,
-        "person": {"given_names": given, "surnames": surnames, "birth_date": birth, "nationalities": [nationality], "sex": "M"},
+        "person": {
+            "given_names": given,
+            "surnames": surnames,
+            "birth_date": birth,
+            "nationalities": [nationality],
+            "sex": "M",
+        },
     }
 
 
@@ -31,10 +37,18 @@ def factory(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return session_factory(make_engine(url))
 
 
-def _add_person(factory: Any, pid: str, given: str, surnames: str, birth: str, nationality: str = "HN") -> None:
+def _add_person(
+    factory: Any, pid: str, given: str, surnames: str, birth: str, nationality: str = "HN"
+) -> None:
     with transaction(factory) as session:
         session.add(
-            Person(id=pid, given_names=given, surnames=surnames, birth_date=dt.date.fromisoformat(birth), nationalities=[nationality])
+            Person(
+                id=pid,
+                given_names=given,
+                surnames=surnames,
+                birth_date=dt.date.fromisoformat(birth),
+                nationalities=[nationality],
+            )
         )
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import f1, true_pairs, write_csv
 from typer.testing import CliRunner
 
 from amparo.cli import build_app
@@ -15,9 +14,20 @@ from amparo.identity import synth
 from amparo.identity.linkage import LinkResult, link_records
 from amparo.identity.names import fold, normalise_record, split_given
 from amparo.identity.realtime import RealtimeScorer
+from conftest import f1, true_pairs, write_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-COLUMNS = ["record_id", "given_names", "surnames", "birth_date", "sex", "nationality", "document_number", "locality", "person_id"]
+COLUMNS = [
+    "record_id",
+    "given_names",
+    "surnames",
+    "birth_date",
+    "sex",
+    "nationality",
+    "document_number",
+    "locality",
+    "person_id",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +43,17 @@ def _baseline(encounters: list[dict[str, Any]]) -> set[tuple[str, str]]:
     """Deterministic rule: same folded full name and birth date."""
     groups: dict[tuple[str, str, str], list[str]] = {}
     for e in encounters:
-        groups.setdefault((fold(e["given_names"]), fold(e["surnames"]), e["birth_date"]), []).append(e["record_id"])
-    return {(a, b) for ids in groups.values() for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1 :]}
+        groups.setdefault((fold(e["given_names"]), fold(e["surnames"]), e["birth_date"]), []).append(
+            e["record_id"]
+        )
+    return {
+        (a, b) for ids in groups.values() for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1 :]
+    }
 
 
-def test_model_beats_exact_matching_by_a_wide_margin(population: synth.Population, linked: LinkResult) -> None:
+def test_model_beats_exact_matching_by_a_wide_margin(
+    population: synth.Population, linked: LinkResult
+) -> None:
     truth = true_pairs(population.encounters)
     _, base_recall, base_f1 = f1(_baseline(population.encounters), truth)
     precision, recall, score = f1(_predicted(linked), truth)
@@ -47,7 +63,9 @@ def test_model_beats_exact_matching_by_a_wide_margin(population: synth.Populatio
     assert precision >= 0.95
 
 
-def _variation_pairs(encounters: list[dict[str, Any]], truth: set[tuple[str, str]], kind: str) -> set[tuple[str, str]]:
+def _variation_pairs(
+    encounters: list[dict[str, Any]], truth: set[tuple[str, str]], kind: str
+) -> set[tuple[str, str]]:
     by_id = {e["record_id"]: e for e in encounters}
     out = set()
     for a, b in truth:
@@ -56,9 +74,20 @@ def _variation_pairs(encounters: list[dict[str, Any]], truth: set[tuple[str, str
         ga, gb = fold(ea["given_names"]).split(), fold(eb["given_names"]).split()
         if kind == "swapped_surnames" and len(sa) == 2 and sa == sb[::-1] and sa != sb:
             out.add((a, b))
-        elif kind == "nickname" and ga and gb and ga[0] != gb[0] and split_given(ea["given_names"])[0] == split_given(eb["given_names"])[0]:
+        elif (
+            kind == "nickname"
+            and ga
+            and gb
+            and ga[0] != gb[0]
+            and split_given(ea["given_names"])[0] == split_given(eb["given_names"])[0]
+        ):
             out.add((a, b))
-        elif kind == "accents" and ea["surnames"] != eb["surnames"] and fold(ea["surnames"]) == fold(eb["surnames"]) and any(ord(c) > 127 for c in ea["surnames"] + eb["surnames"]):
+        elif (
+            kind == "accents"
+            and ea["surnames"] != eb["surnames"]
+            and fold(ea["surnames"]) == fold(eb["surnames"])
+            and any(ord(c) > 127 for c in ea["surnames"] + eb["surnames"])
+        ):
             out.add((a, b))
         elif kind == "day_month_swap" and ea["birth_date"] and eb["birth_date"]:
             ya, ma, da = ea["birth_date"].split("-")
@@ -70,7 +99,9 @@ def _variation_pairs(encounters: list[dict[str, Any]], truth: set[tuple[str, str
     return out
 
 
-@pytest.mark.parametrize("kind", ["swapped_surnames", "nickname", "accents", "day_month_swap", "dropped_surname"])
+@pytest.mark.parametrize(
+    "kind", ["swapped_surnames", "nickname", "accents", "day_month_swap", "dropped_surname"]
+)
 def test_each_variation_is_linked(population: synth.Population, linked: LinkResult, kind: str) -> None:
     truth = true_pairs(population.encounters)
     pairs = _variation_pairs(population.encounters, truth, kind)
@@ -85,7 +116,12 @@ def test_family_members_are_not_linked(population: synth.Population, linked: Lin
         (a, b) for a, b in _predicted(linked)
         if by_id[a]["family_id"] and by_id[a]["family_id"] == by_id[b]["family_id"] and by_id[a]["person_id"] != by_id[b]["person_id"]
     ]  # fmt: skip
-    family_pairs = sum(1 for a, b in true_pairs([{**e, "person_id": e["family_id"]} for e in population.encounters if e["family_id"]]))
+    family_pairs = sum(
+        1
+        for a, b in true_pairs(
+            [{**e, "person_id": e["family_id"]} for e in population.encounters if e["family_id"]]
+        )
+    )
     assert len(family_false) <= 0.02 * family_pairs
 
 
@@ -136,7 +172,12 @@ def test_link_cli_dedupe_and_two_files(population: synth.Population, tmp_path: P
     ids_b = {r["record_id"] for r in rows[600:]}
     assert two and all(r["record_id_l"] in ids_a and r["record_id_r"] in ids_b for r in two)
     assert all(float(r["match_probability"]) >= 0.9 for r in two)
-    truth = {(e["record_id"], f["record_id"]) for e in rows[:600] for f in rows[600:] if e["person_id"] == f["person_id"]}
+    truth = {
+        (e["record_id"], f["record_id"])
+        for e in rows[:600]
+        for f in rows[600:]
+        if e["person_id"] == f["person_id"]
+    }
     _, recall, _ = f1({(r["record_id_l"], r["record_id_r"]) for r in two}, truth)
     assert recall >= 0.8
 

@@ -25,13 +25,29 @@ def factory(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     with transaction(factory) as session:
         session.add(User(id="U-1", name="officer", role="officer", agency="US-CBP", token_sha256="x" * 64))
         for pid in ("P-A", "P-B"):
-            session.add(Person(id=pid, given_names="Ana", surnames="Paz", birth_date=dt.date(1990, 1, 1), nationalities=["HN"]))
+            session.add(
+                Person(
+                    id=pid,
+                    given_names="Ana",
+                    surnames="Paz",
+                    birth_date=dt.date(1990, 1, 1),
+                    nationalities=["HN"],
+                )
+            )
         session.flush()
         for eid, pid in (("E-1", "P-A"), ("E-2", "P-A"), ("E-3", "P-B")):
             session.add(
                 Encounter(
-                    id=eid, person_id=pid, document={}, document_sha256="0" * 64, encountered_on=dt.date(2020, 1, 1),
-                    nationality="HN", border="southwest_land", manner="between_ports", agency="US-CBP", received_by="U-1",
+                    id=eid,
+                    person_id=pid,
+                    document={},
+                    document_sha256="0" * 64,
+                    encountered_on=dt.date(2020, 1, 1),
+                    nationality="HN",
+                    border="southwest_land",
+                    manner="between_ports",
+                    agency="US-CBP",
+                    received_by="U-1",
                 )  # fmt: skip
             )
     return factory
@@ -72,7 +88,15 @@ def test_split_then_reverse(factory: Any) -> None:
 
 def test_accepting_a_review_merges_and_records(factory: Any) -> None:
     with transaction(factory) as session:
-        session.add(IdentityReview(id="IR-1", encounter_id="E-3", candidate_person_id="P-A", match_probability=0.8, explanation={}))
+        session.add(
+            IdentityReview(
+                id="IR-1",
+                encounter_id="E-3",
+                candidate_person_id="P-A",
+                match_probability=0.8,
+                explanation={},
+            )
+        )
     with transaction(factory) as session:
         review = decide_review(session, "IR-1", accept=True, by="U-1")
         assert review.status == "accepted"

@@ -29,7 +29,13 @@ def test_surnames_split_with_particles_dropped() -> None:
 
 def test_normalise_record_columns() -> None:
     record = normalise_record(
-        {"record_id": 7, "given_names": "Chepe", "surnames": "Pérez", "birth_date": "1990-03-04", "postcode": "01 234"}
+        {
+            "record_id": 7,
+            "given_names": "Chepe",
+            "surnames": "Pérez",
+            "birth_date": "1990-03-04",
+            "postcode": "01 234",
+        }
     )
     assert record["unique_id"] == "7"
     assert (record["given_1"], record["surname_1"], record["surname_2"]) == ("JOSE", "PEREZ", None)

@@ -21,7 +21,9 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
     app = build_app()
     outs = []
     for name, seed in (("a", 5), ("b", 5), ("c", 6)):
-        result = runner.invoke(app, ["synth", "population", "--n", "400", "--seed", str(seed), "--out", str(tmp_path / name)])
+        result = runner.invoke(
+            app, ["synth", "population", "--n", "400", "--seed", str(seed), "--out", str(tmp_path / name)]
+        )
         assert result.exit_code == 0, result.output
         outs.append(_digests(tmp_path / name))
     assert set(outs[0]) == {"encounters.csv", "persons.csv", "templates.npy", "manifest.json"}
@@ -31,7 +33,9 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
 
 def test_population_follows_the_cbp_shares(population: synth.Population) -> None:
     persons = population.persons
-    groups = Counter(p["nationality"] if p["nationality"] in ("MX", "GT", "HN", "SV") else "OTHER" for p in persons)
+    groups = Counter(
+        p["nationality"] if p["nationality"] in ("MX", "GT", "HN", "SV") else "OTHER" for p in persons
+    )
     total_cbp: Counter[str] = Counter()
     for (grouping, _demographic), count in synth.FY2019_SHARES.items():
         total_cbp[grouping] += int(count)

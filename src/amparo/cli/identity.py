@@ -14,16 +14,22 @@ from amparo.errors import FieldError, InputError
 
 
 def link(
-    file_a: Annotated[Path, typer.Argument(metavar="A.csv", help="Records to link (or to deduplicate alone).")],
+    file_a: Annotated[
+        Path, typer.Argument(metavar="A.csv", help="Records to link (or to deduplicate alone).")
+    ],
     file_b: Annotated[
-        Path | None, typer.Argument(metavar="[B.csv]", help="Second file: link A to B instead of deduplicating A.")
+        Path | None,
+        typer.Argument(metavar="[B.csv]", help="Second file: link A to B instead of deduplicating A."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output CSV: record_id_l, record_id_r, match_probability.")] = Path(
-        "pairs.csv"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", help="Output CSV: record_id_l, record_id_r, match_probability.")
+    ] = Path("pairs.csv"),
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", help="Match probability at or above which a pair is a match (default: the model's)."),
+        typer.Option(
+            "--threshold",
+            help="Match probability at or above which a pair is a match (default: the model's).",
+        ),
     ] = None,
 ) -> None:
     """Link two files of people (or deduplicate one) and write the predicted matches.
@@ -54,7 +60,9 @@ def link(
         f"{result.candidate_pairs} candidate pairs scored, {len(result.pairs)} matches written to {out}"
     )
     if threshold is None:
-        typer.echo(f"threshold: {result.threshold:.4f}, chosen by the model: the one that {result.threshold_method}")
+        typer.echo(
+            f"threshold: {result.threshold:.4f}, chosen by the model: the one that {result.threshold_method}"
+        )
     else:
         typer.echo(f"threshold: {result.threshold:.4f} ({result.threshold_method})")
     typer.echo(f"model: {origin}; saved to {model_path}")
@@ -63,7 +71,9 @@ def link(
 def synth_population(
     n: Annotated[int, typer.Option("--n", min=1, help="Number of encounter records to generate.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives identical files.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write encounters.csv, persons.csv, templates.npy.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write encounters.csv, persons.csv, templates.npy.")
+    ],
 ) -> None:
     """Generate a synthetic population with the true person id of every encounter record."""
     from amparo.identity import synth

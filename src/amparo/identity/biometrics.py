@@ -63,12 +63,20 @@ def decrypt_template(key: bytes, template_id: str, nonce: bytes, ciphertext: byt
     try:
         data = AESGCM(key).decrypt(nonce, ciphertext, template_id.encode())
     except InvalidTag as exc:
-        raise LinkageError(f"template {template_id} cannot be decrypted with this installation's key") from exc
+        raise LinkageError(
+            f"template {template_id} cannot be decrypted with this installation's key"
+        ) from exc
     return np.frombuffer(data, dtype=np.float32).copy()
 
 
 def store_template(
-    session: Session, key: bytes, *, template_id: str, person_id: str, vector: np.ndarray, modality: str = "face"
+    session: Session,
+    key: bytes,
+    *,
+    template_id: str,
+    person_id: str,
+    vector: np.ndarray,
+    modality: str = "face",
 ) -> None:
     """Add an encrypted template row."""
     from amparo.identity.tables import IdentityTemplate
@@ -76,7 +84,12 @@ def store_template(
     nonce, ciphertext = encrypt_template(key, template_id, vector)
     session.add(
         IdentityTemplate(
-            id=template_id, person_id=person_id, modality=modality, dim=int(vector.shape[0]), nonce=nonce, ciphertext=ciphertext
+            id=template_id,
+            person_id=person_id,
+            modality=modality,
+            dim=int(vector.shape[0]),
+            nonce=nonce,
+            ciphertext=ciphertext,
         )
     )
 
@@ -118,7 +131,9 @@ class SearchResult:
 class Gallery:
     """A 1:N gallery of templates with an exact or (only when accurate enough) approximate index."""
 
-    def __init__(self, ids: list[str], vectors: np.ndarray, *, approximate: bool = False, hnsw_m: int = 32) -> None:
+    def __init__(
+        self, ids: list[str], vectors: np.ndarray, *, approximate: bool | str = False, hnsw_m: int = 32
+    ) -> None:
         if len(ids) != len(vectors):
             raise LinkageError(f"{len(ids)} ids for {len(vectors)} templates")
         faiss = _faiss()
@@ -130,7 +145,15 @@ class Gallery:
         self.index = self.exact
         self.kind = "exact (IndexFlatIP)"
         self.approximate_recall: float | None = None
-        if approximate:
+        if approximate == "ivf":
+            nlist = max(16, int(4 * np.sqrt(len(ids))))
+            ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            sample = self.vectors[:: max(1, len(ids) // (nlist * 40))]
+            ivf.train(sample)
+            ivf.add(self.vectors)
+            ivf.nprobe = max(8, nlist // 32)
+            self.candidate = ivf
+        elif approximate:
             hnsw = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             hnsw.hnsw.efConstruction = 80
             hnsw.hnsw.efSearch = 128
@@ -150,10 +173,10 @@ class Gallery:
         self.approximate_recall = recall
         if recall >= MIN_APPROXIMATE_RECALL:
             self.index = candidate
-            self.kind = f"approximate (HNSW, recall@1 {recall:.4f} measured)"
+            self.kind = f"approximate ({type(candidate).__name__}, recall@1 {recall:.4f} measured)"
         else:
             self.index = self.exact
-            self.kind = f"exact (IndexFlatIP; HNSW recall@1 {recall:.4f} < {MIN_APPROXIMATE_RECALL})"
+            self.kind = f"exact (IndexFlatIP; approximate recall@1 {recall:.4f} < {MIN_APPROXIMATE_RECALL})"
         return recall
 
     def search(self, probes: np.ndarray, k: int = 1) -> SearchResult:
@@ -169,9 +192,13 @@ def threshold_at_fpir(nonmated_top_scores: np.ndarray, fpir: float) -> float:
     return float(np.quantile(nonmated_top_scores, 1.0 - fpir, method="higher"))
 
 
-def fnir_at_threshold(mated_top_ids: list[str], mated_true_ids: list[str], mated_top_scores: np.ndarray, threshold: float) -> float:
+def fnir_at_threshold(
+    mated_top_ids: list[str], mated_true_ids: list[str], mated_top_scores: np.ndarray, threshold: float
+) -> float:
     """FNIR: the share of mated searches whose mate is not returned at rank 1 above threshold."""
     hits = sum(
-        1 for got, want, score in zip(mated_top_ids, mated_true_ids, mated_top_scores, strict=True) if got == want and score > threshold
+        1
+        for got, want, score in zip(mated_top_ids, mated_true_ids, mated_top_scores, strict=True)
+        if got == want and score > threshold
     )
     return 1.0 - hits / len(mated_true_ids) if mated_true_ids else 0.0

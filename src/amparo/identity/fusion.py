@@ -34,7 +34,12 @@ class ScoreModel:
     @classmethod
     def fit(cls, genuine: np.ndarray, impostor: np.ndarray) -> ScoreModel:
         """Fit both normals on observed mated and non-mated scores."""
-        return cls(float(np.mean(genuine)), float(np.std(genuine)) or 1e-3, float(np.mean(impostor)), float(np.std(impostor)) or 1e-3)
+        return cls(
+            float(np.mean(genuine)),
+            float(np.std(genuine)) or 1e-3,
+            float(np.mean(impostor)),
+            float(np.std(impostor)) or 1e-3,
+        )
 
     def log2_lr(self, score: float, cap: float = 30.0) -> float:
         """log2 of genuine density over impostor density at ``score``, capped at ±cap."""
@@ -42,7 +47,10 @@ class ScoreModel:
         def log_pdf(x: float, mean: float, sd: float) -> float:
             return -0.5 * ((x - mean) / sd) ** 2 - math.log(sd)
 
-        value = (log_pdf(score, self.genuine_mean, self.genuine_sd) - log_pdf(score, self.impostor_mean, self.impostor_sd)) / math.log(2)
+        value = (
+            log_pdf(score, self.genuine_mean, self.genuine_sd)
+            - log_pdf(score, self.impostor_mean, self.impostor_sd)
+        ) / math.log(2)
         return max(-cap, min(cap, value))
 
 

@@ -37,13 +37,10 @@ class LinkResult:
 
 
 def _arrow_table(records: list[dict[str, Any]]) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     schema = pa.schema(
-        [
-            (c, pa.int32() if c in ("dob_year", "dob_month", "dob_day") else pa.string())
-            for c in MODEL_COLUMNS
-        ]
+        [(c, pa.int32() if c in ("dob_year", "dob_month", "dob_day") else pa.string()) for c in MODEL_COLUMNS]
     )
     return pa.Table.from_pylist(records, schema=schema)
 

@@ -36,23 +36,40 @@ def merge(session: Session, *, keep: str, absorb: str, reason: str, by: str) -> 
         raise InputError([FieldError("/absorb", "a person cannot be merged into itself")])
     _person(session, keep)
     _person(session, absorb)
-    moved = list(session.scalars(select(Encounter.id).where(Encounter.person_id == absorb).order_by(Encounter.id)))
+    moved = list(
+        session.scalars(select(Encounter.id).where(Encounter.person_id == absorb).order_by(Encounter.id))
+    )
     _move(session, moved, keep)
     change = IdentityChange(
-        id=new_id("IC"), kind="merge", from_person_id=absorb, to_person_id=keep, encounter_ids=moved, reason=reason, by_user=by, at=utcnow()
+        id=new_id("IC"),
+        kind="merge",
+        from_person_id=absorb,
+        to_person_id=keep,
+        encounter_ids=moved,
+        reason=reason,
+        by_user=by,
+        at=utcnow(),
     )
     session.add(change)
     session.flush()
     return change
 
 
-def split(session: Session, *, person_id: str, encounter_ids: list[str], reason: str, by: str) -> IdentityChange:
+def split(
+    session: Session, *, person_id: str, encounter_ids: list[str], reason: str, by: str
+) -> IdentityChange:
     """Move ``encounter_ids`` of ``person_id`` to a new person (a copy of its identity fields)."""
     source = _person(session, person_id)
     owned = set(session.scalars(select(Encounter.id).where(Encounter.person_id == person_id)))
     stray = sorted(set(encounter_ids) - owned)
     if stray or not encounter_ids:
-        raise InputError([FieldError("/encounter_ids", f"not encounters of {person_id}: {', '.join(stray) or 'none given'}")])
+        raise InputError(
+            [
+                FieldError(
+                    "/encounter_ids", f"not encounters of {person_id}: {', '.join(stray) or 'none given'}"
+                )
+            ]
+        )
     new_person = Person(
         id=new_id("P"),
         given_names=source.given_names,
@@ -85,7 +102,9 @@ def reverse(session: Session, change_id: str, *, reason: str, by: str) -> Identi
     if change is None:
         raise NotFound("identity change", change_id)
     if change.reversed_by is not None or change.kind == "reversal":
-        raise InputError([FieldError("/change_id", f"{change_id} is already reversed or is itself a reversal")])
+        raise InputError(
+            [FieldError("/change_id", f"{change_id} is already reversed or is itself a reversal")]
+        )
     _move(session, list(change.encounter_ids), change.from_person_id)
     back = IdentityChange(
         id=new_id("IC"),
@@ -104,7 +123,9 @@ def reverse(session: Session, change_id: str, *, reason: str, by: str) -> Identi
     return back
 
 
-def decide_review(session: Session, review_id: str, *, accept: bool, by: str, encounter_person_id: str | None = None) -> IdentityReview:
+def decide_review(
+    session: Session, review_id: str, *, accept: bool, by: str, encounter_person_id: str | None = None
+) -> IdentityReview:
     """Accept (merge the encounter's person into the candidate) or reject an open review."""
     review = session.get(IdentityReview, review_id)
     if review is None:
@@ -112,11 +133,19 @@ def decide_review(session: Session, review_id: str, *, accept: bool, by: str, en
     if review.status != "open":
         raise InputError([FieldError("/status", f"review {review_id} is already {review.status}")])
     if accept:
-        person_id = encounter_person_id or session.scalar(select(Encounter.person_id).where(Encounter.id == review.encounter_id))
+        person_id = encounter_person_id or session.scalar(
+            select(Encounter.person_id).where(Encounter.id == review.encounter_id)
+        )
         if person_id is None:
             raise NotFound("encounter", review.encounter_id)
         if person_id != review.candidate_person_id:
-            merge(session, keep=review.candidate_person_id, absorb=person_id, reason=f"review {review_id} accepted", by=by)
+            merge(
+                session,
+                keep=review.candidate_person_id,
+                absorb=person_id,
+                reason=f"review {review_id} accepted",
+                by=by,
+            )
     review.status = "accepted" if accept else "rejected"
     review.decided_by = by
     review.decided_at = dt.datetime.now(dt.UTC)

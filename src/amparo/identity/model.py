@@ -68,9 +68,7 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
         comparison_description="given names: order, nicknames and spelling",
         comparison_levels=[
             cll.NullLevel("given_1"),
-            cll.CustomLevel(
-                "given_1_l = given_1_r and given_2_l = given_2_r", "both given names equal"
-            ),
+            cll.CustomLevel("given_1_l = given_1_r and given_2_l = given_2_r", "both given names equal"),
             cll.CustomLevel(
                 "given_1_l = given_1_r and given_2_l <> given_2_r",
                 "first given name equal, second different (siblings)",
@@ -89,13 +87,9 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
         comparison_description="surnames: each separately, swapped, dropped, misspelt",
         comparison_levels=[
             cll.NullLevel("surname_1"),
-            cll.CustomLevel(
-                "surname_1_l = surname_1_r and surname_2_l = surname_2_r", "both surnames equal"
-            ),
+            cll.CustomLevel("surname_1_l = surname_1_r and surname_2_l = surname_2_r", "both surnames equal"),
             cll.ExactMatchLevel("surname_1", term_frequency_adjustments=True),
-            cll.CustomLevel(
-                "surname_1_l = surname_2_r and surname_2_l = surname_1_r", "surnames swapped"
-            ),
+            cll.CustomLevel("surname_1_l = surname_2_r and surname_2_l = surname_1_r", "surnames swapped"),
             cll.CustomLevel(
                 "surname_1_l = surname_2_r or surname_2_l = surname_1_r or surname_2_l = surname_2_r",
                 "one surname shared",
@@ -188,7 +182,9 @@ def train(linker: Any, *, n_records: int, present: set[str], seed: int = 1) -> N
     if "document_number" in present:
         deterministic.append(splink.block_on("document_number", "dob"))
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, n_records * 20.0)), seed=seed)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(5e6, max(1e5, n_records * 20.0)), seed=seed
+    )
     sessions = [cols if set(cols) <= present else EM_FALLBACK_BLOCK for cols in EM_BLOCKS]
     done: list[tuple[str, ...]] = []
     failures: list[str] = []

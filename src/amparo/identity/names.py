@@ -86,7 +86,10 @@ NICKNAMES: dict[str, str] = {
     "ROSY": "ROSA",
     "MARI": "MARIA",
 }
-NICKNAME_ALTERNATIVES: dict[str, tuple[str, ...]] = {"BETO": ("ALBERTO", "ROBERTO"), "TITO": ("ALBERTO", "ROBERTO")}
+NICKNAME_ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "BETO": ("ALBERTO", "ROBERTO"),
+    "TITO": ("ALBERTO", "ROBERTO"),
+}
 
 _PARTICLES = frozenset({"DE", "DEL", "LA", "LAS", "LOS", "Y", "VDA", "VIUDA"})
 _NON_LETTERS = re.compile(r"[^A-Z ]+")
@@ -95,7 +98,7 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str | None) -> str:
     """Upper case, accents and punctuation removed, single spaces ("Peña-Núñez" → "PENA NUNEZ")."""
-    if not text:
+    if not isinstance(text, str) or not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
@@ -147,14 +150,16 @@ def normalise_record(record: Mapping[str, Any]) -> dict[str, Any]:
     g1, g2 = split_given(record.get("given_names"))
     s1, s2 = split_surnames(record.get("surnames"))
     birth = record.get("birth_date")
-    date = birth if isinstance(birth, dt.date) else parse_birth_date(birth if isinstance(birth, str) else None)
+    date = (
+        birth if isinstance(birth, dt.date) else parse_birth_date(birth if isinstance(birth, str) else None)
+    )
 
     def clean(key: str) -> str | None:
-        value = fold(str(record.get(key) or "")).replace(" ", "")
+        value = fold(record.get(key)).replace(" ", "")
         return value or None
 
     def text(key: str) -> str | None:
-        value = fold(str(record.get(key) or ""))
+        value = fold(record.get(key))
         return value or None
 
     return {
@@ -178,7 +183,7 @@ def normalise_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def _alnum(value: Any) -> str | None:
     """Digits and letters only, upper case, or None."""
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return None
     text = re.sub(r"[^0-9A-Za-z]", "", str(value)).upper()
     return text or None

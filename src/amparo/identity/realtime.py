@@ -24,7 +24,11 @@ class FieldEvidence:
     match_weight: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"comparison": self.comparison, "level": self.level, "match_weight": round(self.match_weight, 3)}
+        return {
+            "comparison": self.comparison,
+            "level": self.level,
+            "match_weight": round(self.match_weight, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,9 @@ class ScoredCandidate:
 class RealtimeScorer:
     """A trained model ready to score new records one at a time (thread-safe)."""
 
-    def __init__(self, model: dict[str, Any], threshold: float, term_frequencies: dict[str, dict[str, float]]) -> None:
+    def __init__(
+        self, model: dict[str, Any], threshold: float, term_frequencies: dict[str, dict[str, float]]
+    ) -> None:
         self.model = dict(model)
         self.model["link_type"] = "link_only"
         self.model["retain_intermediate_calculation_columns"] = True
@@ -83,9 +89,7 @@ class RealtimeScorer:
         left = self._with_tf(record, "new")
         right = [self._with_tf(c, "known") for c in candidates]
         with self._lock:
-            frame = compare_records(
-                left, right, self.model, self._db_api, sql_cache_key=self._cache_key
-            )
+            frame = compare_records(left, right, self.model, self._db_api, sql_cache_key=self._cache_key)
             rows = frame.as_record_list()
             frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
             self._drop_inputs()

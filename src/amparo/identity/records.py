@@ -40,10 +40,17 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         reader = csv.DictReader(handle)
         header = [h.strip() for h in (reader.fieldnames or [])]
         if not header:
-            raise InputError([FieldError("row 1", "the file is empty; a header row is expected")], source=source)
+            raise InputError(
+                [FieldError("row 1", "the file is empty; a header row is expected")], source=source
+            )
         if "record_id" not in header:
             raise InputError(
-                [FieldError("row 1, column record_id", f"the required column is missing (header: {', '.join(header)})")],
+                [
+                    FieldError(
+                        "row 1, column record_id",
+                        f"the required column is missing (header: {', '.join(header)})",
+                    )
+                ],
                 source=source,
             )
         reader.fieldnames = header
@@ -53,10 +60,15 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         for line, row in enumerate(reader, start=2):
             record_id = (row.get("record_id") or "").strip()
             if not record_id:
-                errors.append(FieldError(f"row {line}, column record_id", "is empty; every record needs an id"))
+                errors.append(
+                    FieldError(f"row {line}, column record_id", "is empty; every record needs an id")
+                )
             elif record_id in seen:
                 errors.append(
-                    FieldError(f"row {line}, column record_id", f"'{record_id}' repeats the id of row {seen[record_id]}")
+                    FieldError(
+                        f"row {line}, column record_id",
+                        f"'{record_id}' repeats the id of row {seen[record_id]}",
+                    )
                 )
             else:
                 seen[record_id] = line
@@ -68,7 +80,9 @@ def read_records(path: Path) -> list[dict[str, Any]]:
                         raise ValueError(birth)
                 except ValueError:
                     errors.append(
-                        FieldError(f"row {line}, column birth_date", f"'{birth}' is not a date YYYY-MM-DD (or empty)")
+                        FieldError(
+                            f"row {line}, column birth_date", f"'{birth}' is not a date YYYY-MM-DD (or empty)"
+                        )
                     )
             if len(errors) >= MAX_ERRORS:
                 break

@@ -227,18 +227,26 @@ def generate(n: int, seed: int) -> Population:
             family_id = f"F{family_no:07d}"
             parent_sex = "F" if rng.random() < 0.6 else "M"
             parent_surnames = (mother, grandmother) if parent_sex == "F" else (father, grandmother)
-            members.append(_person(rng, names, parent_sex, parent_surnames) | {"birth": _birth(rng, 19, 45, first_on)})
+            members.append(
+                _person(rng, names, parent_sex, parent_surnames) | {"birth": _birth(rng, 19, 45, first_on)}
+            )
             for _ in range(int(rng.integers(1, 4))):
                 child_sex = "F" if rng.random() < 0.5 else "M"
-                members.append(_person(rng, names, child_sex, (father, mother)) | {"birth": _birth(rng, 0, 17, first_on)})
+                members.append(
+                    _person(rng, names, child_sex, (father, mother)) | {"birth": _birth(rng, 0, 17, first_on)}
+                )
         else:
             sex = "M" if rng.random() < (0.8 if demographic == "single_adults" else 0.7) else "F"
             low, high = (18, 60) if demographic == "single_adults" else (12, 17)
-            members.append(_person(rng, names, sex, (father, mother)) | {"birth": _birth(rng, low, high, first_on)})
+            members.append(
+                _person(rng, names, sex, (father, mother)) | {"birth": _birth(rng, low, high, first_on)}
+            )
         visits = 1
         while rng.random() < REPEAT_PROBABILITY and visits < 8:
             visits += 1
-        dates = sorted({first_on + dt.timedelta(days=int(rng.integers(0, 900))) for _ in range(visits - 1)} | {first_on})
+        dates = sorted(
+            {first_on + dt.timedelta(days=int(rng.integers(0, 900))) for _ in range(visits - 1)} | {first_on}
+        )
         for member in members:
             person_id = f"P{len(persons) + 1:08d}"
             latent = rng.standard_normal(TEMPLATE_DIM)
