@@ -48,7 +48,7 @@ class Row:
 ROWS: tuple[Row, ...] = (
     Row(
         US,
-        frozenset({"officer", "supervisor", "admin"}),
+        frozenset({"officer", "supervisor", "admin", "analyst"}),
         frozenset(
             {
                 "case_management",
