@@ -110,3 +110,16 @@ def test_demo_matches_the_contract() -> None:
     result = run("demo")
     assert result.returncode == 0, result.stderr
     assert "4 of 4 match" in result.stdout
+
+
+def test_encounter_before_coverage_is_an_error_object_and_the_rest_is_screened() -> None:
+    docs = examples()
+    early = {**docs[0], "id": "OLD-1", "encountered_on": "2017-06-01"}
+    early.pop("adjudicated_on", None)
+    result = run("screen", "-", "--json", stdin=json.dumps([early, docs[1]]))
+    assert result.returncode == 2
+    out = json.loads(result.stdout)
+    assert out[0]["encounter_id"] == "OLD-1"
+    assert out[0]["error"]["errors"][0]["path"] == "/encountered_on"
+    assert "2018-01-01" in out[0]["error"]["errors"][0]["message"]
+    assert out[1]["summary"] == screen(docs[1]).summary

@@ -42,6 +42,7 @@ def screen_encounter(
     """Screen a parsed encounter. ``as_of`` overrides ``adjudicated_on`` (default: else ``encountered_on``)."""
     book = law or law_book()
     read_on = as_of or encounter.adjudicated_on or encounter.encountered_on
+    _check_coverage(encounter, read_on, as_of is not None)
     facts = extract_facts(encounter, read_on)
     dates = {"as_of": read_on, "encountered_on": encounter.encountered_on}
     steps: list[Determination] = []
