@@ -16,6 +16,8 @@ from amparo.encounter import Encounter, parse_encounter
 from amparo.engine.evaluate import determine
 from amparo.engine.law import LawBook
 from amparo.engine.trace import Determination
+from amparo.errors import EncounterInvalid, FieldError
+from amparo.rules.rules_api import COVERAGE_START
 from amparo.rules.us import law_book
 from amparo.rules.us.aca import ACA_RULES
 from amparo.rules.us.facts import extract_facts
@@ -27,6 +29,19 @@ BAR_RULES = (
     "bar.securing_border_2024",
     "bar.entry_proclamation_2018",
 )
+
+
+def _check_coverage(encounter: Encounter, read_on: dt.date, from_option: bool) -> None:
+    """Dates before the law pack's coverage cannot be answered: say so for this input alone."""
+    start = COVERAGE_START.isoformat()
+    if encounter.encountered_on < COVERAGE_START:
+        problem = FieldError("/encountered_on", f"amparo's US law pack answers for encounters from {start}")
+        raise EncounterInvalid([problem], encounter_id=encounter.id)
+    if read_on < COVERAGE_START:
+        where = "--as-of" if from_option else "/adjudicated_on"
+        raise EncounterInvalid(
+            [FieldError(where, f"amparo's US law pack reads the law from {start}")], encounter_id=encounter.id
+        )
 
 
 def screen(
