@@ -9,6 +9,8 @@ from amparo.errors import (
     AuthError,
     ConfigError,
     Conflict,
+    ExchangeError,
+    FlowsError,
     InputError,
     MissingExtra,
     NotFound,
@@ -28,6 +30,8 @@ CONFLICT = 7
 
 _TABLE: tuple[tuple[type[AmparoError], int], ...] = (
     (InputError, INVALID_INPUT),
+    (ExchangeError, INVALID_INPUT),  # a malformed, forged, replayed or misaddressed envelope
+    (FlowsError, CONFIG),  # the shipped data is missing or altered
     (ConfigError, CONFIG),
     (MissingExtra, CONFIG),
     (RuleError, RULES),
