@@ -128,7 +128,7 @@ def test_family_members_are_not_linked(population: synth.Population, linked: Lin
 def test_real_time_scoring_gives_the_batch_match(population: synth.Population, linked: LinkResult) -> None:
     records = [normalise_record(e) for e in population.encounters[:800]]
     batch = link_records(records, trained_model=linked.model)
-    scorer = RealtimeScorer(linked.model, batch.threshold, batch.term_frequencies)
+    scorer = RealtimeScorer(batch.model, batch.threshold, batch.term_frequencies)
     by_newer: dict[str, dict[str, float]] = {}
     for a, b, p in batch.pairs:
         by_newer.setdefault(max(a, b), {})[min(a, b)] = p
@@ -221,3 +221,24 @@ def test_bad_csv_error_message(tmp_path: Path, content: str, where: str) -> None
     with pytest.raises(InputError) as raised:
         read_records(bad)
     assert where in str(raised.value) and str(bad) in str(raised.value)
+
+
+def test_small_file_uses_the_shipped_model_and_says_so(population: synth.Population, tmp_path: Path) -> None:
+    rows = population.encounters[:60]
+    a = write_csv(tmp_path / "small.csv", rows, COLUMNS)
+    out = tmp_path / "small_pairs.csv"
+    result = CliRunner().invoke(build_app(), ["link", str(a), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "the shipped model" in result.output
+    truth = {
+        (min(e["record_id"], f["record_id"]), max(e["record_id"], f["record_id"]))
+        for e in rows
+        for f in rows
+        if e["person_id"] == f["person_id"] and e["record_id"] != f["record_id"]
+    }
+    with out.open() as handle:
+        found = {
+            (min(r["record_id_l"], r["record_id_r"]), max(r["record_id_l"], r["record_id_r"]))
+            for r in csv.DictReader(handle)
+        }
+    assert truth and len(found & truth) >= 0.8 * len(truth)

@@ -7,7 +7,8 @@ to, or ``None`` when the encounter is of a new person (the intake service then c
 How: the encounter's person is normalised (:mod:`amparo.identity.names`), candidate persons are
 retrieved through blocking keys (``identity_keys``), and each candidate is scored by the shipped
 Fellegi–Sunter model in real time (:mod:`amparo.identity.realtime`), without re-running a
-batch. At or above :data:`AUTO_LINK` the encounter joins the best candidate; between
+batch; the model's batch prior is replaced by the intake prior (:data:`REPEAT_RATE` spread over
+the known persons). At or above :data:`AUTO_LINK` the encounter joins the best candidate; between
 :data:`REVIEW_FLOOR` and :data:`AUTO_LINK` it becomes a new person and the possible link goes to
 the review queue; every outcome is recorded in ``identity_links`` with its explanation.
 """
@@ -19,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from amparo.identity.names import normalise_record
@@ -28,6 +29,10 @@ from amparo.identity.names import normalise_record
 AUTO_LINK = 0.95
 #: Below AUTO_LINK and at or above this, the possible link goes to the review queue.
 REVIEW_FLOOR = 0.3
+#: Prior probability that a new encounter is of someone already known (the USBP repeat
+#: crossing rate, 27% in FY2021). Spread over the N known persons it gives the per-candidate
+#: prior used at intake, in place of the batch prior the model was trained with.
+REPEAT_RATE = 0.27
 #: At most this many candidates (the ones sharing the most blocking keys) are scored.
 MAX_CANDIDATES = 200
 
@@ -149,18 +154,25 @@ def resolve_person(session: Session, encounter: Mapping[str, Any]) -> str | None
     if record is None:
         return None
     from amparo.identity.realtime import default_scorer
-    from amparo.identity.tables import IdentityLink, IdentityReview
+    from amparo.identity.tables import IdentityIndexed, IdentityLink, IdentityReview
     from amparo.store.models import Person
     from amparo.store.repositories import new_id
 
     index_pending_persons(session)
+    known = session.scalar(select(func.count()).select_from(IdentityIndexed)) or 0
     ids = candidate_person_ids(session, record)
     persons = session.scalars(select(Person).where(Person.id.in_(ids))).all() if ids else []
-    scored = default_scorer().score(record, [person_record(p) for p in persons])
-    best = scored[0] if scored else None
+    scorer = default_scorer()
+    prior = min(0.5, REPEAT_RATE / max(known, 1))
+    scored = [
+        s.with_prior(prior, scorer.prior) for s in scorer.score(record, [person_record(p) for p in persons])
+    ]
+    best = max(scored, key=lambda s: s.match_probability) if scored else None
     encounter_id = str(encounter.get("id") or "")
     explanation: dict[str, Any] = {
         "candidates_scored": len(scored),
+        "known_persons": known,
+        "prior_per_candidate": prior,
         "auto_link": AUTO_LINK,
         "review_floor": REVIEW_FLOOR,
     }

@@ -68,7 +68,8 @@ def link_records(
     """Dedupe ``left`` (right None) or link ``left`` to ``right`` (normalised records).
 
     Trains a model by EM on the data unless ``trained_model`` is given or the data is too
-    small (then the shipped default model is used). The threshold, when not given, is the
+    small (then the shipped default model is used); with a given model only the prior
+    (lambda) is re-estimated on the data. The threshold, when not given, is the
     one that maximises the model's expected F1 (:func:`amparo.identity.model.expected_f1_threshold`).
     """
     from splink import Linker
@@ -93,6 +94,10 @@ def link_records(
         settings = dict(base)
         settings["link_type"] = link_type
         linker = Linker(frames, settings, log_level=None)
+        if n_records >= MIN_RECORDS_FOR_TRAINING:
+            # m and u carry over between data sets; the prior (lambda) does not: it falls as
+            # 1/N. Re-estimate it on this data, keep the trained m and u.
+            fs.estimate_prior(linker)
     predictions = linker.inference.predict(threshold_match_probability=0.01, warning_mode="never")
     rows = predictions.as_record_list()
     swap = right is not None
@@ -160,3 +165,14 @@ def load_model(path: Path) -> tuple[dict[str, Any], float, dict[str, dict[str, f
         return document, float(extra["threshold"]), dict(extra.get("term_frequencies") or {})
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise LinkageError(f"{path} is not a saved amparo linkage model: {exc}") from exc
+
+
+def train_default_model(path: Path = DEFAULT_MODEL_PATH, *, n: int = 60_000, seed: int = 2019) -> LinkResult:
+    """Re-train the shipped model on a synthetic population (n records, seed) and save it."""
+    from amparo.identity import synth
+    from amparo.identity.names import normalise_record
+
+    population = synth.generate(n, seed)
+    result = link_records([normalise_record(e) for e in population.encounters], seed=seed)
+    save_model(result, path)
+    return result

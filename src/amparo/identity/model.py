@@ -6,7 +6,7 @@ comparisons (each with a null level, graded agreement levels and an "else" level
 - given names: both equal; first equal but second different (how siblings are named);
   first equal (term-frequency adjusted); order swapped (first on one
   side is the second on the other); Jaro-Winkler >= 0.92; Jaro-Winkler >= 0.80;
-- surnames: both equal; first equal (tf-adjusted); swapped; one surname shared (a surname
+- surnames: both equal; first equal but second different; first equal (tf-adjusted); swapped; one surname shared (a surname
   dropped or moved); Jaro-Winkler >= 0.92 on the first; Levenshtein <= 2 on the first;
 - birth date: equal; day and month swapped; year off by one; one character off; same year;
 - sex, nationality, locality (tf-adjusted), postcode: equal or not;
@@ -88,6 +88,10 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
         comparison_levels=[
             cll.NullLevel("surname_1"),
             cll.CustomLevel("surname_1_l = surname_1_r and surname_2_l = surname_2_r", "both surnames equal"),
+            cll.CustomLevel(
+                "surname_1_l = surname_1_r and surname_2_l <> surname_2_r",
+                "first surname equal, second different",
+            ),
             cll.ExactMatchLevel("surname_1", term_frequency_adjustments=True),
             cll.CustomLevel("surname_1_l = surname_2_r and surname_2_l = surname_1_r", "surnames swapped"),
             cll.CustomLevel(
@@ -175,13 +179,20 @@ def settings(link_type: str, present: set[str] | None = None) -> Any:
     )
 
 
-def train(linker: Any, *, n_records: int, present: set[str], seed: int = 1) -> None:
-    """Estimate lambda (deterministic rules), u (random sampling) and m (EM) on the linker's data."""
+def estimate_prior(linker: Any, present: set[str] | None = None) -> None:
+    """Estimate lambda from deterministic rules (same name and birth date; same document and
+    birth date), assuming they find 70% of the matches."""
     splink = _splink()
     deterministic = [splink.block_on("given_1", "surname_1", "dob")]
-    if "document_number" in present:
+    if present is None or "document_number" in present:
         deterministic.append(splink.block_on("document_number", "dob"))
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+
+
+def train(linker: Any, *, n_records: int, present: set[str], seed: int = 1) -> None:
+    """Estimate lambda (deterministic rules), u (random sampling) and m (EM) on the linker's data."""
+    estimate_prior(linker, present)
+    splink = _splink()
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(5e6, max(1e5, n_records * 20.0)), seed=seed
     )
@@ -227,3 +238,38 @@ def expected_f1_threshold(probabilities: list[float], floor: float = 0.5) -> flo
         if f1 > best_f1:
             best_f1, best_t = f1, p
     return max(floor, best_t)
+
+
+#: Comparison output name → the column whose presence includes it in the model.
+COMPARISON_COLUMNS: dict[str, str] = {
+    "given_names": "given_1",
+    "surnames": "surname_1",
+    "birth_date": "dob",
+    "sex": "sex",
+    "nationality": "nationality",
+    "document_number": "document_number",
+    "address": "address",
+    "locality": "locality",
+    "postcode": "postcode",
+}
+
+
+def for_dialect(model: dict[str, Any], dialect: str, link_type: str) -> dict[str, Any]:
+    """A trained model's parameters on the SQL of another backend ("spark", "duckdb").
+
+    Saved models hold backend SQL (DuckDB quotes identifiers with double quotes, which Spark
+    reads as strings), so the comparisons are rebuilt for ``dialect`` from the same creators
+    and the trained m, u and lambda are copied level by level.
+    """
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    present = {COMPARISON_COLUMNS[n] for n in names if n in COMPARISON_COLUMNS}
+    rebuilt: dict[str, Any] = settings(link_type, present).get_settings(dialect).as_dict()
+    trained = {c["output_column_name"]: c for c in model["comparisons"]}
+    for comparison in rebuilt["comparisons"]:
+        source = trained[comparison["output_column_name"]]
+        for level, old in zip(comparison["comparison_levels"], source["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in old:
+                    level[key] = old[key]
+    rebuilt["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    return rebuilt

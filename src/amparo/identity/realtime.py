@@ -8,8 +8,9 @@ Each result explains itself: the level of every comparison and its match weight.
 
 from __future__ import annotations
 
+import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from amparo.identity.linkage import TF_COLUMNS, load_default_model, new_db_api
@@ -40,6 +41,11 @@ class ScoredCandidate:
     match_weight: float
     evidence: list[FieldEvidence] = field(default_factory=list)
 
+    def with_prior(self, prior: float, model_prior: float) -> ScoredCandidate:
+        """The same evidence under another prior match probability (replacing the model's)."""
+        weight = max(-1000.0, min(1000.0, self.match_weight - _log2_odds(model_prior) + _log2_odds(prior)))
+        return replace(self, match_weight=weight, match_probability=1.0 / (1.0 + 2.0 ** (-weight)))
+
     @property
     def agreed(self) -> list[str]:
         """The comparisons that counted for the match (positive weight)."""
@@ -62,6 +68,8 @@ class RealtimeScorer:
         self._db_api = new_db_api()
         self._lock = threading.Lock()
         self._cache_key = f"amparo-realtime-{id(self)}"
+        #: The prior match probability of two records the model was trained with (lambda).
+        self.prior = float(self.model["probability_two_random_records_match"])
 
     @classmethod
     def default(cls) -> RealtimeScorer:
@@ -117,6 +125,10 @@ class RealtimeScorer:
         return ScoredCandidate(
             str(row["unique_id_r"]), float(row["match_probability"]), float(row["match_weight"]), evidence
         )
+
+
+def _log2_odds(probability: float) -> float:
+    return math.log2(probability / (1.0 - probability))
 
 
 def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:

@@ -162,7 +162,8 @@ def _record_birth(rng: np.random.Generator, birth: dt.date) -> str:
         return dt.date(birth.year, birth.day, birth.month).isoformat()
     if rng.random() < VARIATION["dob_year_off"]:
         year = birth.year + (1 if rng.random() < 0.5 else -1)
-        return birth.replace(year=year, day=min(birth.day, 28)).isoformat()
+        day = birth.day if (birth.month, birth.day) != (2, 29) else 28
+        return birth.replace(year=year, day=day).isoformat()
     if rng.random() < VARIATION["dob_digit_typo"]:
         day = birth.day + 1 if birth.day < 28 else birth.day - 1
         return birth.replace(day=day).isoformat()

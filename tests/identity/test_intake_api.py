@@ -1,0 +1,76 @@
+"""End to end: PUT two encounters of the same person through the API; intake links them."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from amparo.api.app import create_app
+from amparo.settings import Settings
+from amparo.store.db import make_engine, session_factory, transaction
+from amparo.store.repositories import create_user
+from amparo.store.testing import fresh_sqlite
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette warns once at import about its preferred client
+    from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+ENCOUNTER: dict[str, Any] = {
+    "schema": "amparo/encounter@1",
+    "id": "ID-1",
+    "encountered_on": "2020-02-03",
+    "place": {"border": "southwest_land", "manner": "between_ports", "state": "TX", "arrived_from": "MX"},
+    "person": {
+        "nationalities": ["HN"],
+        "birth_date": "1991-04-02",
+        "sex": "M",
+        "given_names": "José Armando",
+        "surnames": "Hernández López",
+    },
+    "route": [{"country": "GT", "protection_claim": "none"}, {"country": "MX", "protection_claim": "none"}],
+    "fear_claims": [{"country": "HN", "affirmatively_stated": True, "basis": ["particular_social_group"]}],
+}
+
+
+def _doc(encounter_id: str, **person: Any) -> dict[str, Any]:
+    doc = copy.deepcopy(ENCOUNTER)
+    doc["id"] = encounter_id
+    doc["person"].update(person)
+    return doc
+
+
+def test_intake_links_a_returning_person_and_not_a_stranger(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    url = fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "api-identity-template")
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as session:
+        token = create_user(session, name="officer", role="officer", agency="US-CBP")[1]
+    engine.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+    app = create_app(Settings(data_dir=tmp_path, database_url=url))
+    with TestClient(app) as client:
+        docs = [
+            _doc("ID-1"),
+            _doc(
+                "ID-2", given_names="Chepe", surnames="HERNANDEZ", birth_date="1991-02-04"
+            ),  # nickname, dropped surname, day/month
+            _doc(
+                "ID-3", given_names="Wendy Xiomara", surnames="Zelaya Funes", birth_date="2001-09-30", sex="F"
+            ),
+        ]
+        for doc in docs:
+            response = client.put(f"/api/v1/encounters/{doc['id']}", json=doc, headers=headers)
+            assert response.status_code == 201, response.text
+        people = {
+            d["id"]: client.get(f"/api/v1/encounters/{d['id']}", headers=headers).json()["person_id"]
+            for d in docs
+        }
+    assert people["ID-2"] == people["ID-1"]
+    assert people["ID-3"] != people["ID-1"]
