@@ -115,3 +115,14 @@ def test_key_of_wrong_size_is_refused(tmp_path: Path) -> None:
     (tmp_path / "identity-template.key").write_bytes(b"short")
     with pytest.raises(LinkageError):
         load_key(tmp_path)
+
+
+def test_ivf_probes_more_lists_until_recall_is_enough(gallery_data: dict[str, Any]) -> None:
+    gallery = Gallery(gallery_data["gallery_ids"], gallery_data["gallery"], approximate="ivf")
+    start = gallery.candidate.nprobe
+    recall = gallery.measure_and_choose(gallery_data["mated"])
+    assert gallery.candidate.nprobe >= start
+    if gallery.index is gallery.candidate:
+        assert recall >= 0.99
+    else:
+        assert recall < 0.99 and gallery.candidate.nprobe * 2 > gallery.candidate.nlist // 4
