@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from amparo.identity.names import normalise_record
@@ -150,66 +150,8 @@ def candidate_person_ids(session: Session, record: Mapping[str, Any]) -> list[st
 
 def resolve_person(session: Session, encounter: Mapping[str, Any]) -> str | None:
     """The known person this encounter belongs to, or None (a new person; see the module doc)."""
-    record = encounter_record(encounter)
-    if record is None:
+    if encounter_record(encounter) is None:
         return None
-    from amparo.identity.realtime import default_scorer
-    from amparo.identity.tables import IdentityIndexed, IdentityLink, IdentityReview
-    from amparo.store.models import Person
-    from amparo.store.repositories import new_id
+    from amparo.identity.resolution import resolve
 
-    index_pending_persons(session)
-    known = session.scalar(select(func.count()).select_from(IdentityIndexed)) or 0
-    ids = candidate_person_ids(session, record)
-    persons = session.scalars(select(Person).where(Person.id.in_(ids))).all() if ids else []
-    scorer = default_scorer()
-    prior = min(0.5, REPEAT_RATE / max(known, 1))
-    scored = [
-        s.with_prior(prior, scorer.prior) for s in scorer.score(record, [person_record(p) for p in persons])
-    ]
-    best = max(scored, key=lambda s: s.match_probability) if scored else None
-    encounter_id = str(encounter.get("id") or "")
-    explanation: dict[str, Any] = {
-        "candidates_scored": len(scored),
-        "known_persons": known,
-        "prior_per_candidate": prior,
-        "auto_link": AUTO_LINK,
-        "review_floor": REVIEW_FLOOR,
-    }
-    if best is not None:
-        explanation |= {
-            "best_candidate": best.record_id,
-            "match_weight": round(best.match_weight, 3),
-            "fields": [e.as_dict() for e in best.evidence],
-            "agreed": best.agreed,
-        }
-    probability = best.match_probability if best else None
-    if best is not None and best.match_probability >= AUTO_LINK:
-        outcome, person_id = "linked", best.record_id
-        add_keys(session, person_id, record_keys(record))
-    else:
-        outcome, person_id = "new", None
-        if best is not None and best.match_probability >= REVIEW_FLOOR:
-            outcome = "review"
-            session.add(
-                IdentityReview(
-                    id=new_id("IR"),
-                    encounter_id=encounter_id,
-                    candidate_person_id=best.record_id,
-                    match_probability=best.match_probability,
-                    explanation=explanation,
-                    status="open",
-                )
-            )
-    session.add(
-        IdentityLink(
-            id=new_id("IL"),
-            encounter_id=encounter_id,
-            person_id=person_id,
-            outcome=outcome,
-            match_probability=probability,
-            biometric_score=None,
-            explanation=explanation,
-        )
-    )
-    return person_id
+    return resolve(session, encounter).person_id
