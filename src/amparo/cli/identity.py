@@ -50,11 +50,6 @@ def link(
     model_path = out.with_name(out.stem + ".model.json")
     save_model(result, model_path)
     mode = "linked" if right is not None else "deduplicated"
-    origin = (
-        "estimated on this data by EM"
-        if result.trained
-        else "the shipped model (too few records to estimate one by EM)"
-    )
     typer.echo(
         f"{mode} {len(left)}{f' x {len(right)}' if right is not None else ''} records: "
         f"{result.candidate_pairs} candidate pairs scored, {len(result.pairs)} matches written to {out}"
@@ -65,7 +60,7 @@ def link(
         )
     else:
         typer.echo(f"threshold: {result.threshold:.4f} ({result.threshold_method})")
-    typer.echo(f"model: {origin}; saved to {model_path}")
+    typer.echo(f"model: {result.model_origin}; saved to {model_path}")
 
 
 def synth_population(

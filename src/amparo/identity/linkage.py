@@ -34,6 +34,7 @@ class LinkResult:
     trained: bool
     candidate_pairs: int
     term_frequencies: dict[str, dict[str, float]] = field(default_factory=dict)
+    model_origin: str = ""
 
 
 def _arrow_table(records: list[dict[str, Any]]) -> Any:
@@ -81,23 +82,31 @@ def link_records(
         frames.append(db_api.register(_arrow_table(right), dataset_display_name="b"))
     link_type = "dedupe_only" if right is None else "link_only"
     n_records = len(left) + (len(right) if right is not None else 0)
-    trained = trained_model is None and n_records >= MIN_RECORDS_FOR_TRAINING
-    if trained:
+    linker: Any = None
+    trained = False
+    origin = (
+        "the given model"
+        if trained_model is not None
+        else f"the shipped model (fewer than {MIN_RECORDS_FOR_TRAINING} records: too few to estimate one by EM)"
+    )
+    if trained_model is None and n_records >= MIN_RECORDS_FOR_TRAINING:
         present = {c for c in MODEL_COLUMNS if any(r.get(c) is not None for r in [*left, *(right or [])])}
-        linker = Linker(frames, fs.settings(link_type, present), log_level=None)
+        candidate = Linker(frames, fs.settings(link_type, present), log_level=None)
         try:
-            fs.train(linker, n_records=n_records, present=present, seed=seed)
+            fs.train(candidate, n_records=n_records, present=present, seed=seed)
+            linker, trained, origin = candidate, True, "estimated on this data by EM"
         except Exception as exc:  # Splink raises plain exceptions when EM cannot proceed
-            raise LinkageError(f"the linkage model could not be estimated on this data: {exc}") from exc
-    else:
+            reason = str(exc).splitlines()[0][:200]
+            origin = f"the shipped model (EM could not be estimated on this data: {reason})"
+    if linker is None:
         base = trained_model if trained_model is not None else load_default_model()[0]
         settings = dict(base)
         settings["link_type"] = link_type
         linker = Linker(frames, settings, log_level=None)
         if n_records >= MIN_RECORDS_FOR_TRAINING:
             # m and u carry over between data sets; the prior (lambda) does not: it falls as
-            # 1/N. Re-estimate it on this data, keep the trained m and u.
-            fs.estimate_prior(linker)
+            # 1/N. Re-estimate it on this data (kept as trained when no rule finds a match).
+            fs.estimate_prior(linker, keep_if_none=float(settings["probability_two_random_records_match"]))
     predictions = linker.inference.predict(threshold_match_probability=0.01, warning_mode="never")
     rows = predictions.as_record_list()
     swap = right is not None
@@ -119,7 +128,7 @@ def link_records(
         table = linker.table_management.compute_tf_table(column).as_record_list()
         tf[column] = {str(r[column]): float(r[f"tf_{column}"]) for r in table if r[column] is not None}
     pairs = sorted((p for p in scored if p[2] >= chosen), key=lambda p: (-p[2], p[0], p[1]))
-    return LinkResult(pairs, chosen, method, model_dict, trained, len(scored), tf)
+    return LinkResult(pairs, chosen, method, model_dict, trained, len(scored), tf, origin)
 
 
 def _tf_columns_of(model: dict[str, Any]) -> set[str]:

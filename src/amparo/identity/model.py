@@ -179,14 +179,25 @@ def settings(link_type: str, present: set[str] | None = None) -> Any:
     )
 
 
-def estimate_prior(linker: Any, present: set[str] | None = None) -> None:
+def estimate_prior(
+    linker: Any, present: set[str] | None = None, *, keep_if_none: float | None = None
+) -> None:
     """Estimate lambda from deterministic rules (same name and birth date; same document and
-    birth date), assuming they find 70% of the matches."""
+    birth date), assuming they find 70% of the matches.
+
+    When the rules find no pair at all, lambda is set back to ``keep_if_none`` if given, else
+    a RuntimeError says so (EM cannot start from a zero prior).
+    """
     splink = _splink()
     deterministic = [splink.block_on("given_1", "surname_1", "dob")]
     if present is None or "document_number" in present:
         deterministic.append(splink.block_on("document_number", "dob"))
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    if linker._settings_obj._probability_two_random_records_match > 0:
+        return
+    if keep_if_none is None:
+        raise RuntimeError("no two records share first given name, first surname and birth date, or document")
+    linker._settings_obj._probability_two_random_records_match = keep_if_none
 
 
 def train(linker: Any, *, n_records: int, present: set[str], seed: int = 1) -> None:

@@ -54,7 +54,6 @@ NICKNAMES: dict[str, str] = {
     "CONCHITA": "CONCEPCION",
     "LOLA": "DOLORES",
     "LOLITA": "DOLORES",
-    "MAYRA": "MAYRA",
     "PACA": "FRANCISCA",
     "PANCHA": "FRANCISCA",
     "NENA": "ELENA",
