@@ -1,10 +1,172 @@
-"""Commands of the flows area (registered by amparo.cli)."""
+"""``amparo flows series|chart|forecast``, ``amparo claims check`` and ``amparo report``.
+
+Heavy libraries (DuckDB, Polars, matplotlib, statsforecast) are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+flows_app = typer.Typer(
+    help="Southwest-border encounter data (CBP, DHS OHSS): series, charts, forecasts.", no_args_is_help=True
+)
+claims_app = typer.Typer(help="Check claims about migration flows against the data.", no_args_is_help=True)
+
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Break the series down by citizenship, demographic, component or title_of_authority (repeatable).",
+    ),
+]
+FromOption = Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")]
+ComponentOption = Annotated[str | None, typer.Option("--component", help="USBP or OFO (default: both).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _component_filter(component: str | None) -> dict[str, str]:
+    from amparo.errors import FieldError, InputError
+
+    if component is None:
+        return {}
+    if component not in ("USBP", "OFO"):
+        raise InputError([FieldError("--component", f"expected USBP or OFO; got '{component}'")])
+    return {"component": component}
+
+
+@flows_app.command("series")
+def series_command(
+    by: ByOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    component: ComponentOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Southwest-border encounters by month (CBP), optionally broken down by dimensions."""
+    from amparo.flows import series
+
+    first = series.parse_month(start, "--from") if start else None
+    last = series.parse_month(end, "--to") if end else None
+    dims = series.check_dimensions(by or [])
+    rows = series.query(by=dims, start=first, end=last, filters=_component_filter(component))
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
+        return
+    table = Table("month", *dims, "encounters", title="Southwest land border encounters (CBP)")
+    for row in rows:
+        table.add_row(row.month, *(row.keys[d] for d in dims), f"{row.encounters:,}")
+    Console().print(table)
+
+
+@flows_app.command("chart")
+def chart_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the PNG and SVG files into.")],
+    start: FromOption = None,
+    end: ToOption = None,
+) -> None:
+    """Write the charts (by nationality, by demographic, shares, year-on-year) as PNG and SVG."""
+    from amparo.flows import charts, series
+
+    first = series.parse_month(start, "--from") if start else None
+    last = series.parse_month(end, "--to") if end else None
+    for path in charts.write_all(out, start=first, end=last):
+        typer.echo(str(path))
+
+
+@flows_app.command("forecast")
+def forecast_command(
+    by: Annotated[
+        str | None, typer.Option("--by", help="citizenship or demographic (default: the total).")
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Months ahead (1-24).")] = 6,
+    model: Annotated[str, typer.Option("--model", help="AutoETS, AutoARIMA, AutoTheta or SeasonalNaive.")] = (
+        "AutoETS"
+    ),
+    level: Annotated[int, typer.Option("--level", help="Prediction-interval level in percent.")] = 80,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also write a chart to this folder.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast monthly southwest-border encounters with prediction intervals."""
+    from amparo.flows import forecast
+
+    result = forecast.forecast(by=by, horizon=horizon, model=model, level=level)
+    if chart is not None:
+        from amparo.flows import charts
+
+        for path in charts.forecast_chart(result, chart):
+            Console(stderr=True).print(f"wrote {path}")
+    rows = [r.as_dict() for r in result.rows]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    low, high = f"lo_{level}", f"hi_{level}"
+    table = Table("series", "month", "forecast", low, high, title=f"{model} forecast, {level}% intervals")
+    for row in rows:
+        table.add_row(
+            row["series"], row["month"], f"{row['forecast']:,.0f}", f"{row[low]:,.0f}", f"{row[high]:,.0f}"
+        )
+    Console().print(table)
+
+
+@claims_app.command("check")
+def claims_check_command(
+    file: Annotated[
+        Path | None, typer.Argument(help="A claims YAML file (default: the claims amparo ships).")
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Write one chart per claim to this folder.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check each claim against the data: true, false or not_checkable, with the numbers."""
+    from amparo.flows import claims
+
+    verdicts = claims.check_file(file)
+    if chart is not None:
+        from amparo.flows import charts
+
+        for verdict in verdicts:
+            for path in charts.claim_chart(verdict, chart):
+                Console(stderr=True).print(f"wrote {path}")
+    if as_json:
+        typer.echo(json.dumps([v.as_dict() for v in verdicts], ensure_ascii=False, indent=2))
+        return
+    _print_verdicts([v.as_dict() for v in verdicts])
+
+
+def _print_verdicts(rows: list[dict[str, Any]]) -> None:
+    colour = {"true": "green", "false": "red", "not_checkable": "yellow"}
+    table = Table("claim", "verdict", "numbers", show_lines=True, title="Claims checked against the data")
+    for row in rows:
+        numbers = "\n".join(f"{v['label']}: {v['display']}" for v in row["values"])
+        context = "\n".join(f"[dim]{c['label']}: {c['display']} → {c['holds']}[/]" for c in row["context"])
+        table.add_row(
+            f"{row['statement']}\n[dim]{row['source']['title']}, {row['source']['date']}[/]",
+            f"[{colour[row['verdict']]}]{row['verdict']}[/]",
+            "\n".join(x for x in (numbers, row["explanation"], context) if x),
+        )
+    Console().print(table)
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into.")],
+) -> None:
+    """Write a self-contained HTML report: charts, tables, data provenance and claim verdicts."""
+    from amparo.flows import report
+
+    path = report.write_report(out)
+    typer.echo(str(path))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the application (none yet)."""
-    del app
+    """Add ``flows``, ``claims`` and ``report`` to the application."""
+    app.add_typer(flows_app, name="flows")
+    app.add_typer(claims_app, name="claims")
+    app.command("report")(report_command)
