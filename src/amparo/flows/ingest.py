@@ -25,15 +25,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from amparo.errors import MissingExtra
 from amparo.flows import files
 from amparo.flows.countries import ISO_BY_NAME, OTHER
 
-if TYPE_CHECKING:
+try:
     import duckdb
     import polars as pl
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise MissingExtra(exc.name or "duckdb", "analytics") from exc
 
 #: CBP southwest-border sources in publication order (a later one wins a month both hold).
 SW_SOURCES: tuple[str, ...] = ("cbp_sw_fy19_fy22", "cbp_sw_fy22_fy25")
@@ -82,29 +83,13 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def _polars() -> Any:
-    try:
-        import polars
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise MissingExtra("polars", "analytics") from exc
-    return polars
-
-
-def _duckdb() -> Any:
-    try:
-        import duckdb
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise MissingExtra("duckdb", "analytics") from exc
-    return duckdb
-
-
-def _month_from_fiscal(pl: Any, fiscal_year: Any, month_number: Any) -> Any:
+def _month_from_fiscal(fiscal_year: pl.Expr, month_number: pl.Expr) -> pl.Expr:
     """First day of the calendar month: October to December belong to the previous calendar year."""
     year = fiscal_year - (month_number >= 10).cast(pl.Int32)
     return pl.date(year, month_number, 1)
 
 
-def _read_sw(pl: Any, path: Path, source: str, priority: int) -> pl.DataFrame:
+def _read_sw(path: Path, source: str, priority: int) -> pl.DataFrame:
     raw = pl.read_csv(path, infer_schema=False)
     fiscal = pl.col("Fiscal Year").str.slice(0, 4).cast(pl.Int32)
     month_number = pl.col("Month (abbv)").replace_strict(_MONTH_NUMBER, return_dtype=pl.Int32)
@@ -117,7 +102,7 @@ def _read_sw(pl: Any, path: Path, source: str, priority: int) -> pl.DataFrame:
         .otherwise(pl.col("Encounter Type").str.to_lowercase())
     )
     return raw.select(
-        _month_from_fiscal(pl, fiscal, month_number).alias("month"),
+        _month_from_fiscal(fiscal, month_number).alias("month"),
         pl.lit(source).alias("source"),
         pl.lit("southwest_land_border").alias("region"),
         pl.col("Component").replace_strict(_COMPONENT).alias("component"),
@@ -130,7 +115,7 @@ def _read_sw(pl: Any, path: Path, source: str, priority: int) -> pl.DataFrame:
     )
 
 
-def _read_ohss(pl: Any, path: Path, source: str, breakdown: str) -> pl.DataFrame:
+def _read_ohss(path: Path, source: str, breakdown: str) -> pl.DataFrame:
     raw = pl.read_csv(path, infer_schema=False)
     fiscal = pl.col("Fiscal Year").cast(pl.Int32)
     # "01 October" ... "12 September": the fiscal month number, October first.
@@ -146,7 +131,7 @@ def _read_ohss(pl: Any, path: Path, source: str, breakdown: str) -> pl.DataFrame
         else null
     )
     frame = raw.select(
-        _month_from_fiscal(pl, fiscal, month_number).alias("month"),
+        _month_from_fiscal(fiscal, month_number).alias("month"),
         pl.lit(source).alias("source"),
         pl.col("Region").replace_strict(_REGION).alias("region"),
         pl.lit("USBP").alias("component"),
@@ -163,10 +148,9 @@ def _read_ohss(pl: Any, path: Path, source: str, breakdown: str) -> pl.DataFrame
 
 def southwest_rows(data_dir: Path) -> pl.DataFrame:
     """Both CBP southwest-border files, normalised, each month taken from its latest publication."""
-    pl = _polars()
     both = pl.concat(
         [
-            _read_sw(pl, data_dir / SOURCE_FILES[source], source, priority)
+            _read_sw(data_dir / SOURCE_FILES[source], source, priority)
             for priority, source in enumerate(SW_SOURCES)
         ]
     )
@@ -185,9 +169,8 @@ class OverlapMonth:
 
 def overlap_months(data_dir: Path | None = None) -> list[OverlapMonth]:
     """The months both CBP files hold, each file's total and the file whose rows are kept."""
-    pl = _polars()
     folder = data_dir or files.default_data_dir()
-    both = pl.concat([_read_sw(pl, folder / SOURCE_FILES[s], s, p) for p, s in enumerate(SW_SOURCES)])
+    both = pl.concat([_read_sw(folder / SOURCE_FILES[s], s, p) for p, s in enumerate(SW_SOURCES)])
     totals = both.group_by("month", "source").agg(pl.col("encounters").sum())
     shared = totals.filter(pl.len().over("month") > 1).sort("month", "source")
     out = []
@@ -199,21 +182,19 @@ def overlap_months(data_dir: Path | None = None) -> list[OverlapMonth]:
 
 def normalised_frame(data_dir: Path | None = None) -> pl.DataFrame:
     """Every ingested row in the normalised schema, after checking the files' digests."""
-    pl = _polars()
     folder = data_dir or files.default_data_dir()
     files.verify(folder)
     return pl.concat(
         [
             southwest_rows(folder),
-            _read_ohss(pl, folder / files.OHSS_CITIZENSHIP, OHSS_CITIZENSHIP_SOURCE, "citizenship"),
-            _read_ohss(pl, folder / files.OHSS_FAMILY_STATUS, OHSS_FAMILY_SOURCE, "family_status"),
+            _read_ohss(folder / files.OHSS_CITIZENSHIP, OHSS_CITIZENSHIP_SOURCE, "citizenship"),
+            _read_ohss(folder / files.OHSS_FAMILY_STATUS, OHSS_FAMILY_SOURCE, "family_status"),
         ]
     )
 
 
 def connect(data_dir: Path | None = None, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the ``encounters`` table (in memory unless a file is named)."""
-    duckdb = _duckdb()
     frame = normalised_frame(data_dir)
     con = duckdb.connect(database)
     con.register("encounters_frame", frame)

@@ -1,0 +1,202 @@
+"""Charts of the flows data as PNG and SVG files (matplotlib, Agg backend, imported lazily).
+
+Every time-axis chart draws the dated events of the law engine's instruments
+(:func:`amparo.rules.catalogue.milestones`) as vertical lines, labelled with the instrument id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from amparo.errors import MissingExtra
+from amparo.flows import series
+from amparo.flows.countries import display_name
+
+if TYPE_CHECKING:
+    from amparo.flows.claims import Verdict
+    from amparo.flows.forecast import ForecastResult
+
+_PALETTE = ("#1b6ca8", "#d1495b", "#edae49", "#66a182", "#8d6a9f", "#2e4057", "#a0a0a0")
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise MissingExtra("matplotlib", "analytics") from exc
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, searchable, no glyph ids
+    matplotlib.rcParams["svg.hashsalt"] = "amparo"  # stable element ids
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _month(text: str) -> dt.date:
+    return dt.date(int(text[:4]), int(text[5:7]), 1)
+
+
+def instrument_milestones(start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str]]:
+    """``(date, instrument id, label)`` of every instrument event between ``start`` and ``end``."""
+    from amparo.rules.catalogue import milestones
+
+    return [(m.on, m.instrument_id, m.label) for m in milestones() if start <= m.on <= end]
+
+
+def _draw_milestones(ax: Any, start: dt.date, end: dt.date) -> None:
+    events = instrument_milestones(start, end)
+    by_day: dict[dt.date, list[str]] = defaultdict(list)
+    for on, instrument, _label in events:
+        if instrument not in by_day[on]:
+            by_day[on].append(instrument)
+    top = ax.get_ylim()[1]
+    for on, instruments in sorted(by_day.items()):
+        ax.axvline(on, color="#555555", linewidth=0.6, linestyle=":", zorder=1)
+        ax.text(
+            on, top, " " + ", ".join(instruments), rotation=90, fontsize=5.5, color="#444444",
+            va="top", ha="right", clip_on=True,
+        )  # fmt: skip
+
+
+def _save(fig: Any, out: Path, stem: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{stem}.png", out / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=120, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    _pyplot().close(fig)
+    return paths
+
+
+def _grouped(
+    by: str, start: dt.date | None, end: dt.date | None
+) -> tuple[list[dt.date], dict[str, list[float]]]:
+    rows = series.query(by=[by], start=start, end=end)
+    months = sorted({_month(r.month) for r in rows})
+    index = {m: i for i, m in enumerate(months)}
+    groups: dict[str, list[float]] = {}
+    for row in rows:
+        key = row.keys[by]
+        groups.setdefault(key, [0.0] * len(months))[index[_month(row.month)]] = float(row.encounters)
+    ordered = dict(sorted(groups.items(), key=lambda kv: -sum(kv[1])))
+    return months, ordered
+
+
+def _legend_name(by: str, key: str) -> str:
+    return display_name(key) if by == "citizenship" else key.replace("_", " ")
+
+
+def series_chart(by: str, out: Path, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+    """Monthly encounters broken down by ``by`` (citizenship or demographic), instruments marked."""
+    plt = _pyplot()
+    months, groups = _grouped(by, start, end)
+    fig, ax = plt.subplots(figsize=(11, 5))
+    for colour, (key, values) in zip(_PALETTE, groups.items(), strict=False):
+        ax.plot(months, values, label=_legend_name(by, key), color=colour, linewidth=1.4)
+    ax.set_title(f"Southwest land border encounters by {by.replace('_', ' ')} (CBP)")
+    ax.set_ylabel("encounters per month")
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(loc="upper left", fontsize=8)
+    _draw_milestones(ax, months[0], months[-1])
+    return _save(fig, out, f"series_by_{by}")
+
+
+def shares_chart(by: str, out: Path, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+    """Each group's share of the month's encounters (stacked to 100%), instruments marked."""
+    plt = _pyplot()
+    months, groups = _grouped(by, start, end)
+    totals = [sum(values[i] for values in groups.values()) or 1.0 for i in range(len(months))]
+    shares = {k: [100.0 * v / t for v, t in zip(vals, totals, strict=True)] for k, vals in groups.items()}
+    fig, ax = plt.subplots(figsize=(11, 5))
+    ax.stackplot(
+        months, *shares.values(), labels=[_legend_name(by, k) for k in shares],
+        colors=_PALETTE[: len(shares)], alpha=0.85,
+    )  # fmt: skip
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% of the month's encounters")
+    ax.set_title(f"Share of southwest land border encounters by {by.replace('_', ' ')} (CBP)")
+    ax.legend(loc="upper left", fontsize=8)
+    _draw_milestones(ax, months[0], months[-1])
+    return _save(fig, out, f"shares_by_{by}")
+
+
+def year_on_year(start: dt.date | None = None, end: dt.date | None = None) -> list[tuple[dt.date, float]]:
+    """Percent change of each month's encounters against the same month a year earlier."""
+    rows = {_month(r.month): r.encounters for r in series.query()}
+    out = []
+    for month, value in sorted(rows.items()):
+        before = rows.get(dt.date(month.year - 1, month.month, 1))
+        if before and (start is None or month >= start) and (end is None or month <= end):
+            out.append((month, 100.0 * (value - before) / before))
+    return out
+
+
+def year_on_year_chart(out: Path, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+    """Year-on-year change of monthly southwest-border encounters, instruments marked."""
+    plt = _pyplot()
+    points = year_on_year(start, end)
+    fig, ax = plt.subplots(figsize=(11, 5))
+    colours = [_PALETTE[1] if v > 0 else _PALETTE[0] for _, v in points]
+    ax.bar([m for m, _ in points], [v for _, v in points], width=25, color=colours)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_ylabel("% change on the same month a year earlier")
+    ax.set_title("Southwest land border encounters, year-on-year change (CBP)")
+    _draw_milestones(ax, points[0][0], points[-1][0])
+    return _save(fig, out, "year_on_year")
+
+
+def write_all(out: Path, *, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+    """Every standard chart (by nationality and demographic, shares, year-on-year) as PNG and SVG."""
+    paths: list[Path] = []
+    for by in ("citizenship", "demographic"):
+        paths += series_chart(by, out, start, end)
+        paths += shares_chart(by, out, start, end)
+    paths += year_on_year_chart(out, start, end)
+    return paths
+
+
+def forecast_chart(result: ForecastResult, out: Path) -> list[Path]:
+    """History and forecast of each series with its prediction interval."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(11, 5))
+    for colour, name in zip(_PALETTE, result.history, strict=False):
+        history = result.history[name]
+        ax.plot(
+            [_month(m) for m, _ in history], [v for _, v in history], color=colour, linewidth=1.2, label=name
+        )
+        rows = [r for r in result.rows if r.series == name]
+        months = [_month(r.month) for r in rows]
+        ax.plot(months, [r.forecast for r in rows], color=colour, linestyle="--", linewidth=1.4)
+        ax.fill_between(months, [r.low for r in rows], [r.high for r in rows], color=colour, alpha=0.2)
+    ax.set_title(f"{result.model} forecast of monthly southwest-border encounters, {result.level}% intervals")
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(loc="upper left", fontsize=8)
+    first = min(_month(m) for h in result.history.values() for m, _ in h)
+    _draw_milestones(ax, first, max(_month(r.month) for r in result.rows))
+    return _save(fig, out, f"forecast_{result.model}_{result.by or 'total'}")
+
+
+def claim_chart(verdict: Verdict, out: Path) -> list[Path]:
+    """The monthly series a claim was decided on, its months highlighted (none if not checkable)."""
+    reading = verdict.reading
+    if reading is None or not reading.window:
+        return []
+    plt = _pyplot()
+    months = [_month(m) for m in reading.window]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.plot(months, list(reading.window.values()), color=_PALETTE[0], linewidth=1.4)
+    marked = [(_month(m), reading.window[m]) for m in reading.highlight if m in reading.window]
+    ax.scatter([m for m, _ in marked], [v for _, v in marked], color=_PALETTE[1], zorder=3)
+    unit = "% of encounters" if reading.unit == "percent" else "encounters per month"
+    ax.set_ylabel(unit)
+    ax.set_title(f"{verdict.claim.id}: {verdict.verdict}", fontsize=10)
+    _draw_milestones(ax, months[0], months[-1])
+    return _save(fig, out, f"claim_{verdict.claim.id}")
+
+
+def svg_text(paths: Sequence[Path]) -> dict[str, str]:
+    """The SVG files among ``paths``, by stem, as text (for inlining in the HTML report)."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in paths if p.suffix == ".svg"}
