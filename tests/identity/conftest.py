@@ -11,9 +11,6 @@ import pytest
 
 from amparo.identity import synth
 
-# Splink emits these from its own internals on DuckDB; they are not about our code.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 @pytest.fixture(scope="session")
 def population() -> synth.Population:
