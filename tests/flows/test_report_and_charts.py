@@ -1,0 +1,49 @@
+"""`amparo report` renders one self-contained page; charts carry the law engine's dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from amparo.flows import charts
+from amparo.rules.catalogue import milestones
+
+from .conftest import CliResult
+
+Run = Callable[..., CliResult]
+
+
+def test_report_is_self_contained(amparo: Run, tmp_path: Path) -> None:
+    result = amparo("report", "--out", str(tmp_path / "report"))
+    assert result.code == 0, result.err
+    html = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    references = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", html)
+    external = [r for r in references if not r.startswith(("#", "data:"))]
+    assert external == []
+    assert "<link" not in html and "<script" not in html
+    assert html.count("<svg") == 5
+    for text in ("977,509", "2,475,669", "not_checkable", "SHA-256", "cbp_sw_fy22_fy25"):
+        assert text in html
+
+
+def test_charts_are_png_and_svg_with_every_instrument_date(tmp_path: Path) -> None:
+    paths = charts.write_all(tmp_path, start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 1))
+    assert {p.suffix for p in paths} == {".png", ".svg"} and len(paths) == 10
+    assert all(p.stat().st_size > 1000 for p in paths)
+    svg = (tmp_path / "series_by_citizenship.svg").read_text(encoding="utf-8")
+    inside = {m.instrument_id for m in milestones() if dt.date(2019, 1, 1) <= m.on <= dt.date(2020, 12, 1)}
+    assert inside
+    for instrument in inside:
+        assert instrument in svg
+
+
+def test_year_on_year_is_computed_from_the_series() -> None:
+    points = dict(charts.year_on_year())
+    from amparo.flows import series
+
+    monthly = {r.month: r.encounters for r in series.query()}
+    may_2020 = 100 * (monthly["2020-05"] - monthly["2019-05"]) / monthly["2019-05"]
+    assert points[dt.date(2020, 5, 1)] == may_2020
+    assert dt.date(2019, 5, 1) not in points  # no month a year earlier
