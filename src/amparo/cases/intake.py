@@ -12,15 +12,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.cases import workflow
 from amparo.cases.records import Actor, audited, decision_view, encounter_view, facts_of, require_visible
 from amparo.errors import Conflict, FieldError, InputError
 from amparo.identity.intake import resolve_person
-from amparo.store.models import Case, Deadline, Decision, Encounter, Person, Transition, utcnow
+from amparo.store.base import Base
+from amparo.store.db import transaction
+from amparo.store.models import Case, Deadline, Decision, Encounter, Transition, utcnow
 from amparo.store.repositories import document_sha256, new_id, translated
+
+# The tables a new intake inserts into with one Core INSERT each (no unit-of-work flushes).
+PERSONS: Table = Base.metadata.tables["persons"]
+ENCOUNTERS: Table = Base.metadata.tables["encounters"]
+CASES: Table = Base.metadata.tables["cases"]
+DECISIONS: Table = Base.metadata.tables["decisions"]
+TRANSITIONS: Table = Base.metadata.tables["transitions"]
+DEADLINES: Table = Base.metadata.tables["deadlines"]
 
 
 @dataclass(frozen=True)
@@ -119,11 +129,31 @@ def _check_path_id(path_id: str, document: Mapping[str, Any]) -> None:
         raise InputError([FieldError("/id", f"must equal the id in the URL ('{path_id}'); it is '{doc_id}'")])
 
 
+def _person_row(person_id: str, person_doc: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
+    birth = person_doc.get("birth_date")
+    return {
+        "id": person_id,
+        "given_names": person_doc.get("given_names"),
+        "surnames": person_doc.get("surnames"),
+        "birth_date": dt.date.fromisoformat(birth) if isinstance(birth, str) else None,
+        "nationalities": list(person_doc.get("nationalities") or []),
+        "created_at": now,
+    }
+
+
 def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, Any]) -> IntakeResult:
-    """Store ``document`` under ``path_id`` with its case and first decision (one transaction)."""
+    """Store ``document`` under ``path_id`` with its case and first decision (one transaction).
+
+    A new intake is one INSERT per table (person when new, encounter, case, decision,
+    transition, deadline) with every value computed here, so no row is read back or updated;
+    the audit entry (which locks the audit chain head until commit) is appended last, to keep
+    that lock as short as the chain allows.
+    """
     _check_path_id(path_id, document)
     digest = document_sha256(document)
-    existing = session.get(Encounter, path_id)
+    # A plain column read (no ORM load) decides first intake vs replay; a replay loads the row.
+    stored = session.execute(select(ENCOUNTERS.c.id).where(ENCOUNTERS.c.id == path_id)).first()
+    existing = session.get(Encounter, path_id) if stored is not None else None
     if existing is not None:
         require_visible(session, actor, facts_of("encounter", existing.id, existing.document))
         if existing.document_sha256 != digest:
@@ -136,18 +166,10 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
     doc = dict(document)
     person_doc = doc.get("person") or {}
     person_id = resolve_person(session, doc)
+    now = utcnow()
+    new_person = person_id is None
     if person_id is None:
         person_id = new_id("P")
-        birth = person_doc.get("birth_date")
-        session.add(
-            Person(
-                id=person_id,
-                given_names=person_doc.get("given_names"),
-                surnames=person_doc.get("surnames"),
-                birth_date=dt.date.fromisoformat(birth) if isinstance(birth, str) else None,
-                nationalities=list(person_doc.get("nationalities") or []),
-            )
-        )
     nationalities = person_doc.get("nationalities") or []
     place = doc.get("place") or {}
     encounter = Encounter(
@@ -161,40 +183,87 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
         manner=str(place.get("manner", "")),
         agency=actor.user.agency,
         received_by=actor.id,
-        received_at=utcnow(),
+        received_at=now,
     )
-    now = utcnow()
-    case = Case(
-        id=new_id("C"),
+    decision_id = new_id("D")
+    case_row: dict[str, Any] = {
+        "id": new_id("C"),
+        "encounter_id": path_id,
+        "person_id": person_id,
+        "state": "screened",
+        "version": 1,
+        "pending_target": None,
+        "pending_from": None,
+        "proposed_by": None,
+        "concurred_by": None,
+        "current_decision_id": decision_id,
+        "opened_at": now,
+        "updated_at": now,
+    }
+    decision = Decision(
+        id=decision_id,
+        case_id=case_row["id"],
         encounter_id=path_id,
-        person_id=person_id,
-        state="intake",
-        version=1,
-        opened_at=now,
-        updated_at=now,
+        sequence=1,
+        as_of=screened.as_of,
+        ruleset_version=screened.ruleset_version,
+        summary=screened.document.get("summary", {}),
+        trace=screened.document.get("trace", []),
+        flags=screened.document.get("flags", []),
+        document=screened.document,
+        reason="intake",
+        made_by=actor.id,
+        made_at=now,
     )
     with translated(session, "encounter", path_id):
-        session.flush()  # the person first: inserts follow flush order, not foreign keys
-        session.add(encounter)
-        session.flush()
-        session.add(case)
-        session.flush()
-        decision = new_decision(
-            session,
-            case=case,
-            encounter_id=path_id,
-            screened=screened,
-            sequence=1,
-            reason="intake",
-            by=actor.id,
+        session.flush()  # whatever identity resolution added, before the Core inserts below
+        if new_person:
+            session.execute(insert(PERSONS), [_person_row(person_id, person_doc, now)])
+        session.execute(insert(ENCOUNTERS), [_columns(encounter)])
+        session.execute(insert(CASES), [case_row])
+        session.execute(insert(DECISIONS), [_columns(decision)])
+        session.execute(
+            insert(TRANSITIONS),
+            [
+                {
+                    "id": new_id("T"),
+                    "case_id": case_row["id"],
+                    "from_state": "intake",
+                    "to_state": "screened",
+                    "reason": "screened at intake",
+                    "by_user": actor.id,
+                    "at": now,
+                }
+            ],
         )
-        session.flush()
-        case.current_decision_id = decision.id
-        enter_step(session, case, "screened", by=actor.id, reason="screened at intake")
-        case.state = "screened"
-    audited(session, actor, "encounter.intake", "encounter", path_id, decision=decision.id)
-    audited(session, actor, "decision.made", "decision", decision.id, summary=decision.summary)
-    return IntakeResult(True, _body(encounter, case, decision))
+        limit = workflow.STEP_DEADLINES.get("screened")
+        if limit is not None:
+            session.execute(
+                insert(DEADLINES),
+                [{"id": new_id("DL"), "case_id": case_row["id"], "step": "screened", "due_at": now + limit}],
+            )
+    # One audit entry names the write and the decision it made (the chain head stays locked
+    # from here to commit, so this is the last statement of the transaction).
+    audited(
+        session,
+        actor,
+        "encounter.intake",
+        "encounter",
+        path_id,
+        decision=decision_id,
+        summary=decision.summary,
+    )
+    body = {
+        "encounter": encounter_view(encounter, case_row["id"], copy_document=False),
+        "decision": decision_view(decision, copy_document=False),
+    }
+    return IntakeResult(True, body)
+
+
+def _columns(row: Encounter | Decision) -> dict[str, Any]:
+    """The column values of a transient (never added) ORM object, for a Core INSERT."""
+    table: Table = Base.metadata.tables[row.__tablename__]
+    return {column.key: getattr(row, column.key) for column in table.columns}
 
 
 def run_intake(
@@ -204,7 +273,7 @@ def run_intake(
     so the loser of the race answers as a replay (or a Conflict) instead of failing."""
     for attempt in range(2):
         try:
-            with factory() as session, session.begin():
+            with transaction(factory) as session:
                 return intake(session, actor, path_id, document)
         except Conflict:
             if attempt == 1:

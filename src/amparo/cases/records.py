@@ -2,7 +2,8 @@
 
 Every read goes through :func:`visible` (the one access decision, ``amparo.access.authorize``);
 a record the policy refuses is reported exactly like a missing one. Every read, write and
-decision is audited in the caller's transaction.
+decision is audited in the caller's transaction; a refused read is audited
+in a transaction of its own (:class:`DeniedRead`), since the caller's is rolled back.
 """
 
 from __future__ import annotations
@@ -62,19 +63,40 @@ def visible(actor: Actor, facts: RecordFacts) -> bool:
     return authorize(actor.requester, facts, PURPOSE, dt.date.today()).permitted
 
 
-def require_visible(session: Session, actor: Actor, facts: RecordFacts) -> None:
-    """NotFound (and an audited denial) when the policy refuses the record."""
-    if not visible(actor, facts):
+class DeniedRead(NotFound):
+    """A read the access policy refused: answered exactly like a missing record (404), and
+    audited by :func:`amparo.store.db.transaction` in a transaction of its own after the
+    request's transaction has rolled back (so the denial is kept although nothing else is)."""
+
+    def __init__(self, actor_id: str, kind: str, record_id: str) -> None:
+        super().__init__(kind, record_id)
+        self.actor_id = actor_id
+        self.record_kind = kind
+        self.record_id = record_id
+
+    def after_rollback(self, session: Session) -> None:
+        """Append the denial to the audit trail (called with a fresh session, then committed)."""
         audit.record(
             session,
-            actor=actor.id,
+            actor=self.actor_id,
             action="read",
-            record_kind=facts.kind,
-            record_id=facts.record_id,
+            record_kind=self.record_kind,
+            record_id=self.record_id,
             purpose=PURPOSE,
             outcome="denied",
         )
-        raise NotFound(facts.kind, facts.record_id)
+
+
+def require_visible(_session: Session, actor: Actor, facts: RecordFacts) -> None:
+    """DeniedRead (a NotFound, audited after the rollback) when the policy refuses the record.
+
+    The denial is not written in the caller's session: that transaction is rolled back with the 404,
+    and on SQLite (BEGIN IMMEDIATE) or with the audit head locked on PostgreSQL a second
+    connection could not write while it is open. Run the service inside
+    :func:`amparo.store.db.transaction`, which writes it once the first has ended.
+    """
+    if not visible(actor, facts):
+        raise DeniedRead(actor.id, facts.kind, facts.record_id)
 
 
 def audited(session: Session, actor: Actor, action: str, kind: str, record_id: str, **detail: Any) -> None:
@@ -95,7 +117,8 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def encounter_view(e: Encounter, case_id: str | None = None) -> dict[str, Any]:
+def encounter_view(e: Encounter, case_id: str | None = None, *, copy_document: bool = True) -> dict[str, Any]:
+    """The API view of an encounter (``copy_document=False`` when ``e`` is not kept in a session)."""
     return {
         "id": e.id,
         "person_id": e.person_id,
@@ -104,12 +127,13 @@ def encounter_view(e: Encounter, case_id: str | None = None) -> dict[str, Any]:
         "encountered_on": e.encountered_on.isoformat(),
         "nationality": e.nationality,
         "received_at": iso(e.received_at),
-        "document": copy.deepcopy(e.document),
+        "document": copy.deepcopy(e.document) if copy_document else e.document,
     }
 
 
-def decision_view(d: Decision) -> dict[str, Any]:
-    body = copy.deepcopy(d.document)
+def decision_view(d: Decision, *, copy_document: bool = True) -> dict[str, Any]:
+    """The API view of a decision (``copy_document=False`` when ``d`` is not kept in a session)."""
+    body = copy.deepcopy(d.document) if copy_document else dict(d.document)
     body.update(
         {
             "id": d.id,

@@ -57,15 +57,36 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+        workers: Annotated[
+            int,
+            typer.Option(
+                min=1,
+                help="Worker processes (uvicorn). More than one uses more cores; SQLite takes them "
+                "too (WAL, BEGIN IMMEDIATE, busy timeout).",
+            ),
+        ] = 1,
     ) -> None:
         """Serve the HTTP API (the embedded SQLite database is upgraded first)."""
         import uvicorn
 
-        from amparo.api.app import create_app
         from amparo.settings import load_settings
         from amparo.store.db import upgrade
 
         settings = load_settings()
         if settings.database_url is None:
             upgrade(settings.resolved_database_url)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+        log_level = settings.log_level.lower()
+        if workers > 1:
+            # Each worker process builds its own app (and engine) from the same environment.
+            uvicorn.run(
+                "amparo.api.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level=log_level,
+            )
+            return
+        from amparo.api.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)

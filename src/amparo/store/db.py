@@ -63,11 +63,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    # No pool_pre_ping: it costs a round trip on every checkout. A connection the server has
+    # dropped fails the one request that used it, and SQLAlchemy then invalidates the pool.
     return create_engine(
         url,
         pool_size=kwargs.pop("pool_size", 10),
         max_overflow=kwargs.pop("max_overflow", 10),
-        pool_pre_ping=True,
+        pool_recycle=kwargs.pop("pool_recycle", 1800),
         **kwargs,
     )
 
@@ -84,9 +86,21 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
-    with factory() as session, session.begin():
-        yield session
+    """One unit of work: commit on success, roll back on any exception.
+
+    An exception with an ``after_rollback(session)`` method (such as a refused read, which
+    must stay in the audit trail) gets it called in a second, fresh transaction once the first
+    has rolled back, and committed; then the exception propagates as raised.
+    """
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except Exception as exc:
+        hook = getattr(exc, "after_rollback", None)
+        if callable(hook):
+            with factory() as session, session.begin():
+                hook(session)
+        raise
 
 
 def alembic_config(url: str) -> Any:

@@ -9,7 +9,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from amparo.store import models  # noqa: F401  (registers the tables on the metadata)
+# Every area's tables on the one metadata, so autogenerate compares the whole schema.
+from amparo.exchange import models as exchange_models  # noqa: F401
+from amparo.identity import tables as identity_tables  # noqa: F401
+from amparo.store import models  # noqa: F401
 from amparo.store.base import Base
 from amparo.store.db import make_engine
 
