@@ -90,3 +90,26 @@ def test_an_uncertain_match_goes_to_review(factory: Any, monkeypatch: pytest.Mon
     assert link.outcome == "review"
     assert [(r.candidate_person_id, r.status) for r in reviews] == [("P-1", "open")]
     assert reviews[0].explanation["best_candidate"] == "P-1"
+
+
+def test_a_person_created_after_resolution_is_indexed_in_the_same_transaction(factory: Any) -> None:
+    from amparo.identity.tables import IdentityIndexed, IdentityKey
+
+    with transaction(factory) as session:
+        assert resolve_person(session, _doc("E-1", "Ana Lucía", "Paz Zelaya", "1990-05-06")) is None
+        # What the intake service does next: create the person, in the same transaction.
+        session.add(
+            Person(
+                id="P-new",
+                given_names="Ana Lucía",
+                surnames="Paz Zelaya",
+                birth_date=dt.date(1990, 5, 6),
+                nationalities=["HN"],
+            )
+        )
+    with factory() as session:
+        assert session.get(IdentityIndexed, "P-new") is not None
+        keys = set(session.scalars(select(IdentityKey.key).where(IdentityKey.person_id == "P-new")))
+    assert {"d:1990-05-06", "gs:ANA|PAZ", "gs:ANA|ZELAYA"} <= keys
+    with transaction(factory) as session:
+        assert resolve_person(session, _doc("E-2", "ANA", "PAZ", "1990-06-05")) == "P-new"

@@ -121,18 +121,43 @@ def index_pending_persons(session: Session) -> int:
     return len(pending)
 
 
-def add_keys(session: Session, person_id: str, keys: Iterable[str]) -> None:
+def watch_new_persons(session: Session) -> None:
+    """Index every Person this session adds, when it flushes (once per session).
+
+    The intake service creates the person after :func:`resolve_person` returns None, in the
+    same transaction; this indexes it there, so the next encounter finds it without a scan.
+    """
+    if session.info.get("amparo_identity_watch"):
+        return
+    from sqlalchemy import event
+
+    from amparo.identity.tables import IdentityIndexed
+    from amparo.store.models import Person
+
+    def before_flush(flushing: Session, _context: Any, _instances: Any) -> None:
+        for obj in list(flushing.new):
+            if isinstance(obj, Person) and obj.id:
+                add_keys(flushing, obj.id, record_keys(person_record(obj)), check_existing=False)
+                flushing.add(IdentityIndexed(person_id=obj.id))
+
+    event.listen(session, "before_flush", before_flush)
+    session.info["amparo_identity_watch"] = True
+
+
+def add_keys(session: Session, person_id: str, keys: Iterable[str], *, check_existing: bool = True) -> None:
     """Index ``person_id`` under ``keys`` (those it has already are skipped)."""
     from amparo.identity.tables import IdentityKey
 
     wanted = set(keys)
     if not wanted:
         return
-    have = set(
-        session.scalars(
-            select(IdentityKey.key).where(IdentityKey.person_id == person_id, IdentityKey.key.in_(wanted))
+    have: set[str] = set()
+    if check_existing:
+        have = set(
+            session.scalars(
+                select(IdentityKey.key).where(IdentityKey.person_id == person_id, IdentityKey.key.in_(wanted))
+            )
         )
-    )
     for key in sorted(wanted - have):
         session.add(IdentityKey(key=key, person_id=person_id))
 

@@ -58,8 +58,11 @@ def resolve(
     record = intake.encounter_record(encounter)
     if record is None and probe is None:
         return Resolution(None, "new", None, None, {"reason": "no name and no template"})
-    intake.index_pending_persons(session)
+    intake.watch_new_persons(session)
     known = session.scalar(select(func.count()).select_from(IdentityIndexed)) or 0
+    if known != (session.scalar(select(func.count()).select_from(Person)) or 0):
+        intake.index_pending_persons(session)  # persons made outside intake (imports, splits)
+        known = session.scalar(select(func.count()).select_from(IdentityIndexed)) or 0
     prior = min(0.5, intake.REPEAT_RATE / max(known, 1))
     ids = intake.candidate_person_ids(session, record) if record is not None else []
     biometric = _biometric_scores(session, probe, key, modality) if probe is not None else {}
