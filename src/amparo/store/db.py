@@ -52,8 +52,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=kwargs.pop("pool_size", 8),
-            max_overflow=kwargs.pop("max_overflow", 8),
+            # Every transaction takes the write lock at BEGIN, so one process can use one
+            # connection at a time anyway: with more, waiting threads sleep in SQLite's busy
+            # handler (backing off up to 100 ms a try, unfairly), which gave a p99 over 600 ms;
+            # one pooled connection makes them queue in order instead. Other processes
+            # (``serve --workers``) still wait on the busy timeout.
+            pool_size=kwargs.pop("pool_size", 1),
+            max_overflow=kwargs.pop("max_overflow", 0),
+            pool_timeout=kwargs.pop("pool_timeout", 30),
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
