@@ -163,15 +163,17 @@ def backtest(
     windows: int = 12,
     models: Sequence[str] = MODELS,
     keys: Sequence[str] | None = None,
+    end: dt.date | None = None,
 ) -> list[ModelScore]:
     """Rolling-origin backtest: ``windows`` origins one month apart, each forecasting ``horizon`` months.
 
-    Scores cover every (series, origin, month ahead) whose actual value is not zero.
+    Only data up to ``end`` (default: all) is used. Scores cover every (series, origin, month
+    ahead) whose actual value is not zero.
     """
     _check(by, horizon, models)
     if windows < 1:
         raise InputError([FieldError("--windows", f"expected at least 1; got {windows}")])
-    frame = training_frame(by, keys=keys)
+    frame = training_frame(by, keys=keys, end=end)
     shortest = int(frame.group_by("unique_id").len()["len"].min() or 0)
     if shortest < windows + horizon + 2 * SEASON:
         raise InputError(
