@@ -47,3 +47,8 @@ def test_year_on_year_is_computed_from_the_series() -> None:
     may_2020 = 100 * (monthly["2020-05"] - monthly["2019-05"]) / monthly["2019-05"]
     assert points[dt.date(2020, 5, 1)] == may_2020
     assert dt.date(2019, 5, 1) not in points  # no month a year earlier
+
+
+def test_charts_for_months_without_data_are_an_input_error(amparo: Run, tmp_path: Path) -> None:
+    result = amparo("flows", "chart", "--out", str(tmp_path), "--from", "2030-01")
+    assert result.code == 2 and "--from" in result.err and "2018-10" in result.err

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amparo.errors import MissingExtra
+from amparo.errors import FieldError, InputError, MissingExtra
 from amparo.flows import series
 from amparo.flows.countries import display_name
 
@@ -75,6 +75,8 @@ def _grouped(
     by: str, start: dt.date | None, end: dt.date | None
 ) -> tuple[list[dt.date], dict[str, list[float]]]:
     rows = series.query(by=[by], start=start, end=end)
+    if not rows:
+        _no_data(start, end)
     months = sorted({_month(r.month) for r in rows})
     index = {m: i for i, m in enumerate(months)}
     groups: dict[str, list[float]] = {}
@@ -83,6 +85,19 @@ def _grouped(
         groups.setdefault(key, [0.0] * len(months))[index[_month(row.month)]] = float(row.encounters)
     ordered = dict(sorted(groups.items(), key=lambda kv: -sum(kv[1])))
     return months, ordered
+
+
+def _no_data(start: dt.date | None, end: dt.date | None) -> None:
+    first, last = series.months_available()
+    asked = f"{series.month_text(start) if start else '…'}..{series.month_text(end) if end else '…'}"
+    raise InputError(
+        [
+            FieldError(
+                "--from",
+                f"no data in {asked}; the data covers {series.month_text(first)}..{series.month_text(last)}",
+            )
+        ]
+    )
 
 
 def _legend_name(by: str, key: str) -> str:
@@ -138,6 +153,8 @@ def year_on_year_chart(out: Path, start: dt.date | None = None, end: dt.date | N
     """Year-on-year change of monthly southwest-border encounters, instruments marked."""
     plt = _pyplot()
     points = year_on_year(start, end)
+    if not points:
+        _no_data(start, end)
     fig, ax = plt.subplots(figsize=(11, 5))
     colours = [_PALETTE[1] if v > 0 else _PALETTE[0] for _, v in points]
     ax.bar([m for m, _ in points], [v for _, v in points], width=25, color=colours)
