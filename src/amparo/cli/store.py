@@ -61,8 +61,9 @@ def register(app: typer.Typer) -> None:
             int,
             typer.Option(
                 min=1,
-                help="Worker processes (uvicorn). More than one uses more cores; SQLite takes them "
-                "too (WAL, BEGIN IMMEDIATE, busy timeout).",
+                help="Worker processes (uvicorn), for PostgreSQL. SQLite works with several too "
+                "(WAL, BEGIN IMMEDIATE, busy timeout) but its writers then wait in SQLite's busy "
+                "handler, which lengthens the tail: keep one for SQLite.",
             ),
         ] = 1,
     ) -> None:
