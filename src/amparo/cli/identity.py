@@ -17,13 +17,13 @@ def link(
     file_a: Annotated[
         Path, typer.Argument(metavar="A.csv", help="Records to link (or to deduplicate alone).")
     ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output CSV: record_id_l, record_id_r, match_probability.")
+    ],
     file_b: Annotated[
         Path | None,
         typer.Argument(metavar="[B.csv]", help="Second file: link A to B instead of deduplicating A."),
     ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", help="Output CSV: record_id_l, record_id_r, match_probability.")
-    ] = Path("pairs.csv"),
     threshold: Annotated[
         float | None,
         typer.Option(
