@@ -14,7 +14,8 @@ from amparo.identity import synth
 from amparo.identity.linkage import LinkResult, link_records
 from amparo.identity.names import fold, normalise_record, split_given
 from amparo.identity.realtime import RealtimeScorer
-from conftest import f1, true_pairs, write_csv
+
+from .support import f1, true_pairs, write_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 COLUMNS = [
