@@ -13,7 +13,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[all,dev]'
+	$(BIN)/python -m pip install -q -e '.[all,spark,dev]'
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with amparo, its extras and the test tools

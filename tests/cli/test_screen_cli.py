@@ -17,7 +17,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "src/amparo/screening/examples"
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "amparo", *args], input=stdin, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "amparo", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -63,7 +68,14 @@ def test_json_lines_with_an_invalid_line_screens_the_valid_ones() -> None:
 def test_as_of_overrides_adjudicated_on() -> None:
     # EX-1 (Honduran adult, 2020-02-03): read on 2020-08-15 the transit bar was vacated, ACAs suspended.
     doc = next(d for d in examples() if d["id"] == "EX-1")
-    result = run("screen", "-", "--json", "--as-of", "2020-08-15", stdin=json.dumps({**doc, "adjudicated_on": "2020-02-10"}))
+    result = run(
+        "screen",
+        "-",
+        "--json",
+        "--as-of",
+        "2020-08-15",
+        stdin=json.dumps({**doc, "adjudicated_on": "2020-02-10"}),
+    )
     assert result.returncode == 0, result.stderr
     decision = json.loads(result.stdout)
     assert decision["as_of"] == "2020-08-15"
