@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 
 from amparo.api import problems
 from amparo.api.routes import router
+from amparo.exchange import audit
 from amparo.settings import Settings, load_settings
 from amparo.store.db import engine_from_settings, session_factory
 
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = engine_from_settings(settings)
         app.state.engine = engine
         app.state.session_factory = session_factory(engine)
+        # audit entries a crash left queued (committed, not yet chained) are chained first
+        await anyio.to_thread.run_sync(audit.chain_soon, app.state.session_factory)
         try:
             yield
         finally:

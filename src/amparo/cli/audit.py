@@ -84,7 +84,9 @@ def register(app: typer.Typer) -> None:
 
             engine = engine_from_settings(settings)
             try:
-                with session_factory(engine)() as session:
+                made = session_factory(engine)
+                audit.chain_queued(made)  # entries committed but not yet chained (e.g. after a crash)
+                with made() as session:
                     verdict = verify_rows(audit.iter_log(session), audit.head_of(session), trusted=trusted)
             finally:
                 engine.dispose()

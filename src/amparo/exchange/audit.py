@@ -1,13 +1,20 @@
 """The audit trail: an append-only, hash-chained log in the database, with signed checkpoints.
 
 Every read, write, disclosure, export and policy decision is appended by :func:`record`, inside
-the caller's transaction (the entry commits or rolls back with what it describes). Each entry
-commits to the previous entry's hash: ``entry_hash = sha256(canonical JSON of the entry with
-prev_hash)``. Appends first bump the one-row chain head (``UPDATE audit_head``), which takes the
-row lock on PostgreSQL and the write lock on SQLite, so sequence numbers are unique and gapless
-under concurrency. Every :data:`CHECKPOINT_INTERVAL` entries (and on export) the installation's
-Ed25519 key signs a checkpoint naming the head, chained to the previous checkpoint.
-Verification lives in :mod:`amparo.exchange.audit_verify`.
+the caller's transaction: one INSERT into the audit queue, which commits or rolls back with what
+it describes, takes no lock, and so does not serialise the writers. Once that transaction has
+committed, :func:`chain_soon` (an after-commit hook of :func:`amparo.store.db.transaction`)
+chains what is queued: :func:`integrate` locks the one-row chain head (``SELECT ... FOR UPDATE``
+on PostgreSQL, the write lock on SQLite), gives each queued entry in queue order the next
+sequence number and ``entry_hash = sha256(canonical JSON of the entry with prev_hash)``, moves
+it into the log and stores the new head, in one transaction. One thread per process chains at a
+time, a whole batch per head lock and commit, while the others go on; entries left queued by a
+crash are chained when the server starts, and before ``amparo audit export`` and ``verify``.
+This is the sequencer of a transparency log (Trillian's "integrate" step); the bound on how
+long an entry waits unchained is one chaining pass after its commit. Every
+:data:`CHECKPOINT_INTERVAL` entries (and on export) the installation's Ed25519 key signs a
+checkpoint naming the head, chained to the previous checkpoint. Verification lives in
+:mod:`amparo.exchange.audit_verify`.
 """
 
 from __future__ import annotations
@@ -15,21 +22,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.errors import AuditError
 from amparo.exchange.keys import InstallationKeys, b64, installation_keys
-from amparo.exchange.models import AuditCheckpoint, AuditEntry, AuditHead
+from amparo.exchange.models import AuditCheckpoint, AuditEntry, AuditHead, AuditQueued
+from amparo.store.db import after_commit
 
 GENESIS = "0" * 64
 CHECKPOINT_INTERVAL = 1000
+#: Queued entries chained per pass of :func:`integrate` (one INSERT and one DELETE each).
+CHAIN_BATCH = 2000
 ENTRY_FIELDS = ("seq", "at", "actor", "action", "record_kind", "record_id", "purpose", "outcome", "detail")
+QUEUED_FIELDS = ("at", "actor", "action", "record_kind", "record_id", "purpose", "outcome", "detail")
+QUEUE: Table = AuditQueued.__table__  # type: ignore[assignment]
+ENTRIES: Table = AuditEntry.__table__  # type: ignore[assignment]
+HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 
 def canonical(value: Any) -> bytes:
@@ -63,24 +82,35 @@ def _keys() -> InstallationKeys:
     return installation_keys(load_settings().data_dir)
 
 
-def _head(session: Session) -> tuple[int, str]:
-    """Lock the chain head and return (its seq, its hash); creates it on a fresh schema."""
-    bumped = session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1),
-        execution_options={"synchronize_session": False},
-    )
-    if getattr(bumped, "rowcount", 1) == 0:  # a fresh (or truncated) schema: create the head once
-        try:
-            with session.begin_nested():
-                session.execute(insert(AuditHead).values(id=1, seq=0, entry_hash=GENESIS))
-        except IntegrityError:
-            pass  # a concurrent append created it first
-        session.execute(
-            update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1),
-            execution_options={"synchronize_session": False},
-        )
-    row = session.execute(select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == 1)).one()
-    return int(row.seq) - 1, str(row.entry_hash)
+# --- appending ------------------------------------------------------------------------------
+
+
+def queued_row(
+    *,
+    actor: str,
+    action: str,
+    record_kind: str,
+    record_id: str,
+    purpose: str,
+    outcome: str,
+    detail: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """The audit queue row of one entry (``detail`` as canonical JSON text)."""
+    return {
+        "at": _now(),
+        "actor": str(actor),
+        "action": str(action),
+        "record_kind": str(record_kind),
+        "record_id": str(record_id),
+        "purpose": str(purpose),
+        "outcome": str(outcome),
+        "detail": canonical(dict(detail or {})).decode(),
+    }
+
+
+def queued(session: Session) -> None:
+    """Note that ``session`` queued entries: they are chained once its transaction commits."""
+    after_commit(session, chain_soon)
 
 
 def record(
@@ -95,29 +125,116 @@ def record(
     detail: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one audit entry in the caller's transaction (see the module docstring)."""
-    last_seq, prev = _head(session)
-    body: dict[str, Any] = {
-        "seq": last_seq + 1,
-        "at": _now(),
-        "actor": str(actor),
-        "action": str(action),
-        "record_kind": str(record_kind),
-        "record_id": str(record_id),
-        "purpose": str(purpose),
-        "outcome": str(outcome),
-        "detail": json.loads(canonical(dict(detail or {}))),
-        "prev_hash": prev,
-    }
-    digest = entry_hash(body)
-    session.execute(
-        insert(AuditEntry).values(**{**body, "detail": canonical(body["detail"]).decode()}, entry_hash=digest)
+    row = queued_row(
+        actor=actor,
+        action=action,
+        record_kind=record_kind,
+        record_id=record_id,
+        purpose=purpose,
+        outcome=outcome,
+        detail=detail,
     )
-    session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(entry_hash=digest),
-        execution_options={"synchronize_session": False},
-    )
-    if body["seq"] % CHECKPOINT_INTERVAL == 0:
-        checkpoint(session, _keys(), seq=body["seq"], digest=digest)
+    session.execute(insert(QUEUE), [row])
+    queued(session)
+
+
+# --- chaining -------------------------------------------------------------------------------
+
+
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Lock the chain head until the transaction ends; (its seq, its hash). Creates it once."""
+    locked = select(HEAD.c.seq, HEAD.c.entry_hash).where(HEAD.c.id == 1).with_for_update()
+    row = session.execute(locked).first()
+    if row is None:  # a fresh (or truncated) schema: create the head once
+        try:
+            with session.begin_nested():
+                session.execute(insert(HEAD), [{"id": 1, "seq": 0, "entry_hash": GENESIS}])
+        except IntegrityError:
+            pass  # a concurrent chainer created it first
+        row = session.execute(locked).one()
+    return int(row.seq), str(row.entry_hash)
+
+
+def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
+    """Chain every queued entry this transaction can see, in queue order; how many.
+
+    Runs in the caller's transaction and holds the head lock until it ends. Signs a checkpoint
+    at every multiple of :data:`CHECKPOINT_INTERVAL` it passes.
+    """
+    seq, prev = _lock_head(session)
+    first = seq
+    while True:
+        rows = session.execute(select(QUEUE).order_by(QUEUE.c.id).limit(CHAIN_BATCH)).mappings().all()
+        if not rows:
+            break
+        entries: list[dict[str, Any]] = []
+        sealed: list[tuple[int, str]] = []
+        for queued_entry in rows:
+            seq += 1
+            body: dict[str, Any] = {k: queued_entry[k] for k in QUEUED_FIELDS}
+            body.update(seq=seq, prev_hash=prev, detail=json.loads(queued_entry["detail"]))
+            prev = entry_hash(body)
+            entries.append({**body, "detail": queued_entry["detail"], "entry_hash": prev})
+            if seq % CHECKPOINT_INTERVAL == 0:
+                sealed.append((seq, prev))
+        session.execute(insert(ENTRIES), entries)
+        session.execute(delete(QUEUE).where(QUEUE.c.id.in_([r["id"] for r in rows])))
+        for at_seq, digest in sealed:
+            checkpoint(session, keys or _keys(), seq=at_seq, digest=digest)
+        if len(rows) < CHAIN_BATCH:
+            break
+    if seq != first:
+        session.execute(update(HEAD).where(HEAD.c.id == 1).values(seq=seq, entry_hash=prev))
+    return seq - first
+
+
+def chain_queued(factory: sessionmaker[Session]) -> int:
+    """Chain what is queued, in a transaction of its own (waits for another chainer); how many."""
+    with factory() as session, session.begin():
+        return integrate(session)
+
+
+class _Chainer:
+    """Per session factory: one thread chains at a time; the others only mark work to do."""
+
+    def __init__(self) -> None:
+        self.busy = threading.Lock()
+        self.dirty = threading.Event()
+
+
+_chainers: weakref.WeakKeyDictionary[sessionmaker[Session], _Chainer] = weakref.WeakKeyDictionary()
+_chainers_lock = threading.Lock()
+
+
+def chain_soon(factory: sessionmaker[Session]) -> None:
+    """After a commit that queued entries: chain them now, unless a thread of this process is
+    chaining already (it will pass again, since the work is marked before it checks).
+
+    A failure leaves the entries queued (nothing is lost): they are chained by the next pass,
+    at the next start, or before ``amparo audit export`` and ``verify``.
+    """
+    with _chainers_lock:
+        chainer = _chainers.get(factory)
+        if chainer is None:
+            chainer = _chainers[factory] = _Chainer()
+    chainer.dirty.set()
+    while chainer.busy.acquire(blocking=False):
+        try:
+            while chainer.dirty.is_set():
+                chainer.dirty.clear()
+                chain_queued(factory)
+        except SQLAlchemyError as exc:
+            log.warning("audit entries left queued, to be chained on the next pass: %s", exc)
+            return
+        finally:
+            chainer.busy.release()
+        if not chainer.dirty.is_set():
+            return
+
+
+def queued_count(session: Session) -> int:
+    """How many entries wait in the queue, not yet chained."""
+    return int(session.scalar(select(func.count()).select_from(QUEUE)) or 0)
 
 
 def checkpoint(
@@ -202,7 +319,8 @@ def head_of(session: Session) -> tuple[int, str]:
 def export(session: Session, keys: InstallationKeys, out: Path, *, actor: str) -> dict[str, Any]:
     """Write the log to ``out`` (JSON Lines) with a signed trailer; the export is itself audited.
 
-    The caller commits ``session``: the export entry and its checkpoint are part of the log.
+    Chains what is queued first; the caller commits ``session``: the export entry and its
+    checkpoint are part of the log.
     """
     record(
         session,
@@ -213,6 +331,7 @@ def export(session: Session, keys: InstallationKeys, out: Path, *, actor: str) -
         purpose="audit",
         outcome="ok",
     )
+    integrate(session, keys)  # every committed entry, and the export's own, is in the chain
     checkpoint(session, keys)
     entries = checkpoints = 0
     last_checkpoint = GENESIS

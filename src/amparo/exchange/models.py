@@ -1,6 +1,7 @@
 """Tables of the exchange area (migration ``0002_exchange``): the hash-chained audit log, its
 chain head and signed checkpoints, recorded disclosure bases, known peer installations, and
-the envelopes sent and received (the replay and idempotency store).
+the envelopes sent and received (the replay and idempotency store); and (``0004_audit_queue``)
+the queue of audit entries committed but not yet chained.
 
 Times in the audit tables are ISO 8601 text, so an entry's hash does not depend on how a
 database round-trips timestamps; ``detail`` is canonical JSON text for the same reason.
@@ -8,7 +9,7 @@ database round-trips timestamps; ``detail`` is canonical JSON text for the same 
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from amparo.store.base import Base
@@ -30,6 +31,26 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditQueued(Base):
+    """An audit entry appended by a transaction and not yet chained (migration ``0004_audit_queue``).
+
+    It commits or rolls back with what it describes; the chainer moves it into
+    :class:`AuditEntry` with its sequence number and hash, in queue order.
+    """
+
+    __tablename__ = "audit_queue"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    record_kind: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)
 
 
 class AuditHead(Base):

@@ -7,7 +7,7 @@ failing when a read transaction upgrades to a write. PostgreSQL is reached throu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -90,22 +90,44 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+#: ``session.info`` key of the callbacks to run once the session's transaction has committed.
+AFTER_COMMIT = "amparo.after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[sessionmaker[Session]], None]) -> None:
+    """Run ``callback(factory)`` once the transaction of ``session`` has committed (through
+    :func:`transaction`); registering the same callback again in one transaction is a no-op."""
+    callbacks: list[Callable[[sessionmaker[Session]], None]] = session.info.setdefault(AFTER_COMMIT, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def _committed(session: Session, factory: sessionmaker[Session]) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, ()):
+        callback(factory)
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception.
 
     An exception with an ``after_rollback(session)`` method (such as a refused read, which
     must stay in the audit trail) gets it called in a second, fresh transaction once the first
-    has rolled back, and committed; then the exception propagates as raised.
+    has rolled back, and committed; then the exception propagates as raised. Callbacks
+    registered with :func:`after_commit` run after a commit (and only then).
     """
     try:
-        with factory() as session, session.begin():
-            yield session
+        with factory() as session:
+            with session.begin():
+                yield session
+            _committed(session, factory)
     except Exception as exc:
         hook = getattr(exc, "after_rollback", None)
         if callable(hook):
-            with factory() as session, session.begin():
-                hook(session)
+            with factory() as session:
+                with session.begin():
+                    hook(session)
+                _committed(session, factory)
         raise
 
 
