@@ -7,12 +7,13 @@ the Bearer token and the role, and yields the :class:`amparo.cases.records.Actor
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from amparo.api.problems import RoleForbidden, VersionRequired
 from amparo.cases.records import Actor
@@ -31,7 +32,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 bearer = HTTPBearer(auto_error=False, description="An API token from `amparo users add --print-token`.")
 
 
-def factory(request: Request) -> sessionmaker[Session]:
+# The dependencies are coroutines: they do no blocking work on the common path (a token found
+# in the cache), and FastAPI would otherwise send each one to the thread pool and back.
+
+
+async def factory(request: Request) -> sessionmaker[Session]:
     """The session factory the app's lifespan created."""
     made: sessionmaker[Session] = request.app.state.session_factory
     return made
@@ -40,18 +45,20 @@ def factory(request: Request) -> sessionmaker[Session]:
 Factory = Annotated[sessionmaker[Session], Depends(factory)]
 
 
-def allowed(permission: str) -> Callable[..., Actor]:
+def allowed(permission: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency: the authenticated user, who must hold ``permission``."""
     roles = PERMISSIONS[permission]
 
-    def dependency(
+    async def dependency(
         request: Request,
         made: Factory,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Actor:
         if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
             raise AuthError("Send 'Authorization: Bearer <token>'.")
-        user = _cached_user(request, made, credentials.credentials)
+        found, user = _remembered(request, credentials.credentials)
+        if not found:  # not in the cache: read it from the database, off the event loop
+            user = await run_in_threadpool(_cached_user, request, made, credentials.credentials)
         if user is None:
             raise AuthError("The token is not valid.")
         if user.role not in roles:
@@ -62,6 +69,15 @@ def allowed(permission: str) -> Callable[..., Actor]:
 
 
 TOKEN_CACHE_SECONDS = 5.0
+
+
+def _remembered(request: Request, token: str) -> tuple[bool, User | None]:
+    """(whether the cache has a live entry for ``token``, its user)."""
+    cache: dict[str, tuple[float, User | None]] = request.app.state.token_cache
+    hit = cache.get(token)
+    if hit is not None and hit[0] > time.monotonic():
+        return True, hit[1]
+    return False, None
 
 
 def _cached_user(request: Request, made: sessionmaker[Session], token: str) -> User | None:
@@ -97,14 +113,14 @@ def _parse_version(value: str) -> int:
     return int(text)
 
 
-def required_version(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
+async def required_version(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int:
     """The case version an update was made on (If-Match is required)."""
     if if_match is None:
         raise VersionRequired()
     return _parse_version(if_match)
 
 
-def optional_version(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
+async def optional_version(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
     """The case version, when the client sent one."""
     return None if if_match is None else _parse_version(if_match)
 

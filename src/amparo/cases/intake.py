@@ -12,16 +12,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.cases import workflow
-from amparo.cases.records import Actor, audited, decision_view, encounter_view, facts_of, require_visible
+from amparo.cases.records import (
+    PURPOSE,
+    Actor,
+    audited,
+    decision_view,
+    encounter_view,
+    facts_of,
+    require_visible,
+)
 from amparo.errors import Conflict, FieldError, InputError
+from amparo.exchange import audit
 from amparo.identity.intake import resolve_person
 from amparo.store.base import Base
 from amparo.store.db import transaction
 from amparo.store.models import Case, Deadline, Decision, Encounter, Transition, utcnow
+from amparo.store.multi_insert import insert_rows
 from amparo.store.repositories import document_sha256, new_id, translated
 
 # The tables a new intake inserts into with one Core INSERT each (no unit-of-work flushes).
@@ -144,10 +154,9 @@ def _person_row(person_id: str, person_doc: Mapping[str, Any], now: dt.datetime)
 def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, Any]) -> IntakeResult:
     """Store ``document`` under ``path_id`` with its case and first decision (one transaction).
 
-    A new intake is one INSERT per table (person when new, encounter, case, decision,
-    transition, deadline) with every value computed here, so no row is read back or updated;
-    the audit entry (which locks the audit chain head until commit) is appended last, to keep
-    that lock as short as the chain allows.
+    A new intake is one row per table (person when new, encounter, case, decision, transition,
+    deadline, and its audit entry) with every value computed here, so no row is read back or
+    updated; on PostgreSQL they are one statement (:func:`amparo.store.multi_insert.insert_rows`).
     """
     _check_path_id(path_id, document)
     digest = document_sha256(document)
@@ -215,44 +224,48 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
         made_by=actor.id,
         made_at=now,
     )
-    with translated(session, "encounter", path_id):
-        session.flush()  # whatever identity resolution added, before the Core inserts below
-        if new_person:
-            session.execute(insert(PERSONS), [_person_row(person_id, person_doc, now)])
-        session.execute(insert(ENCOUNTERS), [_columns(encounter)])
-        session.execute(insert(CASES), [case_row])
-        session.execute(insert(DECISIONS), [_columns(decision)])
-        session.execute(
-            insert(TRANSITIONS),
-            [
-                {
-                    "id": new_id("T"),
-                    "case_id": case_row["id"],
-                    "from_state": "intake",
-                    "to_state": "screened",
-                    "reason": "screened at intake",
-                    "by_user": actor.id,
-                    "at": now,
-                }
-            ],
+    rows: list[tuple[Table, dict[str, Any]]] = []
+    if new_person:
+        rows.append((PERSONS, _person_row(person_id, person_doc, now)))
+    rows += [(ENCOUNTERS, _columns(encounter)), (CASES, case_row), (DECISIONS, _columns(decision))]
+    rows.append(
+        (
+            TRANSITIONS,
+            {
+                "id": new_id("T"),
+                "case_id": case_row["id"],
+                "from_state": "intake",
+                "to_state": "screened",
+                "reason": "screened at intake",
+                "by_user": actor.id,
+                "at": now,
+            },
         )
-        limit = workflow.STEP_DEADLINES.get("screened")
-        if limit is not None:
-            session.execute(
-                insert(DEADLINES),
-                [{"id": new_id("DL"), "case_id": case_row["id"], "step": "screened", "due_at": now + limit}],
-            )
-    # One audit entry names the write and the decision it made (the chain head stays locked
-    # from here to commit, so this is the last statement of the transaction).
-    audited(
-        session,
-        actor,
-        "encounter.intake",
-        "encounter",
-        path_id,
-        decision=decision_id,
-        summary=decision.summary,
     )
+    limit = workflow.STEP_DEADLINES.get("screened")
+    if limit is not None:
+        rows.append(
+            (
+                DEADLINES,
+                {"id": new_id("DL"), "case_id": case_row["id"], "step": "screened", "due_at": now + limit},
+            )
+        )
+    # The audit entry naming the write and the decision it made goes in with the rows it
+    # describes (the audit queue; it is chained once the transaction has committed).
+    entry = audit.queued_row(
+        actor=actor.id,
+        action="encounter.intake",
+        record_kind="encounter",
+        record_id=path_id,
+        purpose=PURPOSE,
+        outcome="ok",
+        detail={"decision": decision_id, "summary": decision.summary},
+    )
+    rows.append((audit.QUEUE, entry))
+    with translated(session, "encounter", path_id):
+        session.flush()  # whatever identity resolution added, before the rows below
+        insert_rows(session, rows)  # one statement on PostgreSQL
+    audit.queued(session)
     body = {
         "encounter": encounter_view(encounter, case_row["id"], copy_document=False),
         "decision": decision_view(decision, copy_document=False),

@@ -9,10 +9,12 @@ screening, so rendering later reads exactly what evaluation read).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from amparo.engine.expr import Expr
 from amparo.engine.law import Case, Rule, RuleException, RuleVersion
 
 Outcome = Literal["applies", "excepted", "not_applicable", "value"]
@@ -24,6 +26,18 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple | list | frozenset | set):
         return [_jsonable(v) for v in (sorted(value) if isinstance(value, frozenset | set) else value)]
     return value
+
+
+@functools.cache
+def _described(expr: Expr) -> str:
+    """``expr.describe()``, once per expression (rules are immutable; expressions hash by identity)."""
+    return expr.describe()
+
+
+@functools.cache
+def _names(expr: Expr) -> frozenset[str]:
+    """``expr.fact_names()``, once per expression."""
+    return expr.fact_names()
 
 
 @dataclass(slots=True)
@@ -53,10 +67,10 @@ class Determination:
         if self.outcome == "value":
             return self.case.because if self.case else v.summary
         if self.outcome == "not_applicable":
-            return f"{v.summary} Not met: {v.applies.describe()}."
+            return f"{v.summary} Not met: {_described(v.applies)}."
         if self.outcome == "excepted" and self.exception is not None:
             return f"{v.summary} Excepted: {self.exception.title}."
-        return f"{v.summary} Met: {v.applies.describe()}."
+        return f"{v.summary} Met: {_described(v.applies)}."
 
     @property
     def exceptions_checked(self) -> list[tuple[str, bool, str]]:
@@ -71,15 +85,15 @@ class Determination:
     def inputs(self) -> dict[str, Any]:
         """The facts this determination read, by name."""
         v = self.version
-        names: frozenset[str] = frozenset().union(*(fw.when.fact_names() for fw in v.flags))
+        names: frozenset[str] = frozenset().union(*(_names(fw.when) for fw in v.flags))
         if v.cases:
             for case in v.cases[: self.reached + 1]:
-                names |= case.when.fact_names()
+                names |= _names(case.when)
         else:
-            names |= v.applies.fact_names()
+            names |= _names(v.applies)
             if self.outcome != "not_applicable":
                 for exception in v.exceptions[: self.reached]:
-                    names |= exception.when.fact_names()
+                    names |= _names(exception.when)
         return {name: self.facts[name] for name in sorted(names) if name in self.facts}
 
     def as_node(self) -> dict[str, Any]:

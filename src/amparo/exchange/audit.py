@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -194,12 +195,38 @@ def chain_queued(factory: sessionmaker[Session]) -> int:
         return integrate(session)
 
 
-class _Chainer:
-    """Per session factory: one thread chains at a time; the others only mark work to do."""
+#: How often a chainer looks for entries that a commit queued while another pass was running.
+SWEEP_SECONDS = 0.25
 
-    def __init__(self) -> None:
+
+class _Chainer:
+    """Per session factory: one pass at a time; a daemon thread sweeps up what a commit queued
+    while a pass was running (it holds the factory weakly and ends with it)."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
         self.busy = threading.Lock()
         self.dirty = threading.Event()
+        self.factory = weakref.ref(factory)
+        threading.Thread(target=self._sweep, name="amparo-audit-chainer", daemon=True).start()
+
+    def run_pass(self, factory: sessionmaker[Session]) -> None:
+        """One chaining pass (the caller holds ``busy``); a failure leaves the entries queued."""
+        self.dirty.clear()
+        try:
+            chain_queued(factory)
+        except SQLAlchemyError as exc:
+            log.warning("audit entries left queued, to be chained on the next pass: %s", exc)
+
+    def _sweep(self) -> None:
+        while True:
+            time.sleep(SWEEP_SECONDS)
+            factory = self.factory()
+            if factory is None:
+                return
+            if self.dirty.is_set():
+                with self.busy:
+                    self.run_pass(factory)
+            del factory
 
 
 _chainers: weakref.WeakKeyDictionary[sessionmaker[Session], _Chainer] = weakref.WeakKeyDictionary()
@@ -207,8 +234,9 @@ _chainers_lock = threading.Lock()
 
 
 def chain_soon(factory: sessionmaker[Session]) -> None:
-    """After a commit that queued entries: chain them now, unless a thread of this process is
-    chaining already (it will pass again, since the work is marked before it checks).
+    """After a commit that queued entries: chain them in this thread, unless another thread of
+    this process is chaining; then they are marked, and the next commit's pass or the chainer's
+    sweep (within :data:`SWEEP_SECONDS`) takes them. No request waits for more than one pass.
 
     A failure leaves the entries queued (nothing is lost): they are chained by the next pass,
     at the next start, or before ``amparo audit export`` and ``verify``.
@@ -216,20 +244,13 @@ def chain_soon(factory: sessionmaker[Session]) -> None:
     with _chainers_lock:
         chainer = _chainers.get(factory)
         if chainer is None:
-            chainer = _chainers[factory] = _Chainer()
+            chainer = _chainers[factory] = _Chainer(factory)
     chainer.dirty.set()
-    while chainer.busy.acquire(blocking=False):
+    if chainer.busy.acquire(blocking=False):
         try:
-            while chainer.dirty.is_set():
-                chainer.dirty.clear()
-                chain_queued(factory)
-        except SQLAlchemyError as exc:
-            log.warning("audit entries left queued, to be chained on the next pass: %s", exc)
-            return
+            chainer.run_pass(factory)
         finally:
             chainer.busy.release()
-        if not chainer.dirty.is_set():
-            return
 
 
 def queued_count(session: Session) -> int:
