@@ -156,6 +156,15 @@ def _lock_head(session: Session) -> tuple[int, str]:
     return int(row.seq), str(row.entry_hash)
 
 
+# The oldest queued entries, taken out of the queue (deleted and returned) in one statement; the
+# head lock held by the caller makes sure no other chainer takes them too.
+_TAKE = (
+    delete(QUEUE)
+    .where(QUEUE.c.id.in_(select(QUEUE.c.id).order_by(QUEUE.c.id).limit(CHAIN_BATCH)))
+    .returning(*QUEUE.c)
+)
+
+
 def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
     """Chain every queued entry this transaction can see, in queue order; how many.
 
@@ -165,7 +174,7 @@ def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
     seq, prev = _lock_head(session)
     first = seq
     while True:
-        rows = session.execute(select(QUEUE).order_by(QUEUE.c.id).limit(CHAIN_BATCH)).mappings().all()
+        rows = sorted(session.execute(_TAKE).mappings().all(), key=lambda r: int(r["id"]))
         if not rows:
             break
         entries: list[dict[str, Any]] = []
@@ -179,7 +188,6 @@ def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
             if seq % CHECKPOINT_INTERVAL == 0:
                 sealed.append((seq, prev))
         session.execute(insert(ENTRIES), entries)
-        session.execute(delete(QUEUE).where(QUEUE.c.id.in_([r["id"] for r in rows])))
         for at_seq, digest in sealed:
             checkpoint(session, keys or _keys(), seq=at_seq, digest=digest)
         if len(rows) < CHAIN_BATCH:
@@ -195,7 +203,8 @@ def chain_queued(factory: sessionmaker[Session]) -> int:
         return integrate(session)
 
 
-#: How often a chainer looks for entries that a commit queued while another pass was running.
+#: A chainer's sweep chains what has been waiting this long for a pass (marked by a commit that
+#: found another pass running, which may have missed it).
 SWEEP_SECONDS = 0.25
 
 
@@ -205,13 +214,17 @@ class _Chainer:
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self.busy = threading.Lock()
-        self.dirty = threading.Event()
+        self.marked_at: float | None = None  # when work was first marked since the last pass began
         self.factory = weakref.ref(factory)
         threading.Thread(target=self._sweep, name="amparo-audit-chainer", daemon=True).start()
 
+    def mark(self) -> None:
+        if self.marked_at is None:
+            self.marked_at = time.monotonic()
+
     def run_pass(self, factory: sessionmaker[Session]) -> None:
         """One chaining pass (the caller holds ``busy``); a failure leaves the entries queued."""
-        self.dirty.clear()
+        self.marked_at = None
         try:
             chain_queued(factory)
         except SQLAlchemyError as exc:
@@ -219,11 +232,12 @@ class _Chainer:
 
     def _sweep(self) -> None:
         while True:
-            time.sleep(SWEEP_SECONDS)
+            time.sleep(SWEEP_SECONDS / 2)
             factory = self.factory()
             if factory is None:
                 return
-            if self.dirty.is_set():
+            marked = self.marked_at
+            if marked is not None and time.monotonic() - marked >= SWEEP_SECONDS:
                 with self.busy:
                     self.run_pass(factory)
             del factory
@@ -235,8 +249,8 @@ _chainers_lock = threading.Lock()
 
 def chain_soon(factory: sessionmaker[Session]) -> None:
     """After a commit that queued entries: chain them in this thread, unless another thread of
-    this process is chaining; then they are marked, and the next commit's pass or the chainer's
-    sweep (within :data:`SWEEP_SECONDS`) takes them. No request waits for more than one pass.
+    this process is chaining; then they are marked, and the next commit's pass or, after
+    :data:`SWEEP_SECONDS`, the chainer's sweep takes them. No request waits for more than one pass.
 
     A failure leaves the entries queued (nothing is lost): they are chained by the next pass,
     at the next start, or before ``amparo audit export`` and ``verify``.
@@ -245,12 +259,24 @@ def chain_soon(factory: sessionmaker[Session]) -> None:
         chainer = _chainers.get(factory)
         if chainer is None:
             chainer = _chainers[factory] = _Chainer(factory)
-    chainer.dirty.set()
+    chainer.mark()
     if chainer.busy.acquire(blocking=False):
         try:
             chainer.run_pass(factory)
         finally:
             chainer.busy.release()
+
+
+def settle(factory: sessionmaker[Session]) -> int:
+    """Chain everything committed so far, after any pass of this process has finished; how many
+    entries this call chained (for readers that must see the whole trail, and for tests)."""
+    with _chainers_lock:
+        chainer = _chainers.get(factory)
+    if chainer is None:
+        return chain_queued(factory)
+    with chainer.busy:
+        chainer.marked_at = None
+        return chain_queued(factory)
 
 
 def queued_count(session: Session) -> int:
