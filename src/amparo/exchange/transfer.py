@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.access import AccessDecision, DisclosureBasis, RecordFacts, Requester, authorize
+from amparo.access import AccessDecision, RecordFacts, Requester, authorize
 from amparo.errors import FieldError, InputError, NotFound
 from amparo.exchange import audit
 from amparo.exchange.agencies import get_agency
@@ -33,13 +33,13 @@ from amparo.exchange.envelope import (
     seal,
     verify_receipt,
 )
+from amparo.exchange.facts import case_context, record_facts
 from amparo.exchange.fields import project, view_of_encounter
 from amparo.exchange.keys import InstallationKeys, b64, key_id
 from amparo.exchange.models import DisclosureBasisRecord, ExchangeEnvelope, ExchangePeer
-from amparo.store.models import Case, Decision, Encounter
+from amparo.store.models import Case, Encounter
 
 CARD_FORMAT = "amparo-installation/1"
-TRANSFER_STATES = frozenset({"transfer_scheduled", "transferred"})
 BASIS_KINDS = frozenset({"consent", "decision"})
 MAX_AGE = dt.timedelta(days=30)
 MAX_SKEW = dt.timedelta(minutes=10)
@@ -157,42 +157,21 @@ def record_basis(
 
 
 def case_record(session: Session, case_id: str) -> tuple[RecordFacts, dict[str, Any]]:
-    """What the policy needs to know about a case, and its full field view (unredacted)."""
+    """What the policy needs to know about a case (:mod:`amparo.exchange.facts`, as the case
+    API builds it), and its full field view (unredacted)."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
     encounter = session.get(Encounter, case.encounter_id)
     if encounter is None:
         raise NotFound("case", case_id)
-    summary: dict[str, Any] | None = None
-    if case.current_decision_id:
-        decision = session.get(Decision, case.current_decision_id)
-        summary = dict(decision.summary) if decision is not None else None
-    aca_to = (summary or {}).get("aca_removal_to") if case.state in TRANSFER_STATES else None
-    bases = tuple(
-        DisclosureBasis(b.recipient, b.kind, b.legal_basis)
-        for b in session.scalars(
-            select(DisclosureBasisRecord).where(DisclosureBasisRecord.case_id == case_id)
-        )
-    )
-    document = encounter.document
-    person = document.get("person") or {}
-    facts = RecordFacts(
-        kind="case_package",
-        record_id=case_id,
-        nationalities=tuple(person.get("nationalities") or ()),
-        feared_countries=tuple(
-            str(c["country"])
-            for c in document.get("fear_claims") or []
-            if isinstance(c, dict) and c.get("country")
-        ),
-        asylum_related=True,
-        aca_receiving_country=str(aca_to) if aca_to else None,
-        disclosure_bases=bases,
-    )
+    context = case_context(session, case)
+    facts = record_facts("case_package", case_id, encounter.document, context)
+    aca_to = facts.aca_receiving_country
     transfer = {"receiving_country": aca_to, "case_state": case.state} if aca_to else None
+    summary = dict(context.summary) if context.summary is not None else None
     view = view_of_encounter(
-        "case_package", case_id, document, decision_summary=summary, aca_transfer=transfer
+        "case_package", case_id, encounter.document, decision_summary=summary, aca_transfer=transfer
     )
     return facts, view
 
