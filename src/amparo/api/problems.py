@@ -21,6 +21,7 @@ from amparo.errors import (
     AmparoError,
     AuthError,
     Conflict,
+    ExchangeError,
     FieldError,
     InputError,
     NotFound,
@@ -31,6 +32,9 @@ from amparo.errors import (
 log = logging.getLogger("amparo.api")
 PROBLEM = "application/problem+json"
 BASE = "https://amparo.example/problems/"
+#: A malformed, forged, replayed or misaddressed envelope or receipt (ExchangeError): 400.
+EXCHANGE_REFUSED = "exchange-refused"
+EXCHANGE_REFUSED_TITLE = "The envelope is refused"
 
 
 class RoleForbidden(AuthError):
@@ -129,6 +133,8 @@ def _domain(request: Request, exc: AmparoError) -> JSONResponse:
         )
     if isinstance(exc, Conflict):
         return problem_response(request, 409, "conflict", "Conflict", str(exc))
+    if isinstance(exc, ExchangeError):
+        return problem_response(request, 400, EXCHANGE_REFUSED, EXCHANGE_REFUSED_TITLE, str(exc))
     log.exception("unmapped domain error", exc_info=exc)
     return problem_response(request, 500, "internal", "Internal error", type(exc).__name__)
 
