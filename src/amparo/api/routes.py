@@ -1,13 +1,20 @@
 """Routes of /api/v1: encounters, cases, decisions, findings, transitions, concurrence, notes,
 deadlines. Each route names its permission (amparo.api.deps), runs one service call in one
-transaction, and leaves every error to the handler in amparo.api.problems."""
+transaction, and leaves every error to the handler in amparo.api.problems.
+
+Every GET takes an optional ``purpose`` (default: the user's role's,
+:func:`amparo.exchange.policy.default_purpose`; one no arrangement names is a 422 naming
+``query:purpose``). The access policy decides each read for that purpose and the audit entry
+names it; what a permit withholds is redacted, and a view needing a withheld field answers 404
+like a missing record and is absent from lists (the rule is in :mod:`amparo.cases.records`).
+Writes are always for case management."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from amparo.api.deps import CaseWorker, Factory, Intaker, OptionalVersion, Reader, RequiredVersion, Supervisor
@@ -31,6 +38,8 @@ from amparo.api.schemas import (
 )
 from amparo.cases import service
 from amparo.cases.intake import run_intake
+from amparo.cases.records import Actor
+from amparo.exchange.policy import read_purpose
 from amparo.store.db import transaction
 
 router = APIRouter(prefix="/api/v1")
@@ -40,6 +49,26 @@ CaseId = Annotated[str, Path(min_length=1, max_length=40)]
 Limit = Annotated[int, Query(ge=1, le=service.MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=400)]
 Country = Annotated[str | None, Query(pattern="^[A-Z]{2}$")]
+
+
+def reading(
+    actor: Reader,
+    purpose: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Why the record is read (a purpose of the sharing arrangements); default: "
+            "case_management for officers, supervisors and admins, statistics for analysts, "
+            "aca_transfer for partner agencies.",
+        ),
+    ] = None,
+) -> Actor:
+    """The reader, reading for the stated purpose or their role's default."""
+    return actor.reading(read_purpose(actor.user.role, purpose, where="query:purpose"))
+
+
+#: A reader and the purpose of the read (every GET route).
+ReadFor = Annotated[Actor, Depends(reading)]
 
 
 def _etag(response: Response, case: dict[str, Any]) -> None:
@@ -74,14 +103,14 @@ def put_encounter(
 
 
 @router.get("/encounters/{encounter_id}", response_model=EncounterOut, tags=["encounters"])
-def get_encounter(encounter_id: EncounterId, actor: Reader, made: Factory) -> dict[str, Any]:
+def get_encounter(encounter_id: EncounterId, actor: ReadFor, made: Factory) -> dict[str, Any]:
     with transaction(made) as session:
         return service.get_encounter(session, actor, encounter_id)
 
 
 @router.get("/encounters", response_model=EncounterPage, tags=["encounters"])
 def list_encounters(
-    actor: Reader,
+    actor: ReadFor,
     made: Factory,
     nationality: Country = None,
     border: Annotated[str | None, Query(max_length=32)] = None,
@@ -109,7 +138,7 @@ def list_encounters(
 
 @router.get("/cases", response_model=CasePage, tags=["cases"])
 def list_cases(
-    actor: Reader,
+    actor: ReadFor,
     made: Factory,
     state: Annotated[str | None, Query(max_length=40)] = None,
     person_id: Annotated[str | None, Query(max_length=40)] = None,
@@ -124,7 +153,7 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"])
-def get_case(case_id: CaseId, actor: Reader, made: Factory, response: Response) -> dict[str, Any]:
+def get_case(case_id: CaseId, actor: ReadFor, made: Factory, response: Response) -> dict[str, Any]:
     """The case with its version as ETag (send it back in If-Match to update)."""
     with transaction(made) as session:
         case = service.get_case(session, actor, case_id)
@@ -133,7 +162,7 @@ def get_case(case_id: CaseId, actor: Reader, made: Factory, response: Response) 
 
 
 @router.get("/cases/{case_id}/decisions", response_model=list[DecisionOut], tags=["decisions"])
-def case_decisions(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+def case_decisions(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
     """Every decision of the case, oldest first (decisions are never changed or removed)."""
     with transaction(made) as session:
         return service.case_children(session, actor, case_id, "decisions")
@@ -156,13 +185,13 @@ def redecide(
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, tags=["decisions"])
-def get_decision(decision_id: CaseId, actor: Reader, made: Factory) -> dict[str, Any]:
+def get_decision(decision_id: CaseId, actor: ReadFor, made: Factory) -> dict[str, Any]:
     with transaction(made) as session:
         return service.get_decision(session, actor, decision_id)
 
 
 @router.get("/cases/{case_id}/findings", response_model=list[FindingOut], tags=["findings"])
-def case_findings(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+def case_findings(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
     with transaction(made) as session:
         return service.case_children(session, actor, case_id, "findings")
 
@@ -193,7 +222,7 @@ def add_findings(
 
 
 @router.get("/cases/{case_id}/transitions", response_model=list[TransitionOut], tags=["workflow"])
-def case_transitions(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+def case_transitions(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
     with transaction(made) as session:
         return service.case_children(session, actor, case_id, "transitions")
 
@@ -236,7 +265,7 @@ def concurrence(
 
 
 @router.get("/cases/{case_id}/notes", response_model=list[NoteOut], tags=["cases"])
-def case_notes(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+def case_notes(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
     with transaction(made) as session:
         return service.case_children(session, actor, case_id, "notes")
 
@@ -248,14 +277,14 @@ def add_note(case_id: CaseId, body: NoteIn, actor: CaseWorker, made: Factory) ->
 
 
 @router.get("/cases/{case_id}/deadlines", response_model=list[DeadlineOut], tags=["workflow"])
-def case_deadlines(case_id: CaseId, actor: Reader, made: Factory) -> list[dict[str, Any]]:
+def case_deadlines(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
     with transaction(made) as session:
         return service.case_children(session, actor, case_id, "deadlines")
 
 
 @router.get("/deadlines", response_model=DeadlinePage, tags=["workflow"])
 def list_deadlines(
-    actor: Reader,
+    actor: ReadFor,
     made: Factory,
     overdue: bool = False,
     case_id: Annotated[str | None, Query(max_length=40)] = None,

@@ -9,14 +9,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class EncounterOut(BaseModel):
+    """An encounter as the access policy lets the reader see it (amparo.cases.records)."""
+
     id: str
-    person_id: str
+    person_id: str | None = Field(description="Null unless every identity field is allowed.")
     case_id: str | None
     agency: str
-    encountered_on: str
-    nationality: str | None
+    encountered_on: str | None = Field(description="Null unless the field encountered_on is allowed.")
+    nationality: str | None = Field(description="Null unless the field nationalities is allowed.")
     received_at: str | None
-    document: dict[str, Any] = Field(description="The encounter v1 document as received.")
+    document: dict[str, Any] = Field(
+        description="The encounter v1 document as received; when fields are withheld, the flat "
+        "field view (amparo.exchange.fields) with only the allowed fields and record_id, record_kind."
+    )
+    redacted: list[str] = Field(
+        default_factory=list, description="The fields withheld from this reader for this purpose."
+    )
 
 
 class DecisionOut(BaseModel):
@@ -46,7 +54,7 @@ class IntakeOut(BaseModel):
 class CaseOut(BaseModel):
     id: str
     encounter_id: str
-    person_id: str
+    person_id: str | None = Field(description="Null unless every identity field is allowed.")
     state: str
     version: int = Field(description="Send it back in If-Match (the ETag) to update the case.")
     pending_target: str | None

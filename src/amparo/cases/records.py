@@ -1,9 +1,21 @@
-"""Shared pieces of the case services: who asks, the access check, audit, views of records.
+"""Shared pieces of the case services: who asks and why, the access check, audit, views of records.
 
-Every read goes through :func:`visible` (the one access decision, ``amparo.access.authorize``);
-a record the policy refuses is reported exactly like a missing one. Every read, write and
-decision is audited in the caller's transaction; a refused read is audited
-in a transaction of its own (:class:`DeniedRead`), since the caller's is rolled back.
+Every read goes through :func:`access` (the one access decision, ``amparo.access.authorize``)
+for the actor's purpose, on the facts :mod:`amparo.exchange.facts` builds from the store; a
+record the policy refuses is reported exactly like a missing one. Every read, write and
+decision is audited in the caller's transaction with the purpose used; a refused read is
+audited in a transaction of its own (:class:`DeniedRead`), since the caller's is rolled back.
+
+Field-level redaction. A permit names the fields allowed (``None``: all of them; vocabulary in
+:mod:`amparo.exchange.fields`). A view that shows a withheld field is refused as not found
+(404, audited as denied) and is absent from lists; :data:`NEEDS` says which field each view
+needs: a case, its transitions and deadlines need ``claim_fact`` (they reveal that a claim was
+screened), decisions need ``screening_decision``, findings ``findings``, notes ``notes``. An
+encounter is shown with whatever is allowed: its ``document`` becomes the projected field view
+(:func:`amparo.exchange.fields.project` of :func:`~amparo.exchange.fields.view_of_encounter`),
+its top-level values drawn from withheld fields are null (``person_id`` unless every identity
+field is allowed, ``nationality`` unless ``nationalities``, ``encountered_on`` unless allowed),
+and ``redacted`` names the fields withheld.
 """
 
 from __future__ import annotations
@@ -11,24 +23,39 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from amparo.access import RecordFacts, Requester, authorize
+from amparo.access import AccessDecision, RecordFacts, Requester, authorize
 from amparo.errors import NotFound
 from amparo.exchange import audit
+from amparo.exchange.facts import CaseContext, record_facts
+from amparo.exchange.fields import IDENTITY, project, view_of_encounter
 from amparo.store.models import Case, Deadline, Decision, Encounter, Finding, Note, Transition, User
 
+#: The purpose of writes, and of reads by an actor built without one.
 PURPOSE = "case_management"
+
+#: The field a view needs (see the module docstring); an encounter needs none.
+NEEDS: Mapping[str, str] = {
+    "case": "claim_fact",
+    "transitions": "claim_fact",
+    "deadlines": "claim_fact",
+    "decision": "screening_decision",
+    "decisions": "screening_decision",
+    "findings": "findings",
+    "notes": "notes",
+}
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The user acting, as the services need it."""
+    """The user acting, as the services need it, and the purpose of the access."""
 
     user: User
+    purpose: str = PURPOSE
 
     @property
     def id(self) -> str:
@@ -40,39 +67,76 @@ class Actor:
 
         return Requester(self.user.id, self.user.role, self.user.agency, get_agency(self.user.agency).country)
 
-
-def facts_of(kind: str, record_id: str, document: Mapping[str, Any], case: Case | None = None) -> RecordFacts:
-    """What the access policy needs to know about a record drawn from this encounter."""
-    person = document.get("person") or {}
-    claims = document.get("fear_claims") or []
-    aca_to: str | None = None
-    if case is not None and case.state in {"transfer_scheduled", "transferred"}:
-        aca_to = case.pending_target
-    return RecordFacts(
-        kind=kind,
-        record_id=record_id,
-        nationalities=tuple(person.get("nationalities") or ()),
-        feared_countries=tuple(str(c["country"]) for c in claims if isinstance(c, dict) and c.get("country")),
-        asylum_related=True,
-        aca_receiving_country=aca_to,
-    )
+    def reading(self, purpose: str) -> Actor:
+        """The same user, reading for ``purpose``."""
+        return replace(self, purpose=purpose)
 
 
-def visible(actor: Actor, facts: RecordFacts) -> bool:
-    """The access decision for one record, today."""
-    return authorize(actor.requester, facts, PURPOSE, dt.date.today()).permitted
+def facts_of(
+    kind: str, record_id: str, document: Mapping[str, Any], context: CaseContext | None = None
+) -> RecordFacts:
+    """What the access policy needs to know about a record drawn from this encounter (and its
+    case's context from :func:`amparo.exchange.facts.case_contexts`)."""
+    return record_facts(kind, record_id, document, context)
+
+
+def access(actor: Actor, facts: RecordFacts) -> AccessDecision:
+    """The access decision for one record, for the actor's purpose, today."""
+    return authorize(actor.requester, facts, actor.purpose, dt.date.today())
+
+
+def shows(decision: AccessDecision, view: str) -> bool:
+    """Whether a permit lets ``view`` be shown (it allows the field the view needs)."""
+    if not decision.permitted:
+        return False
+    needed = NEEDS.get(view)
+    return needed is None or decision.fields is None or needed in decision.fields
+
+
+def refusal(decision: AccessDecision, view: str) -> list[str]:
+    """Why ``view`` is not shown (for the audit trail)."""
+    if not decision.permitted:
+        return list(decision.reasons[:6])
+    return [f"the view '{view}' needs the field '{NEEDS.get(view)}', which is withheld"]
+
+
+def visible(actor: Actor, facts: RecordFacts, view: str | None = None) -> bool:
+    """Whether ``actor`` may see ``view`` (default: the record's kind) of this record, today."""
+    return shows(access(actor, facts), view or facts.kind)
+
+
+def _decision_detail(decision: AccessDecision) -> dict[str, Any]:
+    return {
+        "arrangements": list(decision.arrangements),
+        "fields": "all" if decision.fields is None else sorted(decision.fields),
+    }
 
 
 class DeniedRead(NotFound):
     """A read the access policy refused: answered exactly like a missing record (404), and
     audited by :func:`amparo.store.db.transaction` in a transaction of its own after the
-    request's transaction has rolled back (so the denial is kept although nothing else is)."""
+    request's transaction has rolled back (so the denial is kept although nothing else is).
 
-    def __init__(self, actor_id: str, kind: str, record_id: str) -> None:
+    ``kind`` and ``record_id`` make the message, the same as a missing record's; the audit
+    entry names ``audit_kind`` (what was read, default ``kind``), the purpose and the reasons.
+    """
+
+    def __init__(
+        self,
+        actor_id: str,
+        kind: str,
+        record_id: str,
+        *,
+        purpose: str = PURPOSE,
+        audit_kind: str | None = None,
+        reasons: list[str] | None = None,
+    ) -> None:
         super().__init__(kind, record_id)
         self.actor_id = actor_id
-        self.record_kind = kind
+        self.record_kind = audit_kind or kind
         self.record_id = record_id
+        self.purpose = purpose
+        self.reasons = list(reasons or [])
 
     def after_rollback(self, session: Session) -> None:
         """Append the denial to the audit trail (called with a fresh session, then committed)."""
@@ -82,32 +146,58 @@ class DeniedRead(NotFound):
             action="read",
             record_kind=self.record_kind,
             record_id=self.record_id,
-            purpose=PURPOSE,
+            purpose=self.purpose,
             outcome="denied",
+            detail={"reasons": self.reasons} if self.reasons else None,
         )
 
 
-def require_visible(_session: Session, actor: Actor, facts: RecordFacts) -> None:
-    """DeniedRead (a NotFound, audited after the rollback) when the policy refuses the record.
+def require_visible(
+    _session: Session, actor: Actor, facts: RecordFacts, view: str | None = None, *, kind: str | None = None
+) -> AccessDecision:
+    """The permit for ``view`` (default: the record's kind) of the record; DeniedRead (a
+    NotFound named ``kind``, default the record's, audited after the rollback) when refused.
 
     The denial is not written in the caller's session: that transaction is rolled back with the 404,
     and on SQLite (BEGIN IMMEDIATE) or with the audit head locked on PostgreSQL a second
     connection could not write while it is open. Run the service inside
     :func:`amparo.store.db.transaction`, which writes it once the first has ended.
     """
-    if not visible(actor, facts):
-        raise DeniedRead(actor.id, facts.kind, facts.record_id)
+    decision = access(actor, facts)
+    view = view or facts.kind
+    if not shows(decision, view):
+        raise DeniedRead(
+            actor.id,
+            kind or facts.kind,
+            facts.record_id,
+            purpose=actor.purpose,
+            audit_kind=view,
+            reasons=refusal(decision, view),
+        )
+    return decision
 
 
-def audited(session: Session, actor: Actor, action: str, kind: str, record_id: str, **detail: Any) -> None:
-    """Audit a permitted read or a write."""
+def audited(
+    session: Session,
+    actor: Actor,
+    action: str,
+    kind: str,
+    record_id: str,
+    *,
+    permit: AccessDecision | None = None,
+    **detail: Any,
+) -> None:
+    """Audit a permitted read (with the ``permit``'s arrangements and fields) or a write, for
+    the actor's purpose."""
+    if permit is not None:
+        detail = {**_decision_detail(permit), **detail}
     audit.record(
         session,
         actor=actor.id,
         action=action,
         record_kind=kind,
         record_id=record_id,
-        purpose=PURPOSE,
+        purpose=actor.purpose,
         outcome="ok",
         detail=detail or None,
     )
@@ -117,9 +207,16 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def encounter_view(e: Encounter, case_id: str | None = None, *, copy_document: bool = True) -> dict[str, Any]:
-    """The API view of an encounter (``copy_document=False`` when ``e`` is not kept in a session)."""
-    return {
+def encounter_view(
+    e: Encounter,
+    case_id: str | None = None,
+    *,
+    copy_document: bool = True,
+    fields: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """The API view of an encounter with only ``fields`` (``None``: all, the document as
+    received); ``copy_document=False`` when ``e`` is not kept in a session."""
+    view: dict[str, Any] = {
         "id": e.id,
         "person_id": e.person_id,
         "case_id": case_id,
@@ -128,7 +225,21 @@ def encounter_view(e: Encounter, case_id: str | None = None, *, copy_document: b
         "nationality": e.nationality,
         "received_at": iso(e.received_at),
         "document": copy.deepcopy(e.document) if copy_document else e.document,
+        "redacted": [],
     }
+    if fields is None:
+        return view
+    full = view_of_encounter("encounter", e.id, e.document)
+    shown = project(full, fields)
+    view["document"] = shown
+    view["redacted"] = sorted(k for k in full if k not in shown)
+    if not set(IDENTITY) <= fields:
+        view["person_id"] = None
+    if "nationalities" not in fields:
+        view["nationality"] = None
+    if "encountered_on" not in fields:
+        view["encountered_on"] = None
+    return view
 
 
 def decision_view(d: Decision, *, copy_document: bool = True) -> dict[str, Any]:
@@ -149,11 +260,12 @@ def decision_view(d: Decision, *, copy_document: bool = True) -> dict[str, Any]:
     return body
 
 
-def case_view(c: Case, next_steps: list[str]) -> dict[str, Any]:
+def case_view(c: Case, next_steps: list[str], *, fields: frozenset[str] | None = None) -> dict[str, Any]:
+    """The API view of a case; ``person_id`` is null unless ``fields`` has every identity field."""
     return {
         "id": c.id,
         "encounter_id": c.encounter_id,
-        "person_id": c.person_id,
+        "person_id": c.person_id if fields is None or set(IDENTITY) <= fields else None,
         "state": c.state,
         "version": c.version,
         "pending_target": c.pending_target,

@@ -1,6 +1,11 @@
 """Case services: reads and lists through the access policy, findings that re-screen, new
 as-of decisions, guarded workflow transitions, supervisor concurrence, notes and deadlines.
 
+Reads are decided for the actor's purpose on the facts :mod:`amparo.exchange.facts` builds
+(the case's scheduled ACA transfer and recorded disclosure bases included), with field-level
+redaction as :mod:`amparo.cases.records` describes; a refused record answers like a missing one
+and is absent from lists (whose case contexts are loaded in two queries a batch).
+
 Updates carry the case version they were made on; the write is a conditional UPDATE on
 that version, so of two concurrent updates exactly one wins and the other gets StaleVersion.
 """
@@ -9,17 +14,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
+from amparo.access import AccessDecision
 from amparo.cases import workflow
 from amparo.cases.intake import enter_step, new_decision, screen_document
 from amparo.cases.records import (
     Actor,
+    access,
     audited,
     case_view,
     deadline_view,
@@ -29,10 +36,11 @@ from amparo.cases.records import (
     finding_view,
     note_view,
     require_visible,
+    shows,
     transition_view,
-    visible,
 )
 from amparo.errors import NotFound, StaleVersion, TransitionNotAllowed
+from amparo.exchange.facts import CaseContext, case_context, case_contexts
 from amparo.store.models import Case, Deadline, Decision, Encounter, Finding, Note, Transition, utcnow
 from amparo.store.repositories import decode_cursor, encode_cursor, new_id, translated
 
@@ -50,15 +58,33 @@ class Page:
 # ---------------------------------------------------------------- loading with the access check
 
 
-def _case_and_encounter(session: Session, actor: Actor, case_id: str) -> tuple[Case, Encounter]:
+@dataclass(frozen=True)
+class _CaseRead:
+    """A case loaded through the access check: its encounter, context and the permit."""
+
+    case: Case
+    encounter: Encounter
+    context: CaseContext
+    permit: AccessDecision
+
+
+def _load_case(session: Session, actor: Actor, case_id: str, view: str = "case") -> _CaseRead:
+    """The case if ``actor`` may see ``view`` of it (records.NEEDS); else not found."""
     row = session.execute(
         select(Case, Encounter).join(Encounter, Encounter.id == Case.encounter_id).where(Case.id == case_id)
     ).first()
     if row is None:
         raise NotFound("case", case_id)
     case, encounter = row
-    require_visible(session, actor, facts_of("case", case.id, encounter.document, case))
-    return case, encounter
+    context = case_context(session, case)
+    facts = facts_of("case", case.id, encounter.document, context)
+    permit = require_visible(session, actor, facts, view, kind="case")
+    return _CaseRead(case, encounter, context, permit)
+
+
+def _case_and_encounter(session: Session, actor: Actor, case_id: str) -> tuple[Case, Encounter]:
+    loaded = _load_case(session, actor, case_id)
+    return loaded.case, loaded.encounter
 
 
 def _current_summary(session: Session, case: Case) -> Mapping[str, Any]:
@@ -70,91 +96,120 @@ def _case_body(session: Session, case: Case) -> dict[str, Any]:
     return case_view(case, workflow.next_steps(case.state, _current_summary(session, case)))
 
 
+def _shown_case(case: Case, context: CaseContext, permit: AccessDecision) -> dict[str, Any]:
+    return case_view(case, workflow.next_steps(case.state, context.summary or {}), fields=permit.fields)
+
+
 def get_encounter(session: Session, actor: Actor, encounter_id: str) -> dict[str, Any]:
     encounter = session.get(Encounter, encounter_id)
     if encounter is None:
         raise NotFound("encounter", encounter_id)
-    require_visible(session, actor, facts_of("encounter", encounter.id, encounter.document))
-    case_id = session.scalar(select(Case.id).where(Case.encounter_id == encounter_id))
-    audited(session, actor, "read", "encounter", encounter_id)
-    return encounter_view(encounter, case_id)
+    case = session.scalars(select(Case).where(Case.encounter_id == encounter_id)).first()
+    context = case_context(session, case) if case is not None else None
+    permit = require_visible(session, actor, facts_of("encounter", encounter.id, encounter.document, context))
+    audited(session, actor, "read", "encounter", encounter_id, permit=permit)
+    return encounter_view(encounter, case.id if case is not None else None, fields=permit.fields)
 
 
 def get_case(session: Session, actor: Actor, case_id: str) -> dict[str, Any]:
-    case, _ = _case_and_encounter(session, actor, case_id)
-    audited(session, actor, "read", "case", case_id)
-    return _case_body(session, case)
+    loaded = _load_case(session, actor, case_id)
+    audited(session, actor, "read", "case", case_id, permit=loaded.permit)
+    return _shown_case(loaded.case, loaded.context, loaded.permit)
 
 
 def get_decision(session: Session, actor: Actor, decision_id: str) -> dict[str, Any]:
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound("decision", decision_id)
+    case = session.get(Case, decision.case_id)
     encounter = session.get(Encounter, decision.encounter_id)
-    if encounter is None:  # pragma: no cover  (a foreign key guarantees it)
+    if case is None or encounter is None:  # pragma: no cover  (foreign keys guarantee them)
         raise NotFound("decision", decision_id)
-    require_visible(session, actor, facts_of("decision", decision.id, encounter.document))
-    audited(session, actor, "read", "decision", decision_id)
+    facts = facts_of("decision", decision.id, encounter.document, case_context(session, case))
+    permit = require_visible(session, actor, facts)
+    audited(session, actor, "read", "decision", decision_id, permit=permit)
     return decision_view(decision)
 
 
 def case_children(session: Session, actor: Actor, case_id: str, kind: str) -> list[dict[str, Any]]:
-    """The decisions, findings, notes, transitions or deadlines of a case, oldest first."""
-    case, _ = _case_and_encounter(session, actor, case_id)
-    audited(session, actor, "read", kind, case_id)
+    """The decisions, findings, notes, transitions or deadlines of a case, oldest first
+    (not found unless the permit allows the field ``kind`` needs, records.NEEDS)."""
+    case = _load_case(session, actor, case_id, kind)
+    audited(session, actor, "read", kind, case_id, permit=case.permit)
     now = utcnow()
     if kind == "decisions":
         rows = session.scalars(
-            select(Decision).where(Decision.case_id == case.id).order_by(Decision.sequence)
+            select(Decision).where(Decision.case_id == case_id).order_by(Decision.sequence)
         )
         return [decision_view(d) for d in rows]
     if kind == "findings":
         found = session.scalars(
-            select(Finding).where(Finding.case_id == case.id).order_by(Finding.established_at, Finding.id)
+            select(Finding).where(Finding.case_id == case_id).order_by(Finding.established_at, Finding.id)
         )
         return [finding_view(f) for f in found]
     if kind == "notes":
         notes = session.scalars(
-            select(Note).where(Note.case_id == case.id).order_by(Note.written_at, Note.id)
+            select(Note).where(Note.case_id == case_id).order_by(Note.written_at, Note.id)
         )
         return [note_view(n) for n in notes]
     if kind == "transitions":
         steps = session.scalars(
-            select(Transition).where(Transition.case_id == case.id).order_by(Transition.at, Transition.id)
+            select(Transition).where(Transition.case_id == case_id).order_by(Transition.at, Transition.id)
         )
         return [transition_view(t) for t in steps]
-    deadlines = session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_at))
+    deadlines = session.scalars(select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.due_at))
     return [deadline_view(d, now) for d in deadlines]
 
 
 # ---------------------------------------------------------------- lists (keyset pagination)
 
+#: Turns a batch of rows into their views, None for each row the actor may not see.
+Shown = Callable[[Sequence[Any]], list[dict[str, Any] | None]]
+
 
 def _paged(
     session: Session,
-    actor: Actor,
     query: Select[*tuple[Any, ...]],
     key: Callable[[Any], tuple[str, ...]],
-    allowed: Callable[[Any], bool],
-    view: Callable[[Any], dict[str, Any]],
+    shown: Shown,
     limit: int,
 ) -> Page:
     """Pages of ``query`` (already ordered by ``key`` and past the cursor) keeping only what the
-    policy lets ``actor`` see: a refused record is absent, not counted, not hinted at."""
-    del actor
+    policy lets the actor see: a refused record is absent, not counted, not hinted at."""
     limit = max(1, min(limit, MAX_LIMIT))
-    items: list[Any] = []
+    items: list[tuple[Any, dict[str, Any]]] = []
     offset = 0
     batch = limit + 1
     while len(items) <= limit:
         rows = list(session.execute(query.offset(offset).limit(batch)).all())
-        items.extend(r for r in rows if allowed(r))
+        items.extend((r, v) for r, v in zip(rows, shown(rows), strict=True) if v is not None)
         if len(rows) < batch:
             break
         offset += batch
     page = items[:limit]
     more = len(items) > limit
-    return Page([view(r) for r in page], encode_cursor(*key(page[-1])) if more and page else None)
+    return Page([v for _, v in page], encode_cursor(*key(page[-1][0])) if more and page else None)
+
+
+def _permits(
+    session: Session, actor: Actor, kind: str, pairs: Iterable[tuple[Case, Encounter]]
+) -> dict[str, tuple[CaseContext, AccessDecision]]:
+    """The context of each case and the permit for its ``kind`` record (by case id), the
+    contexts of the whole batch loaded in two queries."""
+    unique = {case.id: (case, encounter) for case, encounter in pairs}
+    contexts = case_contexts(session, [case for case, _ in unique.values()])
+    permits: dict[str, tuple[CaseContext, AccessDecision]] = {}
+    for case_id, (_, encounter) in unique.items():
+        record_id = encounter.id if kind == "encounter" else case_id
+        facts = facts_of(kind, record_id, encounter.document, contexts[case_id])
+        permits[case_id] = (contexts[case_id], access(actor, facts))
+    return permits
+
+
+def _listed(session: Session, actor: Actor, kind: str, page: Page, **detail: Any) -> Page:
+    """Audit a list with the ids it shows."""
+    audited(session, actor, "list", kind, "*", returned=[item["id"] for item in page.items], **detail)
+    return page
 
 
 def list_encounters(
@@ -169,7 +224,7 @@ def list_encounters(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page:
-    query = select(Encounter, Case.id).join(Case, Case.encounter_id == Encounter.id).order_by(Encounter.id)
+    query = select(Encounter, Case).join(Case, Case.encounter_id == Encounter.id).order_by(Encounter.id)
     if nationality:
         query = query.where(Encounter.nationality == nationality)
     if border:
@@ -182,16 +237,19 @@ def list_encounters(
         query = query.where(Encounter.encountered_on <= encountered_to)
     if cursor:
         query = query.where(Encounter.id > decode_cursor(cursor, 1)[0])
-    audited(session, actor, "list", "encounter", "*")
-    return _paged(
-        session,
-        actor,
-        query,
-        lambda r: (r[0].id,),
-        lambda r: visible(actor, facts_of("encounter", r[0].id, r[0].document)),
-        lambda r: encounter_view(r[0], r[1]),
-        limit,
-    )
+
+    def shown(rows: Sequence[Any]) -> list[dict[str, Any] | None]:
+        permits = {
+            k: p for k, (_, p) in _permits(session, actor, "encounter", ((c, e) for e, c in rows)).items()
+        }
+        return [
+            encounter_view(e, c.id, fields=permits[c.id].fields)
+            if shows(permits[c.id], "encounter")
+            else None
+            for e, c in rows
+        ]
+
+    return _listed(session, actor, "encounter", _paged(session, query, lambda r: (r[0].id,), shown, limit))
 
 
 def list_cases(
@@ -210,23 +268,12 @@ def list_cases(
         query = query.where(Case.person_id == person_id)
     if cursor:
         query = query.where(Case.id > decode_cursor(cursor, 1)[0])
-    audited(session, actor, "list", "case", "*")
-    summaries: dict[str, Mapping[str, Any]] = {}
 
-    def view(r: Any) -> dict[str, Any]:
-        case: Case = r[0]
-        summaries[case.id] = _current_summary(session, case)
-        return case_view(case, workflow.next_steps(case.state, summaries[case.id]))
+    def shown(rows: Sequence[Any]) -> list[dict[str, Any] | None]:
+        permits = _permits(session, actor, "case", rows)
+        return [_shown_case(c, *permits[c.id]) if shows(permits[c.id][1], "case") else None for c, _ in rows]
 
-    return _paged(
-        session,
-        actor,
-        query,
-        lambda r: (r[0].id,),
-        lambda r: visible(actor, facts_of("case", r[0].id, r[1].document, r[0])),
-        view,
-        limit,
-    )
+    return _listed(session, actor, "case", _paged(session, query, lambda r: (r[0].id,), shown, limit))
 
 
 def list_deadlines(
@@ -257,16 +304,13 @@ def list_deadlines(
         except ValueError:
             due_at = now
         query = query.where((Deadline.due_at > due_at) | ((Deadline.due_at == due_at) & (Deadline.id > last)))
-    audited(session, actor, "list", "deadline", "*", overdue=overdue)
-    return _paged(
-        session,
-        actor,
-        query,
-        lambda r: (r[0].due_at.isoformat(), r[0].id),
-        lambda r: visible(actor, facts_of("case", r[1].id, r[2].document, r[1])),
-        lambda r: deadline_view(r[0], now),
-        limit,
-    )
+
+    def shown(rows: Sequence[Any]) -> list[dict[str, Any] | None]:
+        permits = _permits(session, actor, "case", ((c, e) for _, c, e in rows))
+        return [deadline_view(d, now) if shows(permits[c.id][1], "deadlines") else None for d, c, _ in rows]
+
+    page = _paged(session, query, lambda r: (r[0].due_at.isoformat(), r[0].id), shown, limit)
+    return _listed(session, actor, "deadline", page, overdue=overdue)
 
 
 # ---------------------------------------------------------------- updates (versioned)

@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from amparo.api.deps import Factory, Reader, allowed
-from amparo.api.problems import problem_response
+from amparo.api.problems import EXCHANGE_REFUSED, EXCHANGE_REFUSED_TITLE, problem_response
+from amparo.api.routes import ReadFor
 from amparo.cases.records import Actor
 from amparo.errors import ExchangeError, NotFound
 from amparo.exchange import audit, transfer
 from amparo.exchange.keys import installation_keys
+from amparo.exchange.policy import read_purpose
 from amparo.settings import Settings
 from amparo.store.db import transaction
 
@@ -64,11 +66,10 @@ def installation(request: Request, actor: Reader) -> dict[str, str]:
 @router.get(
     "/cases/{case_id}/package", summary="The case package, as the access policy lets the caller see it"
 )
-def package(
-    case_id: str, actor: Reader, made: Factory, purpose: Annotated[str, Query()] = "case_management"
-) -> dict[str, Any]:
+def package(case_id: str, actor: ReadFor, made: Factory) -> dict[str, Any]:
+    """``purpose`` as on every read route (default: the role's; 422 when no arrangement names it)."""
     with transaction(made) as session:
-        view = transfer.package_for(session, actor.requester, case_id, purpose, dt.date.today())
+        view = transfer.package_for(session, actor.requester, case_id, actor.purpose, dt.date.today())
     if view is None:  # committed above: the refusal is in the audit trail
         raise NotFound("case", case_id)
     return view
@@ -94,6 +95,7 @@ def add_basis(case_id: str, body: BasisIn, actor: Supervisor, made: Factory) -> 
 def export(
     case_id: str, body: EnvelopeRequest, request: Request, actor: CaseWorker, made: Factory
 ) -> Response:
+    read_purpose(actor.user.role, body.purpose, where="/purpose")
     settings = _settings(request)
     keys = installation_keys(settings.data_dir)
     try:
@@ -135,7 +137,7 @@ def _refused(request: Request, made: Any, actor: Actor, action: str, exc: Exchan
             outcome="refused",
             detail={"problem": str(exc)},
         )
-    return problem_response(request, 400, "exchange-refused", "The envelope is refused", str(exc))
+    return problem_response(request, 400, EXCHANGE_REFUSED, EXCHANGE_REFUSED_TITLE, str(exc))
 
 
 @router.post(

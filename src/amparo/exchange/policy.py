@@ -11,6 +11,11 @@ Order of the decision (each refusal names its reason and citation):
    (an ACA transfer scheduled to the recipient's country; a recorded written consent or
    decision naming the recipient). The fields allowed are the union of the permitting
    arrangements' fields.
+
+The purpose of a read is the requester's to state; when they state none it comes from their
+role (:func:`default_purpose`, the one place that decides it): officers, supervisors and
+admins manage cases, analysts make statistics, partner agencies receive ACA transfers. A
+purpose no arrangement names is an input error (:func:`read_purpose`), not a refusal.
 """
 
 from __future__ import annotations
@@ -18,11 +23,38 @@ from __future__ import annotations
 import datetime as dt
 
 from amparo.access import AccessDecision, DisclosureBasis, RecordFacts, Requester
-from amparo.errors import InputError
+from amparo.errors import FieldError, InputError
 from amparo.exchange.agencies import Agency, get_agency
-from amparo.exchange.arrangements import Arrangement, arrangements
+from amparo.exchange.arrangements import Arrangement, arrangements, purposes
 
 BAR_CITATIONS = ("8 CFR 208.6(a)", "8 CFR 208.6(b)", "8 CFR 1208.6")
+
+#: The purpose a read has when the requester states none, by role.
+DEFAULT_PURPOSES: dict[str, str] = {
+    "officer": "case_management",
+    "supervisor": "case_management",
+    "admin": "case_management",
+    "analyst": "statistics",
+    "partner": "aca_transfer",
+}
+#: For a role not listed above (no arrangement names such a role, so every read is refused).
+FALLBACK_PURPOSE = "case_management"
+
+
+def default_purpose(role: str) -> str:
+    """The purpose of a read by a user of ``role`` who states none."""
+    return DEFAULT_PURPOSES.get(role, FALLBACK_PURPOSE)
+
+
+def read_purpose(role: str, stated: str | None, *, where: str = "purpose") -> str:
+    """The purpose of a read: ``stated``, or the role's default; InputError naming ``where``
+    when ``stated`` is not a purpose some arrangement names."""
+    if stated is None:
+        return default_purpose(role)
+    known = purposes()
+    if stated not in known:
+        raise InputError([FieldError(where, f"expected one of: {', '.join(sorted(known))}; got '{stated}'")])
+    return stated
 
 
 def _deny(reasons: list[str], citations: tuple[str, ...] = ()) -> AccessDecision:
