@@ -37,7 +37,12 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--print-token", help="Print the new API token last.")
         ] = False,
     ) -> None:
-        """Add a user; with --print-token the API token is the last line of output (stored hashed)."""
+        """Add a user; with --print-token the API token is the last line of output (stored hashed).
+
+        The addition is audited in the same transaction (action ``user_added``, the new user's
+        id, role and agency; never the token)."""
+        from amparo.cli.audit import CLI_ACTOR
+        from amparo.exchange import audit
         from amparo.settings import load_settings
         from amparo.store.db import engine_from_settings, session_factory, transaction
         from amparo.store.repositories import create_user
@@ -47,6 +52,16 @@ def register(app: typer.Typer) -> None:
             with transaction(session_factory(engine)) as session:
                 user, token = create_user(session, name=name, role=role, agency=agency)
                 user_id = user.id
+                audit.record(
+                    session,
+                    actor=CLI_ACTOR,
+                    action="user_added",
+                    record_kind="user",
+                    record_id=user_id,
+                    purpose="administration",
+                    outcome="ok",
+                    detail={"role": role, "agency": agency},
+                )
         finally:
             engine.dispose()
         typer.echo(f"user {name} ({role}, {agency}) added with id {user_id}")
