@@ -68,6 +68,13 @@ class IntakeResult:
     body: dict[str, Any]
 
 
+def stored_document(decision_document: Mapping[str, Any]) -> dict[str, Any]:
+    """The decision summary v1 object as the ``document`` column keeps it: without its trace,
+    which is stored once, in the ``trace`` column (about 10 KB a decision), and put back in
+    place by :func:`amparo.cases.records.decision_view`."""
+    return {k: v for k, v in decision_document.items() if k != "trace"}
+
+
 def new_decision(
     session: Session,
     *,
@@ -89,7 +96,7 @@ def new_decision(
         summary=screened.document.get("summary", {}),
         trace=screened.document.get("trace", []),
         flags=screened.document.get("flags", []),
-        document=screened.document,
+        document=stored_document(screened.document),
         reason=reason,
         made_by=by,
         made_at=utcnow(),
@@ -219,7 +226,7 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
         summary=screened.document.get("summary", {}),
         trace=screened.document.get("trace", []),
         flags=screened.document.get("flags", []),
-        document=screened.document,
+        document=stored_document(screened.document),
         reason="intake",
         made_by=actor.id,
         made_at=now,

@@ -243,8 +243,17 @@ def encounter_view(
 
 
 def decision_view(d: Decision, *, copy_document: bool = True) -> dict[str, Any]:
-    """The API view of a decision (``copy_document=False`` when ``d`` is not kept in a session)."""
-    body = copy.deepcopy(d.document) if copy_document else dict(d.document)
+    """The API view of a decision (``copy_document=False`` when ``d`` is not kept in a session).
+
+    The trace is stored once, in its own column (decisions stored since ``stored_document``
+    was introduced keep no second copy in ``document``); it goes back after the summary."""
+    body: dict[str, Any] = {}
+    for key, value in d.document.items():
+        body[key] = value
+        if key == "summary" and "trace" not in d.document:
+            body["trace"] = d.trace
+    if copy_document:
+        body = copy.deepcopy(body)
     body.update(
         {
             "id": d.id,
