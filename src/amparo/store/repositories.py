@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -27,7 +27,7 @@ ROLES: tuple[str, ...] = ("officer", "supervisor", "analyst", "admin", "partner"
 
 def new_id(prefix: str) -> str:
     """A new random identifier such as ``C-3f2a…`` (prefix names the kind)."""
-    return f"{prefix}-{uuid.uuid4().hex}"
+    return f"{prefix}-{os.urandom(16).hex()}"
 
 
 def canonical_json(document: Mapping[str, Any]) -> str:
