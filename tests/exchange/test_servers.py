@@ -32,7 +32,7 @@ USERS: dict[str, dict[str, tuple[str, str]]] = {
         "gt-link": ("partner", "GT-IGM"),  # the Guatemalan installation delivering receipts
     },
     # the US installation delivering envelopes
-    "GT": {"us-link": ("partner", "US-CBP")},
+    "GT": {"us-link": ("partner", "US-CBP"), "asylum": ("officer", "GT-IGM")},
     "SV": {"us-link": ("partner", "US-CBP")},
 }
 
@@ -158,6 +158,20 @@ def test_transfer_between_real_servers_reaches_guatemala_only(tmp_path: Path) ->
         for clear in (person["surnames"], "Armando", person["birth_date"]):
             assert clear.encode() not in envelope, clear
 
+        # the Guatemalan asylum authority reads the package on its own installation; a user of
+        # another agency there finds nothing, exactly as if nothing had been received
+        with gt.client("asylum") as c:
+            listed = c.get("/api/v1/exchange/packages")
+            one = c.get(f"/api/v1/exchange/packages/{envelope_id}")
+            unknown = c.get("/api/v1/exchange/packages/no-such-envelope")
+        assert unknown.status_code == 404
+        assert [p["envelope_id"] for p in listed.json()] == [envelope_id]
+        assert one.status_code == 200 and one.json()["package"]["surnames"] == person["surnames"]
+        assert one.json()["recipient_agency"] == "GT-IGM" and one.json()["from"] == "US"
+        with gt.client("us-link") as c:
+            assert c.get("/api/v1/exchange/packages").json() == []
+            assert c.get(f"/api/v1/exchange/packages/{envelope_id}").status_code == 404
+
         # every trail verifies, and its export shows what happened there
         trails = {}
         for country, installation in installations.items():
@@ -172,6 +186,8 @@ def test_transfer_between_real_servers_reaches_guatemala_only(tmp_path: Path) ->
         ("envelope_import", "ok"),
         ("acknowledgement_sent", "ok"),
         ("envelope_duplicate", "ignored"),
+        ("read", "ok"),
+        ("read", "denied"),
     } <= set(trails["GT"])
     assert ("envelope_refused", "refused") in trails["SV"]
     assert not {action for action, _ in trails["SV"]} & {"envelope_import", "acknowledgement_sent"}

@@ -75,6 +75,23 @@ def package(case_id: str, actor: ReadFor, made: Factory) -> dict[str, Any]:
     return view
 
 
+@router.get("/packages", summary="Case packages received here for the caller's agency, newest first")
+def received(actor: Reader, made: Factory) -> list[dict[str, Any]]:
+    """What peer installations disclosed to the caller's agency (a package disclosed to another
+    agency of this country is absent); every read is audited."""
+    with transaction(made) as session:
+        return transfer.received_for(session, actor.requester)
+
+
+@router.get("/packages/{envelope_id}", summary="One case package received here for the caller's agency")
+def received_one(envelope_id: str, actor: Reader, made: Factory) -> dict[str, Any]:
+    with transaction(made) as session:
+        views = transfer.received_for(session, actor.requester, envelope_id)
+    if not views:  # committed above: the refusal is in the audit trail
+        raise NotFound("received package", envelope_id)
+    return views[0]
+
+
 @router.post("/cases/{case_id}/bases", status_code=201, summary="Record a consent or decision to disclose")
 def add_basis(case_id: str, body: BasisIn, actor: Supervisor, made: Factory) -> dict[str, str]:
     with transaction(made) as session:

@@ -420,7 +420,56 @@ def accept_receipt(session: Session, data: bytes, *, actor: str) -> dict[str, st
     return receipt
 
 
-def received_packages(session: Session) -> list[dict[str, Any]]:
-    """The packages this installation received (for its own users)."""
-    rows = session.scalars(select(ExchangeEnvelope).where(ExchangeEnvelope.direction == "in")).all()
-    return [json.loads(r.package) for r in rows if r.package]
+def _received_view(row: ExchangeEnvelope, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "envelope_id": row.envelope_id,
+        "from": row.peer,
+        "purpose": row.purpose,
+        "record_id": row.record_id,
+        "recipient_agency": payload.get("recipient_agency"),
+        "received_at": row.at,
+        "acknowledged_at": row.acknowledged_at,
+        "arrangements": list(payload.get("arrangements") or []),
+        "citations": list(payload.get("citations") or []),
+        "package": payload.get("package") or {},
+    }
+
+
+def received_for(
+    session: Session, requester: Requester, envelope_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The packages this installation received that were disclosed to the requester's agency
+    (the recipient the sending installation's policy named), newest first; ``envelope_id``
+    picks one. A package for another agency is absent, exactly like one never received. Every
+    read is audited in the caller's transaction (one for another agency as denied)."""
+    query = select(ExchangeEnvelope).where(ExchangeEnvelope.direction == "in")
+    if envelope_id is not None:
+        query = query.where(ExchangeEnvelope.envelope_id == envelope_id)
+    views: list[dict[str, Any]] = []
+    refused: list[str] = []
+    for row in session.scalars(query.order_by(ExchangeEnvelope.at.desc(), ExchangeEnvelope.envelope_id)):
+        payload = json.loads(row.package) if row.package else {}
+        if payload.get("recipient_agency") == requester.agency:
+            views.append(_received_view(row, payload))
+        else:
+            refused.append(row.envelope_id)
+    if envelope_id is None:
+        action, outcome, purpose = "list", "ok", "exchange"
+    else:
+        action, purpose = "read", views[0]["purpose"] if views else "exchange"
+        outcome = "ok" if views else ("denied" if refused else "not_found")
+    audit.record(
+        session,
+        actor=requester.user_id,
+        action=action,
+        record_kind="received_package",
+        record_id=envelope_id or "*",
+        purpose=purpose,
+        outcome=outcome,
+        detail={
+            "agency": requester.agency,
+            "envelopes": [v["envelope_id"] for v in views][:200],
+            **({"reasons": ["the package was disclosed to another agency"]} if outcome == "denied" else {}),
+        },
+    )
+    return views
