@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.cases import workflow
@@ -41,6 +41,7 @@ CASES: Table = Base.metadata.tables["cases"]
 DECISIONS: Table = Base.metadata.tables["decisions"]
 TRANSITIONS: Table = Base.metadata.tables["transitions"]
 DEADLINES: Table = Base.metadata.tables["deadlines"]
+_STORED = select(ENCOUNTERS.c.id).where(ENCOUNTERS.c.id == bindparam("id"))
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
     _check_path_id(path_id, document)
     digest = document_sha256(document)
     # A plain column read (no ORM load) decides first intake vs replay; a replay loads the row.
-    stored = session.execute(select(ENCOUNTERS.c.id).where(ENCOUNTERS.c.id == path_id)).first()
+    stored = session.connection().execute(_STORED, {"id": path_id}).first()
     existing = session.get(Encounter, path_id) if stored is not None else None
     if existing is not None:
         require_visible(session, actor, facts_of("encounter", existing.id, existing.document))

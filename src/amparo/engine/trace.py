@@ -20,7 +20,12 @@ from amparo.engine.law import Case, Rule, RuleException, RuleVersion
 Outcome = Literal["applies", "excepted", "not_applicable", "value"]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: checked first, without isinstance on unions
+        return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list | frozenset | set):

@@ -30,7 +30,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+import orjson
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -142,27 +143,45 @@ def record(
 # --- chaining -------------------------------------------------------------------------------
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
-    """Lock the chain head until the transaction ends; (its seq, its hash). Creates it once."""
-    locked = select(HEAD.c.seq, HEAD.c.entry_hash).where(HEAD.c.id == 1).with_for_update()
-    row = session.execute(locked).first()
-    if row is None:  # a fresh (or truncated) schema: create the head once
-        try:
-            with session.begin_nested():
-                session.execute(insert(HEAD), [{"id": 1, "seq": 0, "entry_hash": GENESIS}])
-        except IntegrityError:
-            pass  # a concurrent chainer created it first
-        row = session.execute(locked).one()
-    return int(row.seq), str(row.entry_hash)
-
-
+_LOCK_HEAD = select(HEAD.c.seq, HEAD.c.entry_hash).where(HEAD.c.id == 1).with_for_update()
 # The oldest queued entries, taken out of the queue (deleted and returned) in one statement; the
 # head lock held by the caller makes sure no other chainer takes them too.
 _TAKE = (
     delete(QUEUE)
-    .where(QUEUE.c.id.in_(select(QUEUE.c.id).order_by(QUEUE.c.id).limit(CHAIN_BATCH)))
+    .where(QUEUE.c.id.in_(select(QUEUE.c.id).order_by(QUEUE.c.id).limit(bindparam("batch"))))
     .returning(*QUEUE.c)
 )
+_SET_HEAD = update(HEAD).where(HEAD.c.id == 1).values(seq=bindparam("seq"), entry_hash=bindparam("hash"))
+_ENTRY_COLUMNS = ", ".join(f'"{c.name}"' for c in ENTRIES.columns)
+# PostgreSQL: the new entries and the new head in one statement (the entries as one JSON array).
+_APPEND_PG = text(
+    "WITH head AS (UPDATE audit_head SET seq = :seq, entry_hash = :hash WHERE id = 1) "
+    f"INSERT INTO audit_entries ({_ENTRY_COLUMNS}) SELECT {_ENTRY_COLUMNS} "
+    "FROM json_populate_recordset(NULL::audit_entries, CAST(:entries AS json))"
+)
+
+
+def _lock_head(connection: Connection) -> tuple[int, str]:
+    """Lock the chain head until the transaction ends; (its seq, its hash). Creates it once."""
+    row = connection.execute(_LOCK_HEAD).first()
+    if row is None:  # a fresh (or truncated) schema: create the head once
+        try:
+            with connection.begin_nested():
+                connection.execute(insert(HEAD), [{"id": 1, "seq": 0, "entry_hash": GENESIS}])
+        except IntegrityError:
+            pass  # a concurrent chainer created it first
+        row = connection.execute(_LOCK_HEAD).one()
+    return int(row.seq), str(row.entry_hash)
+
+
+def _append(connection: Connection, entries: list[dict[str, Any]]) -> None:
+    """Insert chained entries and move the head to the last of them."""
+    head = {"seq": entries[-1]["seq"], "hash": entries[-1]["entry_hash"]}
+    if connection.dialect.name == "postgresql":
+        connection.execute(_APPEND_PG, {**head, "entries": orjson.dumps(entries).decode()})
+    else:
+        connection.execute(insert(ENTRIES), entries)
+        connection.execute(_SET_HEAD, head)
 
 
 def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
@@ -171,15 +190,16 @@ def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
     Runs in the caller's transaction and holds the head lock until it ends. Signs a checkpoint
     at every multiple of :data:`CHECKPOINT_INTERVAL` it passes.
     """
-    seq, prev = _lock_head(session)
+    connection = session.connection()
+    seq, prev = _lock_head(connection)
     first = seq
     while True:
-        rows = sorted(session.execute(_TAKE).mappings().all(), key=lambda r: int(r["id"]))
-        if not rows:
+        taken = connection.execute(_TAKE, {"batch": CHAIN_BATCH}).mappings().all()
+        if not taken:
             break
         entries: list[dict[str, Any]] = []
         sealed: list[tuple[int, str]] = []
-        for queued_entry in rows:
+        for queued_entry in sorted(taken, key=lambda r: int(r["id"])):
             seq += 1
             body: dict[str, Any] = {k: queued_entry[k] for k in QUEUED_FIELDS}
             body.update(seq=seq, prev_hash=prev, detail=json.loads(queued_entry["detail"]))
@@ -187,13 +207,11 @@ def integrate(session: Session, keys: InstallationKeys | None = None) -> int:
             entries.append({**body, "detail": queued_entry["detail"], "entry_hash": prev})
             if seq % CHECKPOINT_INTERVAL == 0:
                 sealed.append((seq, prev))
-        session.execute(insert(ENTRIES), entries)
+        _append(connection, entries)
         for at_seq, digest in sealed:
             checkpoint(session, keys or _keys(), seq=at_seq, digest=digest)
-        if len(rows) < CHAIN_BATCH:
+        if len(taken) < CHAIN_BATCH:
             break
-    if seq != first:
-        session.execute(update(HEAD).where(HEAD.c.id == 1).values(seq=seq, entry_hash=prev))
     return seq - first
 
 
