@@ -342,8 +342,10 @@ History: the first measurement of this benchmark (httpx generator in process, 1 
 40 handler threads, ORM unit-of-work inserts, two audit entries per intake, response re-validated)
 gave SQLite 156/s, p99 1,365 ms and PostgreSQL 116/s, p50 120 ms, p99 554 ms; the second (one
 INSERT per table, one audit entry per intake, 4 handler threads, one pooled SQLite connection)
-PostgreSQL 146/s, p99 187 ms, with about 5.4 ms of server and 1.9 ms of PostgreSQL CPU per intake.
-Changed since: the audit append is one INSERT into a queue committed with the work, chained after
+PostgreSQL 146/s, p99 187 ms, with about 5.4 ms of server and 1.9 ms of PostgreSQL CPU per intake
+(on another machine; that commit, 81c5d07, measured again on the machine of the table above on
+2026-11-23: PostgreSQL 123/s with 1 worker and 180/s with 2, p99 186 and 201 ms, 7.8 and 7.0 ms
+of server CPU and 2.1 ms of PostgreSQL CPU per intake). Changed since: the audit append is one INSERT into a queue committed with the work, chained after
 commit in batches (before, every write held the chain-head row lock until its commit, so writes
 were serialised whatever the core count); every row of an intake is one INSERT statement on
 PostgreSQL (data-modifying CTEs, each row one JSON parameter so psycopg reuses its prepared
