@@ -6,6 +6,7 @@ between commit and chaining. On SQLite always, on PostgreSQL when AMPARO_TEST_PO
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,3 +154,22 @@ def test_checkpoints_are_signed_across_batches(
     with made() as session:
         sealed = [row["seq"] for row in audit.iter_log(session) if row["type"] == "checkpoint"]
     assert sealed == [4, 8]
+
+
+def test_a_commit_that_finds_a_pass_running_is_chained_by_the_sweep(
+    factories: list[sessionmaker[Session]],
+) -> None:
+    made = factories[0]
+    _append(made, "first")  # creates this factory's chainer
+    chainer = audit._chainers[made]
+    with chainer.busy:  # another thread's pass is running: the next commit only marks its entry
+        _append(made, "during")
+        with made() as session:
+            assert audit.queued_count(session) == 1
+    deadline = time.monotonic() + 10 * audit.SWEEP_SECONDS + 5
+    while time.monotonic() < deadline:  # no further commit: only the sweep can chain it
+        with made() as session:
+            if audit.queued_count(session) == 0:
+                break
+        time.sleep(0.05)
+    assert [e.record_id for e in _trail(made)] == ["first-0", "during-0"]
