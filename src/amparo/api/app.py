@@ -20,10 +20,10 @@ from amparo.settings import Settings, load_settings
 from amparo.store.db import engine_from_settings, session_factory
 
 #: Sync route handlers run in at most this many threads per process (anyio's default is 40).
-#: Handlers are CPU-bound Python plus short database waits, and every write queues on the
-#: audit chain head; with 16 requests in 16 threads the one holding that lock got 1/16 of the
-#: GIL, and p99 on PostgreSQL was 530 ms, with 4 threads 180 ms at the same throughput (more
-#: throughput comes from more processes: ``amparo serve --workers N``).
+#: Handlers are CPU-bound Python plus short database waits: more threads only share the GIL
+#: more thinly (when every write still queued on the audit chain head, 16 threads gave a p99
+#: of 530 ms on PostgreSQL and 4 threads 180 ms at the same throughput; 2 and 8 threads
+#: measured no better than 4 since). More throughput comes from ``amparo serve --workers N``.
 HANDLER_THREADS = 4
 
 

@@ -158,9 +158,9 @@ def require_visible(
     """The permit for ``view`` (default: the record's kind) of the record; DeniedRead (a
     NotFound named ``kind``, default the record's, audited after the rollback) when refused.
 
-    The denial is not written in the caller's session: that transaction is rolled back with the 404,
-    and on SQLite (BEGIN IMMEDIATE) or with the audit head locked on PostgreSQL a second
-    connection could not write while it is open. Run the service inside
+    The denial is not written in the caller's session: that transaction is rolled back with the 404
+    (and on SQLite, BEGIN IMMEDIATE, a second connection could not write while it is open). Run
+    the service inside
     :func:`amparo.store.db.transaction`, which writes it once the first has ended.
     """
     decision = access(actor, facts)

@@ -54,7 +54,7 @@ class AuditQueued(Base):
 
 
 class AuditHead(Base):
-    """The chain head (one row, id 1): the last sequence number and its hash; appends lock it."""
+    """The chain head (one row, id 1): the last sequence number and its hash; the chainer locks it."""
 
     __tablename__ = "audit_head"
 
