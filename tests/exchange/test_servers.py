@@ -188,6 +188,8 @@ def test_transfer_between_real_servers_reaches_guatemala_only(tmp_path: Path) ->
         ("envelope_duplicate", "ignored"),
         ("read", "ok"),
         ("read", "denied"),
+        ("read", "not_found"),
+        ("list", "ok"),
     } <= set(trails["GT"])
     assert ("envelope_refused", "refused") in trails["SV"]
     assert not {action for action, _ in trails["SV"]} & {"envelope_import", "acknowledgement_sent"}
