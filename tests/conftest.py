@@ -1,4 +1,6 @@
-"""Fixtures for the whole suite: every test runs with a clean amparo environment."""
+"""Fixtures for the whole suite: every test runs with a clean amparo environment; ``database_url``
+gives a fresh database at the latest schema, SQLite always and PostgreSQL when
+AMPARO_TEST_POSTGRES_URL is set (the persistence tests run the same code on both)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from amparo.store.testing import fresh_postgres, fresh_sqlite, postgres_url
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -20,3 +24,15 @@ def clean_amparo_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
             monkeypatch.delenv(name)
     monkeypatch.setenv("AMPARO_DATA_DIR", str(tmp_path / "amparo-data"))
     yield
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    if request.param == "sqlite":
+        return fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "template")
+    url = postgres_url()
+    if url is None:
+        pytest.skip("AMPARO_TEST_POSTGRES_URL is not set")
+    return fresh_postgres(url)

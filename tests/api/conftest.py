@@ -10,19 +10,6 @@ from api_support import Api, TestClient, add_users
 
 from amparo.api.app import create_app
 from amparo.settings import Settings
-from amparo.store.testing import fresh_postgres, fresh_sqlite, postgres_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> str:
-    if request.param == "sqlite":
-        return fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "template")
-    url = postgres_url()
-    if url is None:
-        pytest.skip("AMPARO_TEST_POSTGRES_URL is not set")
-    return fresh_postgres(url)
 
 
 @pytest.fixture

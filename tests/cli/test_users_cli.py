@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from amparo.cli.audit import CLI_ACTOR
@@ -17,19 +16,6 @@ from amparo.exchange.audit_verify import verify_rows
 from amparo.exchange.models import AuditEntry
 from amparo.store.db import make_engine, session_factory
 from amparo.store.models import User
-from amparo.store.testing import fresh_postgres, fresh_sqlite, postgres_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> str:
-    if request.param == "sqlite":
-        return fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "template")
-    url = postgres_url()
-    if url is None:
-        pytest.skip("AMPARO_TEST_POSTGRES_URL is not set")
-    return fresh_postgres(url)
 
 
 def _amparo(database_url: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -18,23 +17,12 @@ from amparo.exchange import audit
 from amparo.exchange.audit_verify import verify_rows
 from amparo.exchange.models import AuditEntry
 from amparo.store.db import make_engine, session_factory, transaction
-from amparo.store.testing import fresh_postgres, fresh_sqlite, postgres_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        return fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "template")
-    found = postgres_url()
-    if found is None:
-        pytest.skip("AMPARO_TEST_POSTGRES_URL is not set")
-    return fresh_postgres(found)
 
 
 @pytest.fixture
-def factories(url: str) -> Iterator[list[sessionmaker[Session]]]:
+def factories(database_url: str) -> Iterator[list[sessionmaker[Session]]]:
     """Two engines on one database: two processes' worth of pools and chainers."""
-    engines = [make_engine(url), make_engine(url)]
+    engines = [make_engine(database_url), make_engine(database_url)]
     yield [session_factory(e) for e in engines]
     for engine in engines:
         engine.dispose()
