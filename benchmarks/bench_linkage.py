@@ -186,13 +186,14 @@ def _biometric(n: int, mated: int, nonmated: int) -> str:
 
 
 def _intake(n_known: int, probes: int) -> str:
-    """ms per resolve_person at intake (candidate retrieval + real-time scoring) on SQLite."""
+    """ms per intake resolution (candidate retrieval + real-time scoring) on SQLite."""
     import datetime as dt
     import tempfile
     from pathlib import Path
 
     from amparo.identity import synth
-    from amparo.identity.intake import index_pending_persons, resolve_person
+    from amparo.identity.blocking import index_unindexed_persons
+    from amparo.identity.intake import resolve_at_intake
     from amparo.store.db import make_engine, session_factory, transaction, upgrade
     from amparo.store.models import Person
 
@@ -220,8 +221,7 @@ def _intake(n_known: int, probes: int) -> str:
                     )
                 )
         with transaction(factory) as session:
-            while index_pending_persons(session):
-                pass
+            index_unindexed_persons(session)
         times, right = [], 0
         for e in later[:probes]:
             doc = {
@@ -233,14 +233,14 @@ def _intake(n_known: int, probes: int) -> str:
             }  # fmt: skip
             with factory() as session:
                 started = time.perf_counter()
-                got = resolve_person(session, doc)
+                got = resolve_at_intake(session, doc).person_id
                 times.append(time.perf_counter() - started)
                 session.rollback()
             right += got == e["person_id"]
         known = len(first_seen)
     ms = np.array(times) * 1000
     return (
-        f"| resolve_person at intake, {known:,} known persons (SQLite), {len(times)} returning people | "
+        f"| resolve_at_intake, {known:,} known persons (SQLite), {len(times)} returning people | "
         f"p50 {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms | "
         f"linked to the right person: {right / max(1, len(times)):.3f} |"
     )

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event, select
 
 from amparo.api.app import create_app
+from amparo.identity.resolution import KnownPersons
+from amparo.identity.tables import IdentityKey, IdentityLink
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.repositories import create_user
@@ -46,8 +49,10 @@ def _doc(encounter_id: str, **person: Any) -> dict[str, Any]:
 
 
 def test_intake_links_a_returning_person_and_not_a_stranger(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # As in a store of national size: the known persons are counted once, then kept by intake.
+    monkeypatch.setattr(KnownPersons, "recount_below", 0)
     url = fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "api-identity-template")
     engine = make_engine(url)
     with transaction(session_factory(engine)) as session:
@@ -65,12 +70,32 @@ def test_intake_links_a_returning_person_and_not_a_stranger(
                 "ID-3", given_names="Wendy Xiomara", surnames="Zelaya Funes", birth_date="2001-09-30", sex="F"
             ),
         ]
-        for doc in docs:
-            response = client.put(f"/api/v1/encounters/{doc['id']}", json=doc, headers=headers)
-            assert response.status_code == 201, response.text
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement.lower())
+
+        event.listen(Engine, "before_cursor_execute", seen)
+        try:
+            for doc in docs:
+                response = client.put(f"/api/v1/encounters/{doc['id']}", json=doc, headers=headers)
+                assert response.status_code == 201, response.text
+        finally:
+            event.remove(Engine, "before_cursor_execute", seen)
         people = {
             d["id"]: client.get(f"/api/v1/encounters/{d['id']}", headers=headers).json()["person_id"]
             for d in docs
         }
     assert people["ID-2"] == people["ID-1"]
     assert people["ID-3"] != people["ID-1"]
+    # The identity rows go in with the intake's own rows: the known persons are counted once
+    # for the three intakes, no catch-up anti-join, no identity_indexed write.
+    assert not [s for s in statements if "identity_indexed" in s or "not in" in s]
+    assert sum("count(" in s for s in statements) == 1
+    with session_factory(make_engine(url))() as session:
+        outcomes = dict(
+            session.execute(select(IdentityLink.encounter_id, IdentityLink.outcome)).tuples().all()
+        )
+        keys = set(session.scalars(select(IdentityKey.key).where(IdentityKey.person_id == people["ID-3"])))
+    assert outcomes == {"ID-1": "distinct", "ID-2": "link", "ID-3": "distinct"}
+    assert "gs:WENDY|ZELAYA" in keys

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from amparo.errors import LinkageError
 from amparo.identity.biometrics import load_key, store_template
-from amparo.identity.resolution import resolve
+from amparo.identity.blocking import index_person
+from amparo.identity.resolution import record, resolve
 from amparo.identity.synth import CAPTURE_NOISE_MEDIAN, TEMPLATE_DIM
 from amparo.identity.tables import IdentityLink
 from amparo.store.db import make_engine, session_factory, transaction
@@ -44,9 +45,12 @@ def world(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     }
     with transaction(factory) as session:
         for pid, (given, surnames, birth) in people.items():
-            session.add(
-                Person(id=pid, given_names=given, surnames=surnames, birth_date=birth, nationalities=["HN"])
+            person = Person(
+                id=pid, given_names=given, surnames=surnames, birth_date=birth, nationalities=["HN"]
             )
+            session.add(person)
+            session.flush()
+            index_person(session, person)
             store_template(session, key, template_id=f"T-{pid}", person_id=pid, vector=_capture(faces[pid]))
     return {"factory": factory, "key": key, "faces": faces}
 
@@ -66,7 +70,9 @@ def test_an_alias_is_found_by_the_face(world: dict[str, Any]) -> None:
     assert without.person_id is None
     with transaction(world["factory"]) as session:
         result = resolve(session, {**alias, "id": "E-2"}, probe=probe, key=world["key"])
-    assert result.person_id == "P-2" and result.outcome == "linked"
+        assert result.person_id is not None
+        record(session, result, result.person_id)
+    assert result.person_id == "P-2" and result.outcome == "link"
     assert result.biometric_score is not None and result.biometric_score > 0.5
     assert result.explanation["biometric_weight"] > 0 > result.explanation["biographic_weight"]
     with world["factory"]() as session:

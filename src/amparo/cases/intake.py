@@ -27,7 +27,7 @@ from amparo.cases.records import (
 )
 from amparo.errors import Conflict, FieldError, InputError
 from amparo.exchange import audit
-from amparo.identity.intake import resolve_person
+from amparo.identity.intake import resolve_at_intake
 from amparo.store.base import Base
 from amparo.store.db import transaction
 from amparo.store.models import Case, Deadline, Decision, Encounter, Transition, utcnow
@@ -55,9 +55,10 @@ class Screened:
 
 def screen_document(document: Mapping[str, Any], as_of: dt.date | None = None) -> Screened:
     """Validate and screen one encounter through the law engine (EncounterInvalid when invalid)."""
+    from amparo.engine.registry import installed_registry  # interim: the CASES helper threads the registry in
     from amparo.screening import screen
 
-    decision = screen(document, as_of=as_of)
+    decision = screen(document, installed_registry(), as_of=as_of)
     return Screened(decision.as_of, str(decision.ruleset_version), decision.to_dict())
 
 
@@ -182,7 +183,8 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
     _check_path_id(path_id, document)  # a document without a string id fails screening first
     doc = dict(document)
     person_doc = doc.get("person") or {}
-    person_id = resolve_person(session, doc)
+    identity = resolve_at_intake(session, doc)
+    person_id = identity.person_id
     now = utcnow()
     new_person = person_id is None
     if person_id is None:
@@ -270,8 +272,8 @@ def intake(session: Session, actor: Actor, path_id: str, document: Mapping[str, 
         detail={"decision": decision_id, "summary": decision.summary},
     )
     rows.append((audit.QUEUE, entry))
+    rows += identity.rows(person_id, now)  # blocking keys, link (and review) rows
     with translated(session, "encounter", path_id):
-        session.flush()  # whatever identity resolution added, before the rows below
         insert_rows(session, rows)  # one statement on PostgreSQL
     audit.queued(session)
     body = {

@@ -8,18 +8,29 @@ independent given the match status, as Fellegi–Sunter already does between fie
   a normal distribution fitted on mated and non-mated scores (:meth:`ScoreModel.fit`).
 
 The prior (log2 odds that two records match) is added once. Decision bands are those of
-intake: link at or above :data:`amparo.identity.intake.AUTO_LINK`, review above the floor.
+:mod:`amparo.identity.outcomes`. NumPy (the ``linkage`` extra) is needed only to fit a
+:class:`ScoreModel` on observed scores; fusing is plain arithmetic.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from amparo.errors import MissingExtra
+from amparo.identity.outcomes import Outcome, outcome_for
 
-from amparo.identity.intake import AUTO_LINK, REVIEW_FLOOR
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError as exc:
+        raise MissingExtra("numpy", "linkage") from exc
+    return numpy
 
 
 @dataclass(frozen=True)
@@ -33,12 +44,13 @@ class ScoreModel:
 
     @classmethod
     def fit(cls, genuine: np.ndarray, impostor: np.ndarray) -> ScoreModel:
-        """Fit both normals on observed mated and non-mated scores."""
+        """Fit both normals on observed mated and non-mated scores (needs NumPy)."""
+        xp = _numpy()
         return cls(
-            float(np.mean(genuine)),
-            float(np.std(genuine)) or 1e-3,
-            float(np.mean(impostor)),
-            float(np.std(impostor)) or 1e-3,
+            float(xp.mean(genuine)),
+            float(xp.std(genuine)) or 1e-3,
+            float(xp.mean(impostor)),
+            float(xp.std(impostor)) or 1e-3,
         )
 
     def log2_lr(self, score: float, cap: float = 30.0) -> float:
@@ -67,7 +79,7 @@ class FusedLink:
     """A fused decision with every part of its evidence."""
 
     probability: float
-    outcome: str  # link | review | distinct
+    outcome: Outcome
     explanation: dict[str, Any]
 
 
@@ -83,7 +95,7 @@ def fuse(
     biometric = score_model.log2_lr(biometric_score) if biometric_score is not None and score_model else 0.0
     total = prior_log2_odds + biographic + biometric
     probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
-    outcome = "link" if probability >= AUTO_LINK else "review" if probability >= REVIEW_FLOOR else "distinct"
+    outcome = outcome_for(probability)
     return FusedLink(
         probability,
         outcome,

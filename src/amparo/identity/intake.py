@@ -1,182 +1,68 @@
 """Identity hook called at intake (stable interface).
 
-:func:`resolve_person` is called by the intake service inside its transaction with the new
-encounter document; it returns the id of the person already known that this encounter belongs
-to, or ``None`` when the encounter is of a new person (the intake service then creates one).
+:func:`resolve_at_intake` is called by the intake service inside its transaction with the new
+encounter document, before it writes anything. It returns an :class:`IntakeIdentity`: the id
+of the person already known that this encounter belongs to (``person_id``; ``None`` for a new
+person, whom the intake service then creates) and, through :meth:`IntakeIdentity.rows`, the
+identity rows to insert in the intake's own statement: the person's blocking keys (so the
+next encounter finds a new person without any catch-up), the ``identity_links`` row that
+records and explains the outcome, and, when uncertain, the ``identity_reviews`` row.
 
-How: the encounter's person is normalised (:mod:`amparo.identity.names`), candidate persons are
-retrieved through blocking keys (``identity_keys``), and each candidate is scored by the shipped
-Fellegi–Sunter model in real time (:mod:`amparo.identity.realtime`), without re-running a
-batch; the model's batch prior is replaced by the intake prior (:data:`REPEAT_RATE` spread over
-the known persons). At or above :data:`AUTO_LINK` the encounter joins the best candidate; between
-:data:`REVIEW_FLOOR` and :data:`AUTO_LINK` it becomes a new person and the possible link goes to
-the review queue; every outcome is recorded in ``identity_links`` with its explanation.
+How: :func:`amparo.identity.resolution.resolve` (blocking look-up, real-time scoring by the
+shipped model, prior spread over the known persons); outcomes and bands are those of
+:mod:`amparo.identity.outcomes`. Without the ``linkage`` extra, intake still works: every
+encounter is a new person, indexed, and its link row says why it was not compared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from amparo.identity.names import normalise_record
-
-#: Match probability at or above which an encounter joins a known person without review.
-AUTO_LINK = 0.95
-#: Below AUTO_LINK and at or above this, the possible link goes to the review queue.
-REVIEW_FLOOR = 0.3
-#: Prior probability that a new encounter is of someone already known (the USBP repeat
-#: crossing rate, 27% in FY2021). Spread over the N known persons it gives the per-candidate
-#: prior used at intake, in place of the batch prior the model was trained with.
-REPEAT_RATE = 0.27
-#: At most this many candidates (the ones sharing the most blocking keys) are scored.
-MAX_CANDIDATES = 200
+from amparo.errors import MissingExtra
+from amparo.identity import blocking
+from amparo.identity.person_records import encounter_record
+from amparo.identity.resolution import KNOWN_PERSONS, Resolution, resolve
 
 
-def record_keys(record: Mapping[str, Any]) -> set[str]:
-    """The blocking keys a known person is indexed under."""
-    keys: set[str] = set()
-    g1, s1, s2, dob, year = (record.get(k) for k in ("given_1", "surname_1", "surname_2", "dob", "dob_year"))
-    if dob:
-        keys.add(f"d:{dob}")
-    for surname in (s1, s2):
-        if g1 and surname:
-            keys.add(f"gs:{g1}|{surname}")
-        if surname and year:
-            keys.add(f"sy:{surname}|{year}")
-    if record.get("document_number"):
-        keys.add(f"doc:{record['document_number']}")
-    return keys
+@dataclass(frozen=True)
+class IntakeIdentity:
+    """The identity side of one intake: the known person, and the rows to write with it."""
+
+    session: Session
+    resolution: Resolution
+
+    @property
+    def person_id(self) -> str | None:
+        """The known person the encounter joins, or None (a new person)."""
+        return self.resolution.person_id
+
+    def rows(self, person_id: str, now: dt.datetime) -> list[tuple[Table, dict[str, Any]]]:
+        """The identity rows for the intake statement; ``person_id`` is the person the encounter
+        is stored under (the known one, or the new one the intake service creates)."""
+        if person_id != self.resolution.person_id:
+            KNOWN_PERSONS.added(self.session)
+        return self.resolution.rows(person_id, now)
 
 
-def query_keys(record: Mapping[str, Any]) -> set[str]:
-    """The keys to look up for a new record: its own, and those of its likely variants."""
-    keys = record_keys(record)
-    year, month, day = (record.get(k) for k in ("dob_year", "dob_month", "dob_day"))
-    if isinstance(year, int) and isinstance(month, int) and isinstance(day, int):
-        variants = [(year, day, month), (year - 1, month, day), (year + 1, month, day)]
-        for y, m, d in variants:
-            try:
-                keys.add(f"d:{dt.date(y, m, d).isoformat()}")
-            except ValueError:
-                continue
-        for surname in (record.get("surname_1"), record.get("surname_2")):
-            if surname:
-                keys.update({f"sy:{surname}|{year - 1}", f"sy:{surname}|{year + 1}"})
-    return keys
-
-
-def person_record(person: Any) -> dict[str, Any]:
-    """A store Person as a normalised record (record_id = person id)."""
-    nationalities = list(person.nationalities or [])
-    return normalise_record(
-        {
-            "record_id": person.id,
-            "given_names": person.given_names,
-            "surnames": person.surnames,
-            "birth_date": person.birth_date,
-            "nationality": nationalities[0] if nationalities else None,
-        }
-    )
-
-
-def encounter_record(encounter: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The encounter's person as a normalised record, or None when it carries no name."""
-    person = encounter.get("person") or {}
-    if not (person.get("given_names") or person.get("surnames")):
-        return None
-    nationalities = person.get("nationalities") or []
-    birth = person.get("birth_date")
+def resolve_at_intake(session: Session, encounter: Mapping[str, Any]) -> IntakeIdentity:
+    """Resolve ``encounter`` for intake (see the module docstring); writes nothing."""
     try:
-        return normalise_record(
-            {
-                "record_id": encounter.get("id") or "new",
-                "given_names": person.get("given_names"),
-                "surnames": person.get("surnames"),
-                "birth_date": birth if isinstance(birth, str) else None,
-                "sex": person.get("sex"),
-                "nationality": nationalities[0] if nationalities else None,
-            }
+        resolution = resolve(session, encounter)
+    except MissingExtra as missing:
+        record = encounter_record(encounter)
+        resolution = Resolution(
+            str(encounter.get("id") or ""),
+            None,
+            "distinct",
+            None,
+            None,
+            {"reason": f"not compared: {missing}"},
+            keys=frozenset(blocking.record_keys(record)) if record is not None else frozenset(),
         )
-    except ValueError:
-        return None
-
-
-def index_pending_persons(session: Session) -> int:
-    """Index the blocking keys of persons not yet indexed (those created since the last call)."""
-    from amparo.identity.tables import IdentityIndexed
-    from amparo.store.models import Person
-
-    pending = session.scalars(
-        select(Person).where(Person.id.not_in(select(IdentityIndexed.person_id))).limit(10_000)
-    ).all()
-    for person in pending:
-        add_keys(session, person.id, record_keys(person_record(person)))
-        session.add(IdentityIndexed(person_id=person.id))
-    session.flush()
-    return len(pending)
-
-
-def watch_new_persons(session: Session) -> None:
-    """Index every Person this session adds, when it flushes (once per session).
-
-    The intake service creates the person after :func:`resolve_person` returns None, in the
-    same transaction; this indexes it there, so the next encounter finds it without a scan.
-    """
-    if session.info.get("amparo_identity_watch"):
-        return
-    from sqlalchemy import event
-
-    from amparo.identity.tables import IdentityIndexed
-    from amparo.store.models import Person
-
-    def before_flush(flushing: Session, _context: Any, _instances: Any) -> None:
-        for obj in list(flushing.new):
-            if isinstance(obj, Person) and obj.id:
-                add_keys(flushing, obj.id, record_keys(person_record(obj)), check_existing=False)
-                flushing.add(IdentityIndexed(person_id=obj.id))
-
-    event.listen(session, "before_flush", before_flush)
-    session.info["amparo_identity_watch"] = True
-
-
-def add_keys(session: Session, person_id: str, keys: Iterable[str], *, check_existing: bool = True) -> None:
-    """Index ``person_id`` under ``keys`` (those it has already are skipped)."""
-    from amparo.identity.tables import IdentityKey
-
-    wanted = set(keys)
-    if not wanted:
-        return
-    have: set[str] = set()
-    if check_existing:
-        have = set(
-            session.scalars(
-                select(IdentityKey.key).where(IdentityKey.person_id == person_id, IdentityKey.key.in_(wanted))
-            )
-        )
-    for key in sorted(wanted - have):
-        session.add(IdentityKey(key=key, person_id=person_id))
-
-
-def candidate_person_ids(session: Session, record: Mapping[str, Any]) -> list[str]:
-    """Known persons sharing at least one blocking key with ``record``, most shared first."""
-    from amparo.identity.tables import IdentityKey
-
-    keys = sorted(query_keys(record))
-    if not keys:
-        return []
-    hits = Counter(session.scalars(select(IdentityKey.person_id).where(IdentityKey.key.in_(keys))))
-    return [pid for pid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
-
-
-def resolve_person(session: Session, encounter: Mapping[str, Any]) -> str | None:
-    """The known person this encounter belongs to, or None (a new person; see the module doc)."""
-    if encounter_record(encounter) is None:
-        return None
-    from amparo.identity.resolution import resolve
-
-    return resolve(session, encounter).person_id
+    return IntakeIdentity(session, resolution)

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from amparo.errors import FieldError, InputError, NotFound
+from amparo.identity.blocking import index_person
 from amparo.identity.tables import IdentityChange, IdentityReview
 from amparo.store.models import Case, Encounter, Person, utcnow
 from amparo.store.repositories import new_id
@@ -79,6 +80,7 @@ def split(
     )
     session.add(new_person)
     session.flush()
+    index_person(session, new_person)
     _move(session, sorted(encounter_ids), new_person.id)
     change = IdentityChange(
         id=new_id("IC"),

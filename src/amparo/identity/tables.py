@@ -1,8 +1,11 @@
 """The tables of the identity area (migration ``0003_identity``).
 
-- ``identity_keys``: blocking keys of every known person (candidate retrieval at intake);
-- ``identity_indexed``: the persons whose keys are in ``identity_keys``;
-- ``identity_links``: how each encounter was resolved, with its explanation;
+- ``identity_keys``: blocking keys of every known person (candidate retrieval at intake),
+  written in the intake statement itself (:mod:`amparo.identity.blocking`);
+- ``identity_indexed``: no longer written (intake indexes a person as it creates it, and the
+  catch-up for persons stored before the index reads ``identity_keys``); kept because
+  migration 0003 created it;
+- ``identity_links``: how each encounter was resolved, under which person, with its explanation;
 - ``identity_reviews``: uncertain links waiting for a person to decide;
 - ``identity_changes``: merges and splits, each reversible (``reversed_by``);
 - ``identity_templates``: biometric templates, encrypted (AES-GCM), never stored in clear.
@@ -32,7 +35,7 @@ class IdentityKey(Base):
 
 
 class IdentityIndexed(Base):
-    """A person whose blocking keys are indexed."""
+    """A person whose blocking keys were indexed (no longer written; see the module docstring)."""
 
     __tablename__ = "identity_indexed"
 
@@ -48,7 +51,7 @@ class IdentityLink(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     encounter_id: Mapped[str] = mapped_column(String(128), index=True)
     person_id: Mapped[str | None] = mapped_column(String(40), index=True)
-    outcome: Mapped[str] = mapped_column(String(20))  # linked | review | new
+    outcome: Mapped[str] = mapped_column(String(20))  # amparo.identity.outcomes.Outcome
     match_probability: Mapped[float | None] = mapped_column(Float)
     biometric_score: Mapped[float | None] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
