@@ -48,21 +48,62 @@ def series_command(
     end: ToOption = None,
     component: ComponentOption = None,
     as_json: JsonOption = False,
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset",
+            help="encounters (default), visas, credible_fear, credible_fear_results, book_outs, "
+            "book_outs_by_citizenship, cbp_one, chnv_paroles, removals or uscis_credible_fear.",
+        ),
+    ] = "encounters",
+    citizenship: Annotated[
+        list[str] | None, typer.Option("--citizenship", help="Keep only these ISO alpha-2 codes (repeatable).")
+    ] = None,
+    visa_class: Annotated[
+        list[str] | None, typer.Option("--visa-class", help="Keep only these visa classes, e.g. H2B (repeatable).")
+    ] = None,
+    outcome: Annotated[
+        list[str] | None, typer.Option("--outcome", help="Keep only these outcomes, e.g. mpp_return (repeatable).")
+    ] = None,
 ) -> None:
-    """Southwest-border encounters by month (CBP), optionally broken down by dimensions."""
-    from amparo.flows import series
+    """A monthly series: southwest-border encounters (CBP) by default, or another dataset."""
+    from amparo.flows import datasets, series
 
     first = series.parse_month(start, "--from") if start else None
     last = series.parse_month(end, "--to") if end else None
-    dims = series.check_dimensions(by or [])
-    rows = series.query(by=dims, start=first, end=last, filters=_component_filter(component))
-    if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
+    given = {"citizenship": citizenship, "visa_class": visa_class, "outcome": outcome}
+    filters = {k: [x.upper() if k != "outcome" else x for x in v] for k, v in given.items() if v}
+    if dataset != datasets.ENCOUNTERS:
+        if component is not None:
+            filters["component"] = [_component_filter(component)["component"]]
+        rows = datasets.query(dataset, by=by or [], start=first, end=last, filters=filters)
+        _print_rows([r.as_dict() for r in rows], as_json, datasets.staleness(dataset), dataset)
         return
-    table = Table("month", *dims, "encounters", title="Southwest land border encounters (CBP)")
+    dims = series.check_dimensions(by or [])
+    encounter_filters: dict[str, list[str] | str] = dict(_component_filter(component))
+    encounter_filters.update({k: v for k, v in filters.items() if k == "citizenship"})
+    if visa_class or outcome:
+        from amparo.errors import FieldError, InputError
+
+        raise InputError([FieldError("--visa-class" if visa_class else "--outcome",
+                                     "applies to --dataset visas, book_outs or credible_fear_results")])  # fmt: skip
+    encounters = series.query(by=dims, start=first, end=last, filters=encounter_filters)
+    _print_rows([r.as_dict() for r in encounters], as_json, datasets.staleness(), "Southwest land border encounters (CBP)")
+
+
+def _print_rows(rows: list[dict[str, Any]], as_json: bool, stale: Any, title: str) -> None:
+    """JSON on stdout (the contract's rows) or a table; the data's age and source always said."""
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        Console(stderr=True).print(stale.sentence(), soft_wrap=True)
+        return
+    columns = list(rows[0]) if rows else ["month"]
+    table = Table(*columns, title=title)
     for row in rows:
-        table.add_row(row.month, *(row.keys[d] for d in dims), f"{row.encounters:,}")
-    Console().print(table)
+        table.add_row(*(f"{v:,}" if isinstance(v, int) and k != "fiscal_year" else str(v) for k, v in row.items()))
+    console = Console()
+    console.print(table)
+    console.print(stale.sentence(), soft_wrap=True)
 
 
 @flows_app.command("chart")

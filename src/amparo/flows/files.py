@@ -19,6 +19,14 @@ SW_FY22_FY25 = "cbp/sbo-encounters-fy22-fy25-aug.csv"
 OHSS_CITIZENSHIP = "ohss/khsm_usbp_monthly_region_citizenship.csv"
 OHSS_FAMILY_STATUS = "ohss/khsm_usbp_monthly_region_family_status.csv"
 INGESTED_FILES: tuple[str, ...] = (SW_FY19_FY22, SW_FY22_FY25, OHSS_CITIZENSHIP, OHSS_FAMILY_STATUS)
+#: DHS OHSS "Immigration Enforcement and Legal Processes Monthly Tables", August 2024 edition.
+OHSS_MONTHLY_TABLES = (
+    "ohss/monthly-tables/2024_1206_ohss_immigration-enforcement-and-legal-processes-tables-august-2024.xlsx"
+)
+#: USCIS / DHS OIS: top fifteen nationalities referred for a credible-fear interview, FY2016-2021.
+USCIS_CREDIBLE_FEAR = "uscis/credible_fear_top15_fy2016_2021.csv"
+#: State Department monthly nonimmigrant visa issuances: one file per month under this folder.
+NIV_FOLDER = "state/niv-monthly/"
 
 
 class FlowsDataError(FlowsError):
@@ -68,6 +76,21 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def niv_files(data_dir: Path) -> tuple[str, ...]:
+    """The monthly visa files SHA256SUMS lists, in month order; a file there but unlisted is refused."""
+    listed = sorted(n for n in read_checksums(data_dir) if n.startswith(NIV_FOLDER) and n.endswith(".jsonl"))
+    folder = data_dir / NIV_FOLDER
+    present = {f"{NIV_FOLDER}{p.name}" for p in folder.glob("*.jsonl")} if folder.is_dir() else set()
+    for extra in sorted(present - set(listed)):
+        raise FlowsDataError(extra, "not listed in SHA256SUMS, so its provenance cannot be checked")
+    return tuple(listed)
+
+
+def outcome_files(data_dir: Path) -> tuple[str, ...]:
+    """Every file of the pathway and outcome datasets: the visa months, the OHSS tables, USCIS."""
+    return (*niv_files(data_dir), OHSS_MONTHLY_TABLES, USCIS_CREDIBLE_FEAR)
 
 
 def verify(data_dir: Path | None = None, files: tuple[str, ...] = INGESTED_FILES) -> list[VerifiedFile]:

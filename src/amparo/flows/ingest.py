@@ -201,3 +201,49 @@ def connect(data_dir: Path | None = None, database: str = ":memory:") -> duckdb.
     con.execute("CREATE OR REPLACE TABLE encounters AS SELECT * FROM encounters_frame")
     con.unregister("encounters_frame")
     return con
+
+
+def attach_pathways_and_outcomes(con: duckdb.DuckDBPyConnection, data_dir: Path | None = None) -> None:
+    """Add the ``visas``, ``ohss_monthly``, ``ohss_fiscal_totals`` and ``uscis_credible_fear`` tables.
+
+    The files are checked against SHA256SUMS first. Loaded on demand (the visa files are 22 MB),
+    so the encounter commands do not pay for them.
+    """
+    from amparo.flows import outcomes, visas
+
+    folder = data_dir or files.default_data_dir()
+    files.verify(folder, files.outcome_files(folder))
+    visa_data = visas.read(folder)
+    ohss = outcomes.read_ohss(folder / files.OHSS_MONTHLY_TABLES, files.OHSS_MONTHLY_TABLES)
+    uscis = outcomes.read_uscis(folder / files.USCIS_CREDIBLE_FEAR, files.USCIS_CREDIBLE_FEAR)
+    keys = {"dataset": pl.String, "component": pl.String, "citizenship": pl.String, "outcome": pl.String}
+    frames = {
+        "visas": visas.frame(visa_data),
+        "ohss_monthly": pl.DataFrame(
+            ohss.monthly, schema={"dataset": pl.String, "month": pl.Date} | keys | {"value": pl.Int64},
+            orient="row",
+        ),
+        "ohss_fiscal_totals": pl.DataFrame(
+            ohss.fiscal_totals,
+            schema={"dataset": pl.String, "fiscal_year": pl.Int32} | keys | {"value": pl.Int64},
+            orient="row",
+        ),
+        "uscis_credible_fear": pl.DataFrame(
+            uscis,
+            schema={"fiscal_year": pl.Int32, "nationality": pl.String, "citizenship": pl.String,
+                    "outcome": pl.String, "cases": pl.Int64},
+            orient="row",
+        ),
+        "visa_rejected_lines": pl.DataFrame(
+            [r.as_dict() for r in visa_data.malformed],
+            schema={"file": pl.String, "line": pl.Int64, "reason": pl.String, "text": pl.String},
+        ),
+        "visa_grand_totals": pl.DataFrame(
+            list(visa_data.grand_totals.items()), schema={"month": pl.Date, "issuances": pl.Int64},
+            orient="row",
+        ),
+    }  # fmt: skip
+    for name, frame in frames.items():
+        con.register(f"{name}_frame", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
+        con.unregister(f"{name}_frame")
