@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from amparo.rules.us import US_PACK
 from amparo.screening import screen
 from benchmarks.encounter_factory import encounters
 
@@ -13,5 +14,5 @@ DOCS = encounters(2000, seed=7)
 
 def test_screen_one_encounter(benchmark: Any) -> None:
     cycle = itertools.cycle(DOCS)
-    screen(next(cycle))  # build the law book before timing
-    benchmark.pedantic(lambda: screen(next(cycle)), rounds=20000, iterations=1, warmup_rounds=500)
+    screen(next(cycle), US_PACK)  # build the law book before timing
+    benchmark.pedantic(lambda: screen(next(cycle), US_PACK), rounds=20000, iterations=1, warmup_rounds=500)

@@ -14,6 +14,7 @@ the edges, never here.
     ├── RuleError                   the law pack itself is wrong or incomplete
     │   ├── NoRuleInForce           no version of a rule covers the date asked
     │   ├── UnknownRule             no rule or instrument with that id
+    │   ├── UnknownPack             no installed law pack with that id
     │   └── RuleDefinitionError     a rule or instrument definition is inconsistent
     ├── StoreError                  persistence failed (see amparo.store)
     │   ├── NotFound                a record does not exist (or may not be seen)
@@ -108,6 +109,15 @@ class UnknownRule(RuleError):
         close = [k for k in known if rule_id.split(".")[0] in k][:5]
         hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'amparo rules list' to see them."
         super().__init__(f"There is no rule or instrument '{rule_id}'.{hint}")
+
+
+class UnknownPack(RuleError):
+    """Raised when no installed law pack has the id asked for."""
+
+    def __init__(self, pack_id: str, known: Sequence[str] = ()) -> None:
+        self.pack_id = pack_id
+        self.known = tuple(known)
+        super().__init__(f"There is no law pack '{pack_id}'; installed: {', '.join(self.known) or 'none'}.")
 
 
 class RuleDefinitionError(RuleError):

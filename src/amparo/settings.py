@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         description="ISO 3166-1 alpha-2 code of the country whose installation this is.",
         pattern="^[A-Z]{2}$",
     )
+    default_law_pack: str = Field(
+        default="us",
+        description="The law pack that reads documents without a `schema` field (an installed pack's id).",
+    )
     log_level: str = Field(default="INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @property

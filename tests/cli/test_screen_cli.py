@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from amparo.rules.us import US_PACK
 from amparo.screening import screen
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src/amparo/screening/examples"
@@ -38,7 +39,7 @@ def test_single_object_gives_single_decision(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     decision = json.loads(result.stdout)
     assert decision["encounter_id"] == doc["id"]
-    assert decision["summary"] == screen(doc).summary
+    assert decision["summary"] == screen(doc, US_PACK).summary
     assert decision["as_of"] == doc.get("adjudicated_on", doc["encountered_on"])
     assert all(node["rule"] and node["citations"] for node in decision["trace"])
 
@@ -134,4 +135,4 @@ def test_encounter_before_coverage_is_an_error_object_and_the_rest_is_screened()
     assert out[0]["encounter_id"] == "OLD-1"
     assert out[0]["error"]["errors"][0]["path"] == "/encountered_on"
     assert "2018-01-01" in out[0]["error"]["errors"][0]["message"]
-    assert out[1]["summary"] == screen(docs[1]).summary
+    assert out[1]["summary"] == screen(docs[1], US_PACK).summary

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from amparo.flows import charts
-from amparo.rules.catalogue import milestones
+from amparo.engine.catalogue import milestones
+from amparo.rules.us import law_book
 
 from .conftest import CliResult
 
@@ -33,7 +34,7 @@ def test_charts_are_png_and_svg_with_every_instrument_date(tmp_path: Path) -> No
     assert {p.suffix for p in paths} == {".png", ".svg"} and len(paths) == 10
     assert all(p.stat().st_size > 1000 for p in paths)
     svg = (tmp_path / "series_by_citizenship.svg").read_text(encoding="utf-8")
-    inside = {m.instrument_id for m in milestones() if dt.date(2019, 1, 1) <= m.on <= dt.date(2020, 12, 1)}
+    inside = {m.instrument_id for m in milestones(law_book()) if dt.date(2019, 1, 1) <= m.on <= dt.date(2020, 12, 1)}
     assert inside
     for instrument in inside:
         assert instrument in svg

@@ -19,12 +19,20 @@ FLAG = Flag("contested", "A contested point.", "Decided one way.", ("Brief §1",
 
 
 def _rule(*versions: RuleVersion, rule_id: str = "r") -> Rule:
-    return Rule(rule_id, "A rule", "asylum_bar", "reg", "as_of", versions)
+    return Rule(
+        id=rule_id, title="A rule", kind="asylum_bar", instrument="reg", anchor="as_of", versions=versions
+    )
 
 
 def _version(name: str, start: str, end: str | None, **kw: object) -> RuleVersion:
     return RuleVersion(
-        name, D(start), D(end) if end else None, "in_effect", f"Version {name}.", ("1 CFR 1",), **kw
+        version=name,
+        valid_from=D(start),
+        valid_to=D(end) if end else None,
+        status="in_effect",
+        summary=f"Version {name}.",
+        citations=("1 CFR 1",),
+        **kw,
     )  # type: ignore[arg-type]
 
 
@@ -84,7 +92,9 @@ def test_overlapping_versions_raise() -> None:
 def test_inverted_version_and_missing_citation_raise() -> None:
     with pytest.raises(RuleDefinitionError, match="ends on or before"):
         _book(_rule(_version("a", "2020-06-01", "2020-01-01")))
-    uncited = RuleVersion("a", D("2020-01-01"), None, "in_effect", "x", ())
+    uncited = RuleVersion(
+        version="a", valid_from=D("2020-01-01"), valid_to=None, status="in_effect", summary="x", citations=()
+    )
     with pytest.raises(RuleDefinitionError, match="no citation"):
         _book(_rule(uncited))
 
@@ -92,7 +102,14 @@ def test_inverted_version_and_missing_citation_raise() -> None:
 def test_unknown_references_raise() -> None:
     with pytest.raises(RuleDefinitionError, match="unknown flag"):
         _book(BAR, flags=())
-    orphan = Rule("o", "Orphan", "bar", "missing_instrument", "as_of", (_version("a", "2020-01-01", None),))
+    orphan = Rule(
+        id="o",
+        title="Orphan",
+        kind="bar",
+        instrument="missing_instrument",
+        anchor="as_of",
+        versions=(_version("a", "2020-01-01", None),),
+    )
     with pytest.raises(RuleDefinitionError, match="unknown instrument"):
         _book(orphan)
     bad_instrument = Instrument("i2", "I", "regulation", ("c",), flags=("nope",))
@@ -171,6 +188,7 @@ def test_determine_records_the_trace() -> None:
 
 
 def test_us_pack_trace_nodes_name_rule_version_citations_inputs() -> None:
+    from amparo.rules.us import US_PACK
     from amparo.screening import screen
 
     decision = screen(
@@ -185,7 +203,8 @@ def test_us_pack_trace_nodes_name_rule_version_citations_inputs() -> None:
             },
             "person": {"nationalities": ["HN"], "age": 30},
             "route": [{"country": "GT"}, {"country": "MX"}],
-        }
+        },
+        US_PACK,
     )
     trace = decision.to_dict()["trace"]
     assert [n["rule"] for n in trace][:2] == ["uac", "title42"]

@@ -10,6 +10,7 @@ import pytest
 
 from amparo.encounter import parse_encounter
 from amparo.errors import EncounterInvalid
+from amparo.rules.us import US_PACK
 from amparo.screening import screen
 
 INVALID = Path(__file__).parent / "invalid"
@@ -74,7 +75,7 @@ def test_broken_input_is_reported_with_path_and_words(path: Path) -> None:
     assert any(all(w.lower() in m for w in words) for m in at_path), (pointer, words, at_path)
     # Nothing is screened from an invalid document.
     with pytest.raises(EncounterInvalid):
-        screen(document)
+        screen(document, US_PACK)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

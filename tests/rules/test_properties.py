@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rules_strategies import encounters
 
+from amparo.rules.us import US_PACK
 from amparo.screening import screen
 from amparo.screening.decision import Decision
 
@@ -50,8 +51,8 @@ def _outcomes(decision: Decision) -> dict[str, str]:
 @given(cases())
 def test_same_input_same_decision(case: tuple[dict[str, Any], dt.date | None]) -> None:
     document, as_of = case
-    first = screen(document, as_of=as_of).to_dict()
-    again = screen(copy.deepcopy(document), as_of=as_of).to_dict()
+    first = screen(document, US_PACK, as_of=as_of).to_dict()
+    again = screen(copy.deepcopy(document), US_PACK, as_of=as_of).to_dict()
     assert first == again
 
 
@@ -59,7 +60,7 @@ def test_same_input_same_decision(case: tuple[dict[str, Any], dt.date | None]) -
 @given(cases())
 def test_aca_never_removes_to_own_country(case: tuple[dict[str, Any], dt.date | None]) -> None:
     document, as_of = case
-    to = screen(document, as_of=as_of).summary["aca_removal_to"]
+    to = screen(document, US_PACK, as_of=as_of).summary["aca_removal_to"]
     person = document["person"]
     assert to is None or to not in person["nationalities"]
     if not person["nationalities"]:
@@ -70,7 +71,7 @@ def test_aca_never_removes_to_own_country(case: tuple[dict[str, Any], dt.date | 
 @given(cases())
 def test_unaccompanied_child_never_aca_nor_mpp(case: tuple[dict[str, Any], dt.date | None]) -> None:
     document, as_of = case
-    summary = screen(document, as_of=as_of).summary
+    summary = screen(document, US_PACK, as_of=as_of).summary
     if summary["unaccompanied_child"]:
         assert summary["aca_removal_to"] is None
         assert summary["mpp_amenable"] is False
@@ -80,7 +81,7 @@ def test_unaccompanied_child_never_aca_nor_mpp(case: tuple[dict[str, Any], dt.da
 @given(cases())
 def test_no_rule_applies_outside_its_dates(case: tuple[dict[str, Any], dt.date | None]) -> None:
     document, as_of = case
-    decision = screen(document, as_of=as_of)
+    decision = screen(document, US_PACK, as_of=as_of)
     summary, outcomes = decision.summary, _outcomes(decision)
     on, read_on, instant = D.fromisoformat(document["encountered_on"]), decision.as_of, _instant(document)
     t42_start = dt.datetime(2020, 3, 21, tzinfo=EASTERN)
@@ -124,7 +125,7 @@ def test_no_rule_applies_outside_its_dates(case: tuple[dict[str, Any], dt.date |
 @given(cases())
 def test_every_determination_is_cited(case: tuple[dict[str, Any], dt.date | None]) -> None:
     document, as_of = case
-    decision = screen(document, as_of=as_of)
+    decision = screen(document, US_PACK, as_of=as_of)
     for determination in decision.determinations:
         assert determination.citations, determination.rule.id
         assert all(isinstance(c, str) and c.strip() for c in determination.citations)
@@ -138,7 +139,7 @@ def test_every_determination_is_cited(case: tuple[dict[str, Any], dt.date | None
 @given(cases())
 def test_no_screening_standard_where_no_screening(case: tuple[dict[str, Any], dt.date | None]) -> None:
     document, as_of = case
-    summary = screen(document, as_of=as_of).summary
+    summary = screen(document, US_PACK, as_of=as_of).summary
     if summary["title42_expulsion"] or summary["unaccompanied_child"] or summary["aca_removal_to"]:
         assert summary["protection_screening_standard"] is None
     assert summary["protection_screening_standard"] in {

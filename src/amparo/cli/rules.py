@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,19 +14,32 @@ from rich.table import Table
 rules_app = typer.Typer(help="The rule catalogue and the YAML legal tests.", no_args_is_help=True)
 
 
-@rules_app.command("list")
-def list_rules(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """List every rule: id, title, kind, dates and citations."""
-    from amparo.rules.catalogue import rule_rows
+PackOption = Annotated[
+    str | None, typer.Option("--pack", help="Only this law pack (e.g. us); default: every installed pack.")
+]
 
-    rows = rule_rows()
+
+def _rows(pack_id: str | None) -> list[dict[str, Any]]:
+    from amparo.cli.packs import chosen_packs
+    from amparo.engine.catalogue import rule_rows
+
+    return [{"pack": p.id, **row} for p in chosen_packs(pack_id) for row in rule_rows(p.law_book())]
+
+
+@rules_app.command("list")
+def list_rules(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False, pack: PackOption = None
+) -> None:
+    """List every rule: id, title, kind, dates and citations."""
+    rows = _rows(pack)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("id", "title", "kind", "read on", "from", "to", "versions")
+    table = Table("pack", "id", "title", "kind", "read on", "from", "to", "versions")
     for row in rows:
         versions = row["versions"]
         table.add_row(
+            row["pack"],
             row["id"],
             row["title"],
             row["kind"],
@@ -41,13 +54,18 @@ def list_rules(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
 @rules_app.command("show")
 def show_rule(
     rule_id: Annotated[str, typer.Argument(help="A rule id (see 'amparo rules list') or an instrument id.")],
+    pack: PackOption = None,
 ) -> None:
     """Show a rule's versions, dates, citations and clauses, or an instrument's lifecycle."""
-    from amparo.rules.catalogue import rule_rows
-    from amparo.rules.us import law_book
+    from amparo.cli.packs import chosen_packs
+    from amparo.engine.catalogue import rule_rows
 
     console = Console()
-    book = law_book()
+    packs = chosen_packs(pack)
+    book = next(
+        (p.law_book() for p in packs if rule_id in p.law_book().rules or rule_id in p.law_book().instruments),
+        packs[0].law_book(),
+    )
     if rule_id in book.instruments and rule_id not in book.rules:
         inst = book.instrument(rule_id)
         console.print(f"[bold]{inst.title}[/] ({inst.kind}) — {'; '.join(inst.citations)}")
@@ -59,7 +77,7 @@ def show_rule(
             console.print(f"  {inst.notes}")
         return
     book.rule(rule_id)  # UnknownRule with suggestions
-    row = next(r for r in rule_rows() if r["id"] == rule_id)
+    row = next(r for r in rule_rows(book) if r["id"] == rule_id)
     console.print(
         f"[bold]{row['title']}[/]  ({row['id']}, {row['kind']}, instrument {row['instrument']}, read on {row['read_on']})"
     )
@@ -81,17 +99,19 @@ def show_rule(
 def test_rules(
     path: Annotated[
         Path | None,
-        typer.Argument(help="A scenario YAML file or folder (default: the shipped US scenarios)."),
+        typer.Argument(help="A scenario YAML file or folder (default: every installed pack's scenarios)."),
     ] = None,
 ) -> None:
     """Run YAML legal scenarios; exit 1 if any fails."""
-    from amparo.rules.scenarios import discover, load_scenario, run_scenario
+    from amparo.cli.packs import pack_registry
+    from amparo.screening.scenarios import discover, load_scenario, run_scenario
 
     console = Console()
+    packs = pack_registry()
     failed = total = 0
-    for file in discover(path):
+    for file in discover(path, packs):
         total += 1
-        result = run_scenario(load_scenario(file))
+        result = run_scenario(load_scenario(file, packs), packs)
         if result.passed:
             console.print(
                 f"[green]PASS[/] {result.scenario.number:>8}  {result.scenario.title}", highlight=False
@@ -112,11 +132,13 @@ def test_rules(
 @rules_app.command("catalogue")
 def catalogue(
     out: Annotated[Path | None, typer.Option("--out", help="Write Markdown here instead of stdout.")] = None,
+    pack: PackOption = None,
 ) -> None:
     """Print (or write) the rule catalogue generated from the code (docs/RULES.md)."""
-    from amparo.rules.catalogue import catalogue_markdown
+    from amparo.cli.packs import chosen_packs
+    from amparo.engine.catalogue import catalogue_markdown
 
-    text = catalogue_markdown()
+    text = catalogue_markdown([p.law_book() for p in chosen_packs(pack)])
     if out is None:
         typer.echo(text, nl=False)
     else:

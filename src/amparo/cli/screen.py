@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from amparo.errors import EncounterInvalid, FieldError, InputError
+from amparo.errors import FieldError, InputError
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -39,7 +39,11 @@ def read_source(path: str) -> tuple[str, str]:
 
 def screen_command(
     path: Annotated[
-        str, typer.Argument(help="An encounter v1 JSON file (object, array or JSON Lines), or - for stdin.")
+        str,
+        typer.Argument(
+            help="A JSON file of documents (object, array or JSON Lines), or - for stdin; each document's "
+            "`schema` picks its law pack (encounter v1 by default)."
+        ),
     ],
     as_of: Annotated[
         str | None,
@@ -50,11 +54,13 @@ def screen_command(
     ] = False,
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""
+    from amparo.cli.packs import pack_registry
     from amparo.screening import screen
     from amparo.screening.explain import explain
     from amparo.screening.inputs import error_object, read_items
 
     on = parse_date(as_of, "--as-of")
+    packs = pack_registry()
     text, source = read_source(path)
     shape, items = read_items(text, source=source)
     out: list[dict[str, Any]] = []
@@ -64,19 +70,19 @@ def screen_command(
         try:
             if item.error is not None:
                 raise item.error
-            decision = screen(item.document, as_of=on)
-        except EncounterInvalid as exc:
+            decision = screen(item.document, packs, as_of=on)
+        except InputError as exc:
             invalid += 1
-            out.append(error_object(exc))
+            out.append(error_object(exc, item.document))
             if not as_json:
-                err.print(f"[bold red]invalid encounter {exc.encounter_id or ''}[/]", highlight=False)
+                err.print(f"[bold red]invalid document {out[-1]['encounter_id'] or ''}[/]", highlight=False)
                 for e in exc.errors:
                     err.print(f"  {e.path or '/'}: {e.message}", highlight=False, markup=False)
             continue
         if as_json:
             out.append(decision.to_dict())
         else:
-            console.print(explain(decision))
+            console.print(explain(decision, packs.get(decision.pack_id)))
     if as_json:
         if shape == "object":
             typer.echo(json.dumps(out[0], ensure_ascii=False, indent=2))

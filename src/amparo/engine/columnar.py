@@ -8,6 +8,7 @@ evaluation agree on every rule's conditions.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from amparo.engine.expr import And, Compare, Contains, Expr, Fact, Intersects, IsIn, IsSet, Lit, Not, Or
@@ -42,6 +43,9 @@ def _compile(expr: Expr, pl: Any) -> Any:
     if isinstance(expr, Lit):
         if isinstance(expr.value, tuple):
             return pl.lit(list(expr.value))
+        if isinstance(expr.value, dt.datetime) and expr.value.tzinfo is not None:
+            # Instants are compared in UTC whatever zone a rule wrote them in.
+            return pl.lit(expr.value.astimezone(dt.UTC))
         return pl.lit(expr.value)
     if isinstance(expr, Compare):
         left, right = _compile(expr.left, pl), _compile(expr.right, pl)

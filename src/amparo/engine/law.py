@@ -49,6 +49,18 @@ EventKind = Literal[
     "reported",
 ]
 RuleAnchor = Literal["as_of", "encountered_on"]
+RuleStatus = Literal[
+    "in_effect",
+    "implemented",
+    "not_implemented",
+    "not_in_force",
+    "enjoined",
+    "stayed",
+    "vacated",
+    "suspended",
+    "terminated",
+    "unverified",
+]
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,7 @@ class Case:
     because: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RuleVersion:
     """One version of a rule, valid on ``[valid_from, valid_to)`` of the rule's anchor date.
 
@@ -141,7 +153,7 @@ class RuleVersion:
     version: str
     valid_from: dt.date
     valid_to: dt.date | None
-    status: str
+    status: RuleStatus
     summary: str
     citations: tuple[str, ...]
     applies: Expr = FALSE
@@ -155,7 +167,7 @@ class RuleVersion:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """A rule: id, title, kind, the instrument it implements, and its versions over time."""
 

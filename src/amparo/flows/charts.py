@@ -1,13 +1,13 @@
 """Charts of the flows data as PNG and SVG files (matplotlib, Agg backend, imported lazily).
 
 Every time-axis chart draws the dated events of the law engine's instruments
-(:func:`amparo.rules.catalogue.milestones`) as vertical lines, labelled with the instrument id.
+(:func:`amparo.engine.catalogue.milestones`) as vertical lines, labelled with the instrument id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,24 +42,72 @@ def _month(text: str) -> dt.date:
 
 def instrument_milestones(start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str]]:
     """``(date, instrument id, label)`` of every instrument event between ``start`` and ``end``."""
-    from amparo.rules.catalogue import milestones
-
-    return [(m.on, m.instrument_id, m.label) for m in milestones() if start <= m.on <= end]
+    return [(on, instrument, title) for on, instrument, _kind, title in _events() if start <= on <= end]
 
 
-def _draw_milestones(ax: Any, start: dt.date, end: dt.date) -> None:
-    events = instrument_milestones(start, end)
-    by_day: dict[dt.date, list[str]] = defaultdict(list)
-    for on, instrument, _label in events:
-        if instrument not in by_day[on]:
-            by_day[on].append(instrument)
-    top = ax.get_ylim()[1]
-    for on, instruments in sorted(by_day.items()):
-        ax.axvline(on, color="#555555", linewidth=0.6, linestyle=":", zorder=1)
+def _events() -> list[tuple[dt.date, str, str, str]]:
+    """``(date, instrument id, event kind, instrument title)`` of every event in the US law book."""
+    from amparo.engine.catalogue import milestones
+    from amparo.engine.registry import installed_registry
+
+    book = installed_registry().get("us").law_book()
+    titles = {i.id: i.title for i in book.instruments.values()}
+    return [(m.on, m.instrument_id, m.kind, titles.get(m.instrument_id, "")) for m in milestones(book)]
+
+
+def _draw_milestones(ax: Any, start: dt.date, end: dt.date, language: str = "en") -> int:
+    """Number each dated event above the plot (staggered rows, never overlapping) and list the
+    numbers with plain-language labels in a key below it. Returns the number of key lines."""
+    from matplotlib.transforms import blended_transform_factory
+
+    from amparo.flows.milestones import markers
+
+    found = markers(_events(), start, end, language=language)
+    if not found:
+        return 0
+    above = blended_transform_factory(ax.transData, ax.transAxes)
+    fig = ax.get_figure()
+    axes_height_pt = fig.get_size_inches()[1] * ax.get_position().height * 72
+    step = 11.0 / axes_height_pt  # one row of numbers, in axes units
+    for marker in found:
+        line = ax.axvline(marker.on, color="#777777", linewidth=0.6, linestyle=":", zorder=1)
+        line.set_gid(f"milestone-{marker.number}-{'-'.join(marker.instruments)}")
         ax.text(
-            on, top, " " + ", ".join(instruments), rotation=90, fontsize=5.5, color="#444444",
-            va="top", ha="right", clip_on=True,
+            marker.on, 1.0 + step * (0.4 + marker.row), str(marker.number), transform=above,
+            fontsize=6, color="#333333", ha="center", va="bottom", clip_on=False,
         )  # fmt: skip
+    rows = 1 + max(m.row for m in found)
+    ax.title.set_y(1.0 + step * (rows + 0.6))
+    columns = 3
+    per_column = -(-len(found) // columns)
+    line_height = 9.5 / axes_height_pt
+    top = -0.11
+    heading = "Milestones (numbers above the chart)" if language != "es" else "Hitos (números sobre el gráfico)"
+    ax.text(0, top, heading, transform=ax.transAxes, fontsize=6.5, fontweight="bold", va="top")
+    for i, marker in enumerate(found):
+        column, line_no = divmod(i, per_column)
+        text = f"{marker.number}  {marker.on.isoformat()}  {'; '.join(marker.labels)}"
+        ax.text(
+            column / columns, top - line_height * (line_no + 1.2), textwrap.shorten(text, 78, placeholder="…"),
+            transform=ax.transAxes, fontsize=6, color="#333333", va="top",
+        )  # fmt: skip
+    return per_column + 2
+
+
+def _footnote(ax: Any, text: str, key_lines: int) -> None:
+    """The source (as a publication) and the age of the data, under the chart and its key."""
+    fig = ax.get_figure()
+    axes_height_pt = fig.get_size_inches()[1] * ax.get_position().height * 72
+    y = -0.11 - (key_lines + 0.6) * 9.5 / axes_height_pt
+    ax.text(0, y, "\n".join(textwrap.wrap(text, 170)), transform=ax.transAxes, fontsize=6.5,
+            color="#555555", va="top")  # fmt: skip
+
+
+def _annotate(ax: Any, start: dt.date, end: dt.date, language: str, note: str | None = None) -> None:
+    from amparo.flows.datasets import staleness
+
+    lines = _draw_milestones(ax, start, end, language)
+    _footnote(ax, note or staleness().sentence(language=language), lines)
 
 
 def _save(fig: Any, out: Path, stem: str) -> list[Path]:
@@ -104,22 +152,47 @@ def _legend_name(by: str, key: str) -> str:
     return display_name(key) if by == "citizenship" else key.replace("_", " ")
 
 
-def series_chart(by: str, out: Path, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+#: Chart text in English and Spanish.
+_TEXT: dict[str, tuple[str, str]] = {
+    "series": ("Southwest land border encounters by {by} (CBP)",
+               "Encuentros en la frontera terrestre suroeste por {by} (CBP)"),
+    "shares": ("Share of southwest land border encounters by {by} (CBP)",
+               "Proporción de los encuentros en la frontera suroeste por {by} (CBP)"),
+    "yoy": ("Southwest land border encounters, year-on-year change (CBP)",
+            "Encuentros en la frontera suroeste, variación interanual (CBP)"),
+    "per_month": ("encounters per month", "encuentros por mes"),
+    "share_unit": ("% of the month's encounters", "% de los encuentros del mes"),
+    "yoy_unit": ("% change on the same month a year earlier", "% de cambio sobre el mismo mes del año anterior"),
+    "citizenship": ("citizenship", "nacionalidad"),
+    "demographic": ("demographic", "grupo demográfico"),
+}  # fmt: skip
+
+
+def _t(key: str, language: str, **values: str) -> str:
+    text = _TEXT[key][1 if language == "es" else 0]
+    return text.format(**{k: _t(v, language) if v in _TEXT else v for k, v in values.items()})
+
+
+def series_chart(
+    by: str, out: Path, start: dt.date | None = None, end: dt.date | None = None, language: str = "en"
+) -> list[Path]:
     """Monthly encounters broken down by ``by`` (citizenship or demographic), instruments marked."""
     plt = _pyplot()
     months, groups = _grouped(by, start, end)
     fig, ax = plt.subplots(figsize=(11, 5))
     for colour, (key, values) in zip(_PALETTE, groups.items(), strict=False):
         ax.plot(months, values, label=_legend_name(by, key), color=colour, linewidth=1.4)
-    ax.set_title(f"Southwest land border encounters by {by.replace('_', ' ')} (CBP)")
-    ax.set_ylabel("encounters per month")
+    ax.set_title(_t("series", language, by=by))
+    ax.set_ylabel(_t("per_month", language))
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     ax.legend(loc="upper left", fontsize=8)
-    _draw_milestones(ax, months[0], months[-1])
+    _annotate(ax, months[0], months[-1], language)
     return _save(fig, out, f"series_by_{by}")
 
 
-def shares_chart(by: str, out: Path, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+def shares_chart(
+    by: str, out: Path, start: dt.date | None = None, end: dt.date | None = None, language: str = "en"
+) -> list[Path]:
     """Each group's share of the month's encounters (stacked to 100%), instruments marked."""
     plt = _pyplot()
     months, groups = _grouped(by, start, end)
@@ -131,10 +204,10 @@ def shares_chart(by: str, out: Path, start: dt.date | None = None, end: dt.date 
         colors=_PALETTE[: len(shares)], alpha=0.85,
     )  # fmt: skip
     ax.set_ylim(0, 100)
-    ax.set_ylabel("% of the month's encounters")
-    ax.set_title(f"Share of southwest land border encounters by {by.replace('_', ' ')} (CBP)")
+    ax.set_ylabel(_t("share_unit", language))
+    ax.set_title(_t("shares", language, by=by))
     ax.legend(loc="upper left", fontsize=8)
-    _draw_milestones(ax, months[0], months[-1])
+    _annotate(ax, months[0], months[-1], language)
     return _save(fig, out, f"shares_by_{by}")
 
 
@@ -149,7 +222,9 @@ def year_on_year(start: dt.date | None = None, end: dt.date | None = None) -> li
     return out
 
 
-def year_on_year_chart(out: Path, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+def year_on_year_chart(
+    out: Path, start: dt.date | None = None, end: dt.date | None = None, language: str = "en"
+) -> list[Path]:
     """Year-on-year change of monthly southwest-border encounters, instruments marked."""
     plt = _pyplot()
     points = year_on_year(start, end)
@@ -159,23 +234,25 @@ def year_on_year_chart(out: Path, start: dt.date | None = None, end: dt.date | N
     colours = [_PALETTE[1] if v > 0 else _PALETTE[0] for _, v in points]
     ax.bar([m for m, _ in points], [v for _, v in points], width=25, color=colours)
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("% change on the same month a year earlier")
-    ax.set_title("Southwest land border encounters, year-on-year change (CBP)")
-    _draw_milestones(ax, points[0][0], points[-1][0])
+    ax.set_ylabel(_t("yoy_unit", language))
+    ax.set_title(_t("yoy", language))
+    _annotate(ax, points[0][0], points[-1][0], language)
     return _save(fig, out, "year_on_year")
 
 
-def write_all(out: Path, *, start: dt.date | None = None, end: dt.date | None = None) -> list[Path]:
+def write_all(
+    out: Path, *, start: dt.date | None = None, end: dt.date | None = None, language: str = "en"
+) -> list[Path]:
     """Every standard chart (by nationality and demographic, shares, year-on-year) as PNG and SVG."""
     paths: list[Path] = []
     for by in ("citizenship", "demographic"):
-        paths += series_chart(by, out, start, end)
-        paths += shares_chart(by, out, start, end)
-    paths += year_on_year_chart(out, start, end)
+        paths += series_chart(by, out, start, end, language)
+        paths += shares_chart(by, out, start, end, language)
+    paths += year_on_year_chart(out, start, end, language)
     return paths
 
 
-def forecast_chart(result: ForecastResult, out: Path) -> list[Path]:
+def forecast_chart(result: ForecastResult, out: Path, language: str = "en") -> list[Path]:
     """History and forecast of each series with its prediction interval."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(11, 5))
@@ -192,7 +269,7 @@ def forecast_chart(result: ForecastResult, out: Path) -> list[Path]:
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     ax.legend(loc="upper left", fontsize=8)
     first = min(_month(m) for h in result.history.values() for m, _ in h)
-    _draw_milestones(ax, first, max(_month(r.month) for r in result.rows))
+    _annotate(ax, first, max(_month(r.month) for r in result.rows), language, result.staleness(language))
     return _save(fig, out, f"forecast_{result.model}_{result.by or 'total'}")
 
 
@@ -210,7 +287,7 @@ def claim_chart(verdict: Verdict, out: Path) -> list[Path]:
     unit = "% of encounters" if reading.unit == "percent" else "encounters per month"
     ax.set_ylabel(unit)
     ax.set_title(f"{verdict.claim.id}: {verdict.verdict}", fontsize=10)
-    _draw_milestones(ax, months[0], months[-1])
+    _annotate(ax, months[0], months[-1], "en")
     return _save(fig, out, f"claim_{verdict.claim.id}")
 
 

@@ -1,8 +1,10 @@
-"""The one import surface for rule files: expressions, instruments, rules, flags, dates."""
+"""The one import surface for rule files: expressions, instruments, rules, flags, dates, and the
+pieces of a law pack (program, workflow, person facts). Nothing here belongs to one pack."""
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from amparo.engine.expr import FALSE, TRUE, Expr, all_of, any_of, fact
 from amparo.engine.law import (
@@ -11,12 +13,21 @@ from amparo.engine.law import (
     Flag,
     FlagWhen,
     Instrument,
+    LawBook,
     Rule,
     RuleException,
     RuleVersion,
 )
-
-ET = dt.timezone(dt.timedelta(hours=-4), "EDT")  # both instants used below fall in daylight time
+from amparo.engine.pack import (
+    AnyApplies,
+    Confidentiality,
+    PersonFacts,
+    Program,
+    ReadDates,
+    Step,
+    SummaryKey,
+)
+from amparo.engine.workflow import ALWAYS, Guard, Workflow
 
 
 def d(iso: str) -> dt.date:
@@ -24,31 +35,37 @@ def d(iso: str) -> dt.date:
     return dt.date.fromisoformat(iso)
 
 
-def et(iso: str) -> dt.datetime:
-    """An instant given in US Eastern daylight time, ``YYYY-MM-DDTHH:MM``."""
-    return dt.datetime.fromisoformat(iso).replace(tzinfo=ET)
+def instant(iso: str, zone: str) -> dt.datetime:
+    """An instant given as local wall-clock time ``YYYY-MM-DDTHH:MM`` in the IANA zone ``zone``."""
+    return dt.datetime.fromisoformat(iso).replace(tzinfo=ZoneInfo(zone))
 
-
-# The earliest date the US pack answers for; earlier dates raise NoRuleInForce.
-COVERAGE_START = d("2018-01-01")
 
 __all__ = [
-    "COVERAGE_START",
-    "ET",
+    "ALWAYS",
     "FALSE",
     "TRUE",
+    "AnyApplies",
     "Case",
+    "Confidentiality",
     "Event",
     "Expr",
     "Flag",
     "FlagWhen",
+    "Guard",
     "Instrument",
+    "LawBook",
+    "PersonFacts",
+    "Program",
+    "ReadDates",
     "Rule",
     "RuleException",
     "RuleVersion",
+    "Step",
+    "SummaryKey",
+    "Workflow",
     "all_of",
     "any_of",
     "d",
-    "et",
     "fact",
+    "instant",
 ]

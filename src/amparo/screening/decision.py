@@ -6,16 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from amparo.engine.pack import Confidentiality
 from amparo.engine.trace import Determination
-
-SUMMARY_KEYS = (
-    "title42_expulsion",
-    "unaccompanied_child",
-    "aca_removal_to",
-    "asylum_bars",
-    "mpp_amenable",
-    "protection_screening_standard",
-)
 
 
 @dataclass(frozen=True)
@@ -31,6 +23,12 @@ class Decision:
     ruleset_id: str
     ruleset_version: str
     ruleset_digest: str
+    confidentiality: Confidentiality | None = None
+
+    @property
+    def pack_id(self) -> str:
+        """The law pack the decision was read under (its ruleset id)."""
+        return self.ruleset_id
 
     @property
     def trace(self) -> list[dict[str, Any]]:
@@ -39,7 +37,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The decision summary v1 object (shared/spec/README.md), plus amparo's own keys."""
-        return {
+        out: dict[str, Any] = {
             "encounter_id": self.encounter_id,
             "as_of": self.as_of.isoformat(),
             "summary": dict(self.summary),
@@ -50,10 +48,11 @@ class Decision:
                 "version": self.ruleset_version,
                 "digest": self.ruleset_digest,
             },
-            "confidentiality": {
-                "protected": True,
-                "citation": "8 CFR 208.6",
-                "note": "Asylum-related record: never disclose its contents or the fact of a claim to the "
-                "government of a country of nationality or feared persecution.",
-            },
         }
+        if self.confidentiality is not None:
+            out["confidentiality"] = {
+                "protected": True,
+                "citation": self.confidentiality.citation,
+                "note": self.confidentiality.note,
+            }
+        return out

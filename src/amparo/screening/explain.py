@@ -7,17 +7,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from amparo.engine.pack import LawPack
 from amparo.engine.trace import Determination
 from amparo.screening.decision import Decision
 
-_LABELS = {
-    "title42_expulsion": "Title 42 expulsion",
-    "unaccompanied_child": "Unaccompanied child",
-    "aca_removal_to": "ACA removal to",
-    "asylum_bars": "Asylum bars",
-    "mpp_amenable": "Amenable to MPP",
-    "protection_screening_standard": "Fear screening standard",
-}
 _MARK = {
     "applies": ("✔", "bold green"),
     "excepted": ("✘", "bold cyan"),
@@ -61,11 +54,11 @@ def _step(step: Determination) -> Text:
     return text
 
 
-def explain(decision: Decision) -> Panel:
+def explain(decision: Decision, pack: LawPack) -> Panel:
     """A panel: the summary, each rule consulted with why and its citations, then contested points."""
     summary = Table.grid(padding=(0, 2))
-    for key, label in _LABELS.items():
-        summary.add_row(Text(label, style="bold"), _value(decision.summary[key]))
+    for key in pack.program.summary:
+        summary.add_row(Text(key.label, style="bold"), _value(decision.summary[key.key]))
     parts: list[Table | Text] = [summary, Text("\nWhy", style="bold underline")]
     for step in decision.determinations:
         if step.outcome == "not_applicable" and step.version.status in {"not_in_force", "unverified"}:
@@ -75,12 +68,9 @@ def explain(decision: Decision) -> Panel:
         parts.append(Text("Contested or uncertain points", style="bold yellow underline"))
         for flag in decision.flags:
             parts.append(Text(f"! {flag['message']}\n    {'; '.join(flag['citations'][:3])}", style="yellow"))
-    parts.append(
-        Text(
-            "\nConfidential under 8 CFR 208.6: do not disclose this record or the fact of a claim.",
-            style="dim",
-        )
-    )
+    if decision.confidentiality is not None:
+        marker = decision.confidentiality
+        parts.append(Text(f"\nConfidential under {marker.citation}: {marker.note}", style="dim"))
     title = (
         f"{decision.encounter_id} · law read on {decision.as_of.isoformat()} · "
         f"{decision.ruleset_id} pack {decision.ruleset_version}"

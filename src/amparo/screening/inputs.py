@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from amparo.errors import EncounterInvalid, FieldError
+from amparo.errors import EncounterInvalid, FieldError, InputError
 
 Shape = Literal["object", "array", "lines"]
 
@@ -45,10 +45,17 @@ def _lines(text: str, source: str) -> Iterator[Item]:
             yield Item(None, EncounterInvalid([FieldError("", message)], source=f"{source}:{number}"))
 
 
-def error_object(error: EncounterInvalid) -> dict[str, Any]:
+def error_object(error: InputError, document: Any = None) -> dict[str, Any]:
     """The object printed in place of an invalid input (shared/spec/README.md)."""
+    document_id = error.encounter_id if isinstance(error, EncounterInvalid) else None
+    if (
+        not isinstance(error, EncounterInvalid)
+        and isinstance(document, dict)
+        and isinstance(document.get("id"), str)
+    ):
+        document_id = document["id"]
     return {
-        "encounter_id": error.encounter_id,
+        "encounter_id": document_id,
         "error": {
             "type": error.type_uri,
             "title": error.title,

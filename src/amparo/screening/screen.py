@@ -1,9 +1,9 @@
-"""Screen one encounter: which agreements and rules applied, why, under which clause.
+"""Screen one document under one law pack: which rules applied, why, under which clause.
 
-The order follows the brief (§1.2, §8): who is an unaccompanied child; the Title 42 overlay; the
-ACA threshold screening (each agreement); the asylum bars read on the adjudication date; MPP on
-the encounter date; then the standard of the fear screening and the 208.6 marker. Each step is a
-rule of the law pack; its result becomes a named fact for the steps after it.
+The pack is passed in (or chosen by the document's ``schema`` field from a
+:class:`~amparo.engine.registry.PackRegistry`); its :class:`~amparo.engine.pack.Program` says which
+rules are consulted in which order, which results become named facts for later steps, and how
+the summary is read. Nothing here knows any pack's rules.
 """
 
 from __future__ import annotations
@@ -12,102 +12,75 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from amparo.encounter import Encounter, parse_encounter
 from amparo.engine.evaluate import determine
-from amparo.engine.law import LawBook
+from amparo.engine.pack import AnyApplies, LawPack, SummaryKey
+from amparo.engine.registry import PackRegistry
 from amparo.engine.trace import Determination
-from amparo.errors import EncounterInvalid, FieldError
-from amparo.rules.rules_api import COVERAGE_START
-from amparo.rules.us import law_book
-from amparo.rules.us.aca import ACA_RULES
-from amparo.rules.us.facts import extract_facts
 from amparo.screening.decision import Decision
 
-BAR_RULES = (
-    "bar.transit_2019",
-    "bar.lawful_pathways_2023",
-    "bar.securing_border_2024",
-    "bar.entry_proclamation_2018",
-)
 
-
-def _check_coverage(encounter: Encounter, read_on: dt.date, from_option: bool) -> None:
-    """Dates before the law pack's coverage cannot be answered: say so for this input alone."""
-    start = COVERAGE_START.isoformat()
-    if encounter.encountered_on < COVERAGE_START:
-        problem = FieldError("/encountered_on", f"amparo's US law pack answers for encounters from {start}")
-        raise EncounterInvalid([problem], encounter_id=encounter.id)
-    if read_on < COVERAGE_START:
-        where = "--as-of" if from_option else "/adjudicated_on"
-        raise EncounterInvalid(
-            [FieldError(where, f"amparo's US law pack reads the law from {start}")], encounter_id=encounter.id
-        )
+def pack_for(document: Mapping[str, Any], packs: LawPack | PackRegistry) -> LawPack:
+    """The pack that reads ``document``: ``packs`` itself, or the registry's pick by ``schema``."""
+    return packs.for_document(document) if isinstance(packs, PackRegistry) else packs
 
 
 def screen(
-    document: Mapping[str, Any], *, as_of: dt.date | None = None, law: LawBook | None = None
+    document: Mapping[str, Any], packs: LawPack | PackRegistry, *, as_of: dt.date | None = None
 ) -> Decision:
-    """Validate and screen one encounter v1 document (EncounterInvalid if it is not valid)."""
-    return screen_encounter(parse_encounter(document), as_of=as_of, law=law)
+    """Validate and screen one document (an InputError naming every bad field if it is not valid).
+
+    ``as_of`` overrides the document's own adjudication date (the law is read on it).
+    """
+    pack = pack_for(document, packs)
+    return screen_parsed(pack.parse(document), pack, as_of=as_of)
 
 
-def screen_encounter(
-    encounter: Encounter, *, as_of: dt.date | None = None, law: LawBook | None = None
-) -> Decision:
-    """Screen a parsed encounter. ``as_of`` overrides ``adjudicated_on`` (default: else ``encountered_on``)."""
-    book = law or law_book()
-    read_on = as_of or encounter.adjudicated_on or encounter.encountered_on
-    _check_coverage(encounter, read_on, as_of is not None)
-    facts = extract_facts(encounter, read_on)
-    dates = {"as_of": read_on, "encountered_on": encounter.encountered_on}
+def _summary_value(key: SummaryKey, results: Mapping[str, Determination], facts: Mapping[str, Any]) -> Any:
+    if key.kind == "fact":
+        return facts.get(key.fact or key.key)
+    if key.kind == "applies":
+        return results[key.rules[0]].outcome == "applies"
+    if key.kind == "value":
+        return results[key.rules[0]].value
+    applying = [results[r].value for r in key.rules if results[r].outcome == "applies"]
+    if key.kind == "first_value":
+        return applying[0] if applying else None
+    return sorted(str(v) for v in applying)
+
+
+def screen_parsed(parsed: Any, pack: LawPack, *, as_of: dt.date | None = None) -> Decision:
+    """Screen a document ``pack.parse`` returned, running the pack's program in order."""
+    book = pack.law_book()
+    dates = pack.read_dates(parsed, as_of)
+    facts = pack.extract_facts(parsed, dates)
+    program = pack.program
+    results: dict[str, Determination] = {}
     steps: list[Determination] = []
-
-    def run(rule_id: str) -> Determination:
-        result = determine(book, rule_id, facts, dates)
+    for step in program.steps:
+        if isinstance(step, AnyApplies):
+            facts[step.fact] = any(results[r].outcome == "applies" for r in step.rules)
+            continue
+        result = determine(book, step.rule, facts, dates.anchors)
+        results[step.rule] = result
         steps.append(result)
-        return result
-
-    facts["unaccompanied_child"] = run("uac").outcome == "applies"
-    facts["title42_expulsion"] = run("title42").outcome == "applies"
-
-    aca_to: str | None = None
-    for rule in ACA_RULES:
-        result = run(rule.id)
-        if aca_to is None and result.outcome == "applies":
-            aca_to = str(result.value)
-    facts["aca_removal"] = aca_to is not None
-
-    bars: list[str] = []
-    for rule_id in BAR_RULES:
-        result = run(rule_id)
-        facts[f"bar_{rule_id.removeprefix('bar.')}"] = result.outcome == "applies"
-        if result.outcome == "applies":
-            bars.append(str(result.value))
-
-    mpp_amenable = run("mpp").outcome == "applies"
-    standard = run("screening_standard").value
-    run("confidentiality_208_6")
+        if step.sets is not None:
+            facts[step.sets] = result.outcome == "applies" if step.take == "applies" else result.value
 
     flag_ids: list[str] = []
-    for step in steps:
-        for flag_id in step.flags:
+    for result in steps:
+        for flag_id in result.flags:
             if flag_id not in flag_ids:
                 flag_ids.append(flag_id)
+    person = pack.person(parsed)
     return Decision(
-        encounter_id=encounter.id,
-        as_of=read_on,
-        encountered_on=encounter.encountered_on,
-        summary={
-            "title42_expulsion": facts["title42_expulsion"],
-            "unaccompanied_child": facts["unaccompanied_child"],
-            "aca_removal_to": aca_to,
-            "asylum_bars": sorted(bars),
-            "mpp_amenable": mpp_amenable,
-            "protection_screening_standard": standard,
-        },
+        encounter_id=person.document_id,
+        as_of=dates.read_on,
+        encountered_on=person.occurred_on,
+        summary={key.key: _summary_value(key, results, facts) for key in program.summary},
         determinations=tuple(steps),
         flags=tuple(book.flag(f).as_dict() for f in flag_ids),
         ruleset_id=book.id,
         ruleset_version=book.version,
         ruleset_digest=book.digest,
+        confidentiality=pack.confidentiality,
     )

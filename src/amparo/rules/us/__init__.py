@@ -1,33 +1,10 @@
-"""The US law pack of the legal brief, sections 1–6: instruments, rules and contested points."""
+"""The US law pack of the legal brief, sections 1–6: instruments, rules, contested points, and
+:data:`US_PACK`, the :class:`~amparo.engine.pack.LawPack` that plugs them into the engine
+(installed through the ``amparo.law_packs`` entry point ``us``)."""
 
 from __future__ import annotations
 
-from functools import cache
+from amparo.rules.us.book import PACK_ID, PACK_VERSION, law_book
+from amparo.rules.us.lawpack import US_PACK, USLawPack
 
-from amparo.engine.law import LawBook
-from amparo.rules.us import aca, bars_2023_2024, children, mpp, screening_standards, title42, transit
-from amparo.rules.us.flags import FLAGS
-from amparo.rules.us.instruments import INSTRUMENTS
-
-PACK_ID = "us"
-PACK_VERSION = "2026.11.0"
-
-
-@cache
-def law_book() -> LawBook:
-    """The US law pack, built and checked once per process."""
-    return LawBook.build(
-        id=PACK_ID,
-        version=PACK_VERSION,
-        instruments=INSTRUMENTS,
-        rules=(
-            *children.RULES,
-            *title42.RULES,
-            *aca.RULES,
-            *transit.RULES,
-            *bars_2023_2024.RULES,
-            *mpp.RULES,
-            *screening_standards.RULES,
-        ),
-        flags=FLAGS,
-    )
+__all__ = ["PACK_ID", "PACK_VERSION", "US_PACK", "USLawPack", "law_book"]

@@ -9,17 +9,8 @@ children, the agreement's own, or a "more likely than not" finding for the recei
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import (
-    COVERAGE_START,
-    FALSE,
-    Expr,
-    FlagWhen,
-    Rule,
-    RuleException,
-    RuleVersion,
-    d,
-    fact,
-)
+from amparo.rules.rules_api import FALSE, Expr, FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.us.dates import COVERAGE_START
 
 IFR = "84 FR 63994"
 THRESHOLD = "8 CFR 208.30(e)(7)"
@@ -81,12 +72,12 @@ def _operative(
     version: str, start: str, end: str, summary: str, population: Expr, *cites: str
 ) -> RuleVersion:
     return RuleVersion(
-        version,
-        d(start),
-        d(end),
-        "implemented",
-        summary,
-        (IFR, THRESHOLD, IJ, "84 FR 64095", *cites),
+        version=version,
+        valid_from=d(start),
+        valid_to=d(end),
+        status="implemented",
+        summary=summary,
+        citations=(IFR, THRESHOLD, IJ, "84 FR 64095", *cites),
         applies=_arrived_under_ifr & population,
         exceptions=_exceptions("GT", _GT_VISA),
         value="GT",
@@ -100,19 +91,19 @@ def _operative(
 _hn_sv = fact("nationalities").intersects({"HN", "SV"})
 
 ACA_GUATEMALA_2019 = Rule(
-    "aca.guatemala_2019",
-    "ACA transfer to Guatemala (2019 agreement)",
-    "agreement",
-    "aca_guatemala_2019",
-    "as_of",
-    (
+    id="aca.guatemala_2019",
+    title="ACA transfer to Guatemala (2019 agreement)",
+    kind="agreement",
+    instrument="aca_guatemala_2019",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "not_operational",
-            COVERAGE_START,
-            d("2019-11-21"),
-            "not_in_force",
-            "The Guatemala ACA was not yet being implemented (signed 2019-07-26; first transfer 2019-11-21).",
-            ("84 FR 64095", "Reuters/VOA 2019-11-21"),
+            version="not_operational",
+            valid_from=COVERAGE_START,
+            valid_to=d("2019-11-21"),
+            status="not_in_force",
+            summary="The Guatemala ACA was not yet being implemented (signed 2019-07-26; first transfer 2019-11-21).",
+            citations=("84 FR 64095", "Reuters/VOA 2019-11-21"),
             flags=(FlagWhen("aca_gt_entry_into_force", _arrived_under_ifr),),
         ),
         _operative(
@@ -142,20 +133,20 @@ ACA_GUATEMALA_2019 = Rule(
             "DHS statement, Jan. 2020",
         ),
         RuleVersion(
-            "suspended",
-            d("2020-03-16"),
-            d("2021-02-06"),
-            "suspended",
-            "Transfers to Guatemala were suspended on 2020-03-16 (COVID-19) and never resumed.",
-            ("HRW/RI, Deportation with a Layover (2020-05-19)", "State Dept. statement 2021-02-06"),
+            version="suspended",
+            valid_from=d("2020-03-16"),
+            valid_to=d("2021-02-06"),
+            status="suspended",
+            summary="Transfers to Guatemala were suspended on 2020-03-16 (COVID-19) and never resumed.",
+            citations=("HRW/RI, Deportation with a Layover (2020-05-19)", "State Dept. statement 2021-02-06"),
         ),
         RuleVersion(
-            "terminated",
-            d("2021-02-06"),
-            None,
-            "terminated",
-            "The US suspended the Guatemala ACA and gave notice of termination on 2021-02-06.",
-            ("State Dept. statement 2021-02-06", "EO 14010 §4"),
+            version="terminated",
+            valid_from=d("2021-02-06"),
+            valid_to=None,
+            status="terminated",
+            summary="The US suspended the Guatemala ACA and gave notice of termination on 2021-02-06.",
+            citations=("State Dept. statement 2021-02-06", "EO 14010 §4"),
         ),
     ),
     not_applicable=None,
@@ -166,27 +157,27 @@ def _never_implemented(
     rule_id: str, title: str, instrument: str, country: str, in_force: str, cite: str
 ) -> Rule:
     return Rule(
-        rule_id,
-        title,
-        "agreement",
-        instrument,
-        "as_of",
-        (
+        id=rule_id,
+        title=title,
+        kind="agreement",
+        instrument=instrument,
+        anchor="as_of",
+        versions=(
             RuleVersion(
-                "not_in_force",
-                COVERAGE_START,
-                d(in_force),
-                "not_in_force",
-                f"The {title} was not in force.",
-                (cite,),
+                version="not_in_force",
+                valid_from=COVERAGE_START,
+                valid_to=d(in_force),
+                status="not_in_force",
+                summary=f"The {title} was not in force.",
+                citations=(cite,),
             ),
             RuleVersion(
-                "in_force_not_implemented",
-                d(in_force),
-                d("2021-02-06"),
-                "not_implemented",
-                f"The {title} was in force but never implemented: no population was amenable.",
-                (cite, "State Dept. statement 2021-02-06"),
+                version="in_force_not_implemented",
+                valid_from=d(in_force),
+                valid_to=d("2021-02-06"),
+                status="not_implemented",
+                summary=f"The {title} was in force but never implemented: no population was amenable.",
+                citations=(cite, "State Dept. statement 2021-02-06"),
                 applies=FALSE,
                 exceptions=_exceptions(country),
                 value=country,
@@ -197,12 +188,12 @@ def _never_implemented(
                 ),
             ),
             RuleVersion(
-                "terminated",
-                d("2021-02-06"),
-                None,
-                "terminated",
-                f"The US suspended the {title} and gave notice of termination on 2021-02-06.",
-                ("State Dept. statement 2021-02-06",),
+                version="terminated",
+                valid_from=d("2021-02-06"),
+                valid_to=None,
+                status="terminated",
+                summary=f"The US suspended the {title} and gave notice of termination on 2021-02-06.",
+                citations=("State Dept. statement 2021-02-06",),
             ),
         ),
         not_applicable=None,
@@ -211,28 +202,28 @@ def _never_implemented(
 
 def _unverified_2025(rule_id: str, title: str, instrument: str, start: str, cite: str, covers: Expr) -> Rule:
     return Rule(
-        rule_id,
-        title,
-        "agreement",
-        instrument,
-        "as_of",
-        (
+        id=rule_id,
+        title=title,
+        kind="agreement",
+        instrument=instrument,
+        anchor="as_of",
+        versions=(
             RuleVersion(
-                "not_in_force",
-                COVERAGE_START,
-                d(start),
-                "not_in_force",
-                f"The {title} did not exist yet.",
-                (cite,),
+                version="not_in_force",
+                valid_from=COVERAGE_START,
+                valid_to=d(start),
+                status="not_in_force",
+                summary=f"The {title} did not exist yet.",
+                citations=(cite,),
             ),
             RuleVersion(
-                "reported",
-                d(start),
-                None,
-                "unverified",
-                f"The {title} is reported; its legal basis and the populations it is implemented for are not verified, "
+                version="reported",
+                valid_from=d(start),
+                valid_to=None,
+                status="unverified",
+                summary=f"The {title} is reported; its legal basis and the populations it is implemented for are not verified, "
                 "so nobody is treated as removable under it.",
-                (cite, "8 CFR 208.30(e)(7)"),
+                citations=(cite, "8 CFR 208.30(e)(7)"),
                 flags=(FlagWhen("aca_2025_unverified", covers & ~fact("unaccompanied_child")),),
             ),
         ),

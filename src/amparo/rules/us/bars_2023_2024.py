@@ -4,7 +4,8 @@ limitation (8 CFR 208.35), read on the adjudication date.
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import COVERAGE_START, FlagWhen, Rule, RuleException, RuleVersion, d, et, fact
+from amparo.rules.rules_api import FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.us.dates import COVERAGE_START, et
 
 _TITLE42_END = et("2023-05-11T23:59")
 _WINDOW_END = et("2025-05-11T23:59")
@@ -30,29 +31,29 @@ _compelling = (
 )
 
 LAWFUL_PATHWAYS_2023 = Rule(
-    "bar.lawful_pathways_2023",
-    "Lawful-pathways rebuttable presumption",
-    "asylum_bar",
-    "lawful_pathways_2023",
-    "as_of",
-    (
+    id="bar.lawful_pathways_2023",
+    title="Lawful-pathways rebuttable presumption",
+    kind="asylum_bar",
+    instrument="lawful_pathways_2023",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "before",
-            COVERAGE_START,
-            d("2023-05-11"),
-            "not_in_force",
-            "The presumption did not exist yet.",
-            ("88 FR 31314",),
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2023-05-11"),
+            status="not_in_force",
+            summary="The presumption did not exist yet.",
+            citations=("88 FR 31314",),
         ),
         RuleVersion(
-            "2023",
-            d("2023-05-11"),
-            None,
-            "in_effect",
-            "A person who entered from Mexico at the southwest land or adjacent coastal border without documents, "
+            version="2023",
+            valid_from=d("2023-05-11"),
+            valid_to=None,
+            status="in_effect",
+            summary="A person who entered from Mexico at the southwest land or adjacent coastal border without documents, "
             "after Title 42 ended and before 2025-05-12, after travelling through a country party to the 1951 "
             "Convention or 1967 Protocol, is presumed ineligible for asylum.",
-            ("8 CFR 208.33(a)(1)", "88 FR 31314", "89 FR 81284"),
+            citations=("8 CFR 208.33(a)(1)", "88 FR 31314", "89 FR 81284"),
             applies=(fact("encountered_instant") >= _TITLE42_END)
             & (fact("encountered_instant") < _WINDOW_END)
             & fact("from_mexico_southwest_or_coastal")
@@ -177,39 +178,39 @@ _limitation_applies = (fact("encountered_instant") >= et("2024-06-05T00:01")) & 
 _LIMITATION = "A person who entered across the southern border during emergency border circumstances is ineligible for asylum."
 
 SECURING_BORDER_2024 = Rule(
-    "bar.securing_border_2024",
-    "Securing-the-border limitation on asylum eligibility",
-    "asylum_bar",
-    "securing_border_2024",
-    "as_of",
-    (
+    id="bar.securing_border_2024",
+    title="Securing-the-border limitation on asylum eligibility",
+    kind="asylum_bar",
+    instrument="securing_border_2024",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "before",
-            COVERAGE_START,
-            d("2024-06-05"),
-            "not_in_force",
-            "The limitation did not exist yet.",
-            ("89 FR 48710",),
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2024-06-05"),
+            status="not_in_force",
+            summary="The limitation did not exist yet.",
+            citations=("89 FR 48710",),
         ),
         RuleVersion(
-            "ifr_2024",
-            d("2024-06-05"),
-            d("2024-10-01"),
-            "in_effect",
-            _LIMITATION,
-            ("8 CFR 208.35(a)", "89 FR 48710", "Proclamation 10773"),
+            version="ifr_2024",
+            valid_from=d("2024-06-05"),
+            valid_to=d("2024-10-01"),
+            status="in_effect",
+            summary=_LIMITATION,
+            citations=("8 CFR 208.35(a)", "89 FR 48710", "Proclamation 10773"),
             applies=_limitation_applies,
             exceptions=_limitation_exceptions,
             value="securing_border_2024",
             flags=_limitation_flags,
         ),
         RuleVersion(
-            "final_2024",
-            d("2024-10-01"),
-            None,
-            "in_effect",
-            _LIMITATION,
-            ("8 CFR 208.35(a)", "89 FR 81156", "Proclamation 10773"),
+            version="final_2024",
+            valid_from=d("2024-10-01"),
+            valid_to=None,
+            status="in_effect",
+            summary=_LIMITATION,
+            citations=("8 CFR 208.35(a)", "89 FR 81156", "Proclamation 10773"),
             applies=_limitation_applies,
             exceptions=_limitation_exceptions,
             value="securing_border_2024",

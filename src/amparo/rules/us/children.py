@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import COVERAGE_START, FlagWhen, Rule, RuleException, RuleVersion, fact
+from amparo.rules.rules_api import FlagWhen, Rule, RuleException, RuleVersion, fact
+from amparo.rules.us.dates import COVERAGE_START
 
 UAC = Rule(
-    "uac",
-    "Unaccompanied alien child",
-    "definition",
-    "uac_definition",
-    "encountered_on",
-    (
+    id="uac",
+    title="Unaccompanied alien child",
+    kind="definition",
+    instrument="uac_definition",
+    anchor="encountered_on",
+    versions=(
         RuleVersion(
-            "2002",
-            COVERAGE_START,
-            None,
-            "in_effect",
-            "A child under 18 with no lawful status and no parent or legal guardian in the US available to "
+            version="2002",
+            valid_from=COVERAGE_START,
+            valid_to=None,
+            status="in_effect",
+            summary="A child under 18 with no lawful status and no parent or legal guardian in the US available to "
             "provide care and physical custody is an unaccompanied alien child.",
-            ("6 USC 279(g)(2)",),
+            citations=("6 USC 279(g)(2)",),
             applies=fact("under_18"),
             exceptions=(
                 RuleException(

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from amparo.encounter.model import Encounter
+from amparo.encounter import Encounter
 
 EASTERN = ZoneInfo("America/New_York")
 
@@ -181,7 +181,8 @@ MPP_2019_EARLY_PLACES: tuple[tuple[str, dt.date], ...] = (
 )
 
 
-def _age(encounter: Encounter) -> int | None:
+def age_at_encounter(encounter: Encounter) -> int | None:
+    """Age in whole years on the encounter date (from the birth date when known, else the stated age)."""
     born = encounter.person.birth_date
     if born is not None:
         on = encounter.encountered_on
@@ -212,7 +213,7 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
     route = encounter.route or []
     third = tuple(step.country for step in route if step.country not in origin)
     third_steps = [step for step in route if step.country not in origin]
-    age = _age(encounter)
+    age = age_at_encounter(encounter)
     arrived_from = place.arrived_from or ("MX" if place.border == "southwest_land" else None)
     fear = encounter.fear_claims or []
 

@@ -4,7 +4,8 @@ encounter date, with their exclusions and non-refoulement standards (8 USC 1225(
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import COVERAGE_START, FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.rules_api import FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.us.dates import COVERAGE_START
 
 BASIS = "8 USC 1225(b)(2)(C)"
 PRINCIPLES = "CBP MPP Guiding Principles (2019-01-28)"
@@ -62,53 +63,63 @@ _SUMMARY_2019 = (
 )
 
 MPP = Rule(
-    "mpp",
-    "Migrant Protection Protocols",
-    "processing_track",
-    "mpp",
-    "encountered_on",
-    (
+    id="mpp",
+    title="Migrant Protection Protocols",
+    kind="processing_track",
+    instrument="mpp",
+    anchor="encountered_on",
+    versions=(
         RuleVersion(
-            "before", COVERAGE_START, d("2019-01-28"), "not_in_force", "MPP had not started.", (PRINCIPLES,)
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2019-01-28"),
+            status="not_in_force",
+            summary="MPP had not started.",
+            citations=(PRINCIPLES,),
         ),
         RuleVersion(
-            "2019_rollout",
-            d("2019-01-28"),
-            d("2019-06-07"),
-            "in_effect",
-            _SUMMARY_2019 + " Before 2019-06-07 only at San Ysidro/San Diego, then Calexico and El Paso.",
-            (BASIS, PRINCIPLES, "DHS memo 2019-01-25"),
+            version="2019_rollout",
+            valid_from=d("2019-01-28"),
+            valid_to=d("2019-06-07"),
+            status="in_effect",
+            summary=_SUMMARY_2019
+            + " Before 2019-06-07 only at San Ysidro/San Diego, then Calexico and El Paso.",
+            citations=(BASIS, PRINCIPLES, "DHS memo 2019-01-25"),
             applies=_arrives_by_land & fact("at_mpp_early_place"),
             exceptions=_EXCLUSIONS_2019,
             flags=(*_FLAGS_2019, FlagWhen("mpp_rollout_2019", fact("by_land_from_mexico"))),
         ),
         RuleVersion(
-            "2019",
-            d("2019-06-07"),
-            d("2021-01-21"),
-            "in_effect",
-            _SUMMARY_2019,
-            (BASIS, PRINCIPLES, "US–Mexico Joint Declaration (2019-06-07)"),
+            version="2019",
+            valid_from=d("2019-06-07"),
+            valid_to=d("2021-01-21"),
+            status="in_effect",
+            summary=_SUMMARY_2019,
+            citations=(BASIS, PRINCIPLES, "US–Mexico Joint Declaration (2019-06-07)"),
             applies=_arrives_by_land,
             exceptions=_EXCLUSIONS_2019,
             flags=_FLAGS_2019,
         ),
         RuleVersion(
-            "suspended_2021",
-            d("2021-01-21"),
-            d("2021-12-06"),
-            "suspended",
-            "New MPP enrollments were suspended (2021-01-21), MPP was terminated (2021-06-01) and not yet reimplemented.",
-            ("DHS statement 2021-01-20", "DHS memo 2021-06-01", "Texas v. Biden (N.D. Tex. 2021-08-13)"),
+            version="suspended_2021",
+            valid_from=d("2021-01-21"),
+            valid_to=d("2021-12-06"),
+            status="suspended",
+            summary="New MPP enrollments were suspended (2021-01-21), MPP was terminated (2021-06-01) and not yet reimplemented.",
+            citations=(
+                "DHS statement 2021-01-20",
+                "DHS memo 2021-06-01",
+                "Texas v. Biden (N.D. Tex. 2021-08-13)",
+            ),
         ),
         RuleVersion(
-            "2021",
-            d("2021-12-06"),
-            d("2022-08-08"),
-            "in_effect",
-            "MPP 2021 (court-ordered reimplementation): Western Hemisphere nationals other than Mexicans arriving by "
+            version="2021",
+            valid_from=d("2021-12-06"),
+            valid_to=d("2022-08-08"),
+            status="in_effect",
+            summary="MPP 2021 (court-ordered reimplementation): Western Hemisphere nationals other than Mexicans arriving by "
             "land from Mexico; DHS asks about fear of Mexico; 'reasonable possibility' standard; access to counsel.",
-            (BASIS, GUIDANCE_2021, "Texas v. Biden (N.D. Tex. 2021-08-13)"),
+            citations=(BASIS, GUIDANCE_2021, "Texas v. Biden (N.D. Tex. 2021-08-13)"),
             applies=_arrives_by_land & fact("western_hemisphere_national"),
             exceptions=(
                 RuleException(
@@ -154,20 +165,20 @@ MPP = Rule(
             flags=(FlagWhen("mpp_2021_pregnancy", fact("pregnant")),),
         ),
         RuleVersion(
-            "ended_2022",
-            d("2022-08-08"),
-            d("2025-01-21"),
-            "terminated",
-            "MPP enrollments ended after Biden v. Texas and the lifting of the injunction.",
-            ("Biden v. Texas, 597 U.S. 785 (2022)", "N.D. Tex. order and DHS statement 2022-08-08"),
+            version="ended_2022",
+            valid_from=d("2022-08-08"),
+            valid_to=d("2025-01-21"),
+            status="terminated",
+            summary="MPP enrollments ended after Biden v. Texas and the lifting of the injunction.",
+            citations=("Biden v. Texas, 597 U.S. 785 (2022)", "N.D. Tex. order and DHS statement 2022-08-08"),
         ),
         RuleVersion(
-            "2025",
-            d("2025-01-21"),
-            None,
-            "in_effect",
-            _SUMMARY_2019 + " Reinstated 2025-01-21; returns depend on Mexico accepting them.",
-            (BASIS, "EO 14165 §6", "DHS statement 2025-01-21", PRINCIPLES),
+            version="2025",
+            valid_from=d("2025-01-21"),
+            valid_to=None,
+            status="in_effect",
+            summary=_SUMMARY_2019 + " Reinstated 2025-01-21; returns depend on Mexico accepting them.",
+            citations=(BASIS, "EO 14165 §6", "DHS statement 2025-01-21", PRINCIPLES),
             applies=_arrives_by_land,
             exceptions=_EXCLUSIONS_2019,
             flags=(*_FLAGS_2019, FlagWhen("mpp_2025_implementation", fact("by_land_from_mexico"))),

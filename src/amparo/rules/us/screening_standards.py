@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import COVERAGE_START, TRUE, Case, Rule, RuleVersion, fact
+from amparo.rules.rules_api import TRUE, Case, Rule, RuleVersion, fact
+from amparo.rules.us.dates import COVERAGE_START
 
 STANDARD = Rule(
-    "screening_standard",
-    "Standard of the protection (fear) screening",
-    "standard",
-    "expedited_removal",
-    "as_of",
-    (
+    id="screening_standard",
+    title="Standard of the protection (fear) screening",
+    kind="standard",
+    instrument="expedited_removal",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "current",
-            COVERAGE_START,
-            None,
-            "in_effect",
-            "No bar applies: ordinary credible fear, a 'significant possibility' of establishing eligibility.",
-            ("INA 235(b)(1)(B)(v)", "8 CFR 208.30(e)(2)-(3)"),
+            version="current",
+            valid_from=COVERAGE_START,
+            valid_to=None,
+            status="in_effect",
+            summary="No bar applies: ordinary credible fear, a 'significant possibility' of establishing eligibility.",
+            citations=("INA 235(b)(1)(B)(v)", "8 CFR 208.30(e)(2)-(3)"),
             value="significant_possibility",
             cases=(
                 Case(
@@ -69,21 +70,21 @@ STANDARD = Rule(
 )
 
 CONFIDENTIALITY = Rule(
-    "confidentiality_208_6",
-    "Confidentiality of asylum information",
-    "marker",
-    "confidentiality_208_6",
-    "as_of",
-    (
+    id="confidentiality_208_6",
+    title="Confidentiality of asylum information",
+    kind="marker",
+    instrument="confidentiality_208_6",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "2000",
-            COVERAGE_START,
-            None,
-            "in_effect",
-            "This decision records a protection screening: its contents and the fact of a claim may not be disclosed "
+            version="2000",
+            valid_from=COVERAGE_START,
+            valid_to=None,
+            status="in_effect",
+            summary="This decision records a protection screening: its contents and the fact of a claim may not be disclosed "
             "without the applicant's written consent, except to US officials and courts under 208.6(c); never to the "
             "government of a country of nationality or feared persecution.",
-            ("8 CFR 208.6", "8 CFR 1208.6"),
+            citations=("8 CFR 208.6", "8 CFR 1208.6"),
             applies=TRUE,
         ),
     ),

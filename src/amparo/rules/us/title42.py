@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import COVERAGE_START, FlagWhen, Rule, RuleException, RuleVersion, d, et, fact
+from amparo.rules.rules_api import FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.us.dates import COVERAGE_START, et
 
 START = et("2020-03-21T00:00")
 END = et("2023-05-11T23:59")
@@ -22,39 +23,39 @@ _documents = RuleException(
 _end_flag = FlagWhen("title42_end_instant", fact("encountered_on").eq(d("2023-05-11")) & ~fact("time_known"))
 
 TITLE42 = Rule(
-    "title42",
-    "Title 42 expulsion",
-    "overlay",
-    "title42_order",
-    "encountered_on",
-    (
+    id="title42",
+    title="Title 42 expulsion",
+    kind="overlay",
+    instrument="title42_order",
+    anchor="encountered_on",
+    versions=(
         RuleVersion(
-            "before",
-            COVERAGE_START,
-            d("2020-03-21"),
-            "not_in_force",
-            "No Title 42 order was in force.",
-            (ORDER, "implemented 2020-03-21"),
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2020-03-21"),
+            status="not_in_force",
+            summary="No Title 42 order was in force.",
+            citations=(ORDER, "implemented 2020-03-21"),
         ),
         RuleVersion(
-            "2020-03",
-            d("2020-03-21"),
-            d("2020-11-18"),
-            "in_effect",
-            "People encountered at the land and coastal borders without documents are subject to expulsion under Title 42.",
-            (ORDER,),
+            version="2020-03",
+            valid_from=d("2020-03-21"),
+            valid_to=d("2020-11-18"),
+            status="in_effect",
+            summary="People encountered at the land and coastal borders without documents are subject to expulsion under Title 42.",
+            citations=(ORDER,),
             applies=_covered,
             exceptions=(_documents,),
             certainty="M",
         ),
         RuleVersion(
-            "2020-11",
-            d("2020-11-18"),
-            d("2023-05-12"),
-            "in_effect",
-            "People encountered at the land and coastal borders without documents are subject to expulsion "
+            version="2020-11",
+            valid_from=d("2020-11-18"),
+            valid_to=d("2023-05-12"),
+            status="in_effect",
+            summary="People encountered at the land and coastal borders without documents are subject to expulsion "
             "under Title 42 until 11:59 pm ET on 2023-05-11; unaccompanied children are excepted.",
-            (ORDER, "P.J.E.S. v. Wolf (D.D.C. 2020-11-18)"),
+            citations=(ORDER, "P.J.E.S. v. Wolf (D.D.C. 2020-11-18)"),
             applies=_covered,
             exceptions=(
                 RuleException(
@@ -69,12 +70,12 @@ TITLE42 = Rule(
             certainty="M",
         ),
         RuleVersion(
-            "ended",
-            d("2023-05-12"),
-            None,
-            "terminated",
-            "The Title 42 order ended at 11:59 pm ET on 2023-05-11.",
-            (ORDER, "terminated 2023-05-11 23:59 ET"),
+            version="ended",
+            valid_from=d("2023-05-12"),
+            valid_to=None,
+            status="terminated",
+            summary="The Title 42 order ended at 11:59 pm ET on 2023-05-11.",
+            citations=(ORDER, "terminated 2023-05-11 23:59 ET"),
         ),
     ),
 )

@@ -4,7 +4,8 @@ rule through its injunction windows, the Al Otro Lado class, the vacatur, and th
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import COVERAGE_START, FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.rules_api import FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.rules.us.dates import COVERAGE_START
 
 IFR = "84 FR 33829"
 TEXT = "8 CFR 208.13(c)(4)"
@@ -54,12 +55,12 @@ def _in_effect(
     version: str, start: str, end: str | None, *cites: str, al_otro_lado: bool = False
 ) -> RuleVersion:
     return RuleVersion(
-        version,
-        d(start),
-        d(end) if end else None,
-        "in_effect",
-        _SUMMARY,
-        (IFR, TEXT, "8 CFR 208.30(e)(5)(iii)", *cites),
+        version=version,
+        valid_from=d(start),
+        valid_to=d(end) if end else None,
+        status="in_effect",
+        summary=_SUMMARY,
+        citations=(IFR, TEXT, "8 CFR 208.30(e)(5)(iii)", *cites),
         applies=_covered,
         exceptions=(*_EXCEPTIONS, _AL_OTRO_LADO) if al_otro_lado else _EXCEPTIONS,
         value="transit_2019",
@@ -68,48 +69,49 @@ def _in_effect(
 
 
 TRANSIT_2019 = Rule(
-    "bar.transit_2019",
-    "Third-country transit bar",
-    "asylum_bar",
-    "transit_rule_2019",
-    "as_of",
-    (
+    id="bar.transit_2019",
+    title="Third-country transit bar",
+    kind="asylum_bar",
+    instrument="transit_rule_2019",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "before",
-            COVERAGE_START,
-            d("2019-07-16"),
-            "not_in_force",
-            "The transit bar did not exist yet.",
-            (IFR,),
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2019-07-16"),
+            status="not_in_force",
+            summary="The transit bar did not exist yet.",
+            citations=(IFR,),
         ),
         _in_effect("ifr_2019", "2019-07-16", "2019-07-24"),
         RuleVersion(
-            "enjoined_nationwide",
-            d("2019-07-24"),
-            d("2019-08-16"),
-            "enjoined",
-            "A nationwide preliminary injunction barred applying the transit bar.",
-            ("East Bay Sanctuary Covenant v. Barr (N.D. Cal. 2019-07-24)",),
+            version="enjoined_nationwide",
+            valid_from=d("2019-07-24"),
+            valid_to=d("2019-08-16"),
+            status="enjoined",
+            summary="A nationwide preliminary injunction barred applying the transit bar.",
+            citations=("East Bay Sanctuary Covenant v. Barr (N.D. Cal. 2019-07-24)",),
         ),
         RuleVersion(
-            "ninth_circuit_injunction",
-            d("2019-08-16"),
-            d("2019-09-09"),
-            "in_effect",
-            _SUMMARY + " The injunction covered the Ninth Circuit only (entries in California and Arizona).",
-            (IFR, TEXT, "East Bay Sanctuary Covenant v. Barr (9th Cir. 2019-08-16)"),
+            version="ninth_circuit_injunction",
+            valid_from=d("2019-08-16"),
+            valid_to=d("2019-09-09"),
+            status="in_effect",
+            summary=_SUMMARY
+            + " The injunction covered the Ninth Circuit only (entries in California and Arizona).",
+            citations=(IFR, TEXT, "East Bay Sanctuary Covenant v. Barr (9th Cir. 2019-08-16)"),
             applies=_covered & fact("state").is_set() & ~fact("state").is_in({"CA", "AZ"}),
             exceptions=_EXCEPTIONS,
             value="transit_2019",
             flags=(*_FLAGS, FlagWhen("transit_ninth_circuit_geography", _covered)),
         ),
         RuleVersion(
-            "enjoined_again",
-            d("2019-09-09"),
-            d("2019-09-11"),
-            "enjoined",
-            "The district court restored the nationwide injunction.",
-            ("Barr v. East Bay Sanctuary Covenant, 140 S. Ct. 3 (2019) (recital)",),
+            version="enjoined_again",
+            valid_from=d("2019-09-09"),
+            valid_to=d("2019-09-11"),
+            status="enjoined",
+            summary="The district court restored the nationwide injunction.",
+            citations=("Barr v. East Bay Sanctuary Covenant, 140 S. Ct. 3 (2019) (recital)",),
         ),
         _in_effect(
             "supreme_court_stay",
@@ -126,24 +128,24 @@ TRANSIT_2019 = Rule(
             al_otro_lado=True,
         ),
         RuleVersion(
-            "vacated",
-            d("2020-06-30"),
-            d("2021-01-19"),
-            "vacated",
-            "The interim rule was vacated; the transit bar could not be applied.",
-            (
+            version="vacated",
+            valid_from=d("2020-06-30"),
+            valid_to=d("2021-01-19"),
+            status="vacated",
+            summary="The interim rule was vacated; the transit bar could not be applied.",
+            citations=(
                 "CAIR Coalition v. Trump, 471 F. Supp. 3d 25 (D.D.C. 2020)",
                 "East Bay Sanctuary Covenant v. Barr, 964 F.3d 832 (9th Cir. 2020)",
             ),
             flags=(FlagWhen("transit_vacatur_day", fact("as_of").eq(d("2020-06-30")) & _covered),),
         ),
         RuleVersion(
-            "final_rule_2021",
-            d("2021-01-19"),
-            d("2021-02-16"),
-            "in_effect",
-            _SUMMARY + " (final rule)",
-            ("85 FR 82260", TEXT),
+            version="final_rule_2021",
+            valid_from=d("2021-01-19"),
+            valid_to=d("2021-02-16"),
+            status="in_effect",
+            summary=_SUMMARY + " (final rule)",
+            citations=("85 FR 82260", TEXT),
             applies=_covered,
             exceptions=_EXCEPTIONS,
             value="transit_2019",
@@ -153,39 +155,39 @@ TRANSIT_2019 = Rule(
             ),
         ),
         RuleVersion(
-            "enjoined_2021",
-            d("2021-02-16"),
-            None,
-            "enjoined",
-            "The final rule was preliminarily enjoined nationwide and later ordered reviewed for rescission.",
-            ("East Bay Sanctuary Covenant v. Barr II (N.D. Cal. 2021-02-16)", "EO 14010 §4"),
+            version="enjoined_2021",
+            valid_from=d("2021-02-16"),
+            valid_to=None,
+            status="enjoined",
+            summary="The final rule was preliminarily enjoined nationwide and later ordered reviewed for rescission.",
+            citations=("East Bay Sanctuary Covenant v. Barr II (N.D. Cal. 2021-02-16)", "EO 14010 §4"),
         ),
     ),
     not_applicable=None,
 )
 
 ENTRY_PROCLAMATION_2018 = Rule(
-    "bar.entry_proclamation_2018",
-    "Entry-proclamation bar",
-    "asylum_bar",
-    "entry_proclamation_bar_2018",
-    "as_of",
-    (
+    id="bar.entry_proclamation_2018",
+    title="Entry-proclamation bar",
+    kind="asylum_bar",
+    instrument="entry_proclamation_bar_2018",
+    anchor="as_of",
+    versions=(
         RuleVersion(
-            "before",
-            COVERAGE_START,
-            d("2018-11-09"),
-            "not_in_force",
-            "The bar did not exist yet.",
-            ("8 CFR 208.13(c)(3)",),
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2018-11-09"),
+            status="not_in_force",
+            summary="The bar did not exist yet.",
+            citations=("8 CFR 208.13(c)(3)",),
         ),
         RuleVersion(
-            "never_operative",
-            d("2018-11-09"),
-            None,
-            "enjoined",
-            "Enjoined within days of taking effect and later vacated: never operative.",
-            (
+            version="never_operative",
+            valid_from=d("2018-11-09"),
+            valid_to=None,
+            status="enjoined",
+            summary="Enjoined within days of taking effect and later vacated: never operative.",
+            citations=(
                 "8 CFR 208.13(c)(3)",
                 "East Bay Sanctuary Covenant v. Trump (N.D. Cal. 2018-11-19)",
                 "O.A. v. Trump (D.D.C. 2019-08-02)",

@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from amparo.engine.law import LawBook
-from amparo.rules.us import law_book
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,8 @@ class Milestone:
     certainty: str
 
 
-def milestones(book: LawBook | None = None) -> list[Milestone]:
-    """Every instrument event in date order."""
-    law = book or law_book()
+def milestones(law: LawBook) -> list[Milestone]:
+    """Every instrument event of a law book, in date order."""
     out = [
         Milestone(e.on, i.id, f"{i.title}: {e.text}", "; ".join(e.citations), e.kind, e.certainty)
         for i in law.instruments.values()
@@ -37,9 +36,8 @@ def milestones(book: LawBook | None = None) -> list[Milestone]:
     return sorted(out, key=lambda m: (m.on, m.instrument_id))
 
 
-def rule_rows(book: LawBook | None = None) -> list[dict[str, Any]]:
+def rule_rows(law: LawBook) -> list[dict[str, Any]]:
     """One row per rule: id, title, kind, instrument, anchor, dates covered, versions, citations."""
-    law = book or law_book()
     rows = []
     for rule in law.rules.values():
         citations: list[str] = []
@@ -75,18 +73,28 @@ def rule_rows(book: LawBook | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-def catalogue_markdown(book: LawBook | None = None) -> str:
-    """docs/RULES.md: instruments with their lifecycle, rules with their versions, contested points."""
-    law = book or law_book()
+def catalogue_markdown(books: Sequence[LawBook]) -> str:
+    """docs/RULES.md: for each law pack, its rules with their versions, instruments with their
+    lifecycle, and its contested points."""
     lines = [
         "# Rule catalogue (generated)",
         "",
-        f"Generated from the code by `amparo rules catalogue --out docs/RULES.md` — law pack `{law.id}` "
-        f"version {law.version}, digest `{law.digest}`. Do not edit by hand; a test fails when it is stale.",
+        "Generated from the code by `amparo rules catalogue --out docs/RULES.md`. Do not edit by hand; "
+        "a test fails when it is stale.",
         "",
         "Certainty: V verified, M from memory, U uncertain (the legal brief's tags).",
+    ]
+    for law in books:
+        lines += _pack_section(law)
+    return "\n".join(lines).replace("\u2009", " ") + "\n"
+
+
+def _pack_section(law: LawBook) -> list[str]:
+    lines = [
         "",
-        "## Rules",
+        f"## Law pack `{law.id}` (version {law.version}, digest `{law.digest}`)",
+        "",
+        "### Rules",
         "",
         "| id | title | kind | read on | versions (from → to: status) | citations |",
         "|---|---|---|---|---|---|",
@@ -102,7 +110,7 @@ def catalogue_markdown(book: LawBook | None = None) -> str:
         )
     lines += [
         "",
-        "## Instruments",
+        "### Instruments",
         "",
         "| id | title | kind | citations | lifecycle |",
         "|---|---|---|---|---|",
@@ -112,8 +120,8 @@ def catalogue_markdown(book: LawBook | None = None) -> str:
             "<br>".join(f"{e.on.isoformat()} {e.kind} [{e.certainty}]: {e.text}" for e in inst.events) or "—"
         )
         lines.append(f"| `{inst.id}` | {inst.title} | {inst.kind} | {'; '.join(inst.citations)} | {life} |")
-    lines += ["", "## Contested and uncertain points (decided in `amparo/rules/us/flags.py`)", ""]
+    lines += ["", "### Contested and uncertain points (each decided in one place: the pack's flags)", ""]
     lines += ["| flag | the point | amparo decides | sources |", "|---|---|---|---|"]
     for flag in law.flags.values():
         lines.append(f"| `{flag.id}` | {flag.title} | {flag.decision} | {'; '.join(flag.citations)} |")
-    return "\n".join(lines).replace("\u2009", " ") + "\n"
+    return lines

@@ -7,7 +7,7 @@ One scenario per file::
     source: legal-rules.md §9, scenario 9
     citations: ["CBP MPP Guiding Principles (2019-01-28)"]
     as_of: 2020-01-15                  # optional; overrides adjudicated_on like --as-of
-    encounter: { ... encounter v1 ... }
+    encounter: { ... encounter v1 ... }  # or ``document:`` — any pack's document (its ``schema`` picks the pack)
     expect:
       summary: {aca_removal_to: GT}    # every key given is compared exactly
       flags: [aca_mexicans_amenable]   # flag ids that must be raised
@@ -15,7 +15,7 @@ One scenario per file::
       rules: {bar.transit_2019: excepted}   # rule id -> outcome in the trace
     notes: why, for a person reading it
 
-``amparo rules test [PATH]`` runs a file or a folder (default: the shipped US scenarios).
+``amparo rules test [PATH]`` runs a file or a folder (default: every installed pack's shipped scenarios).
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from typing import Any
 
 import yaml
 
-from amparo.errors import EncounterInvalid, FieldError, InputError
-from amparo.screening import SUMMARY_KEYS, screen
+from amparo.engine.registry import PackRegistry
+from amparo.errors import AmparoError, FieldError, InputError
+from amparo.screening.screen import screen
 
-SHIPPED = Path(__file__).parent / "us" / "scenarios"
-_TOP = {"scenario", "title", "source", "citations", "as_of", "encounter", "expect", "notes"}
+_TOP = {"scenario", "title", "source", "citations", "as_of", "encounter", "document", "expect", "notes"}
 _EXPECT = {"summary", "flags", "no_flags", "rules"}
 
 
@@ -68,7 +68,7 @@ def _fail(path: Path, pointer: str, message: str) -> InputError:
     return InputError([FieldError(pointer, message)], source=str(path))
 
 
-def load_scenario(path: Path) -> Scenario:
+def load_scenario(path: Path, packs: PackRegistry) -> Scenario:
     """Read and check one scenario file; InputError naming the field otherwise."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -79,7 +79,8 @@ def load_scenario(path: Path) -> Scenario:
     unknown = set(data) - _TOP
     if unknown:
         raise _fail(path, f"/{sorted(unknown)[0]}", f"unknown key; expected one of {sorted(_TOP)}")
-    for key in ("scenario", "title", "encounter", "expect"):
+    doc_key = "document" if "document" in data else "encounter"
+    for key in ("scenario", "title", doc_key, "expect"):
         if key not in data:
             raise _fail(path, f"/{key}", "is required")
     expect = data["expect"]
@@ -91,17 +92,21 @@ def load_scenario(path: Path) -> Scenario:
             f"/expect/{sorted(set(expect) - _EXPECT)[0]}",
             f"unknown key; expected one of {sorted(_EXPECT)}",
         )
+    if not isinstance(data[doc_key], dict):
+        raise _fail(path, f"/{doc_key}", "expected a document object (encounter v1 or another pack's)")
+    try:
+        keys = packs.for_document(data[doc_key]).program.summary_keys
+    except InputError as exc:
+        raise _fail(path, f"/{doc_key}/schema", exc.errors[0].message) from None
     summary = expect.get("summary") or {}
-    if not isinstance(summary, dict) or set(summary) - set(SUMMARY_KEYS):
-        raise _fail(path, "/expect/summary", f"expected a mapping with keys among {list(SUMMARY_KEYS)}")
+    if not isinstance(summary, dict) or set(summary) - set(keys):
+        raise _fail(path, "/expect/summary", f"expected a mapping with keys among {list(keys)}")
     as_of = data.get("as_of")
     if as_of is not None and not isinstance(as_of, dt.date):
         try:
             as_of = dt.date.fromisoformat(str(as_of))
         except ValueError:
             raise _fail(path, "/as_of", "expected a date written YYYY-MM-DD") from None
-    if not isinstance(data["encounter"], dict):
-        raise _fail(path, "/encounter", "expected an encounter v1 object")
     rules = expect.get("rules") or {}
     if not isinstance(rules, dict):
         raise _fail(path, "/expect/rules", "expected a mapping of rule id to outcome")
@@ -111,7 +116,7 @@ def load_scenario(path: Path) -> Scenario:
         title=str(data["title"]),
         citations=tuple(str(c) for c in data.get("citations") or ()),
         as_of=as_of,
-        encounter=_json_dates(data["encounter"]),
+        encounter=_json_dates(data[doc_key]),
         summary=summary,
         flags=tuple(expect.get("flags") or ()),
         no_flags=tuple(expect.get("no_flags") or ()),
@@ -130,24 +135,26 @@ def _json_dates(value: Any) -> Any:
     return value
 
 
-def discover(path: Path | None = None) -> Iterator[Path]:
-    """The scenario files at ``path`` (a file or a folder, searched recursively)."""
-    root = path or SHIPPED
-    if root.is_file():
-        yield root
-        return
-    if not root.exists():
-        raise InputError([FieldError("", f"no such file or folder: {root}")])
-    yield from sorted(p for p in root.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+def discover(path: Path | None, packs: PackRegistry) -> Iterator[Path]:
+    """The scenario files at ``path`` (a file or a folder, searched recursively); without a path,
+    every installed pack's shipped scenarios."""
+    roots = [path] if path is not None else [p.scenarios_dir for p in packs if p.scenarios_dir is not None]
+    for root in roots:
+        if root.is_file():
+            yield root
+            continue
+        if not root.exists():
+            raise InputError([FieldError("", f"no such file or folder: {root}")])
+        yield from sorted(p for p in root.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"})
 
 
-def run_scenario(scenario: Scenario) -> ScenarioResult:
-    """Screen the scenario's encounter and compare with what it expects."""
+def run_scenario(scenario: Scenario, packs: PackRegistry) -> ScenarioResult:
+    """Screen the scenario's document and compare with what it expects."""
     result = ScenarioResult(scenario)
     try:
-        decision = screen(scenario.encounter, as_of=scenario.as_of)
-    except EncounterInvalid as exc:
-        result.mismatches.append(f"encounter is invalid: {exc}")
+        decision = screen(scenario.encounter, packs, as_of=scenario.as_of)
+    except AmparoError as exc:
+        result.mismatches.append(f"the document cannot be screened: {exc}")
         return result
     for key, expected in scenario.summary.items():
         got = decision.summary[key]

@@ -1,0 +1,191 @@
+"""The law pack as a plug-in: what a pack gives the engine, and nothing the engine assumes of it.
+
+A law pack (the US agreements, the EU's Dublin III and AMMR, a test pack) is an object the caller
+passes in, as openfisca's country packages subclass its tax-benefit system. It brings:
+
+- its :class:`~amparo.engine.law.LawBook` (instruments, rules, dated versions, flags);
+- the document it reads (``schema_id``, e.g. ``amparo/encounter@1``) and how to parse it;
+- how facts are extracted from a parsed document, and on which dates the law is read;
+- its :class:`Program`: the ordered steps of its screening and how they make the summary;
+- its summary keys (and their labels), coverage dates, time zone and confidentiality marker;
+- its case workflow (:class:`~amparo.engine.workflow.Workflow`) with guards on its summary;
+- :class:`PersonFacts` of a document: who it is about, for identity, the store and access.
+
+The program is data, not code, so the same pack can be evaluated one document at a time
+(:mod:`amparo.screening`) or column-wise over millions (the batch evaluator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from amparo.engine.law import LawBook
+    from amparo.engine.workflow import Workflow
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """Consult ``rule``; when ``sets`` is given, its result becomes that named fact for later steps.
+
+    ``take="applies"`` sets the fact to whether the rule applied; ``take="value"`` to its value
+    (``None`` when it did not apply).
+    """
+
+    rule: str
+    sets: str | None = None
+    take: Literal["applies", "value"] = "applies"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnyApplies:
+    """A named fact derived from earlier steps: true when any of ``rules`` applied."""
+
+    fact: str
+    rules: tuple[str, ...]
+
+
+SummaryKind = Literal["applies", "value", "first_value", "values", "fact"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummaryKey:
+    """One key of a pack's decision summary and how it is read from the program's results.
+
+    - ``applies``: whether ``rules[0]`` applied;
+    - ``value``: the value of ``rules[0]`` (its ``not_applicable`` value when it did not apply);
+    - ``first_value``: the value of the first of ``rules`` that applied, else ``None``;
+    - ``values``: the sorted values of every one of ``rules`` that applied;
+    - ``fact``: the named fact ``fact`` after the program ran.
+    """
+
+    key: str
+    kind: SummaryKind
+    label: str
+    label_es: str = ""
+    rules: tuple[str, ...] = ()
+    fact: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    """The ordered screening program of a pack: its steps, then how its summary is read."""
+
+    steps: tuple[Step | AnyApplies, ...]
+    summary: tuple[SummaryKey, ...]
+
+    @property
+    def summary_keys(self) -> tuple[str, ...]:
+        return tuple(k.key for k in self.summary)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Every rule the program consults, in order."""
+        return tuple(s.rule for s in self.steps if isinstance(s, Step))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Confidentiality:
+    """The confidentiality marker a pack puts on every decision (e.g. 8 CFR 208.6)."""
+
+    citation: str
+    note: str
+    note_es: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonFacts:
+    """Who a document is about, in the terms every part of amparo reads, whatever the pack.
+
+    ``nationalities`` and ``feared_countries`` drive the confidentiality bar; the names, birth
+    date and sex drive identity resolution.
+    """
+
+    document_id: str
+    occurred_on: dt.date
+    nationalities: tuple[str, ...] = ()
+    feared_countries: tuple[str, ...] = ()
+    given_names: str | None = None
+    surnames: str | None = None
+    birth_date: dt.date | None = None
+    age: int | None = None
+    sex: str | None = None
+    family_members: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadDates:
+    """The dates a document is screened on: ``read_on`` (the law as of) and every rule anchor."""
+
+    read_on: dt.date
+    anchors: Mapping[str, dt.date]
+
+
+@runtime_checkable
+class LawPack(Protocol):
+    """What the engine, screening, cases, access and the API need of a law pack."""
+
+    @property
+    def id(self) -> str:
+        """Short id, e.g. ``us``; also the ruleset id of its decisions."""
+        ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def schema_id(self) -> str:
+        """The ``schema`` field value of the documents it reads, e.g. ``amparo/encounter@1``."""
+        ...
+
+    @property
+    def time_zone(self) -> str:
+        """IANA name of the zone its dates and instants are read in."""
+        ...
+
+    @property
+    def coverage_start(self) -> dt.date:
+        """The earliest date the pack answers for."""
+        ...
+
+    @property
+    def current_to(self) -> dt.date:
+        """The date the pack's content was last checked against its sources."""
+        ...
+
+    @property
+    def program(self) -> Program: ...
+
+    @property
+    def scenarios_dir(self) -> Path | None:
+        """The folder of the pack's YAML legal tests (``amparo rules test``), if it ships any."""
+        ...
+
+    @property
+    def confidentiality(self) -> Confidentiality | None: ...
+
+    @property
+    def workflow(self) -> Workflow: ...
+
+    def law_book(self) -> LawBook: ...
+
+    def parse(self, document: Mapping[str, Any]) -> Any:
+        """The typed document, or an :class:`~amparo.errors.InputError` naming each bad field."""
+        ...
+
+    def person(self, parsed: Any) -> PersonFacts: ...
+
+    def read_dates(self, parsed: Any, as_of: dt.date | None) -> ReadDates:
+        """The dates the law is read on (``as_of`` overrides the document's own); refuses dates
+        outside the pack's coverage with an error naming the field."""
+        ...
+
+    def extract_facts(self, parsed: Any, dates: ReadDates) -> dict[str, Any]: ...
+
+    def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
+        """The country a removal in this summary would send the person to (``None`` if none)."""
+        ...

@@ -1,0 +1,170 @@
+"""The US law pack as a plug-in: encounter v1 documents, the brief's screening order, 8 CFR 208.6.
+
+The screening order follows the brief (§1.2, §8): who is an unaccompanied child; the Title 42
+overlay; the ACA threshold screening (each agreement); the asylum bars read on the adjudication
+date; MPP on the encounter date; then the standard of the fear screening and the 208.6 marker.
+Each step is a rule of the pack; its result becomes a named fact for the steps after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from amparo.encounter import Encounter, parse_encounter
+from amparo.errors import EncounterInvalid, FieldError
+from amparo.rules.rules_api import (
+    AnyApplies,
+    Confidentiality,
+    LawBook,
+    PersonFacts,
+    Program,
+    ReadDates,
+    Step,
+    SummaryKey,
+    Workflow,
+)
+from amparo.rules.us import book
+from amparo.rules.us.aca import ACA_RULES
+from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
+from amparo.rules.us.facts import age_at_encounter, extract_facts
+from amparo.rules.us.workflow import US_WORKFLOW
+
+BAR_RULES = (
+    "bar.transit_2019",
+    "bar.lawful_pathways_2023",
+    "bar.securing_border_2024",
+    "bar.entry_proclamation_2018",
+)
+_ACA = tuple(rule.id for rule in ACA_RULES)
+
+PROGRAM = Program(
+    steps=(
+        Step(rule="uac", sets="unaccompanied_child"),
+        Step(rule="title42", sets="title42_expulsion"),
+        *(Step(rule=rule_id) for rule_id in _ACA),
+        AnyApplies(fact="aca_removal", rules=_ACA),
+        *(Step(rule=rule_id, sets=f"bar_{rule_id.removeprefix('bar.')}") for rule_id in BAR_RULES),
+        Step(rule="mpp"),
+        Step(rule="screening_standard"),
+        Step(rule="confidentiality_208_6"),
+    ),
+    summary=(
+        SummaryKey(
+            key="title42_expulsion",
+            kind="applies",
+            rules=("title42",),
+            label="Title 42 expulsion",
+            label_es="Expulsión bajo el Título 42",
+        ),
+        SummaryKey(
+            key="unaccompanied_child",
+            kind="applies",
+            rules=("uac",),
+            label="Unaccompanied child",
+            label_es="Niño, niña o adolescente no acompañado",
+        ),
+        SummaryKey(
+            key="aca_removal_to",
+            kind="first_value",
+            rules=_ACA,
+            label="ACA removal to",
+            label_es="Traslado bajo un ACA a",
+        ),
+        SummaryKey(
+            key="asylum_bars",
+            kind="values",
+            rules=BAR_RULES,
+            label="Asylum bars",
+            label_es="Impedimentos para el asilo",
+        ),
+        SummaryKey(
+            key="mpp_amenable",
+            kind="applies",
+            rules=("mpp",),
+            label="Amenable to MPP",
+            label_es="Sujeto a los MPP",
+        ),
+        SummaryKey(
+            key="protection_screening_standard",
+            kind="value",
+            rules=("screening_standard",),
+            label="Fear screening standard",
+            label_es="Estándar de la entrevista de temor",
+        ),
+    ),
+)
+
+CONFIDENTIALITY = Confidentiality(
+    citation="8 CFR 208.6",
+    note="Asylum-related record: never disclose its contents or the fact of a claim to the "
+    "government of a country of nationality or feared persecution.",
+    note_es="Expediente relacionado con el asilo: nunca revele su contenido ni el hecho de una "
+    "solicitud al gobierno de un país de nacionalidad o de persecución temida.",
+)
+
+
+@dataclass(frozen=True)
+class USLawPack:
+    """The US pack of the legal brief, sections 1–6."""
+
+    id: str = "us"
+    title: str = "United States: Asylum Cooperative Agreements, bars, MPP and Title 42"
+    schema_id: str = "amparo/encounter@1"
+    time_zone: str = TIME_ZONE
+    coverage_start: dt.date = COVERAGE_START
+    current_to: dt.date = CURRENT_TO
+    program: Program = PROGRAM
+    confidentiality: Confidentiality | None = CONFIDENTIALITY
+    workflow: Workflow = US_WORKFLOW
+    scenarios_dir: Path | None = Path(__file__).with_name("scenarios")
+
+    def law_book(self) -> LawBook:
+        return book.law_book()
+
+    def parse(self, document: Mapping[str, Any]) -> Encounter:
+        return parse_encounter(document)
+
+    def person(self, parsed: Encounter) -> PersonFacts:
+        p = parsed.person
+        return PersonFacts(
+            document_id=parsed.id,
+            occurred_on=parsed.encountered_on,
+            nationalities=tuple(p.nationalities),
+            feared_countries=tuple(dict.fromkeys(c.country for c in parsed.fear_claims or ())),
+            given_names=p.given_names,
+            surnames=p.surnames,
+            birth_date=p.birth_date,
+            age=age_at_encounter(parsed),
+            sex=p.sex,
+            family_members=tuple(parsed.family.members or ()) if parsed.family else (),
+        )
+
+    def read_dates(self, parsed: Encounter, as_of: dt.date | None) -> ReadDates:
+        read_on = as_of or parsed.adjudicated_on or parsed.encountered_on
+        start = self.coverage_start.isoformat()
+        if parsed.encountered_on < self.coverage_start:
+            problem = FieldError(
+                "/encountered_on", f"amparo's US law pack answers for encounters from {start}"
+            )
+            raise EncounterInvalid([problem], encounter_id=parsed.id)
+        if read_on < self.coverage_start:
+            where = "--as-of" if as_of is not None else "/adjudicated_on"
+            raise EncounterInvalid(
+                [FieldError(where, f"amparo's US law pack reads the law from {start}")],
+                encounter_id=parsed.id,
+            )
+        return ReadDates(read_on=read_on, anchors={"as_of": read_on, "encountered_on": parsed.encountered_on})
+
+    def extract_facts(self, parsed: Encounter, dates: ReadDates) -> dict[str, Any]:
+        return extract_facts(parsed, dates.read_on)
+
+    def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
+        country = summary.get("aca_removal_to")
+        return str(country) if country else None
+
+
+US_PACK = USLawPack()
