@@ -18,7 +18,7 @@ The program is data, not code, so the same pack can be evaluated one document at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -125,6 +125,16 @@ class ReadDates:
     anchors: Mapping[str, dt.date]
 
 
+@dataclass(frozen=True, kw_only=True)
+class PackDeadline:
+    """A legal clock set by a decision: its name (a summary key), the date it runs out, and what
+    happens then (e.g. "responsibility passes to the requesting state")."""
+
+    step: str
+    due_on: dt.date
+    consequence: str = ""
+
+
 @runtime_checkable
 class LawPack(Protocol):
     """What the engine, screening, cases, access and the API need of a law pack."""
@@ -185,6 +195,11 @@ class LawPack(Protocol):
         ...
 
     def extract_facts(self, parsed: Any, dates: ReadDates) -> dict[str, Any]: ...
+
+    def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
+        """Dated clocks a decision sets (e.g. Dublin's take-charge request), kept as case deadlines
+        beside the workflow's own step deadlines; empty for a pack without such clocks."""
+        ...
 
     def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
         """The country a removal in this summary would send the person to (``None`` if none)."""

@@ -21,6 +21,7 @@ from amparo.engine.law import (
 from amparo.engine.pack import (
     AnyApplies,
     Confidentiality,
+    PackDeadline,
     PersonFacts,
     Program,
     ReadDates,
@@ -54,6 +55,7 @@ __all__ = [
     "Guard",
     "Instrument",
     "LawBook",
+    "PackDeadline",
     "PersonFacts",
     "Program",
     "ReadDates",

@@ -9,7 +9,7 @@ Each step is a rule of the pack; its result becomes a named fact for the steps a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from amparo.rules.rules_api import (
     AnyApplies,
     Confidentiality,
     LawBook,
+    PackDeadline,
     PersonFacts,
     Program,
     ReadDates,
@@ -161,6 +162,10 @@ class USLawPack:
 
     def extract_facts(self, parsed: Encounter, dates: ReadDates) -> dict[str, Any]:
         return extract_facts(parsed, dates.read_on)
+
+    def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
+        """The US screening sets no legal clock of its own (the workflow's step deadlines apply)."""
+        return ()
 
     def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
         country = summary.get("aca_removal_to")
