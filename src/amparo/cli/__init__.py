@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "amparo.cli.identity",
     "amparo.cli.flows",
     "amparo.cli.audit",
+    "amparo.cli.transfers",
 )
 
 
