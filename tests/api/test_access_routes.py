@@ -21,10 +21,10 @@ from api_support import Api, encounter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.exchange import audit
-from amparo.exchange.arrangements import purposes
-from amparo.exchange.audit_verify import verify_rows
-from amparo.exchange.models import AuditEntry
+from amparo import audit
+from amparo.access.arrangements import purposes
+from amparo.audit.models import AuditEntry
+from amparo.audit.verify import verify_rows
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import User
 from amparo.store.repositories import create_user

@@ -10,8 +10,8 @@ from api_support import Api, encounter
 from sqlalchemy import select
 
 from amparo.api.schemas import IntakeOut
-from amparo.exchange.audit import ENTRY_FIELDS, entry_hash
-from amparo.exchange.models import AuditEntry
+from amparo.audit.entries import ENTRY_FIELDS, entry_hash
+from amparo.audit.models import AuditEntry
 from amparo.store.db import make_engine
 from amparo.store.models import User
 

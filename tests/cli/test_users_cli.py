@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from amparo import audit
+from amparo.audit.models import AuditEntry
+from amparo.audit.verify import verify_rows
 from amparo.cli.audit import CLI_ACTOR
-from amparo.exchange import audit
-from amparo.exchange.audit_verify import verify_rows
-from amparo.exchange.models import AuditEntry
 from amparo.store.db import make_engine, session_factory
 from amparo.store.models import User
 

@@ -8,22 +8,26 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from amparo.exchange import audit
-from amparo.exchange.audit_verify import verify_rows
-from amparo.exchange.models import AuditEntry
+from amparo import audit
+from amparo.audit import chain, entries
+from amparo.audit.models import AuditEntry
+from amparo.audit.verify import verify_rows
+from amparo.exchange.keys import installation_keys
 from amparo.store.db import make_engine, session_factory, transaction
 
 
 @pytest.fixture
-def factories(database_url: str) -> Iterator[list[sessionmaker[Session]]]:
+def factories(database_url: str, tmp_path: Path) -> Iterator[list[sessionmaker[Session]]]:
     """Two engines on one database: two processes' worth of pools and chainers."""
     engines = [make_engine(database_url), make_engine(database_url)]
-    yield [session_factory(e) for e in engines]
+    keys = installation_keys(tmp_path / "amparo-data")
+    yield [audit.bind_signer(session_factory(e), keys) for e in engines]
     for engine in engines:
         engine.dispose()
 
@@ -112,7 +116,7 @@ def test_entries_a_crash_left_queued_are_chained_on_the_next_pass(
     with made() as session, session.begin():
         for i in range(5):
             session.execute(
-                insert(audit.QUEUE),
+                insert(entries.QUEUE),
                 [
                     audit.queued_row(
                         actor="crash",
@@ -126,7 +130,7 @@ def test_entries_a_crash_left_queued_are_chained_on_the_next_pass(
             )
     with made() as session:
         assert audit.queued_count(session) == 5 and audit.count(session) == 0
-    monkeypatch.setattr(audit, "CHAIN_BATCH", 2)  # several batches in one pass
+    monkeypatch.setattr(chain, "CHAIN_BATCH", 2)  # several batches in one pass
     assert audit.settle(made) == 5
     assert [e.record_id for e in _trail(made)] == [f"C-{i}" for i in range(5)]
 
@@ -135,8 +139,8 @@ def test_checkpoints_are_signed_across_batches(
     factories: list[sessionmaker[Session]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = factories[0]
-    monkeypatch.setattr(audit, "CHECKPOINT_INTERVAL", 4)
-    monkeypatch.setattr(audit, "CHAIN_BATCH", 3)
+    monkeypatch.setattr(chain, "CHECKPOINT_INTERVAL", 4)
+    monkeypatch.setattr(chain, "CHAIN_BATCH", 3)
     _append(made, "cp", 11)
     _trail(made)
     with made() as session:
@@ -149,7 +153,7 @@ def test_a_commit_that_finds_a_pass_running_is_chained_by_the_sweep(
 ) -> None:
     made = factories[0]
     _append(made, "first")  # creates this factory's chainer
-    chainer = audit._chainers[made]
+    chainer = chain._chainers[made]
     with chainer.busy:  # another thread's pass is running: the next commit only marks its entry
         _append(made, "during")
         with made() as session:

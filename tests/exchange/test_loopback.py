@@ -21,10 +21,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from amparo import audit
 from amparo.api.app import create_app
-from amparo.exchange import audit
-from amparo.exchange.audit_verify import verify_rows
-from amparo.exchange.models import AuditEntry, ExchangeEnvelope
+from amparo.audit.models import AuditEntry
+from amparo.audit.verify import verify_rows
+from amparo.exchange.models import ExchangeEnvelope
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import Case, Decision, Encounter, Person

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from tests.exchange.expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
 
 from amparo.access import DisclosureBasis, RecordFacts, Requester, authorize
-from amparo.exchange.agencies import AGENCIES, get_agency
-from amparo.exchange.fields import CLAIM_FIELDS, project
+from amparo.access.agencies import AGENCIES, get_agency
+from amparo.access.fields import CLAIM_FIELDS, project
 
 ROLES = ("officer", "supervisor", "analyst", "admin", "partner")
 TYPES = ("encounter", "case", "decision", "case_package")

@@ -15,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+import amparo.access.models
+import amparo.audit.models
 import amparo.exchange.models
 import amparo.identity.tables
 import amparo.store.models  # noqa: F401  (every area's tables on the one metadata)

@@ -15,8 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from amparo.access.agencies import get_agency
+from amparo.access.fields import FIELDS
 from amparo.errors import RuleDefinitionError
-from amparo.exchange.fields import FIELDS
+from amparo.store.roles import ROLES as ROLE_NAMES
 
 DATA_FILE = Path(__file__).with_name("arrangements.yaml")
 
@@ -25,7 +27,7 @@ REQUIREMENTS = frozenset(
     {"aca_transfer_scheduled_to_recipient", "recorded_disclosure_basis", "recorded_written_consent"}
 )
 RECORD_TYPES = frozenset({"encounter", "case", "decision", "case_package"})
-ROLES = frozenset({"officer", "supervisor", "analyst", "admin", "partner"})
+ROLES = frozenset(ROLE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,6 @@ def parse_arrangement(raw: dict[str, Any]) -> Arrangement:
 def arrangements() -> tuple[Arrangement, ...]:
     """Every arrangement in the data file, checked (ids unique, recipients known agencies)."""
     import yaml
-
-    from amparo.exchange.agencies import get_agency
 
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     if not isinstance(raw, list):

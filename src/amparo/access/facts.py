@@ -2,7 +2,7 @@
 
 Every record a user reads from the store (an encounter, a case and its decisions, findings,
 notes, transitions and deadlines, a case package) is drawn from one encounter of one case. Its
-:class:`amparo.access.RecordFacts` come from two sources:
+:class:`amparo.access.model.RecordFacts` come from two sources:
 
 * the encounter v1 document: the person's nationalities and the countries of the fear claims
   (8 CFR 208.6 bars disclosure to those governments);
@@ -10,7 +10,7 @@ notes, transitions and deadlines, a case package) is drawn from one encounter of
   decision's summary ``aca_removal_to``, and only while the case is ``transfer_scheduled`` or
   ``transferred`` (a transfer the workflow scheduled, after a supervisor's concurrence); and
   every recorded disclosure basis of the case (a written consent or a decision with its legal
-  basis, :class:`amparo.exchange.models.DisclosureBasisRecord`).
+  basis, :class:`amparo.access.models.DisclosureBasisRecord`).
 
 The case API (``amparo.cases``) and the exchange (``amparo.exchange.transfer``) both call
 :func:`case_contexts` / :func:`record_facts`, so the API and an envelope export decide on
@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.access import DisclosureBasis, RecordFacts
-from amparo.exchange.models import DisclosureBasisRecord
+from amparo.access.model import DisclosureBasis, RecordFacts
+from amparo.access.models import DisclosureBasisRecord
 from amparo.store.models import Case, Decision
 
 #: Case states in which an ACA transfer is scheduled (or done) for the person.

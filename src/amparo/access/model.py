@@ -1,14 +1,20 @@
-"""The one access decision every read, list, search, export and disclosure goes through.
+"""The access model: who asks (:class:`Requester`), what about a record the policy needs
+(:class:`RecordFacts`, :class:`DisclosureBasis`) and what it answers (:class:`AccessDecision`).
 
-The API, the web pages, exports and statistics all call :func:`authorize`; nothing reads a
-record for a user without it. The policy itself (sharing arrangements, 8 CFR 208.6) lives in
-``amparo.exchange.policy``; this module is the stable interface the rest of amparo calls.
+Plain data only; the decision is :func:`amparo.access.policy.authorize`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
+
+from amparo.store.roles import Role
+
+#: A recorded disclosure basis: the applicant's written consent, or a decision with its legal basis.
+BasisKind = Literal["consent", "decision"]
+#: The kinds of record the policy decides on.
+RecordKind = Literal["encounter", "case", "decision", "case_package"]
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,7 @@ class Requester:
     """Who asks: a user of an agency (agency code like 'US-CBP', ISO country of the agency)."""
 
     user_id: str
-    role: str
+    role: Role
     agency: str
     country: str | None
 
@@ -27,7 +33,7 @@ class DisclosureBasis:
     to disclose to ``recipient`` (an ISO country code or an agency code)."""
 
     recipient: str
-    kind: str  # "consent" or "decision"
+    kind: BasisKind
     legal_basis: str
 
 
@@ -64,10 +70,3 @@ class AccessDecision:
     reasons: tuple[str, ...]
     citations: tuple[str, ...] = ()
     arrangements: tuple[str, ...] = ()
-
-
-def authorize(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:
-    """Decide whether ``requester`` may read ``record`` for ``purpose`` on ``on``."""
-    from amparo.exchange import policy
-
-    return policy.decide(requester, record, purpose, on)

@@ -22,31 +22,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from amparo.access import AccessDecision, DisclosureBasis, RecordFacts, Requester
+from amparo.access.agencies import Agency, get_agency
+from amparo.access.arrangements import Arrangement, arrangements, purposes
+from amparo.access.model import AccessDecision, DisclosureBasis, RecordFacts, Requester
 from amparo.errors import FieldError, InputError
-from amparo.exchange.agencies import Agency, get_agency
-from amparo.exchange.arrangements import Arrangement, arrangements, purposes
+from amparo.store.roles import Role
 
 BAR_CITATIONS = ("8 CFR 208.6(a)", "8 CFR 208.6(b)", "8 CFR 1208.6")
 
 #: The purpose a read has when the requester states none, by role.
-DEFAULT_PURPOSES: dict[str, str] = {
+DEFAULT_PURPOSES: dict[Role, str] = {
     "officer": "case_management",
     "supervisor": "case_management",
     "admin": "case_management",
     "analyst": "statistics",
     "partner": "aca_transfer",
 }
-#: For a role not listed above (no arrangement names such a role, so every read is refused).
-FALLBACK_PURPOSE = "case_management"
 
 
-def default_purpose(role: str) -> str:
+def default_purpose(role: Role) -> str:
     """The purpose of a read by a user of ``role`` who states none."""
-    return DEFAULT_PURPOSES.get(role, FALLBACK_PURPOSE)
+    return DEFAULT_PURPOSES[role]
 
 
-def read_purpose(role: str, stated: str | None, *, where: str = "purpose") -> str:
+def read_purpose(role: Role, stated: str | None, *, where: str = "purpose") -> str:
     """The purpose of a read: ``stated``, or the role's default; InputError naming ``where``
     when ``stated`` is not a purpose some arrangement names."""
     if stated is None:
@@ -72,7 +71,7 @@ def _bases_for(record: RecordFacts, agency: Agency) -> tuple[DisclosureBasis, ..
 
 
 def _refusal(
-    arrangement: Arrangement, agency: Agency, role: str, record: RecordFacts, purpose: str, on: dt.date
+    arrangement: Arrangement, agency: Agency, role: Role, record: RecordFacts, purpose: str, on: dt.date
 ) -> str | None:
     """Why this arrangement does not permit the access, or None when it does."""
     name = arrangement.id
@@ -100,8 +99,10 @@ def _refusal(
     return None
 
 
-def decide(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:
-    """Permit with the fields allowed, or deny with reasons and citations (see the module doc)."""
+def authorize(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:
+    """Whether ``requester`` may read ``record`` for ``purpose`` on ``on`` (the caller's "today",
+    from its :data:`~amparo.access.clock.Clock`): permit with the fields allowed, or deny with
+    reasons and citations (see the module doc). Every read and write goes through this."""
     try:
         agency = get_agency(requester.agency)
     except InputError:

@@ -13,9 +13,12 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from amparo import audit
 from amparo.api import problems
+from amparo.api.exchange_routes import router as exchange_router
 from amparo.api.routes import router
-from amparo.exchange import audit
+from amparo.engine.registry import PackRegistry, installed_registry
+from amparo.exchange.keys import KeysOnDemand
 from amparo.settings import Settings, load_settings
 from amparo.store.db import engine_from_settings, session_factory
 
@@ -27,9 +30,11 @@ from amparo.store.db import engine_from_settings, session_factory
 HANDLER_THREADS = 4
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The HTTP API for ``settings`` (read from the environment when not given)."""
+def create_app(settings: Settings | None = None, packs: PackRegistry | None = None) -> FastAPI:
+    """The HTTP API for ``settings`` (read from the environment when not given) and the law
+    ``packs`` (default: every installed pack)."""
     settings = settings or load_settings()
+    packs = packs or installed_registry()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,7 +43,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
         engine = engine_from_settings(settings)
         app.state.engine = engine
-        app.state.session_factory = session_factory(engine)
+        # checkpoints are signed with THIS installation's key (its settings' data directory)
+        app.state.session_factory = audit.bind_signer(
+            session_factory(engine), KeysOnDemand(settings.data_dir)
+        )
         # audit entries a crash left queued (committed, not yet chained) are chained first
         await anyio.to_thread.run_sync(audit.chain_soon, app.state.session_factory)
         try:
@@ -57,11 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.packs = packs
     app.state.token_cache = {}
     problems.install(app)
     app.include_router(router)
-    from amparo.exchange.http import router as exchange_router
-
     app.include_router(exchange_router)
 
     def openapi() -> dict[str, Any]:

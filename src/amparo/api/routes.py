@@ -3,10 +3,10 @@ deadlines. Each route names its permission (amparo.api.deps), runs one service c
 transaction, and leaves every error to the handler in amparo.api.problems.
 
 Every GET takes an optional ``purpose`` (default: the user's role's,
-:func:`amparo.exchange.policy.default_purpose`; one no arrangement names is a 422 naming
+:func:`amparo.access.policy.default_purpose`; one no arrangement names is a 422 naming
 ``query:purpose``). The access policy decides each read for that purpose and the audit entry
 names it; what a permit withholds is redacted, and a view needing a withheld field answers 404
-like a missing record and is absent from lists (the rule is in :mod:`amparo.cases.records`).
+like a missing record and is absent from lists (the rule is in :mod:`amparo.access.actor`).
 Writes are always for case management."""
 
 from __future__ import annotations
@@ -18,7 +18,18 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from amparo.api.deps import CaseWorker, Factory, Intaker, OptionalVersion, Reader, RequiredVersion, Supervisor
+from amparo.access.actor import Actor
+from amparo.access.policy import read_purpose
+from amparo.api.deps import (
+    CaseWorker,
+    Factory,
+    Intaker,
+    OptionalVersion,
+    Packs,
+    Reader,
+    RequiredVersion,
+    Supervisor,
+)
 from amparo.api.schemas import (
     CaseOut,
     CasePage,
@@ -37,17 +48,15 @@ from amparo.api.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from amparo.cases import service
+from amparo.cases import decisions, lists, reads, steps
 from amparo.cases.intake import run_intake
-from amparo.cases.records import Actor
-from amparo.exchange.policy import read_purpose
 from amparo.store.db import transaction
 
 router = APIRouter(prefix="/api/v1")
 
 EncounterId = Annotated[str, Path(min_length=1, max_length=128)]
 CaseId = Annotated[str, Path(min_length=1, max_length=40)]
-Limit = Annotated[int, Query(ge=1, le=service.MAX_LIMIT)]
+Limit = Annotated[int, Query(ge=1, le=lists.MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=400)]
 Country = Annotated[str | None, Query(pattern="^[A-Z]{2}$")]
 
@@ -72,8 +81,8 @@ def reading(
 ReadFor = Annotated[Actor, Depends(reading)]
 
 
-def _etag(response: Response, case: dict[str, Any]) -> None:
-    response.headers["ETag"] = f'"{case["version"]}"'
+def _etag(response: Response, case: CaseOut) -> None:
+    response.headers["ETag"] = f'"{case.version}"'
 
 
 @router.put(
@@ -92,24 +101,25 @@ async def put_encounter(
     ],
     actor: Intaker,
     made: Factory,
+    packs: Packs,
 ) -> Response:
     """Intake (idempotent): 201 the first time, 200 with the same body on an identical replay,
     409 for a different document under the same id."""
-    result = await run_in_threadpool(run_intake, made, actor, encounter_id, document)
-    # The body is built from the stored values and already has the IntakeOut shape (the API
-    # tests check it against the schema), so it is sent as is, encoded by orjson: validating
+    result = await run_in_threadpool(run_intake, made, packs, actor, encounter_id, document)
+    # The body is built from the stored values as an IntakeOut (the API tests check it
+    # against the schema), so it is sent as is, encoded by orjson: validating
     # it again through the response model, or encoding its ~10 KB trace with the json module,
     # cost more than the rest of the response on this hot path. The transaction has committed
     # when run_intake returns, before any byte of the answer is sent.
     return Response(
-        orjson.dumps(result.body), status_code=201 if result.created else 200, media_type="application/json"
+        orjson.dumps(result.body.document_first()), status_code=201 if result.created else 200, media_type="application/json"
     )
 
 
 @router.get("/encounters/{encounter_id}", response_model=EncounterOut, tags=["encounters"])
-def get_encounter(encounter_id: EncounterId, actor: ReadFor, made: Factory) -> dict[str, Any]:
+def get_encounter(encounter_id: EncounterId, actor: ReadFor, made: Factory) -> EncounterOut:
     with transaction(made) as session:
-        return service.get_encounter(session, actor, encounter_id)
+        return reads.get_encounter(session, actor, encounter_id)
 
 
 @router.get("/encounters", response_model=EncounterPage, tags=["encounters"])
@@ -123,10 +133,10 @@ def list_encounters(
     encountered_to: dt.date | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> EncounterPage:
     """Encounters by id, filtered; records the access policy refuses are absent."""
     with transaction(made) as session:
-        page = service.list_encounters(
+        return lists.list_encounters(
             session,
             actor,
             nationality=nationality,
@@ -137,39 +147,38 @@ def list_encounters(
             cursor=cursor,
             limit=limit,
         )
-    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.get("/cases", response_model=CasePage, tags=["cases"])
 def list_cases(
     actor: ReadFor,
     made: Factory,
+    packs: Packs,
     state: Annotated[str | None, Query(max_length=40)] = None,
     person_id: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> CasePage:
     with transaction(made) as session:
-        page = service.list_cases(
-            session, actor, state=state, person_id=person_id, cursor=cursor, limit=limit
+        return lists.list_cases(
+            session, packs, actor, state=state, person_id=person_id, cursor=cursor, limit=limit
         )
-    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"])
-def get_case(case_id: CaseId, actor: ReadFor, made: Factory, response: Response) -> dict[str, Any]:
+def get_case(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs, response: Response) -> CaseOut:
     """The case with its version as ETag (send it back in If-Match to update)."""
     with transaction(made) as session:
-        case = service.get_case(session, actor, case_id)
+        case = reads.get_case(session, packs, actor, case_id)
     _etag(response, case)
     return case
 
 
 @router.get("/cases/{case_id}/decisions", response_model=list[DecisionOut], tags=["decisions"])
-def case_decisions(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
+def case_decisions(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> list[DecisionOut]:
     """Every decision of the case, oldest first (decisions are never changed or removed)."""
     with transaction(made) as session:
-        return service.case_children(session, actor, case_id, "decisions")
+        return reads.case_decisions(session, packs, actor, case_id)
 
 
 @router.post("/cases/{case_id}/decisions", response_model=DecisionOut, status_code=201, tags=["decisions"])
@@ -178,26 +187,29 @@ def redecide(
     body: RedecideIn,
     actor: CaseWorker,
     made: Factory,
+    packs: Packs,
     version: OptionalVersion,
     response: Response,
-) -> dict[str, Any]:
+) -> DecisionOut:
     """A new decision reading the law on another date; the earlier ones stay."""
     with transaction(made) as session:
-        decision, case = service.redecide(session, actor, case_id, as_of=body.as_of, expected_version=version)
+        decision, case = decisions.redecide(
+            session, packs, actor, case_id, as_of=body.as_of, expected_version=version
+        )
     _etag(response, case)
     return decision
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, tags=["decisions"])
-def get_decision(decision_id: CaseId, actor: ReadFor, made: Factory) -> dict[str, Any]:
+def get_decision(decision_id: CaseId, actor: ReadFor, made: Factory) -> DecisionOut:
     with transaction(made) as session:
-        return service.get_decision(session, actor, decision_id)
+        return reads.get_decision(session, actor, decision_id)
 
 
 @router.get("/cases/{case_id}/findings", response_model=list[FindingOut], tags=["findings"])
-def case_findings(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
+def case_findings(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> list[FindingOut]:
     with transaction(made) as session:
-        return service.case_children(session, actor, case_id, "findings")
+        return reads.case_findings(session, packs, actor, case_id)
 
 
 @router.post("/cases/{case_id}/findings", response_model=DecisionOut, status_code=201, tags=["findings"])
@@ -206,13 +218,15 @@ def add_findings(
     body: FindingsIn,
     actor: CaseWorker,
     made: Factory,
+    packs: Packs,
     version: OptionalVersion,
     response: Response,
-) -> dict[str, Any]:
+) -> DecisionOut:
     """Record findings from an interview; the case is re-screened and the new decision returned."""
     with transaction(made) as session:
-        decision, case = service.add_findings(
+        decision, case = decisions.add_findings(
             session,
+            packs,
             actor,
             case_id,
             findings=body.findings,
@@ -226,9 +240,9 @@ def add_findings(
 
 
 @router.get("/cases/{case_id}/transitions", response_model=list[TransitionOut], tags=["workflow"])
-def case_transitions(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
+def case_transitions(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> list[TransitionOut]:
     with transaction(made) as session:
-        return service.case_children(session, actor, case_id, "transitions")
+        return reads.case_transitions(session, packs, actor, case_id)
 
 
 @router.post("/cases/{case_id}/transitions", response_model=CaseOut, tags=["workflow"])
@@ -237,14 +251,15 @@ def transition(
     body: TransitionIn,
     actor: CaseWorker,
     made: Factory,
+    packs: Packs,
     version: RequiredVersion,
     response: Response,
-) -> dict[str, Any]:
+) -> CaseOut:
     """Request the next workflow step (If-Match required). A removal (transfer_scheduled, mpp)
     enters supervisor_concurrence and takes effect on a different supervisor's concurrence."""
     with transaction(made) as session:
-        case = service.transition(
-            session, actor, case_id, to=body.to, reason=body.reason, expected_version=version
+        case = steps.transition(
+            session, packs, actor, case_id, to=body.to, reason=body.reason, expected_version=version
         )
     _etag(response, case)
     return case
@@ -256,34 +271,35 @@ def concurrence(
     body: ConcurrenceIn,
     actor: Supervisor,
     made: Factory,
+    packs: Packs,
     version: RequiredVersion,
     response: Response,
-) -> dict[str, Any]:
+) -> CaseOut:
     """A supervisor other than the proposer concurs with the removal (or refuses it)."""
     with transaction(made) as session:
-        case = service.concur(
-            session, actor, case_id, concur=body.concur, reason=body.reason, expected_version=version
+        case = steps.concur(
+            session, packs, actor, case_id, concur=body.concur, reason=body.reason, expected_version=version
         )
     _etag(response, case)
     return case
 
 
 @router.get("/cases/{case_id}/notes", response_model=list[NoteOut], tags=["cases"])
-def case_notes(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
+def case_notes(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> list[NoteOut]:
     with transaction(made) as session:
-        return service.case_children(session, actor, case_id, "notes")
+        return reads.case_notes(session, packs, actor, case_id)
 
 
 @router.post("/cases/{case_id}/notes", response_model=NoteOut, status_code=201, tags=["cases"])
-def add_note(case_id: CaseId, body: NoteIn, actor: CaseWorker, made: Factory) -> dict[str, Any]:
+def add_note(case_id: CaseId, body: NoteIn, actor: CaseWorker, made: Factory, packs: Packs) -> NoteOut:
     with transaction(made) as session:
-        return service.add_note(session, actor, case_id, body.text)
+        return steps.add_note(session, packs, actor, case_id, body.text)
 
 
 @router.get("/cases/{case_id}/deadlines", response_model=list[DeadlineOut], tags=["workflow"])
-def case_deadlines(case_id: CaseId, actor: ReadFor, made: Factory) -> list[dict[str, Any]]:
+def case_deadlines(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> list[DeadlineOut]:
     with transaction(made) as session:
-        return service.case_children(session, actor, case_id, "deadlines")
+        return reads.case_deadlines(session, packs, actor, case_id)
 
 
 @router.get("/deadlines", response_model=DeadlinePage, tags=["workflow"])
@@ -294,10 +310,9 @@ def list_deadlines(
     case_id: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> DeadlinePage:
     """Deadlines by due time; ``overdue=true`` lists the open steps already late."""
     with transaction(made) as session:
-        page = service.list_deadlines(
+        return lists.list_deadlines(
             session, actor, overdue=overdue, case_id=case_id, cursor=cursor, limit=limit
         )
-    return {"items": page.items, "next_cursor": page.next_cursor}

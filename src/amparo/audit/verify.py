@@ -19,14 +19,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from amparo.exchange.audit import (
-    ENTRY_FIELDS,
-    GENESIS,
-    canonical,
-    checkpoint_body,
-    checkpoint_hash,
-    entry_hash,
-)
+from amparo.audit.checkpoints import checkpoint_body, checkpoint_hash
+from amparo.audit.entries import ENTRY_FIELDS, GENESIS, entry_hash
+from amparo.store.canonical_json import canonical_bytes
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ def _signature_ok(item: dict[str, Any], body: dict[str, Any], trusted: frozenset
     try:
         public = base64.b64decode(str(item.get("public_key")), validate=True)
         signature = base64.b64decode(str(item.get("signature")), validate=True)
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, canonical(body))
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, canonical_bytes(body))
     except (ValueError, binascii.Error, InvalidSignature):
         return "its signature does not verify"
     if trusted is not None and item.get("public_key") not in trusted:

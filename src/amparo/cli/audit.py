@@ -34,15 +34,16 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", help="The JSON Lines file to write.")],
     ) -> None:
         """Write the whole audit trail with a signed trailer (the export is itself audited)."""
-        from amparo.exchange import audit
-        from amparo.exchange.keys import installation_keys
+        from amparo import audit
+        from amparo.exchange.keys import KeysOnDemand, installation_keys
         from amparo.settings import load_settings
         from amparo.store.db import engine_from_settings, session_factory, transaction
 
         settings = load_settings()
         engine = engine_from_settings(settings)
         try:
-            with transaction(session_factory(engine)) as session:
+            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+            with transaction(made) as session:
                 trailer = audit.export(session, installation_keys(settings.data_dir), out, actor=CLI_ACTOR)
         finally:
             engine.dispose()
@@ -61,10 +62,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Exit 0 when the trail is intact; exit 1 naming the first changed, removed, inserted or reordered entry."""
+        from amparo import audit
+        from amparo.audit.verify import verify_lines, verify_rows
         from amparo.errors import AuditError, FieldError, InputError
-        from amparo.exchange import audit
-        from amparo.exchange.audit_verify import verify_lines, verify_rows
-        from amparo.exchange.keys import b64, has_keys, installation_keys
+        from amparo.exchange.keys import KeysOnDemand, b64, has_keys, installation_keys
         from amparo.settings import load_settings
 
         settings = load_settings()
@@ -84,7 +85,7 @@ def register(app: typer.Typer) -> None:
 
             engine = engine_from_settings(settings)
             try:
-                made = session_factory(engine)
+                made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
                 audit.chain_queued(made)  # entries committed but not yet chained (e.g. after a crash)
                 with made() as session:
                     verdict = verify_rows(audit.iter_log(session), audit.head_of(session), trusted=trusted)
@@ -238,12 +239,16 @@ def _read_json(path: Path) -> dict[str, object]:
 @contextmanager
 def _session() -> Iterator[Session]:
     """One transaction on the configured database (engine disposed afterwards)."""
+    from amparo import audit
+    from amparo.exchange.keys import KeysOnDemand
     from amparo.settings import load_settings
     from amparo.store.db import engine_from_settings, session_factory, transaction
 
-    engine = engine_from_settings(load_settings())
+    settings = load_settings()
+    engine = engine_from_settings(settings)
     try:
-        with transaction(session_factory(engine)) as session:
+        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with transaction(made) as session:
             yield session
     finally:
         engine.dispose()

@@ -30,9 +30,7 @@ def register(app: typer.Typer) -> None:
     def users_add(
         name: Annotated[str, typer.Argument(help="Unique user name.")],
         role: Annotated[str, typer.Option(help="officer, supervisor, analyst, admin or partner.")],
-        agency: Annotated[
-            str, typer.Option(help="Agency code such as US-CBP (see amparo.exchange.agencies).")
-        ],
+        agency: Annotated[str, typer.Option(help="Agency code such as US-CBP (see amparo.access.agencies).")],
         print_token: Annotated[
             bool, typer.Option("--print-token", help="Print the new API token last.")
         ] = False,
@@ -41,15 +39,18 @@ def register(app: typer.Typer) -> None:
 
         The addition is audited in the same transaction (action ``user_added``, the new user's
         id, role and agency; never the token)."""
+        from amparo import audit
         from amparo.cli.audit import CLI_ACTOR
-        from amparo.exchange import audit
+        from amparo.exchange.keys import KeysOnDemand
         from amparo.settings import load_settings
         from amparo.store.db import engine_from_settings, session_factory, transaction
         from amparo.store.repositories import create_user
 
-        engine = engine_from_settings(load_settings())
+        settings = load_settings()
+        engine = engine_from_settings(settings)
         try:
-            with transaction(session_factory(engine)) as session:
+            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+            with transaction(made) as session:
                 user, token = create_user(session, name=name, role=role, agency=agency)
                 user_id = user.id
                 audit.record(

@@ -36,8 +36,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from amparo.errors import ExchangeError
-from amparo.exchange.audit import canonical
 from amparo.exchange.keys import InstallationKeys, b64, key_id
+from amparo.store.canonical_json import canonical_bytes
 
 FORMAT = "amparo-envelope/1"
 RECEIPT_FORMAT = "amparo-receipt/1"
@@ -191,10 +191,10 @@ class Envelope:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(canonical(self.fields)).hexdigest()
+        return hashlib.sha256(canonical_bytes(self.fields)).hexdigest()
 
     def to_bytes(self) -> bytes:
-        return canonical(self.fields)
+        return canonical_bytes(self.fields)
 
 
 def parse_envelope(data: bytes | str) -> Envelope:
@@ -212,7 +212,7 @@ def _header(fields: dict[str, str]) -> dict[str, str]:
 
 def _content_key(shared: bytes, header: dict[str, str]) -> bytes:
     hkdf = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=FORMAT.encode() + b"|" + canonical(header)
+        algorithm=hashes.SHA256(), length=32, salt=None, info=FORMAT.encode() + b"|" + canonical_bytes(header)
     )
     return hkdf.derive(shared)
 
@@ -242,10 +242,10 @@ def seal(
     }
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient.agreement_key))
     ciphertext = AESGCM(_content_key(shared, header)).encrypt(
-        base64.b64decode(header["nonce"]), canonical(payload), canonical(header)
+        base64.b64decode(header["nonce"]), canonical_bytes(payload), canonical_bytes(header)
     )
     body = {**header, "ciphertext": b64(ciphertext)}
-    return Envelope({**body, "signature": b64(keys.signing.sign(canonical(body)))})
+    return Envelope({**body, "signature": b64(keys.signing.sign(canonical_bytes(body)))})
 
 
 def open_envelope(envelope: Envelope, *, me: str, keys: InstallationKeys, sender: Peer) -> dict[str, Any]:
@@ -262,7 +262,7 @@ def open_envelope(envelope: Envelope, *, me: str, keys: InstallationKeys, sender
     body = {k: v for k, v in f.items() if k != "signature"}
     try:
         Ed25519PublicKey.from_public_bytes(sender.signing_key).verify(
-            _unb64(f["signature"], "signature"), canonical(body)
+            _unb64(f["signature"], "signature"), canonical_bytes(body)
         )
     except (InvalidSignature, ValueError):
         raise EnvelopeError("the sender's signature does not verify", "signature") from None
@@ -271,7 +271,7 @@ def open_envelope(envelope: Envelope, *, me: str, keys: InstallationKeys, sender
         peer_public = X25519PublicKey.from_public_bytes(_unb64(f["ephemeral_public"], "ephemeral_public"))
         shared = keys.agreement.exchange(peer_public)
         plain = AESGCM(_content_key(shared, header)).decrypt(
-            _unb64(f["nonce"], "nonce"), _unb64(f["ciphertext"], "ciphertext"), canonical(header)
+            _unb64(f["nonce"], "nonce"), _unb64(f["ciphertext"], "ciphertext"), canonical_bytes(header)
         )
     except (InvalidTag, ValueError):
         raise EnvelopeError(
@@ -294,7 +294,7 @@ def make_receipt(
         "status": "accepted",
         "received_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
     }
-    return canonical({**body, "signature": b64(keys.signing.sign(canonical(body)))})
+    return canonical_bytes({**body, "signature": b64(keys.signing.sign(canonical_bytes(body)))})
 
 
 def parse_receipt(data: bytes | str) -> dict[str, str]:
@@ -312,7 +312,7 @@ def verify_receipt(receipt: dict[str, str], *, receiver: Peer) -> None:
     body = {k: v for k, v in receipt.items() if k != "signature"}
     try:
         Ed25519PublicKey.from_public_bytes(receiver.signing_key).verify(
-            _unb64(receipt["signature"], "signature"), canonical(body)
+            _unb64(receipt["signature"], "signature"), canonical_bytes(body)
         )
     except (InvalidSignature, ValueError):
         raise EnvelopeError("the receipt's signature does not verify", "signature") from None

@@ -110,3 +110,27 @@ def installation_keys(data_dir: Path, *, create: bool = True) -> InstallationKey
 def has_keys(data_dir: Path) -> bool:
     """Whether the installation under ``data_dir`` has created its keys."""
     return (data_dir / "keys" / SIGNING_FILE).exists()
+
+
+class KeysOnDemand:
+    """The keys of the installation under ``data_dir``, read (or created) when first used: what
+    the edge binds to its session factory for signing audit checkpoints
+    (:func:`amparo.audit.bind_signer`), so a command that never signs creates no keys."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def keys(self) -> InstallationKeys:
+        return installation_keys(self.data_dir)
+
+    @property
+    def key_id(self) -> str:
+        return self.keys().key_id
+
+    @property
+    def signing_public(self) -> bytes:
+        return self.keys().signing_public
+
+    @property
+    def signing(self) -> Ed25519PrivateKey:
+        return self.keys().signing

@@ -18,10 +18,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.access import AccessDecision, RecordFacts, Requester, authorize
+from amparo import audit
+from amparo.access.agencies import get_agency
+from amparo.access.facts import case_context, record_facts
+from amparo.access.fields import project, view_of_encounter
+from amparo.access.model import AccessDecision, RecordFacts, Requester
+from amparo.access.models import DisclosureBasisRecord
+from amparo.access.policy import authorize
 from amparo.errors import FieldError, InputError, NotFound
-from amparo.exchange import audit
-from amparo.exchange.agencies import get_agency
 from amparo.exchange.envelope import (
     Envelope,
     EnvelopeError,
@@ -33,10 +37,8 @@ from amparo.exchange.envelope import (
     seal,
     verify_receipt,
 )
-from amparo.exchange.facts import case_context, record_facts
-from amparo.exchange.fields import project, view_of_encounter
 from amparo.exchange.keys import InstallationKeys, b64, key_id
-from amparo.exchange.models import DisclosureBasisRecord, ExchangeEnvelope, ExchangePeer
+from amparo.exchange.models import ExchangeEnvelope, ExchangePeer
 from amparo.store.models import Case, Encounter
 
 CARD_FORMAT = "amparo-installation/1"
@@ -157,7 +159,7 @@ def record_basis(
 
 
 def case_record(session: Session, case_id: str) -> tuple[RecordFacts, dict[str, Any]]:
-    """What the policy needs to know about a case (:mod:`amparo.exchange.facts`, as the case
+    """What the policy needs to know about a case (:mod:`amparo.access.facts`, as the case
     API builds it), and its full field view (unredacted)."""
     case = session.get(Case, case_id)
     if case is None:
@@ -453,6 +455,7 @@ def received_for(
             views.append(_received_view(row, payload))
         else:
             refused.append(row.envelope_id)
+    outcome: audit.Outcome
     if envelope_id is None:
         action, outcome, purpose = "list", "ok", "exchange"
     else:

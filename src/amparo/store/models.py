@@ -1,6 +1,6 @@
 """The tables of the store area: people, encounters, cases, decisions, findings, notes,
 deadlines, transitions and users. Agencies are referenced by their code
-(:mod:`amparo.exchange.agencies`), not stored.
+(:mod:`amparo.access.agencies`), not stored.
 
 Every table uses the shared :class:`amparo.store.base.Base`; the migration ``0001_core``
 creates exactly these tables. Identifiers are strings; times are timezone-aware UTC.
@@ -27,6 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from amparo.store.base import Base
+from amparo.store.roles import Role
 
 # Plain JSON (json on PostgreSQL keeps the document text verbatim; jsonb would reorder keys).
 JSONType = JSON()
@@ -189,7 +190,7 @@ class User(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(String(20))
     agency: Mapped[str] = mapped_column(String(32))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

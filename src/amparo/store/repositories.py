@@ -74,7 +74,7 @@ def decode_cursor(cursor: str, width: int) -> list[str]:
 
 def create_user(session: Session, *, name: str, role: str, agency: str) -> tuple[User, str]:
     """Add a user and return it with its new API token (shown once, stored hashed)."""
-    from amparo.exchange.agencies import get_agency
+    from amparo.access.agencies import get_agency
 
     if role not in ROLES:
         raise InputError([FieldError("/role", f"unknown role '{role}'; expected one of: {', '.join(ROLES)}")])

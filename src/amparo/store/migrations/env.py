@@ -10,6 +10,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 # Every area's tables on the one metadata, so autogenerate compares the whole schema.
+from amparo.access import models as access_models  # noqa: F401
+from amparo.audit import models as audit_models  # noqa: F401
 from amparo.exchange import models as exchange_models  # noqa: F401
 from amparo.identity import tables as identity_tables  # noqa: F401
 from amparo.store import models  # noqa: F401

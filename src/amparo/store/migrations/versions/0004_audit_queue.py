@@ -1,5 +1,5 @@
 """The audit queue: entries appended by a transaction wait here, committed with what they
-describe, until the chainer gives them their sequence number and hash (``amparo.exchange.audit``).
+describe, until the chainer gives them their sequence number and hash (``amparo.audit``).
 
 Revision ID: 0004_audit_queue
 Revises: 0003_identity
