@@ -12,8 +12,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from amparo.access.users import create_user
 from amparo.store.db import make_engine, session_factory, transaction
-from amparo.store.repositories import create_user
 
 __all__ = ["ACA_ENCOUNTER", "USERS", "Api", "TestClient", "add_users", "encounter"]
 

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from amparo import audit
 from amparo.access.arrangements import purposes
+from amparo.access.users import create_user
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_rows
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import User
-from amparo.store.repositories import create_user
 
 PURPOSES: list[str | None] = [None, *sorted(purposes())]
 NAME = {"given_names": "Ana María", "surnames": "López", "birth_date": "1990-05-01", "sex": "F"}

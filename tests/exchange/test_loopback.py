@@ -22,6 +22,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from amparo import audit
+from amparo.access.users import create_user
 from amparo.api.app import create_app
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_rows
@@ -29,7 +30,6 @@ from amparo.exchange.models import ExchangeEnvelope
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import Case, Decision, Encounter, Person
-from amparo.store.repositories import create_user
 from amparo.store.testing import fresh_sqlite
 
 TODAY = dt.date.today()

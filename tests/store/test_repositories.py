@@ -1,4 +1,4 @@
-"""Repositories: IntegrityError becomes Conflict, users and their hashed tokens, cursors, and
+"""The store's small modules: IntegrityError becomes Conflict, users and their hashed tokens, cursors, and
 the transaction helper (rollback, and the after-rollback hook a refused read uses)."""
 
 from __future__ import annotations
@@ -9,19 +9,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from amparo.access.users import create_user
 from amparo.errors import Conflict, InputError
+from amparo.store.canonical_json import canonical_json, document_sha256
+from amparo.store.cursors import decode_cursor, encode_cursor
 from amparo.store.db import transaction
+from amparo.store.integrity import translated
 from amparo.store.models import Encounter, Person, User
-from amparo.store.repositories import (
-    canonical_json,
-    create_user,
-    decode_cursor,
-    document_sha256,
-    encode_cursor,
-    token_sha256,
-    translated,
-    user_by_token,
-)
+from amparo.store.users import token_sha256, user_by_token
 
 
 def test_a_taken_user_name_is_a_conflict(factory: sessionmaker[Session]) -> None:

@@ -40,11 +40,11 @@ def register(app: typer.Typer) -> None:
         The addition is audited in the same transaction (action ``user_added``, the new user's
         id, role and agency; never the token)."""
         from amparo import audit
+        from amparo.access.users import create_user
         from amparo.cli.audit import CLI_ACTOR
         from amparo.exchange.keys import KeysOnDemand
         from amparo.settings import load_settings
         from amparo.store.db import engine_from_settings, session_factory, transaction
-        from amparo.store.repositories import create_user
 
         settings = load_settings()
         engine = engine_from_settings(settings)

@@ -39,6 +39,7 @@ from amparo.exchange.envelope import (
 )
 from amparo.exchange.keys import InstallationKeys, b64, key_id
 from amparo.exchange.models import ExchangeEnvelope, ExchangePeer
+from amparo.store.canonical_json import canonical_json
 from amparo.store.models import Case, Encounter
 
 CARD_FORMAT = "amparo-installation/1"
@@ -355,7 +356,7 @@ def import_envelope(
             nonce=nonce,
             digest=envelope.digest,
             at=now.isoformat(),
-            package=json.dumps(payload, sort_keys=True),
+            package=canonical_json(payload),
             receipt=receipt.decode(),
             acknowledged_at=now.isoformat(),
         )
@@ -404,7 +405,7 @@ def accept_receipt(session: Session, data: bytes, *, actor: str) -> dict[str, st
         raise EnvelopeError("the receipt acknowledges other content than the envelope sent", "digest")
     if sent.acknowledged_at is None:
         sent.acknowledged_at = receipt["received_at"]
-        sent.receipt = json.dumps(receipt, sort_keys=True)
+        sent.receipt = canonical_json(receipt)
         audit.record(
             session,
             actor=actor,

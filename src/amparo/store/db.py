@@ -115,26 +115,39 @@ def _committed(session: Session, factory: sessionmaker[Session]) -> None:
         callback(factory)
 
 
+#: ``session.info`` key of the callbacks to run once the session's transaction has rolled back.
+AFTER_ROLLBACK = "amparo.after_rollback"
+
+
+def after_rollback(session: Session, callback: Callable[[Session], None]) -> None:
+    """Run ``callback(fresh_session)`` in a second transaction, committed, once the transaction
+    of ``session`` has rolled back (through :func:`transaction`): what must be kept although
+    the request's work is not, such as the audit entry of a refused read."""
+    session.info.setdefault(AFTER_ROLLBACK, []).append(callback)
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception.
 
-    An exception with an ``after_rollback(session)`` method (such as a refused read, which
-    must stay in the audit trail) gets it called in a second, fresh transaction once the first
-    has rolled back, and committed; then the exception propagates as raised. Callbacks
+    Callbacks registered with :func:`after_rollback` (such as the audit entry of a refused read,
+    which must stay in the audit trail) run in a second, fresh transaction once the first has
+    rolled back, and it is committed; then the exception propagates as raised. Callbacks
     registered with :func:`after_commit` run after a commit (and only then).
     """
+    hooks: list[Callable[[Session], None]] = []
     try:
         with factory() as session:
+            session.info[AFTER_ROLLBACK] = hooks
             with session.begin():
                 yield session
             _committed(session, factory)
-    except Exception as exc:
-        hook = getattr(exc, "after_rollback", None)
-        if callable(hook):
+    except Exception:
+        if hooks:
             with factory() as session:
                 with session.begin():
-                    hook(session)
+                    for hook in hooks:
+                        hook(session)
                 _committed(session, factory)
         raise
 
