@@ -80,7 +80,8 @@ def test_potentials_price_the_binding_rows_and_guide_arrivals() -> None:
     )
     chosen = choose_slot(arrival, slots, {"S1": 1.0, "S3": 0.0}, {"S1": 2, "S3": 2})
     assert chosen is not None and chosen.slot_id == "S3"
-    assert choose_slot(arrival, slots, {"S1": 1.0, "S3": 1.0}, {"S1": 2, "S3": 2}) is None
+    assert choose_slot(arrival, slots, {"S1": 1.5, "S3": 1.2}, {"S1": 2, "S3": 2}) is None
+    assert choose_slot(arrival, slots, {"S1": 0.0, "S3": 0.0}, {"S1": 0, "S3": 2}) == slots[1]
     vulnerable = Case(
         "V", "V", 1, "GT", ("HN",), (), dt.date(2020, 1, 1), dt.date(2020, 1, 31), dt.date(2020, 1, 1), True
     )

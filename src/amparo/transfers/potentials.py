@@ -4,8 +4,8 @@ between two plans.
 The dual of a capacity row is what one more person of that capacity would add to the people the
 plan can place (0 for a row with room to spare). A slot's price per person is the sum of the duals
 of its rows (its seats, its month's cap, the shelter days it occupies). A case arriving between
-plans is placed on the eligible slot with room whose price is lowest, and only if that price is
-below its own value (one per person): the idea behind dynamic placement with potentials
+plans is placed on the eligible slot with room whose price is lowest, unless that price is above
+its own value (one per person: the capacity it would take is worth more people elsewhere): the idea behind dynamic placement with potentials
 (Annie MOORE; Ahani, Gölz, Procaccia, Teytelboym and Trapp), where a greedy placement that ignores
 prices uses up capacity the next plan would have used better.
 """
@@ -67,7 +67,7 @@ def choose_slot(
         if room.get(slot.slot_id, 0) < case.people:
             continue
         price = slot_price.get(slot.slot_id, 0.0)
-        if price >= 1.0 - 1e-9:
+        if price > 1.0 + 1e-9:
             continue
         key = (price, slot.date, slot.slot_id)
         if best is None or key < best:
