@@ -13,7 +13,7 @@ from amparo.access.users import create_user
 from amparo.errors import Conflict, InputError
 from amparo.store.canonical_json import canonical_json, document_sha256
 from amparo.store.cursors import decode_cursor, encode_cursor
-from amparo.store.db import transaction
+from amparo.store.db import after_rollback, transaction
 from amparo.store.integrity import translated
 from amparo.store.models import Encounter, Person, User
 from amparo.store.users import token_sha256, user_by_token
@@ -101,19 +101,28 @@ def test_a_failed_transaction_leaves_nothing(factory: sessionmaker[Session]) -> 
         assert session.get(Person, "P-1") is None
 
 
-class _KeepsAPerson(RuntimeError):
-    def after_rollback(self, session: Session) -> None:
-        session.add(Person(id="P-kept", nationalities=[]))
+def _keep_a_person(session: Session) -> None:
+    session.add(Person(id="P-kept", nationalities=[]))
 
 
 def test_an_after_rollback_hook_commits_in_its_own_transaction(factory: sessionmaker[Session]) -> None:
-    with pytest.raises(_KeepsAPerson), transaction(factory) as session:
+    with pytest.raises(RuntimeError), transaction(factory) as session:
         session.add(Person(id="P-lost", nationalities=[]))
         session.flush()
-        raise _KeepsAPerson("refused")
+        after_rollback(session, _keep_a_person)
+        raise RuntimeError("refused")
     with factory() as session:
         assert session.get(Person, "P-lost") is None
         assert session.get(Person, "P-kept") is not None
+
+
+def test_an_after_rollback_hook_does_not_run_after_a_commit(factory: sessionmaker[Session]) -> None:
+    with transaction(factory) as session:
+        session.add(Person(id="P-1", nationalities=[]))
+        after_rollback(session, _keep_a_person)
+    with factory() as session:
+        assert session.get(Person, "P-1") is not None
+        assert session.get(Person, "P-kept") is None
 
 
 def test_document_digest_ignores_key_order_but_not_values() -> None:
