@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None, packs: PackRegistry | None = No
     """The HTTP API for ``settings`` (read from the environment when not given) and the law
     ``packs`` (default: every installed pack)."""
     settings = settings or load_settings()
-    packs = packs or installed_registry()
+    packs = packs or installed_registry(default=settings.default_law_pack)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,7 +1,7 @@
 """Request dependencies: the database, the authenticated user, and roles, enforced here only.
 
 Every route names the one permission it needs (:data:`PERMISSIONS`); :func:`allowed` checks
-the Bearer token and the role, and yields the :class:`amparo.cases.records.Actor`.
+the Bearer token and the role, and yields the :class:`amparo.access.actor.Actor`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from amparo.access.actor import Actor
 from amparo.api.problems import RoleForbidden, VersionRequired
-from amparo.cases.records import Actor
+from amparo.engine.registry import PackRegistry
 from amparo.errors import AuthError, FieldError, InputError
 from amparo.store.models import User
 from amparo.store.repositories import user_by_token
@@ -43,6 +44,15 @@ async def factory(request: Request) -> sessionmaker[Session]:
 
 
 Factory = Annotated[sessionmaker[Session], Depends(factory)]
+
+
+async def packs(request: Request) -> PackRegistry:
+    """The law packs the app was created with."""
+    registry: PackRegistry = request.app.state.packs
+    return registry
+
+
+Packs = Annotated[PackRegistry, Depends(packs)]
 
 
 def allowed(permission: str) -> Callable[..., Awaitable[Actor]]:

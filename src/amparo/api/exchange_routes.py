@@ -17,11 +17,11 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from amparo import audit
+from amparo.access.actor import Actor
 from amparo.access.policy import read_purpose
 from amparo.api.deps import Factory, Reader, allowed
 from amparo.api.problems import EXCHANGE_REFUSED, EXCHANGE_REFUSED_TITLE, problem_response
 from amparo.api.routes import ReadFor
-from amparo.cases.records import Actor
 from amparo.errors import ExchangeError, NotFound
 from amparo.exchange import transfer
 from amparo.exchange.keys import installation_keys

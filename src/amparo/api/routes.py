@@ -112,7 +112,9 @@ async def put_encounter(
     # cost more than the rest of the response on this hot path. The transaction has committed
     # when run_intake returns, before any byte of the answer is sent.
     return Response(
-        orjson.dumps(result.body.document_first()), status_code=201 if result.created else 200, media_type="application/json"
+        orjson.dumps(result.body.document_first()),
+        status_code=201 if result.created else 200,
+        media_type="application/json",
     )
 
 

@@ -15,8 +15,9 @@ def _store_examples(examples: list[dict[str, Any]]) -> tuple[dict[str, dict[str,
     """Intake the examples into the embedded store (idempotent); the stored decisions by encounter id."""
     from sqlalchemy import select
 
+    from amparo.access.actor import Actor
     from amparo.cases.intake import run_intake
-    from amparo.cases.records import Actor
+    from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
     from amparo.store.db import engine_from_settings, session_factory, upgrade
     from amparo.store.models import User
@@ -33,13 +34,14 @@ def _store_examples(examples: list[dict[str, Any]]) -> tuple[dict[str, dict[str,
             if user is None:
                 user, _token = create_user(session, name="demo-officer", role="officer", agency="US-CBP")
         actor = Actor(user)
+        packs = pack_registry()
         stored: dict[str, dict[str, Any]] = {}
         created = 0
         for example in examples:
             document = example["encounter"]
-            result = run_intake(factory, actor, document["id"], document)
+            result = run_intake(factory, packs, actor, document["id"], document)
             created += result.created
-            stored[document["id"]] = result.body["decision"]
+            stored[document["id"]] = result.body.decision.document_first()
     finally:
         engine.dispose()
     return stored, settings.resolved_database_url, created
