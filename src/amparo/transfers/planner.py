@@ -47,7 +47,7 @@ def plan(cases: list[Case], capacity: Capacity, time_limit: float = 60.0, thread
     if greedy.people > best.people:
         best = greedy
     bound = min(relaxation.bound, instance.people_eligible)
-    method = "lp-relaxation+repair"
+    method = "lp-relaxation+repair" if relaxation.solved else "first-come (the LP ran out of time)"
     left = time_limit - (time.perf_counter() - started)
     if solve.mip_columns(instance) <= solve.MIP_MAX_COLUMNS and left > 1.0:
         result = solve.solve_mip(instance, best, time_limit=left, threads=threads)

@@ -107,6 +107,7 @@ class Relaxation:
     flows: dict[tuple[int, int], list[tuple[int, float]]]  # (lo, hi) -> [(slot, people)]
     duals: list[float]  # one per capacity row
     seconds: float
+    solved: bool = True
 
     @property
     def bound(self) -> int:
@@ -121,7 +122,7 @@ def _classes(instance: Instance) -> dict[tuple[int, int], list[int]]:
 
 
 def relax(instance: Instance, time_limit: float, threads: int = 1) -> Relaxation:
-    """Solve the class-level LP relaxation."""
+    """Solve the class-level LP relaxation (``solved`` False, and the trivial bound, if it ran out of time)."""
     started = time.perf_counter()
     classes = _classes(instance)
     keys = list(classes)
@@ -143,8 +144,11 @@ def relax(instance: Instance, time_limit: float, threads: int = 1) -> Relaxation
     solver.run()
     status = solver.modelStatusToString(solver.getModelStatus())
     solution = solver.getSolution()
-    if status != "Optimal":
-        raise RuntimeError(f"the LP relaxation ended '{status}' (time limit {time_limit:.0f} s)")
+    if status != "Optimal":  # no proven bound: the trivial one (every eligible person), no prices
+        trivial = float(instance.people_eligible)
+        return Relaxation(
+            trivial, {}, [0.0] * len(instance.rows), time.perf_counter() - started, solved=False
+        )
     flows: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for (c, slot), value in zip(owner, solution.col_value, strict=True):
         if value > _TOL:
