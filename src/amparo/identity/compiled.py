@@ -43,7 +43,7 @@ def _or(values: list[Any]) -> Any:
 
 def _compile(node: Any) -> Predicate:
     """A Python function of (left, right) rows computing the SQL expression ``node``."""
-    from rapidfuzz.distance import JaroWinkler, Levenshtein
+    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
     from sqlglot import exp
 
     if isinstance(node, exp.Paren):
@@ -92,10 +92,16 @@ def _compile(node: Any) -> Predicate:
         inner = _compile(node.this)
         return lambda lt, rt: None if (v := inner(lt, rt)) is None else abs(v)
     name = (node.name if isinstance(node, exp.Anonymous) else type(node).__name__).lower()
-    if name in ("jarowinklersimilarity", "jaro_winkler_similarity", "levenshtein"):
+    measures: dict[str, Callable[[str, str], float]] = {
+        "jarowinklersimilarity": JaroWinkler.similarity,
+        "jaro_winkler_similarity": JaroWinkler.similarity,
+        "levenshtein": Levenshtein.distance,
+        "damerau_levenshtein": DamerauLevenshtein.distance,
+    }
+    if name in measures:
         args = [node.this, node.expression] if not isinstance(node, exp.Anonymous) else list(node.expressions)
         a_fn, b_fn = _compile(args[0]), _compile(args[1])
-        measure = JaroWinkler.similarity if "jaro" in name else Levenshtein.distance
+        measure = measures[name]
 
         def distance(lt: Row, rt: Row) -> Any:
             a, b = a_fn(lt, rt), b_fn(lt, rt)

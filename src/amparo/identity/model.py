@@ -10,7 +10,9 @@ comparisons (each with a null level, graded agreement levels and an "else" level
   dropped or moved); Jaro-Winkler >= 0.92 on the first; Levenshtein <= 2 on the first;
 - birth date: equal; day and month swapped; year off by one; one character off; same year;
 - sex, nationality, locality (tf-adjusted), postcode: equal or not;
-- document number: equal; Levenshtein <= 1; address: equal; Jaro-Winkler >= 0.90.
+- document number: equal; Damerau-Levenshtein <= 1 (a typo or two digits transposed);
+  address: equal; Jaro-Winkler >= 0.90;
+- given name and surname written in each other's place: a level of each name comparison.
 
 Nickname and accent handling happen before (names are folded and nicknames mapped).
 Parameters: u by random sampling, m and lambda by expectation maximisation on two blocked
@@ -34,9 +36,19 @@ PREDICTION_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("given_1", "given_2", "surname_1"),
     ("document_number",),
     ("postcode", "surname_1"),
+    ("given_1", "surname_1", "locality"),
+    ("surname_1", "surname_2", "dob_year"),
+    ("surname_1", "surname_2", "dob_month", "dob_day"),
+    ("given_1", "given_2", "dob_year"),
+    ("given_1", "given_2", "dob_month", "dob_day"),
+    ("postcode", "dob"),
+    ("postcode", "given_1"),
+    ("locality", "dob"),
 )
 #: Swapped surnames with the same first given name (the other rules miss a swap and a date error).
 SWAPPED_SURNAME_BLOCK = "l.surname_1 = r.surname_2 and l.surname_2 = r.surname_1 and l.given_1 = r.given_1"
+#: Given name and surname written in each other's place (forms filled in the other order).
+SWAPPED_NAME_BLOCK = "l.given_1 = r.surname_1 and l.surname_1 = r.given_1"
 
 #: EM sessions: on birth date (learns the names), then on the document number where the data
 #: has one (near-certain matches: learns the birth date without confusing siblings, who share
@@ -68,7 +80,9 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
         comparison_description="given names: order, nicknames and spelling",
         comparison_levels=[
             cll.NullLevel("given_1"),
-            cll.CustomLevel("given_1_l = given_1_r and given_2_l = given_2_r", "both given names equal"),
+            cll.CustomLevel(
+                "given_1_l = given_1_r and given_2_l = given_2_r", "both given names equal"
+            ).configure(tf_adjustment_column="given_1", tf_adjustment_weight=1.0),
             cll.CustomLevel(
                 "given_1_l = given_1_r and given_2_l <> given_2_r",
                 "first given name equal, second different (siblings)",
@@ -79,6 +93,7 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
             ),
             cll.JaroWinklerLevel("given_1", 0.92),
             cll.JaroWinklerLevel("given_1", 0.80),
+            cll.CustomLevel("given_1_l = surname_1_r", "given name recorded as the surname"),
             cll.ElseLevel(),
         ],
     )
@@ -87,7 +102,9 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
         comparison_description="surnames: each separately, swapped, dropped, misspelt",
         comparison_levels=[
             cll.NullLevel("surname_1"),
-            cll.CustomLevel("surname_1_l = surname_1_r and surname_2_l = surname_2_r", "both surnames equal"),
+            cll.CustomLevel(
+                "surname_1_l = surname_1_r and surname_2_l = surname_2_r", "both surnames equal"
+            ).configure(tf_adjustment_column="surname_1", tf_adjustment_weight=1.0),
             cll.CustomLevel(
                 "surname_1_l = surname_1_r and surname_2_l <> surname_2_r",
                 "first surname equal, second different",
@@ -100,6 +117,7 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
             ),
             cll.JaroWinklerLevel("surname_1", 0.92),
             cll.LevenshteinLevel("surname_1", 2),
+            cll.CustomLevel("surname_1_l = given_1_r", "surname recorded as the given name"),
             cll.ElseLevel(),
         ],
     )
@@ -117,6 +135,10 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
                 "dob_month_l = dob_month_r and dob_day_l = dob_day_r and abs(dob_year_l - dob_year_r) = 1",
                 "year off by one",
             ),
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r and dob_month_l = dob_month_r and abs(dob_day_l - dob_day_r) = 1",
+                "day off by one",
+            ),
             cll.LevenshteinLevel("dob", 1),
             cll.CustomLevel("dob_year_l = dob_year_r", "same year"),
             cll.ElseLevel(),
@@ -128,7 +150,7 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
         comparison_levels=[
             cll.NullLevel("document_number"),
             cll.ExactMatchLevel("document_number"),
-            cll.LevenshteinLevel("document_number", 1),
+            cll.DamerauLevenshteinLevel("document_number", 1),
             cll.ElseLevel(),
         ],
     )
@@ -162,7 +184,7 @@ def blocking_rules(present: set[str] | None = None) -> list[Any]:
     rules: list[Any] = [
         splink.block_on(*cols) for cols in PREDICTION_BLOCKS if present is None or set(cols) <= present
     ]
-    return [*rules, SWAPPED_SURNAME_BLOCK]
+    return [*rules, SWAPPED_SURNAME_BLOCK, SWAPPED_NAME_BLOCK]
 
 
 def settings(link_type: str, present: set[str] | None = None) -> Any:
