@@ -39,16 +39,31 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
 
+    def show_version(value: bool) -> None:
+        if value:
+            from amparo import __version__
+            from amparo.cli.packs import pack_registry
+
+            packs = ", ".join(f"{p.id} {p.law_book().version}" for p in pack_registry())
+            typer.echo(f"amparo {__version__} (law packs: {packs})")
+            raise typer.Exit()
+
     @app.callback()
-    def root() -> None:
+    def root(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            help="Print amparo's version and its law packs' versions.",
+            callback=show_version,
+            is_eager=True,
+        ),
+    ) -> None:
         """amparo: law as code, intake, cases, transfers, confidential exchange and flows."""
 
     @app.command("version")
     def version() -> None:
         """Print amparo's version and the law pack's version."""
-        from amparo import __version__
-
-        typer.echo(f"amparo {__version__}")
+        show_version(True)
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)

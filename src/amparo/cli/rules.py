@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 rules_app = typer.Typer(help="The rule catalogue and the YAML legal tests.", no_args_is_help=True)
 
+
+_READ_ON = {"as_of": "as of", "encountered_on": "encounter"}
 
 PackOption = Annotated[
     str | None, typer.Option("--pack", help="Only this law pack (e.g. us); default: every installed pack.")
@@ -35,19 +38,21 @@ def list_rules(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("pack", "id", "title", "kind", "read on", "from", "to", "versions")
+    packs = sorted({row["pack"] for row in rows})
+    table = Table(
+        title=f"law pack {packs[0]}" if len(packs) == 1 else None, box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    if len(packs) > 1:
+        table.add_column("pack", no_wrap=True)
+    table.add_column("id", no_wrap=True)  # ids are copied into commands: never truncated
+    table.add_column("title (versions)", overflow="fold", ratio=1)
+    table.add_column("read on", no_wrap=True)
+    table.add_column("from", no_wrap=True)
     for row in rows:
         versions = row["versions"]
-        table.add_row(
-            row["pack"],
-            row["id"],
-            row["title"],
-            row["kind"],
-            row["read_on"],
-            versions[0]["valid_from"],
-            versions[-1]["valid_to"] or "…",
-            str(len(versions)),
-        )
+        cells = [row["id"], f"{row['title']} ({len(versions)})", _READ_ON.get(row["read_on"], row["read_on"])]
+        cells.append(versions[0]["valid_from"])
+        table.add_row(*([row["pack"]] if len(packs) > 1 else []), *cells)
     Console().print(table)
 
 

@@ -29,6 +29,8 @@ def read_source(path: str) -> tuple[str, str]:
     if path == "-":
         return sys.stdin.read(), "<stdin>"
     file = Path(path)
+    if file.is_dir():
+        raise InputError([FieldError("PATH", f"{path} is a folder; expected a JSON file (or - for stdin)")])
     if not file.is_file():
         raise InputError([FieldError("PATH", f"no such file: {path}")])
     try:
@@ -55,44 +57,81 @@ def screen_command(
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""
     from amparo.cli.packs import pack_registry
+    from amparo.cli.progress import progress_on_terminal
     from amparo.screening import screen
     from amparo.screening.explain import explain
-    from amparo.screening.inputs import error_object, read_items
+    from amparo.screening.inputs import error_object, read_items, wrapped_example
+    from amparo.screening.screen import BEYOND_CURRENCY
 
     on = parse_date(as_of, "--as-of")
     packs = pack_registry()
     text, source = read_source(path)
     shape, items = read_items(text, source=source)
-    out: list[dict[str, Any]] = []
     console, err = Console(), Console(stderr=True)
-    invalid = 0
-    for item in items:
-        try:
-            if item.error is not None:
-                raise item.error
-            decision = screen(item.document, packs, as_of=on)
-        except InputError as exc:
-            invalid += 1
-            out.append(error_object(exc, item.document))
-            if not as_json:
-                err.print(f"[bold red]invalid document {out[-1]['encounter_id'] or ''}[/]", highlight=False)
-                for e in exc.errors:
-                    err.print(f"  {e.path or '/'}: {e.message}", highlight=False, markup=False)
-            continue
-        if as_json:
-            out.append(decision.to_dict())
-        else:
-            console.print(explain(decision, packs.get(decision.pack_id)))
-    if as_json:
-        if shape == "object":
-            typer.echo(json.dumps(out[0], ensure_ascii=False, indent=2))
-        elif shape == "array":
-            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        else:
-            for obj in out:
-                typer.echo(json.dumps(obj, ensure_ascii=False))
+    writer = _JsonWriter(shape) if as_json else None
+    invalid = late = 0
+    with progress_on_terminal("screening", err) as advance:
+        for item in items:
+            advance()
+            try:
+                error = item.error or wrapped_example(item.document)
+                if error is not None:
+                    raise error
+                decision = screen(item.document, packs, as_of=on)
+            except InputError as exc:
+                invalid += 1
+                problem = error_object(exc, item.document)
+                if writer is not None:
+                    writer.write(problem)
+                else:
+                    err.print(
+                        f"[bold red]invalid document {problem['encounter_id'] or ''}[/]", highlight=False
+                    )
+                    for e in exc.errors:
+                        err.print(f"  {e.path or '/'}: {e.message}", highlight=False, markup=False)
+                continue
+            late += any(f["id"] == BEYOND_CURRENCY for f in decision.flags)
+            if writer is not None:
+                writer.write(decision.to_dict())
+            else:
+                console.print(explain(decision, packs.get(decision.pack_id)))
+    if writer is not None:
+        writer.close()
+    if late:
+        err.print(
+            f"[yellow]warning:[/] {late} decision(s) read the law past the date its pack is current to "
+            "(flag law_pack_not_current): the law may have changed since.",
+            highlight=False,
+        )
     if invalid:
         raise typer.Exit(2)
+
+
+class _JsonWriter:
+    """Writes decision objects as they are made, in the input's shape: one object, an indented array
+    (the same text ``json.dumps(list, indent=2)`` gives) or JSON Lines."""
+
+    def __init__(self, shape: str) -> None:
+        self.shape = shape
+        self.count = 0
+
+    def write(self, obj: dict[str, Any]) -> None:
+        out = sys.stdout
+        if self.shape == "lines":
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        elif self.shape == "object":
+            out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        else:
+            body = json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write(("[\n  " if self.count == 0 else ",\n  ") + body)
+        self.count += 1
+        if self.count % 256 == 0:
+            out.flush()
+
+    def close(self) -> None:
+        if self.shape == "array":
+            sys.stdout.write("\n]\n" if self.count else "[]\n")
+        sys.stdout.flush()
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,9 @@
-"""Reading encounters for screening: one JSON object, a JSON array, or JSON Lines."""
+"""Reading documents for screening: one JSON object, a JSON array, or JSON Lines — streamed.
+
+An array is decoded one element at a time and each decision can be written as soon as it is made,
+so memory stays flat whatever the number of documents. Every problem becomes an error item in
+place of the document (never an exception that stops the other documents).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from typing import Any, Literal
 from amparo.errors import EncounterInvalid, FieldError, InputError
 
 Shape = Literal["object", "array", "lines"]
+_DECODER = json.JSONDecoder()
+_WS = " \t\r\n"
+_TOO_DEEP = "the JSON is nested too deeply to be a document (more than about 1,000 levels)"
 
 
 @dataclass(frozen=True)
@@ -17,32 +25,107 @@ class Item:
     """One input: a decoded document, or the reason it could not be decoded."""
 
     document: Any
-    error: EncounterInvalid | None = None
+    error: InputError | None = None
 
 
-def read_items(text: str, *, source: str) -> tuple[Shape, list[Item]]:
-    """Split the input into items and say which shape it had (for the output to mirror it)."""
-    stripped = text.strip()
-    if not stripped:
-        return "lines", [Item(None, EncounterInvalid([FieldError("", "the input is empty")], source=source))]
-    try:
-        value = json.loads(stripped)
-    except json.JSONDecodeError:
-        return "lines", list(_lines(text, source))
-    if isinstance(value, list):
-        return "array", [Item(v) for v in value]
-    return "object", [Item(value)]
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _WS:
+        i += 1
+    return i
+
+
+def _where(text: str, i: int) -> str:
+    line = text.count("\n", 0, i) + 1
+    column = i - (text.rfind("\n", 0, i) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _bad(message: str, source: str) -> Item:
+    return Item(None, EncounterInvalid([FieldError("", message)], source=source))
+
+
+def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
+    """The input's shape (for the output to mirror it) and its items, decoded lazily."""
+    start = _skip(text, 0)
+    if start == len(text):
+        return "lines", iter(
+            [_bad("the input is empty; expected a JSON object, a JSON array or JSON Lines", source)]
+        )
+    if text[start] == "[":
+        return "array", _array(text, start, source)
+    if text[start] == "{":
+        try:
+            value, end = _DECODER.raw_decode(text, start)
+        except json.JSONDecodeError:
+            return "lines", _lines(text, source)
+        except RecursionError:
+            return "object", iter([_bad(_TOO_DEEP, source)])
+        if _skip(text, end) == len(text):
+            return "object", iter([Item(value)])
+        return "lines", _lines(text, source)
+    return "lines", _lines(text, source)
+
+
+def _array(text: str, start: int, source: str) -> Iterator[Item]:
+    i = _skip(text, start + 1)
+    if i < len(text) and text[i] == "]":
+        return
+    number = 0
+    while True:
+        try:
+            value, i = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            yield _bad(
+                f"element {number} of the array is not valid JSON ({exc.msg} at {_where(text, exc.pos)})",
+                source,
+            )
+            return
+        except RecursionError:
+            yield _bad(f"element {number}: {_TOO_DEEP}", source)
+            return
+        yield Item(value)
+        number += 1
+        i = _skip(text, i)
+        if i < len(text) and text[i] == ",":
+            i = _skip(text, i + 1)
+            continue
+        if i < len(text) and text[i] == "]":
+            if _skip(text, i + 1) != len(text):
+                yield _bad(f"unexpected text after the array at {_where(text, _skip(text, i + 1))}", source)
+            return
+        yield _bad(f"expected ',' or ']' after element {number - 1} at {_where(text, i)}", source)
+        return
 
 
 def _lines(text: str, source: str) -> Iterator[Item]:
+    """JSON Lines. Until one line decodes, bad lines are held back: when none does, the input is
+    not JSON at all and one error says so (not one per line of garbage)."""
+    held: list[Item] | None = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield Item(json.loads(line))
+            item = Item(json.loads(line))
         except json.JSONDecodeError as exc:
             message = f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})"
-            yield Item(None, EncounterInvalid([FieldError("", message)], source=f"{source}:{number}"))
+            item = _bad(message, f"{source}:{number}")
+        except RecursionError:
+            item = _bad(f"line {number}: {_TOO_DEEP}", f"{source}:{number}")
+        if held is None:
+            yield item
+        elif item.error is not None:
+            held.append(item)
+        else:
+            yield from held
+            held = None
+            yield item
+    if held:
+        first = held[0].error.errors[0].message if held[0].error else ""
+        yield _bad(
+            "the input is not JSON: expected a JSON object, a JSON array or JSON Lines "
+            f"(one object a line); {first}",
+            source,
+        )
 
 
 def error_object(error: InputError, document: Any = None) -> dict[str, Any]:
@@ -62,3 +145,19 @@ def error_object(error: InputError, document: Any = None) -> dict[str, Any]:
             "errors": [e.as_dict() for e in error.errors],
         },
     }
+
+
+def wrapped_example(document: Any) -> InputError | None:
+    """The spec's example files wrap the document under ``/encounter`` beside its expected summary:
+    say so instead of listing every missing field."""
+    if isinstance(document, dict) and "id" not in document and isinstance(document.get("encounter"), dict):
+        return InputError(
+            [
+                FieldError(
+                    "/encounter",
+                    "this file wraps the document under /encounter (the spec's example format); screen the "
+                    "object at /encounter instead, e.g. the plain files in examples/",
+                )
+            ]
+        )
+    return None

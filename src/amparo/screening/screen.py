@@ -48,6 +48,23 @@ def _summary_value(key: SummaryKey, results: Mapping[str, Determination], facts:
     return sorted(str(v) for v in applying)
 
 
+BEYOND_CURRENCY = "law_pack_not_current"
+
+
+def beyond_currency_flag(pack: LawPack, on: dt.date) -> dict[str, Any]:
+    """The flag on a decision read past the date the pack was last checked against its sources."""
+    return {
+        "id": BEYOND_CURRENCY,
+        "message": (
+            f"The {pack.id} law pack is current to {pack.current_to.isoformat()}; this decision reads "
+            f"{on.isoformat()}, and the law may have changed since. Decided: the law as last recorded is "
+            "applied; check for newer instruments."
+        ),
+        "citations": [f"{pack.title}, current to {pack.current_to.isoformat()}"],
+        "certainty": "U",
+    }
+
+
 def screen_parsed(parsed: Any, pack: LawPack, *, as_of: dt.date | None = None) -> Decision:
     """Screen a document ``pack.parse`` returned, running the pack's program in order."""
     book = pack.law_book()
@@ -72,13 +89,17 @@ def screen_parsed(parsed: Any, pack: LawPack, *, as_of: dt.date | None = None) -
             if flag_id not in flag_ids:
                 flag_ids.append(flag_id)
     person = pack.person(parsed)
+    flags = [book.flag(f).as_dict() for f in flag_ids]
+    latest = max(dates.read_on, person.occurred_on)
+    if latest > pack.current_to:
+        flags.append(beyond_currency_flag(pack, latest))
     return Decision(
         encounter_id=person.document_id,
         as_of=dates.read_on,
         encountered_on=person.occurred_on,
         summary={key.key: _summary_value(key, results, facts) for key in program.summary},
         determinations=tuple(steps),
-        flags=tuple(book.flag(f).as_dict() for f in flag_ids),
+        flags=tuple(flags),
         ruleset_id=book.id,
         ruleset_version=book.version,
         ruleset_digest=book.digest,
