@@ -119,15 +119,16 @@ async def put_encounter(
 
 
 @router.get("/encounters/{encounter_id}", response_model=EncounterOut, tags=["encounters"])
-def get_encounter(encounter_id: EncounterId, actor: ReadFor, made: Factory) -> EncounterOut:
+def get_encounter(encounter_id: EncounterId, actor: ReadFor, made: Factory, packs: Packs) -> EncounterOut:
     with transaction(made) as session:
-        return reads.get_encounter(session, actor, encounter_id)
+        return reads.get_encounter(session, packs, actor, encounter_id)
 
 
 @router.get("/encounters", response_model=EncounterPage, tags=["encounters"])
 def list_encounters(
     actor: ReadFor,
     made: Factory,
+    packs: Packs,
     nationality: Country = None,
     border: Annotated[str | None, Query(max_length=32)] = None,
     agency: Annotated[str | None, Query(max_length=32)] = None,
@@ -140,6 +141,7 @@ def list_encounters(
     with transaction(made) as session:
         return lists.list_encounters(
             session,
+            packs,
             actor,
             nationality=nationality,
             border=border,
@@ -203,9 +205,9 @@ def redecide(
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, tags=["decisions"])
-def get_decision(decision_id: CaseId, actor: ReadFor, made: Factory) -> DecisionOut:
+def get_decision(decision_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> DecisionOut:
     with transaction(made) as session:
-        return reads.get_decision(session, actor, decision_id)
+        return reads.get_decision(session, packs, actor, decision_id)
 
 
 @router.get("/cases/{case_id}/findings", response_model=list[FindingOut], tags=["findings"])
@@ -308,6 +310,7 @@ def case_deadlines(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs)
 def list_deadlines(
     actor: ReadFor,
     made: Factory,
+    packs: Packs,
     overdue: bool = False,
     case_id: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Cursor = None,
@@ -316,5 +319,5 @@ def list_deadlines(
     """Deadlines by due time; ``overdue=true`` lists the open steps already late."""
     with transaction(made) as session:
         return lists.list_deadlines(
-            session, actor, overdue=overdue, case_id=case_id, cursor=cursor, limit=limit
+            session, packs, actor, overdue=overdue, case_id=case_id, cursor=cursor, limit=limit
         )

@@ -1,8 +1,16 @@
 """Decisions of a case: screening a document under its pack, the decision row (one builder, for
-intake and for every later decision), findings that re-screen, and new as-of decisions.
+intake and for every later decision), the legal clocks a decision sets, findings that re-screen,
+and new as-of decisions.
 
 Decisions are immutable: a finding or a new as-of date adds a decision and makes it the case's
 current one; the earlier ones stay.
+
+Legal clocks. A pack's decision may set dated clocks (:meth:`amparo.engine.pack.LawPack.deadlines`,
+e.g. a request that must be made by a date); they are kept as deadlines of the case beside the
+workflow's step deadlines, named by their step (a summary key, never a workflow state), due at
+the end of their day in the pack's time zone. A later decision that no longer sets a clock, or
+sets it to another day, closes it (its ``met_at`` is the time of that decision) and opens the
+new one; workflow steps never close a legal clock.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,7 +36,7 @@ from amparo.errors import TransitionNotAllowed
 from amparo.screening import screen_parsed
 from amparo.store.ids import new_id
 from amparo.store.integrity import translated
-from amparo.store.models import Decision, Finding, utcnow
+from amparo.store.models import Deadline, Decision, Finding, utcnow
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,39 @@ def decision_row(
     )
 
 
+def clock_rows(pack: LawPack, *, case_id: str, summary: Mapping[str, Any]) -> list[Deadline]:
+    """The legal clocks a decision with ``summary`` sets, as new deadlines of the case."""
+    zone = ZoneInfo(pack.time_zone)
+    return [
+        Deadline(
+            id=new_id("DL"),
+            case_id=case_id,
+            step=clock.step,
+            due_at=dt.datetime.combine(clock.due_on + dt.timedelta(days=1), dt.time(0), zone).astimezone(
+                dt.UTC
+            ),
+            met_at=None,
+        )
+        for clock in pack.deadlines(summary)
+    ]
+
+
+def _reset_clocks(session: Session, stored: StoredCase, summary: Mapping[str, Any], now: dt.datetime) -> None:
+    """Keep the open legal clocks the new decision still sets, close the others, open the new."""
+    case = stored.case
+    wanted = {(d.step, d.due_at): d for d in clock_rows(stored.pack, case_id=case.id, summary=summary)}
+    for running in session.scalars(
+        select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.met_at.is_(None),
+            Deadline.step.not_in(stored.workflow.states),
+        )
+    ):
+        if wanted.pop((running.step, running.due_at), None) is None:
+            running.met_at = now
+    session.add_all(wanted.values())
+
+
 def _next_sequence(session: Session, case_id: str) -> int:
     return (
         int(session.scalar(select(func.max(Decision.sequence)).where(Decision.case_id == case_id)) or 0) + 1
@@ -109,6 +151,7 @@ def _rescreen(
     if established:
         document["findings"] = established
     screened = screen_with(stored.pack, stored.pack.parse(document), as_of)
+    now = utcnow()
     decision = decision_row(
         case_id=case.id,
         encounter_id=stored.encounter.id,
@@ -116,10 +159,11 @@ def _rescreen(
         sequence=_next_sequence(session, case.id),
         reason=reason,
         by=actor.id,
-        at=utcnow(),
+        at=now,
     )
     with translated(session, "decision", decision.id):
         session.add(decision)
+        _reset_clocks(session, stored, decision.summary, now)
         session.flush()
     audited(session, actor, "decision.made", "decision", decision.id, reason=reason, summary=decision.summary)
     return decision

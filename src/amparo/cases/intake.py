@@ -24,7 +24,7 @@ from amparo import audit
 from amparo.access.actor import PURPOSE, Actor
 from amparo.access.facts import record_facts
 from amparo.cases.auditing import audited, permit_or_refusal
-from amparo.cases.decisions import decision_row, screen_with
+from amparo.cases.decisions import clock_rows, decision_row, screen_with
 from amparo.cases.models import IntakeOut
 from amparo.cases.steps import step_rows
 from amparo.cases.views import decision_view, encounter_view
@@ -184,6 +184,7 @@ def intake(
     rows.append((TRANSITIONS, _columns(transition)))
     if deadline is not None:
         rows.append((DEADLINES, _columns(deadline)))
+    rows += [(DEADLINES, _columns(c)) for c in clock_rows(pack, case_id=case_id, summary=decision.summary)]
     # The audit entry naming the write and the decision it made goes in with the rows it
     # describes (the audit queue; it is chained once the transaction has committed).
     entry = audit.queued_row(

@@ -54,12 +54,12 @@ def _paged(
 
 
 def _permits(
-    session: Session, actor: Actor, kind: str, pairs: Iterable[tuple[Case, Encounter]]
+    session: Session, packs: PackRegistry, actor: Actor, kind: str, pairs: Iterable[tuple[Case, Encounter]]
 ) -> dict[str, tuple[CaseContext, AccessDecision]]:
     """The context of each case and the permit for its ``kind`` record (by case id), the
     contexts of the whole batch loaded in two queries."""
     unique = {case.id: (case, encounter) for case, encounter in pairs}
-    contexts = case_contexts(session, [case for case, _ in unique.values()])
+    contexts = case_contexts(session, [case for case, _ in unique.values()], packs)
     permits: dict[str, tuple[CaseContext, AccessDecision]] = {}
     for case_id, (_, encounter) in unique.items():
         record_id = encounter.id if kind == "encounter" else case_id
@@ -74,6 +74,7 @@ def _audit_list(session: Session, actor: Actor, kind: str, ids: list[str], **det
 
 def list_encounters(
     session: Session,
+    packs: PackRegistry,
     actor: Actor,
     *,
     nationality: str | None = None,
@@ -99,7 +100,7 @@ def list_encounters(
         query = query.where(Encounter.id > decode_cursor(cursor, 1)[0])
 
     def shown(rows: Sequence[Any]) -> list[EncounterOut | None]:
-        permits = _permits(session, actor, "encounter", ((c, e) for e, c in rows))
+        permits = _permits(session, packs, actor, "encounter", ((c, e) for e, c in rows))
         return [
             encounter_view(e, c.id, fields=permits[c.id][1].fields)
             if shows(permits[c.id][1], "encounter")
@@ -131,7 +132,7 @@ def list_cases(
         query = query.where(Case.id > decode_cursor(cursor, 1)[0])
 
     def shown(rows: Sequence[Any]) -> list[CaseOut | None]:
-        permits = _permits(session, actor, "case", rows)
+        permits = _permits(session, packs, actor, "case", rows)
         rulesets = ruleset_ids(session, (c.current_decision_id for c, _ in rows))
         out: list[CaseOut | None] = []
         for c, e in rows:
@@ -152,6 +153,7 @@ def list_cases(
 
 def list_deadlines(
     session: Session,
+    packs: PackRegistry,
     actor: Actor,
     *,
     overdue: bool = False,
@@ -180,7 +182,7 @@ def list_deadlines(
         query = query.where((Deadline.due_at > due_at) | ((Deadline.due_at == due_at) & (Deadline.id > last)))
 
     def shown(rows: Sequence[Any]) -> list[DeadlineOut | None]:
-        permits = _permits(session, actor, "case", ((c, e) for _, c, e in rows))
+        permits = _permits(session, packs, actor, "case", ((c, e) for _, c, e in rows))
         return [deadline_view(d, now) if shows(permits[c.id][1], "deadlines") else None for d, c, _ in rows]
 
     items, next_cursor = _paged(session, query, lambda r: (r[0].due_at.isoformat(), r[0].id), shown, limit)

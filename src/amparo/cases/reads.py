@@ -36,12 +36,12 @@ from amparo.errors import NotFound
 from amparo.store.models import Case, Deadline, Decision, Encounter, Finding, Note, Transition, utcnow
 
 
-def get_encounter(session: Session, actor: Actor, encounter_id: str) -> EncounterOut:
+def get_encounter(session: Session, packs: PackRegistry, actor: Actor, encounter_id: str) -> EncounterOut:
     encounter = session.get(Encounter, encounter_id)
     if encounter is None:
         raise NotFound("encounter", encounter_id)
     case = session.scalars(select(Case).where(Case.encounter_id == encounter_id)).first()
-    context = case_context(session, case) if case is not None else None
+    context = case_context(session, case, packs) if case is not None else None
     permit = permit_or_refusal(
         session, actor, record_facts("encounter", encounter.id, encounter.document, context)
     )
@@ -55,7 +55,7 @@ def get_case(session: Session, packs: PackRegistry, actor: Actor, case_id: str) 
     return stored.shown()
 
 
-def get_decision(session: Session, actor: Actor, decision_id: str) -> DecisionOut:
+def get_decision(session: Session, packs: PackRegistry, actor: Actor, decision_id: str) -> DecisionOut:
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound("decision", decision_id)
@@ -63,7 +63,7 @@ def get_decision(session: Session, actor: Actor, decision_id: str) -> DecisionOu
     encounter = session.get(Encounter, decision.encounter_id)
     if case is None or encounter is None:  # pragma: no cover  (foreign keys guarantee them)
         raise NotFound("decision", decision_id)
-    facts = record_facts("decision", decision.id, encounter.document, case_context(session, case))
+    facts = record_facts("decision", decision.id, encounter.document, case_context(session, case, packs))
     permit = permit_or_refusal(session, actor, facts)
     audited(session, actor, "read", "decision", decision_id, permit=permit)
     return decision_view(decision)

@@ -58,10 +58,15 @@ def step_rows(
 def enter_step(
     session: Session, workflow: Workflow, case: Case, to_state: str, *, by: str, reason: str | None
 ) -> None:
-    """Record a transition and move the per-step deadlines: the old one is met, the new one set."""
+    """Record a transition and move the per-step deadlines: the old one is met, the new one set
+    (the legal clocks of the case's decisions run on, :mod:`amparo.cases.decisions`)."""
     now = utcnow()
     for open_deadline in session.scalars(
-        select(Deadline).where(Deadline.case_id == case.id, Deadline.met_at.is_(None))
+        select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.met_at.is_(None),
+            Deadline.step.in_(workflow.states),
+        )
     ):
         open_deadline.met_at = now
     transition, deadline = step_rows(

@@ -82,7 +82,7 @@ def load_case(
     if row is None:
         raise NotFound("case", case_id)
     case, encounter = row
-    context = case_context(session, case)
+    context = case_context(session, case, packs)
     facts = record_facts("case", case.id, encounter.document, context)
     permit = permit_or_refusal(session, actor, facts, view, kind="case")
     ruleset = ruleset_ids(session, [case.current_decision_id]).get(case.current_decision_id or "")
