@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from amparo.iso_countries import checked_country
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -60,7 +62,10 @@ def _unique(values: list[str]) -> list[str]:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
-Country = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2}$")]
+UsState = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2}$")]
+Country = Annotated[
+    str, StringConstraints(strict=True, pattern=r"^[A-Z]{2}$"), AfterValidator(checked_country)
+]
 StrictBool = Annotated[bool, Field(strict=True)]
 StrictStr = Annotated[str, Field(strict=True)]
 ProtectionClaim = Literal["none", "pending", "abandoned", "denied_final", "granted"]
@@ -85,7 +90,7 @@ class Place(_Strict):
     border: Literal["southwest_land", "northern_land", "coastal", "air", "interior"]
     manner: Literal["port_of_entry", "between_ports"]
     location: StrictStr | None = None
-    state: Country | None = None
+    state: UsState | None = None
     arrived_from: Country | None = None
 
 
