@@ -77,7 +77,7 @@ def _ohss_fiscal_total(dataset: str, fy: int, **keys: str) -> int:
     row = con.execute(
         f"SELECT value FROM ohss_fiscal_totals WHERE dataset = ? AND fiscal_year = ? AND {where}",
         [dataset, fy, *keys.values()],
-    ).fetchone()
+    ).fetchall()[0]  # fetch to the end: DuckDB keeps an unfinished result open
     assert row is not None
     return int(row[0])
 

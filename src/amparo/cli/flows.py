@@ -57,13 +57,16 @@ def series_command(
         ),
     ] = "encounters",
     citizenship: Annotated[
-        list[str] | None, typer.Option("--citizenship", help="Keep only these ISO alpha-2 codes (repeatable).")
+        list[str] | None,
+        typer.Option("--citizenship", help="Keep only these ISO alpha-2 codes (repeatable)."),
     ] = None,
     visa_class: Annotated[
-        list[str] | None, typer.Option("--visa-class", help="Keep only these visa classes, e.g. H2B (repeatable).")
+        list[str] | None,
+        typer.Option("--visa-class", help="Keep only these visa classes, e.g. H2B (repeatable)."),
     ] = None,
     outcome: Annotated[
-        list[str] | None, typer.Option("--outcome", help="Keep only these outcomes, e.g. mpp_return (repeatable).")
+        list[str] | None,
+        typer.Option("--outcome", help="Keep only these outcomes, e.g. mpp_return (repeatable)."),
     ] = None,
 ) -> None:
     """A monthly series: southwest-border encounters (CBP) by default, or another dataset."""
@@ -88,7 +91,12 @@ def series_command(
         raise InputError([FieldError("--visa-class" if visa_class else "--outcome",
                                      "applies to --dataset visas, book_outs or credible_fear_results")])  # fmt: skip
     encounters = series.query(by=dims, start=first, end=last, filters=encounter_filters)
-    _print_rows([r.as_dict() for r in encounters], as_json, datasets.staleness(), "Southwest land border encounters (CBP)")
+    _print_rows(
+        [r.as_dict() for r in encounters],
+        as_json,
+        datasets.staleness(),
+        "Southwest land border encounters (CBP)",
+    )
 
 
 def _print_rows(rows: list[dict[str, Any]], as_json: bool, stale: Any, title: str) -> None:
@@ -100,7 +108,9 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, stale: Any, title: st
     columns = list(rows[0]) if rows else ["month"]
     table = Table(*columns, title=title)
     for row in rows:
-        table.add_row(*(f"{v:,}" if isinstance(v, int) and k != "fiscal_year" else str(v) for k, v in row.items()))
+        table.add_row(
+            *(f"{v:,}" if isinstance(v, int) and k != "fiscal_year" else str(v) for k, v in row.items())
+        )
     console = Console()
     console.print(table)
     console.print(stale.sentence(), soft_wrap=True)
@@ -111,14 +121,27 @@ def chart_command(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the PNG and SVG files into.")],
     start: FromOption = None,
     end: ToOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="Chart language: en or es.")] = "en",
 ) -> None:
     """Write the charts (by nationality, by demographic, shares, year-on-year) as PNG and SVG."""
     from amparo.flows import charts, series
 
+    language = _language(lang)
     first = series.parse_month(start, "--from") if start else None
     last = series.parse_month(end, "--to") if end else None
-    for path in charts.write_all(out, start=first, end=last):
+    for path in charts.write_all(out, start=first, end=last, language=language):
         typer.echo(str(path))
+
+
+LangOption = Annotated[str, typer.Option("--lang", help="Chart language: en or es.")]
+
+
+def _language(lang: str) -> str:
+    from amparo.errors import FieldError, InputError
+
+    if lang not in ("en", "es"):
+        raise InputError([FieldError("--lang", f"expected en or es; got '{lang}'")])
+    return lang
 
 
 @flows_app.command("forecast")
@@ -127,25 +150,34 @@ def forecast_command(
         str | None, typer.Option("--by", help="citizenship or demographic (default: the total).")
     ] = None,
     horizon: Annotated[int, typer.Option("--horizon", help="Months ahead (1-24).")] = 6,
-    model: Annotated[str, typer.Option("--model", help="AutoETS, AutoARIMA, AutoTheta or SeasonalNaive.")] = (
-        "AutoETS"
-    ),
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model", help="PolicyBlend (default), Blend, AutoETS, AutoARIMA, AutoTheta or SeasonalNaive."
+        ),
+    ] = "PolicyBlend",
     level: Annotated[int, typer.Option("--level", help="Prediction-interval level in percent.")] = 80,
+    reconcile: Annotated[
+        bool, typer.Option("--reconcile", help="Reconcile the parts with the total so that they add up.")
+    ] = False,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also write a chart to this folder.")] = None,
+    lang: LangOption = "en",
     as_json: JsonOption = False,
 ) -> None:
     """Forecast monthly southwest-border encounters with prediction intervals."""
     from amparo.flows import forecast
 
-    result = forecast.forecast(by=by, horizon=horizon, model=model, level=level)
+    language = _language(lang)
+    result = forecast.forecast(by=by, horizon=horizon, model=model, level=level, reconcile=reconcile)
     if chart is not None:
         from amparo.flows import charts
 
-        for path in charts.forecast_chart(result, chart):
+        for path in charts.forecast_chart(result, chart, language):
             Console(stderr=True).print(f"wrote {path}")
     rows = [r.as_dict() for r in result.rows]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
+        Console(stderr=True).print(result.staleness(language), soft_wrap=True)
         return
     low, high = f"lo_{level}", f"hi_{level}"
     table = Table("series", "month", "forecast", low, high, title=f"{model} forecast, {level}% intervals")
@@ -153,7 +185,9 @@ def forecast_command(
         table.add_row(
             row["series"], row["month"], f"{row['forecast']:,.0f}", f"{row[low]:,.0f}", f"{row[high]:,.0f}"
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    console.print(result.staleness(language), soft_wrap=True)
 
 
 @claims_app.command("check")

@@ -62,7 +62,7 @@ def _draw_milestones(ax: Any, start: dt.date, end: dt.date, language: str = "en"
 
     from amparo.flows.milestones import markers
 
-    found = markers(_events(), start, end, language=language)
+    found = markers(_events(), start, end, language=language, min_gap=0.018)
     if not found:
         return 0
     above = blended_transform_factory(ax.transData, ax.transAxes)
@@ -77,18 +77,20 @@ def _draw_milestones(ax: Any, start: dt.date, end: dt.date, language: str = "en"
             fontsize=6, color="#333333", ha="center", va="bottom", clip_on=False,
         )  # fmt: skip
     rows = 1 + max(m.row for m in found)
-    ax.title.set_y(1.0 + step * (rows + 0.6))
+    ax.set_title(ax.get_title(), y=1.0 + step * (rows + 0.6))
     columns = 3
     per_column = -(-len(found) // columns)
     line_height = 9.5 / axes_height_pt
     top = -0.11
-    heading = "Milestones (numbers above the chart)" if language != "es" else "Hitos (números sobre el gráfico)"
+    heading = (
+        "Milestones (numbers above the chart)" if language != "es" else "Hitos (números sobre el gráfico)"
+    )
     ax.text(0, top, heading, transform=ax.transAxes, fontsize=6.5, fontweight="bold", va="top")
     for i, marker in enumerate(found):
         column, line_no = divmod(i, per_column)
         text = f"{marker.number}  {marker.on.isoformat()}  {'; '.join(marker.labels)}"
         ax.text(
-            column / columns, top - line_height * (line_no + 1.2), textwrap.shorten(text, 78, placeholder="…"),
+            column / columns, top - line_height * (line_no + 1.2), textwrap.shorten(text, 66, placeholder="…"),
             transform=ax.transAxes, fontsize=6, color="#333333", va="top",
         )  # fmt: skip
     return per_column + 2

@@ -380,7 +380,7 @@ def _data_range(dataset: str) -> tuple[dt.date, dt.date]:
             f"SELECT MIN(month), MAX(month) FROM encounters WHERE source IN ({', '.join('?' for _ in sources)})",
             list(sources),
         )
-        .fetchone()
+        .fetchall()[0]  # fetch to the end: DuckDB keeps an unfinished result open
     )
     assert row is not None  # noqa: S101 - an aggregate always returns one row
     return row[0], row[1]

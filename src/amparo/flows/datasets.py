@@ -259,9 +259,11 @@ def staleness(name: str = ENCOUNTERS, data_dir: Path | None = None) -> Staleness
     dataset = get(name)
     period = "fiscal_year" if dataset.period == "fiscal_year" else "month"
     where = f"WHERE {dataset.where} AND" if dataset.where else "WHERE"
-    row = connection(data_dir).execute(
-        f"SELECT MAX({period}) FROM {dataset.table} {where} {_value_column(dataset)} IS NOT NULL"
-    ).fetchone()
+    row = (
+        connection(data_dir)
+        .execute(f"SELECT MAX({period}) FROM {dataset.table} {where} {_value_column(dataset)} IS NOT NULL")
+        .fetchall()[0]  # fetch to the end: DuckDB keeps an unfinished result open
+    )
     last = row[0] if row else None
     text = series.month_text(last) if isinstance(last, dt.date) else f"FY{last}"
     return Staleness(name, text, dataset.publication)

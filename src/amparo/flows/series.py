@@ -143,12 +143,16 @@ def query(
 
 def months_available(data_dir: Path | None = None) -> tuple[dt.date, dt.date]:
     """The first and last month of the southwest-border data."""
-    first, last = connection(data_dir).execute(
-        "SELECT MIN(month), MAX(month) FROM encounters WHERE source IN ({})".format(
-            ", ".join("?" for _ in ingest.SW_SOURCES)
-        ),
-        list(ingest.SW_SOURCES),
-    ).fetchone() or (None, None)
+    first, last = (
+        connection(data_dir)
+        .execute(
+            "SELECT MIN(month), MAX(month) FROM encounters WHERE source IN ({})".format(
+                ", ".join("?" for _ in ingest.SW_SOURCES)
+            ),
+            list(ingest.SW_SOURCES),
+        )
+        .fetchall()[0]
+    )  # to the end: DuckDB keeps an unfinished result open
     if first is None or last is None:  # pragma: no cover - the shipped data is never empty
         raise InputError([FieldError("data", "no southwest-border rows were ingested")])
     return first, last
