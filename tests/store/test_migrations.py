@@ -19,7 +19,8 @@ import amparo.access.models
 import amparo.audit.models
 import amparo.exchange.models
 import amparo.identity.tables
-import amparo.store.models  # noqa: F401  (every area's tables on the one metadata)
+import amparo.store.models
+import amparo.transfers.tables  # noqa: F401  (every area's tables on the one metadata)
 from amparo.store.base import Base
 from amparo.store.db import current_revision, make_engine, upgrade
 from amparo.store.testing import postgres_url

@@ -17,6 +17,7 @@ from amparo.identity import tables as identity_tables  # noqa: F401
 from amparo.store import models  # noqa: F401
 from amparo.store.base import Base
 from amparo.store.db import make_engine
+from amparo.transfers import tables as transfers_tables  # noqa: F401
 
 target_metadata = Base.metadata
 
