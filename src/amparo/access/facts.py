@@ -6,15 +6,19 @@ notes, transitions and deadlines, a case package) is drawn from one encounter of
 
 * the encounter v1 document: the person's nationalities and the countries of the fear claims
   (8 CFR 208.6 bars disclosure to those governments);
-* the case in the store (:class:`CaseContext`): the ACA receiving country is the CURRENT
-  decision's summary ``aca_removal_to``, and only while the case is ``transfer_scheduled`` or
-  ``transferred`` (a transfer the workflow scheduled, after a supervisor's concurrence); and
-  every recorded disclosure basis of the case (a written consent or a decision with its legal
-  basis, :class:`amparo.access.models.DisclosureBasisRecord`).
+* the case in the store (:class:`CaseContext`): the receiving country of a transfer is what
+  the law pack that made the CURRENT decision reads from its summary
+  (``packs.get(ruleset id).receiving_country(summary)``), and only while the case is in a
+  transfer state of that pack's workflow (:func:`transfer_states`: a transfer the workflow
+  scheduled, after a supervisor's concurrence, or completed); and every recorded disclosure
+  basis of the case (a written consent or a decision with its legal basis,
+  :class:`amparo.access.models.DisclosureBasisRecord`).
 
 The case API (``amparo.cases``) and the exchange (``amparo.exchange.transfer``) both call
 :func:`case_contexts` / :func:`record_facts`, so the API and an envelope export decide on
-the same facts. A list loads the contexts of a whole batch of cases in two queries.
+the same facts. A list loads the contexts of a whole batch of cases in two queries. The law
+packs come from the caller (a :class:`~amparo.engine.registry.PackRegistry` made at the edge);
+a decision whose pack is not installed gives no receiving country (fail closed).
 """
 
 from __future__ import annotations
@@ -28,28 +32,54 @@ from sqlalchemy.orm import Session
 
 from amparo.access.model import DisclosureBasis, RecordFacts
 from amparo.access.models import DisclosureBasisRecord
+from amparo.engine.registry import PackRegistry
+from amparo.engine.workflow import Workflow
+from amparo.errors import UnknownPack
 from amparo.store.models import Case, Decision
 
-#: Case states in which an ACA transfer is scheduled (or done) for the person.
-TRANSFER_STATES = frozenset({"transfer_scheduled", "transferred"})
+#: The pack id of a decision (its ruleset id), read in the database from its stored document.
+_RULESET_ID = Decision.document[("ruleset", "id")].as_string()
+
+
+def transfer_states(workflow: Workflow) -> frozenset[str]:
+    """The states of ``workflow`` in which a transfer of the person is scheduled or done: a
+    terminal state entered only from removals (the transfer done), and each removal that leads
+    to one (the transfer scheduled). A removal that ends in no state of its own (a return
+    closed like any other case) is not a transfer."""
+    into: dict[str, set[str]] = {}
+    for source, target in workflow.transitions:
+        into.setdefault(target, set()).add(source)
+    done = {t for t in workflow.terminal if into.get(t) and into[t] <= workflow.removals}
+    scheduled = {s for (s, t) in workflow.transitions if s in workflow.removals and t in done}
+    return frozenset(done | scheduled)
 
 
 @dataclass(frozen=True)
 class CaseContext:
     """What the store adds to an encounter document: the case's state, its current decision's
-    summary (None when it has none) and its recorded disclosure bases."""
+    summary (None when it has none), its recorded disclosure bases, and the country a transfer
+    is scheduled to (or was made to), when one is (see the module docstring)."""
 
     state: str | None = None
     summary: Mapping[str, Any] | None = None
     bases: tuple[DisclosureBasis, ...] = field(default=())
+    receiving_country: str | None = None
 
-    @property
-    def aca_receiving_country(self) -> str | None:
-        """The country an ACA transfer is scheduled to, when one is (see the module docstring)."""
-        if self.state not in TRANSFER_STATES or not self.summary:
-            return None
-        country = self.summary.get("aca_removal_to")
-        return str(country) if country else None
+
+def receiving_country(
+    packs: PackRegistry, ruleset_id: str | None, state: str | None, summary: Mapping[str, Any] | None
+) -> str | None:
+    """The country a transfer of the person is scheduled to or was made to, by the pack that made
+    the current decision; None when there is none, or the pack is not installed (fail closed)."""
+    if not ruleset_id or state is None or not summary:
+        return None
+    try:
+        pack = packs.get(ruleset_id)
+    except UnknownPack:
+        return None
+    if state not in transfer_states(pack.workflow):
+        return None
+    return pack.receiving_country(summary)
 
 
 def record_facts(
@@ -65,23 +95,25 @@ def record_facts(
         nationalities=tuple(str(n) for n in person.get("nationalities") or ()),
         feared_countries=tuple(str(c["country"]) for c in claims if isinstance(c, dict) and c.get("country")),
         asylum_related=True,
-        aca_receiving_country=context.aca_receiving_country,
+        aca_receiving_country=context.receiving_country,
         disclosure_bases=context.bases,
     )
 
 
-def case_contexts(session: Session, cases: Iterable[Case]) -> dict[str, CaseContext]:
+def case_contexts(session: Session, cases: Iterable[Case], packs: PackRegistry) -> dict[str, CaseContext]:
     """The context of each case, by case id: two queries whatever the number of cases."""
     rows = {c.id: c for c in cases}
     if not rows:
         return {}
     decision_ids = [c.current_decision_id for c in rows.values() if c.current_decision_id]
-    summaries: dict[str, Mapping[str, Any]] = {}
+    decisions: dict[str, tuple[Mapping[str, Any], str | None]] = {}
     if decision_ids:
-        summaries = {
-            str(r.id): dict(r.summary or {})
+        decisions = {
+            str(r.id): (dict(r.summary or {}), r.ruleset_id)
             for r in session.execute(
-                select(Decision.id, Decision.summary).where(Decision.id.in_(decision_ids))
+                select(Decision.id, Decision.summary, _RULESET_ID.label("ruleset_id")).where(
+                    Decision.id.in_(decision_ids)
+                )
             )
         }
     bases: dict[str, list[DisclosureBasis]] = {}
@@ -91,16 +123,18 @@ def case_contexts(session: Session, cases: Iterable[Case]) -> dict[str, CaseCont
         .order_by(DisclosureBasisRecord.recorded_at, DisclosureBasisRecord.id)
     ):
         bases.setdefault(b.case_id, []).append(DisclosureBasis(b.recipient, b.kind, b.legal_basis))
-    return {
-        case_id: CaseContext(
+    contexts: dict[str, CaseContext] = {}
+    for case_id, case in rows.items():
+        summary, ruleset_id = decisions.get(case.current_decision_id or "", (None, None))
+        contexts[case_id] = CaseContext(
             state=case.state,
-            summary=summaries.get(case.current_decision_id) if case.current_decision_id else None,
+            summary=summary,
             bases=tuple(bases.get(case_id, ())),
+            receiving_country=receiving_country(packs, ruleset_id, case.state, summary),
         )
-        for case_id, case in rows.items()
-    }
+    return contexts
 
 
-def case_context(session: Session, case: Case) -> CaseContext:
+def case_context(session: Session, case: Case, packs: PackRegistry) -> CaseContext:
     """The context of one case (two small queries)."""
-    return case_contexts(session, [case])[case.id]
+    return case_contexts(session, [case], packs)[case.id]

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from amparo import audit
+from amparo.access.clock import Clock, system_today
 from amparo.api import problems
 from amparo.api.exchange_routes import router as exchange_router
 from amparo.api.routes import router
@@ -30,9 +31,13 @@ from amparo.store.db import engine_from_settings, session_factory
 HANDLER_THREADS = 4
 
 
-def create_app(settings: Settings | None = None, packs: PackRegistry | None = None) -> FastAPI:
-    """The HTTP API for ``settings`` (read from the environment when not given) and the law
-    ``packs`` (default: every installed pack)."""
+def create_app(
+    settings: Settings | None = None, packs: PackRegistry | None = None, *, clock: Clock = system_today
+) -> FastAPI:
+    """The HTTP API for ``settings`` (read from the environment when not given), the law
+    ``packs`` (default: every installed pack) and the ``clock`` whose day access decisions are
+    made on (default: this machine's). Everything the routes need is on ``app.state``; nothing
+    below reads the environment."""
     settings = settings or load_settings()
     packs = packs or installed_registry(default=settings.default_law_pack)
 
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, packs: PackRegistry | None = No
     )
     app.state.settings = settings
     app.state.packs = packs
+    app.state.clock = clock
     app.state.token_cache = {}
     problems.install(app)
     app.include_router(router)

@@ -18,10 +18,12 @@ from starlette.concurrency import run_in_threadpool
 
 from amparo import audit
 from amparo.access.actor import Actor
+from amparo.access.clock import Clock
 from amparo.access.policy import read_purpose
 from amparo.api.deps import Factory, Reader, allowed
 from amparo.api.problems import EXCHANGE_REFUSED, EXCHANGE_REFUSED_TITLE, problem_response
 from amparo.api.routes import ReadFor
+from amparo.engine.registry import PackRegistry
 from amparo.errors import ExchangeError, NotFound
 from amparo.exchange import transfer
 from amparo.exchange.keys import installation_keys
@@ -40,6 +42,17 @@ RAW_BODY = {
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def _packs(request: Request) -> PackRegistry:
+    packs: PackRegistry = request.app.state.packs
+    return packs
+
+
+def _today(request: Request) -> dt.date:
+    """The day access decisions are made on: the app's clock (amparo.access.clock)."""
+    clock: Clock = request.app.state.clock
+    return clock()
 
 
 class BasisIn(BaseModel):
@@ -67,10 +80,12 @@ def installation(request: Request, actor: Reader) -> dict[str, str]:
 @router.get(
     "/cases/{case_id}/package", summary="The case package, as the access policy lets the caller see it"
 )
-def package(case_id: str, actor: ReadFor, made: Factory) -> dict[str, Any]:
+def package(case_id: str, request: Request, actor: ReadFor, made: Factory) -> dict[str, Any]:
     """``purpose`` as on every read route (default: the role's; 422 when no arrangement names it)."""
     with transaction(made) as session:
-        view = transfer.package_for(session, actor.requester, case_id, actor.purpose, dt.date.today())
+        view = transfer.package_for(
+            session, actor.requester, case_id, actor.purpose, packs=_packs(request), on=_today(request)
+        )
     if view is None:  # committed above: the refusal is in the audit trail
         raise NotFound("case", case_id)
     return view
@@ -126,6 +141,8 @@ def export(
                 recipient_agency=body.agency,
                 purpose=body.purpose,
                 actor=actor.id,
+                packs=_packs(request),
+                on=_today(request),
             )
     except NotFound:
         with transaction(made) as session:  # the refused disclosure stays in the audit trail

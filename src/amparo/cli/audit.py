@@ -159,11 +159,14 @@ def register(app: typer.Typer) -> None:
         purpose: Annotated[str, typer.Option("--purpose")] = "aca_transfer",
     ) -> None:
         """Seal the case package the policy allows for the agency's installation."""
+        from amparo.access.clock import system_today
+        from amparo.engine.registry import installed_registry
         from amparo.exchange.keys import installation_keys
         from amparo.exchange.transfer import export_envelope
         from amparo.settings import load_settings
 
         settings = load_settings()
+        packs = installed_registry(default=settings.default_law_pack)
         with _session() as session:
             envelope = export_envelope(
                 session,
@@ -173,6 +176,8 @@ def register(app: typer.Typer) -> None:
                 recipient_agency=agency,
                 purpose=purpose,
                 actor=CLI_ACTOR,
+                packs=packs,
+                on=system_today(),
             )
         out.write_bytes(envelope.to_bytes())
         typer.echo(f"envelope {envelope.envelope_id} written to {out}")

@@ -25,6 +25,7 @@ from amparo.access.fields import project, view_of_encounter
 from amparo.access.model import AccessDecision, RecordFacts, Requester
 from amparo.access.models import DisclosureBasisRecord
 from amparo.access.policy import authorize
+from amparo.engine.registry import PackRegistry
 from amparo.errors import FieldError, InputError, NotFound
 from amparo.exchange.envelope import (
     Envelope,
@@ -159,7 +160,7 @@ def record_basis(
     return basis_id
 
 
-def case_record(session: Session, case_id: str) -> tuple[RecordFacts, dict[str, Any]]:
+def case_record(session: Session, case_id: str, packs: PackRegistry) -> tuple[RecordFacts, dict[str, Any]]:
     """What the policy needs to know about a case (:mod:`amparo.access.facts`, as the case
     API builds it), and its full field view (unredacted)."""
     case = session.get(Case, case_id)
@@ -168,7 +169,7 @@ def case_record(session: Session, case_id: str) -> tuple[RecordFacts, dict[str, 
     encounter = session.get(Encounter, case.encounter_id)
     if encounter is None:
         raise NotFound("case", case_id)
-    context = case_context(session, case)
+    context = case_context(session, case, packs)
     facts = record_facts("case_package", case_id, encounter.document, context)
     aca_to = facts.aca_receiving_country
     transfer = {"receiving_country": aca_to, "case_state": case.state} if aca_to else None
@@ -206,14 +207,15 @@ def _audit_decision(
 
 
 def package_for(
-    session: Session, requester: Requester, case_id: str, purpose: str, on: dt.date | None = None
+    session: Session, requester: Requester, case_id: str, purpose: str, *, packs: PackRegistry, on: dt.date
 ) -> dict[str, Any] | None:
-    """The case package as ``requester`` may see it for ``purpose``; None when refused or missing.
+    """The case package as ``requester`` may see it for ``purpose`` on ``on`` (the caller's
+    today); None when refused or missing.
 
     The read is audited either way; the caller commits, then answers a refusal as not found.
     """
     try:
-        facts, view = case_record(session, case_id)
+        facts, view = case_record(session, case_id, packs)
     except NotFound:
         audit.record(
             session,
@@ -225,7 +227,7 @@ def package_for(
             outcome="not_found",
         )
         return None
-    decision = authorize(requester, facts, purpose, on or dt.date.today())
+    decision = authorize(requester, facts, purpose, on)
     _audit_decision(session, requester.user_id, "read", facts, purpose, decision, agency=requester.agency)
     return project(view, decision.fields) if decision.permitted else None
 
@@ -242,18 +244,20 @@ def export_envelope(
     recipient_agency: str,
     purpose: str,
     actor: str,
-    on: dt.date | None = None,
+    packs: PackRegistry,
+    on: dt.date,
 ) -> Envelope:
-    """Seal the case package the policy lets ``recipient_agency`` have, for its installation."""
+    """Seal the case package the policy lets ``recipient_agency`` have on ``on`` (the caller's
+    today), for its installation."""
     agency = get_agency(recipient_agency)
     if agency.country is None:
         raise InputError([FieldError("/agency", f"{agency.code} has no installation of its own")])
     target = peer(session, agency.country)
     if target is None:
         raise InputError([FieldError("/to", f"no peer installation {agency.country} is registered")])
-    facts, view = case_record(session, case_id)
+    facts, view = case_record(session, case_id, packs)
     requester = Requester(f"installation:{agency.country}", "partner", agency.code, agency.country)
-    decision = authorize(requester, facts, purpose, on or dt.date.today())
+    decision = authorize(requester, facts, purpose, on)
     if not decision.permitted:
         _audit_decision(session, actor, "disclosure", facts, purpose, decision, to=agency.code)
         raise NotFound("case", case_id)
