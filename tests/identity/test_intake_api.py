@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
+from amparo.access.users import create_user
 from amparo.api.app import create_app
 from amparo.identity.resolution import KnownPersons
 from amparo.identity.tables import IdentityKey, IdentityLink
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
-from amparo.store.repositories import create_user
 from amparo.store.testing import fresh_sqlite
 
 with warnings.catch_warnings():

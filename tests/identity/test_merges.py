@@ -1,4 +1,4 @@
-"""Merges and splits are recorded and reversible; accepting a review merges."""
+"""Merges and splits are recorded and reversible."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from amparo.errors import InputError
-from amparo.identity.merges import decide_review, merge, reverse, split
-from amparo.identity.tables import IdentityChange, IdentityReview
+from amparo.identity.merges import merge, reverse, split
+from amparo.identity.tables import IdentityChange
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import Encounter, Person, User
 
@@ -84,22 +84,3 @@ def test_split_then_reverse(factory: Any) -> None:
     assert _owners(factory) == before
     with factory() as session, pytest.raises(InputError):
         split(session, person_id="P-A", encounter_ids=["E-3"], reason="not hers", by="U-1")
-
-
-def test_accepting_a_review_merges_and_records(factory: Any) -> None:
-    with transaction(factory) as session:
-        session.add(
-            IdentityReview(
-                id="IR-1",
-                encounter_id="E-3",
-                candidate_person_id="P-A",
-                match_probability=0.8,
-                explanation={},
-            )
-        )
-    with transaction(factory) as session:
-        review = decide_review(session, "IR-1", accept=True, by="U-1")
-        assert review.status == "accepted"
-    assert _owners(factory)["E-3"] == "P-A"
-    with factory() as session:
-        assert [c.kind for c in session.scalars(select(IdentityChange))] == ["merge"]

@@ -1,4 +1,5 @@
-"""Merges and splits of persons, recorded and reversible; decisions on the review queue.
+"""Merges and splits of persons, recorded and reversible (officers' decisions on the review
+queue, with audit and explanation, are in :mod:`amparo.identity.decisions`).
 
 A merge moves every encounter (and its case) of one person to another; a split moves the
 named encounters of a person to a new person. Each is an ``identity_changes`` row listing the
@@ -7,16 +8,14 @@ encounters it moved, so :func:`reverse` can move exactly those back and mark bot
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from amparo.errors import FieldError, InputError, NotFound
 from amparo.identity.blocking import index_person
-from amparo.identity.tables import IdentityChange, IdentityReview
+from amparo.identity.tables import IdentityChange
+from amparo.store.ids import new_id
 from amparo.store.models import Case, Encounter, Person, utcnow
-from amparo.store.repositories import new_id
 
 
 def _move(session: Session, encounter_ids: list[str], to_person_id: str) -> None:
@@ -123,33 +122,3 @@ def reverse(session: Session, change_id: str, *, reason: str, by: str) -> Identi
     session.add(back)
     session.flush()
     return back
-
-
-def decide_review(
-    session: Session, review_id: str, *, accept: bool, by: str, encounter_person_id: str | None = None
-) -> IdentityReview:
-    """Accept (merge the encounter's person into the candidate) or reject an open review."""
-    review = session.get(IdentityReview, review_id)
-    if review is None:
-        raise NotFound("identity review", review_id)
-    if review.status != "open":
-        raise InputError([FieldError("/status", f"review {review_id} is already {review.status}")])
-    if accept:
-        person_id = encounter_person_id or session.scalar(
-            select(Encounter.person_id).where(Encounter.id == review.encounter_id)
-        )
-        if person_id is None:
-            raise NotFound("encounter", review.encounter_id)
-        if person_id != review.candidate_person_id:
-            merge(
-                session,
-                keep=review.candidate_person_id,
-                absorb=person_id,
-                reason=f"review {review_id} accepted",
-                by=by,
-            )
-    review.status = "accepted" if accept else "rejected"
-    review.decided_by = by
-    review.decided_at = dt.datetime.now(dt.UTC)
-    session.flush()
-    return review

@@ -110,7 +110,7 @@ class Resolution:
         """The rows to insert with the encounter, ``person_id`` being the person it is stored
         under (the linked person, or the new one): the record's keys the person lacks, the
         ``identity_links`` row and, for ``review``, the ``identity_reviews`` row."""
-        from amparo.store.repositories import new_id
+        from amparo.store.ids import new_id
 
         held = self.held_keys if person_id == self.person_id else frozenset()
         rows = blocking.key_rows(person_id, self.keys - held)
@@ -151,7 +151,8 @@ def _log2_odds(probability: float) -> float:
     return math.log2(probability / (1.0 - probability))
 
 
-def _scorer() -> Any:
+def scorer() -> Any:
+    """The shipped model's real-time scorer (MissingExtra without the linkage extra)."""
     try:
         from amparo.identity.realtime import default_scorer
 
@@ -187,7 +188,7 @@ def resolve(
     fields: dict[str, dict[str, float]] = {p.id: {} for p in persons}
     levels: dict[str, list[dict[str, Any]]] = {p.id: [] for p in persons}
     if record is not None and persons:
-        for scored in _scorer().score(record, [person_record(p) for p in persons]):
+        for scored in scorer().score(record, [person_record(p) for p in persons]):
             fields[scored.record_id] = {e.comparison: e.match_weight for e in scored.evidence}
             levels[scored.record_id] = [e.as_dict() for e in scored.evidence]
     fused: dict[str, FusedLink] = {

@@ -68,7 +68,9 @@ class IdentityReview(Base):
     candidate_person_id: Mapped[str] = mapped_column(String(40))
     match_probability: Mapped[float] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open|accepted|rejected
+    status: Mapped[str] = mapped_column(
+        String(20), default="open", index=True
+    )  # open | link | distinct (the decision)
     decided_by: Mapped[str | None] = mapped_column(String(40))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
