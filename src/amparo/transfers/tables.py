@@ -11,7 +11,9 @@
 - ``transfer_proposals``: one row per case of a plan: the proposed slot (or the reason it was not
   planned), the case as planned (so edits are checked against the same rules), and the
   supervisor's decision (``pending``, ``accepted``, ``edited``, ``rejected``), the slot decided,
-  who decided and when.
+  who decided and when;
+- ``transfer_outcomes``: what happened after arrival, recorded by the receiving installation as
+  events (claim lodged, abandoned, granted, refused, departed, assisted return), append-only.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from amparo.store.models import UTCDateTime, utcnow
 
 MEASURES = ("monthly_cap_people", "shelter_places", "shelter_stay_days", "adjudicators", "decisions_per_year")
 DECISIONS = ("pending", "accepted", "edited", "rejected")
+EVENTS = ("transferred", "claim_lodged", "abandoned", "granted", "refused", "departed", "assisted_return")
 
 
 class CapacityValue(Base):
@@ -95,3 +98,17 @@ class TransferProposal(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_transfer_proposals_case_id", "case_id"),)
+
+
+class TransferOutcome(Base):
+    """One event in a transferred person's life on the receiving side."""
+
+    __tablename__ = "transfer_outcomes"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(128), index=True)
+    receiving_country: Mapped[str] = mapped_column(String(2))
+    event: Mapped[str] = mapped_column(String(20))
+    event_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""Transfers: dated partner capacity, departures, plans as proposals and their decisions.
+"""Transfers: dated partner capacity, departures, plans as proposals and their decisions, and
+outcomes after arrival.
 
 Revision ID: 0006_transfers
 Revises: 0005_lz4_documents
@@ -82,9 +83,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("plan_id", "case_id", name=op.f("pk_transfer_proposals")),
     )
     op.create_index("ix_transfer_proposals_case_id", "transfer_proposals", ["case_id"])
+    op.create_table(
+        "transfer_outcomes",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("case_id", sa.String(length=128), nullable=False),
+        sa.Column("receiving_country", sa.String(length=2), nullable=False),
+        sa.Column("event", sa.String(length=20), nullable=False),
+        sa.Column("event_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=80), nullable=False),
+        sa.Column("recorded_at", TZ, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfer_outcomes")),
+    )
+    op.create_index(op.f("ix_transfer_outcomes_case_id"), "transfer_outcomes", ["case_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_transfer_outcomes_case_id"), table_name="transfer_outcomes")
+    op.drop_table("transfer_outcomes")
     op.drop_index("ix_transfer_proposals_case_id", table_name="transfer_proposals")
     op.drop_table("transfer_proposals")
     op.drop_table("transfer_plans")
