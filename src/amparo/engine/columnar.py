@@ -11,7 +11,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from amparo.engine.expr import And, Compare, Contains, Expr, Fact, Intersects, IsIn, IsSet, Lit, Not, Or
+from amparo.engine.expr import (
+    And,
+    Compare,
+    Contains,
+    Earliest,
+    Expr,
+    Fact,
+    Intersects,
+    IsIn,
+    IsoDate,
+    IsSet,
+    Latest,
+    Lit,
+    Not,
+    Or,
+    PlusPeriod,
+    Weekday,
+)
 from amparo.errors import MissingExtra, RuleDefinitionError
 
 if TYPE_CHECKING:
@@ -85,4 +102,15 @@ def _compile(expr: Expr, pl: Any) -> Any:
         return out
     if isinstance(expr, Not):
         return ~to_polars(expr.operand)
+    if isinstance(expr, PlusPeriod):
+        unit = {"days": "d", "weeks": "w", "months": "mo", "years": "y"}[expr.unit]
+        return _compile(expr.start, pl).dt.offset_by(f"{expr.amount}{unit}")
+    if isinstance(expr, Earliest):
+        return pl.min_horizontal(*(_compile(x, pl) for x in expr.operands))
+    if isinstance(expr, Latest):
+        return pl.max_horizontal(*(_compile(x, pl) for x in expr.operands))
+    if isinstance(expr, Weekday):
+        return _compile(expr.operand, pl).dt.weekday()
+    if isinstance(expr, IsoDate):
+        return _compile(expr.operand, pl).dt.strftime("%Y-%m-%d")
     raise RuleDefinitionError(f"no columnar meaning for {type(expr).__name__}")

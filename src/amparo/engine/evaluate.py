@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
-from amparo.engine.expr import Facts
+from amparo.engine.expr import Expr, Facts
 from amparo.engine.law import LawBook
 from amparo.engine.trace import Determination
+
+
+def _cited(*groups: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Citations in order, each once (a clause written ``"a; b"`` counts as two)."""
+    out: list[str] = []
+    for group in groups:
+        for text in (group,) if isinstance(group, str) else group:
+            for cite in text.split("; "):
+                if cite and cite not in out:
+                    out.append(cite)
+    return tuple(out)
+
+
+def _value(value: Any, facts: Facts) -> Any:
+    """A rule's value: an expression is evaluated on the facts, a constant given as it is."""
+    return value.evaluate(facts) if isinstance(value, Expr) else value
 
 
 def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.date]) -> Determination:
@@ -25,13 +42,14 @@ def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.
     if version.cases:
         for index, case in enumerate(version.cases):
             if case.when.evaluate(facts):
-                citations = (case.citation, *version.citations)
+                # A row of a table cites its own clauses, not the whole table's list.
+                citations = _cited(case.citation)
                 return Determination(
                     rule,
                     version,
                     on,
                     "value",
-                    case.value,
+                    _value(case.value, facts),
                     citations,
                     flags_for("value"),
                     index,
@@ -43,7 +61,7 @@ def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.
             version,
             on,
             "value",
-            version.value,
+            _value(version.value, facts),
             version.citations,
             flags_for("value"),
             len(version.cases),
@@ -70,7 +88,7 @@ def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.
                 on,
                 "excepted",
                 rule.not_applicable,
-                (exception.citation, *version.citations),
+                _cited(exception.citation, version.citations),
                 flags_for("excepted"),
                 index + 1,
                 facts,
@@ -81,7 +99,7 @@ def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.
         version,
         on,
         "applies",
-        version.value,
+        _value(version.value, facts),
         version.citations,
         flags_for("applies"),
         len(version.exceptions),

@@ -6,7 +6,9 @@ same tree is evaluated here row by row, lists the facts it reads (for the trace)
 for people, and has a one-to-one columnar meaning (each node maps to a Polars/DuckDB expression)
 so a batch evaluator can run the same rule over millions of encounters.
 
-Missing values: a comparison with a missing fact is false; ``is_set`` tests presence.
+Missing values: a comparison with a missing fact is false; ``is_set`` tests presence. Values
+that are not conditions (a date plus a period, the earliest of several dates, a lookup, a weekday)
+are missing when what they read is missing; a rule may give such a value as its result.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from amparo.engine.periods import PeriodUnit, add_period
 
 Facts = Mapping[str, Any]
 Scalar = str | int | float | bool | dt.date | dt.datetime | None
@@ -69,6 +73,31 @@ class Expr:
 
     def is_set(self) -> IsSet:
         return IsSet(self)
+
+    def plus_days(self, n: int) -> PlusPeriod:
+        return PlusPeriod(self, n, "days")
+
+    def plus_weeks(self, n: int) -> PlusPeriod:
+        return PlusPeriod(self, n, "weeks")
+
+    def plus_months(self, n: int) -> PlusPeriod:
+        """The last day of a period of ``n`` months from this date (see :mod:`amparo.engine.periods`)."""
+        return PlusPeriod(self, n, "months")
+
+    def plus_years(self, n: int) -> PlusPeriod:
+        return PlusPeriod(self, n, "years")
+
+    def weekday(self) -> Weekday:
+        """The ISO weekday of this date: 1 Monday ... 6 Saturday, 7 Sunday."""
+        return Weekday(self)
+
+    def iso(self) -> IsoDate:
+        """This date written ``YYYY-MM-DD``."""
+        return IsoDate(self)
+
+    def get(self, key: object) -> Get:
+        """The value this mapping-valued fact holds under ``key`` (missing when absent)."""
+        return Get(self, as_expr(key))
 
     def __and__(self, other: Expr) -> And:
         return And((self, other))
@@ -281,8 +310,116 @@ class Not(Expr):
         return f"not {_paren(self.operand)}"
 
 
+@dataclass(frozen=True, eq=False)
+class PlusPeriod(Expr):
+    """The last day of a period of ``amount`` ``unit`` that runs from a date (missing if it is)."""
+
+    start: Expr
+    amount: int
+    unit: PeriodUnit
+
+    def evaluate(self, facts: Facts) -> dt.date | None:
+        start = self.start.evaluate(facts)
+        return None if start is None else add_period(start, self.amount, self.unit)
+
+    def fact_names(self) -> frozenset[str]:
+        return self.start.fact_names()
+
+    def describe(self) -> str:
+        unit = self.unit if self.amount != 1 else self.unit.removesuffix("s")
+        return f"{_paren(self.start)} + {self.amount} {unit}"
+
+
+@dataclass(frozen=True, eq=False)
+class Earliest(Expr):
+    """The earliest of the values that are present (missing when none is)."""
+
+    operands: tuple[Expr, ...]
+
+    def evaluate(self, facts: Facts) -> Any:
+        present = [v for v in (x.evaluate(facts) for x in self.operands) if v is not None]
+        return min(present) if present else None
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset().union(*(x.fact_names() for x in self.operands))
+
+    def describe(self) -> str:
+        return f"the earliest of ({', '.join(x.describe() for x in self.operands)})"
+
+
+@dataclass(frozen=True, eq=False)
+class Latest(Expr):
+    """The latest of the values that are present (missing when none is)."""
+
+    operands: tuple[Expr, ...]
+
+    def evaluate(self, facts: Facts) -> Any:
+        present = [v for v in (x.evaluate(facts) for x in self.operands) if v is not None]
+        return max(present) if present else None
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset().union(*(x.fact_names() for x in self.operands))
+
+    def describe(self) -> str:
+        return f"the latest of ({', '.join(x.describe() for x in self.operands)})"
+
+
+@dataclass(frozen=True, eq=False)
+class Weekday(Expr):
+    """The ISO weekday (1 Monday ... 7 Sunday) of a date."""
+
+    operand: Expr
+
+    def evaluate(self, facts: Facts) -> int | None:
+        value = self.operand.evaluate(facts)
+        return None if value is None else int(value.isoweekday())
+
+    def fact_names(self) -> frozenset[str]:
+        return self.operand.fact_names()
+
+    def describe(self) -> str:
+        return f"weekday of {_paren(self.operand)}"
+
+
+@dataclass(frozen=True, eq=False)
+class IsoDate(Expr):
+    """A date written ``YYYY-MM-DD``."""
+
+    operand: Expr
+
+    def evaluate(self, facts: Facts) -> str | None:
+        value = self.operand.evaluate(facts)
+        return None if value is None else str(value.isoformat())
+
+    def fact_names(self) -> frozenset[str]:
+        return self.operand.fact_names()
+
+    def describe(self) -> str:
+        return self.operand.describe()
+
+
+@dataclass(frozen=True, eq=False)
+class Get(Expr):
+    """The value a mapping holds under a key (missing when either is missing or the key is absent)."""
+
+    mapping: Expr
+    key: Expr
+
+    def evaluate(self, facts: Facts) -> Any:
+        mapping, key = self.mapping.evaluate(facts), self.key.evaluate(facts)
+        if mapping is None or key is None:
+            return None
+        return mapping.get(key)
+
+    def fact_names(self) -> frozenset[str]:
+        return self.mapping.fact_names() | self.key.fact_names()
+
+    def describe(self) -> str:
+        return f"{self.mapping.describe()}[{self.key.describe()}]"
+
+
 def _paren(x: Expr) -> str:
-    return f"({x.describe()})" if isinstance(x, And | Or) else x.describe()
+    return f"({x.describe()})" if isinstance(x, And | Or | PlusPeriod) else x.describe()
 
 
 TRUE = Lit(True)
@@ -292,6 +429,16 @@ FALSE = Lit(False)
 def fact(name: str) -> Fact:
     """A named fact (the only way rule files refer to a person's facts)."""
     return Fact(name)
+
+
+def earliest(*operands: Expr) -> Earliest:
+    """The earliest of the values that are present."""
+    return Earliest(operands)
+
+
+def latest(*operands: Expr) -> Latest:
+    """The latest of the values that are present."""
+    return Latest(operands)
 
 
 def all_of(*operands: Expr) -> Expr:

@@ -145,7 +145,8 @@ class RuleVersion:
     """One version of a rule, valid on ``[valid_from, valid_to)`` of the rule's anchor date.
 
     Default/exception form: the rule yields ``value`` when ``applies`` holds unless one of the
-    ``exceptions`` holds. Decision-table form (``cases`` not empty): the first case that holds
+    ``exceptions`` holds. A ``value`` (or a case's) may be an expression: it is then evaluated on
+    the facts, e.g. the State a criterion names or a deadline counted from a date. Decision-table form (``cases`` not empty): the first case that holds
     gives the value, else ``value``. ``status`` says what the law was in that period
     (``in_effect``, ``enjoined``, ``vacated``, ``not_in_force``, ``suspended``, ...).
     """
@@ -308,8 +309,8 @@ class LawBook:
                         list(v.citations),
                         v.applies.describe(),
                         [[x.id, x.citation, x.when.describe()] for x in v.exceptions],
-                        [[c.when.describe(), repr(c.value), c.citation] for c in v.cases],
-                        repr(v.value),
+                        [[c.when.describe(), _value_text(c.value), c.citation] for c in v.cases],
+                        _value_text(v.value),
                     ]
                     for v in r.versions
                 ]
@@ -317,6 +318,11 @@ class LawBook:
             },
             "flags": {f.id: [f.title, f.decision, list(f.citations)] for f in self.flags.values()},
         }
+
+
+def _value_text(value: Any) -> str:
+    """How a rule's value is written in the canonical dump: an expression by its description."""
+    return f"<{value.describe()}>" if isinstance(value, Expr) else repr(value)
 
 
 def _unique_by_id(items: Iterable[Any], what: str) -> dict[str, Any]:

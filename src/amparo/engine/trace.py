@@ -94,11 +94,16 @@ class Determination:
         if v.cases:
             for case in v.cases[: self.reached + 1]:
                 names |= _names(case.when)
+            decided_by = self.case.value if self.case is not None else v.value
+            if isinstance(decided_by, Expr):
+                names |= _names(decided_by)
         else:
             names |= _names(v.applies)
             if self.outcome != "not_applicable":
                 for exception in v.exceptions[: self.reached]:
                     names |= _names(exception.when)
+            if self.outcome == "applies" and isinstance(v.value, Expr):
+                names |= _names(v.value)
         return {name: self.facts[name] for name in sorted(names) if name in self.facts}
 
     def as_node(self) -> dict[str, Any]:

@@ -1,0 +1,144 @@
+"""Calendar periods, date-valued expressions and rule values taken from the facts (engine only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from amparo.engine.evaluate import determine
+from amparo.engine.expr import earliest, fact, latest
+from amparo.engine.law import Case, Instrument, LawBook, Rule, RuleVersion
+from amparo.engine.periods import add_months, add_period
+
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    ("start", "amount", "unit", "end"),
+    [
+        ("2024-10-01", 2, "months", "2024-12-01"),
+        ("2024-08-31", 6, "months", "2025-02-28"),
+        ("2024-01-31", 1, "months", "2024-02-29"),
+        ("2023-01-31", 1, "months", "2023-02-28"),
+        ("2024-11-30", 3, "months", "2025-02-28"),
+        ("2024-12-15", 1, "months", "2025-01-15"),
+        ("2026-09-09", 2, "weeks", "2026-09-23"),
+        ("2024-02-29", 1, "years", "2025-02-28"),
+        ("2024-02-28", 3, "days", "2024-03-02"),
+    ],
+)
+def test_period_ends(start: str, amount: int, unit: str, end: str) -> None:
+    assert add_period(D(start), amount, unit) == D(end)  # type: ignore[arg-type]
+
+
+def test_add_months_backwards() -> None:
+    assert add_months(D("2024-03-31"), -1) == D("2024-02-29")
+
+
+def test_date_expressions_evaluate_and_describe() -> None:
+    facts = {"lodged": D("2024-10-01"), "hit": D("2024-10-01"), "none": None, "hits": {"GR": D("2024-10-05")}}
+    deadline = earliest(fact("lodged").plus_months(3), fact("hit").plus_months(2))
+    assert deadline.evaluate(facts) == D("2024-12-01")
+    assert deadline.describe() == "the earliest of (lodged + 3 months, hit + 2 months)"
+    assert earliest(fact("none").plus_months(1), fact("lodged")).evaluate(facts) == D("2024-10-01")
+    assert earliest(fact("none")).evaluate(facts) is None
+    assert latest(fact("lodged"), fact("hit").plus_weeks(1)).evaluate(facts) == D("2024-10-08")
+    assert fact("lodged").plus_months(2).weekday().evaluate(facts) == 7  # 2024-12-01, a Sunday
+    assert fact("lodged").iso().evaluate(facts) == "2024-10-01"
+    assert fact("none").iso().evaluate(facts) is None
+    assert fact("hits").get("GR").evaluate(facts) == D("2024-10-05")
+    assert fact("hits").get("IT").evaluate(facts) is None
+    assert fact("hits").get(fact("none")).evaluate(facts) is None
+    assert (fact("hit") <= fact("none").plus_months(1)).evaluate(facts) is False
+    assert fact("hits").get(fact("state")).fact_names() == {"hits", "state"}
+
+
+def _book(value: object, cases: tuple[Case, ...] = ()) -> LawBook:
+    return LawBook.build(
+        id="t",
+        version="1",
+        instruments=[Instrument(id="i", title="I", kind="regulation", citations=("I art. 1",))],
+        rules=[
+            Rule(
+                id="r",
+                title="R",
+                kind="deadline",
+                instrument="i",
+                anchor="as_of",
+                not_applicable=None,
+                versions=(
+                    RuleVersion(
+                        version="v",
+                        valid_from=D("2020-01-01"),
+                        valid_to=None,
+                        status="in_effect",
+                        summary="A deadline.",
+                        citations=("I art. 2",),
+                        applies=fact("on").is_set(),
+                        value=value,
+                        cases=cases,
+                    ),
+                ),
+            )
+        ],
+        flags=[],
+    )
+
+
+def test_a_rule_value_taken_from_the_facts_and_traced() -> None:
+    book = _book(fact("on").plus_months(6).iso())
+    result = determine(book, "r", {"on": D("2025-01-14"), "other": 1}, {"as_of": D("2025-01-01")})
+    assert result.outcome == "applies"
+    assert result.value == "2025-07-14"
+    assert result.inputs == {"on": D("2025-01-14")}
+    missing = determine(book, "r", {"on": None}, {"as_of": D("2025-01-01")})
+    assert (missing.outcome, missing.value) == ("not_applicable", None)
+
+
+def test_a_table_value_taken_from_the_facts() -> None:
+    cases = (
+        Case(when=fact("urgent"), value=fact("on").plus_months(1), citation="I art. 3", because="Urgent."),
+        Case(
+            when=fact("on").is_set(), value=fact("on").plus_months(2), citation="I art. 2", because="Usual."
+        ),
+    )
+    book = _book(None, cases)
+    anchors = {"as_of": D("2025-01-01")}
+    assert determine(book, "r", {"on": D("2024-11-14"), "urgent": False}, anchors).value == D("2025-01-14")
+    urgent = determine(book, "r", {"on": D("2024-11-14"), "urgent": True}, anchors)
+    assert urgent.value == D("2024-12-14")
+    assert urgent.citations[0] == "I art. 3"
+    assert set(urgent.inputs) == {"urgent", "on"}
+    assert determine(book, "r", {"on": None, "urgent": False}, anchors).value is None
+
+
+def test_expression_values_enter_the_digest_by_their_description() -> None:
+    six, twelve = _book(fact("on").plus_months(6)), _book(fact("on").plus_months(12))
+    assert six.digest != twelve.digest
+    assert six.digest == _book(fact("on").plus_months(6)).digest
+    assert "<on + 6 months>" in str(six.canonical()["rules"]["r"])
+
+
+def test_columnar_meaning_of_date_expressions() -> None:
+    pl = pytest.importorskip("polars")
+    from amparo.engine.columnar import to_polars
+
+    rows = [
+        {"d": D("2024-01-31"), "e": None},
+        {"d": D("2024-08-31"), "e": D("2024-09-01")},
+        {"d": None, "e": None},
+    ]
+    frame = pl.DataFrame(rows, schema={"d": pl.Date, "e": pl.Date})
+    for expr in (
+        fact("d").plus_months(1),
+        fact("d").plus_months(6),
+        fact("d").plus_weeks(2),
+        fact("d").plus_years(1),
+        earliest(fact("d").plus_months(2), fact("e")),
+        latest(fact("d"), fact("e")),
+        fact("d").weekday(),
+        fact("d").iso(),
+    ):
+        column = frame.select(to_polars(expr).alias("x"))["x"].to_list()
+        assert column == [expr.evaluate(r) for r in rows], expr.describe()
