@@ -17,6 +17,7 @@ from amparo import audit
 from amparo.access.clock import Clock, system_today
 from amparo.api import problems
 from amparo.api.exchange_routes import router as exchange_router
+from amparo.api.identity_routes import router as identity_router
 from amparo.api.routes import router
 from amparo.engine.registry import PackRegistry, installed_registry
 from amparo.exchange.keys import KeysOnDemand
@@ -76,6 +77,7 @@ def create_app(
     problems.install(app)
     app.include_router(router)
     app.include_router(exchange_router)
+    app.include_router(identity_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
