@@ -1,4 +1,5 @@
-"""Fixtures of the exchange tests: migrated SQLite databases and installation key folders."""
+"""Fixtures of the audit tests: a migrated SQLite database whose session factory signs checkpoints
+with the installation key of the ``keys`` fixture."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.exchange.expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
+from tests.access.expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
 
 from amparo.access import DisclosureBasis, RecordFacts, Requester, authorize
 from amparo.access.agencies import AGENCIES, get_agency
