@@ -20,7 +20,7 @@ from amparo.api.problems import RoleForbidden, VersionRequired
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AuthError, FieldError, InputError
 from amparo.store.models import User
-from amparo.store.repositories import user_by_token
+from amparo.store.users import user_by_token
 
 # permission -> the roles that hold it
 PERMISSIONS: dict[str, frozenset[str]] = {
