@@ -1,14 +1,21 @@
 """``amparo transfers plan|example|cohorts``: the transfer planner on files, the synthetic Guatemala
-2019–2020 cohort, and cohort statistics. HiGHS (the ``transfers`` extra) is imported inside the
-planner only."""
+2019–2020 cohort, and cohort statistics; ``capacity``, ``slots``, ``propose``, ``decide`` and
+``show``: capacity and plans in the store (AMPARO_DATABASE_URL). HiGHS (the ``transfers`` extra)
+is imported inside the planner only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 transfers_app = typer.Typer(
     help="Transfers within the partner's capacity: plan, example cohort, cohort statistics.",
@@ -122,6 +129,176 @@ def cohorts_command(
     console.print(table)
     for number, source in enumerate(sources, start=1):
         console.print(f"[{number}] {source}", highlight=False, markup=False)
+
+
+capacity_app = typer.Typer(
+    help="Partner capacity in the store: dated values with their sources.", no_args_is_help=True
+)
+slots_app = typer.Typer(help="Departures (slots) in the store.", no_args_is_help=True)
+transfers_app.add_typer(capacity_app, name="capacity")
+transfers_app.add_typer(slots_app, name="slots")
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """One audited unit of work on the database in AMPARO_DATABASE_URL."""
+    from amparo import audit
+    from amparo.exchange.keys import KeysOnDemand
+    from amparo.settings import load_settings
+    from amparo.store.db import engine_from_settings, session_factory, transaction
+
+    settings = load_settings()
+    engine = engine_from_settings(settings)
+    try:
+        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with transaction(made) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _date(value: str, option: str) -> dt.date:
+    from amparo.errors import FieldError, InputError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError([FieldError(option, f"expected a date YYYY-MM-DD; got {value!r}")]) from exc
+
+
+@capacity_app.command("load-shipped")
+def capacity_load_shipped() -> None:
+    """Record the shipped figures: Guatemala 2019–2020 (with sources), Honduras and El Salvador scenarios."""
+    from amparo.cli.audit import CLI_ACTOR
+    from amparo.transfers.capacity_store import load_shipped
+
+    with _session() as session:
+        ids = load_shipped(session, actor=CLI_ACTOR)
+    typer.echo(f"{len(ids)} capacity values recorded")
+
+
+@capacity_app.command("set")
+def capacity_set(
+    country: Annotated[str, typer.Option("--country", help="Receiving country, ISO alpha-2.")],
+    measure: Annotated[
+        str,
+        typer.Option(
+            "--measure",
+            help="monthly_cap_people, shelter_places, shelter_stay_days, adjudicators or decisions_per_year.",
+        ),
+    ],
+    value: Annotated[int, typer.Option("--value", help="The value.")],
+    start: Annotated[str, typer.Option("--from", help="In force from (YYYY-MM-DD).")],
+    source: Annotated[str, typer.Option("--source", help="Where the figure comes from.")],
+    end: Annotated[str | None, typer.Option("--to", help="In force until, exclusive (YYYY-MM-DD).")] = None,
+    certainty: Annotated[str, typer.Option("--certainty", help="V: seen in the source; U: inferred.")] = "V",
+) -> None:
+    """Record a dated capacity value (a change supersedes the value with the same start; audited)."""
+    from amparo.cli.audit import CLI_ACTOR
+    from amparo.transfers.capacity_store import record_value
+
+    with _session() as session:
+        row_id = record_value(
+            session,
+            actor=CLI_ACTOR,
+            receiving_country=country,
+            measure=measure,
+            value=value,
+            valid_from=_date(start, "--from"),
+            valid_to=_date(end, "--to") if end else None,
+            source=source,
+            certainty=certainty,
+        )
+    typer.echo(row_id)
+
+
+@slots_app.command("import")
+def slots_import(
+    capacity: Annotated[
+        Path, typer.Argument(help="A CAPACITY file (.json or .yaml); its slots are recorded.")
+    ],
+) -> None:
+    """Record the slots of a CAPACITY file in the store (audited)."""
+    from amparo.cli.audit import CLI_ACTOR
+    from amparo.transfers.capacity_store import record_slot
+    from amparo.transfers.loading import read_capacity
+
+    document = read_capacity(capacity)
+    with _session() as session:
+        for slot in document.slots:
+            record_slot(session, actor=CLI_ACTOR, slot=slot)
+    typer.echo(f"{len(document.slots)} slots recorded")
+
+
+@transfers_app.command("propose")
+def propose_command(
+    cases: Annotated[Path, typer.Option("--cases", help="CASES: .jsonl or .csv.")],
+    start: Annotated[str, typer.Option("--from", help="First departure date (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last departure date (YYYY-MM-DD).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Also write PLAN.json here.")] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds the solver may take.", min=1.0)
+    ] = 60.0,
+) -> None:
+    """Plan CASES on the capacity stored for the period, and store the plan as a proposal."""
+    from amparo.cli.audit import CLI_ACTOR
+    from amparo.transfers.capacity_store import capacity_for
+    from amparo.transfers.loading import read_cases
+    from amparo.transfers.planner import plan
+    from amparo.transfers.proposals import save_plan
+
+    first, last = _date(start, "--from"), _date(end, "--to")
+    the_cases = read_cases(cases)
+    with _session() as session:
+        capacity = capacity_for(session, first, last)
+        result = plan(the_cases, capacity, time_limit=time_limit)
+        plan_id = save_plan(session, result, the_cases, capacity, actor=CLI_ACTOR, period=(first, last))
+    if out is not None:
+        out.write_text(
+            json.dumps({"plan_id": plan_id, **result.as_dict()}, ensure_ascii=False, indent=1) + "\n"
+        )
+    typer.echo(
+        f"{plan_id}: {result.people_assigned} people proposed (gap {result.gap:.2%}) on {len(capacity.slots)} slots"
+    )
+
+
+@transfers_app.command("decide")
+def decide_command(
+    plan_id: Annotated[str, typer.Argument(help="The plan.")],
+    case_id: Annotated[str, typer.Argument(help="A case of the plan; its whole family is decided.")],
+    accept: Annotated[bool, typer.Option("--accept", help="Accept the proposed slot.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the proposal.")] = False,
+    edit: Annotated[str | None, typer.Option("--edit", help="Assign this slot instead (checked).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with the decision.")] = None,
+) -> None:
+    """Record a decision on one family's assignment (exactly one of --accept, --reject, --edit SLOT)."""
+    from amparo.cli.audit import CLI_ACTOR
+    from amparo.errors import FieldError, InputError
+    from amparo.transfers.proposals import Decision, decide
+
+    options: tuple[tuple[Decision, bool], ...] = (
+        ("accepted", accept),
+        ("rejected", reject),
+        ("edited", edit is not None),
+    )
+    chosen = [name for name, on in options if on]
+    if len(chosen) != 1:
+        raise InputError([FieldError("--accept/--reject/--edit", "give exactly one of them")])
+    with _session() as session:
+        decided = decide(
+            session, plan_id, case_id, actor=CLI_ACTOR, decision=chosen[0], slot_id=edit, note=note
+        )
+    typer.echo(f"{chosen[0]}: {', '.join(decided)}")
+
+
+@transfers_app.command("show")
+def show_command(plan_id: Annotated[str, typer.Argument(help="The plan.")]) -> None:
+    """A stored plan with each case's proposal and decision (JSON)."""
+    from amparo.transfers.proposals import plan_view
+
+    with _session() as session:
+        view = plan_view(session, plan_id)
+    typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
 
 
 def register(app: typer.Typer) -> None:
