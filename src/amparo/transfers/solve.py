@@ -52,11 +52,19 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+_banner_shown: list[bool] = []
+
+
 def new_highs(time_limit: float | None = None, threads: int = 1) -> Any:
-    """A silent HiGHS instance."""
+    """A silent HiGHS instance (standard output is silenced only around the first, which prints
+    the banner; file descriptor 1 is process-wide)."""
     hs = _highspy()
-    with _quiet_stdout():
+    if _banner_shown:
         solver = hs.Highs()
+    else:
+        with _quiet_stdout():
+            solver = hs.Highs()
+        _banner_shown.append(True)
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", threads)
     if time_limit is not None:
