@@ -204,3 +204,37 @@ class LawPack(Protocol):
     def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
         """The country a removal in this summary would send the person to (``None`` if none)."""
         ...
+
+
+#: Columns every :meth:`ColumnarPack.extract_fact_columns` frame carries besides the facts.
+DOCUMENT_ID_COLUMN = "_document_id"
+OCCURRED_ON_COLUMN = "_occurred_on"
+READ_ON_COLUMN = "_read_on"
+VOUCHED_COLUMN = "_vouched"
+ANCHOR_COLUMN_PREFIX = "_anchor."
+
+
+@runtime_checkable
+class ColumnarPack(Protocol):
+    """Optional: a pack that also reads documents column-wise, for the batch evaluator.
+
+    A pack without these methods is still batch-screened (facts extracted one document at a time,
+    the rules column-wise). Frames are Polars frames (the ``analytics`` extra).
+    """
+
+    def document_schema(self) -> Mapping[str, Any]:
+        """The columnar form of one document: column name to Polars type (structs and lists nest)."""
+        ...
+
+    def documents_frame(self, parsed: Sequence[Any]) -> Any:
+        """The columnar form (:meth:`document_schema`) of documents ``parse`` returned."""
+        ...
+
+    def extract_fact_columns(self, documents: Any, as_of: dt.date | None) -> Any:
+        """Facts of many documents at once: one row per document, in order, with every fact the
+        single :meth:`LawPack.extract_facts` gives (same names and values; tuples as lists,
+        instants in UTC) and the columns ``_document_id``, ``_occurred_on``, ``_read_on``,
+        ``_anchor.<name>`` for every anchor :meth:`LawPack.read_dates` gives, and ``_vouched``:
+        false for a row that ``parse`` or ``read_dates`` might refuse (it is then screened by the
+        single evaluator, which gives its error or its decision)."""
+        ...

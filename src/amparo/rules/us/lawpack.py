@@ -172,4 +172,21 @@ class USLawPack:
         return str(country) if country else None
 
 
+    # Column-wise reading for the batch evaluator (engine.pack.ColumnarPack; rules/us/fact_columns.py).
+    def document_schema(self) -> Mapping[str, Any]:
+        from amparo.rules.us import fact_columns
+
+        return fact_columns.document_schema()
+
+    def documents_frame(self, parsed: Sequence[Encounter]) -> Any:
+        from amparo.rules.us import fact_columns
+
+        return fact_columns.documents_frame(parsed)
+
+    def extract_fact_columns(self, documents: Any, as_of: dt.date | None) -> Any:
+        from amparo.rules.us import fact_columns
+
+        return fact_columns.extract_fact_columns(documents, as_of)
+
+
 US_PACK = USLawPack()

@@ -1,0 +1,105 @@
+"""Facts as columns: a pack's own column-wise extraction when it has one, else one document at a
+time through the same ``parse``/``read_dates``/``extract_facts`` the single evaluator uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from amparo.batch.polars_backend import polars_module
+from amparo.engine.pack import (
+    ANCHOR_COLUMN_PREFIX,
+    DOCUMENT_ID_COLUMN,
+    OCCURRED_ON_COLUMN,
+    READ_ON_COLUMN,
+    VOUCHED_COLUMN,
+    ColumnarPack,
+    LawPack,
+)
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """The facts of one document read one at a time, or ``None`` where it was refused (the single
+    evaluator then gives the error)."""
+
+    facts: dict[str, Any] | None
+
+
+def _column_type(values: Sequence[Any]) -> Any:
+    pl = polars_module()
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, bool):
+        return pl.Boolean
+    if isinstance(sample, int):
+        return pl.Int64
+    if isinstance(sample, float):
+        return pl.Float64
+    if isinstance(sample, dt.datetime):
+        return pl.Datetime("us", "UTC")
+    if isinstance(sample, dt.date):
+        return pl.Date
+    if isinstance(sample, tuple | list | frozenset):
+        inner = [x for v in values if v for x in v]
+        inner_type = _column_type(inner) if inner else pl.String
+        return pl.List(inner_type)
+    if isinstance(sample, Mapping):
+        return pl.Object
+    return pl.String
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    if isinstance(value, tuple | frozenset):
+        return [_plain(v) for v in (sorted(value) if isinstance(value, frozenset) else value)]
+    return value
+
+
+def rows_to_frame(rows: Sequence[Mapping[str, Any]]) -> Any:
+    """A frame of fact rows (tuples as lists, instants in UTC); a column per key of the first row."""
+    pl = polars_module()
+    if not rows:
+        return pl.DataFrame()
+    columns: dict[str, Any] = {}
+    for name in rows[0]:
+        values = [_plain(row.get(name)) for row in rows]
+        columns[name] = pl.Series(name, values, dtype=_column_type(values), strict=False)
+    return pl.DataFrame(columns)
+
+
+def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None) -> Any:
+    """The fact frame of parsed documents, one ``read_dates``/``extract_facts`` per document; a
+    document whose dates are refused is marked not vouched (screened alone, it gives its error)."""
+    rows: list[dict[str, Any]] = []
+    template: dict[str, Any] | None = None
+    for document in parsed:
+        person = pack.person(document)
+        try:
+            dates = pack.read_dates(document, as_of)
+        except Exception:  # the single evaluator will give this document's error
+            rows.append({DOCUMENT_ID_COLUMN: person.document_id, VOUCHED_COLUMN: False})
+            continue
+        facts = pack.extract_facts(document, dates)
+        row = {
+            DOCUMENT_ID_COLUMN: person.document_id,
+            OCCURRED_ON_COLUMN: person.occurred_on,
+            READ_ON_COLUMN: dates.read_on,
+            VOUCHED_COLUMN: True,
+            **{ANCHOR_COLUMN_PREFIX + name: on for name, on in dates.anchors.items()},
+            **facts,
+        }
+        template = template or row
+        rows.append(row)
+    if template is not None:
+        rows = [row if len(row) > 2 else {**dict.fromkeys(template), **row} for row in rows]
+    return rows_to_frame(rows)
+
+
+def fact_columns(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None) -> Any:
+    """The fact frame of parsed documents: column-wise when the pack can, else one by one."""
+    if isinstance(pack, ColumnarPack):
+        return pack.extract_fact_columns(pack.documents_frame(parsed), as_of)
+    return facts_one_by_one(pack, parsed, as_of)

@@ -1,0 +1,274 @@
+"""A pack's program as a column plan: the same rules, versions, exceptions, tables and flags as the
+single-document evaluator (:func:`amparo.screening.screen_parsed`), written as column assignments
+that any columnar backend (Polars, Spark) runs without per-row Python.
+
+For each step of the program, in order:
+
+- ``_vi.<rule>``: the index of the rule version in force on the row's anchor date (null where
+  none is: the single evaluator would raise ``NoRuleInForce``, so such rows are screened one by one);
+- ``_o.<rule>``: the outcome code (:data:`OUTCOME_CODES`), first exception or first table row wins;
+- ``_v.<rule>``: the value (the rule's ``not_applicable`` value unless it applied or is a table);
+- ``_f.<n>``: one boolean per ``FlagWhen`` of any version, raised as the single evaluator raises it
+  (the version consulted, its condition on the facts as they stood at that step, its outcomes);
+- the named fact the step sets, if any, for the steps after it.
+
+Then the summary keys (read exactly as :mod:`amparo.screening.screen` reads them) and the ordered,
+de-duplicated flag ids. Nothing here knows any pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from amparo.engine.expr import FALSE, And, Compare, Expr, Fact, IsSet, Lit, Not, Or
+from amparo.engine.law import LawBook, Rule, RuleVersion
+from amparo.engine.pack import AnyApplies, Program, SummaryKey
+from amparo.errors import RuleDefinitionError
+
+OUTCOME_CODES: dict[str, int] = {"not_applicable": 0, "applies": 1, "excepted": 2, "value": 3}
+APPLIES = OUTCOME_CODES["applies"]
+
+ValueType = Literal["bool", "str", "int", "float", "date", "datetime", "null", "outcome", "version"]
+
+#: Column names the plan reads besides the facts: the row's anchor dates are ``ANCHOR + name``.
+ANCHOR = "_anchor."
+NO_VERSION = "_no_version"
+FLAGS = "_flags"
+
+
+@dataclass(frozen=True)
+class Switch:
+    """The value of the first branch whose condition holds, else ``otherwise`` (first match wins)."""
+
+    branches: tuple[tuple[Expr, Expr], ...]
+    otherwise: Expr
+    dtype: ValueType | None
+
+
+@dataclass(frozen=True)
+class Collect:
+    """The values of ``items`` whose condition holds, as a list: in item order without repeats
+    (``order="first"``) or sorted (``order="sorted"``)."""
+
+    items: tuple[tuple[Expr, str | Expr], ...]
+    order: Literal["first", "sorted"]
+
+
+Column = Expr | Switch | Collect
+
+
+@dataclass(frozen=True)
+class Assign:
+    """Stage of the plan: set these columns together (each reads only earlier stages)."""
+
+    columns: tuple[tuple[str, Column, ValueType | None], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole program as ordered stages, then which columns are the summary and the flags."""
+
+    stages: tuple[Assign, ...]
+    summary_keys: tuple[str, ...]
+    summary_types: dict[str, ValueType | Literal["list"]]
+    flag_ids: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+def value_type(values: list[Any], where: str) -> ValueType | None:
+    """The one column type of these Python values (``None`` fits any; ``None`` back when a value is
+    an expression, whose type the backend infers); mixed types are refused."""
+    kinds: set[ValueType] = set()
+    if any(isinstance(value, Expr) for value in values):
+        return None
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            kinds.add("bool")
+        elif isinstance(value, str):
+            kinds.add("str")
+        elif isinstance(value, int):
+            kinds.add("int")
+        elif isinstance(value, float):
+            kinds.add("float")
+        elif isinstance(value, dt.datetime):
+            kinds.add("datetime")
+        elif isinstance(value, dt.date):
+            kinds.add("date")
+        else:
+            raise RuleDefinitionError(f"{where}: no columnar type for the value {value!r}")
+    if kinds == {"int", "float"}:
+        return "float"
+    if len(kinds) > 1:
+        raise RuleDefinitionError(f"{where}: values of mixed types {sorted(kinds)} cannot be one column")
+    return next(iter(kinds)) if kinds else "null"
+
+
+def _never(expr: Expr) -> bool:
+    return isinstance(expr, Lit) and expr.value is False
+
+
+def _reachable_values(rule: Rule) -> list[Any]:
+    values: list[Any] = [rule.not_applicable]
+    for version in rule.versions:
+        if version.cases:
+            values += [case.value for case in version.cases]
+            values.append(version.value)
+        elif not _never(version.applies):
+            values.append(version.value)
+    return values
+
+
+def _as_value(value: Any) -> Expr:
+    """A rule's value as an expression: a constant, or the expression it already is."""
+    return value if isinstance(value, Expr) else Lit(value)
+
+
+def _eq(name: str, code: int) -> Expr:
+    return Compare("==", Fact(name), Lit(code))
+
+
+def _any(operands: list[Expr]) -> Expr:
+    if not operands:
+        return FALSE
+    return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+
+def _all(operands: list[Expr]) -> Expr:
+    return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+
+def _covers(version: RuleVersion, anchor: str) -> Expr:
+    starts = Compare(">=", Fact(anchor), Lit(version.valid_from))
+    if version.valid_to is None:
+        return starts
+    return And((starts, Compare("<", Fact(anchor), Lit(version.valid_to))))
+
+
+class _Compiler:
+    def __init__(self, book: LawBook, program: Program) -> None:
+        self.book = book
+        self.program = program
+        self.stages: list[Assign] = []
+        self.flag_columns: list[tuple[str, str]] = []
+        self.types: dict[str, ValueType | None] = {}
+
+    def rule_stages(self, rule: Rule) -> Iterator[Assign]:
+        vi, o, v = f"_vi.{rule.id}", f"_o.{rule.id}", f"_v.{rule.id}"
+        anchor = ANCHOR + rule.anchor
+        yield Assign(
+            (
+                (
+                    vi,
+                    Switch(
+                        tuple((_covers(ver, anchor), Lit(k)) for k, ver in enumerate(rule.versions)),
+                        Lit(None),
+                        "version",
+                    ),
+                    "version",
+                ),
+            )
+        )
+        outcome: list[tuple[Expr, Expr]] = []
+        for k, ver in enumerate(rule.versions):
+            here = _eq(vi, k)
+            if ver.cases:
+                outcome.append((here, Lit(OUTCOME_CODES["value"])))
+                continue
+            if _never(ver.applies):
+                outcome.append((here, Lit(OUTCOME_CODES["not_applicable"])))
+                continue
+            outcome.append((And((here, Not(ver.applies))), Lit(OUTCOME_CODES["not_applicable"])))
+            if ver.exceptions:
+                unless = _any([x.when for x in ver.exceptions])
+                outcome.append((And((here, unless)), Lit(OUTCOME_CODES["excepted"])))
+            outcome.append((here, Lit(APPLIES)))
+        yield Assign(((o, Switch(tuple(outcome), Lit(None), "outcome"), "outcome"),))
+
+        dtype = value_type(_reachable_values(rule), f"rule '{rule.id}'")
+        self.types[v] = dtype
+        branches: list[tuple[Expr, Expr]] = []
+        for k, ver in enumerate(rule.versions):
+            here = _eq(vi, k)
+            if ver.cases:
+                branches += [(And((here, case.when)), _as_value(case.value)) for case in ver.cases]
+                branches.append((here, _as_value(ver.value)))
+            elif not _never(ver.applies):
+                branches.append((And((here, _eq(o, APPLIES))), _as_value(ver.value)))
+        columns: list[tuple[str, Column, ValueType | None]] = [
+            (v, Switch(tuple(branches), Lit(rule.not_applicable), dtype), dtype)
+        ]
+        for k, ver in enumerate(rule.versions):
+            for flag_when in ver.flags:
+                name = f"_f.{len(self.flag_columns)}"
+                conditions = [_eq(vi, k), flag_when.when]
+                if flag_when.outcomes:
+                    conditions.append(_any([_eq(o, OUTCOME_CODES[x]) for x in flag_when.outcomes]))
+                columns.append((name, _all(conditions), "bool"))
+                self.flag_columns.append((name, flag_when.flag))
+        yield Assign(tuple(columns))
+
+    def compile(self) -> Plan:
+        consulted: list[str] = []
+        for step in self.program.steps:
+            if isinstance(step, AnyApplies):
+                expr = _any([_eq(f"_o.{r}", APPLIES) for r in step.rules])
+                self.stages.append(Assign(((step.fact, expr, "bool"),)))
+                continue
+            rule = self.book.rule(step.rule)
+            consulted.append(rule.id)
+            self.stages.extend(self.rule_stages(rule))
+            if step.sets is not None:
+                source: Expr = _eq(f"_o.{rule.id}", APPLIES) if step.take == "applies" else Fact(f"_v.{rule.id}")
+                dtype = "bool" if step.take == "applies" else self.types[f"_v.{rule.id}"]
+                self.stages.append(Assign(((step.sets, source, dtype),)))
+        no_version = _any([Not(IsSet(Fact(f"_o.{r}"))) for r in consulted])
+        summary: list[tuple[str, Column, ValueType | None]] = []
+        types: dict[str, ValueType | Literal["list"]] = {}
+        for key in self.program.summary:
+            column, dtype = self.summary_column(key)
+            summary.append((key.key, column, dtype))
+            types[key.key] = dtype or "list"
+        flags = Collect(tuple((Fact(name), flag) for name, flag in self.flag_columns), "first")
+        self.stages.append(Assign(((NO_VERSION, no_version, "bool"), *summary, (FLAGS, flags, None))))
+        return Plan(
+            stages=tuple(self.stages),
+            summary_keys=self.program.summary_keys,
+            summary_types=types,
+            flag_ids=tuple(dict.fromkeys(flag for _, flag in self.flag_columns)),
+            rules=tuple(consulted),
+        )
+
+    def summary_column(self, key: SummaryKey) -> tuple[Column, ValueType | None]:
+        if key.kind == "fact":
+            name = key.fact or key.key
+            return Fact(name), self.types.get(name)
+        if key.kind == "applies":
+            return _eq(f"_o.{key.rules[0]}", APPLIES), "bool"
+        if key.kind == "value":
+            return Fact(f"_v.{key.rules[0]}"), self.types[f"_v.{key.rules[0]}"]
+        if key.kind == "first_value":
+            dtype = value_type(
+                [None, *(v for r in key.rules for v in _reachable_values(self.book.rule(r)))],
+                f"summary key '{key.key}'",
+            )
+            branches = tuple((_eq(f"_o.{r}", APPLIES), Fact(f"_v.{r}")) for r in key.rules)
+            return Switch(branches, Lit(None), dtype), dtype
+        # values: sorted str() of the value of every rule that applied (a version's value when it applies)
+        items: list[tuple[Expr, str | Expr]] = []
+        for rule_id in key.rules:
+            rule = self.book.rule(rule_id)
+            for k, ver in enumerate(rule.versions):
+                if not ver.cases and not _never(ver.applies):
+                    here = And((_eq(f"_vi.{rule_id}", k), _eq(f"_o.{rule_id}", APPLIES)))
+                    items.append((here, ver.value if isinstance(ver.value, Expr) else str(ver.value)))
+        return Collect(tuple(items), "sorted"), None
+
+
+def compile_plan(book: LawBook, program: Program) -> Plan:
+    """The column plan of ``program`` over ``book`` (RuleDefinitionError if a rule has no column form)."""
+    return _Compiler(book, program).compile()
