@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from amparo.flows import charts
 from amparo.engine.catalogue import milestones
+from amparo.flows import charts
 from amparo.rules.us import law_book
 
 from .conftest import CliResult

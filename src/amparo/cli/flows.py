@@ -190,6 +190,48 @@ def forecast_command(
     console.print(result.staleness(language), soft_wrap=True)
 
 
+@flows_app.command("scenario")
+def scenario_command(
+    file: Annotated[Path, typer.Argument(help="A scenario YAML file (see docs/FLOWS.md).")],
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also write a chart to this folder.")] = None,
+    lang: LangOption = "en",
+    as_json: JsonOption = False,
+) -> None:
+    """Project encounters under a what-if (pathway widened, agreement implemented, bar vacated)."""
+    from amparo.flows import scenario
+
+    language = _language(lang)
+    projection = scenario.project(scenario.load(file))
+    if chart is not None:
+        from amparo.flows import charts
+
+        for path in charts.scenario_chart(projection, chart, language):
+            Console(stderr=True).print(f"wrote {path}")
+    if as_json:
+        typer.echo(json.dumps(projection.as_dict(), ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    console.print(f"[bold]{projection.scenario.title}[/] ({projection.series_name})")
+    for item in projection.assumptions():
+        effect = item["effect_percent"]
+        console.print(
+            f"- {item['description']} from {item['starts']}: encounters {effect['central']:+.1f}% "
+            f"(range {effect['low']:+.1f}% to {effect['high']:+.1f}%), {item['ramp']} over "
+            f"{item['lag_months']} months. Source: {item['source']}",
+            soft_wrap=True,
+        )
+    level = projection.scenario.level
+    table = Table("month", "baseline", f"baseline {level}%", "scenario", f"scenario {level}%",
+                  title="Encounters per month: PolicyBlend baseline and scenario")  # fmt: skip
+    for m in projection.months:
+        table.add_row(
+            m.month, f"{m.baseline:,.0f}", f"{m.baseline_low:,.0f}–{m.baseline_high:,.0f}",
+            f"{m.scenario:,.0f}", f"{m.low:,.0f}–{m.high:,.0f}",
+        )  # fmt: skip
+    console.print(table)
+    console.print(projection.staleness, soft_wrap=True)
+
+
 @claims_app.command("check")
 def claims_check_command(
     file: Annotated[

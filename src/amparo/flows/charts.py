@@ -19,6 +19,7 @@ from amparo.flows.countries import display_name
 if TYPE_CHECKING:
     from amparo.flows.claims import Verdict
     from amparo.flows.forecast import ForecastResult
+    from amparo.flows.scenario import Projection
 
 _PALETTE = ("#1b6ca8", "#d1495b", "#edae49", "#66a182", "#8d6a9f", "#2e4057", "#a0a0a0")
 
@@ -273,6 +274,76 @@ def forecast_chart(result: ForecastResult, out: Path, language: str = "en") -> l
     first = min(_month(m) for h in result.history.values() for m, _ in h)
     _annotate(ax, first, max(_month(r.month) for r in result.rows), language, result.staleness(language))
     return _save(fig, out, f"forecast_{result.model}_{result.by or 'total'}")
+
+
+def pathway_chart(
+    out: Path, visa_class: str = "H2B", countries: Sequence[str] = ("GT", "HN", "SV"), language: str = "en"
+) -> list[Path]:
+    """Monthly visa issuances of one class (H-2B by default) to the given nationalities (State
+    Department), with the law book's pathway allocations, agreements and bars marked."""
+    from amparo.flows import datasets
+
+    plt = _pyplot()
+    rows = datasets.query(
+        "visas", by=["citizenship"], filters={"citizenship": list(countries), "visa_class": [visa_class]}
+    )
+    fig, ax = plt.subplots(figsize=(11, 5))
+    for colour, code in zip(_PALETTE, countries, strict=False):
+        points = [(_month(r.period), r.value) for r in rows if r.keys["citizenship"] == code]
+        ax.plot([m for m, _ in points], [v for _, v in points], color=colour, linewidth=1.3,
+                marker=".", markersize=3, label=display_name(code))  # fmt: skip
+    label = f"{visa_class[:1]}-{visa_class[1:]}"
+    ax.set_title(
+        f"Visados {label} expedidos por mes (Departamento de Estado)" if language == "es"
+        else f"{label} visas issued per month (State Department)"
+    )  # fmt: skip
+    ax.set_ylabel("visados por mes" if language == "es" else "visas per month")
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(loc="upper left", fontsize=8)
+    months = sorted({_month(r.period) for r in rows})
+    gap = "; sin datos de mayo de 2019" if language == "es" else "; May 2019 not held"
+    _annotate(
+        ax, months[0], months[-1], language, datasets.staleness("visas").sentence(language=language) + gap
+    )
+    return _save(fig, out, f"pathways_{visa_class.lower()}")
+
+
+def scenario_chart(projection: Projection, out: Path, language: str = "en") -> list[Path]:
+    """The series' history, the baseline forecast and the scenario, each with its band."""
+    plt = _pyplot()
+    by = "citizenship" if projection.scenario.series.citizenship else "demographic"
+    rows = (
+        series.query()
+        if projection.series_name == "total"
+        else [r for r in series.query(by=[by]) if r.keys[by] == projection.series_name]
+    )
+    fig, ax = plt.subplots(figsize=(11, 5))
+    history = [(_month(r.month), float(r.encounters)) for r in rows]
+    ax.plot([m for m, _ in history], [v for _, v in history], color=_PALETTE[5], linewidth=1.2,
+            label="history" if language != "es" else "datos")  # fmt: skip
+    months = [_month(m.month) for m in projection.months]
+    for colour, name, mid, low, high in (
+        (
+            _PALETTE[0],
+            "baseline" if language != "es" else "base",
+            "baseline",
+            "baseline_low",
+            "baseline_high",
+        ),
+        (_PALETTE[1], "scenario" if language != "es" else "escenario", "scenario", "low", "high"),
+    ):
+        ax.plot(
+            months, [getattr(m, mid) for m in projection.months], color=colour, linestyle="--", label=name
+        )
+        ax.fill_between(months, [getattr(m, low) for m in projection.months],
+                        [getattr(m, high) for m in projection.months], color=colour, alpha=0.15)  # fmt: skip
+    ax.set_title(projection.scenario.title, fontsize=10)
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(loc="upper left", fontsize=8)
+    sources = " ".join(f"[{a['id']}] {a['source']}" for a in projection.assumptions())
+    start = max(history[0][0], dt.date(2019, 1, 1)) if history else months[0]
+    _annotate(ax, start, months[-1], language, f"{projection.staleness} Assumptions: {sources}")
+    return _save(fig, out, f"scenario_{projection.series_name}")
 
 
 def claim_chart(verdict: Verdict, out: Path) -> list[Path]:

@@ -6,6 +6,7 @@ court orders, each with its citations and dated lifecycle. Certainty tags follow
 from __future__ import annotations
 
 from amparo.rules.rules_api import Event, Instrument, d
+from amparo.rules.us.pathways import PATHWAY_INSTRUMENTS
 
 B = "legal brief"
 
@@ -532,3 +533,5 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         flags=("proclamation_10888",),
     ),
 )
+
+INSTRUMENTS = (*INSTRUMENTS, *PATHWAY_INSTRUMENTS)  # legal pathways (issue 18): rules/us/pathways.py
