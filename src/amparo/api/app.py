@@ -77,6 +77,9 @@ def create_app(
     problems.install(app)
     app.include_router(router)
     app.include_router(exchange_router)
+    from amparo.web import install as install_web
+
+    install_web(app, settings)
     app.include_router(identity_router)
 
     def openapi() -> dict[str, Any]:

@@ -14,12 +14,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from amparo.access.actor import Actor, permit_for, shows
-from amparo.access.facts import CaseContext, case_contexts, record_facts
+from amparo.access.facts import CaseContext, case_contexts, person_facts, record_facts
 from amparo.access.model import AccessDecision
 from amparo.cases.auditing import audited
 from amparo.cases.models import CaseOut, CasePage, DeadlineOut, DeadlinePage, EncounterOut, EncounterPage
 from amparo.cases.stored import pack_of, ruleset_ids
 from amparo.cases.views import case_view, deadline_view, encounter_view
+from amparo.engine.pack import PersonFacts
 from amparo.engine.registry import PackRegistry
 from amparo.store.cursors import decode_cursor, encode_cursor
 from amparo.store.models import Case, Deadline, Encounter, utcnow
@@ -55,16 +56,17 @@ def _paged(
 
 def _permits(
     session: Session, packs: PackRegistry, actor: Actor, kind: str, pairs: Iterable[tuple[Case, Encounter]]
-) -> dict[str, tuple[CaseContext, AccessDecision]]:
-    """The context of each case and the permit for its ``kind`` record (by case id), the
-    contexts of the whole batch loaded in two queries."""
+) -> dict[str, tuple[CaseContext, PersonFacts, AccessDecision]]:
+    """The context of each case, who its document is about and the permit for its ``kind``
+    record (by case id), the contexts of the whole batch loaded in two queries."""
     unique = {case.id: (case, encounter) for case, encounter in pairs}
     contexts = case_contexts(session, [case for case, _ in unique.values()], packs)
-    permits: dict[str, tuple[CaseContext, AccessDecision]] = {}
+    permits: dict[str, tuple[CaseContext, PersonFacts, AccessDecision]] = {}
     for case_id, (_, encounter) in unique.items():
         record_id = encounter.id if kind == "encounter" else case_id
-        facts = record_facts(kind, record_id, encounter.document, contexts[case_id])
-        permits[case_id] = (contexts[case_id], permit_for(actor, facts))
+        person = person_facts(packs, encounter.document)
+        facts = record_facts(kind, record_id, person, contexts[case_id])
+        permits[case_id] = (contexts[case_id], person, permit_for(actor, facts))
     return permits
 
 
@@ -102,8 +104,8 @@ def list_encounters(
     def shown(rows: Sequence[Any]) -> list[EncounterOut | None]:
         permits = _permits(session, packs, actor, "encounter", ((c, e) for e, c in rows))
         return [
-            encounter_view(e, c.id, fields=permits[c.id][1].fields)
-            if shows(permits[c.id][1], "encounter")
+            encounter_view(e, c.id, fields=permits[c.id][2].fields, person=permits[c.id][1])
+            if shows(permits[c.id][2], "encounter")
             else None
             for e, c in rows
         ]
@@ -120,12 +122,18 @@ def list_cases(
     *,
     state: str | None = None,
     person_id: str | None = None,
+    nationality: str | None = None,
+    agency: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> CasePage:
     query = select(Case, Encounter).join(Encounter, Encounter.id == Case.encounter_id).order_by(Case.id)
     if state:
         query = query.where(Case.state == state)
+    if nationality:
+        query = query.where(Encounter.nationality == nationality)
+    if agency:
+        query = query.where(Encounter.agency == agency)
     if person_id:
         query = query.where(Case.person_id == person_id)
     if cursor:
@@ -136,7 +144,7 @@ def list_cases(
         rulesets = ruleset_ids(session, (c.current_decision_id for c, _ in rows))
         out: list[CaseOut | None] = []
         for c, e in rows:
-            context, permit = permits[c.id]
+            context, _person, permit = permits[c.id]
             if not shows(permit, "case"):
                 out.append(None)
                 continue
@@ -183,7 +191,7 @@ def list_deadlines(
 
     def shown(rows: Sequence[Any]) -> list[DeadlineOut | None]:
         permits = _permits(session, packs, actor, "case", ((c, e) for _, c, e in rows))
-        return [deadline_view(d, now) if shows(permits[c.id][1], "deadlines") else None for d, c, _ in rows]
+        return [deadline_view(d, now) if shows(permits[c.id][2], "deadlines") else None for d, c, _ in rows]
 
     items, next_cursor = _paged(session, query, lambda r: (r[0].due_at.isoformat(), r[0].id), shown, limit)
     _audit_list(session, actor, "deadline", [item.id for item in items], overdue=overdue)

@@ -9,17 +9,19 @@ Each step is a rule of the pack; its result becomes a named fact for the steps a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from amparo.encounter import Encounter, parse_encounter
+from amparo.encounter import SCHEMA_PATH, Encounter, parse_encounter
 from amparo.errors import EncounterInvalid, FieldError
 from amparo.rules.rules_api import (
     AnyApplies,
     Confidentiality,
     LawBook,
+    Marker,
     PackDeadline,
     PersonFacts,
     Program,
@@ -30,8 +32,9 @@ from amparo.rules.rules_api import (
 )
 from amparo.rules.us import book
 from amparo.rules.us.aca import ACA_RULES
+from amparo.engine.instants import date_in
 from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
-from amparo.rules.us.facts import age_at_encounter, extract_facts
+from amparo.rules.us.facts import age_at_encounter, extract_facts, moment
 from amparo.rules.us.workflow import US_WORKFLOW
 
 BAR_RULES = (
@@ -46,12 +49,26 @@ PROGRAM = Program(
     steps=(
         Step(rule="uac", sets="unaccompanied_child"),
         Step(rule="title42", sets="title42_expulsion"),
+        Step(rule="uac.contiguous_return"),
         *(Step(rule=rule_id) for rule_id in _ACA),
         AnyApplies(fact="aca_removal", rules=_ACA),
+        Step(rule="aca.review"),
         *(Step(rule=rule_id, sets=f"bar_{rule_id.removeprefix('bar.')}") for rule_id in BAR_RULES),
         Step(rule="mpp"),
         Step(rule="screening_standard"),
+        Step(rule="one_year_deadline"),
         Step(rule="confidentiality_208_6"),
+        Step(rule="confidentiality_1367"),
+    ),
+    markers=(
+        Marker(
+            id="8_usc_1367",
+            rule="confidentiality_1367",
+            citation="8 USC 1367",
+            note="Trafficking victim (8 CFR 214.11): refer for a T visa. The trafficking finding and any T-visa "
+            "referral or application are confidential under 8 USC 1367: disclose them to no one outside the US "
+            "agencies adjudicating the case, partner agencies and receiving countries included.",
+        ),
     ),
     summary=(
         SummaryKey(
@@ -129,6 +146,11 @@ class USLawPack:
     def parse(self, document: Mapping[str, Any]) -> Encounter:
         return parse_encounter(document)
 
+    def document_json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of encounter v1 (forms and documentation build on it)."""
+        schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        return schema
+
     def person(self, parsed: Encounter) -> PersonFacts:
         p = parsed.person
         return PersonFacts(
@@ -145,7 +167,12 @@ class USLawPack:
         )
 
     def read_dates(self, parsed: Encounter, as_of: dt.date | None) -> ReadDates:
-        read_on = as_of or parsed.adjudicated_on or parsed.encountered_on
+        # The encounter's instant (its time with offset, else noon in the place's zone) falls on a
+        # date in US Eastern time, where the pack's instruments name their hours: rules anchored
+        # on the encounter are read on that date, and an adjudication recorded on the same local
+        # day cannot precede it.
+        encountered = max(date_in(moment(parsed).instant, self.time_zone), self.coverage_start)
+        read_on = as_of or max(parsed.adjudicated_on or parsed.encountered_on, encountered)
         start = self.coverage_start.isoformat()
         if parsed.encountered_on < self.coverage_start:
             problem = FieldError(
@@ -158,7 +185,7 @@ class USLawPack:
                 [FieldError(where, f"amparo's US law pack reads the law from {start}")],
                 encounter_id=parsed.id,
             )
-        return ReadDates(read_on=read_on, anchors={"as_of": read_on, "encountered_on": parsed.encountered_on})
+        return ReadDates(read_on=read_on, anchors={"as_of": read_on, "encountered_on": encountered})
 
     def extract_facts(self, parsed: Encounter, dates: ReadDates) -> dict[str, Any]:
         return extract_facts(parsed, dates.read_on)
@@ -170,7 +197,6 @@ class USLawPack:
     def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
         country = summary.get("aca_removal_to")
         return str(country) if country else None
-
 
     # Column-wise reading for the batch evaluator (engine.pack.ColumnarPack; rules/us/fact_columns.py).
     def document_schema(self) -> Mapping[str, Any]:

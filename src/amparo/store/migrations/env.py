@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 # Every area's tables on the one metadata, so autogenerate compares the whole schema.
 from amparo.access import models as access_models  # noqa: F401
+from amparo.access import signin as access_signin  # noqa: F401
 from amparo.audit import models as audit_models  # noqa: F401
 from amparo.exchange import models as exchange_models  # noqa: F401
 from amparo.identity import tables as identity_tables  # noqa: F401
