@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from amparo.engine.expr import FALSE, TRUE, Expr, all_of, any_of, fact
+from amparo.engine.evaluate import determine
+from amparo.engine.expr import FALSE, TRUE, Expr, all_of, any_of, earliest, fact, latest
 from amparo.engine.law import (
     Case,
     Event,
@@ -21,6 +22,7 @@ from amparo.engine.law import (
 from amparo.engine.pack import (
     AnyApplies,
     Confidentiality,
+    Marker,
     PackDeadline,
     PersonFacts,
     Program,
@@ -28,6 +30,7 @@ from amparo.engine.pack import (
     Step,
     SummaryKey,
 )
+from amparo.engine.periods import PeriodUnit, add_period
 from amparo.engine.workflow import ALWAYS, Guard, Workflow
 
 
@@ -55,7 +58,9 @@ __all__ = [
     "Guard",
     "Instrument",
     "LawBook",
+    "Marker",
     "PackDeadline",
+    "PeriodUnit",
     "PersonFacts",
     "Program",
     "ReadDates",
@@ -65,9 +70,13 @@ __all__ = [
     "Step",
     "SummaryKey",
     "Workflow",
+    "add_period",
     "all_of",
     "any_of",
     "d",
+    "determine",
+    "earliest",
     "fact",
     "instant",
+    "latest",
 ]

@@ -1,0 +1,174 @@
+"""The EU law pack as a plug-in: ``amparo/eu-application@1`` documents, Dublin III and the AMMR.
+
+The program: the framework (by registration date); the criteria of both frameworks in order (the
+other framework's are not in force on the date and never apply; each criterion is excepted once
+an earlier one named a State); the State and code the criteria name; whether a take charge request
+is due and its time limit; whether responsibility moved because the request was late; the
+responsible State and criterion; the reply and transfer time limits; and the three dates the
+summary states. Each step is a rule with its article; its result becomes a named fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from amparo.errors import FieldError
+from amparo.rules.eu import book
+from amparo.rules.eu.criteria import AMMR_CODES, DUBLIN_III_CODES
+from amparo.rules.eu.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
+from amparo.rules.eu.document import SCHEMA_ID, Application, ApplicationInvalid, parse_application
+from amparo.rules.eu.facts import extract_facts
+from amparo.rules.eu.workflow import EU_WORKFLOW
+from amparo.rules.rules_api import (
+    AnyApplies,
+    Confidentiality,
+    LawBook,
+    PackDeadline,
+    PersonFacts,
+    Program,
+    ReadDates,
+    Step,
+    SummaryKey,
+    Workflow,
+)
+
+
+def _criteria_steps(codes: tuple[str, ...]) -> list[Step | AnyApplies]:
+    steps: list[Step | AnyApplies] = []
+    for index, code in enumerate(codes):
+        steps.append(Step(rule=code, sets=code, take="value"))
+        steps.append(AnyApplies(fact="criterion_found", rules=codes[: index + 1]))
+    return steps
+
+
+def _value(key: str, label: str, label_es: str) -> SummaryKey:
+    return SummaryKey(key=key, kind="value", rules=(key,), label=label, label_es=label_es)
+
+
+PROGRAM = Program(
+    steps=(
+        Step(rule="framework", sets="framework", take="value"),
+        *_criteria_steps(DUBLIN_III_CODES),
+        AnyApplies(fact="criterion_found", rules=()),
+        *_criteria_steps(AMMR_CODES),
+        Step(rule="criteria_state", sets="criteria_state", take="value"),
+        Step(rule="criteria_code", sets="criteria_code", take="value"),
+        Step(rule="take_charge_request_due", sets="request_due"),
+        Step(rule="take_charge_deadline", sets="take_charge_deadline", take="value"),
+        Step(rule="dublin_iii_art21_1", sets="dublin_iii_art21_1", take="value"),
+        Step(rule="ammr_art39_1", sets="ammr_art39_1", take="value"),
+        AnyApplies(fact="responsibility_shifted", rules=("dublin_iii_art21_1", "ammr_art39_1")),
+        Step(rule="responsible_state", sets="responsible_state", take="value"),
+        Step(rule="criterion", sets="criterion", take="value"),
+        Step(rule="reply_deadline", sets="reply_deadline", take="value"),
+        Step(rule="transfer_deadline", sets="transfer_deadline", take="value"),
+        Step(rule="take_charge_request_by"),
+        Step(rule="reply_by"),
+        Step(rule="transfer_by"),
+    ),
+    summary=(
+        _value("framework", "Framework", "Marco jurídico"),
+        _value("responsible_state", "Responsible State", "Estado responsable"),
+        _value("criterion", "Criterion", "Criterio"),
+        _value("take_charge_request_by", "Take charge request by", "Petición de toma a cargo a más tardar"),
+        _value("reply_by", "Reply by", "Respuesta a más tardar"),
+        _value("transfer_by", "Transfer by", "Traslado a más tardar"),
+    ),
+)
+
+_CONSEQUENCES = {
+    "dublin_iii": {
+        "take_charge_request_by": "a later request is out of time: the determining State becomes responsible "
+        "(Dublin III Art. 21(1) third subpara.)",
+        "reply_by": "no reply by then is acceptance: the requested State is responsible (Dublin III Art. 22(7))",
+        "transfer_by": "the responsible State is relieved: responsibility passes to the determining State "
+        "(Dublin III Art. 29(2))",
+    },
+    "ammr": {
+        "take_charge_request_by": "a later request is out of time: the State of registration becomes responsible "
+        "(AMMR Art. 39(1) third subpara.)",
+        "reply_by": "no reply by then is acceptance: the requested State is responsible (AMMR Art. 40)",
+        "transfer_by": "the responsible State is relieved: responsibility passes to the State that "
+        "requested (AMMR Art. 46(2))",
+    },
+}
+
+
+def _age_on(app: Application, on: dt.date) -> int | None:
+    born = app.applicant.birth_date
+    if born is None:
+        return app.applicant.age
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class EULawPack:
+    """The EU pack of the legal brief §7 and shared/spec/eu: Dublin III and the AMMR."""
+
+    id: str = book.PACK_ID
+    title: str = "European Union: Dublin III (Reg. 604/2013) and the AMMR (Reg. 2024/1351)"
+    schema_id: str = SCHEMA_ID
+    time_zone: str = TIME_ZONE
+    coverage_start: dt.date = COVERAGE_START
+    current_to: dt.date = CURRENT_TO
+    program: Program = PROGRAM
+    confidentiality: Confidentiality | None = None
+    workflow: Workflow = EU_WORKFLOW
+    scenarios_dir: Path | None = Path(__file__).with_name("scenarios")
+
+    def law_book(self) -> LawBook:
+        return book.law_book()
+
+    def parse(self, document: Mapping[str, Any]) -> Application:
+        return parse_application(document)
+
+    def person(self, parsed: Application) -> PersonFacts:
+        nationality = parsed.applicant.nationality
+        return PersonFacts(
+            document_id=parsed.id,
+            occurred_on=parsed.lodged_on,
+            nationalities=(nationality,) if nationality else (),
+            birth_date=parsed.applicant.birth_date,
+            age=_age_on(parsed, parsed.lodged_on),
+        )
+
+    def read_dates(self, parsed: Application, as_of: dt.date | None) -> ReadDates:
+        """The criteria and clocks are read on the registration date (AMMR Art. 84); ``as_of``
+        dates the reading only and changes no summary key (spec/eu §2)."""
+        registered = parsed.registration_date
+        if registered < self.coverage_start or parsed.lodged_on < self.coverage_start:
+            where = "/registered_on" if registered < self.coverage_start else "/lodged_on"
+            message = f"amparo's EU law pack answers for applications from {self.coverage_start.isoformat()} (Dublin III Art. 49)"
+            raise ApplicationInvalid([FieldError(where, message)], encounter_id=parsed.id)
+        read_on = as_of or registered
+        return ReadDates(read_on=read_on, anchors={"as_of": read_on, "encountered_on": registered})
+
+    def extract_facts(self, parsed: Application, dates: ReadDates) -> dict[str, Any]:
+        framework = self.law_book().version_of("framework", dates.anchors["encountered_on"]).value
+        return extract_facts(parsed, str(framework))
+
+    def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
+        """The take charge, reply and transfer clocks, each with what happens when it runs out."""
+        consequences = _CONSEQUENCES.get(str(summary.get("framework")), {})
+        out: list[PackDeadline] = []
+        for step, consequence in consequences.items():
+            due = summary.get(step)
+            if due:
+                out.append(
+                    PackDeadline(step=step, due_on=dt.date.fromisoformat(str(due)), consequence=consequence)
+                )
+        return tuple(out)
+
+    def receiving_country(self, summary: Mapping[str, Any]) -> str | None:
+        """The responsible State while a take charge request or a transfer is running."""
+        if summary.get("take_charge_request_by") or summary.get("transfer_by"):
+            state = summary.get("responsible_state")
+            return str(state) if state else None
+        return None
+
+
+EU_PACK = EULawPack()
