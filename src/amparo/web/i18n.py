@@ -49,9 +49,10 @@ def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
 
 @cache
 def translations(lang: str) -> NullTranslations:
-    """The gettext catalogue of ``lang`` (English is the source language)."""
+    """The gettext catalogue of ``lang`` (English is the source language; its catalogue only
+    gives readable words for codes such as case states)."""
     po = LOCALES / lang / "LC_MESSAGES" / "web.po"
-    if lang == DEFAULT or not po.is_file():
+    if not po.is_file():
         return NullTranslations()
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
