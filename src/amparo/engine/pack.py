@@ -72,11 +72,24 @@ class SummaryKey:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Marker:
+    """A marker a decision carries when ``rule`` applied (e.g. a confidentiality regime of its own
+    beside the pack's, with the disclosure rules an access policy must enforce for it)."""
+
+    id: str
+    rule: str
+    citation: str
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Program:
-    """The ordered screening program of a pack: its steps, then how its summary is read."""
+    """The ordered screening program of a pack: its steps, then how its summary is read, and the
+    markers a decision carries when their rule applied."""
 
     steps: tuple[Step | AnyApplies, ...]
     summary: tuple[SummaryKey, ...]
+    markers: tuple[Marker, ...] = ()
 
     @property
     def summary_keys(self) -> tuple[str, ...]:

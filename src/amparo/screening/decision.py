@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from amparo.engine.pack import Confidentiality
+from amparo.engine.pack import Confidentiality, Marker
 from amparo.engine.trace import Determination
 
 
@@ -24,6 +24,7 @@ class Decision:
     ruleset_version: str
     ruleset_digest: str
     confidentiality: Confidentiality | None = None
+    markers: tuple[Marker, ...] = ()
 
     @property
     def pack_id(self) -> str:
@@ -55,4 +56,8 @@ class Decision:
                 "citation": self.confidentiality.citation,
                 "note": self.confidentiality.note,
             }
+        if self.markers:
+            out["markers"] = [
+                {"id": m.id, "rule": m.rule, "citation": m.citation, "note": m.note} for m in self.markers
+            ]
         return out

@@ -104,4 +104,5 @@ def screen_parsed(parsed: Any, pack: LawPack, *, as_of: dt.date | None = None) -
         ruleset_version=book.version,
         ruleset_digest=book.digest,
         confidentiality=pack.confidentiality,
+        markers=tuple(m for m in program.markers if results[m.rule].outcome == "applies"),
     )

@@ -2,14 +2,22 @@
 one rule per agreement, each with its implementation history (read on the screening date).
 
 Default form: a person arriving on or after 2019-11-19 in a population for whom the agreement was
-being implemented on the screening date is removable to the receiving country, unless one of the
+being implemented on the screening date is *amenable* to a transfer to the receiving country —
+DHS may initiate the threshold screening (a discretionary trigger, brief §2.3) — unless one of the
 exceptions holds (the two deemed ones of 208.30(e)(7)(iii), the statutory one for unaccompanied
 children, the agreement's own, or a "more likely than not" finding for the receiving country).
+
+Operational limits the brief makes clear are encoded: the first phase (2019-11-21 to 2019-12-12)
+ran for single adults of Honduras and El Salvador processed at the El Paso Border Patrol station;
+Mexicans were called "amenable" from the USCIS email of 2020-01-04. What it leaves open is flagged
+(other stations, stateless persons habitually resident in a population's country, a child who
+turns 18 before the threshold screening).
 """
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import FALSE, Expr, FlagWhen, Rule, RuleException, RuleVersion, d, fact
+from amparo.engine.law import Certainty
+from amparo.rules.rules_api import FALSE, Case, Expr, FlagWhen, Rule, RuleException, RuleVersion, d, fact
 from amparo.rules.us.dates import COVERAGE_START
 
 IFR = "84 FR 63994"
@@ -17,13 +25,15 @@ THRESHOLD = "8 CFR 208.30(e)(7)"
 IJ = "8 CFR 1240.11(h)"
 _arrived_under_ifr = fact("encountered_on") >= d("2019-11-19")
 _adult_alone = ~fact("under_18") & ~fact("family_unit")
+_stateless_flag = FlagWhen("aca_stateless_population", fact("stateless_in_aca_population_country"))
+_turns_18_flag = FlagWhen("uac_turns_18", fact("unaccompanied_child") & fact("adult_by_read_on"))
 
 
 def _exceptions(country: str, *extra: RuleException) -> tuple[RuleException, ...]:
     return (
         RuleException(
             "own_country",
-            f"{country} is a country of the person's nationality or last habitual residence",
+            f"{country} is the person's country of nationality (or, for a stateless person, of last habitual residence)",
             "8 CFR 208.30(e)(7)(iii)(A); INA 208(a)(2)(A)",
             fact("own_countries").contains(country),
         ),
@@ -62,14 +72,23 @@ _GT_VISA = RuleException(
     fact("valid_us_visa") | fact("visa_exempt_entry"),
 )
 _GT_FLAGS = (
-    FlagWhen("aca_operational_place", fact("border").ne("southwest_land"), ("applies",)),
+    FlagWhen("aca_operational_place", ~fact("at_el_paso"), ("applies",)),
+    _stateless_flag,
+    _turns_18_flag,
     FlagWhen("aca_al_otro_lado", fact("metered_before").is_set(), ("applies",)),
     FlagWhen("aca_visa_holder_exception", fact("valid_us_visa") | fact("visa_exempt_entry"), ("excepted",)),
 )
 
 
 def _operative(
-    version: str, start: str, end: str, summary: str, population: Expr, *cites: str
+    version: str,
+    start: str,
+    end: str,
+    summary: str,
+    population: Expr,
+    *cites: str,
+    extra_flags: tuple[FlagWhen, ...] = (),
+    certainty: Certainty = "V",
 ) -> RuleVersion:
     return RuleVersion(
         version=version,
@@ -83,8 +102,10 @@ def _operative(
         value="GT",
         flags=(
             *_GT_FLAGS,
+            *extra_flags,
             FlagWhen("aca_mexicans_amenable", fact("nationalities").contains("MX"), ("applies",)),
         ),
+        certainty=certainty,
     )
 
 
@@ -92,7 +113,7 @@ _hn_sv = fact("nationalities").intersects({"HN", "SV"})
 
 ACA_GUATEMALA_2019 = Rule(
     id="aca.guatemala_2019",
-    title="ACA transfer to Guatemala (2019 agreement)",
+    title="ACA transfer to Guatemala (2019 agreement): amenability",
     kind="agreement",
     instrument="aca_guatemala_2019",
     anchor="as_of",
@@ -106,31 +127,50 @@ ACA_GUATEMALA_2019 = Rule(
             citations=("84 FR 64095", "Reuters/VOA 2019-11-21"),
             flags=(FlagWhen("aca_gt_entry_into_force", _arrived_under_ifr),),
         ),
-        _operative(
-            "phase_1_adults",
-            "2019-11-21",
-            "2019-12-12",
-            "The Guatemala ACA was being implemented for single adults of Honduras and El Salvador.",
-            _hn_sv & _adult_alone,
-            "Reuters/VOA 2019-11-21",
+        RuleVersion(
+            version="phase_1_el_paso",
+            valid_from=d("2019-11-21"),
+            valid_to=d("2019-12-12"),
+            status="implemented",
+            summary="First phase: the Guatemala ACA was being implemented for single adults of Honduras and El "
+            "Salvador processed at the El Paso Border Patrol station.",
+            citations=(IFR, THRESHOLD, IJ, "84 FR 64095", "Reuters/VOA 2019-11-21"),
+            applies=_arrived_under_ifr & _hn_sv & _adult_alone & fact("at_el_paso"),
+            exceptions=_exceptions("GT", _GT_VISA),
+            value="GT",
+            flags=(
+                FlagWhen(
+                    "aca_first_phase_place",
+                    _arrived_under_ifr & _hn_sv & _adult_alone & ~fact("location_known"),
+                ),
+                FlagWhen("aca_al_otro_lado", fact("metered_before").is_set(), ("applies",)),
+                FlagWhen(
+                    "aca_visa_holder_exception",
+                    fact("valid_us_visa") | fact("visa_exempt_entry"),
+                    ("excepted",),
+                ),
+                _stateless_flag,
+                _turns_18_flag,
+            ),
         ),
         _operative(
             "families",
             "2019-12-12",
-            "2020-01-07",
+            "2020-01-04",
             "The Guatemala ACA was being implemented for adults and families of Honduras and El Salvador.",
             _hn_sv,
             "AP 2019-12-12",
         ),
         _operative(
             "mexicans",
-            "2020-01-07",
+            "2020-01-04",
             "2020-03-16",
-            "The Guatemala ACA was being implemented for adults and families of Honduras and El Salvador, and "
-            "DHS declared Mexican nationals amenable.",
+            "The Guatemala ACA was being implemented for adults and families of Honduras and El Salvador; from "
+            "the USCIS email of 2020-01-04 Mexican nationals were called 'amenable' (no transfer of a Mexican "
+            "was confirmed).",
             _hn_sv | fact("nationalities").contains("MX"),
             "AP 2019-12-12",
-            "DHS statement, Jan. 2020",
+            "USCIS email and DHS statement, Jan. 2020",
         ),
         RuleVersion(
             version="suspended",
@@ -283,4 +323,62 @@ ACA_RULES = (
     ),
 )
 
-RULES = ACA_RULES
+_NO_IJ = "EOIR PM 20-04"
+REVIEW = Rule(
+    id="aca.review",
+    title="Review of an ACA threshold determination",
+    kind="procedure",
+    instrument="aca_rule_2019",
+    anchor="as_of",
+    versions=(
+        RuleVersion(
+            version="before",
+            valid_from=COVERAGE_START,
+            valid_to=d("2019-11-19"),
+            status="not_in_force",
+            summary="The ACA rule was not yet in force.",
+            citations=(IFR,),
+        ),
+        RuleVersion(
+            version="pm_20_04",
+            valid_from=d("2019-11-19"),
+            valid_to=d("2021-05-14"),
+            status="in_effect",
+            summary="No ACA threshold determination is to be reviewed.",
+            citations=("8 CFR 208.30(e)(8)", _NO_IJ),
+            value=None,
+            cases=(
+                Case(
+                    fact("aca_removal"),
+                    "supervisor_concurrence_no_ij_review",
+                    "8 CFR 208.30(e)(7)(i); 8 CFR 208.30(e)(8); EOIR PM 20-04",
+                    "A negative threshold determination is not final until a supervisory asylum officer concurs; "
+                    "immigration judges were told they have no jurisdiction to review it (EOIR PM 20-04). In "
+                    "section 240 proceedings the judge decides under 8 CFR 1240.11(h) and enters alternate removal "
+                    "orders where more than one agreement applies.",
+                ),
+            ),
+        ),
+        RuleVersion(
+            version="pm_21_21",
+            valid_from=d("2021-05-14"),
+            valid_to=None,
+            status="in_effect",
+            summary="No ACA threshold determination is to be reviewed.",
+            citations=("8 CFR 208.30(e)(8)", "EOIR PM 21-21"),
+            value=None,
+            cases=(
+                Case(
+                    fact("aca_removal"),
+                    "supervisor_concurrence",
+                    "8 CFR 208.30(e)(7)(i); 8 CFR 208.30(e)(8); EOIR PM 21-21",
+                    "A negative threshold determination is not final until a supervisory asylum officer concurs; "
+                    "EOIR PM 21-21 rescinded PM 20-04 (no-review memo) on 2021-05-14.",
+                ),
+            ),
+        ),
+    ),
+    not_applicable=None,
+)
+
+RULES = (*ACA_RULES, REVIEW)

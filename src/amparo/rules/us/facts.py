@@ -1,221 +1,115 @@
 """The named facts the US rules read, extracted from one encounter v1 document.
 
 Every fact is a scalar, a date/instant or a tuple of country codes, so the same names can be
-columns in a batch evaluator. Findings absent from the document are false ("not established").
+columns in a batch evaluator (``fact_columns.py`` must agree). Findings absent from the document
+are false ("not established").
+
+How the moment of the encounter is formed: :func:`amparo.engine.instants.moment_of` — a time with
+its offset is that instant; a date alone is noon in the place's zone (``place_zone``; US Eastern
+when the place says no zone). ``boundaries_on_day`` names the pack's hour boundaries
+(:data:`~amparo.rules.us.dates.BOUNDARIES`) that fall on the local day of a date-only encounter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from amparo.encounter import Encounter
-
-EASTERN = ZoneInfo("America/New_York")
-
-# Parties to the 1951 Convention and/or 1967 Protocol (refugee) and to the Convention against
-# Torture, as recalled from the UN Treaty Collection (flag 'treaty_party_table'); the brief
-# confirms MX, GT, SV, HN. A country missing here is treated as a party to all three.
-NOT_REFUGEE_CONVENTION_PARTY = frozenset(
-    {
-        "CU",
-        "GY",
-        "IN",
-        "PK",
-        "BD",
-        "NP",
-        "LK",
-        "MY",
-        "ID",
-        "SA",
-        "AE",
-        "QA",
-        "KW",
-        "OM",
-        "JO",
-        "LB",
-        "SY",
-        "IQ",
-    }
+from amparo.engine.instants import Moment, boundaries_on, moment_of
+from amparo.rules.us import places, treaties
+from amparo.rules.us.countries import (
+    CENTRAL_AMERICA,
+    CONTIGUOUS,
+    SPANISH_SPEAKING_OR_BRAZIL,
+    WESTERN_HEMISPHERE,
 )
-NOT_CAT_PARTY = frozenset({"IN", "MY", "BT", "KP", "SG"})
-TREATY_TABLE = (
-    NOT_REFUGEE_CONVENTION_PARTY
-    | NOT_CAT_PARTY
-    | frozenset(
-        {
-            "MX",
-            "GT",
-            "SV",
-            "HN",
-            "NI",
-            "CR",
-            "PA",
-            "CO",
-            "VE",
-            "EC",
-            "PE",
-            "BR",
-            "BO",
-            "CL",
-            "AR",
-            "UY",
-            "PY",
-            "DO",
-            "HT",
-            "JM",
-            "BZ",
-            "CA",
-            "US",
-            "ES",
-            "FR",
-            "DE",
-            "IT",
-            "GB",
-            "RU",
-            "CN",
-            "TR",
-            "SN",
-            "GH",
-            "NG",
-            "CM",
-            "AO",
-            "CD",
-            "ET",
-            "KE",
-            "UG",
-            "ER",
-            "SO",
-            "AF",
-            "IR",
-            "UZ",
-            "KG",
-            "TJ",
-            "GE",
-            "AM",
-            "AZ",
-            "RO",
-            "MR",
-            "TT",
-            "BS",
-            "SR",
-        }
-    )
-)
+from amparo.rules.us.dates import BOUNDARIES, TIME_ZONE
+from amparo.rules.us.emergency import in_period
 
-SPANISH_SPEAKING_OR_BRAZIL = frozenset(
-    {
-        "AR",
-        "BO",
-        "BR",
-        "CL",
-        "CO",
-        "CR",
-        "CU",
-        "DO",
-        "EC",
-        "SV",
-        "GT",
-        "HN",
-        "MX",
-        "NI",
-        "PA",
-        "PY",
-        "PE",
-        "UY",
-        "VE",
-        "ES",
-        "GQ",
-    }
-)
-WESTERN_HEMISPHERE = frozenset(
-    {
-        "AG",
-        "AR",
-        "BS",
-        "BB",
-        "BZ",
-        "BO",
-        "BR",
-        "CA",
-        "CL",
-        "CO",
-        "CR",
-        "CU",
-        "DM",
-        "DO",
-        "EC",
-        "SV",
-        "GD",
-        "GT",
-        "GY",
-        "HT",
-        "HN",
-        "JM",
-        "MX",
-        "NI",
-        "PA",
-        "PY",
-        "PE",
-        "KN",
-        "LC",
-        "VC",
-        "SR",
-        "TT",
-        "US",
-        "UY",
-        "VE",
-    }
-)
-CENTRAL_AMERICA = frozenset({"BZ", "CR", "SV", "GT", "HN", "NI", "PA"})
-
-# MPP before the whole-border extension of 2019-06-07 (flag 'mpp_rollout_2019'): place name
-# fragments and the date MPP started there.
-MPP_2019_EARLY_PLACES: tuple[tuple[str, dt.date], ...] = (
-    ("san ysidro", dt.date(2019, 1, 28)),
-    ("san diego", dt.date(2019, 1, 28)),
-    ("calexico", dt.date(2019, 3, 1)),
-    ("el centro", dt.date(2019, 3, 1)),
-    ("el paso", dt.date(2019, 3, 1)),
-)
+#: ACA populations of the 2019-2020 implementation are nationals (brief §2.5); a stateless person
+#: habitually resident in one of these countries is flagged (``aca_stateless_population``).
+ACA_NATIONAL_POPULATIONS = frozenset({"HN", "SV", "MX"})
 
 
-def age_at_encounter(encounter: Encounter) -> int | None:
-    """Age in whole years on the encounter date (from the birth date when known, else the stated age)."""
+def age_at(encounter: Encounter, on: dt.date) -> int | None:
+    """Age in whole years on ``on`` (from the birth date when known, else the stated age at the
+    encounter, which says nothing of later birthdays)."""
     born = encounter.person.birth_date
     if born is not None:
-        on = encounter.encountered_on
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     return encounter.person.age
 
 
-def _instant(encounter: Encounter) -> dt.datetime:
-    if encounter.encountered_at is not None:
-        return encounter.encountered_at.astimezone(EASTERN)
-    return dt.datetime.combine(encounter.encountered_on, dt.time(0, 0), EASTERN)
+def age_at_encounter(encounter: Encounter) -> int | None:
+    """Age in whole years on the encounter date (from the birth date when known, else the stated age)."""
+    return age_at(encounter, encounter.encountered_on)
 
 
-def _mpp_early_place(encounter: Encounter) -> bool:
-    where = (encounter.place.location or "").lower()
-    return any(name in where and encounter.encountered_on >= start for name, start in MPP_2019_EARLY_PLACES)
+def moment(encounter: Encounter) -> Moment:
+    """The moment of the encounter: its time with offset, else noon in the place's zone."""
+    zone = places.place_zone(encounter) or TIME_ZONE
+    return moment_of(encounter.encountered_on, encounter.encountered_at, zone)
+
+
+def boundary_names_on_day(encounter: Encounter, at: Moment) -> tuple[str, ...]:
+    """The pack's hour boundaries falling on the local day of a date-only encounter (none when its
+    time is known). When the place's zone is not known, every southern-border zone and US
+    Eastern are checked."""
+    if at.time_known:
+        return ()
+    zone = places.place_zone(encounter)
+    zones = (zone,) if zone else (*places.SOUTHERN_BORDER_ZONES, TIME_ZONE)
+    hits = set(boundaries_on(encounter.encountered_on, zones, BOUNDARIES.values()))
+    return tuple(name for name, instant in BOUNDARIES.items() if instant in hits)
+
+
+def _route(
+    encounter: Encounter, nationalities: tuple[str, ...], arrived_from: str | None
+) -> tuple[list[tuple[str, dt.date, str]], bool]:
+    """The third countries transited (country, date of transit, protection claim), and whether
+    Mexico was inferred: a person who is not Mexican and arrived from Mexico by land or by the
+    adjacent coast transited Mexico even when ``route`` does not say so (208.13(c)(4),
+    208.33(a)(1)(iii))."""
+    person = encounter.person
+    origin = set(nationalities) | (
+        {person.last_habitual_residence} if person.last_habitual_residence else set()
+    )
+    steps: list[tuple[str, dt.date, str]] = [
+        (s.country, s.entered_on or encounter.encountered_on, str(s.protection_claim))
+        for s in encounter.route or ()
+        if s.country not in origin
+    ]
+    inferred = (
+        encounter.place.border in {"southwest_land", "coastal"}
+        and arrived_from == "MX"
+        and "MX" not in origin
+        and all(country != "MX" for country, _, _ in steps)
+    )
+    if inferred:
+        steps.append(("MX", encounter.encountered_on, "none"))
+    return steps, inferred
 
 
 def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
-    """The facts of one encounter, named as the rules read them."""
+    """The facts of one encounter, named as the rules read them (the law read on ``as_of``)."""
     person, place = encounter.person, encounter.place
     documents, findings = encounter.documents, encounter.findings
     family = encounter.family
     nationalities = tuple(person.nationalities)
-    origin = frozenset(nationalities) | (
-        {person.last_habitual_residence} if person.last_habitual_residence else set()
-    )
-    route = encounter.route or []
-    third = tuple(step.country for step in route if step.country not in origin)
-    third_steps = [step for step in route if step.country not in origin]
-    age = age_at_encounter(encounter)
+    stateless = not nationalities
+    lhr = person.last_habitual_residence
+    # The ACA's deemed exception and the 208(a)(2)(A) country: nationality, or the last habitual
+    # residence only for a stateless person (INA 208(a)(2)(A); 8 CFR 208.30(e)(7)(iii)(A)).
+    own = set(nationalities) | ({lhr} if stateless and lhr else set())
     arrived_from = place.arrived_from or ("MX" if place.border == "southwest_land" else None)
+    steps, transit_inferred = _route(encounter, nationalities, arrived_from)
+    third = tuple(country for country, _, _ in steps)
+    age = age_at_encounter(encounter)
+    age_read = age_at(encounter, as_of) if person.birth_date is not None else None
+    at = moment(encounter)
     fear = encounter.fear_claims or []
+    members = tuple(family.members or ()) if family else ()
 
     def doc(name: str) -> bool:
         return bool(getattr(documents, name)) if documents is not None else False
@@ -229,35 +123,50 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         doc("parole_travel_authorization"),
         doc("visa_exempt_entry"),
     )
+    under_18 = age is not None and age < 18
     return {
         "encountered_on": encounter.encountered_on,
-        "encountered_instant": _instant(encounter),
-        "time_known": encounter.encountered_at is not None,
+        "encountered_instant": at.instant,
+        "time_known": at.time_known,
+        "place_zone": places.place_zone(encounter),
+        "boundaries_on_day": boundary_names_on_day(encounter, at),
         "as_of": as_of,
+        "one_year_deadline_on": _one_year_after(encounter.encountered_on),
         "border": place.border,
         "manner": place.manner,
         "state": place.state,
         "location": place.location,
+        "location_known": place.location is not None,
+        "at_el_paso": bool(places.at_any(encounter, places.EL_PASO)),
+        "at_mpp_2021_port": places.at_any(encounter, places.MPP_2021_PORTS),
         "arrived_from": arrived_from,
         "by_land_from_mexico": place.border == "southwest_land" and arrived_from == "MX",
         "from_mexico_southwest_or_coastal": place.border in {"southwest_land", "coastal"}
         and arrived_from == "MX",
         "at_port_of_entry": place.manner == "port_of_entry",
         "at_mpp_early_place": _mpp_early_place(encounter),
+        "mpp_2019_place_open": dt.date(2019, 6, 7) <= encounter.encountered_on < dt.date(2019, 11, 1)
+        and not _mpp_early_place(encounter),
         "nationalities": nationalities,
-        "stateless": not nationalities,
-        "last_habitual_residence": person.last_habitual_residence,
-        "own_countries": tuple(sorted(origin)),
+        "stateless": stateless,
+        "last_habitual_residence": lhr,
+        "own_countries": tuple(sorted(own)),
+        "stateless_in_aca_population_country": stateless and lhr in ACA_NATIONAL_POPULATIONS,
         "spanish_speaking_or_brazil_national": bool(set(nationalities) & SPANISH_SPEAKING_OR_BRAZIL),
         "western_hemisphere_national": bool(set(nationalities) & WESTERN_HEMISPHERE),
         "central_american_national": bool(set(nationalities) & CENTRAL_AMERICA),
+        "contiguous_country_national": bool(set(nationalities) & CONTIGUOUS),
         "age_at_encounter": age,
         "age_known": age is not None,
-        "under_18": age is not None and age < 18,
+        "under_18": under_18,
+        "adult_by_read_on": under_18 and age_read is not None and age_read >= 18,
         "parent_or_guardian_available": bool(
             family and (family.with_parent_or_legal_guardian or family.family_unit)
         ),
         "family_unit": bool(family and family.family_unit),
+        "family_members": members,
+        "family_members_listed": bool(members),
+        "travels_with_family": bool(members) or bool(family and family.family_unit),
         "lawful_permanent_resident": lpr,
         "valid_us_visa": visa,
         "visa_exempt_entry": visa_exempt,
@@ -267,14 +176,22 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "metered_before": documents.metered_before if documents is not None else None,
         "third_countries_transited": third,
         "transited_third_country": bool(third),
-        "final_denial_in_transit_country": any(s.protection_claim == "denied_final" for s in third_steps),
+        "transit_inferred": transit_inferred,
+        "final_denial_in_transit_country": any(claim == "denied_final" for _, _, claim in steps),
         "pending_or_abandoned_claim_in_transit": any(
-            s.protection_claim in {"pending", "abandoned"} for s in third_steps
+            claim in {"pending", "abandoned"} for _, _, claim in steps
         ),
-        "transited_only_non_parties": bool(third)
-        and all(c in NOT_REFUGEE_CONVENTION_PARTY and c in NOT_CAT_PARTY for c in third),
-        "transited_refugee_convention_party": any(c not in NOT_REFUGEE_CONVENTION_PARTY for c in third),
-        "transited_country_not_in_treaty_table": any(c not in TREATY_TABLE for c in third),
+        "transited_only_non_parties": bool(steps)
+        and not any(treaties.any_party(country, on) for country, on, _ in steps),
+        "transited_refugee_convention_party": any(
+            treaties.refugee_party(country, on) for country, on, _ in steps
+        ),
+        "transited_country_not_in_treaty_table": any(not treaties.in_table(c) for c in third),
+        "transited_some_non_party": any(not treaties.refugee_party(c, on) for c, on, _ in steps),
+        "in_emergency_border_circumstances": in_period(at.instant),
+        # Proclamation 10773 §3(b): "others excepted by officers for operational or humanitarian
+        # reasons" — encounter v1 does not record it, so it is never established (flagged).
+        "officer_operational_humanitarian_exception": False,
         "fear_countries": tuple(sorted({f.country for f in fear})),
         "fear_stated_countries": tuple(sorted({f.country for f in fear if f.affirmatively_stated})),
         "mltn_harm_in": tuple(findings.more_likely_than_not_harm_in or ()) if findings else (),
@@ -295,3 +212,27 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "processed_for_expedited_removal": found("processed_for_expedited_removal"),
         "asylum_request_withdrawn": found("asylum_request_withdrawn"),
     }
+
+
+def _one_year_after(on: dt.date) -> dt.date:
+    """The same day one year later (February 29 gives March 1)."""
+    try:
+        return on.replace(year=on.year + 1)
+    except ValueError:
+        return dt.date(on.year + 1, 3, 1)
+
+
+# MPP before the whole-border extension of 2019-06-07 (flag 'mpp_rollout_2019'): place name
+# fragments and the date MPP started there.
+MPP_2019_EARLY_PLACES: tuple[tuple[str, dt.date], ...] = (
+    ("san ysidro", dt.date(2019, 1, 28)),
+    ("san diego", dt.date(2019, 1, 28)),
+    ("calexico", dt.date(2019, 3, 1)),
+    ("el centro", dt.date(2019, 3, 1)),
+    ("el paso", dt.date(2019, 3, 1)),
+)
+
+
+def _mpp_early_place(encounter: Encounter) -> bool:
+    where = (encounter.place.location or "").lower()
+    return any(name in where and encounter.encountered_on >= start for name, start in MPP_2019_EARLY_PLACES)

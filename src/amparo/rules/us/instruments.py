@@ -107,9 +107,10 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 population="families of Honduras and El Salvador",
             ),
             Event(
-                d("2020-01-07"),
+                d("2020-01-04"),
                 "expanded",
-                "DHS confirms 'certain Mexicans' may be transferred; no confirmed transfer",
+                "A USCIS email says Mexican nationals are now 'amenable'; DHS confirms on Jan. 7 that 'certain "
+                "Mexicans' may be transferred; no transfer of a Mexican confirmed",
                 ("USCIS email and DHS statement, Jan. 2020",),
                 "U",
                 population="Mexican nationals",
@@ -145,7 +146,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
             Event(
                 d("2019-09-20"),
                 "signed",
-                "Signed by McAleenan and Hill Tinoco in Washington",
+                "Signed",
                 ("DHS fact sheet",),
             ),
             Event(
@@ -361,7 +362,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
             Event(
                 d("2020-03-21"),
                 "implemented",
-                "Expulsions at the land and coastal borders begin",
+                "Expulsions at the border begin",
                 ("CDC order (March 2020)",),
                 "M",
             ),
@@ -376,7 +377,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 d("2023-05-11"), "terminated", "Ends at 11:59 pm ET", ("CDC termination of the order",), "M"
             ),
         ),
-        flags=("title42_end_instant",),
+        flags=("boundary_on_encounter_day", "title42_other_borders"),
     ),
     Instrument(
         "mpp",
@@ -419,7 +420,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 d("2020-03-11"),
                 "stayed",
                 "Supreme Court stays the Ninth Circuit's affirmance; MPP continues",
-                ("Wolf v. Innovation Law Lab (2020-03-11)",),
+                ("Innovation Law Lab v. McAleenan (N.D. Cal.)",),
                 "M",
             ),
             Event(d("2021-01-21"), "suspended", "New enrollments suspended", ("DHS statement 2021-01-20",)),
@@ -436,7 +437,8 @@ INSTRUMENTS: tuple[Instrument, ...] = (
             Event(
                 d("2021-12-06"),
                 "resumed",
-                "Court-ordered reimplementation for Western Hemisphere nationals other than Mexicans",
+                "Court-ordered reimplementation for Western Hemisphere nationals other than Mexicans, at San "
+                "Diego, Calexico, Nogales, El Paso, Eagle Pass, Laredo and Brownsville",
                 ("DHS MPP guidance (Dec. 2021)",),
             ),
             Event(
@@ -493,7 +495,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         "securing_border_2024",
         "Securing the Border (limitation on asylum eligibility)",
         "regulation",
-        ("Proclamation 10773", "89 FR 48710", "89 FR 81156", "8 CFR 208.35", "8 CFR 208.13(g)"),
+        ("Proclamation 10773", "89 FR 48710", "FR Doc. 2024-22602", "8 CFR 208.35", "8 CFR 208.13(g)"),
         events=(
             Event(
                 d("2024-06-03"),
@@ -504,9 +506,15 @@ INSTRUMENTS: tuple[Instrument, ...] = (
             Event(
                 d("2024-06-05"), "effective", "Interim final rule effective 12:01 am EDT", ("89 FR 48710",)
             ),
-            Event(d("2024-10-01"), "effective", "Final rule effective", ("89 FR 81156",)),
+            Event(d("2024-10-01"), "effective", "Final rule effective", ("FR Doc. 2024-22602",)),
+            Event(
+                d("2024-10-07"),
+                "published",
+                "Final rule published (FR Doc. 2024-22602; 89 FR 81156 [M])",
+                ("FR Doc. 2024-22602",),
+            ),
         ),
-        flags=("securing_border_period", "securing_border_las_americas"),
+        flags=("securing_border_period", "securing_border_officer_exception", "securing_border_las_americas"),
     ),
     Instrument(
         "confidentiality_208_6",
@@ -526,11 +534,50 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     ),
     Instrument(
         "proclamation_10888",
-        "Proclamation 10888, Guaranteeing the States Protection Against Invasion",
+        "Proclamation 10888",
         "proclamation",
         ("Proclamation 10888",),
         events=(Event(d("2025-01-20"), "signed", "Signed", ("Proclamation 10888",), "M"),),
         flags=("proclamation_10888",),
+    ),
+    Instrument(
+        "confidentiality_1367",
+        "Confidentiality for T and U visa and VAWA applicants (8 USC 1367)",
+        "statute",
+        ("8 USC 1367", "8 CFR 214.11"),
+        notes="A separate statute gives confidentiality to T and U visa and VAWA applicants, relevant to "
+        "trafficking victims (brief §6 [M]; scenario 12: refer for a T visa).",
+        flags=("confidentiality_1367",),
+    ),
+    Instrument(
+        "eo_14165",
+        "EO 14165, Securing Our Borders",
+        "proclamation",
+        ("EO 14165",),
+        events=(
+            Event(
+                d("2025-01-20"),
+                "signed",
+                "Directs resumption of MPP (§6) and more 'safe third country' agreements",
+                ("EO 14165",),
+            ),
+        ),
+    ),
+    Instrument(
+        "aca_ecuador_2025",
+        "US–Ecuador agreement (reported in progress)",
+        "agreement",
+        ("U.T. v. Noem amended complaint (2025-10-21)",),
+        events=(
+            Event(
+                d("2025-10-21"),
+                "reported",
+                "Alleged to be in progress in the U.T. v. Noem amended complaint",
+                ("U.T. v. Noem amended complaint (2025-10-21)",),
+                "U",
+            ),
+        ),
+        flags=("aca_2025_unverified",),
     ),
 )
 

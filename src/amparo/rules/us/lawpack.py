@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from amparo.encounter import SCHEMA_PATH, Encounter, parse_encounter
+from amparo.engine.instants import date_in
 from amparo.errors import EncounterInvalid, FieldError
 from amparo.rules.rules_api import (
     AnyApplies,
@@ -32,7 +33,6 @@ from amparo.rules.rules_api import (
 )
 from amparo.rules.us import book
 from amparo.rules.us.aca import ACA_RULES
-from amparo.engine.instants import date_in
 from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
 from amparo.rules.us.facts import age_at_encounter, extract_facts, moment
 from amparo.rules.us.workflow import US_WORKFLOW

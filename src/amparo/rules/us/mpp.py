@@ -98,7 +98,7 @@ MPP = Rule(
             citations=(BASIS, PRINCIPLES, "US–Mexico Joint Declaration (2019-06-07)"),
             applies=_arrives_by_land,
             exceptions=_EXCLUSIONS_2019,
-            flags=_FLAGS_2019,
+            flags=(*_FLAGS_2019, FlagWhen("mpp_rollout_2019", fact("mpp_2019_place_open"), ("applies",))),
         ),
         RuleVersion(
             version="suspended_2021",
@@ -118,9 +118,13 @@ MPP = Rule(
             valid_to=d("2022-08-08"),
             status="in_effect",
             summary="MPP 2021 (court-ordered reimplementation): Western Hemisphere nationals other than Mexicans arriving by "
-            "land from Mexico; DHS asks about fear of Mexico; 'reasonable possibility' standard; access to counsel.",
+            "land from Mexico, at San Diego, Calexico, Nogales, El Paso, Eagle Pass, Laredo or Brownsville, may be "
+            "returned to Mexico pending section 240 proceedings (DHS discretion); DHS asks about fear of Mexico; "
+            "'reasonable possibility' standard; access to counsel.",
             citations=(BASIS, GUIDANCE_2021, "Texas v. Biden (N.D. Tex. 2021-08-13)"),
-            applies=_arrives_by_land & fact("western_hemisphere_national"),
+            applies=_arrives_by_land
+            & fact("western_hemisphere_national")
+            & ~fact("at_mpp_2021_port").eq(False),
             exceptions=(
                 RuleException(
                     "unaccompanied_child",
@@ -162,7 +166,10 @@ MPP = Rule(
                     | fact("mltn_harm_in").contains("MX"),
                 ),
             ),
-            flags=(FlagWhen("mpp_2021_pregnancy", fact("pregnant")),),
+            flags=(
+                FlagWhen("mpp_2021_pregnancy", fact("pregnant")),
+                FlagWhen("mpp_2021_ports", ~fact("location_known"), ("applies",)),
+            ),
         ),
         RuleVersion(
             version="ended_2022",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amparo.rules.rules_api import TRUE, Case, Rule, RuleVersion, fact
+from amparo.rules.rules_api import TRUE, Case, FlagWhen, Rule, RuleException, RuleVersion, fact
 from amparo.rules.us.dates import COVERAGE_START
 
 STANDARD = Rule(
@@ -48,20 +48,36 @@ STANDARD = Rule(
                 Case(
                     ~fact("lacks_entry_documents"),
                     None,
-                    "8 USC 1225(b)(1)(A)(i)",
-                    "Holds documents for lawful admission: not in expedited removal.",
+                    "8 USC 1225(b)(1)",
+                    "Holds documents for lawful admission: not in expedited removal, so no fear screening there.",
                 ),
                 Case(
                     fact("bar_securing_border_2024"),
                     "reasonable_probability",
                     "8 CFR 208.35(b)(2)(i)",
-                    "Barred by the 2024 limitation: screened for a 'reasonable probability' of persecution or torture.",
+                    "Ineligible for asylum under the 2024 limitation: negative credible-fear finding on asylum, and "
+                    "screening for withholding and CAT at a 'reasonable probability' of persecution or torture.",
                 ),
                 Case(
-                    fact("bar_transit_2019") | fact("bar_lawful_pathways_2023"),
+                    fact("bar_transit_2019") & fact("bar_lawful_pathways_2023"),
                     "reasonable_possibility",
-                    "8 CFR 208.30(e)(5)(iii); 8 CFR 208.33(b)(2)(i); 8 CFR 208.31(c)",
-                    "Barred from asylum: screened for withholding and CAT at a 'reasonable possibility'.",
+                    "8 CFR 208.30(e)(5)(iii); 8 CFR 208.31(c); 8 CFR 208.33(b)(2)(i)",
+                    "Barred by the transit bar and by the 2023 presumption: negative credible-fear finding on asylum, "
+                    "and screening for withholding and CAT at a 'reasonable possibility'.",
+                ),
+                Case(
+                    fact("bar_transit_2019"),
+                    "reasonable_possibility",
+                    "8 CFR 208.30(e)(5)(iii); 8 CFR 208.31(c)",
+                    "Barred by the transit bar: negative credible-fear finding on asylum, and a reasonable-fear "
+                    "screening for withholding and CAT ('reasonable possibility').",
+                ),
+                Case(
+                    fact("bar_lawful_pathways_2023"),
+                    "reasonable_possibility",
+                    "8 CFR 208.33(b)(2)(i)",
+                    "The 2023 presumption applies and is not rebutted: negative credible-fear finding on asylum, and "
+                    "screening for withholding and CAT at a 'reasonable possibility'.",
                 ),
             ),
         ),
@@ -90,4 +106,57 @@ CONFIDENTIALITY = Rule(
     ),
 )
 
-RULES = (STANDARD, CONFIDENTIALITY)
+CONFIDENTIALITY_1367 = Rule(
+    id="confidentiality_1367",
+    title="Trafficking victim: T-visa referral and 8 USC 1367 confidentiality",
+    kind="marker",
+    instrument="confidentiality_1367",
+    anchor="as_of",
+    versions=(
+        RuleVersion(
+            version="current",
+            valid_from=COVERAGE_START,
+            valid_to=None,
+            status="in_effect",
+            summary="A victim of a severe form of trafficking (8 CFR 214.11) is referred for a T visa; information "
+            "about a T-visa applicant is confidential under 8 USC 1367, apart from and beside 8 CFR 208.6.",
+            citations=("8 USC 1367", "8 CFR 214.11"),
+            applies=fact("severe_trafficking_victim"),
+            flags=(FlagWhen("confidentiality_1367", TRUE, ("applies",)),),
+            certainty="M",
+        ),
+    ),
+)
+
+ONE_YEAR = Rule(
+    id="one_year_deadline",
+    title="One-year filing deadline for asylum",
+    kind="deadline",
+    instrument="ina_208_a_2",
+    anchor="as_of",
+    versions=(
+        RuleVersion(
+            version="statute",
+            valid_from=COVERAGE_START,
+            valid_to=None,
+            status="in_effect",
+            summary="An asylum application must be filed within one year of arrival (INA 208(a)(2)(B)); the "
+            "deadline is counted from the encounter date, taken as the arrival.",
+            citations=("8 USC 1158(a)(2)(B)",),
+            applies=fact("one_year_deadline_on").is_set(),
+            exceptions=(
+                RuleException(
+                    "unaccompanied_child",
+                    "an unaccompanied alien child",
+                    "8 USC 1158(a)(2)(E)",
+                    fact("unaccompanied_child"),
+                ),
+            ),
+            value=fact("one_year_deadline_on"),
+            flags=(FlagWhen("one_year_arrival_date", TRUE, ("applies",)),),
+        ),
+    ),
+    not_applicable=None,
+)
+
+RULES = (STANDARD, CONFIDENTIALITY, CONFIDENTIALITY_1367, ONE_YEAR)

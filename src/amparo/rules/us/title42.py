@@ -1,26 +1,40 @@
-"""Title 42 expulsions (CDC order under 42 USC 265, 268): an overlay checked first."""
+"""Title 42 expulsions (CDC order under 42 USC 265, 268): an overlay checked first.
+
+The brief has this from memory [M] (§3.6): implemented March 21, 2020, ended May 11, 2023 at
+11:59 p.m. ET; "most single adults and many families encountered at the border were expelled";
+unaccompanied children excepted by court order from Nov. 18, 2020. It names no other border, so
+the overlay is applied to the southern land border and encounters at the northern land border or
+the coast within the window are flagged (``title42_other_borders``). The instant of the encounter
+is compared with the order's own instants (:data:`~amparo.rules.us.dates.BOUNDARIES`).
+"""
 
 from __future__ import annotations
 
 from amparo.rules.rules_api import FlagWhen, Rule, RuleException, RuleVersion, d, fact
-from amparo.rules.us.dates import COVERAGE_START, et
+from amparo.rules.us.dates import BOUNDARIES, COVERAGE_START
 
-START = et("2020-03-21T00:00")
-END = et("2023-05-11T23:59")
+START = BOUNDARIES["title42_start"]
+END = BOUNDARIES["title42_end"]
 ORDER = "CDC order under 42 USC 265, 268"
 
-_covered = (
-    fact("border").is_in({"southwest_land", "northern_land", "coastal"})
-    & (fact("encountered_instant") >= START)
-    & (fact("encountered_instant") < END)
-)
+_in_window = (fact("encountered_instant") >= START) & (fact("encountered_instant") < END)
+_covered = fact("border").eq("southwest_land") & _in_window
 _documents = RuleException(
     "documents",
     "the person holds lawful permanent residence, a valid visa or a parole travel authorisation",
     ORDER,
     ~fact("lacks_entry_documents"),
 )
-_end_flag = FlagWhen("title42_end_instant", fact("encountered_on").eq(d("2023-05-11")) & ~fact("time_known"))
+_FLAGS = (
+    FlagWhen(
+        "boundary_on_encounter_day", fact("boundaries_on_day").intersects({"title42_start", "title42_end"})
+    ),
+    FlagWhen("title42_other_borders", fact("border").is_in({"northern_land", "coastal"}) & _in_window),
+)
+_SUMMARY = (
+    "People encountered at the southern land border without documents were subject to expulsion under "
+    "Title 42 (DHS practice: most single adults and many families)."
+)
 
 TITLE42 = Rule(
     id="title42",
@@ -35,17 +49,20 @@ TITLE42 = Rule(
             valid_to=d("2020-03-21"),
             status="not_in_force",
             summary="No Title 42 order was in force.",
-            citations=(ORDER, "implemented 2020-03-21"),
+            citations=(ORDER,),
+            flags=(_FLAGS[0],),
+            certainty="M",
         ),
         RuleVersion(
             version="2020-03",
             valid_from=d("2020-03-21"),
             valid_to=d("2020-11-18"),
             status="in_effect",
-            summary="People encountered at the land and coastal borders without documents are subject to expulsion under Title 42.",
+            summary=_SUMMARY,
             citations=(ORDER,),
             applies=_covered,
             exceptions=(_documents,),
+            flags=_FLAGS,
             certainty="M",
         ),
         RuleVersion(
@@ -53,8 +70,8 @@ TITLE42 = Rule(
             valid_from=d("2020-11-18"),
             valid_to=d("2023-05-12"),
             status="in_effect",
-            summary="People encountered at the land and coastal borders without documents are subject to expulsion "
-            "under Title 42 until 11:59 pm ET on 2023-05-11; unaccompanied children are excepted.",
+            summary=_SUMMARY
+            + " Unaccompanied children were excepted; the order ended at 11:59 p.m. ET on 2023-05-11.",
             citations=(ORDER, "P.J.E.S. v. Wolf (D.D.C. 2020-11-18)"),
             applies=_covered,
             exceptions=(
@@ -66,7 +83,7 @@ TITLE42 = Rule(
                 ),
                 _documents,
             ),
-            flags=(_end_flag,),
+            flags=_FLAGS,
             certainty="M",
         ),
         RuleVersion(
@@ -74,8 +91,9 @@ TITLE42 = Rule(
             valid_from=d("2023-05-12"),
             valid_to=None,
             status="terminated",
-            summary="The Title 42 order ended at 11:59 pm ET on 2023-05-11.",
-            citations=(ORDER, "terminated 2023-05-11 23:59 ET"),
+            summary="The Title 42 order ended at 11:59 p.m. ET on 2023-05-11.",
+            citations=(ORDER,),
+            certainty="M",
         ),
     ),
 )

@@ -1,5 +1,9 @@
 """The third-country transit bar (8 CFR 208.13(c)(4)), read by adjudication date: the 2019 interim
 rule through its injunction windows, the Al Otro Lado class, the vacatur, and the 2021 final rule.
+
+Transit is read from ``route`` and, for a person who is not Mexican and arrived across the southern
+land border from Mexico, inferred through Mexico (flag ``transit_inferred``); party status is read
+at the time of each transit (:mod:`amparo.rules.us.treaties`).
 """
 
 from __future__ import annotations
@@ -43,7 +47,12 @@ _AL_OTRO_LADO = RuleException(
 _FLAGS = (
     FlagWhen("transit_bar_uac", fact("unaccompanied_child"), ("applies",)),
     FlagWhen("transit_final_judgment", fact("pending_or_abandoned_claim_in_transit"), ("applies",)),
-    FlagWhen("treaty_party_table", fact("transited_country_not_in_treaty_table"), ("applies", "excepted")),
+    FlagWhen(
+        "treaty_party_table",
+        fact("transited_country_not_in_treaty_table") | fact("transited_some_non_party"),
+        ("applies", "excepted"),
+    ),
+    FlagWhen("transit_inferred", fact("transit_inferred"), ("applies", "excepted")),
 )
 _SUMMARY = (
     "A person entering across the southern land border on or after 2019-07-16 after transiting a third "
