@@ -48,9 +48,12 @@ def plan(cases: list[Case], capacity: Capacity, time_limit: float = 60.0, thread
         best = greedy
     bound = min(relaxation.bound, instance.people_eligible)
     method = "lp-relaxation+repair" if relaxation.solved else "first-come (the LP ran out of time)"
-    left = time_limit - (time.perf_counter() - started)
-    if solve.mip_columns(instance) <= solve.MIP_MAX_COLUMNS and left > 1.0:
-        result = solve.solve_mip(instance, best, time_limit=left, threads=threads)
+    deadline = started + time_limit
+    columns = solve.mip_columns(instance)
+    gap_left = (bound - best.people) / bound if bound > 0 else 0.0
+    worth_it = columns <= solve.MIP_EXACT_COLUMNS or gap_left > solve.GOOD_ENOUGH_GAP
+    if columns <= solve.MIP_MAX_COLUMNS and worth_it and deadline - time.perf_counter() > 1.0:
+        result = solve.solve_mip(instance, best, deadline=deadline, threads=threads)
         bound = min(bound, result.bound)
         method = f"mip ({result.status.lower()})"
         if result.loads is not None and (result.loads.people, _tie_break(instance, result.loads)) > (

@@ -28,6 +28,8 @@ from amparo.errors import MissingExtra
 from amparo.transfers.instance import Instance, Loads
 
 MIP_MAX_COLUMNS = 250_000
+MIP_EXACT_COLUMNS = 20_000  # up to here the MIP also optimises the tie-break; above, people only
+GOOD_ENOUGH_GAP = 0.001  # above MIP_EXACT_COLUMNS, the MIP runs only when repair leaves a larger gap
 _TOL = 1e-6
 
 
@@ -213,8 +215,9 @@ def mip_columns(instance: Instance) -> int:
     return sum(f.hi - f.lo + 1 for f in instance.families)
 
 
-def solve_mip(instance: Instance, start: Loads, time_limit: float, threads: int = 1) -> MipResult:
-    """The family × slot MIP, warm-started from ``start``; ``bound`` proven on people placed."""
+def solve_mip(instance: Instance, start: Loads, deadline: float, threads: int = 1) -> MipResult:
+    """The family × slot MIP, warm-started from ``start``, to stop by ``deadline`` (a
+    ``time.perf_counter()`` value, model building included); ``bound`` proven on people placed."""
     started = time.perf_counter()
     families = instance.families
     n_fam = len(families)
@@ -231,8 +234,14 @@ def solve_mip(instance: Instance, start: Loads, time_limit: float, threads: int 
             owner.append((f, slot))
     if not columns:
         return MipResult(Loads(instance), 0, "Optimal", time.perf_counter() - started)
-    solver = new_highs(time_limit, threads)
-    solver.setOptionValue("mip_rel_gap", 1e-6)
+    solver = new_highs(max(0.1, deadline - time.perf_counter() - 0.5), threads)  # 0.5 s to read it back
+    if len(columns) <= MIP_EXACT_COLUMNS:
+        solver.setOptionValue("mip_rel_gap", 1e-6)  # people and the waiting tie-break both optimal
+    else:
+        # stop once the people placed are proven optimal: the tie-break adds less than half a person,
+        # so a gap below 0.5 leaves no room for one more person
+        solver.setOptionValue("mip_abs_gap", 0.5)
+        solver.setOptionValue("mip_rel_gap", 0.0)
     _pass_family_model(solver, instance, cost, columns, owner)
     hs = _highspy()
     initial = hs.HighsSolution()

@@ -62,6 +62,7 @@ def _families(
     end: dt.date,
     families_from: dt.date,
     prefix: str,
+    window_days: tuple[int, int] = (21, 75),
 ) -> list[Case]:
     """Cases in families (1 case = 1 person; most families are single adults)."""
     cases: list[Case] = []
@@ -77,7 +78,7 @@ def _families(
         size = min(size, n_cases - len(cases))
         nationality = rng.choices(codes, weights)[0]
         waiting = earliest - dt.timedelta(days=rng.randrange(3, 60))
-        deadline = earliest + dt.timedelta(days=rng.randrange(21, 75))
+        deadline = earliest + dt.timedelta(days=rng.randrange(*window_days))
         excluded = (country,) if rng.random() < 0.03 else ()
         dual = (nationality, country) if rng.random() < 0.005 else (nationality,)
         for member in range(size):
@@ -145,9 +146,14 @@ def guatemala_cohort(seed: int = 2019, n_cases: int = 1000, scenario: str = "as_
 
 
 def regional_cohort(
-    seed: int, n_cases: int, n_slots: int, countries: tuple[str, ...] = ("GT", "HN", "SV", "MX", "CR")
+    seed: int,
+    n_cases: int,
+    n_slots: int,
+    countries: tuple[str, ...] = ("GT", "HN", "SV", "MX", "CR"),
+    window_days: tuple[int, int] = (21, 75),
 ) -> Cohort:
-    """A large benchmark cohort over several receiving countries across 2024 (capacity binding)."""
+    """A large benchmark cohort over several receiving countries across 2024 (capacity binding);
+    each case's window lasts ``window_days`` (drawn uniformly, upper bound excluded)."""
     rng = random.Random(seed)
     start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
     origins = [("HN", 0.3), ("SV", 0.15), ("GT", 0.2), ("NI", 0.1), ("VE", 0.15), ("CU", 0.1)]
@@ -158,7 +164,7 @@ def regional_cohort(
     for index, country in enumerate(countries):
         share = n_cases // len(countries) + (1 if index < n_cases % len(countries) else 0)
         per_country = n_slots // len(countries) + (1 if index < n_slots % len(countries) else 0)
-        cases += _families(rng, share, country, origins, start, end, start, f"{country}")
+        cases += _families(rng, share, country, origins, start, end, start, f"{country}", window_days)
         average = share * 0.85 / per_country  # seats for about 85 % of the people
         slots += _flights(rng, country, start, end, per_country, (int(average * 0.5), int(average * 1.5)))
         monthly = int(share * 0.8 / 12)
