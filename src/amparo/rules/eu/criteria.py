@@ -136,6 +136,7 @@ def _family(fw: str, arts: tuple[str, str], order: tuple[FlagWhen, ...]) -> list
 
 
 def _documents(fw: str, art: str, windows: str, extra: tuple[FlagWhen, ...]) -> list[Criterion]:
+    expired = (*extra, NOT_LEFT, *((AMMR_EXPIRED,) if fw == "ammr" else ()))
     law = f"{_LAW[fw]} Art. {art}"
     certain = "V" if fw == "dublin_iii" else "M"
     return [
@@ -180,7 +181,7 @@ def _documents(fw: str, art: str, windows: str, extra: tuple[FlagWhen, ...]) -> 
             NO_VALID_DOCUMENT & fact("expired_document_issuer").is_set(),
             fact("expired_document_issuer"),
             certainty="M",
-            flags=(*extra, NOT_LEFT),
+            flags=expired,
         ),
         Criterion(
             f"{fw}_art{art}_4_sub2",
@@ -191,7 +192,7 @@ def _documents(fw: str, art: str, windows: str, extra: tuple[FlagWhen, ...]) -> 
             NO_VALID_DOCUMENT & fact("long_expired_document"),
             fact("lodged_in"),
             certainty="M",
-            flags=(*extra, NOT_LEFT),
+            flags=expired,
         ),
     ]
 

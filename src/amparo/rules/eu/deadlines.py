@@ -369,7 +369,8 @@ CRITERION = _rule(
 
 NO_REPLY = "No reply period runs: no request is due, none was sent, or it was sent too late."
 NO_REPLY_WHEN = ~REQUEST_DUE | SHIFTED | ~SENT.is_set()
-URGENT_REPLY = FlagWhen("eu_urgent_reply", ~NO_REPLY_WHEN & fact("request_urgent") & ~DETAINED)
+#: Under the AMMR urgency is ignored, and flagged whenever a reply period runs for an urgent request.
+URGENT_REPLY = FlagWhen("eu_urgent_reply", ~NO_REPLY_WHEN & fact("request_urgent"))
 
 REPLY_DEADLINE = _rule(
     "reply_deadline",
