@@ -220,3 +220,40 @@ def test_edits_keep_the_hard_rules_and_the_capacity(factory) -> None:
         proposals.decide(session, plan_id, "V", actor="sup", decision="accepted")
     with pytest.raises(NotFound), transaction(factory) as session:
         proposals.decide(session, "TP-none", "C0", actor="sup", decision="accepted")
+
+
+def test_capacity_for_a_period_reads_the_dated_values(factory) -> None:
+    with transaction(factory) as session:
+        for slot in (
+            Slot("A", D(2020, 1, 5), "GT", 9),
+            Slot("B", D(2020, 2, 20), "GT", 9),
+            Slot("Z", D(2020, 5, 1), "GT", 9),
+        ):
+            capacity_store.record_slot(session, actor="admin", slot=slot)
+        for measure, value, start in (
+            ("monthly_cap_people", 30, D(2019, 12, 1)),
+            ("monthly_cap_people", 10, D(2020, 2, 1)),
+            ("shelter_places", 40, D(2020, 1, 1)),
+            ("shelter_places", 25, D(2020, 2, 15)),
+            ("shelter_stay_days", 14, D(2020, 1, 1)),
+            ("shelter_stay_days", 30, D(2020, 2, 1)),
+        ):
+            capacity_store.record_value(
+                session,
+                actor="admin",
+                receiving_country="GT",
+                measure=measure,
+                value=value,
+                valid_from=start,
+                source="t",
+            )
+        capacity = capacity_store.capacity_for(session, D(2020, 1, 1), D(2020, 3, 31))
+    assert [s.slot_id for s in capacity.slots] == ["A", "B"]
+    assert [(c.month, c.people) for c in capacity.monthly_caps] == [
+        ("2020-01", 30),
+        ("2020-02", 10),
+        ("2020-03", 10),
+    ]
+    assert [(s.places, s.stay_days) for s in capacity.shelter] == [
+        (25, 30)
+    ]  # the fewest places, the longest stay

@@ -69,7 +69,7 @@ def save_plan(
                 plan_id=plan_id,
                 case_id=case.case_id,
                 group_id=case.group_id,
-                case=case_row(case),
+                planned_case=case_row(case),
                 proposed_slot_id=slot_of.get(case.case_id),
                 reason=reason_of.get(case.case_id),
                 decision="pending",
@@ -119,7 +119,7 @@ def _check_edit(session: Session, plan: TransferPlan, family: list[TransferPropo
     if slot_id not in {s.slot_id for s in capacity.slots}:
         raise InputError([FieldError("/slot_id", f"no slot '{slot_id}' in this plan's capacity")])
     rows = list(session.scalars(select(TransferProposal).where(TransferProposal.plan_id == plan.plan_id)))
-    cases = parse_cases([r.case for r in rows], source="the plan's cases")
+    cases = parse_cases([r.planned_case for r in rows], source="the plan's cases")
     instance = build(cases, capacity)
     family_ids = {r.case_id for r in family}
     index = next((i for i, f in enumerate(instance.families) if set(f.case_ids) == family_ids), None)

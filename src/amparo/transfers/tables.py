@@ -88,7 +88,7 @@ class TransferProposal(Base):
     plan_id: Mapped[str] = mapped_column(ForeignKey("transfer_plans.plan_id"), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     group_id: Mapped[str] = mapped_column(String(128))
-    case: Mapped[dict[str, Any]] = mapped_column(JSON)
+    planned_case: Mapped[dict[str, Any]] = mapped_column(JSON)  # the case as planned (contract fields)
     proposed_slot_id: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(String(20), default="pending")

@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("plan_id", sa.String(length=40), nullable=False),
         sa.Column("case_id", sa.String(length=128), nullable=False),
         sa.Column("group_id", sa.String(length=128), nullable=False),
-        sa.Column("case", sa.JSON(), nullable=False),
+        sa.Column("planned_case", sa.JSON(), nullable=False),
         sa.Column("proposed_slot_id", sa.String(length=80), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("decision", sa.String(length=20), nullable=False),
