@@ -8,6 +8,7 @@ count is kept in the database, so it holds across workers and restarts. Every at
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -32,21 +33,24 @@ class SigninFailures(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class SigninRefused(Exception):
-    """Not an AmparoError on purpose: the web page answers it with one neutral message whatever
-    the reason (unknown name, wrong token, locked), so a refusal reveals nothing."""
+@dataclass(frozen=True)
+class Signin:
+    """The outcome of an attempt: the user, or a refusal (with the end of a lockout, if any).
 
-    def __init__(self, locked_until: dt.datetime | None = None) -> None:
-        self.locked_until = locked_until
-        super().__init__("sign-in refused")
+    A refusal is a result, not an exception, so the failure it counts is committed with it; the
+    page answers every refusal with the same neutral words (unknown name, wrong token), so it
+    reveals nothing."""
+
+    user: User | None
+    locked_until: dt.datetime | None = None
 
 
-def sign_in(session: Session, *, name: str, token: str, now: dt.datetime) -> User:
-    """The user holding ``token`` under ``name``; SigninRefused otherwise (and the failure counted)."""
+def sign_in(session: Session, *, name: str, token: str, now: dt.datetime) -> Signin:
+    """Check ``token`` for ``name``; a failure is counted and audited in the caller's transaction."""
     row = session.get(SigninFailures, name, with_for_update=True)
     if row is not None and row.locked_until is not None and row.locked_until > now:
         _audit(session, name, "denied", reason="locked")
-        raise SigninRefused(row.locked_until)
+        return Signin(None, row.locked_until)
     user = user_by_token(session, token) if token else None
     if user is None or user.name != name:
         if row is None:
@@ -58,11 +62,11 @@ def sign_in(session: Session, *, name: str, token: str, now: dt.datetime) -> Use
             row.locked_until = now + LOCKOUT
             row.failures = 0
         _audit(session, name, "denied", reason="bad credentials")
-        raise SigninRefused(row.locked_until if row.locked_until and row.locked_until > now else None)
+        return Signin(None, row.locked_until if row.locked_until and row.locked_until > now else None)
     if row is not None:
         session.delete(row)
     _audit(session, name, "ok", user_id=user.id)
-    return user
+    return Signin(user)
 
 
 def active_user(session: Session, user_id: str) -> User | None:

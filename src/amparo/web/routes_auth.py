@@ -10,9 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from amparo.access.signin import SigninRefused, sign_in
+from amparo.access.signin import Signin, sign_in
 from amparo.store.db import transaction
-from amparo.store.models import User
 from amparo.web.i18n import LANGUAGES, translations
 from amparo.web.render import language, page
 from amparo.web.sessions import check_csrf, end_session, start_session
@@ -37,11 +36,12 @@ async def signin_form(request: Request, next: str | None = None) -> Response:
     return page(request, "signin.html", next_url=local_path(next))
 
 
-def _sign_in(made: sessionmaker[Session], name: str, token: str) -> User:
+def _sign_in(made: sessionmaker[Session], name: str, token: str) -> Signin:
     with transaction(made) as session:
-        user = sign_in(session, name=name, token=token, now=dt.datetime.now(dt.UTC))
-        session.expunge(user)
-        return user
+        result = sign_in(session, name=name, token=token, now=dt.datetime.now(dt.UTC))
+        if result.user is not None:
+            session.expunge(result.user)
+        return result
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -54,16 +54,13 @@ async def signin(
 ) -> Response:
     check_csrf(request, csrf)
     _ = translations(language(request)).gettext
-    try:
-        user = await run_in_threadpool(
-            _sign_in, request.app.state.session_factory, name.strip(), token.strip()
-        )
-    except SigninRefused as refused:
+    result = await run_in_threadpool(_sign_in, request.app.state.session_factory, name.strip(), token.strip())
+    if result.user is None:
         message = _("The user name or the access token is not right.")
-        if refused.locked_until is not None:
+        if result.locked_until is not None:
             message = _("Too many failed attempts: this user name is locked for 15 minutes.")
         return page(request, "signin.html", status=401, error=message, name=name, next_url=local_path(next))
-    start_session(request, user)
+    start_session(request, result.user)
     return RedirectResponse(local_path(next), status_code=303)
 
 

@@ -5,7 +5,7 @@ extraction (``pybabel extract``) finds them; each is translated where it is show
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     return message
 
 

@@ -1,0 +1,133 @@
+"""The web pages as a person uses them, through the same services and access decision as the API."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from web_support import ACA_FAMILY_HEAD, Browser
+
+
+def _intake_form(doc: dict[str, object], csrf: str) -> dict[str, str]:
+    return {
+        "csrf": csrf,
+        "id": str(doc["id"]),
+        "encountered_on": "2020-02-03",
+        "place.border": "southwest_land",
+        "place.manner": "between_ports",
+        "place.state": "TX",
+        "place.arrived_from": "MX",
+        "person.nationalities": "HN",
+        "person.birth_date": "1991-04-02",
+        "person.given_names": "Ana María",
+        "family.family_unit": "on",
+        "family_members.0.id": "WEB-2",
+        "route.0.country": "GT",
+        "route.0.protection_claim": "none",
+        "route.1.country": "MX",
+        "route.1.protection_claim": "none",
+    }
+
+
+def test_pages_need_a_signed_in_user(web: Browser) -> None:
+    answer = web.client.get("/cases", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/signin?next=/cases")
+
+
+def test_sign_in_with_a_wrong_token_is_refused_without_saying_why(web: Browser) -> None:
+    answer = web.sign_in("officer", "not-the-token")
+    assert answer.status_code == 401
+    assert "not right" in answer.text
+    unknown = web.sign_in("nobody", "whatever")
+    assert unknown.status_code == 401 and "not right" in unknown.text  # same words: nothing revealed
+
+
+def test_five_failures_lock_the_name_even_for_the_right_token(web: Browser) -> None:
+    for _ in range(5):
+        assert web.sign_in("officer", "wrong").status_code == 401
+    locked = web.sign_in("officer")
+    assert locked.status_code == 401 and "locked" in locked.text
+    assert web.sign_in("supervisor").status_code == 303  # others are not affected
+
+
+def test_a_form_without_the_csrf_token_is_refused(web: Browser) -> None:
+    assert web.sign_in("officer").status_code == 303
+    answer = web.client.post("/intake/review", data={"id": "X"}, follow_redirects=False)
+    assert answer.status_code == 403
+
+
+def test_sign_in_never_redirects_to_another_site(web: Browser) -> None:
+    answer = web.client.post(
+        "/signin",
+        data={
+            "name": "officer",
+            "token": web.tokens["officer"],
+            "csrf": web.csrf(),
+            "next": "//evil.example/x",
+        },
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/cases"
+
+
+def test_intake_validates_reviews_and_opens_the_case(web: Browser) -> None:
+    web.sign_in("officer")
+    csrf = web.csrf("/intake")
+    bad = web.client.post(
+        "/intake/check", data={**_intake_form(ACA_FAMILY_HEAD, csrf), "person.nationalities": "XX"}
+    )
+    assert "/person/nationalities/0" in bad.text and "ISO 3166-1" in bad.text
+    assert 'href="#f-person-nationalities"' in bad.text  # the problem points at its field
+    review = web.client.post("/intake/review", data=_intake_form(ACA_FAMILY_HEAD, csrf))
+    assert review.status_code == 200
+    assert "Nothing is stored yet" in review.text
+    document = html.unescape(re.search(r'name="document" value="([^"]+)"', review.text).group(1))  # type: ignore[union-attr]
+    assert json.loads(document)["family"] == {"family_unit": True, "members": ["WEB-2"]}
+    opened = web.client.post(
+        "/intake/submit", data={"document": document, "csrf": csrf}, follow_redirects=True
+    )
+    assert opened.status_code == 200
+    assert "/cases/C-" in str(opened.url)
+    assert "ACA removal to" in opened.text and "GT" in opened.text
+    assert "84 FR 63994" in opened.text  # the citation of the ACA rule in the trace
+
+
+def test_an_analyst_may_not_open_the_intake_form(web: Browser) -> None:
+    web.sign_in("analyst")
+    assert web.client.get("/intake").status_code == 403
+
+
+def test_the_language_follows_the_browser_and_the_switch(web: Browser) -> None:
+    page = web.client.get("/signin", headers={"Accept-Language": "es-GT,es;q=0.9,en;q=0.5"})
+    assert '<html lang="es">' in page.text and "Iniciar sesión" in page.text
+    english = web.client.get("/signin", headers={"Accept-Language": "en-US"})
+    assert '<html lang="en">' in english.text
+    web.client.post("/lang", data={"lang": "es", "csrf": web.csrf(), "next": "/signin"})
+    chosen = web.client.get("/signin", headers={"Accept-Language": "en-US"})
+    assert '<html lang="es">' in chosen.text
+
+
+def test_a_partner_sees_no_case_without_a_basis(web: Browser) -> None:
+    web.sign_in("officer")
+    csrf = web.csrf("/intake")
+    review = web.client.post("/intake/review", data=_intake_form(ACA_FAMILY_HEAD, csrf))
+    document = html.unescape(re.search(r'name="document" value="([^"]+)"', review.text).group(1))  # type: ignore[union-attr]
+    opened = web.client.post(
+        "/intake/submit", data={"document": document, "csrf": csrf}, follow_redirects=True
+    )
+    case_path = str(opened.url).split("testserver")[1].split("#")[0]
+    web.client.post("/signout", data={"csrf": web.csrf("/cases")})
+    web.sign_in("partner")
+    queue = web.client.get("/cases")
+    assert case_path.rsplit("/", 1)[1] not in queue.text
+    assert web.client.get(case_path).status_code == 404
+
+
+def test_the_law_page_reads_the_law_as_of_a_date(web: Browser) -> None:
+    web.sign_in("analyst")
+    page = web.client.get("/rules?as_of=2020-01-15")
+    assert page.status_code == 200 and "aca.guatemala_2019" in page.text
+    bad = web.client.get("/rules?as_of=yesterday")
+    assert "is not a date" in bad.text
