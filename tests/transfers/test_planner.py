@@ -166,3 +166,40 @@ def test_the_relaxation_and_repair_path_alone_respects_every_constraint(
     assert result["method"] == "lp-relaxation+repair"
     assert violations(rows, capacity, result) == []
     assert result["bound"] >= result["people_assigned"]
+
+
+def test_an_lp_out_of_time_still_gives_a_valid_plan_with_the_trivial_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amparo.transfers import solve
+
+    monkeypatch.setattr(solve, "MIP_MAX_COLUMNS", 0)
+    real = solve.new_highs
+    monkeypatch.setattr(solve, "new_highs", lambda *a, **k: _OutOfTime(real(*a, **k)))
+    rng = random.Random(11)
+    rows, capacity = random_instance(rng, n_cases=60, n_slots=10)
+    result = plan(parse_cases(rows), parse_capacity(capacity), time_limit=10).as_dict()
+    assert result["method"] == "first-come (the LP ran out of time)"
+    assert violations(rows, capacity, result) == []
+    eligible = sum(
+        r["people"]
+        for r in rows
+        if r["case_id"]
+        not in {u["case_id"] for u in result["unassigned"] if not u["reason"].startswith("capacity")}
+    )
+    assert result["bound"] == eligible
+
+
+class _OutOfTime:
+    """A HiGHS that reports the time limit reached after running."""
+
+    def __init__(self, solver: Any) -> None:
+        self._solver = solver
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._solver, name)
+
+    def getModelStatus(self) -> Any:
+        import highspy
+
+        return highspy.HighsModelStatus.kTimeLimit
