@@ -24,9 +24,14 @@ def test_report_is_self_contained(amparo: Run, tmp_path: Path) -> None:
     external = [r for r in references if not r.startswith(("#", "data:"))]
     assert external == []
     assert "<link" not in html and "<script" not in html
-    assert html.count("<svg") == 5
+    assert html.count("<svg") == 7
     for text in ("977,509", "2,475,669", "not_checkable", "SHA-256", "cbp_sw_fy22_fy25"):
         assert text in html
+    # Sources are publications, never internal paths; the data's age is said; pathways and outcomes shown.
+    assert "seeds/" not in html and "data/README" not in html and "<code>cbp/" not in html
+    assert "Data to 2025-08" in html and "Data to 2025-05" in html
+    assert "Department of State" in html and "44,250" in html  # MPP returns, FY2019
+    assert "H-2B visas issued per month" in html
 
 
 def test_charts_are_png_and_svg_with_every_instrument_date(tmp_path: Path) -> None:
@@ -34,7 +39,9 @@ def test_charts_are_png_and_svg_with_every_instrument_date(tmp_path: Path) -> No
     assert {p.suffix for p in paths} == {".png", ".svg"} and len(paths) == 10
     assert all(p.stat().st_size > 1000 for p in paths)
     svg = (tmp_path / "series_by_citizenship.svg").read_text(encoding="utf-8")
-    inside = {m.instrument_id for m in milestones(law_book()) if dt.date(2019, 1, 1) <= m.on <= dt.date(2020, 12, 1)}
+    inside = {
+        m.instrument_id for m in milestones(law_book()) if dt.date(2019, 1, 1) <= m.on <= dt.date(2020, 12, 1)
+    }
     assert inside
     for instrument in inside:
         assert instrument in svg

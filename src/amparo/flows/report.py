@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from amparo.flows import charts, claims, files, ingest, series
+from amparo.flows import charts, claims, datasets, files, forecast, ingest, series
 
 _CAPTIONS = {
     "series_by_citizenship": "Monthly encounters by citizenship (CBP breaks out Mexico, Guatemala, Honduras, El Salvador).",
@@ -20,6 +20,32 @@ _CAPTIONS = {
     "series_by_demographic": "Monthly encounters by demographic.",
     "shares_by_demographic": "Share of each month's encounters by demographic.",
     "year_on_year": "Change of each month's encounters on the same month a year earlier.",
+    "pathways_h2b": "Legal pathways: H-2B temporary work visas issued each month to Guatemalans, Hondurans and "
+    "Salvadorans (U.S. Department of State), with the supplemental H-2B set-asides and the 2024 commitment "
+    "marked beside the agreements and bars.",
+    "forecast_PolicyBlend_total": "PolicyBlend forecast of the next 6 months with its 80% interval (backtest "
+    "figures in the performance notes).",
+}
+
+#: Each data file as the publication it is (the report cites publications, never file paths).
+_PUBLICATIONS = {
+    files.SW_FY19_FY22: "CBP, Southwest Land Border Encounters, FY19–FY22 (October 2022 release)",
+    files.SW_FY22_FY25: "CBP, Southwest Land Border Encounters, FY22–FY25 FYTD (August 2025 release)",
+    files.OHSS_CITIZENSHIP: "DHS OHSS, KHSM CBP Encounters (USBP), by region and citizenship",
+    files.OHSS_FAMILY_STATUS: "DHS OHSS, KHSM CBP Encounters (USBP), by region and family status",
+}
+
+
+OUTCOME_COLUMNS = {
+    "title_8_repatriation": "Title 8 repatriation",
+    "title_42_expulsion": "Title 42 expulsion",
+    "mpp_return": "returned to Mexico (MPP)",
+    "transfer_to_ice": "transfer to ICE",
+    "transfer_to_hhs": "transfer to HHS",
+    "usbp_release": "USBP release",
+    "ofo_parole": "OFO parole",
+    "other": "other",
+    "total": "total",
 }
 
 
@@ -41,12 +67,27 @@ def _strip_svg_header(svg: str) -> str:
     return svg[start:] if start >= 0 else svg
 
 
+def _outcomes() -> list[dict[str, Any]]:
+    """Southwest-border book-outs by outcome per fiscal year, as OHSS publishes the totals."""
+    con = datasets.connection()
+    rows = con.execute(
+        "SELECT fiscal_year, outcome, value FROM ohss_fiscal_totals WHERE dataset = 'book_outs' "
+        "AND component = 'CBP' AND fiscal_year >= 2019 ORDER BY fiscal_year"
+    ).fetchall()
+    table: dict[int, dict[str, Any]] = {}
+    for fy, outcome, value in rows:
+        table.setdefault(fy, {"fy": fy})[outcome] = value
+    return list(table.values())
+
+
 def render(out: Path) -> str:
     """The report's HTML (charts are written to ``out`` and inlined)."""
     from amparo import __version__
 
     verified = files.verify()
     paths = charts.write_all(out)
+    paths += charts.pathway_chart(out)
+    paths += charts.forecast_chart(forecast.forecast(horizon=6), out)
     svgs = charts.svg_text(paths)
     first, last = series.months_available()
     overlap = ingest.overlap_months()
@@ -61,7 +102,21 @@ def render(out: Path) -> str:
         fiscal_years=_fiscal_years(),
         charts=[{"svg": _strip_svg_header(svgs[k]), "caption": c} for k, c in _CAPTIONS.items() if k in svgs],
         verdicts=[v.as_dict() for v in claims.check_file()],
-        files=verified,
+        files=[
+            {
+                "publication": _PUBLICATIONS.get(f.relative_path, f.relative_path),
+                "name": f.path.name,
+                "size": f.size,
+                "sha256": f.sha256,
+            }
+            for f in verified
+        ],  # fmt: skip
+        staleness=[
+            datasets.staleness(n).sentence()
+            for n in ("encounters", "visas", "book_outs", "uscis_credible_fear")
+        ],  # fmt: skip
+        outcomes=_outcomes(),
+        outcome_names=OUTCOME_COLUMNS,
         overlap=[{"month": series.month_text(m.month), "totals": m.totals, "kept": m.kept} for m in overlap],
         overlap_sources=list(ingest.SW_SOURCES),
     )
