@@ -54,15 +54,22 @@ def screen_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print decision objects instead of explanations.")
     ] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the explanations and messages: en or es.")
+    ] = "en",
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""
     from amparo.cli.packs import pack_registry
     from amparo.cli.progress import progress_on_terminal
+    from amparo.i18n import LANGUAGES, gettext_for
     from amparo.screening import screen
     from amparo.screening.explain import explain
     from amparo.screening.inputs import error_object, read_items, wrapped_example
     from amparo.screening.screen import BEYOND_CURRENCY
 
+    if lang not in LANGUAGES:
+        raise InputError([FieldError("--lang", f"expected one of {', '.join(LANGUAGES)}, got '{lang}'")])
+    _ = gettext_for(lang)
     on = parse_date(as_of, "--as-of")
     packs = pack_registry()
     text, source = read_source(path)
@@ -85,16 +92,16 @@ def screen_command(
                     writer.write(problem)
                 else:
                     err.print(
-                        f"[bold red]invalid document {problem['encounter_id'] or ''}[/]", highlight=False
+                        f"[bold red]{_('invalid document')} {problem['encounter_id'] or ''}[/]", highlight=False
                     )
                     for e in exc.errors:
-                        err.print(f"  {e.path or '/'}: {e.message}", highlight=False, markup=False)
+                        err.print(f"  {e.path or '/'}: {_(e.message)}", highlight=False, markup=False)
                 continue
             late += any(f["id"] == BEYOND_CURRENCY for f in decision.flags)
             if writer is not None:
                 writer.write(decision.to_dict())
             else:
-                console.print(explain(decision, packs.get(decision.pack_id)))
+                console.print(explain(decision, packs.get(decision.pack_id), lang))
     if writer is not None:
         writer.close()
     if late:

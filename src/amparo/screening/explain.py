@@ -1,15 +1,30 @@
-"""The readable explanation of a decision, for a person: what applies, why, under which citation."""
+"""The readable explanation of a decision, for a person: what applies, why, under which citation,
+with what certainty — in English or Spanish (:mod:`amparo.i18n`).
+
+Generic: the pack's own words come from the pack. A pack may offer ``narrative(decision, _)``
+(the processing tracks in the language of discretion, e.g. "amenable to ... — DHS may ...") and
+``fact_phrases`` (how a fact reads when a rule's condition is not met); without them the rules'
+summaries and conditions are shown as written.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from amparo.engine.expr import And, Expr, Fact, Not
 from amparo.engine.pack import LawPack
 from amparo.engine.trace import Determination
+from amparo.i18n import gettext_for
 from amparo.screening.decision import Decision
+
+Gettext = Callable[[str], str]
 
 _MARK = {
     "applies": ("✔", "bold green"),
@@ -17,62 +32,160 @@ _MARK = {
     "value": ("→", "bold"),
     "not_applicable": ("·", "dim"),
 }
+# Phrases of the explanation itself (msgids of the ``messages`` domain).
+CERTAINTY = {
+    "M": "from memory in the legal brief: check before relying on it",
+    "U": "uncertain or contested in the legal brief",
+}
+STATUS = {
+    "in_effect": "in effect",
+    "implemented": "implemented",
+    "not_implemented": "in force, never implemented",
+    "not_in_force": "not in force",
+    "enjoined": "enjoined",
+    "stayed": "stayed",
+    "vacated": "vacated",
+    "suspended": "suspended",
+    "terminated": "terminated",
+    "unverified": "unverified",
+}
+#: Kinds of rule whose application is at the authorities' discretion: they read "amenable".
+DISCRETIONARY = frozenset({"agreement", "processing_track"})
+PHRASES = (
+    "applies",
+    "amenable",
+    "excepted",
+    "does not apply",
+    "not applied",
+    "none",
+    "yes",
+    "no",
+    "Why",
+    "Why not",
+    "Not met",
+    "Excepted because",
+    "Contested or uncertain points",
+    "Decided",
+    "Confidential under",
+    "law read on",
+    "pack",
+    "certainty",
+    "Markers",
+)
 
 
-def _value(value: object) -> str:
+def _value(value: object, _: Gettext) -> str:
     if value is None:
-        return "none"
+        return _("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(map(str, value)) or "none"
-    return str(value).replace("_", " ")
+        return ", ".join(_(str(v).replace("_", " ")) for v in value) or _("none")
+    return _(str(value).replace("_", " "))
 
 
-def _step(step: Determination) -> Text:
+def _unmet(expr: Expr, facts: Mapping[str, Any]) -> list[Expr]:
+    """The parts of a condition that do not hold (the conjuncts of an ``and``, else the whole)."""
+    if isinstance(expr, And):
+        out: list[Expr] = []
+        for operand in expr.operands:
+            if not operand.evaluate(facts):
+                out += _unmet(operand, facts)
+        return out
+    return [expr]
+
+
+def _phrase(expr: Expr, phrases: Mapping[str, str], _: Gettext) -> str:
+    if isinstance(expr, Fact) and expr.name in phrases:
+        return _(phrases[expr.name])
+    if isinstance(expr, Not) and isinstance(expr.operand, Fact) and f"not {expr.operand.name}" in phrases:
+        return _(phrases[f"not {expr.operand.name}"])
+    names = expr.fact_names()
+    if len(names) == 1 and (name := next(iter(names))) in phrases and not isinstance(expr, Fact | Not):
+        return _(phrases[name])
+    return expr.describe()
+
+
+def why_not(step: Determination, phrases: Mapping[str, str], _: Gettext) -> str:
+    """Why a rule did not apply, in words: the conditions not met, or the state of the law."""
+    version = step.version
+    if version.status not in {"in_effect", "implemented"}:
+        return _(version.summary)
+    unmet = _unmet(version.applies, step.facts) if version.applies.fact_names() else []
+    if not unmet:
+        return _(version.summary)
+    missing = "; ".join(dict.fromkeys(_phrase(x, phrases, _) for x in unmet))
+    return f"{_(version.summary)} {_('Not met')}: {missing}."
+
+
+def _step(step: Determination, phrases: Mapping[str, str], _: Gettext) -> Text:
     mark, style = _MARK[step.outcome]
+    version = step.version
+    applies = _("amenable") if step.rule.kind in DISCRETIONARY else _("applies")
+    if isinstance(step.value, dt.date):
+        applies = f"{applies} ({step.value.isoformat()})"
     verdict = {
-        "applies": "applies",
-        "excepted": "excepted",
-        "value": _value(step.value),
-        "not_applicable": "does not apply"
-        if step.version.status == "in_effect"
-        else f"not applied ({step.version.status.replace('_', ' ')})",
+        "applies": applies,
+        "excepted": _("excepted"),
+        "value": _value(step.value, _),
+        "not_applicable": _("does not apply")
+        if version.status in {"in_effect", "implemented"}
+        else f"{_('not applied')} ({_(STATUS[version.status])})",
     }[step.outcome]
     text = Text()
-    text.append(f"{mark} {step.rule.title}: ", style=style)
+    text.append(f"{mark} {_(step.rule.title)}: ", style=style)
     text.append(verdict + "\n", style=style)
     if step.outcome == "value":
-        reason = step.because
-    elif step.outcome == "excepted":
-        reason = step.because.split(" Excepted: ", 1)[-1].rstrip(".")
-        reason = f"{step.version.summary} Excepted because: {reason}."
+        reason = _(step.case.because) if step.case else _(version.summary)
+    elif step.outcome == "excepted" and step.exception is not None:
+        reason = f"{_(version.summary)} {_('Excepted because')}: {_(step.exception.title)}."
+    elif step.outcome == "not_applicable":
+        reason = why_not(step, phrases, _)
     else:
-        reason = step.version.summary
+        reason = _(version.summary)
     text.append(f"    {reason}\n")
-    text.append(f"    {'; '.join(step.citations[:3])}\n", style="italic")
+    text.append(f"    {'; '.join(step.citations)}\n", style="italic")
+    if version.certainty in CERTAINTY:
+        text.append(f"    [{version.certainty}] {_(CERTAINTY[version.certainty])}\n", style="yellow")
     return text
 
 
-def explain(decision: Decision, pack: LawPack) -> Panel:
-    """A panel: the summary, each rule consulted with why and its citations, then contested points."""
+def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel:
+    """A panel: the summary, the pack's narrative of the tracks, each rule consulted with why, its
+    citations and certainty, then the contested points and the decision's markers."""
+    _ = gettext_for(lang)
+    phrases: Mapping[str, str] = getattr(pack, "fact_phrases", {}) or {}
     summary = Table.grid(padding=(0, 2))
     for key in pack.program.summary:
-        summary.add_row(Text(key.label, style="bold"), _value(decision.summary[key.key]))
-    parts: list[Table | Text] = [summary, Text("\nWhy", style="bold underline")]
+        summary.add_row(Text(_(key.label), style="bold"), _value(decision.summary[key.key], _))
+    parts: list[Table | Text] = [summary]
+    narrative = getattr(pack, "narrative", None)
+    if callable(narrative):
+        for heading, body in narrative(decision, _):
+            parts.append(Text(f"\n{heading}", style="bold underline"))
+            parts.append(Text(body))
+    parts.append(Text(f"\n{_('Why')}", style="bold underline"))
     for step in decision.determinations:
         if step.outcome == "not_applicable" and step.version.status in {"not_in_force", "unverified"}:
             continue
-        parts.append(_step(step))
+        parts.append(_step(step, phrases, _))
     if decision.flags:
-        parts.append(Text("Contested or uncertain points", style="bold yellow underline"))
+        parts.append(Text(_("Contested or uncertain points"), style="bold yellow underline"))
+        book = pack.law_book()
         for flag in decision.flags:
-            parts.append(Text(f"! {flag['message']}\n    {'; '.join(flag['citations'][:3])}", style="yellow"))
+            point = book.flags.get(flag["id"])
+            title = _(point.title) if point else flag["message"]
+            decided = f" {_('Decided')}: {_(point.decision)}" if point else ""
+            tag = f"[{flag['certainty']}] " if flag.get("certainty") else ""
+            parts.append(Text(f"! {tag}{title}{decided}\n    {'; '.join(flag['citations'])}", style="yellow"))
+    for marker in decision.markers:
+        parts.append(Text(f"\n{_('Markers')}: {marker.citation} — {_(marker.note)}", style="bold magenta"))
     if decision.confidentiality is not None:
-        marker = decision.confidentiality
-        parts.append(Text(f"\nConfidential under {marker.citation}: {marker.note}", style="dim"))
+        regime = decision.confidentiality
+        note = regime.note_es if lang == "es" and regime.note_es else _(regime.note)
+        parts.append(Text(f"\n{_('Confidential under')} {regime.citation}: {note}", style="dim"))
     title = (
-        f"{decision.encounter_id} · law read on {decision.as_of.isoformat()} · "
-        f"{decision.ruleset_id} pack {decision.ruleset_version}"
+        f"{decision.encounter_id} · {_('law read on')} {decision.as_of.isoformat()} · "
+        f"{decision.ruleset_id} {_('pack')} {decision.ruleset_version}"
     )
     return Panel(Group(*parts), title=title, title_align="left")

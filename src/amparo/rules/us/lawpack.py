@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from amparo.rules.us import book
 from amparo.rules.us.aca import ACA_RULES
 from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
 from amparo.rules.us.facts import age_at_encounter, extract_facts, moment
+from amparo.rules.us.narrative import FACT_PHRASES, narrative
 from amparo.rules.us.workflow import US_WORKFLOW
 
 BAR_RULES = (
@@ -142,6 +143,16 @@ class USLawPack:
 
     def law_book(self) -> LawBook:
         return book.law_book()
+
+    @property
+    def fact_phrases(self) -> Mapping[str, str]:
+        """How a fact reads when a rule's condition is not met (for the explanation)."""
+        return FACT_PHRASES
+
+    def narrative(self, decision: Any, _: Callable[[str], str]) -> list[tuple[str, str]]:
+        """The processing tracks of a decision in the language of discretion (for the explanation)."""
+        outcomes = {d.rule.id: d.outcome for d in decision.determinations}
+        return narrative(decision.summary, outcomes, _)
 
     def parse(self, document: Mapping[str, Any]) -> Encounter:
         return parse_encounter(document)
