@@ -30,6 +30,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | list | frozenset | set):
         return [_jsonable(v) for v in (sorted(value) if isinstance(value, frozenset | set) else value)]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     return value
 
 
