@@ -4,8 +4,9 @@ Every record a user reads from the store (an encounter, a case and its decisions
 notes, transitions and deadlines, a case package) is drawn from one encounter of one case. Its
 :class:`amparo.access.model.RecordFacts` come from two sources:
 
-* the encounter v1 document: the person's nationalities and the countries of the fear claims
-  (8 CFR 208.6 bars disclosure to those governments);
+* the document, typed by the law pack that reads it (:func:`person_facts`, the pack's
+  :class:`~amparo.engine.pack.PersonFacts`): the person's nationalities and the countries they
+  fear (8 CFR 208.6 bars disclosure to those governments);
 * the case in the store (:class:`CaseContext`): the receiving country of a transfer is what
   the law pack that made the CURRENT decision reads from its summary
   (``packs.get(ruleset id).receiving_country(summary)``), and only while the case is in a
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from amparo.access.model import DisclosureBasis, RecordFacts
 from amparo.access.models import DisclosureBasisRecord
+from amparo.engine.pack import PersonFacts
 from amparo.engine.registry import PackRegistry
 from amparo.engine.workflow import Workflow
 from amparo.errors import UnknownPack
@@ -82,18 +84,22 @@ def receiving_country(
     return pack.receiving_country(summary)
 
 
+def person_facts(packs: PackRegistry, document: Mapping[str, Any]) -> PersonFacts:
+    """Who a stored document is about, as the law pack that reads it says (one typed parse)."""
+    pack = packs.for_document(document)
+    return pack.person(pack.parse(document))
+
+
 def record_facts(
-    kind: str, record_id: str, document: Mapping[str, Any], context: CaseContext | None = None
+    kind: str, record_id: str, person: PersonFacts, context: CaseContext | None = None
 ) -> RecordFacts:
-    """The facts of a record drawn from ``document`` (an encounter v1 document) and its case."""
-    person = document.get("person") or {}
-    claims = document.get("fear_claims") or []
+    """The facts of a record drawn from the document about ``person`` and its case."""
     context = context or CaseContext()
     return RecordFacts(
         kind=kind,
         record_id=record_id,
-        nationalities=tuple(str(n) for n in person.get("nationalities") or ()),
-        feared_countries=tuple(str(c["country"]) for c in claims if isinstance(c, dict) and c.get("country")),
+        nationalities=person.nationalities,
+        feared_countries=person.feared_countries,
         asylum_related=True,
         aca_receiving_country=context.receiving_country,
         disclosure_bases=context.bases,

@@ -11,6 +11,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from amparo.engine.pack import PersonFacts
+
 IDENTITY: tuple[str, ...] = ("given_names", "surnames", "birth_date")
 DEMOGRAPHICS: tuple[str, ...] = ("age", "sex", "nationalities")
 ENCOUNTER: tuple[str, ...] = ("encountered_on", "border", "manner", "route", "last_habitual_residence")
@@ -31,44 +33,33 @@ def project(view: Mapping[str, Any], allowed: frozenset[str] | None) -> dict[str
     return {k: copy.deepcopy(v) for k, v in view.items() if k in allowed or k in KEYS}
 
 
-def _age_on(birth_date: str | None, on: str | None) -> int | None:
-    if not birth_date or not on or len(birth_date) < 10 or len(on) < 10:
-        return None
-    try:
-        by, bm, bd = (int(p) for p in birth_date[:10].split("-"))
-        oy, om, od = (int(p) for p in on[:10].split("-"))
-    except ValueError:
-        return None
-    return oy - by - ((om, od) < (bm, bd))
-
-
 def view_of_encounter(
     record_kind: str,
     record_id: str,
     document: Mapping[str, Any],
+    person: PersonFacts,
     *,
     decision_summary: Mapping[str, Any] | None = None,
     aca_transfer: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The flat field view of a record drawn from an encounter v1 document."""
-    person = document.get("person") or {}
+    """The flat field view of a record drawn from ``document`` about ``person`` (who it is about,
+    as its law pack read it: names, birth date, age, sex, nationalities, the day it happened);
+    the other fields are read from an encounter v1 document's own keys when it has them."""
     place = document.get("place") or {}
     findings = document.get("findings") or {}
-    age = person.get("age")
-    if age is None:
-        age = _age_on(person.get("birth_date"), document.get("encountered_on"))
     claims = list(document.get("fear_claims") or [])
+    stated = document.get("person") or {}
     view: dict[str, Any] = {
         "record_id": record_id,
         "record_kind": record_kind,
-        "given_names": person.get("given_names"),
-        "surnames": person.get("surnames"),
-        "birth_date": person.get("birth_date"),
-        "age": age,
-        "sex": person.get("sex"),
-        "nationalities": list(person.get("nationalities") or []),
-        "last_habitual_residence": person.get("last_habitual_residence"),
-        "encountered_on": document.get("encountered_on"),
+        "given_names": person.given_names,
+        "surnames": person.surnames,
+        "birth_date": person.birth_date.isoformat() if person.birth_date is not None else None,
+        "age": person.age,
+        "sex": person.sex,
+        "nationalities": list(person.nationalities),
+        "last_habitual_residence": stated.get("last_habitual_residence"),
+        "encountered_on": person.occurred_on.isoformat(),
         "border": place.get("border"),
         "manner": place.get("manner"),
         "route": copy.deepcopy(document.get("route") or []),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from amparo import audit
 from amparo.access.actor import PURPOSE, Actor
-from amparo.access.facts import record_facts
+from amparo.access.facts import person_facts, record_facts
 from amparo.cases.auditing import audited, permit_or_refusal
 from amparo.cases.decisions import clock_rows, decision_row, screen_with
 from amparo.cases.models import IntakeOut
@@ -111,7 +111,8 @@ def intake(
     stored = session.connection().execute(_STORED, {"id": path_id}).first()
     existing = session.get(Encounter, path_id) if stored is not None else None
     if existing is not None:
-        permit_or_refusal(session, actor, record_facts("encounter", existing.id, existing.document))
+        stored_person = person_facts(packs, existing.document)
+        permit_or_refusal(session, actor, record_facts("encounter", existing.id, stored_person))
         if existing.document_sha256 != digest:
             raise Conflict("encounter", path_id, "Use a new id for a new encounter.")
         audited(session, actor, "encounter.intake", "encounter", path_id, replay=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from amparo.access.actor import Actor
-from amparo.access.facts import case_context, record_facts
+from amparo.access.facts import case_context, person_facts, record_facts
 from amparo.cases.auditing import audited, permit_or_refusal
 from amparo.cases.models import (
     CaseOut,
@@ -42,11 +42,12 @@ def get_encounter(session: Session, packs: PackRegistry, actor: Actor, encounter
         raise NotFound("encounter", encounter_id)
     case = session.scalars(select(Case).where(Case.encounter_id == encounter_id)).first()
     context = case_context(session, case, packs) if case is not None else None
-    permit = permit_or_refusal(
-        session, actor, record_facts("encounter", encounter.id, encounter.document, context)
-    )
+    person = person_facts(packs, encounter.document)
+    permit = permit_or_refusal(session, actor, record_facts("encounter", encounter.id, person, context))
     audited(session, actor, "read", "encounter", encounter_id, permit=permit)
-    return encounter_view(encounter, case.id if case is not None else None, fields=permit.fields)
+    return encounter_view(
+        encounter, case.id if case is not None else None, fields=permit.fields, person=person
+    )
 
 
 def get_case(session: Session, packs: PackRegistry, actor: Actor, case_id: str) -> CaseOut:
@@ -63,7 +64,8 @@ def get_decision(session: Session, packs: PackRegistry, actor: Actor, decision_i
     encounter = session.get(Encounter, decision.encounter_id)
     if case is None or encounter is None:  # pragma: no cover  (foreign keys guarantee them)
         raise NotFound("decision", decision_id)
-    facts = record_facts("decision", decision.id, encounter.document, case_context(session, case, packs))
+    person = person_facts(packs, encounter.document)
+    facts = record_facts("decision", decision.id, person, case_context(session, case, packs))
     permit = permit_or_refusal(session, actor, facts)
     audited(session, actor, "read", "decision", decision_id, permit=permit)
     return decision_view(decision)

@@ -20,12 +20,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from amparo.access.actor import Actor
-from amparo.access.facts import CaseContext, case_context, record_facts
+from amparo.access.facts import CaseContext, case_context, person_facts, record_facts
 from amparo.access.model import AccessDecision
 from amparo.cases.auditing import permit_or_refusal
 from amparo.cases.models import CaseOut
 from amparo.cases.views import case_view
-from amparo.engine.pack import LawPack
+from amparo.engine.pack import LawPack, PersonFacts
 from amparo.engine.registry import PackRegistry
 from amparo.engine.workflow import Workflow
 from amparo.errors import NotFound, StaleVersion
@@ -52,10 +52,12 @@ def pack_of(packs: PackRegistry, ruleset_id: str | None, document: Mapping[str, 
 
 @dataclass(frozen=True)
 class StoredCase:
-    """A case loaded through the access check: its encounter, context, permit and pack."""
+    """A case loaded through the access check: its encounter, who that is about, its context,
+    permit and pack."""
 
     case: Case
     encounter: Encounter
+    person: PersonFacts
     context: CaseContext
     permit: AccessDecision
     pack: LawPack
@@ -83,10 +85,12 @@ def load_case(
         raise NotFound("case", case_id)
     case, encounter = row
     context = case_context(session, case, packs)
-    facts = record_facts("case", case.id, encounter.document, context)
-    permit = permit_or_refusal(session, actor, facts, view, kind="case")
+    person = person_facts(packs, encounter.document)
+    permit = permit_or_refusal(
+        session, actor, record_facts("case", case.id, person, context), view, kind="case"
+    )
     ruleset = ruleset_ids(session, [case.current_decision_id]).get(case.current_decision_id or "")
-    return StoredCase(case, encounter, context, permit, pack_of(packs, ruleset, encounter.document))
+    return StoredCase(case, encounter, person, context, permit, pack_of(packs, ruleset, encounter.document))
 
 
 def current_decision(session: Session, case: Case) -> Decision | None:

@@ -1,8 +1,8 @@
 """Views of stored records as the case services return them (:mod:`amparo.cases.models`).
 
 An encounter is shown with whatever the reader's permit allows: its ``document`` becomes the
-projected field view (:func:`amparo.exchange.fields.project` of
-:func:`~amparo.exchange.fields.view_of_encounter`), its top-level values drawn from withheld fields
+projected field view (:func:`amparo.access.fields.project` of
+:func:`~amparo.access.fields.view_of_encounter`), its top-level values drawn from withheld fields
 are null (``person_id`` unless every identity field is allowed, ``nationality`` unless
 ``nationalities``, ``encountered_on`` unless allowed), and ``redacted`` names the fields withheld.
 A case's ``person_id`` follows the same rule. Other views are shown whole or not at all (which
@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+from amparo.access.fields import IDENTITY, project, view_of_encounter
 from amparo.cases.models import (
     CaseOut,
     DeadlineOut,
@@ -24,7 +25,7 @@ from amparo.cases.models import (
     NoteOut,
     TransitionOut,
 )
-from amparo.exchange.fields import IDENTITY, project, view_of_encounter
+from amparo.engine.pack import PersonFacts
 from amparo.store.models import Case, Deadline, Decision, Encounter, Finding, Note, Transition
 
 
@@ -42,14 +43,18 @@ def encounter_view(
     *,
     copy_document: bool = True,
     fields: frozenset[str] | None = None,
+    person: PersonFacts | None = None,
 ) -> EncounterOut:
-    """The view of an encounter with only ``fields`` (``None``: all, the document as received);
+    """The view of an encounter with only ``fields`` (``None``: all, the document as received;
+    otherwise its field view, which needs ``person``, who the document is about);
     ``copy_document=False`` when ``e`` is not kept in a session."""
     if fields is None:
         document = copy.deepcopy(e.document) if copy_document else e.document
         redacted: list[str] = []
     else:
-        full = view_of_encounter("encounter", e.id, e.document)
+        if person is None:
+            raise ValueError("a redacted encounter view needs the person the document is about")
+        full = view_of_encounter("encounter", e.id, e.document, person)
         document = project(full, fields)
         redacted = sorted(k for k in full if k not in document)
     return EncounterOut.model_construct(

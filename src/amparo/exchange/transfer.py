@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from amparo import audit
 from amparo.access.agencies import get_agency
-from amparo.access.facts import case_context, record_facts
+from amparo.access.facts import case_context, person_facts, record_facts
 from amparo.access.fields import project, view_of_encounter
 from amparo.access.model import AccessDecision, RecordFacts, Requester
 from amparo.access.models import DisclosureBasisRecord
@@ -170,12 +170,13 @@ def case_record(session: Session, case_id: str, packs: PackRegistry) -> tuple[Re
     if encounter is None:
         raise NotFound("case", case_id)
     context = case_context(session, case, packs)
-    facts = record_facts("case_package", case_id, encounter.document, context)
+    person = person_facts(packs, encounter.document)
+    facts = record_facts("case_package", case_id, person, context)
     aca_to = facts.aca_receiving_country
     transfer = {"receiving_country": aca_to, "case_state": case.state} if aca_to else None
     summary = dict(context.summary) if context.summary is not None else None
     view = view_of_encounter(
-        "case_package", case_id, encounter.document, decision_summary=summary, aca_transfer=transfer
+        "case_package", case_id, encounter.document, person, decision_summary=summary, aca_transfer=transfer
     )
     return facts, view
 
