@@ -141,7 +141,10 @@ class EULawPack:
         dates the reading only and changes no summary key (spec/eu §2)."""
         registered = parsed.registration_date
         if registered < self.coverage_start or parsed.lodged_on < self.coverage_start:
-            where = "/registered_on" if registered < self.coverage_start else "/lodged_on"
+            early_registration = (
+                parsed.registered_on is not None and parsed.registered_on < self.coverage_start
+            )
+            where = "/registered_on" if early_registration else "/lodged_on"
             message = f"amparo's EU law pack answers for applications from {self.coverage_start.isoformat()} (Dublin III Art. 49)"
             raise ApplicationInvalid([FieldError(where, message)], encounter_id=parsed.id)
         read_on = as_of or registered
