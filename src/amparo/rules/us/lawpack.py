@@ -36,6 +36,7 @@ from amparo.rules.us.aca import ACA_RULES
 from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
 from amparo.rules.us.facts import age_at_encounter, extract_facts, moment
 from amparo.rules.us.narrative import FACT_PHRASES, narrative
+from amparo.rules.us.narrative import MESSAGES as NARRATIVE_MESSAGES
 from amparo.rules.us.workflow import US_WORKFLOW
 
 BAR_RULES = (
@@ -143,6 +144,11 @@ class USLawPack:
 
     def law_book(self) -> LawBook:
         return book.law_book()
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The narrative's own words (country names, standards) for the message catalogue."""
+        return NARRATIVE_MESSAGES
 
     @property
     def fact_phrases(self) -> Mapping[str, str]:

@@ -1,0 +1,114 @@
+"""Collect every message of the ``messages`` domain and write ``messages.pot``; merge it into each
+language's ``.po`` (new messages untranslated, gone ones dropped).
+
+``python -m amparo.i18n.extract`` — run it after changing a law pack's texts or the explanation.
+Sources: ``_("...")`` calls in the explanation, the CLI and the packs' narratives (Babel's Python
+extractor), the explanation's fixed vocabularies, and each installed law pack's book (rule titles,
+version summaries, exception titles, table rows, flags, instrument-free texts), summary labels,
+values, confidentiality notes and markers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+from amparo.engine.pack import LawPack
+from amparo.i18n import DOMAIN, LANGUAGES, LOCALES, catalogue_path
+
+SRC = Path(__file__).parents[1]
+#: Modules whose ``_("...")`` calls are messages.
+PYTHON_SOURCES = ("screening/explain.py", "rules/us/narrative.py", "cli/screen.py")
+#: Messages the CLI and validation print that are not written as ``_("...")`` calls.
+FIXED = (
+    "invalid document",
+    "is required",
+    "the input is empty",
+)
+
+
+def _from_python() -> Iterator[str]:
+    for relative in PYTHON_SOURCES:
+        for _lineno, message, _comments, _context in extract_from_file("python", SRC / relative):
+            if isinstance(message, str) and message:
+                yield message
+
+
+def _from_pack(pack: LawPack) -> Iterator[str]:
+    book = pack.law_book()
+    for rule in book.rules.values():
+        yield rule.title
+        for version in rule.versions:
+            yield version.summary
+            for exception in version.exceptions:
+                yield exception.title
+            for case in version.cases:
+                yield case.because
+                if isinstance(case.value, str):
+                    yield case.value.replace("_", " ")
+            if isinstance(version.value, str):
+                yield version.value.replace("_", " ")
+    for flag in book.flags.values():
+        yield flag.title
+        yield flag.decision
+    for key in pack.program.summary:
+        yield key.label
+    for marker in pack.program.markers:
+        yield marker.note
+    if pack.confidentiality is not None:
+        yield pack.confidentiality.note
+    yield from getattr(pack, "fact_phrases", {}).values()
+    narrative_messages = getattr(pack, "messages", ())
+    yield from narrative_messages
+
+
+def messages(packs: Iterable[LawPack]) -> list[str]:
+    """Every msgid, each once, in a stable order."""
+    from amparo.screening.explain import CERTAINTY, PHRASES, STATUS
+
+    found: dict[str, None] = {}
+    for source in (PHRASES, CERTAINTY.values(), STATUS.values(), FIXED, _from_python()):
+        found.update(dict.fromkeys(source))
+    for pack in packs:
+        found.update(dict.fromkeys(_from_pack(pack)))
+    return [m for m in found if m.strip()]
+
+
+def template(packs: Iterable[LawPack]) -> Catalog:
+    catalog = Catalog(domain=DOMAIN, project="amparo", charset="utf-8")
+    for message in messages(packs):
+        catalog.add(message)
+    return catalog
+
+
+def main() -> None:
+    from amparo.engine.registry import installed_registry
+
+    packs = list(installed_registry())
+    pot = template(packs)
+    with (LOCALES / f"{DOMAIN}.pot").open("wb") as handle:
+        write_po(handle, pot, width=100, omit_header=False)
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        path = catalogue_path(lang)
+        if path.is_file():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=lang, domain=DOMAIN)
+            catalog.update(pot, no_fuzzy_matching=True)
+        else:
+            catalog = Catalog(locale=lang, domain=DOMAIN, project="amparo")
+            catalog.update(pot, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100, ignore_obsolete=True)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
