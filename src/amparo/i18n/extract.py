@@ -10,6 +10,7 @@ values, confidentiality notes and markers.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def main() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100, ignore_obsolete=True)
-        print(f"wrote {path}")
+        sys.stdout.write(f"wrote {path}\n")
 
 
 if __name__ == "__main__":
