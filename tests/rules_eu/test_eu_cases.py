@@ -52,7 +52,8 @@ class World:
         body = run_intake(self.factory, PACKS, self.actors["officer"], str(document["id"]), document).body
         case_id = body.encounter.case_id
         assert case_id is not None
-        return self.run(reads.get_case, case_id)
+        case: CaseOut = self.run(reads.get_case, case_id)
+        return case
 
     def run(self, service: Any, *args: Any, user: str = "officer", **kwargs: Any) -> Any:
         with transaction(self.factory) as session:

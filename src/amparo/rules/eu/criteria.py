@@ -3,7 +3,8 @@
 Each criterion is a rule whose id is its criterion code (shared/spec/eu/README.md §5), in
 default/exception form: it *applies* when its facts name a State, and its value is that State.
 Every criterion is excepted when an earlier one already named a State (Dublin III Art. 7(1); the
-AMMR's hierarchy), so at most one applies and the trace shows which later ones would also have
+AMMR's hierarchy): each step sets its code as a fact (the State, or nothing), and the exception
+reads the earlier codes. So at most one applies and the trace shows which later ones would also have
 applied. A criterion of one framework is not in force for applications under the other: the
 framework follows the registration date (AMMR Arts. 84–85), the rules' anchor.
 """
@@ -21,6 +22,7 @@ from amparo.rules.rules_api import (
     Rule,
     RuleException,
     RuleVersion,
+    any_of,
     fact,
 )
 
@@ -38,10 +40,11 @@ class Criterion:
     certainty: str = "V"
     exceptions: tuple[RuleException, ...] = ()
     flags: tuple[FlagWhen, ...] = field(default=())
+    #: (flag, condition): raised when the criterion is reached (no earlier one named a State).
+    reached_flags: tuple[tuple[str, Expr], ...] = ()
 
 
 UAM = fact("unaccompanied_minor")
-NOT_FOUND_YET = ~fact("criterion_found")
 VALID_FROM_ONE_STATE = fact("valid_document_issuer_count").eq(1)
 NO_VALID_DOCUMENT = fact("valid_document_issuer_count").eq(0)
 VISA_WAIVED = fact("visa_waived_entry_state").is_set()
@@ -313,7 +316,7 @@ AMMR = (
         "is registered more than 20 months after the crossing.",
         fact("irregular_crossing_state").is_set(),
         fact("irregular_crossing_state"),
-        flags=(FlagWhen("eu_sar_lapsed", fact("sar_lapsed") & NOT_FOUND_YET, ("applies", "not_applicable")),),
+        reached_flags=(("eu_sar_lapsed", fact("sar_lapsed")),),
     ),
     Criterion(
         "ammr_art16_2",
@@ -331,7 +334,12 @@ _HIERARCHY = {
 }
 
 
-def _rule(fw: str, c: Criterion) -> Rule:
+def _rule(fw: str, c: Criterion, earlier: tuple[str, ...]) -> Rule:
+    """The rule of criterion ``c``, excepted when one of the ``earlier`` criteria named a State."""
+    named_before = any_of(*(fact(code).is_set() for code in earlier))
+    reached = tuple(
+        FlagWhen(flag, when & ~named_before, ("applies", "not_applicable")) for flag, when in c.reached_flags
+    )
     in_force = RuleVersion(
         version=fw,
         valid_from=COVERAGE_START if fw == "dublin_iii" else AMMR_APPLIES_FROM,
@@ -346,11 +354,11 @@ def _rule(fw: str, c: Criterion) -> Rule:
                 "earlier_criterion",
                 "an earlier criterion in the hierarchy already names the responsible State",
                 _HIERARCHY[fw],
-                fact("criterion_found"),
+                named_before,
             ),
             *c.exceptions,
         ),
-        flags=c.flags,
+        flags=(*c.flags, *reached),
         certainty="V" if c.certainty == "V" else "M",
     )
     other = RuleVersion(
@@ -379,4 +387,7 @@ def _rule(fw: str, c: Criterion) -> Rule:
 DUBLIN_III_CODES = tuple(c.code for c in DUBLIN_III)
 AMMR_CODES = tuple(c.code for c in AMMR)
 CRITERIA = {"dublin_iii": DUBLIN_III, "ammr": AMMR}
-RULES = (*(_rule("dublin_iii", c) for c in DUBLIN_III), *(_rule("ammr", c) for c in AMMR))
+RULES = (
+    *(_rule("dublin_iii", c, DUBLIN_III_CODES[:i]) for i, c in enumerate(DUBLIN_III)),
+    *(_rule("ammr", c, AMMR_CODES[:i]) for i, c in enumerate(AMMR)),
+)

@@ -205,6 +205,5 @@ def extract_facts(app: Application, framework: str) -> dict[str, Any]:
         "acceptance_on": app.acceptance.on if app.acceptance else None,
         "absconded_on": app.absconded_on,
         "imprisoned": app.imprisoned,
-        "criterion_found": False,
     }
     return facts

@@ -37,12 +37,9 @@ from amparo.rules.rules_api import (
 )
 
 
-def _criteria_steps(codes: tuple[str, ...]) -> list[Step | AnyApplies]:
-    steps: list[Step | AnyApplies] = []
-    for index, code in enumerate(codes):
-        steps.append(Step(rule=code, sets=code, take="value"))
-        steps.append(AnyApplies(fact="criterion_found", rules=codes[: index + 1]))
-    return steps
+def _criteria_steps(codes: tuple[str, ...]) -> list[Step]:
+    """Each criterion in order; its value (the State it names, or nothing) becomes a fact under its code."""
+    return [Step(rule=code, sets=code, take="value") for code in codes]
 
 
 def _value(key: str, label: str, label_es: str) -> SummaryKey:
@@ -53,7 +50,6 @@ PROGRAM = Program(
     steps=(
         Step(rule="framework", sets="framework", take="value"),
         *_criteria_steps(DUBLIN_III_CODES),
-        AnyApplies(fact="criterion_found", rules=()),
         *_criteria_steps(AMMR_CODES),
         Step(rule="criteria_state", sets="criteria_state", take="value"),
         Step(rule="criteria_code", sets="criteria_code", take="value"),
