@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[all,spark,dev]'
+	# axe-core for the browser tests' accessibility check (npm registry), when npm is here
+	if command -v npm >/dev/null 2>&1; then npm install --prefix $(VENV)/npm --no-audit --no-fund --silent axe-core@4.14.1; fi
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with amparo, its extras and the test tools
