@@ -73,8 +73,9 @@ def _case(session: Session, *, ruleset: dict[str, Any], state: str = "transfer_s
         "schema": "amparo/encounter@1",
         "id": "E-1",
         "encountered_on": "2020-01-10",
+        "place": {"border": "southwest_land", "manner": "between_ports"},
         "person": {"nationalities": ["HN"], "given_names": "Ana", "surnames": "Pérez"},
-        "fear_claims": [{"country": "HN"}],
+        "fear_claims": [{"country": "HN", "affirmatively_stated": True, "basis": ["political_opinion"]}],
     }
     session.add(Person(id="P-1", nationalities=["HN"]))
     session.flush()

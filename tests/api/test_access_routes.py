@@ -12,20 +12,25 @@ facts of the store and field-level redaction (issue 6), and every read is in a v
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from api_support import Api, encounter
+from api_support import Api, TestClient, encounter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from amparo import audit
 from amparo.access.arrangements import purposes
+from amparo.access.clock import fixed_day
 from amparo.access.users import create_user
+from amparo.api.app import create_app
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_rows
+from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import User
 
@@ -195,7 +200,9 @@ def _step(api: Api, case_id: str, user: str, path: str, body: dict[str, Any]) ->
     return dict(moved.json())
 
 
-def test_gt_igm_sees_the_case_only_with_a_scheduled_aca_transfer_and_a_recorded_basis(api: Api) -> None:
+def test_gt_igm_sees_the_case_only_with_a_scheduled_aca_transfer_and_a_recorded_basis(
+    api: Api, tmp_path: Path
+) -> None:
     # The ACA example (a Honduran adult, February 2020) screens to an ACA transfer to Guatemala.
     body = _intake(api, encounter("GT-1"))
     assert body["decision"]["summary"]["aca_removal_to"] == "GT"
@@ -271,6 +278,15 @@ def test_gt_igm_sees_the_case_only_with_a_scheduled_aca_transfer_and_a_recorded_
     }
     ok = [e for e in reads if e.outcome == "ok" and e.record_kind == "case"]
     assert json.loads(ok[-1].detail)["arrangements"] == ["gt_arrangement_2025"]
+
+    # The same case on the day of another app's clock: in 2023 no Guatemala arrangement is in
+    # force (the 2019 ACA ended 2021-02-05, the 2025 one starts 2025-06-27), so it is refused.
+    for day, seen_then in ((dt.date(2023, 1, 1), 404), (dt.date(2020, 6, 1), 200)):
+        settings = Settings(data_dir=tmp_path / day.isoformat(), database_url=api.database_url)
+        with TestClient(create_app(settings, clock=fixed_day(day))) as client:
+            then = Api(client, api.tokens, api.database_url)
+            assert _get(then, "partner", case_path, "aca_transfer").status_code == seen_then, day
+            assert _get(then, "partner", package, "aca_transfer").status_code == seen_then, day
 
 
 # ---------------------------------------------------------------- analysts and purposes

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from amparo.access.agencies import get_agency
+from amparo.access.clock import Clock, system_today
 from amparo.access.model import AccessDecision, RecordFacts, Requester
 from amparo.access.policy import authorize
 from amparo.errors import NotFound
@@ -44,10 +45,12 @@ NEEDS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """The user acting, and the purpose of the access."""
+    """The user acting, the purpose of the access, and the clock whose day its access decisions
+    are made on (the edge's: ``create_app(..., clock=...)``; tests pass a fixed day)."""
 
     user: User
     purpose: str = PURPOSE
+    today: Clock = system_today
 
     @property
     def id(self) -> str:
@@ -89,8 +92,9 @@ class DeniedRead(NotFound):
 
 
 def permit_for(actor: Actor, facts: RecordFacts, on: dt.date | None = None) -> AccessDecision:
-    """The access decision for one record, for the actor's purpose, on ``on`` (default today)."""
-    return authorize(actor.requester, facts, actor.purpose, on or dt.date.today())
+    """The access decision for one record, for the actor's purpose, on ``on`` (default: the
+    actor's clock's day)."""
+    return authorize(actor.requester, facts, actor.purpose, on or actor.today())
 
 
 def shows(decision: AccessDecision, view: str) -> bool:

@@ -73,7 +73,7 @@ def allowed(permission: str) -> Callable[..., Awaitable[Actor]]:
             raise AuthError("The token is not valid.")
         if user.role not in roles:
             raise RoleForbidden(user.role, permission)
-        return Actor(user)
+        return Actor(user, today=request.app.state.clock)
 
     return dependency
 
