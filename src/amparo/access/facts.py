@@ -66,6 +66,8 @@ class CaseContext:
     summary: Mapping[str, Any] | None = None
     bases: tuple[DisclosureBasis, ...] = field(default=())
     receiving_country: str | None = None
+    #: The law pack that made the current decision (its ruleset id), None without one.
+    ruleset_id: str | None = None
 
 
 def receiving_country(
@@ -137,6 +139,7 @@ def case_contexts(session: Session, cases: Iterable[Case], packs: PackRegistry) 
             summary=summary,
             bases=tuple(bases.get(case_id, ())),
             receiving_country=receiving_country(packs, ruleset_id, case.state, summary),
+            ruleset_id=ruleset_id,
         )
     return contexts
 

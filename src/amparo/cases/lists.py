@@ -18,7 +18,7 @@ from amparo.access.facts import CaseContext, case_contexts, person_facts, record
 from amparo.access.model import AccessDecision
 from amparo.cases.auditing import audited
 from amparo.cases.models import CaseOut, CasePage, DeadlineOut, DeadlinePage, EncounterOut, EncounterPage
-from amparo.cases.stored import pack_of, ruleset_ids
+from amparo.cases.stored import pack_of
 from amparo.cases.views import case_view, deadline_view, encounter_view
 from amparo.engine.pack import PersonFacts
 from amparo.engine.registry import PackRegistry
@@ -141,14 +141,13 @@ def list_cases(
 
     def shown(rows: Sequence[Any]) -> list[CaseOut | None]:
         permits = _permits(session, packs, actor, "case", rows)
-        rulesets = ruleset_ids(session, (c.current_decision_id for c, _ in rows))
         out: list[CaseOut | None] = []
         for c, e in rows:
             context, _person, permit = permits[c.id]
             if not shows(permit, "case"):
                 out.append(None)
                 continue
-            workflow = pack_of(packs, rulesets.get(c.current_decision_id or ""), e.document).workflow
+            workflow = pack_of(packs, context.ruleset_id, e.document).workflow
             out.append(
                 case_view(c, workflow.next_steps(c.state, context.summary or {}), fields=permit.fields)
             )

@@ -12,7 +12,7 @@ updates exactly one wins and the other gets StaleVersion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,19 +30,6 @@ from amparo.engine.registry import PackRegistry
 from amparo.engine.workflow import Workflow
 from amparo.errors import NotFound, StaleVersion
 from amparo.store.models import Case, Decision, Encounter, utcnow
-
-#: The pack id of a decision, read in the database from its stored document.
-_RULESET_ID = Decision.document[("ruleset", "id")].as_string()
-
-
-def ruleset_ids(session: Session, decision_ids: Iterable[str | None]) -> dict[str, str | None]:
-    """The ruleset (pack) id of each decision, by decision id, in one query."""
-    wanted = sorted({d for d in decision_ids if d})
-    if not wanted:
-        return {}
-    return {
-        str(i): r for i, r in session.execute(select(Decision.id, _RULESET_ID).where(Decision.id.in_(wanted)))
-    }
 
 
 def pack_of(packs: PackRegistry, ruleset_id: str | None, document: Mapping[str, Any]) -> LawPack:
@@ -89,8 +76,9 @@ def load_case(
     permit = permit_or_refusal(
         session, actor, record_facts("case", case.id, person, context), view, kind="case"
     )
-    ruleset = ruleset_ids(session, [case.current_decision_id]).get(case.current_decision_id or "")
-    return StoredCase(case, encounter, person, context, permit, pack_of(packs, ruleset, encounter.document))
+    return StoredCase(
+        case, encounter, person, context, permit, pack_of(packs, context.ruleset_id, encounter.document)
+    )
 
 
 def current_decision(session: Session, case: Case) -> Decision | None:
