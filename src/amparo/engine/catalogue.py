@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from amparo.engine.law import LawBook
+from amparo.engine.law import Instrument, LawBook
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,12 @@ def milestones(law: LawBook) -> list[Milestone]:
         for e in i.events
     ]
     return sorted(out, key=lambda m: (m.on, m.instrument_id))
+
+
+def instrument_certainty(instrument: Instrument) -> str:
+    """The weakest certainty of an instrument's dated events (V when it has none)."""
+    tags = {e.certainty for e in instrument.events}
+    return next((tag for tag in ("U", "M") if tag in tags), "V")
 
 
 def rule_rows(law: LawBook) -> list[dict[str, Any]]:
@@ -112,14 +118,21 @@ def _pack_section(law: LawBook) -> list[str]:
         "",
         "### Instruments",
         "",
-        "| id | title | kind | citations | lifecycle |",
-        "|---|---|---|---|---|",
+        "| id | title | kind | certainty | sources | lifecycle | what is known |",
+        "|---|---|---|---|---|---|---|",
     ]
     for inst in law.instruments.values():
         life = (
-            "<br>".join(f"{e.on.isoformat()} {e.kind} [{e.certainty}]: {e.text}" for e in inst.events) or "—"
+            "<br>".join(
+                f"{e.on.isoformat()} {e.kind} [{e.certainty}]: {e.text} ({'; '.join(e.citations)})"
+                for e in inst.events
+            )
+            or "—"
         )
-        lines.append(f"| `{inst.id}` | {inst.title} | {inst.kind} | {'; '.join(inst.citations)} | {life} |")
+        lines.append(
+            f"| `{inst.id}` | {inst.title} | {inst.kind} | {instrument_certainty(inst)} | "
+            f"{'; '.join(inst.citations)} | {life} | {inst.notes or '—'} |"
+        )
     lines += ["", "### Contested and uncertain points (each decided in one place: the pack's flags)", ""]
     lines += ["| flag | the point | amparo decides | sources |", "|---|---|---|---|"]
     for flag in law.flags.values():

@@ -6,6 +6,7 @@ court orders, each with its citations and dated lifecycle. Certainty tags follow
 from __future__ import annotations
 
 from amparo.rules.rules_api import Event, Instrument, d
+from amparo.rules.us.agreements import RECORDS
 from amparo.rules.us.pathways import PATHWAY_INSTRUMENTS
 
 B = "legal brief"
@@ -209,6 +210,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 ("Diario Oficial de Guatemala 2025-07-16",),
             ),
         ),
+        notes=RECORDS["aca_guatemala_2025"].notes(),
         flags=("aca_2025_unverified",),
     ),
     Instrument(
@@ -224,6 +226,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 ("DHS announcement 2025-06-26",),
             ),
         ),
+        notes=RECORDS["aca_honduras_2025"].notes(),
         flags=("aca_2025_unverified",),
     ),
     Instrument(
@@ -239,6 +242,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 ("Voz, 2025-08-15",),
             ),
         ),
+        notes=RECORDS["aca_paraguay_2025"].notes(),
         flags=("aca_2025_unverified",),
     ),
     Instrument(
@@ -254,6 +258,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 ("AllAfrica/Reuters 2025-08-21",),
             ),
         ),
+        notes=RECORDS["aca_uganda_2025"].notes(),
         flags=("aca_2025_unverified",),
     ),
     Instrument(
@@ -577,6 +582,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                 "U",
             ),
         ),
+        notes=RECORDS["aca_ecuador_2025"].notes(),
         flags=("aca_2025_unverified",),
     ),
 )
