@@ -11,6 +11,11 @@ workflow's step deadlines, named by their step (a summary key, never a workflow 
 the end of their day in the pack's time zone. A later decision that no longer sets a clock, or
 sets it to another day, closes it (its ``met_at`` is the time of that decision) and opens the
 new one; workflow steps never close a legal clock.
+
+Findings. What officers establish is kept as findings of the case and applied to the stored
+document under its ``findings`` key (every earlier finding, then the new ones) before the case's
+pack parses and screens it again; the pack validates them (errors named under ``/findings``), and
+a pack whose documents take no findings refuses them.
 """
 
 from __future__ import annotations
