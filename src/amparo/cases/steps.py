@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from amparo.access.actor import Actor
 from amparo.cases.auditing import audited
 from amparo.cases.models import CaseOut, NoteOut
-from amparo.cases.stored import bump, current_decision, load_case, require_version
+from amparo.cases.stored import bump, load_case, require_version
 from amparo.cases.views import note_view
 from amparo.engine.registry import PackRegistry
 from amparo.engine.workflow import Workflow
@@ -91,8 +91,7 @@ def transition(
     stored = load_case(session, packs, actor, case_id)
     case = stored.case
     require_version(case, expected_version)
-    decision = current_decision(session, case)
-    summary = decision.summary if decision is not None else {}
+    summary = stored.context.summary or {}
     step = stored.workflow.plan(case.state, to, summary)
     if isinstance(step, str):
         raise TransitionNotAllowed(case.id, case.state, to, step)
@@ -134,8 +133,7 @@ def concur(
             target,
             "the supervisor who concurs must be a different user from the one who proposed",
         )
-    decision = current_decision(session, case)
-    summary = decision.summary if decision is not None else {}
+    summary = stored.context.summary or {}
     if concur:
         effective = workflow.concur_target(case.pending_target, summary)
         if effective is None:
