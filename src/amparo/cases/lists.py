@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -54,19 +55,28 @@ def _paged(
     return [v for _, v in page], encode_cursor(*key(page[-1][0])) if more and page else None
 
 
+@dataclass(frozen=True)
+class _Access:
+    """One case of a batch: its context, who its document is about, the actor's permit."""
+
+    context: CaseContext
+    person: PersonFacts
+    permit: AccessDecision
+
+
 def _permits(
     session: Session, packs: PackRegistry, actor: Actor, kind: str, pairs: Iterable[tuple[Case, Encounter]]
-) -> dict[str, tuple[CaseContext, PersonFacts, AccessDecision]]:
-    """The context of each case, who its document is about and the permit for its ``kind``
-    record (by case id), the contexts of the whole batch loaded in two queries."""
+) -> dict[str, _Access]:
+    """The access to each case's ``kind`` record (by case id), the contexts of the whole batch
+    loaded in two queries."""
     unique = {case.id: (case, encounter) for case, encounter in pairs}
     contexts = case_contexts(session, [case for case, _ in unique.values()], packs)
-    permits: dict[str, tuple[CaseContext, PersonFacts, AccessDecision]] = {}
+    permits: dict[str, _Access] = {}
     for case_id, (_, encounter) in unique.items():
         record_id = encounter.id if kind == "encounter" else case_id
         person = person_facts(packs, encounter.document)
         facts = record_facts(kind, record_id, person, contexts[case_id])
-        permits[case_id] = (contexts[case_id], person, permit_for(actor, facts))
+        permits[case_id] = _Access(contexts[case_id], person, permit_for(actor, facts))
     return permits
 
 
@@ -104,8 +114,8 @@ def list_encounters(
     def shown(rows: Sequence[Any]) -> list[EncounterOut | None]:
         permits = _permits(session, packs, actor, "encounter", ((c, e) for e, c in rows))
         return [
-            encounter_view(e, c.id, fields=permits[c.id][2].fields, person=permits[c.id][1])
-            if shows(permits[c.id][2], "encounter")
+            encounter_view(e, c.id, fields=permits[c.id].permit.fields, person=permits[c.id].person)
+            if shows(permits[c.id].permit, "encounter")
             else None
             for e, c in rows
         ]
@@ -143,7 +153,7 @@ def list_cases(
         permits = _permits(session, packs, actor, "case", rows)
         out: list[CaseOut | None] = []
         for c, e in rows:
-            context, _person, permit = permits[c.id]
+            context, permit = permits[c.id].context, permits[c.id].permit
             if not shows(permit, "case"):
                 out.append(None)
                 continue
@@ -190,7 +200,9 @@ def list_deadlines(
 
     def shown(rows: Sequence[Any]) -> list[DeadlineOut | None]:
         permits = _permits(session, packs, actor, "case", ((c, e) for _, c, e in rows))
-        return [deadline_view(d, now) if shows(permits[c.id][2], "deadlines") else None for d, c, _ in rows]
+        return [
+            deadline_view(d, now) if shows(permits[c.id].permit, "deadlines") else None for d, c, _ in rows
+        ]
 
     items, next_cursor = _paged(session, query, lambda r: (r[0].due_at.isoformat(), r[0].id), shown, limit)
     _audit_list(session, actor, "deadline", [item.id for item in items], overdue=overdue)
