@@ -29,6 +29,23 @@ FIXED = (
     "invalid document",
     "is required",
     "the input is empty",
+    "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN",
+    "is not a field of encounter v1 (check the spelling; free data goes under /extensions)",
+    "expected a two-letter upper-case US state code such as TX or CA",
+    "expected true or false",
+    "expected a text string",
+    "expected a JSON array",
+    "expected a JSON object",
+    "expected a value, not null (leave the field out when it is not known)",
+    "the birth date is after /encountered_on",
+    "the adjudication date is before /encountered_on",
+    "expected a JSON object (one encounter v1 document)",
+    "expected a date written YYYY-MM-DD",
+    "expected a real calendar date written YYYY-MM-DD",
+    "expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00",
+    "expected a real date-time with an offset, e.g. 2023-05-11T22:00:00-04:00",
+    "expected a whole number",
+    "expected each country only once",
 )
 
 
