@@ -56,6 +56,31 @@ class Collect:
     items: tuple[tuple[Expr, str | Expr], ...]
     order: Literal["first", "sorted"]
 
+    @property
+    def maskable(self) -> bool:
+        """Every value is a constant: the column is computed as bit words and decoded per distinct word."""
+        return all(isinstance(value, str) for _, value in self.items)
+
+    def words(self) -> list[list[tuple[Expr, int]]]:
+        """The conditions of each 63-bit word, with their bit."""
+        out: list[list[tuple[Expr, int]]] = []
+        for index, (condition, _) in enumerate(self.items):
+            if index % 63 == 0:
+                out.append([])
+            out[-1].append((condition, 1 << (index % 63)))
+        return out
+
+    def decode(self, words: tuple[int, ...]) -> list[str]:
+        """The list the single evaluator gives for these bit words."""
+        present = [
+            str(value)
+            for index, (_, value) in enumerate(self.items)
+            if words[index // 63] is not None and words[index // 63] >> (index % 63) & 1
+        ]
+        if self.order == "sorted":
+            return sorted(present)
+        return list(dict.fromkeys(present))
+
 
 Column = Expr | Switch | Collect
 
@@ -223,7 +248,9 @@ class _Compiler:
             consulted.append(rule.id)
             self.stages.extend(self.rule_stages(rule))
             if step.sets is not None:
-                source: Expr = _eq(f"_o.{rule.id}", APPLIES) if step.take == "applies" else Fact(f"_v.{rule.id}")
+                source: Expr = (
+                    _eq(f"_o.{rule.id}", APPLIES) if step.take == "applies" else Fact(f"_v.{rule.id}")
+                )
                 dtype = "bool" if step.take == "applies" else self.types[f"_v.{rule.id}"]
                 self.stages.append(Assign(((step.sets, source, dtype),)))
         no_version = _any([Not(IsSet(Fact(f"_o.{r}"))) for r in consulted])

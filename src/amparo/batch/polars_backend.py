@@ -73,10 +73,57 @@ def _value(value: Any, target: Any) -> Any:
     return out.cast(target) if target is not None else out
 
 
+def _word_name(name: str, index: int) -> str:
+    return f"{name}#{index}"
+
+
+def _columns(name: str, column: Column, dtype: ValueType | None) -> list[Any]:
+    pl = polars_module()
+    if isinstance(column, Collect) and column.maskable and column.items:
+        return [
+            pl.sum_horizontal([to_polars(cond).cast(pl.Int64) * bit for cond, bit in word]).alias(
+                _word_name(name, k)
+            )
+            for k, word in enumerate(column.words())
+        ]
+    return [_compile(column, dtype).alias(name)]
+
+
 def run_plan(plan: Plan, facts: Any) -> Any:
     """``facts`` (a Polars LazyFrame or DataFrame, one row per document, facts and anchor dates as
-    columns) with the plan's columns added, lazily."""
+    columns) with the plan's columns added, lazily. A list column of constants is left as bit words
+    (``name#0``, ...): :func:`decode_lists` turns them into lists per distinct word."""
     frame = facts.lazy()
     for stage in plan.stages:
-        frame = frame.with_columns([_compile(col, dtype).alias(name) for name, col, dtype in stage.columns])
+        frame = frame.with_columns(
+            [e for name, col, dtype in stage.columns for e in _columns(name, col, dtype)]
+        )
+    return frame
+
+
+def list_columns(plan: Plan) -> dict[str, Collect]:
+    """The plan's list columns computed as bit words, by name."""
+    return {
+        name: column
+        for stage in plan.stages
+        for name, column, _ in stage.columns
+        if isinstance(column, Collect) and column.maskable and column.items
+    }
+
+
+def word_columns(plan: Plan, name: str) -> list[str]:
+    return [_word_name(name, k) for k in range(len(list_columns(plan)[name].words()))]
+
+
+def decode_lists(frame: Any, plan: Plan, names: dict[str, str]) -> Any:
+    """``frame`` (eager) with each list column ``names[source]`` decoded from its bit words; the
+    words are dropped. Each distinct word combination is decoded once."""
+    pl = polars_module()
+    collects = list_columns(plan)
+    for source, target in names.items():
+        words = word_columns(plan, source)
+        table = frame.select(words).unique()
+        decoded = [collects[source].decode(tuple(row)) for row in table.iter_rows()]
+        table = table.with_columns(pl.Series(target, decoded, dtype=pl.List(pl.String)))
+        frame = frame.join(table, on=words, how="left", nulls_equal=True, maintain_order="left").drop(words)
     return frame

@@ -16,9 +16,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from amparo.batch.columns import conform, documents_of
 from amparo.batch.facts import fact_columns
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan
-from amparo.batch.polars_backend import polars_dtype, polars_module, run_plan
+from amparo.batch.polars_backend import (
+    decode_lists,
+    list_columns,
+    polars_dtype,
+    polars_module,
+    run_plan,
+    word_columns,
+)
 from amparo.engine.pack import (
     DOCUMENT_ID_COLUMN,
     OCCURRED_ON_COLUMN,
@@ -57,7 +65,7 @@ def error_of(exc: AmparoError, document: Any = None) -> dict[str, Any]:
         "encounter_id": document_id if isinstance(document_id, str) else None,
         "error": {
             "type": "https://amparo.example/problems/" + type(exc).__name__,
-            "title": type(exc).__doc__.strip().splitlines()[0] if type(exc).__doc__ else type(exc).__name__,
+            "title": (type(exc).__doc__ or type(exc).__name__).strip().splitlines()[0],
             "errors": [{"path": "", "message": str(exc)}],
         },
     }
@@ -147,7 +155,9 @@ class BatchScreener:
         return self._decision_row(row, decision)
 
     # ----------------------------------------------------------------------------------------
-    def screen_documents(self, documents: Sequence[Any], errors: Mapping[int, AmparoError] | None = None) -> Any:
+    def screen_documents(
+        self, documents: Sequence[Any], errors: Mapping[int, AmparoError] | None = None
+    ) -> Any:
         """One output row per decoded document (``errors``: positions already known to be bad,
         e.g. a line that is not JSON)."""
         pl = polars_module()
@@ -158,7 +168,11 @@ class BatchScreener:
                 singles.append(self._error_row(row, errors[row], document))
                 continue
             try:
-                pack = self.registry.for_document(document) if isinstance(document, Mapping) else self.registry.default
+                pack = (
+                    self.registry.for_document(document)
+                    if isinstance(document, Mapping)
+                    else self.registry.default
+                )
                 parsed = pack.parse(document)
             except AmparoError as exc:
                 singles.append(self._error_row(row, exc, document))
@@ -173,11 +187,88 @@ class BatchScreener:
             return self._frame([])
         return pl.concat(frames, how="vertical").sort(ROW).drop(ROW)
 
+    def screen_frame(self, frame: Any) -> Any:
+        """One output row per row of ``frame``: documents in columns (e.g. read from Parquet), each
+        row's ``schema`` column (or the default pack) choosing its pack."""
+        pl = polars_module()
+        rows = pl.Series(ROW, range(frame.height), dtype=pl.Int64)
+        if "schema" in frame.columns and frame["schema"].dtype == pl.String:
+            schemas = frame["schema"].unique().to_list()
+        else:
+            schemas = [None]
+        parts = []
+        for schema in schemas:
+            pack = self.registry.default if schema is None else self.registry.for_schema(schema)
+            if len(schemas) == 1:
+                mask = pl.Series([True] * frame.height)
+            else:
+                mask = (
+                    frame["schema"].is_null()
+                    if schema is None
+                    else (frame["schema"] == schema).fill_null(False)
+                )
+            subset, subset_rows = frame.filter(mask), rows.filter(mask).to_list()
+            if pack is None or not isinstance(pack, ColumnarPack) or self.plan(pack) is None:
+                part = self.screen_documents(documents_of(subset))
+                parts.append(part.with_columns(pl.Series(ROW, subset_rows, dtype=pl.Int64)))
+                continue
+            parts.append(self._screen_columns(pack, subset, subset_rows))
+        out = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
+        return out.sort(ROW).drop(ROW) if len(parts) > 1 else out.drop(ROW)
+
+    def _screen_columns(self, pack: LawPack, frame: Any, rows: list[int]) -> Any:
+        """Rows already in columns: conform them to the pack's form, screen column-wise, and read
+        the rows the columns cannot vouch for one by one."""
+        pl = polars_module()
+        plan = self.plan(pack)
+        if not isinstance(pack, ColumnarPack) or plan is None:  # pragma: no cover - screen_frame checks
+            raise RuleDefinitionError(f"law pack {pack.id} has no column form")
+        documents, suspect = conform(frame, dict(pack.document_schema()))
+        facts = pack.extract_fact_columns(documents, self.as_of)
+        result, redo = self._evaluate(pack, plan, facts, rows)
+        redo = sorted(set(redo) | set(pl.arg_where(suspect, eager=True).to_list()))
+        if self.verify_sample and result.height:
+            sample = [
+                i
+                for i in self._random.sample(range(result.height), min(self.verify_sample, result.height))
+                if i not in set(redo)
+            ]
+            docs = documents_of(frame[sample]) if sample else []
+            for i, document in zip(sample, docs, strict=True):
+                if not self._agrees(pack, result.row(i, named=True), self._single(rows[i], document, pack)):
+                    redo = list(range(result.height))
+                    break
+        if not redo:
+            return result
+        fixed = self._frame(
+            [
+                self._single(rows[i], document, pack)
+                for i, document in zip(redo, documents_of(frame[redo]), strict=True)
+            ]
+        )
+        keep = ~pl.Series(range(result.height)).is_in(redo)
+        return pl.concat([result.filter(keep), fixed], how="vertical").sort(ROW)
+
+    def _agrees(self, pack: LawPack, batch: Mapping[str, Any], single: Mapping[str, Any]) -> bool:
+        keys = (*pack.program.summary_keys, "flags", "as_of", "error")
+        if all(_listed(batch[k]) == single[k] for k in keys):
+            return True
+        message = (
+            f"law pack {pack.id}: the column form disagreed with the single evaluator on "
+            f"{single['encounter_id']}; this chunk was screened one document at a time"
+        )
+        self.warnings.append(message)
+        sys.stderr.write(f"warning: {message}\n")
+        return False
+
     def _screen_parsed(self, pack: LawPack, group: _PackRows, documents: Sequence[Any]) -> Any:
         plan = self.plan(pack)
         if plan is None:
             return self._frame(
-                [self._single(r, documents[r], pack, p) for r, p in zip(group.rows, group.parsed, strict=True)]
+                [
+                    self._single(r, documents[r], pack, p)
+                    for r, p in zip(group.rows, group.parsed, strict=True)
+                ]
             )
         pl = polars_module()
         facts = fact_columns(pack, group.parsed, self.as_of)
@@ -195,25 +286,44 @@ class BatchScreener:
     def _evaluate(self, pack: LawPack, plan: Plan, facts: Any, rows: Sequence[int]) -> tuple[Any, list[int]]:
         """The plan's output rows in the fixed schema, and the positions to screen one by one."""
         pl = polars_module()
+        lists = list_columns(plan)
+        outputs = [k for k in plan.summary_keys if k not in lists]
+        words = {name: word_columns(plan, name) for name in (*lists, FLAGS) if name in lists}
         out = run_plan(plan, facts).select(
             pl.Series(ROW, rows, dtype=pl.Int64),
             pl.col(DOCUMENT_ID_COLUMN).alias("encounter_id"),
             pl.lit(pack.id).alias("pack"),
             pl.col(READ_ON_COLUMN).alias("as_of"),
-            *(pl.col(k) for k in plan.summary_keys),
-            pl.when(pl.max_horizontal(pl.col(READ_ON_COLUMN), pl.col(OCCURRED_ON_COLUMN)) > pack.current_to)
-            .then(pl.col(FLAGS).list.concat(pl.lit([BEYOND_CURRENCY])))
-            .otherwise(pl.col(FLAGS))
-            .alias("flags"),
+            *(pl.col(k) for k in outputs),
+            *(pl.col(w) for ws in words.values() for w in ws),
+            *([] if FLAGS in lists else [pl.col(FLAGS)]),
+            (pl.max_horizontal(pl.col(READ_ON_COLUMN), pl.col(OCCURRED_ON_COLUMN)) > pack.current_to)
+            .fill_null(False)
+            .alias("_beyond"),
             (~pl.col(VOUCHED_COLUMN) | pl.col(NO_VERSION).fill_null(True)).alias("_redo"),
         )
         frame = out.collect()
         redo = frame.select(pl.arg_where(pl.col("_redo"))).to_series().to_list()
+        frame = decode_lists(frame, plan, {name: name for name in words if name != FLAGS})
+        frame = self._decode_flags(frame, plan, words.get(FLAGS))
         columns = [
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
             for name, dtype in {ROW: pl.Int64, **self.schema}.items()
         ]
         return frame.select(columns), redo
+
+    def _decode_flags(self, frame: Any, plan: Plan, words: list[str] | None) -> Any:
+        """The flag ids of each row, as the single evaluator lists them (its currency flag last)."""
+        pl = polars_module()
+        keys = [*(words or [FLAGS]), "_beyond"]
+        table = frame.select(keys).unique()
+        collect = list_columns(plan).get(FLAGS)
+        decoded = []
+        for row in table.iter_rows():
+            ids = collect.decode(tuple(row[:-1])) if collect is not None and words else list(row[0] or [])
+            decoded.append([*ids, BEYOND_CURRENCY] if row[-1] else ids)
+        table = table.with_columns(pl.Series("flags", decoded, dtype=pl.List(pl.String)))
+        return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(keys)
 
     def _verify(
         self, pack: LawPack, result: Any, group: _PackRows, documents: Sequence[Any], skip: set[int]
@@ -222,18 +332,10 @@ class BatchScreener:
         agrees with the pack's single extraction) sends the whole chunk through the single evaluator."""
         if not self.verify_sample or result.height == 0:
             return []
-        candidates = [i for i in self._random.sample(range(result.height), min(self.verify_sample, result.height)) if i not in skip]
-        keys = pack.program.summary_keys
-        for i in candidates:
+        sample = self._random.sample(range(result.height), min(self.verify_sample, result.height))
+        for i in (i for i in sample if i not in skip):
             single = self._single(group.rows[i], documents[group.rows[i]], pack, group.parsed[i])
-            batch = result.row(i, named=True)
-            if any(_listed(batch[k]) != single[k] for k in (*keys, "flags", "as_of")):
-                message = (
-                    f"law pack {pack.id}: the column form disagreed with the single evaluator on "
-                    f"{single['encounter_id']}; this chunk was screened one document at a time"
-                )
-                self.warnings.append(message)
-                print(f"warning: {message}", file=sys.stderr)
+            if not self._agrees(pack, result.row(i, named=True), single):
                 return list(range(result.height))
         return []
 

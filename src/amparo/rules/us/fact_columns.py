@@ -10,11 +10,11 @@ batch evaluator screens such rows one by one, so their errors are the single eva
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from collections.abc import Sequence
 from functools import cache
-from zoneinfo import ZoneInfo
+from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from amparo.encounter.model import Documents, Encounter, Findings
 from amparo.engine.pack import (
@@ -92,7 +92,9 @@ def document_schema() -> dict[str, Any]:
         "route": pl.List(pl.Struct({"country": s, "entered_on": pl.Date, "protection_claim": s})),
         "documents": pl.Struct({**dict.fromkeys(_DOCUMENT_FLAGS, b), "metered_before": pl.Date}),
         "fear_claims": pl.List(pl.Struct({"country": s, "affirmatively_stated": b, "basis": countries})),
-        "findings": pl.Struct({**dict.fromkeys(_FINDING_LISTS, countries), **dict.fromkeys(_FINDING_FLAGS, b)}),
+        "findings": pl.Struct(
+            {**dict.fromkeys(_FINDING_LISTS, countries), **dict.fromkeys(_FINDING_FLAGS, b)}
+        ),
     }
 
 
@@ -226,18 +228,24 @@ def _local(instant: dt.datetime, zone: str) -> dt.date:
     return instant.astimezone(ZoneInfo(zone)).date()
 
 
-def _boundaries_on_day(on: Any, zone: Any, time_known: Any) -> Any:
-    """``boundary_names_on_day``: the pack's boundaries falling on the local day of a date-only
-    encounter, in the place's zone, or in any southern-border zone and US Eastern when unknown."""
-    pl = _pl()
+def _boundary_hits(on: Any, zone: Any, time_known: Any) -> list[tuple[str, Any]]:
+    """For each of the pack's boundaries, whether it falls on the local day of a date-only
+    encounter (``boundary_names_on_day``): in the place's zone, or when that is not known in any
+    southern-border zone or US Eastern."""
     unknown_zones = (*places.SOUTHERN_BORDER_ZONES, TIME_ZONE)
-    parts = []
+    hits = []
     for name, instant in BOUNDARIES.items():
         known_zone = _any_of(
             [(zone == z) & (on == _local(instant, z)) for z in sorted({*unknown_zones, *_ZONES_SEEN})]
         )
         unknown = zone.is_null() & on.is_in(sorted({_local(instant, z) for z in unknown_zones}))
-        parts.append(pl.when(~time_known & (known_zone.fill_null(False) | unknown)).then(pl.lit(name)))
+        hits.append((name, (~time_known & (known_zone.fill_null(False) | unknown)).fill_null(False)))
+    return hits
+
+
+def _boundaries_on_day(on: Any, zone: Any, time_known: Any) -> Any:
+    pl = _pl()
+    parts = [pl.when(hit).then(pl.lit(name)) for name, hit in _boundary_hits(on, zone, time_known)]
     return pl.concat_list(parts).list.drop_nulls()
 
 
@@ -268,10 +276,8 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         .with_columns(
             _field("place", "location").alias("_loc"),
             _field("place", "state").alias("_state"),
-            pl.int_range(pl.len()).alias("_row"),
         )
-        .join(place_facts.lazy(), on=["_loc", "_state"], how="left", nulls_equal=True)
-        .sort("_row")
+        .join(place_facts.lazy(), on=["_loc", "_state"], how="left", nulls_equal=True, maintain_order="left")
     )
     on = pl.col("encountered_on")
     time_known = pl.col("encountered_at").is_not_null()
@@ -285,7 +291,11 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         if as_of is not None
         else pl.max_horizontal(pl.coalesce(pl.col("adjudicated_on"), on), pl.col("_eastern_day"))
     )
-    border, manner, location = _field("place", "border"), _field("place", "manner"), _field("place", "location")
+    border, manner, location = (
+        _field("place", "border"),
+        _field("place", "manner"),
+        _field("place", "location"),
+    )
     nationalities = _countries(_field("person", "nationalities"))
     residence = _field("person", "last_habitual_residence")
     stateless = nationalities.list.len() == 0
@@ -295,34 +305,45 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     )
 
     def age_on(day: Any) -> Any:
-        ahead = (day.dt.month() < born.dt.month()) | ((day.dt.month() == born.dt.month()) & (day.dt.day() < born.dt.day()))
+        ahead = (day.dt.month() < born.dt.month()) | (
+            (day.dt.month() == born.dt.month()) & (day.dt.day() < born.dt.day())
+        )
         return day.dt.year().cast(pl.Int64) - born.dt.year().cast(pl.Int64) - ahead.cast(pl.Int64)
 
     age = pl.when(born.is_not_null()).then(age_on(on)).otherwise(_field("person", "age"))
-    origin = pl.concat_list(nationalities, residence).list.drop_nulls()
-    own = pl.concat_list(nationalities, pl.when(stateless).then(residence)).list.drop_nulls()
+    own = pl.when(stateless).then(pl.concat_list(residence).list.drop_nulls()).otherwise(nationalities)
 
+    # The route, step by step, as plain columns: country, date of transit, claim, kept as a third
+    # country (not a nationality, not the last habitual residence).
+    widest = int(documents.select(_field("person", "nationalities").list.len().max()).item() or 0)
     longest = int(documents.select(pl.col("route").list.len().max()).item() or 0)
+    origin_columns = {f"_n{j}": nationalities.list.get(j, null_on_oob=True) for j in range(widest)}
+
+    def in_origin(country: Any) -> Any:
+        return _any_of([(country == pl.col(n)).fill_null(False) for n in origin_columns]) | (
+            country == residence
+        ).fill_null(False)
+
+    step_columns: dict[str, Any] = {}
     steps = []  # (country, date of transit, claim, kept as a third country)
     for k in range(longest):
         step = pl.col("route").list.get(k, null_on_oob=True)
-        country = step.struct.field("country")
-        steps.append(
-            (
-                country,
-                pl.coalesce(step.struct.field("entered_on"), on),
-                step.struct.field("protection_claim").fill_null("none"),
-                (country.is_not_null() & ~pl.col("_origin").list.contains(country)).fill_null(False),
-            )
-        )
+        step_columns[f"_c{k}"] = step.struct.field("country")
+        step_columns[f"_d{k}"] = pl.coalesce(step.struct.field("entered_on"), on)
+        step_columns[f"_p{k}"] = step.struct.field("protection_claim").fill_null("none")
+        steps.append((pl.col(f"_c{k}"), pl.col(f"_d{k}"), pl.col(f"_p{k}"), pl.col(f"_k{k}")))
+    keep_columns = {
+        f"_k{k}": (pl.col(f"_c{k}").is_not_null() & ~in_origin(pl.col(f"_c{k}"))).fill_null(False)
+        for k in range(longest)
+    }
     inferred = (
         border.is_in(("southwest_land", "coastal"))
         & (pl.col("_arrived") == "MX")
-        & ~pl.col("_origin").list.contains("MX")
+        & ~in_origin(pl.lit("MX"))
         & ~_any_of([kept & (country == "MX") for country, _, _, kept in steps]).fill_null(False)
     ).fill_null(False)
+    exact_third = pl.col("_inferred") | _any_of([c.is_not_null() & ~kept for c, _, _, kept in steps])
     steps.append((pl.lit("MX"), on, pl.lit("none"), pl.col("_inferred")))
-    third = pl.concat_list([pl.when(kept).then(country) for country, _, _, kept in steps]).list.drop_nulls()
     transited = _any_of([kept for _, _, _, kept in steps])
 
     def in_table(country: Any) -> Any:
@@ -340,7 +361,9 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
 
     fear = pl.col("fear_claims")
     stated = fear.list.eval(
-        pl.element().struct.field("country").filter(pl.element().struct.field("affirmatively_stated").fill_null(True))
+        pl.element()
+        .struct.field("country")
+        .filter(pl.element().struct.field("affirmatively_stated").fill_null(True))
     )
     members = _countries(_field("family", "members"))
 
@@ -351,19 +374,29 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         def utc(instant: dt.datetime) -> Any:
             return pl.lit(instant.astimezone(dt.UTC))
 
-        return _any_of([(at >= utc(p.start)) & ((at < utc(p.end)) if p.end is not None else True) for p in PERIODS])
+        return _any_of(
+            [(at >= utc(p.start)) & ((at < utc(p.end)) if p.end is not None else True) for p in PERIODS]
+        )
 
     lpr, visa = _flag("documents", "lawful_permanent_resident"), _flag("documents", "valid_us_visa")
-    parole, exempt = _flag("documents", "parole_travel_authorization"), _flag("documents", "visa_exempt_entry")
+    parole, exempt = (
+        _flag("documents", "parole_travel_authorization"),
+        _flag("documents", "visa_exempt_entry"),
+    )
     under_18 = (pl.col("_age") < 18).fill_null(False)
     out = (
-        frame.with_columns(_origin=origin, _age=age, _arrived=arrived_from, _instant=instant)
+        frame.with_columns(
+            _age=age, _arrived=arrived_from, _instant=instant, **origin_columns, **step_columns
+        )
+        .with_columns(**keep_columns)
         .with_columns(
             _eastern_day=eastern_day,
             _inferred=inferred,
             _early=_any_of(
                 [
-                    (location.str.to_lowercase().str.contains(name, literal=True) & (on >= start)).fill_null(False)
+                    (location.str.to_lowercase().str.contains(name, literal=True) & (on >= start)).fill_null(
+                        False
+                    )
                     for name, start in MPP_2019_EARLY_PLACES
                 ]
             ),
@@ -380,7 +413,8 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             pl.col("_instant").alias("encountered_instant"),
             time_known.alias("time_known"),
             zone.alias("place_zone"),
-            _boundaries_on_day(on, zone, time_known).alias("boundaries_on_day"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("boundaries_on_day"),
+            _any_of([hit for _, hit in _boundary_hits(on, zone, time_known)]).alias("_exact_boundaries"),
             pl.col("_read").alias("as_of"),
             pl.when((on.dt.month() == 2) & (on.dt.day() == 29))
             .then(pl.date(on.dt.year() + 1, 3, 1))
@@ -394,7 +428,9 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             pl.col("at_el_paso"),
             pl.col("at_mpp_2021_port"),
             pl.col("_arrived").alias("arrived_from"),
-            ((border == "southwest_land") & (pl.col("_arrived") == "MX")).fill_null(False).alias("by_land_from_mexico"),
+            ((border == "southwest_land") & (pl.col("_arrived") == "MX"))
+            .fill_null(False)
+            .alias("by_land_from_mexico"),
             (border.is_in(("southwest_land", "coastal")) & (pl.col("_arrived") == "MX"))
             .fill_null(False)
             .alias("from_mexico_southwest_or_coastal"),
@@ -406,7 +442,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             nationalities.alias("nationalities"),
             stateless.alias("stateless"),
             residence.alias("last_habitual_residence"),
-            own.list.unique().list.sort().alias("own_countries"),
+            own.alias("own_countries"),
             (stateless & residence.is_in(sorted(ACA_NATIONAL_POPULATIONS)).fill_null(False)).alias(
                 "stateless_in_aca_population_country"
             ),
@@ -435,7 +471,10 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             _flag("documents", "cbp_one_appointment").alias("cbp_one_appointment"),
             (~(lpr | visa | parole | exempt)).alias("lacks_entry_documents"),
             _field("documents", "metered_before").alias("metered_before"),
-            third.alias("third_countries_transited"),
+            _countries(pl.col("route").list.eval(pl.element().struct.field("country"))).alias(
+                "third_countries_transited"
+            ),
+            exact_third.alias("_exact_third"),
             transited.alias("transited_third_country"),
             pl.col("_inferred").alias("transit_inferred"),
             _any_of([kept & (claim == "denied_final") for _, _, claim, kept in steps]).alias(
@@ -450,19 +489,94 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             _any_of([kept & refugee_party(c, day) for c, day, _, kept in steps]).alias(
                 "transited_refugee_convention_party"
             ),
-            _any_of([kept & ~in_table(c) for c, _, _, kept in steps]).alias("transited_country_not_in_treaty_table"),
-            _any_of([kept & ~refugee_party(c, day) for c, day, _, kept in steps]).alias("transited_some_non_party"),
+            _any_of([kept & ~in_table(c) for c, _, _, kept in steps]).alias(
+                "transited_country_not_in_treaty_table"
+            ),
+            _any_of([kept & ~refugee_party(c, day) for c, day, _, kept in steps]).alias(
+                "transited_some_non_party"
+            ),
             emergency(pl.col("_instant")).alias("in_emergency_border_circumstances"),
             pl.lit(False).alias("officer_operational_humanitarian_exception"),
-            _countries(fear.list.eval(pl.element().struct.field("country")).list.unique().list.sort()).alias(
+            _countries(fear.list.eval(pl.element().struct.field("country")).list.unique()).alias(
                 "fear_countries"
             ),
-            _countries(stated.list.unique().list.sort()).alias("fear_stated_countries"),
+            _countries(stated.list.unique()).alias("fear_stated_countries"),
+            *(pl.col(name) for name in (*step_columns, *keep_columns)),
+            pl.col("_inferred"),
             *(
                 _countries(_field("findings", name)).alias(fact)
-                for name, fact in zip(_FINDING_LISTS, ("mltn_harm_in", "reasonable_possibility_harm_in"), strict=True)
+                for name, fact in zip(
+                    _FINDING_LISTS, ("mltn_harm_in", "reasonable_possibility_harm_in"), strict=True
+                )
             ),
             *(_flag("findings", name).alias(name) for name in _FINDING_FLAGS),
         )
     )
-    return out.collect()
+    return _exact_lists(out.collect(), steps)
+
+
+def _patch(frame: Any, name: str, rows: Any, values: Any) -> Any:
+    """``frame`` with column ``name`` replaced by ``values`` on ``rows`` (list columns cannot be
+    scattered into)."""
+    pl = _pl()
+    patch = pl.DataFrame({"_patch_row": rows.cast(pl.UInt32), "_patch": values})
+    return (
+        frame.with_row_index("_patch_row")
+        .join(patch, on="_patch_row", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("_patch_row").is_in(rows.cast(pl.UInt32).implode()))
+            .then(pl.col("_patch"))
+            .otherwise(pl.col(name))
+            .alias(name)
+        )
+        .drop("_patch_row", "_patch")
+    )
+
+
+def _sorted_where_longer(frame: Any, name: str) -> Any:
+    """Sort the lists of ``name`` that have more than one item (most have one: sorting them all costs)."""
+    pl = _pl()
+    rows = frame.select(pl.arg_where(pl.col(name).list.len() > 1)).to_series()
+    if rows.len() == 0:
+        return frame
+    fixed = frame[name].gather(rows).list.eval(pl.element().sort())
+    return _patch(frame, name, rows, fixed)
+
+
+def _exact_lists(frame: Any, steps: list[tuple[Any, Any, Any, Any]]) -> Any:
+    """The list facts whose common case was taken as it stands, made exact on the rows that need
+    it: third countries where a step is a country of origin or Mexico is inferred; the boundaries
+    of the day where one falls on it; sorted lists of more than one country."""
+    pl = _pl()
+    for name in ("own_countries", "fear_countries", "fear_stated_countries"):
+        frame = _sorted_where_longer(frame, name)
+    rows = frame.select(pl.arg_where(pl.col("_exact_third"))).to_series()
+    if rows.len():
+        exact = (
+            frame[rows]
+            .select(
+                pl.concat_list(
+                    [pl.when(kept).then(country) for country, _, _, kept in steps]
+                ).list.drop_nulls()
+            )
+            .to_series()
+        )
+        frame = _patch(frame, "third_countries_transited", rows, exact)
+    rows = frame.select(pl.arg_where(pl.col("_exact_boundaries"))).to_series()
+    if rows.len():
+        exact = (
+            frame[rows]
+            .select(_boundaries_on_day(pl.col("encountered_on"), pl.col("place_zone"), pl.col("time_known")))
+            .to_series()
+        )
+        frame = _patch(frame, "boundaries_on_day", rows, exact)
+    return frame.select([c for c in frame.columns if not c.startswith("_") or c.startswith(_KEPT_PREFIXES)])
+
+
+_KEPT_PREFIXES = (
+    DOCUMENT_ID_COLUMN,
+    OCCURRED_ON_COLUMN,
+    READ_ON_COLUMN,
+    VOUCHED_COLUMN,
+    ANCHOR_COLUMN_PREFIX,
+)

@@ -1,0 +1,72 @@
+"""Documents as columns: bring a frame read from a file to a pack's columnar document form, and back
+to plain documents for the rows the single evaluator must read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amparo.batch.polars_backend import polars_module
+
+#: Free data of the sending agency: never read by a rule, never a reason to leave the columns.
+IGNORED = frozenset({"extensions"})
+
+
+def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
+    """The series in ``dtype`` and the rows that could not be brought to it (non-null and lost)."""
+    pl = polars_module()
+    if series.dtype == dtype:
+        return series, pl.Series([False] * len(series))
+    if isinstance(dtype, pl.Struct) and isinstance(series.dtype, pl.Struct):
+        have = {f.name for f in series.dtype.fields}
+        suspect = pl.Series([False] * len(series))
+        fields = []
+        for field in dtype.fields:
+            if field.name in have:
+                value, bad = _conform_series(series.struct.field(field.name), field.dtype)
+                suspect = suspect | bad
+            else:
+                value = pl.Series(field.name, [None] * len(series), dtype=field.dtype)
+            fields.append(value.alias(field.name))
+        for name in have - {f.name for f in dtype.fields}:
+            suspect = suspect | series.struct.field(name).is_not_null()
+        rebuilt = pl.select(pl.struct(fields).alias(series.name)).to_series()
+        rebuilt = pl.select(pl.when(series.is_not_null()).then(rebuilt)).to_series().alias(series.name)
+        return rebuilt, suspect.fill_null(False)
+    if isinstance(dtype, pl.Struct | pl.List) or isinstance(series.dtype, pl.Struct | pl.List):
+        return pl.Series(series.name, [None] * len(series), dtype=dtype), series.is_not_null()
+    try:
+        return series.cast(dtype, strict=True), pl.Series([False] * len(series))
+    except Exception:  # any value the column type cannot hold: those rows are read one by one
+        return pl.Series(series.name, [None] * len(series), dtype=dtype), series.is_not_null()
+
+
+def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
+    """``frame`` in the columns of ``schema`` (missing ones null), and a boolean series of the rows
+    the conversion cannot vouch for (a value of another type, a column the form does not have)."""
+    pl = polars_module()
+    suspect = pl.Series([False] * frame.height)
+    columns = []
+    for name, dtype in schema.items():
+        if name not in frame.columns:
+            columns.append(pl.Series(name, [None] * frame.height, dtype=dtype))
+            continue
+        series, bad = _conform_series(frame[name], dtype)
+        columns.append(series.alias(name))
+        suspect = suspect | bad
+    for name in frame.columns:
+        if name not in schema and name not in IGNORED:
+            suspect = suspect | frame[name].is_not_null()
+    return pl.DataFrame(columns), suspect
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def documents_of(frame: Any) -> list[dict[str, Any]]:
+    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart)."""
+    return [_strip(row) for row in frame.to_dicts()]

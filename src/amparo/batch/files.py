@@ -1,0 +1,214 @@
+"""Batch screening from file to file, streaming: JSON Lines or Parquet in, JSON Lines or Parquet out
+(by extension), chunk by chunk, so memory stays flat whatever the size of the input.
+
+One output row per input row, in input order: ``encounter_id``, ``pack``, ``as_of``, the pack's
+summary keys and ``flags``; an invalid row gives ``{"encounter_id", "error"}`` (its JSON paths) and
+never stops the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from amparo.batch.polars_backend import polars_module
+from amparo.batch.runner import BatchScreener, invalid_json
+from amparo.engine.pack import LawPack
+from amparo.engine.registry import PackRegistry
+from amparo.errors import AmparoError, FieldError, InputError
+
+Format = Literal["jsonl", "parquet"]
+JSON_CHUNK = 50_000
+PARQUET_CHUNK = 250_000
+
+
+def file_format(path: Path, option: str) -> Format:
+    """JSON Lines (``.jsonl``, ``.ndjson``, ``.json``) or Parquet (``.parquet``), by extension."""
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return "jsonl"
+    if suffix in {".parquet", ".pq"}:
+        return "parquet"
+    raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'")])
+
+
+def _loads() -> Callable[[bytes], Any]:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
+        return json.loads
+    return orjson.loads
+
+
+@dataclass
+class JsonChunk:
+    documents: list[Any]
+    errors: dict[int, AmparoError]
+    consumed: int  # bytes read, for the progress bar
+
+
+def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
+    """Chunks of decoded JSON Lines (a line that is not JSON is an error in its place)."""
+    loads = _loads()
+    documents: list[Any] = []
+    errors: dict[int, AmparoError] = {}
+    consumed = 0
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            consumed += len(line)
+            if not line.strip():
+                continue
+            try:
+                documents.append(loads(line))
+            except ValueError as exc:
+                errors[len(documents)] = invalid_json(
+                    f"line {number} is not valid JSON ({exc})", f"{path}:{number}"
+                )
+                documents.append(None)
+            if len(documents) >= size:
+                yield JsonChunk(documents, errors, consumed)
+                documents, errors, consumed = [], {}, 0
+    if documents:
+        yield JsonChunk(documents, errors, consumed)
+
+
+def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
+    """Chunks of a Parquet file as Polars frames."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    pl = polars_module()
+    reader = pq.ParquetFile(path)
+    for batch in reader.iter_batches(batch_size=size):
+        yield pl.from_arrow(batch)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _Writer:
+    def __init__(self, path: Path, fmt: Format, screener: BatchScreener) -> None:
+        self.path, self.format, self.screener = path, fmt, screener
+        self._parquet: Any = None
+        self._text: Any = None
+        self.keys = {pack.id: pack.program.summary_keys for pack in screener.registry}
+
+    def write(self, frame: Any) -> None:
+        if self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            table = frame.to_arrow()
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.path, table.schema)
+            self._parquet.write_table(table.cast(self._parquet.schema))
+            return
+        if self._text is None:
+            self._text = self.path.open("w", encoding="utf-8")
+        lines = []
+        for row in frame.iter_rows(named=True):
+            if row["error"] is not None:
+                obj = {"encounter_id": row["encounter_id"], "error": row["error"]}
+            else:
+                obj = {
+                    "encounter_id": row["encounter_id"],
+                    "pack": row["pack"],
+                    "as_of": _jsonable(row["as_of"]),
+                    **{k: _jsonable(row[k]) for k in self.keys.get(row["pack"], ())},
+                    "flags": row["flags"],
+                }
+            lines.append(json.dumps(obj, ensure_ascii=False))
+        self._text.write("\n".join(lines) + ("\n" if lines else ""))
+
+    def close(self, empty_schema: dict[str, Any]) -> None:
+        if self.format == "parquet":
+            if self._parquet is None:
+                polars_module().DataFrame(schema=empty_schema).write_parquet(self.path)
+            else:
+                self._parquet.close()
+        elif self._text is not None:
+            self._text.close()
+        else:
+            self.path.write_text("", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What a batch run did."""
+
+    rows: int
+    invalid: int
+    seconds: float
+    warnings: tuple[str, ...]
+
+
+def screen_file(
+    source: Path,
+    out: Path,
+    packs: LawPack | PackRegistry,
+    *,
+    as_of: dt.date | None = None,
+    progress: bool | None = None,
+    verify_sample: int = 8,
+    chunk_rows: int | None = None,
+) -> BatchReport:
+    """Screen every document in ``source`` into ``out``; a progress bar on a terminal."""
+    if not source.is_file():
+        raise InputError([FieldError("IN", f"no such file: {source}")])
+    in_format, out_format = file_format(source, "IN"), file_format(out, "--out")
+    screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample)
+    writer = _Writer(out, out_format, screener)
+    started = time.perf_counter()
+    rows = invalid = 0
+    show = sys.stderr.isatty() if progress is None else progress
+    bar, task = _progress(show, source, in_format)
+    try:
+        if in_format == "parquet":
+            for frame in parquet_chunks(source, chunk_rows or PARQUET_CHUNK):
+                result = screener.screen_frame(frame)
+                writer.write(result)
+                rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
+                if bar is not None:
+                    bar.advance(task, frame.height)
+        else:
+            for chunk in json_chunks(source, chunk_rows or JSON_CHUNK):
+                result = screener.screen_documents(chunk.documents, chunk.errors)
+                writer.write(result)
+                rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
+                if bar is not None:
+                    bar.advance(task, chunk.consumed)
+    finally:
+        writer.close(screener.schema)
+        if bar is not None:
+            bar.stop()
+    return BatchReport(rows, int(invalid), time.perf_counter() - started, tuple(screener.warnings))
+
+
+def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
+    if not show:
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        total = pq.ParquetFile(source).metadata.num_rows
+    else:
+        total = source.stat().st_size
+    bar = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+    bar.start()
+    return bar, bar.add_task("screen", total=total)

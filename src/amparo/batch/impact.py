@@ -1,0 +1,197 @@
+"""Impact of a rule change: who changes outcome between two readings of the law.
+
+The same documents are screened twice, column-wise: the law as read on ``--before`` and on
+``--after`` (``as_of`` for every document), or the pack as it stands and the pack with a rule change
+laid over it (:mod:`amparo.batch.overlay`). A document changes when any summary key differs. Per
+changed document: its keys before and after; over all: counts by key (and by transition), by
+nationality and by month of the encounter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks
+from amparo.batch.polars_backend import polars_module
+from amparo.batch.runner import BatchScreener
+from amparo.engine.pack import LawPack
+from amparo.errors import FieldError, InputError
+
+
+@dataclass
+class ImpactCounts:
+    """What changed, counted as the chunks go by."""
+
+    screened: int = 0
+    invalid: int = 0
+    changed: int = 0
+    by_key: Counter[str] = field(default_factory=Counter)
+    transitions: dict[str, Counter[str]] = field(default_factory=dict)
+    by_nationality: Counter[str] = field(default_factory=Counter)
+    by_month: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self, before: str, after: str, seconds: float) -> dict[str, Any]:
+        return {
+            "before": before,
+            "after": after,
+            "screened": self.screened,
+            "invalid": self.invalid,
+            "changed": self.changed,
+            "by_key": {
+                key: {"changed": n, "transitions": dict(self.transitions.get(key, Counter()).most_common())}
+                for key, n in self.by_key.most_common()
+            },
+            "by_nationality": dict(self.by_nationality.most_common()),
+            "by_month": dict(sorted(self.by_month.items())),
+            "seconds": round(seconds, 3),
+        }
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ",".join(map(str, value)) + "]"
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _document_columns(frame: Any) -> Any:
+    """Nationality (the first) and month of the encounter of each row of a document frame."""
+    pl = polars_module()
+    nationality = (
+        pl.col("person").struct.field("nationalities").list.first()
+        if "person" in frame.columns and isinstance(frame["person"].dtype, pl.Struct)
+        else pl.lit(None, dtype=pl.String)
+    )
+    on = pl.col("encountered_on") if "encountered_on" in frame.columns else pl.lit(None, dtype=pl.Date)
+    return frame.select(
+        nationality.cast(pl.String).alias("nationality"), on.cast(pl.Date).dt.strftime("%Y-%m").alias("month")
+    )
+
+
+def _json_document_columns(documents: list[Any]) -> Any:
+    pl = polars_module()
+    nationality, month = [], []
+    for doc in documents:
+        person = doc.get("person") if isinstance(doc, dict) else None
+        codes = person.get("nationalities") if isinstance(person, dict) else None
+        nationality.append(
+            codes[0] if isinstance(codes, list) and codes and isinstance(codes[0], str) else None
+        )
+        on = doc.get("encountered_on") if isinstance(doc, dict) else None
+        month.append(on[:7] if isinstance(on, str) else None)
+    return pl.DataFrame(
+        {"nationality": nationality, "month": month}, schema={"nationality": pl.String, "month": pl.String}
+    )
+
+
+class Impact:
+    """Screens chunks before and after, compares, counts, and gives the changed rows."""
+
+    def __init__(
+        self,
+        before: LawPack,
+        after: LawPack,
+        *,
+        before_on: dt.date | None,
+        after_on: dt.date | None,
+        verify_sample: int = 0,
+    ) -> None:
+        self.before = BatchScreener(before, as_of=before_on, verify_sample=verify_sample)
+        self.after = BatchScreener(after, as_of=after_on, verify_sample=verify_sample)
+        self.keys = before.program.summary_keys
+        self.counts = ImpactCounts()
+
+    def chunk(self, before: Any, after: Any, where: Any) -> Any:
+        """The changed rows of one chunk (``before``/``after``: screener outputs; ``where``:
+        nationality and month of each row); the counts are updated."""
+        pl = polars_module()
+        valid = before["error"].is_null() & after["error"].is_null()
+        self.counts.screened += before.height
+        self.counts.invalid += int((~valid).sum())
+        differs = [
+            (before[k] != after[k]).fill_null(before[k].is_null() != after[k].is_null()) & valid
+            for k in self.keys
+        ]
+        any_change = pl.select(pl.any_horizontal(differs)).to_series() if differs else valid & False
+        rows = pl.concat(
+            [
+                before.select("encounter_id"),
+                where,
+                before.select([pl.col(k).alias(f"{k}_before") for k in self.keys]),
+                after.select([pl.col(k).alias(f"{k}_after") for k in self.keys]),
+            ],
+            how="horizontal",
+        ).filter(any_change)
+        self.counts.changed += rows.height
+        for key, mask in zip(self.keys, differs, strict=True):
+            n = int(mask.sum())
+            if not n:
+                continue
+            self.counts.by_key[key] += n
+            pairs = pl.DataFrame({"b": before[key], "a": after[key]}).filter(mask)
+            transitions = self.counts.transitions.setdefault(key, Counter())
+            for (b, a), count in Counter(map(tuple, pairs.iter_rows())).items():
+                transitions[f"{_text(b)} -> {_text(a)}"] += count
+        for name, counter in (("nationality", self.counts.by_nationality), ("month", self.counts.by_month)):
+            for value, count in rows.group_by(name).len().iter_rows():
+                counter[value or "unknown"] += count
+        return rows
+
+
+def run_impact(
+    source: Path,
+    impact: Impact,
+    *,
+    out: Path | None = None,
+    chunk_rows: int | None = None,
+) -> tuple[ImpactCounts, float]:
+    """Run ``impact`` over every document of ``source``; changed rows go to ``out`` if given."""
+    if not source.is_file():
+        raise InputError([FieldError("IN", f"no such file: {source}")])
+    fmt = file_format(source, "IN")
+    out_format = file_format(out, "--out") if out is not None else None
+    started = time.perf_counter()
+    writer: Any = None
+    text: Any = None
+    try:
+        chunks: Any
+        if fmt == "parquet":
+            chunks = (
+                (impact.before.screen_frame(f), impact.after.screen_frame(f), _document_columns(f))
+                for f in parquet_chunks(source, chunk_rows or PARQUET_CHUNK)
+            )
+        else:
+            chunks = (
+                (
+                    impact.before.screen_documents(c.documents, c.errors),
+                    impact.after.screen_documents(c.documents, c.errors),
+                    _json_document_columns(c.documents),
+                )
+                for c in json_chunks(source, chunk_rows or 50_000)
+            )
+        for before, after, where in chunks:
+            rows = impact.chunk(before, after, where)
+            if out is None:
+                continue
+            if out_format == "parquet":
+                import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+                table = rows.to_arrow()
+                writer = writer or pq.ParquetWriter(out, table.schema)
+                writer.write_table(table.cast(writer.schema))
+            else:
+                text = text or out.open("w", encoding="utf-8")
+                if rows.height:
+                    text.write(rows.write_ndjson())
+    finally:
+        if writer is not None:
+            writer.close()
+        if text is not None:
+            text.close()
+        elif out is not None and out_format == "jsonl" and writer is None:
+            out.write_text("", encoding="utf-8")
+    return impact.counts, time.perf_counter() - started

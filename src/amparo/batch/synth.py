@@ -1,0 +1,489 @@
+"""Synthetic encounter v1 documents calibrated to CBP's monthly southwest-border counts.
+
+Each document draws a cell of CBP's Southwest Land Border Encounters table (month, component,
+demographic, citizenship grouping, title of authority) in proportion to its count, so the mix by
+month, nationality, demographic and component follows the published series (``data/cbp``). The
+"Other" citizenship group is split by the Border Patrol's own monthly counts by citizenship
+(``data/ohss``, southwest border; the last year published stands in after November 2024).
+
+Around that skeleton: the day, and for most the hour, of the encounter (with its offset in the
+sector's zone), the sector or port, ages and birth dates by demographic, families, routes through
+the usual corridors with claims made on the way, fear claims, documents (CBP One, parole, visas),
+findings and adjudication dates. A share of encounters is drawn within days of every date on
+which a rule version of the pack begins, so every version is exercised. Everything is drawn with
+numpy from one seed, chunk by chunk: the same seed gives the same documents whatever the size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from amparo.batch.polars_backend import polars_module
+from amparo.engine.law import LawBook
+from amparo.iso_countries import iso_alpha2
+
+CHUNK = 200_000
+EPOCH = dt.date(1970, 1, 1)
+
+# Sectors and ports: (location, state written when it is a valid code today, zone, offset in
+# winter, in summer), with the component that works there.
+_SECTORS = (
+    ("San Diego Sector", "CA", "America/Los_Angeles", 0.08),
+    ("El Centro Sector", "CA", "America/Los_Angeles", 0.04),
+    ("Yuma Sector", "AZ", "America/Phoenix", 0.07),
+    ("Tucson Sector", "AZ", "America/Phoenix", 0.12),
+    ("El Paso Sector", None, "America/Denver", 0.12),
+    ("Big Bend Sector", None, "America/Chicago", 0.01),
+    ("Del Rio Sector", None, "America/Chicago", 0.15),
+    ("Laredo Sector", None, "America/Chicago", 0.06),
+    ("Rio Grande Valley Sector", None, "America/Chicago", 0.35),
+)
+_PORTS = (
+    ("San Ysidro Port of Entry", "CA", "America/Los_Angeles", 0.25),
+    ("Calexico Port of Entry", "CA", "America/Los_Angeles", 0.06),
+    ("Nogales Port of Entry", "AZ", "America/Phoenix", 0.12),
+    ("El Paso Port of Entry", None, "America/Denver", 0.17),
+    ("Eagle Pass Port of Entry", None, "America/Chicago", 0.08),
+    ("Laredo Port of Entry", None, "America/Chicago", 0.17),
+    ("Brownsville Port of Entry", None, "America/Chicago", 0.15),
+)
+# Routes by where a person starts, as lists of transit countries (claims drawn separately).
+_ROUTES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "MX": ((),),
+    "GT": (("MX",),),
+    "HN": (("GT", "MX"), ("GT", "MX"), ("MX",)),
+    "SV": (("GT", "MX"), ("GT", "MX"), ("MX",)),
+    "south": (("CO", "PA", "CR", "NI", "HN", "GT", "MX"), ("PA", "CR", "NI", "HN", "GT", "MX"), ("MX",)),
+    "caribbean": (("NI", "HN", "GT", "MX"), ("MX",), ("PA", "CR", "NI", "HN", "GT", "MX")),
+    "far": (
+        ("MX",),
+        ("NI", "HN", "GT", "MX"),
+        ("TR", "MX"),
+        ("BR", "PE", "EC", "CO", "PA", "CR", "NI", "HN", "GT", "MX"),
+    ),
+}
+_SOUTH = frozenset("VE CO EC PE BR BO CL AR UY PY NI CR PA BZ".split())
+_CARIBBEAN = frozenset("CU HT DO JM".split())
+_GIVEN = (
+    "María",
+    "José",
+    "Ana",
+    "Juan",
+    "Rosa",
+    "Luis",
+    "Carmen",
+    "Carlos",
+    "Elena",
+    "Jorge",
+    "Daniela",
+    "Wilmer",
+)
+_SURNAMES = (
+    "López",
+    "García",
+    "Hernández",
+    "Martínez",
+    "Pérez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Reyes",
+    "Morales",
+)
+_BASES = ("particular_social_group", "political_opinion", "general_crime", "religion", "race", "torture")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Cell probabilities from the CBP table and the split of its "Other" group by month."""
+
+    month: np.ndarray  # days since 1970 of each cell's month
+    component: np.ndarray  # "USBP" / "OFO"
+    demographic: np.ndarray
+    citizenship: np.ndarray
+    title42: np.ndarray
+    p: np.ndarray
+    other_codes: tuple[str, ...]
+    other_by_month: dict[int, np.ndarray]  # month (days since 1970) -> cumulative shares
+    other_overall: np.ndarray
+
+
+@cache
+def calibration() -> Calibration:
+    """The CBP cells (Oct 2018 – Aug 2025) and the OHSS split of "Other" nationalities."""
+    pl = polars_module()
+    from amparo.flows.ingest import normalised_frame
+
+    rows = normalised_frame()
+    cells = (
+        rows.filter(pl.col("source").str.starts_with("cbp_sw"), pl.col("encounters") > 0)
+        .group_by("month", "component", "demographic", "citizenship", "title_of_authority")
+        .agg(pl.col("encounters").sum())
+        .sort("month", "component", "demographic", "citizenship", "title_of_authority")
+    )
+    big = {"MX", "GT", "HN", "SV", "OTHER"}
+    other = (
+        rows.filter(
+            pl.col("source") == "ohss_usbp_citizenship",
+            pl.col("region") == "southwest_land_border",
+            pl.col("month") >= dt.date(2018, 10, 1),
+            ~pl.col("citizenship").is_in(sorted(big)),
+            pl.col("citizenship").is_in(sorted(iso_alpha2())),  # e.g. Kosovo's XK is not an ISO code
+            pl.col("encounters") > 0,
+        )
+        .group_by("month", "citizenship")
+        .agg(pl.col("encounters").sum())
+    )
+    codes = tuple(sorted(other["citizenship"].unique().to_list()))
+    index = {c: i for i, c in enumerate(codes)}
+    by_month: dict[int, np.ndarray] = {}
+    overall = np.zeros(len(codes))
+    for (month,), part in other.group_by("month"):
+        shares = np.zeros(len(codes))
+        for code, count in zip(part["citizenship"].to_list(), part["encounters"].to_list(), strict=True):
+            shares[index[code]] += count
+        overall += shares
+        by_month[(month - EPOCH).days] = np.cumsum(shares / shares.sum())
+    counts = cells["encounters"].to_numpy().astype(float)
+    return Calibration(
+        month=np.array([(m - EPOCH).days for m in cells["month"].to_list()]),
+        component=cells["component"].to_numpy(),
+        demographic=cells["demographic"].fill_null("single_adults").to_numpy(),
+        citizenship=cells["citizenship"].to_numpy(),
+        title42=(cells["title_of_authority"] == "title_42").to_numpy(),
+        p=counts / counts.sum(),
+        other_codes=codes,
+        other_by_month=by_month,
+        other_overall=np.cumsum(overall / overall.sum()),
+    )
+
+
+def _edge_days(book: LawBook | None) -> np.ndarray:
+    """Every date on which a rule version of the pack begins or ends (days since 1970)."""
+    if book is None:
+        return np.array([], dtype=np.int64)
+    days = {
+        (d - EPOCH).days
+        for rule in book.rules.values()
+        for version in rule.versions
+        for d in (version.valid_from, version.valid_to)
+        if d is not None and dt.date(2018, 10, 1) <= d <= dt.date(2025, 12, 31)
+    }
+    return np.array(sorted(days), dtype=np.int64)
+
+
+def _days_in_month(month_days: np.ndarray) -> np.ndarray:
+    months = month_days.astype("datetime64[D]").astype("datetime64[M]")
+    days: np.ndarray = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    return days
+
+
+def _pick(
+    rng: np.random.Generator, options: tuple[Any, ...], weights: tuple[float, ...], n: int
+) -> np.ndarray:
+    w = np.array(weights, dtype=float)
+    return rng.choice(len(options), size=n, p=w / w.sum())
+
+
+def _other_nationalities(cal: Calibration, month: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Nationalities of the "Other" group, month by month from the Border Patrol's split."""
+    out = np.empty(len(month), dtype=object)
+    codes = np.array(cal.other_codes, dtype=object)
+    for m in np.unique(month):
+        where = month == m
+        cumulative = cal.other_by_month.get(int(m), cal.other_overall)
+        out[where] = codes[np.minimum(np.searchsorted(cumulative, u[where]), len(codes) - 1)]
+    return out
+
+
+def _route_group(nationality: str) -> str:
+    if nationality in ("MX", "GT", "HN", "SV"):
+        return nationality
+    return "south" if nationality in _SOUTH else "caribbean" if nationality in _CARIBBEAN else "far"
+
+
+def _route(nationality: str, pick: int, claim: str, claim_at: int) -> list[dict[str, Any]] | None:
+    routes = _ROUTES[_route_group(nationality)]
+    countries = [c for c in routes[pick % len(routes)] if c != nationality]
+    if not countries:
+        return None
+    return [
+        {
+            "country": c,
+            "entered_on": None,
+            "protection_claim": claim if k == claim_at % len(countries) else "none",
+        }
+        for k, c in enumerate(countries)
+    ]
+
+
+def _by_key(frame: Any, keys: list[str], name: str, build: Any, dtype: Any) -> Any:
+    """A nested column computed once per distinct combination of ``keys`` (a few thousand), joined back."""
+    pl = polars_module()
+    distinct = frame.select(keys).unique(maintain_order=True)
+    values = [build(*row) for row in distinct.iter_rows()]
+    table = distinct.with_columns(pl.Series(name, values, dtype=dtype))
+    return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+def generate_chunk(seed: int, chunk: int, size: int, first_id: int, book: LawBook | None = None) -> Any:
+    """``size`` documents (chunk ``chunk`` of the seed) as a Polars frame in encounter v1's
+    columnar form (:func:`amparo.rules.us.fact_columns.document_schema`)."""
+    from amparo.rules.us.fact_columns import document_schema
+
+    pl = polars_module()
+    schema = dict(document_schema())
+    cal = calibration()
+    rng = np.random.default_rng([seed, chunk])
+    n = size
+    cell = rng.choice(len(cal.p), size=n, p=cal.p)
+    month = cal.month[cell]
+    day = month + (rng.random(n) * _days_in_month(month)).astype(np.int64)
+    edges = _edge_days(book)
+    if len(edges):
+        near = rng.random(n) < 0.04
+        day = np.where(near, edges[rng.integers(0, len(edges), n)] + rng.integers(-2, 3, n), day)
+    ofo = cal.component[cell] == "OFO"
+    demographic = cal.demographic[cell]
+    title42 = cal.title42[cell]
+    nationality = cal.citizenship[cell].astype(object)
+    other = nationality == "OTHER"
+    nationality[other] = _other_nationalities(cal, month[other], rng.random(int(other.sum())))
+
+    sector = _pick(rng, _SECTORS, tuple(x[3] for x in _SECTORS), n)
+    port = _pick(rng, _PORTS, tuple(x[3] for x in _PORTS), n)
+
+    def where(column: int) -> np.ndarray:
+        chosen: np.ndarray = np.where(
+            ofo,
+            np.array([x[column] for x in _PORTS], dtype=object)[port],
+            np.array([x[column] for x in _SECTORS], dtype=object)[sector],
+        )
+        return chosen
+
+    minor = np.isin(demographic, ["unaccompanied_children", "accompanied_minors"]) | (
+        (demographic == "family_units") & (rng.random(n) < 0.45)
+    )
+    child_age = np.where(
+        demographic == "unaccompanied_children", rng.integers(12, 18, n), rng.integers(0, 18, n)
+    )
+    age = np.minimum(np.where(minor, child_age, 18 + rng.gamma(2.0, 7.0, n).astype(np.int64)), 90)
+    birth = day - (age * 365 + rng.integers(0, 365, n))
+    has_birth = rng.random(n) < 0.7
+    female = rng.random(n) < np.where(demographic == "single_adults", 0.25, 0.5)
+    named = rng.random(n) < 0.3
+    has_time = rng.random(n) < 0.75
+    local_seconds = (rng.normal(2.0, 5.0, n) % 24 * 3600).astype(np.int64)
+    claim_draw = rng.random(n)
+    claim = np.select(
+        [claim_draw < 0.03, claim_draw < 0.07, claim_draw < 0.09],
+        ["denied_final", "pending", "abandoned"],
+        "none",
+    )
+    fear = (~title42) & (rng.random(n) < 0.45)
+    cbp_one = ofo & (day >= (dt.date(2023, 1, 12) - EPOCH).days) & (rng.random(n) < 0.6)
+    chnv = np.isin(nationality, ["CU", "HT", "NI", "VE"]) & (day >= (dt.date(2023, 1, 5) - EPOCH).days)
+    metered = ofo & (day < (dt.date(2020, 3, 21) - EPOCH).days) & (rng.random(n) < 0.1)
+    findings = rng.random(n) < 0.25
+    f = rng.random((12, n))
+    adjudicated_on = np.minimum(
+        day + rng.exponential(120.0, n).astype(np.int64) + 1, (dt.date(2026, 6, 30) - EPOCH).days
+    )
+    ids = np.arange(first_id, first_id + n)
+
+    flat = pl.DataFrame(
+        {
+            "id": pl.Series(ids).cast(pl.String).str.zfill(9),
+            "on": day.astype(np.int32),
+            "adjudicated": np.where(rng.random(n) < 0.5, adjudicated_on, -1).astype(np.int32),
+            "seconds": np.where(has_time, local_seconds, -1),
+            "zone": where(2).astype(str),
+            "ofo": ofo,
+            "sea": rng.random(n) < 0.002,
+            "location": where(0).astype(str),
+            "state": pl.Series(where(1).tolist(), dtype=pl.String),
+            "nat": nationality.astype(str),
+            "birth": np.where(has_birth, birth, -1).astype(np.int32),
+            "age": np.where(has_birth, -1, age),
+            "sex": np.where(female, "F", "M"),
+            "named": named,
+            "demographic": demographic.astype(str),
+            "minor": minor,
+            "route_pick": rng.integers(0, 4, n),
+            "with_route": rng.random(n) < 0.85,
+            "claim": claim,
+            "claim_at": rng.integers(0, 8, n),
+            "fear": fear,
+            "fear_mexico": fear & (nationality != "MX") & (rng.random(n) < 0.05),
+            "stated": rng.random(n) < 0.9,
+            "basis": rng.integers(0, len(_BASES), n),
+            "cbp_one": cbp_one,
+            "parole": ofo & chnv & (rng.random(n) < 0.2),
+            "visa": rng.random(n) < 0.01,
+            "lpr": rng.random(n) < 0.003,
+            "metered": np.where(metered, day - 1 - rng.integers(0, 30, n), -1).astype(np.int32),
+            "findings": findings,
+            "aca_fear": np.array(["GT", "HN", "SV", "MX"])[rng.integers(0, 4, n)],
+            **{f"f{k}": f[k] for k in range(12)},
+        }
+    )
+    flat = _by_key(
+        flat.with_columns(pl.when(pl.col("with_route")).then(pl.col("route_pick")).alias("route_pick")),
+        ["nat", "route_pick", "claim", "claim_at"],
+        "route",
+        lambda nat, pick, claim_, at: None if pick is None else _route(nat, pick, claim_, at),
+        schema["route"],
+    )
+    flat = _by_key(
+        flat,
+        ["fear", "nat", "stated", "basis", "fear_mexico"],
+        "fear_claims",
+        lambda on, nat, stated, basis, mexico: (
+            None
+            if not on
+            else [{"country": nat, "affirmatively_stated": stated, "basis": [_BASES[basis]]}]
+            + (
+                [{"country": "MX", "affirmatively_stated": True, "basis": ["particular_social_group"]}]
+                if mexico
+                else []
+            )
+        ),
+        schema["fear_claims"],
+    )
+    c = pl.col
+    day_col = c("on").cast(pl.Date)
+    seconds = c("on").cast(pl.Int64) * 86_400 + c("seconds")
+    local = (seconds * 1_000_000).cast(pl.Datetime("us"))
+    at: Any = pl
+    for zone_name in sorted({x[2] for x in (*_SECTORS, *_PORTS)}):
+        at = at.when((c("zone") == zone_name) & (c("seconds") >= 0)).then(
+            local.dt.replace_time_zone(
+                zone_name, ambiguous="earliest", non_existent="null"
+            ).dt.convert_time_zone("UTC")
+        )
+
+    def shared(k: int, share: float, name: str) -> Any:
+        return pl.when(c(f"f{k}") < share).then(pl.lit(True)).alias(name)
+
+    def optional_date(name: str) -> Any:
+        return pl.when(c(name) >= 0).then(c(name).cast(pl.Date))
+
+    documents = pl.struct(
+        pl.when(c("visa")).then(True).alias("valid_us_visa"),
+        pl.lit(None, dtype=pl.Boolean).alias("visa_exempt_entry"),
+        pl.when(c("cbp_one")).then(True).alias("cbp_one_appointment"),
+        pl.when(c("parole")).then(True).alias("parole_travel_authorization"),
+        pl.when(c("lpr")).then(True).alias("lawful_permanent_resident"),
+        optional_date("metered").alias("metered_before"),
+    )
+    finding_flags = (
+        ("severe_trafficking_victim", 0.04),
+        ("public_interest_exception", 0.03),
+        ("acute_medical_emergency", 0.04),
+        ("imminent_extreme_threat", 0.03),
+        ("known_health_issue", 0.1),
+        ("lgbtqi_risk_in_mexico", 0.04),
+        ("pregnant", 0.05),
+        ("criminal_history", 0.05),
+        ("processed_for_expedited_removal", 0.5),
+    )
+    found = pl.struct(
+        pl.when(c("f0") < 0.15).then(pl.concat_list(c("aca_fear"))).alias("more_likely_than_not_harm_in"),
+        pl.when(c("f1") < 0.2).then(pl.concat_list(c("nat"))).alias("reasonable_possibility_harm_in"),
+        *(shared(k, share, name) for k, (name, share) in enumerate(finding_flags, start=2)),
+    )
+    frame = flat.select(
+        pl.lit("amparo/encounter@1").alias("schema"),
+        (pl.lit(f"SYN-{seed}-") + c("id")).alias("id"),
+        day_col.alias("encountered_on"),
+        at.otherwise(None).cast(pl.Datetime("us", "UTC")).alias("encountered_at"),
+        optional_date("adjudicated").alias("adjudicated_on"),
+        pl.struct(
+            pl.when(c("sea")).then(pl.lit("coastal")).otherwise(pl.lit("southwest_land")).alias("border"),
+            pl.when(c("ofo"))
+            .then(pl.lit("port_of_entry"))
+            .otherwise(pl.lit("between_ports"))
+            .alias("manner"),
+            c("location"),
+            c("state"),
+            pl.lit("MX").alias("arrived_from"),
+        ).alias("place"),
+        pl.struct(
+            pl.concat_list(c("nat")).alias("nationalities"),
+            pl.lit(None, dtype=pl.String).alias("last_habitual_residence"),
+            optional_date("birth").alias("birth_date"),
+            pl.when(c("age") >= 0).then(c("age")).alias("age"),
+            c("sex"),
+            pl.when(c("named")).then(pl.lit(_GIVEN[0])).alias("given_names"),
+            pl.when(c("named")).then(pl.lit(_SURNAMES[0])).alias("surnames"),
+        ).alias("person"),
+        pl.when(c("demographic").is_in(["family_units", "accompanied_minors", "unaccompanied_children"]))
+        .then(
+            pl.struct(
+                (c("demographic") != "unaccompanied_children")
+                & ((c("demographic") == "accompanied_minors") | c("minor")).alias(
+                    "with_parent_or_legal_guardian"
+                ),
+                pl.when(c("demographic") != "accompanied_minors")
+                .then(c("demographic") == "family_units")
+                .alias("family_unit"),
+                pl.lit(None, dtype=pl.List(pl.String)).alias("members"),
+            )
+        )
+        .alias("family"),
+        c("route"),
+        pl.when(c("visa") | c("cbp_one") | c("parole") | c("lpr") | (c("metered") >= 0))
+        .then(documents)
+        .alias("documents"),
+        c("fear_claims"),
+        pl.when(c("findings")).then(found).alias("findings"),
+    )
+    return frame.cast(schema)
+
+
+def generate(n: int, seed: int, book: LawBook | None = None) -> Iterator[Any]:
+    """``n`` documents as frames of at most :data:`CHUNK` rows, deterministic for ``seed``."""
+    done = 0
+    chunk = 0
+    while done < n:
+        size = min(CHUNK, n - done)
+        yield generate_chunk(seed, chunk, size, done, book)
+        done += size
+        chunk += 1
+
+
+def write_documents(n: int, seed: int, path: Path, book: LawBook | None = None) -> int:
+    """Write ``n`` documents to ``path`` (JSON Lines or Parquet by extension), chunk by chunk."""
+    from amparo.batch.columns import documents_of
+
+    written = 0
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+        writer: Any = None
+        try:
+            for frame in generate(n, seed, book):
+                table = frame.to_arrow()
+                writer = writer or pq.ParquetWriter(path, table.schema)
+                writer.write_table(table)
+                written += frame.height
+        finally:
+            if writer is not None:
+                writer.close()
+        return written
+    import orjson
+
+    with path.open("wb") as handle:
+        for frame in generate(n, seed, book):
+            handle.write(b"\n".join(orjson.dumps(doc) for doc in documents_of(frame)) + b"\n")
+            written += frame.height
+    return written

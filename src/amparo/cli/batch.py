@@ -1,0 +1,129 @@
+"""``amparo screen --batch IN --out OUT``, ``amparo impact`` and ``amparo synth encounters``
+(contracts: shared/spec/contracts.md; the logic lives in :mod:`amparo.batch`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from amparo.errors import FieldError, InputError
+
+ENCOUNTER_SCHEMA = "amparo/encounter@1"
+
+
+def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: str | None) -> None:
+    """``amparo screen --batch IN --out OUT [--as-of DATE]``: exit 0, or 2 when any row was invalid."""
+    from amparo.batch.files import screen_file
+    from amparo.cli.packs import pack_registry
+    from amparo.cli.screen import parse_date
+
+    if batch is None or out is None:
+        raise InputError(
+            [FieldError("--batch" if batch is None else "--out", "batch mode needs --batch IN and --out OUT")]
+        )
+    if path is not None:
+        raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
+    on = parse_date(as_of, "--as-of")
+    report = screen_file(Path(batch), Path(out), pack_registry(), as_of=on)
+    err = Console(stderr=True)
+    rate = report.rows / report.seconds if report.seconds else 0.0
+    err.print(
+        f"{report.rows} documents screened into {out} in {report.seconds:.1f} s ({rate:,.0f}/s); "
+        f"{report.invalid} invalid",
+        highlight=False,
+    )
+    if report.invalid:
+        raise typer.Exit(2)
+
+
+def impact_command(
+    source: Annotated[str, typer.Argument(help="Encounters (.jsonl or .parquet).")],
+    before: Annotated[
+        str | None, typer.Option("--before", help="Read the law on this date first (YYYY-MM-DD).")
+    ] = None,
+    after: Annotated[str | None, typer.Option("--after", help="Then on this date (YYYY-MM-DD).")] = None,
+    change: Annotated[
+        str | None,
+        typer.Option(
+            "--change", help="A rule change given as data (YAML/JSON), laid over the pack for 'after'."
+        ),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out", help="Write each encounter that changes, keys before and after (.jsonl/.parquet)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Who changes outcome between the law read on two dates, or under a rule change."""
+    from amparo.batch.impact import Impact, run_impact
+    from amparo.batch.overlay import load_change, overlay
+    from amparo.cli.packs import pack_registry
+    from amparo.cli.screen import parse_date
+
+    before_on, after_on = parse_date(before, "--before"), parse_date(after, "--after")
+    if change is None and (before_on is None or after_on is None):
+        raise InputError(
+            [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
+        )
+    registry = pack_registry()
+    pack = registry.for_schema(ENCOUNTER_SCHEMA) or registry.default
+    changed = overlay(pack, load_change(Path(change))) if change is not None else pack
+    impact = Impact(pack, changed, before_on=before_on, after_on=after_on)
+    counts, seconds = run_impact(Path(source), impact, out=Path(out) if out else None)
+    label_before = before or "each document's own date"
+    label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
+    result = counts.as_dict(label_before, label_after, seconds)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    console.print(
+        f"[bold]{counts.changed:,}[/] of {counts.screened:,} encounters change outcome between "
+        f"{label_before} and {label_after} ({counts.invalid:,} invalid; {seconds:.1f} s)",
+        highlight=False,
+    )
+    for key, item in result["by_key"].items():
+        console.print(f"  {key}: {item['changed']:,}", highlight=False)
+        for transition, n in list(item["transitions"].items())[:5]:
+            console.print(f"      {transition}: {n:,}", highlight=False, markup=False)
+    top = list(result["by_nationality"].items())[:10]
+    if top:
+        console.print("  by nationality: " + ", ".join(f"{k} {v:,}" for k, v in top), highlight=False)
+    months = list(result["by_month"].items())
+    if months:
+        console.print(
+            f"  by month: {months[0][0]} … {months[-1][0]} ({len(months)} months; --json for all)",
+            highlight=False,
+        )
+
+
+def synth_encounters(
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of encounter documents.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives identical files.")],
+    out: Annotated[str, typer.Option("--out", help="Where to write them (.jsonl or .parquet).")],
+) -> None:
+    """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""
+    from amparo.batch.files import file_format
+    from amparo.batch.synth import write_documents
+    from amparo.cli.packs import pack_registry
+
+    path = Path(out)
+    file_format(path, "--out")
+    pack = pack_registry().for_schema(ENCOUNTER_SCHEMA)
+    started = time.perf_counter()
+    written = write_documents(n, seed, path, pack.law_book() if pack is not None else None)
+    seconds = time.perf_counter() - started
+    Console(stderr=True).print(f"{written} encounters written to {out} in {seconds:.1f} s", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``amparo impact`` (``screen --batch`` is an option of ``amparo screen``; ``synth
+    encounters`` joins the ``synth`` group of the identity area)."""
+    app.command("impact")(impact_command)
