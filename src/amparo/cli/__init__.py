@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "amparo.cli.flows",
     "amparo.cli.audit",
     "amparo.cli.transfers",
+    "amparo.cli.batch",
 )
 
 

@@ -260,6 +260,9 @@ def register(app: typer.Typer) -> None:
     app.command("link")(link)
     synth_app = typer.Typer(help="Synthetic data with ground truth.", no_args_is_help=True)
     synth_app.command("population")(synth_population)
+    from amparo.cli.batch import synth_encounters  # the batch area's generator (issue 14)
+
+    synth_app.command("encounters")(synth_encounters)
     app.add_typer(synth_app, name="synth")
     identity_app = typer.Typer(
         help="Identity decisions: the review queue, link, distinct, merge, split, undo.", no_args_is_help=True

@@ -41,12 +41,12 @@ def read_source(path: str) -> tuple[str, str]:
 
 def screen_command(
     path: Annotated[
-        str,
+        str | None,
         typer.Argument(
             help="A JSON file of documents (object, array or JSON Lines), or - for stdin; each document's "
             "`schema` picks its law pack (encounter v1 by default)."
         ),
-    ],
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Read the law on this date (YYYY-MM-DD); overrides adjudicated_on."),
@@ -57,8 +57,22 @@ def screen_command(
     lang: Annotated[
         str, typer.Option("--lang", help="Language of the explanations and messages: en or es.")
     ] = "en",
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", help="Batch mode: screen every document of this .jsonl or .parquet file."),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Batch mode: write one row per input here (.jsonl or .parquet).")
+    ] = None,
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""
+    if batch is not None or out is not None:  # column-wise, file to file (amparo.cli.batch)
+        from amparo.cli.batch import screen_batch
+
+        screen_batch(batch, out, as_of, path)
+        return
+    if path is None:
+        raise InputError([FieldError("PATH", "give a file of documents, - for standard input, or --batch IN")])
     from amparo.cli.packs import pack_registry
     from amparo.cli.progress import progress_on_terminal
     from amparo.i18n import LANGUAGES, gettext_for
