@@ -62,7 +62,8 @@ def screen_command(
         typer.Option("--batch", help="Batch mode: screen every document of this .jsonl or .parquet file."),
     ] = None,
     out: Annotated[
-        str | None, typer.Option("--out", help="Batch mode: write one row per input here (.jsonl or .parquet).")
+        str | None,
+        typer.Option("--out", help="Batch mode: write one row per input here (.jsonl or .parquet)."),
     ] = None,
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""
@@ -72,7 +73,9 @@ def screen_command(
         screen_batch(batch, out, as_of, path)
         return
     if path is None:
-        raise InputError([FieldError("PATH", "give a file of documents, - for standard input, or --batch IN")])
+        raise InputError(
+            [FieldError("PATH", "give a file of documents, - for standard input, or --batch IN")]
+        )
     from amparo.cli.packs import pack_registry
     from amparo.cli.progress import progress_on_terminal
     from amparo.i18n import LANGUAGES, gettext_for
