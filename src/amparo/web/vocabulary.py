@@ -76,4 +76,18 @@ VOCABULARY = (
     N_("abandoned"),
     N_("denied_final"),
     N_("granted"),
+    # identity reviews, transfer decisions, claim verdicts, charts
+    N_("review_open"),
+    N_("review_link"),
+    N_("review_distinct"),
+    N_("plan_accepted"),
+    N_("plan_edited"),
+    N_("plan_rejected"),
+    N_("verdict_true"),
+    N_("verdict_false"),
+    N_("verdict_not_checkable"),
+    N_("chart_series_by_citizenship"),
+    N_("chart_series_by_demographic"),
+    N_("chart_year_on_year"),
+    N_("chart_pathways_h2b"),
 )
