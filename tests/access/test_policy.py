@@ -7,11 +7,12 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.access.expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
 
 from amparo.access import DisclosureBasis, RecordFacts, Requester, authorize
 from amparo.access.agencies import AGENCIES, get_agency
 from amparo.access.fields import CLAIM_FIELDS, project
+
+from .expected_permits import BOUNDARIES, PEOPLE, PURPOSES, Person, expected
 
 ROLES = ("officer", "supervisor", "analyst", "admin", "partner")
 TYPES = ("encounter", "case", "decision", "case_package")

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 
 from amparo.access.agencies import get_agency
 from amparo.access.clock import Clock, system_today
-from amparo.access.model import AccessDecision, RecordFacts, Requester
+from amparo.access.model import AccessDecision, Purpose, RecordFacts, Requester
 from amparo.access.policy import authorize
 from amparo.errors import NotFound
 from amparo.store.models import User
 
 #: The purpose of writes, and of reads by an actor built without one.
-PURPOSE = "case_management"
+PURPOSE: Purpose = "case_management"
 
 #: The field a view needs (see the module docstring); an encounter needs none.
 NEEDS: Mapping[str, str] = {
@@ -49,7 +49,7 @@ class Actor:
     are made on (the edge's: ``create_app(..., clock=...)``; tests pass a fixed day)."""
 
     user: User
-    purpose: str = PURPOSE
+    purpose: Purpose = PURPOSE
     today: Clock = system_today
 
     @property
@@ -60,7 +60,7 @@ class Actor:
     def requester(self) -> Requester:
         return Requester(self.user.id, self.user.role, self.user.agency, get_agency(self.user.agency).country)
 
-    def reading(self, purpose: str) -> Actor:
+    def reading(self, purpose: Purpose) -> Actor:
         """The same user, reading for ``purpose``."""
         return replace(self, purpose=purpose)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from amparo.access.agencies import get_agency
 from amparo.access.fields import FIELDS
+from amparo.access.model import PURPOSES, Purpose
 from amparo.errors import RuleDefinitionError
 from amparo.store.roles import ROLES as ROLE_NAMES
 
@@ -39,7 +40,7 @@ class Arrangement:
     parties: tuple[str, ...]
     recipients: tuple[str, ...]
     roles: frozenset[str]
-    purposes: frozenset[str]
+    purposes: frozenset[Purpose]
     record_types: frozenset[str]
     fields: frozenset[str] | None
     asylum_information: bool
@@ -106,6 +107,10 @@ def parse_arrangement(raw: dict[str, Any]) -> Arrangement:
     roles = frozenset(_strings(raw, "roles", where))
     if roles - ROLES:
         raise RuleDefinitionError(f"{where}: unknown roles {sorted(roles - ROLES)}")
+    named = frozenset(_strings(raw, "purposes", where))
+    if named - set(PURPOSES):
+        raise RuleDefinitionError(f"{where}: unknown purposes {sorted(named - set(PURPOSES))}")
+    serves = frozenset(p for p in PURPOSES if p in named)
     start = _date(raw.get("in_force_from"), where)
     end = _date(raw.get("in_force_to"), where)
     if start and end and end < start:
@@ -116,7 +121,7 @@ def parse_arrangement(raw: dict[str, Any]) -> Arrangement:
         parties=_strings(raw, "parties", where),
         recipients=_strings(raw, "recipients", where),
         roles=roles,
-        purposes=frozenset(_strings(raw, "purposes", where)),
+        purposes=serves,
         record_types=record_types,
         fields=fields,
         asylum_information=bool(raw.get("asylum_information", False)),
@@ -148,6 +153,6 @@ def arrangements() -> tuple[Arrangement, ...]:
     return parsed
 
 
-def purposes() -> frozenset[str]:
+def purposes() -> frozenset[Purpose]:
     """Every purpose some arrangement serves."""
     return frozenset().union(*(a.purposes for a in arrangements()))

@@ -7,12 +7,28 @@ Plain data only; the decision is :func:`amparo.access.policy.authorize`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from amparo.store.roles import Role
 
 #: A recorded disclosure basis: the applicant's written consent, or a decision with its legal basis.
 BasisKind = Literal["consent", "decision"]
+#: The purposes a record may be read or disclosed for (the sharing arrangements name them;
+#: a purpose no arrangement serves is refused by every arrangement).
+Purpose = Literal[
+    "aca_transfer",
+    "adjudication",
+    "anti_smuggling",
+    "anti_trafficking",
+    "case_management",
+    "fear_screening",
+    "investigation",
+    "law_enforcement",
+    "litigation_defense",
+    "protection_support",
+    "statistics",
+]
+PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
 #: The kinds of record the policy decides on.
 RecordKind = Literal["encounter", "case", "decision", "case_package"]
 

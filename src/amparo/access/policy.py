@@ -24,14 +24,14 @@ import datetime as dt
 
 from amparo.access.agencies import Agency, get_agency
 from amparo.access.arrangements import Arrangement, arrangements, purposes
-from amparo.access.model import AccessDecision, DisclosureBasis, RecordFacts, Requester
+from amparo.access.model import AccessDecision, DisclosureBasis, Purpose, RecordFacts, Requester
 from amparo.errors import FieldError, InputError
 from amparo.store.roles import Role
 
 BAR_CITATIONS = ("8 CFR 208.6(a)", "8 CFR 208.6(b)", "8 CFR 1208.6")
 
 #: The purpose a read has when the requester states none, by role.
-DEFAULT_PURPOSES: dict[Role, str] = {
+DEFAULT_PURPOSES: dict[Role, Purpose] = {
     "officer": "case_management",
     "supervisor": "case_management",
     "admin": "case_management",
@@ -40,20 +40,26 @@ DEFAULT_PURPOSES: dict[Role, str] = {
 }
 
 
-def default_purpose(role: Role) -> str:
+def default_purpose(role: Role) -> Purpose:
     """The purpose of a read by a user of ``role`` who states none."""
     return DEFAULT_PURPOSES[role]
 
 
-def read_purpose(role: Role, stated: str | None, *, where: str = "purpose") -> str:
+def known_purpose(stated: str, *, where: str = "purpose") -> Purpose:
+    """``stated`` as a purpose; InputError naming ``where`` when no arrangement names it."""
+    known = purposes()
+    for purpose in known:
+        if purpose == stated:
+            return purpose
+    raise InputError([FieldError(where, f"expected one of: {', '.join(sorted(known))}; got '{stated}'")])
+
+
+def read_purpose(role: Role, stated: str | None, *, where: str = "purpose") -> Purpose:
     """The purpose of a read: ``stated``, or the role's default; InputError naming ``where``
     when ``stated`` is not a purpose some arrangement names."""
     if stated is None:
         return default_purpose(role)
-    known = purposes()
-    if stated not in known:
-        raise InputError([FieldError(where, f"expected one of: {', '.join(sorted(known))}; got '{stated}'")])
-    return stated
+    return known_purpose(stated, where=where)
 
 
 def _deny(reasons: list[str], citations: tuple[str, ...] = ()) -> AccessDecision:
@@ -71,7 +77,7 @@ def _bases_for(record: RecordFacts, agency: Agency) -> tuple[DisclosureBasis, ..
 
 
 def _refusal(
-    arrangement: Arrangement, agency: Agency, role: Role, record: RecordFacts, purpose: str, on: dt.date
+    arrangement: Arrangement, agency: Agency, role: Role, record: RecordFacts, purpose: Purpose, on: dt.date
 ) -> str | None:
     """Why this arrangement does not permit the access, or None when it does."""
     name = arrangement.id
@@ -99,7 +105,7 @@ def _refusal(
     return None
 
 
-def authorize(requester: Requester, record: RecordFacts, purpose: str, on: dt.date) -> AccessDecision:
+def authorize(requester: Requester, record: RecordFacts, purpose: Purpose, on: dt.date) -> AccessDecision:
     """Whether ``requester`` may read ``record`` for ``purpose`` on ``on`` (the caller's "today",
     from its :data:`~amparo.access.clock.Clock`): permit with the fields allowed, or deny with
     reasons and citations (see the module doc). Every read and write goes through this."""

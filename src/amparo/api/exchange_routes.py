@@ -128,7 +128,7 @@ def add_basis(case_id: str, body: BasisIn, actor: Supervisor, made: Factory) -> 
 def export(
     case_id: str, body: EnvelopeRequest, request: Request, actor: CaseWorker, made: Factory
 ) -> Response:
-    read_purpose(actor.user.role, body.purpose, where="/purpose")
+    purpose = read_purpose(actor.user.role, body.purpose, where="/purpose")
     settings = _settings(request)
     keys = installation_keys(settings.data_dir)
     try:
@@ -139,7 +139,7 @@ def export(
                 keys=keys,
                 case_id=case_id,
                 recipient_agency=body.agency,
-                purpose=body.purpose,
+                purpose=purpose,
                 actor=actor.id,
                 packs=_packs(request),
                 on=_today(request),
@@ -152,7 +152,7 @@ def export(
                 action="disclosure",
                 record_kind="case_package",
                 record_id=case_id,
-                purpose=body.purpose,
+                purpose=purpose,
                 outcome="denied",
                 detail={"to": body.agency},
             )

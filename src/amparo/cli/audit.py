@@ -160,6 +160,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Seal the case package the policy allows for the agency's installation."""
         from amparo.access.clock import system_today
+        from amparo.access.policy import known_purpose
         from amparo.engine.registry import installed_registry
         from amparo.exchange.keys import installation_keys
         from amparo.exchange.transfer import export_envelope
@@ -174,7 +175,7 @@ def register(app: typer.Typer) -> None:
                 keys=installation_keys(settings.data_dir),
                 case_id=case_id,
                 recipient_agency=agency,
-                purpose=purpose,
+                purpose=known_purpose(purpose, where="--purpose"),
                 actor=CLI_ACTOR,
                 packs=packs,
                 on=system_today(),

@@ -22,7 +22,7 @@ from amparo import audit
 from amparo.access.agencies import get_agency
 from amparo.access.facts import case_context, person_facts, record_facts
 from amparo.access.fields import project, view_of_encounter
-from amparo.access.model import AccessDecision, RecordFacts, Requester
+from amparo.access.model import AccessDecision, Purpose, RecordFacts, Requester
 from amparo.access.models import DisclosureBasisRecord
 from amparo.access.policy import authorize
 from amparo.engine.registry import PackRegistry
@@ -208,7 +208,13 @@ def _audit_decision(
 
 
 def package_for(
-    session: Session, requester: Requester, case_id: str, purpose: str, *, packs: PackRegistry, on: dt.date
+    session: Session,
+    requester: Requester,
+    case_id: str,
+    purpose: Purpose,
+    *,
+    packs: PackRegistry,
+    on: dt.date,
 ) -> dict[str, Any] | None:
     """The case package as ``requester`` may see it for ``purpose`` on ``on`` (the caller's
     today); None when refused or missing.
@@ -243,7 +249,7 @@ def export_envelope(
     keys: InstallationKeys,
     case_id: str,
     recipient_agency: str,
-    purpose: str,
+    purpose: Purpose,
     actor: str,
     packs: PackRegistry,
     on: dt.date,
