@@ -62,14 +62,16 @@ def show_rule(
     pack: PackOption = None,
 ) -> None:
     """Show a rule's versions, dates, citations and clauses, or an instrument's lifecycle."""
-    from amparo.cli.packs import chosen_packs
+    from amparo.cli.packs import chosen_packs, pack_registry
     from amparo.engine.catalogue import rule_rows
 
     console = Console()
     packs = chosen_packs(pack)
+    # An unknown id is answered with suggestions from the default pack (or the one named).
+    fallback = next((p for p in packs if p.id == pack_registry().default_id), packs[0])
     book = next(
         (p.law_book() for p in packs if rule_id in p.law_book().rules or rule_id in p.law_book().instruments),
-        packs[0].law_book(),
+        fallback.law_book(),
     )
     if rule_id in book.instruments and rule_id not in book.rules:
         inst = book.instrument(rule_id)

@@ -71,6 +71,7 @@ PHRASES = (
     "pack",
     "certainty",
     "Markers",
+    "from",
 )
 
 
@@ -118,6 +119,15 @@ def why_not(step: Determination, phrases: Mapping[str, str], _: Gettext) -> str:
     return f"{_(version.summary)} {_('Not met')}: {missing}."
 
 
+def _plain(value: object) -> str:
+    """A fact's value as read in an explanation: dates as YYYY-MM-DD, a mapping as key value pairs."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {_plain(v)}" for k, v in value.items())
+    return str(value)
+
+
 def _step(step: Determination, phrases: Mapping[str, str], _: Gettext) -> Text:
     mark, style = _MARK[step.outcome]
     version = step.version
@@ -144,6 +154,12 @@ def _step(step: Determination, phrases: Mapping[str, str], _: Gettext) -> Text:
     else:
         reason = _(version.summary)
     text.append(f"    {reason}\n")
+    computed = step.case.value if step.case is not None else version.value
+    if step.outcome in ("value", "applies") and isinstance(computed, Expr):
+        # A value counted from the facts (a State a criterion names, a deadline): say from what.
+        read = "; ".join(f"{name} {_plain(v)}" for name, v in step.inputs.items() if v not in (None, {}, ()))
+        if read:
+            text.append(f"    {_('from')}: {read}\n", style="dim")
     text.append(f"    {'; '.join(step.citations)}\n", style="italic")
     if version.certainty in CERTAINTY:
         text.append(f"    [{version.certainty}] {_(CERTAINTY[version.certainty])}\n", style="yellow")

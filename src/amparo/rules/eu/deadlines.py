@@ -343,12 +343,12 @@ def _responsible(fw: Framework, citation: str) -> RuleVersion:
     )
 
 
-def _criterion(fw: Framework, late: str) -> RuleVersion:
+def _criterion(fw: Framework, late: str, citation: str, hierarchy: str) -> RuleVersion:
     rows = (
-        Row(fact(late).is_set(), late, late, "Responsibility moved to the determining State."),
-        Row(TRUE, fact("criteria_code"), late, "The first applicable criterion."),
+        Row(fact(late).is_set(), late, citation, "Responsibility moved to the determining State."),
+        Row(TRUE, fact("criteria_code"), hierarchy, "The first applicable criterion."),
     )
-    return _version(fw, "The rule that decides responsibility.", (late,), rows=rows, value=None)
+    return _version(fw, "The rule that decides responsibility.", (citation,), rows=rows, value=None)
 
 
 RESPONSIBLE_STATE = _rule(
@@ -364,7 +364,17 @@ CRITERION = _rule(
     "criterion",
     "The criterion code",
     "responsibility",
-    (_criterion("dublin_iii", "dublin_iii_art21_1"), _criterion("ammr", "ammr_art39_1")),
+    (
+        _criterion(
+            "dublin_iii", "dublin_iii_art21_1", "Dublin III Art. 21(1) third subpara.", "Dublin III Art. 7(1)"
+        ),
+        _criterion(
+            "ammr",
+            "ammr_art39_1",
+            "AMMR Art. 39(1) third subpara.",
+            "AMMR Art. 24 (hierarchy of criteria) [M]",
+        ),
+    ),
 )
 
 NO_REPLY = "No reply period runs: no request is due, none was sent, or it was sent too late."
