@@ -98,7 +98,7 @@ class Plan:
 
     stages: tuple[Assign, ...]
     summary_keys: tuple[str, ...]
-    summary_types: dict[str, ValueType | Literal["list"]]
+    summary_types: dict[str, ValueType | Literal["list"] | None]
     flag_ids: tuple[str, ...]
     rules: tuple[str, ...]
 
@@ -137,8 +137,9 @@ def _never(expr: Expr) -> bool:
     return isinstance(expr, Lit) and expr.value is False
 
 
-def _reachable_values(rule: Rule) -> list[Any]:
-    values: list[Any] = [rule.not_applicable]
+def _reachable_values(rule: Rule, *, with_not_applicable: bool = True) -> list[Any]:
+    tables_only = all(version.cases for version in rule.versions)  # 'not applicable' is never given
+    values: list[Any] = [rule.not_applicable] if with_not_applicable and not tables_only else []
     for version in rule.versions:
         if version.cases:
             values += [case.value for case in version.cases]
@@ -181,6 +182,7 @@ class _Compiler:
         self.stages: list[Assign] = []
         self.flag_columns: list[tuple[str, str]] = []
         self.types: dict[str, ValueType | None] = {}
+        self.opaque: set[str] = set()
 
     def rule_stages(self, rule: Rule) -> Iterator[Assign]:
         vi, o, v = f"_vi.{rule.id}", f"_o.{rule.id}", f"_v.{rule.id}"
@@ -214,7 +216,15 @@ class _Compiler:
             outcome.append((here, Lit(APPLIES)))
         yield Assign(((o, Switch(tuple(outcome), Lit(None), "outcome"), "outcome"),))
 
-        dtype = value_type(_reachable_values(rule), f"rule '{rule.id}'")
+        dtype = value_type(_reachable_values(rule, with_not_applicable=False), f"rule '{rule.id}'")
+        otherwise: Expr = Lit(rule.not_applicable)
+        try:
+            dtype = value_type(_reachable_values(rule), f"rule '{rule.id}'")
+        except RuleDefinitionError:
+            # The 'not applicable' value is of another type than the values (e.g. False beside a
+            # country): it is left null here, and only readers of applied values may read it.
+            otherwise = Lit(None)
+            self.opaque.add(rule.id)
         self.types[v] = dtype
         branches: list[tuple[Expr, Expr]] = []
         for k, ver in enumerate(rule.versions):
@@ -225,7 +235,7 @@ class _Compiler:
             elif not _never(ver.applies):
                 branches.append((And((here, _eq(o, APPLIES))), _as_value(ver.value)))
         columns: list[tuple[str, Column, ValueType | None]] = [
-            (v, Switch(tuple(branches), Lit(rule.not_applicable), dtype), dtype)
+            (v, Switch(tuple(branches), otherwise, dtype), dtype)
         ]
         for k, ver in enumerate(rule.versions):
             for flag_when in ver.flags:
@@ -242,24 +252,30 @@ class _Compiler:
         for step in self.program.steps:
             if isinstance(step, AnyApplies):
                 expr = _any([_eq(f"_o.{r}", APPLIES) for r in step.rules])
+                self.types[step.fact] = "bool"
                 self.stages.append(Assign(((step.fact, expr, "bool"),)))
                 continue
             rule = self.book.rule(step.rule)
             consulted.append(rule.id)
             self.stages.extend(self.rule_stages(rule))
             if step.sets is not None:
+                if step.take == "value" and rule.id in self.opaque:
+                    raise RuleDefinitionError(
+                        f"rule '{rule.id}': its value and 'not applicable' differ in type"
+                    )
                 source: Expr = (
                     _eq(f"_o.{rule.id}", APPLIES) if step.take == "applies" else Fact(f"_v.{rule.id}")
                 )
                 dtype = "bool" if step.take == "applies" else self.types[f"_v.{rule.id}"]
+                self.types[step.sets] = dtype
                 self.stages.append(Assign(((step.sets, source, dtype),)))
         no_version = _any([Not(IsSet(Fact(f"_o.{r}"))) for r in consulted])
         summary: list[tuple[str, Column, ValueType | None]] = []
-        types: dict[str, ValueType | Literal["list"]] = {}
+        types: dict[str, ValueType | Literal["list"] | None] = {}
         for key in self.program.summary:
             column, dtype = self.summary_column(key)
             summary.append((key.key, column, dtype))
-            types[key.key] = dtype or "list"
+            types[key.key] = "list" if isinstance(column, Collect) else dtype
         flags = Collect(tuple((Fact(name), flag) for name, flag in self.flag_columns), "first")
         self.stages.append(Assign(((NO_VERSION, no_version, "bool"), *summary, (FLAGS, flags, None))))
         return Plan(
@@ -277,10 +293,21 @@ class _Compiler:
         if key.kind == "applies":
             return _eq(f"_o.{key.rules[0]}", APPLIES), "bool"
         if key.kind == "value":
+            if key.rules[0] in self.opaque:
+                raise RuleDefinitionError(
+                    f"rule '{key.rules[0]}': its value and 'not applicable' differ in type"
+                )
             return Fact(f"_v.{key.rules[0]}"), self.types[f"_v.{key.rules[0]}"]
         if key.kind == "first_value":
             dtype = value_type(
-                [None, *(v for r in key.rules for v in _reachable_values(self.book.rule(r)))],
+                [
+                    None,
+                    *(
+                        v
+                        for r in key.rules
+                        for v in _reachable_values(self.book.rule(r), with_not_applicable=False)
+                    ),
+                ],
                 f"summary key '{key.key}'",
             )
             branches = tuple((_eq(f"_o.{r}", APPLIES), Fact(f"_v.{r}")) for r in key.rules)

@@ -101,6 +101,13 @@ def run_plan(plan: Plan, facts: Any) -> Any:
     return frame
 
 
+def check_plan(plan: Plan) -> None:
+    """Compile every column of the plan (RuleDefinitionError where an expression has no Polars form)."""
+    for stage in plan.stages:
+        for name, column, dtype in stage.columns:
+            _columns(name, column, dtype)
+
+
 def list_columns(plan: Plan) -> dict[str, Collect]:
     """The plan's list columns computed as bit words, by name."""
     return {

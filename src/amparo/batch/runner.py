@@ -20,6 +20,7 @@ from amparo.batch.columns import conform, documents_of
 from amparo.batch.facts import fact_columns
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan
 from amparo.batch.polars_backend import (
+    check_plan,
     decode_lists,
     list_columns,
     polars_dtype,
@@ -101,7 +102,7 @@ class BatchScreener:
         for pack in self.registry:
             plan = self.plan(pack)
             for key in pack.program.summary_keys:
-                kind = plan.summary_types.get(key) if plan is not None else None
+                kind = plan.summary_types.get(key) if plan is not None else _kind_of(pack, key)
                 dtype = pl.List(pl.String) if kind == "list" else polars_dtype(kind) if kind else pl.String
                 schema.setdefault(key, pl.String if dtype == pl.Null else dtype)
         schema["flags"] = pl.List(pl.String)
@@ -113,7 +114,9 @@ class BatchScreener:
         """The pack's column plan (``None`` when its rules have no column form: one by one then)."""
         if pack.id not in self._plans:
             try:
-                self._plans[pack.id] = compile_plan(pack.law_book(), pack.program)
+                plan = compile_plan(pack.law_book(), pack.program)
+                check_plan(plan)
+                self._plans[pack.id] = plan
             except RuleDefinitionError as exc:
                 self.warnings.append(f"law pack {pack.id}: screened one document at a time ({exc})")
                 self._plans[pack.id] = None
@@ -131,11 +134,19 @@ class BatchScreener:
                 "encounter_id": decision.encounter_id,
                 "pack": decision.pack_id,
                 "as_of": decision.as_of,
-                **{k: _listed(v) for k, v in decision.summary.items() if k in self.schema},
+                **{k: self._cell(k, v) for k, v in decision.summary.items() if k in self.schema},
                 "flags": [f["id"] for f in decision.flags],
             }
         )
         return out
+
+    def _cell(self, key: str, value: Any) -> Any:
+        """A summary value in its column (a value of another type than the column's, as text)."""
+        pl = polars_module()
+        value = _listed(value)
+        if self.schema[key] == pl.String and value is not None and not isinstance(value, str):
+            return str(value)
+        return value
 
     def _error_row(self, row: int, exc: AmparoError, document: Any) -> dict[str, Any]:
         obj = error_of(exc, document)
@@ -338,6 +349,13 @@ class BatchScreener:
             if not self._agrees(pack, result.row(i, named=True), single):
                 return list(range(result.height))
         return []
+
+
+def _kind_of(pack: LawPack, key: str) -> str | None:
+    """The column type of a summary key of a pack without a column plan: booleans and lists by
+    their kind, anything else as text."""
+    kind = next(k.kind for k in pack.program.summary if k.key == key)
+    return {"applies": "bool", "values": "list"}.get(kind)
 
 
 def _listed(value: Any) -> Any:

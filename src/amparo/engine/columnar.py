@@ -79,9 +79,8 @@ def _compile(expr: Expr, pl: Any) -> Any:
         return _compile(expr.operand, pl).is_in(sorted(expr.values, key=str)).fill_null(False)
     if isinstance(expr, Contains):
         item = expr.item
-        if not isinstance(item, Lit):
-            raise RuleDefinitionError(f"columnar 'contains' needs a constant item: {expr.describe()}")
-        return _compile(expr.collection, pl).list.contains(item.value).fill_null(False)
+        value = item.value if isinstance(item, Lit) else _compile(item, pl)  # a fact: row by row
+        return _compile(expr.collection, pl).list.contains(value).fill_null(False)
     if isinstance(expr, Intersects):
         right = expr.right
         if not isinstance(right, Lit):
