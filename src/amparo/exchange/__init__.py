@@ -1,1 +1,3 @@
-"""Confidential exchange: access policy, 8 CFR 208.6, audit trail, signed envelopes."""
+"""The exchange between installations: signed, encrypted envelopes and receipts, installation keys,
+peers, and the transfer of case packages (read through :mod:`amparo.access`, audited through
+:mod:`amparo.audit`)."""
