@@ -8,6 +8,7 @@ One scenario per file::
     citations: ["CBP MPP Guiding Principles (2019-01-28)"]
     as_of: 2020-01-15                  # optional; overrides adjudicated_on like --as-of
     encounter: { ... encounter v1 ... }  # or ``document:`` — any pack's document (its ``schema`` picks the pack)
+    companions: [ { ... } ]            # optional: documents of those travelling with the person
     expect:
       summary: {aca_removal_to: GT}    # every key given is compared exactly
       flags: [aca_mexicans_amenable]   # flag ids that must be raised
@@ -32,7 +33,18 @@ from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, FieldError, InputError
 from amparo.screening.screen import screen
 
-_TOP = {"scenario", "title", "source", "citations", "as_of", "encounter", "document", "expect", "notes"}
+_TOP = {
+    "scenario",
+    "title",
+    "source",
+    "citations",
+    "as_of",
+    "encounter",
+    "document",
+    "companions",
+    "expect",
+    "notes",
+}
 _EXPECT = {"summary", "flags", "no_flags", "rules"}
 
 
@@ -50,6 +62,7 @@ class Scenario:
     flags: tuple[str, ...]
     no_flags: tuple[str, ...]
     rules: dict[str, str]
+    companions: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
@@ -110,7 +123,11 @@ def load_scenario(path: Path, packs: PackRegistry) -> Scenario:
     rules = expect.get("rules") or {}
     if not isinstance(rules, dict):
         raise _fail(path, "/expect/rules", "expected a mapping of rule id to outcome")
+    companions = data.get("companions") or []
+    if not isinstance(companions, list) or not all(isinstance(c, dict) for c in companions):
+        raise _fail(path, "/companions", "expected a list of documents travelling with the person")
     return Scenario(
+        companions=tuple(_json_dates(c) for c in companions),
         path=path,
         number=str(data["scenario"]),
         title=str(data["title"]),
@@ -152,7 +169,7 @@ def run_scenario(scenario: Scenario, packs: PackRegistry) -> ScenarioResult:
     """Screen the scenario's document and compare with what it expects."""
     result = ScenarioResult(scenario)
     try:
-        decision = screen(scenario.encounter, packs, as_of=scenario.as_of)
+        decision = screen(scenario.encounter, packs, as_of=scenario.as_of, companions=scenario.companions)
     except AmparoError as exc:
         result.mismatches.append(f"the document cannot be screened: {exc}")
         return result

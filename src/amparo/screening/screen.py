@@ -9,7 +9,7 @@ the summary is read. Nothing here knows any pack's rules.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from amparo.engine.evaluate import determine
@@ -25,14 +25,32 @@ def pack_for(document: Mapping[str, Any], packs: LawPack | PackRegistry) -> LawP
 
 
 def screen(
-    document: Mapping[str, Any], packs: LawPack | PackRegistry, *, as_of: dt.date | None = None
+    document: Mapping[str, Any],
+    packs: LawPack | PackRegistry,
+    *,
+    as_of: dt.date | None = None,
+    companions: Sequence[Mapping[str, Any]] = (),
 ) -> Decision:
     """Validate and screen one document (an InputError naming every bad field if it is not valid).
 
     ``as_of`` overrides the document's own adjudication date (the law is read on it).
+    ``companions``: documents of the people travelling with this one (e.g. the family members it
+    lists), read by a pack that has ``merge_companions`` (some exceptions count for the whole group).
     """
     pack = pack_for(document, packs)
-    return screen_parsed(pack.parse(document), pack, as_of=as_of)
+    parsed = [pack.parse(c) for c in companions]
+    return screen_parsed(pack.parse(document), pack, as_of=as_of, companions=parsed)
+
+
+def companion_facts(
+    pack: LawPack, facts: dict[str, Any], companions: Sequence[Any], as_of: dt.date | None
+) -> None:
+    """Let a pack with ``merge_companions(facts, companions_facts)`` fold the facts of the people
+    travelling with the person into the person's own (a pack without it ignores companions)."""
+    merge = getattr(pack, "merge_companions", None)
+    if not companions or merge is None:
+        return
+    merge(facts, [pack.extract_facts(c, pack.read_dates(c, as_of)) for c in companions])
 
 
 def _summary_value(key: SummaryKey, results: Mapping[str, Determination], facts: Mapping[str, Any]) -> Any:
@@ -65,11 +83,14 @@ def beyond_currency_flag(pack: LawPack, on: dt.date) -> dict[str, Any]:
     }
 
 
-def screen_parsed(parsed: Any, pack: LawPack, *, as_of: dt.date | None = None) -> Decision:
+def screen_parsed(
+    parsed: Any, pack: LawPack, *, as_of: dt.date | None = None, companions: Sequence[Any] = ()
+) -> Decision:
     """Screen a document ``pack.parse`` returned, running the pack's program in order."""
     book = pack.law_book()
     dates = pack.read_dates(parsed, as_of)
     facts = pack.extract_facts(parsed, dates)
+    companion_facts(pack, facts, companions, as_of)
     program = pack.program
     results: dict[str, Determination] = {}
     steps: list[Determination] = []

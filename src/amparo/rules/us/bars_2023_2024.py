@@ -19,7 +19,11 @@ _TITLE42_END = BOUNDARIES["title42_end"]
 _WINDOW_END = BOUNDARIES["lawful_pathways_end"]
 _LIMITATION_START = BOUNDARIES["securing_border_start"]
 _family_flags = (
-    FlagWhen("family_members_travelling", fact("family_members_listed"), ("applies",)),
+    FlagWhen(
+        "family_members_travelling",
+        fact("family_members_listed") & fact("family_companions_read").eq(0),
+        ("applies",),
+    ),
     FlagWhen("family_unity", fact("travels_with_family"), ("applies",)),
 )
 _compelling = (
@@ -27,19 +31,19 @@ _compelling = (
         "acute_medical_emergency",
         "the person or a family member travelling with them faced an acute medical emergency",
         "8 CFR 208.33(a)(3)(i)(A)",
-        fact("acute_medical_emergency"),
+        fact("family_acute_medical_emergency"),
     ),
     RuleException(
         "imminent_extreme_threat",
         "the person or a family member travelling with them faced an imminent and extreme threat to life or safety",
         "8 CFR 208.33(a)(3)(i)(B)",
-        fact("imminent_extreme_threat"),
+        fact("family_imminent_extreme_threat"),
     ),
     RuleException(
         "trafficking_victim",
         "the person or a family member travelling with them was a victim of a severe form of trafficking in persons",
         "8 CFR 208.33(a)(3)(i)(C)",
-        fact("severe_trafficking_victim"),
+        fact("family_severe_trafficking_victim"),
     ),
 )
 
@@ -84,28 +88,29 @@ LAWFUL_PATHWAYS_2023 = Rule(
                     "the person or a family member travelling with them was authorised to travel to seek parole "
                     "under a DHS-approved process",
                     "8 CFR 208.33(a)(2)(ii)(A)",
-                    fact("parole_travel_authorization"),
+                    fact("family_parole_travel_authorization"),
                 ),
                 RuleException(
                     "scheduled_appointment",
                     "the person or a family member travelling with them presented at a port of entry at a "
                     "pre-scheduled time and place",
                     "8 CFR 208.33(a)(2)(ii)(B)",
-                    fact("cbp_one_appointment") & fact("at_port_of_entry"),
+                    fact("family_cbp_one_appointment") & fact("at_port_of_entry"),
                 ),
                 RuleException(
                     "scheduling_obstacle",
-                    "presented at a port of entry and could not use the scheduling system (language barrier, "
+                    "the person or a family member travelling with them presented at a port of entry and could "
+                    "not use the scheduling system (language barrier, "
                     "illiteracy, significant technical failure or other serious obstacle)",
                     "8 CFR 208.33(a)(2)(ii)(B)",
-                    fact("scheduling_obstacle") & fact("at_port_of_entry"),
+                    fact("family_scheduling_obstacle") & fact("at_port_of_entry"),
                 ),
                 RuleException(
                     "final_denial",
                     "the person or a family member travelling with them sought protection in a transit country "
                     "and received a final decision denying it",
                     "8 CFR 208.33(a)(2)(ii)(C)",
-                    fact("final_denial_in_transit_country"),
+                    fact("family_final_denial_in_transit_country"),
                 ),
                 *_compelling,
                 RuleException(

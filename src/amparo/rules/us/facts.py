@@ -27,6 +27,19 @@ from amparo.rules.us.countries import (
 from amparo.rules.us.dates import BOUNDARIES, TIME_ZONE
 from amparo.rules.us.emergency import in_period
 
+#: Facts of a family member travelling with the person that count for the person under the 2023
+#: rule (8 CFR 208.33(a)(2)(ii) and (a)(3)): each is read as ``family_<name>`` — the person's own
+#: value, or-ed with the companions' by :func:`merge_companions`.
+FAMILY_SHARED = (
+    "parole_travel_authorization",
+    "cbp_one_appointment",
+    "scheduling_obstacle",
+    "final_denial_in_transit_country",
+    "acute_medical_emergency",
+    "imminent_extreme_threat",
+    "severe_trafficking_victim",
+)
+
 #: ACA populations of the 2019-2020 implementation are nationals (brief §2.5); a stateless person
 #: habitually resident in one of these countries is flagged (``aca_stateless_population``).
 ACA_NATIONAL_POPULATIONS = frozenset({"HN", "SV", "MX"})
@@ -124,7 +137,8 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         doc("visa_exempt_entry"),
     )
     under_18 = age is not None and age < 18
-    return {
+    facts = {
+        "encounter_id": encounter.id,
         "encountered_on": encounter.encountered_on,
         "encountered_instant": at.instant,
         "time_known": at.time_known,
@@ -211,7 +225,23 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "interest_to_government": found("interest_to_government"),
         "processed_for_expedited_removal": found("processed_for_expedited_removal"),
         "asylum_request_withdrawn": found("asylum_request_withdrawn"),
+        "family_companions_read": 0,
     }
+    for name in FAMILY_SHARED:
+        facts[f"family_{name}"] = facts[name]
+    return facts
+
+
+def merge_companions(facts: dict[str, Any], companions: list[dict[str, Any]]) -> None:
+    """Fold in the facts of family members travelling with the person (each listed in the other's
+    ``family.members``): their 208.33 exceptions and rebuttal grounds count for the person."""
+    me, mine = facts["encounter_id"], facts["family_members"]
+    for other in companions:
+        if other["encounter_id"] not in mine and me not in other["family_members"]:
+            continue
+        facts["family_companions_read"] += 1
+        for name in FAMILY_SHARED:
+            facts[f"family_{name}"] = bool(facts[f"family_{name}"] or other[name])
 
 
 def _one_year_after(on: dt.date) -> dt.date:

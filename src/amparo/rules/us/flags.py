@@ -244,7 +244,7 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         "family_members_travelling",
         "Under 8 CFR 208.33(a)(2)(ii) and (a)(3) the exceptions and rebuttal grounds of a family member travelling with the person count for the person; encounter v1 records each person in their own document.",
-        "This decision reads this document only; read it with the documents of the members listed in family.members.",
+        "Screened without the documents of the members listed in family.members, this decision reads this document only; screen it with them (companions) for their exceptions to count.",
         ("8 CFR 208.33(a)(2)(ii)", "8 CFR 208.33(a)(3)", f"{BRIEF} §3.4"),
         "V",
     ),

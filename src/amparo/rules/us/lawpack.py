@@ -34,7 +34,7 @@ from amparo.rules.rules_api import (
 from amparo.rules.us import book
 from amparo.rules.us.aca import ACA_RULES
 from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
-from amparo.rules.us.facts import age_at_encounter, extract_facts, moment
+from amparo.rules.us.facts import age_at_encounter, extract_facts, merge_companions, moment
 from amparo.rules.us.narrative import FACT_PHRASES, narrative
 from amparo.rules.us.narrative import MESSAGES as NARRATIVE_MESSAGES
 from amparo.rules.us.workflow import US_WORKFLOW
@@ -206,6 +206,10 @@ class USLawPack:
 
     def extract_facts(self, parsed: Encounter, dates: ReadDates) -> dict[str, Any]:
         return extract_facts(parsed, dates.read_on)
+
+    def merge_companions(self, facts: dict[str, Any], companions: list[dict[str, Any]]) -> None:
+        """Family members travelling with the person: their 208.33 exceptions count for the person."""
+        merge_companions(facts, companions)
 
     def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
         """The US screening sets no legal clock of its own (the workflow's step deadlines apply)."""
