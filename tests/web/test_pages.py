@@ -131,3 +131,33 @@ def test_the_law_page_reads_the_law_as_of_a_date(web: Browser) -> None:
     assert page.status_code == 200 and "aca.guatemala_2019" in page.text
     bad = web.client.get("/rules?as_of=yesterday")
     assert "is not a date" in bad.text
+
+
+def test_the_identity_queue_is_for_us_caseworkers_only(web: Browser) -> None:
+    web.sign_in("officer")
+    queue = web.client.get("/identity/review")
+    assert queue.status_code == 200 and "Identity review" in queue.text
+    web.client.post("/signout", data={"csrf": web.csrf("/cases")})
+    web.sign_in("partner")
+    assert web.client.get("/identity/review").status_code == 404  # as if it did not exist
+    refused = web.client.post(
+        "/identity/review/R-1", data={"decision": "link", "reason": "x", "csrf": web.csrf("/cases")}
+    )
+    assert refused.status_code == 404
+
+
+def test_the_transfers_board_shows_shipped_capacity_to_analysts_not_to_partners(web: Browser) -> None:
+    from amparo.store.db import make_engine, session_factory, transaction
+    from amparo.transfers import capacity_store
+
+    engine = make_engine(web.client.app.state.settings.resolved_database_url)  # type: ignore[attr-defined]
+    with transaction(session_factory(engine)) as session:
+        capacity_store.load_shipped(session, actor="test")
+    engine.dispose()
+    web.sign_in("analyst")
+    board = web.client.get("/transfers?start=2019-11-01&end=2020-03-31")
+    assert board.status_code == 200
+    assert "GT" in board.text and "Capacity of the receiving countries" in board.text
+    web.client.post("/signout", data={"csrf": web.csrf("/cases")})
+    web.sign_in("partner")
+    assert web.client.get("/transfers").status_code == 403

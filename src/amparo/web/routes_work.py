@@ -107,6 +107,29 @@ async def review_decide(
 # --- transfers board ------------------------------------------------------------------------
 
 
+def _timeline(session: Session, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Each receiving country's recorded capacity (every measure, as dated values in force) over the period."""
+    from amparo.transfers.tables import CapacityValue
+
+    rows = session.scalars(
+        select(CapacityValue)
+        .where(CapacityValue.superseded_by.is_(None), CapacityValue.valid_from <= end)
+        .order_by(CapacityValue.receiving_country, CapacityValue.measure, CapacityValue.valid_from)
+    ).all()
+    return [
+        {
+            "country": r.receiving_country,
+            "measure": r.measure,
+            "value": r.value,
+            "valid_from": r.valid_from,
+            "valid_to": r.valid_to,
+            "source": r.source,
+        }
+        for r in rows
+        if r.valid_to is None or r.valid_to > start
+    ]
+
+
 def _board(session: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
     from amparo.transfers import capacity_store, proposals
     from amparo.transfers.tables import TransferPlan
@@ -114,7 +137,7 @@ def _board(session: Session, start: dt.date, end: dt.date) -> dict[str, Any]:
     capacity = capacity_store.capacity_for(session, start, end)
     plan_row = session.scalars(select(TransferPlan).order_by(TransferPlan.created_at.desc()).limit(1)).first()
     plan = proposals.plan_view(session, plan_row.plan_id) if plan_row is not None else None
-    return {"capacity": capacity, "plan": plan}
+    return {"capacity": capacity, "plan": plan, "timeline": _timeline(session, start, end)}
 
 
 @router.get("/transfers", response_class=HTMLResponse)
