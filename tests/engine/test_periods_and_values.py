@@ -142,3 +142,17 @@ def test_columnar_meaning_of_date_expressions() -> None:
     ):
         column = frame.select(to_polars(expr).alias("x"))["x"].to_list()
         assert column == [expr.evaluate(r) for r in rows], expr.describe()
+
+
+def test_columnar_contains_a_value_from_the_row() -> None:
+    pl = pytest.importorskip("polars")
+    from amparo.engine.columnar import to_polars
+
+    rows = [
+        {"states": ["IT", "GR"], "state": "GR"},
+        {"states": ["AT"], "state": "DE"},
+        {"states": None, "state": "IT"},
+    ]
+    frame = pl.DataFrame(rows, schema={"states": pl.List(pl.String), "state": pl.String})
+    expr = fact("states").contains(fact("state"))
+    assert frame.select(to_polars(expr).alias("x"))["x"].to_list() == [expr.evaluate(r) for r in rows]

@@ -162,3 +162,25 @@ def test_engine_screening_and_cases_never_import_a_pack() -> None:
                 if w in text
             ]
     assert wrong == []
+
+
+def test_batch_screening_agrees_with_the_single_evaluator(tmp_path: Path) -> None:
+    pl = pytest.importorskip("polars")
+    from benchmarks.bench_eu import eu_documents
+
+    documents = eu_documents()
+    source, out = tmp_path / "eu.jsonl", tmp_path / "eu.parquet"
+    source.write_text("\n".join(json.dumps(d) for d in documents) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "amparo", "screen", "--batch", str(source), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = pl.read_parquet(out).to_dicts()
+    for row, document in zip(rows, documents, strict=True):
+        expected = screen(document, EU_PACK).summary
+        got = {k: row[k].isoformat() if isinstance(row[k], dt.date) else row[k] for k in expected}
+        assert got == expected, document["id"]
