@@ -89,6 +89,7 @@ def case_details(session: Session, packs: PackRegistry, actor: Actor, case_id: s
         "trail": trail,
         "finding_keys": finding_keys(pack),
         "concurrence_state": pack.workflow.concurrence_state,
+        "flag_texts": {f.id: (f.title, f.decision) for f in pack.law_book().flags.values()},
     }
 
 

@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from amparo.i18n import negotiate as negotiate_header
+
 LANGUAGES: tuple[str, ...] = ("en", "es")
 DEFAULT = "en"
 LOCALES = Path(__file__).with_name("locales")
@@ -25,26 +27,10 @@ NAMES = {"en": "English", "es": "Español"}
 
 
 def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
-    """The language to answer in."""
+    """The language to answer in: the user's choice, else the browser's best match."""
     if chosen in LANGUAGES:
         return str(chosen)
-    if not accept_language:
-        return DEFAULT
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        ranked.append((-quality, index, tag.strip().lower()))
-    for _, _, tag in sorted(ranked):
-        base = tag.split("-")[0]
-        if base in LANGUAGES:
-            return base
-    return DEFAULT
+    return negotiate_header(accept_language)
 
 
 @cache

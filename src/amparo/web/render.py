@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from amparo.access.actor import Actor
+from amparo.i18n import gettext_for
 from amparo.web.i18n import LANGUAGES, NAMES, format_date, format_number, negotiate, translations
 from amparo.web.sessions import csrf_token
 
@@ -30,6 +31,8 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = lambda value: format_date(value, lang)
     env.filters["number"] = lambda value: format_number(value, lang)
+    law = gettext_for(lang)  # the law packs' texts (rule titles, summaries, flags) in this language
+    env.filters["law"] = lambda value: law(str(value)) if value else value
     env.globals["lang"] = lang
     return env
 
