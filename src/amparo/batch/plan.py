@@ -101,6 +101,25 @@ class Plan:
     summary_types: dict[str, ValueType | Literal["list"] | None]
     flag_ids: tuple[str, ...]
     rules: tuple[str, ...]
+    facts: frozenset[str] = frozenset()
+
+    @staticmethod
+    def read_by(stages: tuple[Assign, ...]) -> frozenset[str]:
+        """The facts the stages read that no stage sets (the extraction must give them)."""
+        read: set[str] = set()
+        set_here: set[str] = set()
+        for stage in stages:
+            for name, column, _ in stage.columns:
+                exprs: list[Expr] = []
+                if isinstance(column, Switch):
+                    exprs = [e for pair in column.branches for e in pair] + [column.otherwise]
+                elif isinstance(column, Collect):
+                    exprs = [e for cond, value in column.items for e in (cond, value) if isinstance(e, Expr)]
+                else:
+                    exprs = [column]
+                read |= {n for e in exprs for n in e.fact_names() if n not in set_here}
+                set_here.add(name)
+        return frozenset(n for n in read if not n.startswith(ANCHOR))
 
 
 def value_type(values: list[Any], where: str) -> ValueType | None:
@@ -284,6 +303,7 @@ class _Compiler:
             summary_types=types,
             flag_ids=tuple(dict.fromkeys(flag for _, flag in self.flag_columns)),
             rules=tuple(consulted),
+            facts=Plan.read_by(tuple(self.stages)),
         )
 
     def summary_column(self, key: SummaryKey) -> tuple[Column, ValueType | None]:

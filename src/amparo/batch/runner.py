@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amparo.batch.columns import conform, documents_of
-from amparo.batch.facts import fact_columns
+from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan
 from amparo.batch.polars_backend import (
     check_plan,
@@ -236,6 +236,9 @@ class BatchScreener:
             raise RuleDefinitionError(f"law pack {pack.id} has no column form")
         documents, suspect = conform(frame, dict(pack.document_schema()))
         facts = pack.extract_fact_columns(documents, self.as_of)
+        if self._missing(pack, plan, facts):
+            out = self.screen_documents(documents_of(frame))
+            return out.with_columns(pl.Series(ROW, rows, dtype=pl.Int64)).select([ROW, *self.schema])
         result, redo = self._evaluate(pack, plan, facts, rows)
         redo = sorted(set(redo) | set(pl.arg_where(suspect, eager=True).to_list()))
         if self.verify_sample and result.height:
@@ -260,6 +263,20 @@ class BatchScreener:
         keep = ~pl.Series(range(result.height)).is_in(redo)
         return pl.concat([result.filter(keep), fixed], how="vertical").sort(ROW)
 
+    def _missing(self, pack: LawPack, plan: Plan, facts: Any) -> bool:
+        """Whether the pack's column form lacks facts its rules read (e.g. a fact added to the single
+        extraction since): the documents are then read one at a time, with a warning."""
+        missing = sorted(plan.facts - set(facts.columns))
+        if not missing:
+            return False
+        message = (
+            f"law pack {pack.id}: its column form lacks the facts {missing}; read one document at a time"
+        )
+        if message not in self.warnings:
+            self.warnings.append(message)
+            sys.stderr.write(f"warning: {message}\n")
+        return True
+
     def _agrees(self, pack: LawPack, batch: Mapping[str, Any], single: Mapping[str, Any]) -> bool:
         keys = (*pack.program.summary_keys, "flags", "as_of", "error")
         if all(_listed(batch[k]) == single[k] for k in keys):
@@ -283,6 +300,8 @@ class BatchScreener:
             )
         pl = polars_module()
         facts = fact_columns(pack, group.parsed, self.as_of)
+        if self._missing(pack, plan, facts):
+            facts = facts_one_by_one(pack, group.parsed, self.as_of)
         result, redo = self._evaluate(pack, plan, facts, group.rows)
         redo += self._verify(pack, result, group, documents, set(redo))
         if not redo:

@@ -35,7 +35,7 @@ from amparo.rules.us.countries import (
 )
 from amparo.rules.us.dates import BOUNDARIES, COVERAGE_START, TIME_ZONE
 from amparo.rules.us.emergency import PERIODS
-from amparo.rules.us.facts import ACA_NATIONAL_POPULATIONS, MPP_2019_EARLY_PLACES
+from amparo.rules.us.facts import ACA_NATIONAL_POPULATIONS, FAMILY_SHARED, MPP_2019_EARLY_PLACES
 
 _DOCUMENT_FLAGS = tuple(name for name in Documents.model_fields if name != "metered_before")
 _FINDING_LISTS = ("more_likely_than_not_harm_in", "reasonable_possibility_harm_in")
@@ -510,7 +510,10 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
                 )
             ),
             *(_flag("findings", name).alias(name) for name in _FINDING_FLAGS),
+            pl.col("id").alias("encounter_id"),
+            pl.lit(0, dtype=pl.Int64).alias("family_companions_read"),
         )
+        .with_columns(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)
     )
     return _exact_lists(out.collect(), steps)
 

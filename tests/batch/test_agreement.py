@@ -1,0 +1,141 @@
+"""The batch evaluator gives the single evaluator's summary, flags and errors for every document,
+for every law pack: synthetic encounters, generated ones (hypothesis), the engine's toy pack, the
+installed packs' own examples, and a mix of packs and invalid rows in one input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agreement import as_json, disagreements
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rules_strategies import encounters
+from toy_pack import TOY_PACK, toy_document
+
+from amparo.batch.columns import documents_of
+from amparo.batch.runner import BatchScreener
+from amparo.engine.registry import PackRegistry, installed_packs
+from amparo.rules.us import US_PACK
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def test_synthetic_encounters_in_columns(synthetic: Any) -> None:
+    screener = BatchScreener(US_PACK, verify_sample=0)
+    out = screener.screen_frame(synthetic)
+    assert out.height == synthetic.height
+    assert screener.warnings == []
+    documents = documents_of(synthetic)
+    assert out["encounter_id"].to_list() == [d["id"] for d in documents]
+    assert disagreements(documents, out.to_dicts(), US_PACK) == []
+
+
+def test_synthetic_encounters_as_json_documents_with_a_date(synthetic: Any) -> None:
+    documents = as_json(documents_of(synthetic.head(800)))
+    screener = BatchScreener(US_PACK, as_of=dt.date(2024, 7, 1), verify_sample=0)
+    rows = screener.screen_documents(documents).to_dicts()
+    assert disagreements(documents, rows, US_PACK, as_of=dt.date(2024, 7, 1)) == []
+    assert sum(r["error"] is not None for r in rows) < 5
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.lists(encounters(), min_size=1, max_size=40), st.sampled_from([None, "2020-01-10", "2024-06-05"]))
+def test_generated_encounters(documents: list[dict[str, Any]], as_of: str | None) -> None:
+    on = dt.date.fromisoformat(as_of) if as_of else None
+    screener = BatchScreener(US_PACK, as_of=on, verify_sample=0)
+    rows = screener.screen_documents(documents).to_dicts()
+    assert disagreements(documents, rows, US_PACK, as_of=on) == []
+    assert screener.warnings == []
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.lists(encounters(), min_size=1, max_size=30))
+def test_generated_encounters_in_columns(documents: list[dict[str, Any]]) -> None:
+    """The columnar document path (Parquet input) on every valid generated document."""
+    valid = []
+    for document in documents:
+        try:
+            valid.append(US_PACK.parse(document))
+        except Exception:
+            continue
+    if not valid:
+        return
+    frame = US_PACK.documents_frame(valid)
+    rows = BatchScreener(US_PACK, verify_sample=0).screen_frame(frame).to_dicts()
+    assert disagreements(documents_of(frame), rows, US_PACK) == []
+
+
+def test_the_toy_pack_mixed_with_us_documents_and_invalid_rows(synthetic: Any) -> None:
+    registry = PackRegistry([US_PACK, TOY_PACK], default="us")
+    toy = [
+        toy_document(id=f"T-{i}", age=age, nationality=nat, arrived_on=on)
+        for i, (age, nat, on) in enumerate(
+            [
+                (30, "AA", "2024-06-01"),
+                (12, "BB", "2024-03-01"),
+                (40, "CC", "2023-01-01"),
+                (50, "AA", "2025-02-01"),
+            ]
+        )
+    ]
+    us = as_json(documents_of(synthetic.head(20)))
+    bad: list[Any] = [
+        {"id": "X-1", "schema": "nobody/else@1"},
+        {"id": "X-2"},
+        [1, 2],
+        toy_document(age="old"),
+    ]
+    documents: list[Any] = []
+    for i in range(20):
+        documents.append(us[i])
+        if i < len(toy):
+            documents.append(toy[i])
+        if i < len(bad):
+            documents.append(bad[i])
+    screener = BatchScreener(registry, verify_sample=0)
+    out = screener.screen_documents(documents)
+    rows = out.to_dicts()
+    assert [r["pack"] for r in rows[:3]] == ["us", "toy", None]
+    assert disagreements(documents, rows, registry) == []
+    errors = [r["error"] for r in rows if r["error"] is not None]
+    assert len(errors) == len(bad)
+    assert any(e["errors"][0]["path"] == "/schema" for e in errors)
+
+
+@pytest.mark.parametrize("pack", installed_packs(), ids=lambda p: p.id)
+def test_every_installed_pack_on_its_examples(pack: Any) -> None:
+    folder = SHARED / "spec" / ("examples" if pack.id == "us" else f"{pack.id}/examples")
+    documents = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text())
+        documents.append(data.get("encounter", data.get("document", data)))
+    if not documents:
+        pytest.skip(f"no examples for {pack.id}")
+    rows = BatchScreener(PackRegistry([pack]), verify_sample=0).screen_documents(documents).to_dicts()
+    assert disagreements(documents, rows, pack) == []
+
+
+def test_a_column_form_that_disagrees_is_caught_by_the_sample_check(synthetic: Any, monkeypatch: Any) -> None:
+    """A fact column that no longer agrees with the single extraction: the chunk is re-screened one
+    document at a time, with a warning, and the output is still the single evaluator's."""
+    import amparo.rules.us.fact_columns as fact_columns
+
+    original = fact_columns.extract_fact_columns
+
+    def broken(documents: Any, as_of: Any) -> Any:
+        return original(documents, as_of).with_columns(under_18=~original(documents, as_of)["under_18"])
+
+    monkeypatch.setattr(fact_columns, "extract_fact_columns", broken)
+    screener = BatchScreener(US_PACK, verify_sample=50)
+    frame = synthetic.head(300)
+    rows = screener.screen_frame(frame).to_dicts()
+    assert screener.warnings
+    assert disagreements(documents_of(frame), rows, US_PACK) == []
