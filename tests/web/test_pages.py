@@ -161,3 +161,13 @@ def test_the_transfers_board_shows_shipped_capacity_to_analysts_not_to_partners(
     web.client.post("/signout", data={"csrf": web.csrf("/cases")})
     web.sign_in("partner")
     assert web.client.get("/transfers").status_code == 403
+
+
+def test_the_api_documentation_is_served_without_a_cdn(web: Browser) -> None:
+    for path, asset in (
+        ("/docs", "/static/vendor/swagger-ui-bundle.js"),
+        ("/redoc", "/static/vendor/redoc.standalone.js"),
+    ):
+        page = web.client.get(path)
+        assert page.status_code == 200 and asset in page.text and "/openapi.json" in page.text
+        assert web.client.get(asset).status_code == 200

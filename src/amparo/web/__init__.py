@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from amparo.settings import Settings
-from amparo.web import routes_auth, routes_cases, routes_intake, routes_law, routes_work
+from amparo.web import routes_auth, routes_cases, routes_docs, routes_intake, routes_law, routes_work
 from amparo.web.i18n import translations
 from amparo.web.render import language, page
 from amparo.web.sessions import CsrfRefused, NotSignedIn, PageForbidden, session_options
@@ -28,7 +28,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Serve the web interface from ``app``."""
     app.add_middleware(SessionMiddleware, **session_options(settings.data_dir))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_auth, routes_cases, routes_intake, routes_law, routes_work):
+    for module in (routes_auth, routes_cases, routes_docs, routes_intake, routes_law, routes_work):
         app.include_router(module.router)
 
     @app.exception_handler(NotSignedIn)
