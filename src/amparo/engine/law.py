@@ -113,12 +113,14 @@ class Flag:
 
 @dataclass(frozen=True)
 class RuleException:
-    """``... unless <when>``: an exception to a rule, with its own citation."""
+    """``... unless <when>``: an exception to a rule, with its own citation and the certainty its
+    source gives it (an exception recalled from memory, on a verified rule, is ``M``)."""
 
     id: str
     title: str
     citation: str
     when: Expr
+    certainty: Certainty = "V"
 
 
 @dataclass(frozen=True)

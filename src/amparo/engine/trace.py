@@ -126,4 +126,6 @@ class Determination:
         checked = self.exceptions_checked
         if checked:
             node["exceptions"] = [{"id": i, "held": held, "citation": cite} for i, held, cite in checked]
+        if self.exception is not None and self.exception.certainty != "V":
+            node["exception_certainty"] = self.exception.certainty
         return node

@@ -163,6 +163,9 @@ def _step(step: Determination, phrases: Mapping[str, str], _: Gettext) -> Text:
     text.append(f"    {'; '.join(step.citations)}\n", style="italic")
     if version.certainty in CERTAINTY:
         text.append(f"    [{version.certainty}] {_(CERTAINTY[version.certainty])}\n", style="yellow")
+    elif step.exception is not None and step.exception.certainty in CERTAINTY:
+        tag = step.exception.certainty
+        text.append(f"    [{tag}] {_(step.exception.title)}: {_(CERTAINTY[tag])}\n", style="yellow")
     return text
 
 

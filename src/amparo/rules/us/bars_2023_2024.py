@@ -151,6 +151,7 @@ _OFFICER = RuleException(
     "excepted by officers for operational or humanitarian reasons",
     _PROCLAMATION,
     fact("officer_operational_humanitarian_exception"),
+    certainty="M",
 )
 _limitation_exceptions = (
     RuleException(
@@ -158,27 +159,35 @@ _limitation_exceptions = (
         "a lawful permanent resident",
         _PROCLAMATION,
         fact("lawful_permanent_resident"),
+        certainty="M",
     ),
     RuleException(
-        "unaccompanied_child", "an unaccompanied child", _PROCLAMATION, fact("unaccompanied_child")
+        "unaccompanied_child",
+        "an unaccompanied child",
+        _PROCLAMATION,
+        fact("unaccompanied_child"),
+        certainty="M",
     ),
     RuleException(
         "lawful_permission",
         "holds a valid visa or other lawful permission to enter",
         _PROCLAMATION,
         fact("valid_us_visa") | fact("parole_travel_authorization") | fact("visa_exempt_entry"),
+        certainty="M",
     ),
     RuleException(
         "scheduled_appointment",
         "presented at a port of entry at a pre-scheduled time and place",
         _PROCLAMATION,
         fact("cbp_one_appointment") & fact("at_port_of_entry"),
+        certainty="M",
     ),
     RuleException(
         "trafficking_victim_proclamation",
         "a victim of a severe form of trafficking in persons",
         _PROCLAMATION,
         fact("severe_trafficking_victim"),
+        certainty="M",
     ),
     _OFFICER,
     RuleException(

@@ -144,7 +144,7 @@ MPP = Rule(
                     BASIS,
                     fact("processed_for_expedited_removal"),
                 ),
-                RuleException("pregnant", "pregnant", GUIDANCE_2021, fact("pregnant")),
+                RuleException("pregnant", "pregnant", GUIDANCE_2021, fact("pregnant"), certainty="M"),
                 RuleException("advanced_age", "of advanced age", GUIDANCE_2021, fact("advanced_age")),
                 RuleException(
                     "known_health_issue",
