@@ -24,6 +24,7 @@ _documents = RuleException(
     "the person holds lawful permanent residence, a valid visa or a parole travel authorisation",
     ORDER,
     ~fact("lacks_entry_documents"),
+    certainty="M",
 )
 _FLAGS = (
     FlagWhen(
@@ -80,6 +81,7 @@ TITLE42 = Rule(
                     "an unaccompanied child",
                     "P.J.E.S. v. Wolf (D.D.C. 2020-11-18)",
                     fact("unaccompanied_child"),
+                    certainty="M",
                 ),
                 _documents,
             ),
