@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -80,6 +81,7 @@ def run(quick: bool) -> Section:
     eu = _timings(EU_PACK, eu_documents(), rounds)
     us = _timings(US_PACK, encounters(2000, seed=7), rounds)
     rules = len(EU_PACK.program.rules)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     body = f"""
 | one document in process | p50 | p99 | mean | rounds |
 |---|---|---|---|---|
@@ -90,6 +92,7 @@ Each EU screening validates the document, reads its facts, evaluates {rules} rul
 criteria in order, the other framework's not in force on the date; the clocks and the late-request
 shift) with their trace and flags, and builds the decision. Timed with `time.perf_counter_ns`
 around `screen(document, pack)`, garbage collection off, after 500 warm-up screenings. Other work
-may have shared the machine's cores while this ran.
+shared the machine's cores while this ran (load average at the end: {load}), so compare the two
+rows with each other rather than with figures measured on a quiet machine.
 """
     return Section("eu", "EU screening (issue 13: Dublin III and the AMMR)", body)
