@@ -71,7 +71,7 @@ def test_blend_is_the_geometric_mean_of_naive_and_seasonal_naive() -> None:
 def test_reconciled_parts_add_up_to_the_total() -> None:
     from amparo.flows import blend
 
-    total, parts = blend.reconcile(1000.0, {"a": 600.0, "b": 300.0, "c": 0.0})
+    total, parts = blend.reconcile(1000.0, {"a": 600.0, "b": 300.0, "c": 0.0}, method="proportional")
     assert sum(parts.values()) == pytest.approx(total)
     assert 900.0 < total < 1000.0 and parts["c"] == 0.0
     assert parts["a"] / parts["b"] == pytest.approx(2.0)
@@ -115,3 +115,10 @@ def test_forecast_says_which_months_are_past() -> None:
     assert result.past_months(dt.date(2025, 10, 20)) == ["2025-09"]
     assert "1 of the 3 forecast months" in result.staleness(today=dt.date(2025, 10, 20))
     assert result.past_months(dt.date(2025, 9, 1)) == []
+
+
+def test_bottom_up_keeps_the_parts() -> None:
+    from amparo.flows import blend
+
+    total, parts = blend.reconcile(1000.0, {"a": 600.0, "b": 300.0})
+    assert parts == {"a": 600.0, "b": 300.0} and total == 900.0

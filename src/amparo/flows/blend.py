@@ -16,9 +16,9 @@ five-year half-life was chosen on the backtest to 2024-12 among 12, 24, 36, 42, 
 no decay; the coverage it gives is reported, not assumed.
 
 Reconciliation. Forecasts of parts (nationalities, demographics) and of their total are made
-separately; :func:`reconcile` moves each so that the parts add up to the total, sharing the
-difference in proportion to each forecast (weighted least squares with variances proportional to
-the forecasts, the structural scaling of hierarchical forecasting).
+separately; :func:`reconcile` makes them coherent (the parts add up to the total): bottom-up by
+default, which scored best in the backtest to 2024-12 against proportional weighted least squares
+and hierarchicalforecast's MinTrace (OLS and structural WLS), or proportionally.
 """
 
 from __future__ import annotations
@@ -93,13 +93,20 @@ def forecast(
     return out
 
 
-def reconcile(total: float, parts: Mapping[str, float]) -> tuple[float, dict[str, float]]:
-    """Total and parts moved so that the parts add up to the total (WLS, variances ∝ forecasts).
+def reconcile(
+    total: float, parts: Mapping[str, float], method: str = "bottom_up"
+) -> tuple[float, dict[str, float]]:
+    """Total and parts made coherent: the parts add up to the total.
 
-    With weights ``w_i = f_i`` for every node, the reconciled values are
-    ``f_i + w_i * d / W`` for the parts and ``f_total - w_total * d / W`` for the total, where
-    ``d`` is the total minus the sum of the parts and ``W`` the sum of all the weights.
+    ``bottom_up`` (the default) keeps the parts and replaces the total by their sum: in the
+    backtest to 2024-12 it scored best of the methods tried (docs/PERFORMANCE.md).
+    ``proportional`` moves every forecast in proportion to itself (weighted least squares with
+    variances proportional to the forecasts): with ``d`` the total minus the sum of the parts and
+    ``W`` the sum of all forecasts, each part becomes ``f_i + f_i * d / W`` and the total
+    ``f_total - f_total * d / W``.
     """
+    if method == "bottom_up":
+        return sum(parts.values()), dict(parts)
     gap = total - sum(parts.values())
     weights = sum(parts.values()) + total
     if weights <= 0:

@@ -222,8 +222,8 @@ def forecast(
 ) -> ForecastResult:
     """Forecast the next ``horizon`` months of each series with ``model`` and a ``level``% interval.
 
-    With ``reconcile`` (and ``by``), the total is forecast too and the parts are reconciled with it
-    so that they add up (see :func:`amparo.flows.blend.reconcile`); a ``total`` series is added.
+    With ``reconcile`` (and ``by``), a ``total`` series is added and made coherent with the parts
+    (bottom-up: the sum of the parts; see :func:`amparo.flows.blend.reconcile`).
     """
     _check(by, horizon, [model], level)
     if reconcile and (by is None or keys is not None):
@@ -285,8 +285,9 @@ def backtest(
     """Rolling-origin backtest: ``windows`` origins one month apart, each forecasting ``horizon`` months.
 
     Only data up to ``end`` (default: all) is used. Scores cover every (series, origin, month
-    ahead) whose actual value is not zero. With ``reconcile``, the Blend forecasts of the parts are
-    reconciled with the Blend forecast of the total at each origin (scored as ``Blend+reconciled``).
+    ahead) whose actual value is not zero. With ``reconcile``, the PolicyBlend forecasts of the parts
+    and of the total are reconciled at each origin (bottom-up) and scored together as
+    ``PolicyBlend+reconciled``.
     """
     _check(by, horizon, models)
     if windows < 1:
