@@ -134,7 +134,7 @@ class Impact:
             self.counts.by_key[key] += n
             pairs = pl.DataFrame({"b": before[key], "a": after[key]}).filter(mask)
             transitions = self.counts.transitions.setdefault(key, Counter())
-            for (b, a), count in Counter(map(tuple, pairs.iter_rows())).items():
+            for b, a, count in pairs.group_by("b", "a").len().iter_rows():
                 transitions[f"{_text(b)} -> {_text(a)}"] += count
         for name, counter in (("nationality", self.counts.by_nationality), ("month", self.counts.by_month)):
             for value, count in rows.group_by(name).len().iter_rows():

@@ -1,0 +1,75 @@
+"""The US pack's column-wise facts agree with its single extraction, fact by fact, row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rules_strategies import encounters
+
+from amparo.rules.us import US_PACK
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    return value
+
+
+def _differences(parsed: list[Any], as_of: dt.date | None = None) -> list[tuple[str, str, Any, Any]]:
+    frame = US_PACK.extract_fact_columns(US_PACK.documents_frame(parsed), as_of)
+    out = []
+    for encounter, row in zip(parsed, frame.iter_rows(named=True), strict=True):
+        dates = US_PACK.read_dates(encounter, as_of)
+        assert row["_read_on"] == dates.read_on
+        assert {k: row[f"_anchor.{k}"] for k in dates.anchors} == dict(dates.anchors)
+        for name, value in US_PACK.extract_facts(encounter, dates).items():
+            if name not in row or _plain(value) != row[name]:
+                out.append((encounter.id, name, value, row.get(name)))
+    return out
+
+
+def test_synthetic_encounters(synthetic: Any) -> None:
+    from amparo.batch.columns import documents_of
+
+    parsed = [US_PACK.parse(d) for d in documents_of(synthetic.head(1500))]
+    assert _differences(parsed) == []
+    assert _differences(parsed[:300], dt.date(2023, 5, 12)) == []
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.lists(encounters(), min_size=1, max_size=30))
+def test_generated_encounters(documents: list[dict[str, Any]]) -> None:
+    parsed = []
+    for document in documents:
+        try:
+            encounter = US_PACK.parse(document)
+            US_PACK.read_dates(encounter, None)
+        except Exception:  # invalid documents are the single evaluator's (tested in test_agreement)
+            continue
+        parsed.append(encounter)
+    if parsed:
+        assert _differences(parsed) == []
+
+
+def test_a_row_the_columns_cannot_vouch_for_is_marked() -> None:
+    """Rows parse or read_dates might refuse are marked, for the single evaluator to read."""
+    early = US_PACK.parse(
+        {
+            "id": "E-1",
+            "encountered_on": "2019-03-01",
+            "place": {"border": "southwest_land", "manner": "between_ports"},
+            "person": {"nationalities": ["GT"]},
+        }
+    )
+    frame = US_PACK.documents_frame([early])
+    assert US_PACK.extract_fact_columns(frame, None)["_vouched"].to_list() == [True]
+    assert US_PACK.extract_fact_columns(frame, dt.date(2017, 1, 1))["_vouched"].to_list() == [False]
+    bad = frame.with_columns(frame["id"].str.replace("E-1", ""))
+    assert US_PACK.extract_fact_columns(bad, None)["_vouched"].to_list() == [False]

@@ -1,0 +1,108 @@
+"""``amparo screen --batch IN --out OUT`` and ``amparo synth encounters`` from the command line:
+JSON Lines and Parquet by extension, one row per input in order, error rows with their JSON
+paths, exit 2 when any row is invalid; the same rows whichever the formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from agreement import as_json, disagreements
+from typer.testing import CliRunner
+
+from amparo.batch.columns import documents_of
+from amparo.cli import build_app
+from amparo.rules.us import US_PACK
+
+RUNNER = CliRunner()
+
+
+def _run(*args: str) -> Any:
+    return RUNNER.invoke(build_app(), list(args))
+
+
+@pytest.fixture(scope="module")
+def encounters_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("synth")
+    out = folder / "encounters.parquet"
+    result = _run("synth", "encounters", "--n", "600", "--seed", "5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_synth_is_deterministic_and_writes_both_formats(encounters_file: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.parquet"
+    assert _run("synth", "encounters", "--n", "600", "--seed", "5", "--out", str(again)).exit_code == 0
+    assert pl.read_parquet(again).equals(pl.read_parquet(encounters_file))
+    other = tmp_path / "other.parquet"
+    assert _run("synth", "encounters", "--n", "600", "--seed", "6", "--out", str(other)).exit_code == 0
+    assert not pl.read_parquet(other).equals(pl.read_parquet(encounters_file))
+    lines = tmp_path / "e.jsonl"
+    assert _run("synth", "encounters", "--n", "600", "--seed", "5", "--out", str(lines)).exit_code == 0
+    documents = [json.loads(x) for x in lines.read_text().splitlines()]
+    assert documents == as_json(documents_of(pl.read_parquet(encounters_file)))
+
+
+def test_parquet_to_parquet_and_jsonl_to_jsonl_agree(encounters_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    result = _run("screen", "--batch", str(encounters_file), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = pl.read_parquet(out).to_dicts()
+    documents = documents_of(pl.read_parquet(encounters_file))
+    assert len(rows) == len(documents)
+    assert disagreements(documents, rows, US_PACK) == []
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(d) for d in as_json(documents)) + "\n")
+    out_lines = tmp_path / "out.jsonl"
+    assert _run("screen", "--batch", str(source), "--out", str(out_lines)).exit_code == 0
+    lines = [json.loads(x) for x in out_lines.read_text().splitlines()]
+    keys = ("encounter_id", *US_PACK.program.summary_keys, "flags")
+    assert [{k: r[k] for k in keys} for r in lines] == [{k: r[k] for k in keys} for r in rows]
+
+
+def test_invalid_rows_give_error_rows_in_place_and_exit_2(tmp_path: Path) -> None:
+    good = {
+        "id": "G-1",
+        "encountered_on": "2020-02-10",
+        "place": {"border": "southwest_land", "manner": "between_ports"},
+        "person": {"nationalities": ["HN"]},
+    }
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                json.dumps(good),
+                "{not json",
+                json.dumps({**good, "id": "B-1", "person": {"nationalities": ["hn"]}}),
+                json.dumps({**good, "id": "G-2"}),
+            ]
+        )
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    result = _run("screen", "--batch", str(source), "--out", str(out), "--as-of", "2020-03-01")
+    assert result.exit_code == 2
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["encounter_id"] for r in rows] == ["G-1", None, "B-1", "G-2"]
+    assert "line 2" in rows[1]["error"]["errors"][0]["message"]
+    assert rows[2]["error"]["errors"][0]["path"] == "/person/nationalities/0"
+    assert rows[0]["as_of"] == "2020-03-01" and "error" not in rows[0]
+
+
+def test_a_bad_extension_or_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from amparo.cli import main
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("")
+    for args, named in (
+        (["--batch", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o.jsonl")], "IN"),
+        (["--batch", str(source), "--out", str(tmp_path / "o.csv")], "--out"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(["screen", *args])
+        assert exit_.value.code == 2
+        assert named in capsys.readouterr().err

@@ -1,0 +1,114 @@
+"""``amparo impact``: who changes outcome between two readings of the law, and under a rule change
+given as data (the 2024 rule vacated from a date; an agreement phase extended)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from agreement import disagreements
+from typer.testing import CliRunner
+
+from amparo.batch.columns import documents_of
+from amparo.batch.impact import Impact
+from amparo.batch.overlay import RuleChange, load_change, overlay
+from amparo.batch.runner import BatchScreener
+from amparo.cli import build_app
+from amparo.errors import InputError
+from amparo.rules.us import US_PACK
+
+VACATED = {
+    "changes": [
+        {
+            "block": {"instrument": "securing_border_2024"},
+            "from": "2024-07-01",
+            "status": "vacated",
+            "citation": "What-if: the 2024 rule vacated from July 1, 2024",
+        }
+    ]
+}
+
+
+def test_the_2024_rule_vacated_changes_exactly_those_it_barred_after_the_date(synthetic: Any) -> None:
+    changed_pack = overlay(US_PACK, RuleChange.model_validate(VACATED))
+    impact = Impact(US_PACK, changed_pack, before_on=None, after_on=None)
+    before = impact.before.screen_frame(synthetic)
+    after = impact.after.screen_frame(synthetic)
+    where = pl.DataFrame({"nationality": ["X"] * synthetic.height, "month": ["2024-01"] * synthetic.height})
+    rows = impact.chunk(before, after, where)
+    barred = before.filter(
+        pl.col("asylum_bars").list.contains("securing_border_2024") & (pl.col("as_of") >= dt.date(2024, 7, 1))
+    )
+    assert barred.height > 0
+    assert set(rows["encounter_id"]) == set(barred["encounter_id"])
+    assert (
+        not after["asylum_bars"]
+        .list.contains("securing_border_2024")
+        .filter(after["as_of"] >= dt.date(2024, 7, 1))
+        .any()
+    )
+    assert impact.counts.by_key["asylum_bars"] == barred.height
+    # The single evaluator reads the same changed book.
+    documents = documents_of(synthetic.head(600))
+    out = BatchScreener(changed_pack, verify_sample=0).screen_frame(synthetic.head(600)).to_dicts()
+    assert disagreements(documents, out, changed_pack) == []
+
+
+def test_an_extended_phase_is_read_in_place_of_the_next(synthetic: Any) -> None:
+    change = RuleChange.model_validate(
+        {
+            "changes": [
+                {
+                    "extend": {"rule": "aca.guatemala_2019", "version": "phase_1_el_paso"},
+                    "until": "2020-02-01",
+                }
+            ]
+        }
+    )
+    book = overlay(US_PACK, change).law_book()
+    versions = [(v.version, v.valid_from, v.valid_to) for v in book.rule("aca.guatemala_2019").versions]
+    assert ("phase_1_el_paso", dt.date(2019, 11, 21), dt.date(2020, 2, 1)) in versions
+    assert all(v != "families" for v, _, _ in versions)
+    assert ("mexicans", dt.date(2020, 2, 1), dt.date(2020, 3, 16)) in versions
+    assert book.version != US_PACK.law_book().version
+
+
+def test_a_bad_change_file_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text("changes:\n  - block: {rule: bar.nothing}\n    from: 2024-07-01\n")
+    with pytest.raises(InputError) as error:
+        overlay(US_PACK, load_change(path))
+    assert error.value.errors[0].path == "/changes/0/block/rule"
+    path.write_text("changes:\n  - block: {rule: uac}\n    from: someday\n")
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert error.value.errors[0].path == "/changes/0/from"
+
+
+def test_impact_from_the_command_line(synthetic: Any, tmp_path: Path) -> None:
+    source = tmp_path / "in.parquet"
+    synthetic.write_parquet(source)
+    change = tmp_path / "vacated.json"
+    change.write_text(json.dumps(VACATED))
+    out = tmp_path / "changed.jsonl"
+    result = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--change", str(change), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    changed = [json.loads(x) for x in out.read_text().splitlines()]
+    assert counts["changed"] == len(changed) > 0
+    assert counts["screened"] == synthetic.height
+    assert sum(counts["by_nationality"].values()) == counts["changed"] == sum(counts["by_month"].values())
+    assert all(m >= "2024-" for m in counts["by_month"])
+    assert all("securing_border_2024" in row["asylum_bars_before"] for row in changed)
+
+    dates = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--before", "2023-05-01", "--after", "2023-06-01"]
+    )
+    assert dates.exit_code == 0, dates.output
+    assert "change outcome between 2023-05-01 and 2023-06-01" in dates.output
