@@ -1,102 +1,107 @@
-"""``amparo demo``: screen the bundled example encounters and print a readable table."""
+"""``amparo demo``: the main job end to end on a realistic cohort (the steps are in :mod:`amparo.demo`)."""
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+#: The default cohort size: keeps ``make demo`` within a few minutes on 2 cores (docs/PERFORMANCE.md).
+DEFAULT_SIZE = 3000
+EXAMPLE = Path("examples/aca-honduran-adult-2020-02.json")
 
-def _store_examples(examples: list[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], str, int]:
-    """Intake the examples into the embedded store (idempotent); the stored decisions by encounter id."""
-    from sqlalchemy import select
 
-    from amparo.access.actor import Actor
-    from amparo.cases.intake import run_intake
+def _closing_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"amparo demo: {summary['cohort']['key']} ({summary['cohort']['run']})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    audit = ", ".join(
+        f"{name} {'intact' if v['intact'] else 'NOT INTACT'} ({v['entries']:,} entries)"
+        for name, v in summary["audit"].items()
+    )
+    rows = (
+        ("encounters (CBP Nov 2019 – Mar 2020, scaled)", f"{summary['encounters']:,}"),
+        ("screened, law read on their dates", f"{summary['screened']:,}"),
+        (f"persons after identity resolution (true: {summary['true_persons']:,})", f"{summary['persons']:,}"),
+        ("joined to a known person / left for review", f"{summary['identity']['link']:,} / {summary['identity']['open_reviews']:,}"),
+        ("ACA amenable / interviewed / harm found", f"{summary['aca']['amenable']:,} / {summary['aca']['interviewed']:,} / {summary['aca']['harm_found']:,}"),
+        ("transfers concurred by a second supervisor", f"{summary['aca']['concurred']:,}"),
+        ("people planned within capacity", f"{summary['aca_transfers_planned']:,} of {summary['capacity']:,}"),
+        ("families split", f"{summary['families_split']:,}"),
+        ("packages to Guatemala, acknowledged", f"{summary['exchange']['packages_acknowledged']:,}"),
+        ("outcomes reported back", ", ".join(f"{k} {v}" for k, v in summary["exchange"]["outcomes_back"].items()) or "—"),
+        ("changed by the 2020-03-16 suspension", f"{summary['impact']['encounters_affected']:,} encounters"),
+        ("audit trails", audit),
+    )  # fmt: skip
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
+
+
+def demo(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for report.html, summary.json and demo-users.json [default: AMPARO_DATA_DIR/demo].",
+        ),
+    ] = None,
+    size: Annotated[
+        int, typer.Option("--size", min=50, max=200_000, help="Encounters in the cohort.")
+    ] = DEFAULT_SIZE,
+    seed: Annotated[
+        int, typer.Option("--seed", help="The cohort's seed (same seed and size: same cohort).")
+    ] = 2019,
+) -> None:
+    """Run the whole job on a realistic cohort: the Guatemala agreement's months (Nov 2019 – Mar 2020).
+
+    Stores everything in the database of AMPARO_DATABASE_URL when it is set, else in the embedded
+    SQLite file AMPARO_DATA_DIR/amparo.db (default ./var/amparo.db); the Guatemala installation it
+    exchanges case packages with gets its own SQLite store in DIR/guatemala. A second run with the
+    same size and seed reuses the cohort (intake is idempotent); another size or seed adds a new
+    cohort beside it.
+    """
     from amparo.cli.packs import pack_registry
+    from amparo.demo.installation import masked_url
+    from amparo.demo.pipeline import run, serve_hint
     from amparo.settings import load_settings
-    from amparo.store.db import engine_from_settings, session_factory, upgrade
-    from amparo.store.models import User
-    from amparo.store.repositories import create_user
 
     settings = load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url)
-    engine = engine_from_settings(settings)
-    try:
-        factory = session_factory(engine)
-        with factory() as session, session.begin():
-            user = session.scalar(select(User).where(User.name == "demo-officer"))
-            if user is None:
-                user, _token = create_user(session, name="demo-officer", role="officer", agency="US-CBP")
-        actor = Actor(user)
-        packs = pack_registry()
-        stored: dict[str, dict[str, Any]] = {}
-        created = 0
-        for example in examples:
-            document = example["encounter"]
-            result = run_intake(factory, packs, actor, document["id"], document)
-            created += result.created
-            stored[document["id"]] = result.body.decision.document_first()
-    finally:
-        engine.dispose()
-    return stored, settings.resolved_database_url, created
-
-
-def demo() -> None:
-    """Intake the bundled example encounters into the embedded SQLite store, screen them, print a table."""
-    console = Console(width=max(Console().width, 150))
-    folder = files("amparo.screening").joinpath("examples")
-    resources = sorted((p for p in folder.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
-    examples = [json.loads(r.read_text(encoding="utf-8")) for r in resources]
-    stored, url, created = _store_examples(examples)
-    table = Table(title="amparo demo: the screening contract's example encounters", show_lines=True)
-    for column in (
-        "encounter",
-        "encountered",
-        "nationality",
-        "T42",
-        "UAC",
-        "ACA to",
-        "bars",
-        "MPP",
-        "standard",
-        "flags",
-    ):
-        table.add_column(column)
-    matched = 0
-    for example in examples:
-        document = example["encounter"]
-        decision = stored[document["id"]]
-        s = decision["summary"]
-        expected = example.get("expected_summary", {})
-        matched += all(
-            s[k] == v for k, v in expected.items() if not (isinstance(v, str) and v.startswith("(contested"))
+    out = out if out is not None else settings.data_dir / "demo"
+    console = Console(width=max(Console().width, 110))
+    console.print(f"amparo demo: store {masked_url(settings.resolved_database_url)}; output {out}")
+    result = run(out=out, size=size, seed=seed, settings=settings, packs=pack_registry(), console=console)
+    summary = result.summary
+    console.print(_closing_table(summary))
+    cohort = summary["cohort"]
+    if cohort["run"] == "reused":
+        console.print(
+            f"Reused cohort {cohort['key']}: it was already in the store (intake replays change nothing)."
         )
-        table.add_row(
-            document["id"],
-            document["encountered_on"],
-            ",".join(document["person"]["nationalities"]) or "stateless",
-            "yes" if s["title42_expulsion"] else "no",
-            "yes" if s["unaccompanied_child"] else "no",
-            s["aca_removal_to"] or "—",
-            ", ".join(s["asylum_bars"]) or "—",
-            "yes" if s["mpp_amenable"] else "no",
-            (s["protection_screening_standard"] or "—").replace("_", " "),
-            "\n".join(f["id"] for f in decision["flags"]) or "—",
+    else:
+        console.print(f"New cohort {cohort['key']} stored.")
+    if cohort["other_demo_cohorts_in_store"]:
+        console.print(
+            f"The store also holds earlier demo cohorts, left as they are: {', '.join(cohort['other_demo_cohorts_in_store'])}."
         )
-    console.print(table)
-    console.print(f"{matched} of {len(examples)} match the contract's expected summaries.")
+    console.print(f"Report: {out / 'report.html'}   ·   figures: {out / 'summary.json'}")
+    console.print(f"Web interface: {serve_hint(settings)}")
     console.print(
-        f"Stored in {url} ({created} new, {len(examples) - created} already there: intake is idempotent)."
+        f"  sign in as demo-supervisor (or demo-officer) with the token in {result.tokens_file} (readable by you only)."
     )
-    console.print(
-        "Explain one: amparo screen FILE   ·   all rules: amparo rules list   ·   legal tests: amparo rules test"
-    )
+    if EXAMPLE.exists():
+        console.print(
+            f"Explain one encounter: amparo screen {EXAMPLE}   ·   check the trail: amparo audit verify"
+        )
+    else:
+        console.print(
+            "Explain one encounter: amparo screen FILE.json   ·   check the trail: amparo audit verify"
+        )
+    if not all(v["intact"] for v in summary["audit"].values()):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

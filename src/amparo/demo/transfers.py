@@ -142,8 +142,10 @@ def _families(installation: Installation, plan_id: str, tally: TransferTally) ->
     from amparo.transfers.tables import TransferProposal
 
     slots: dict[str, set[str | None]] = defaultdict(set)
+    tally.cases = 0
     with installation.factory() as session:
         for row in session.scalars(select(TransferProposal).where(TransferProposal.plan_id == plan_id)):
+            tally.cases += 1
             slots[row.group_id].add(
                 row.decided_slot_id if row.decision != "pending" else row.proposed_slot_id
             )
