@@ -13,10 +13,11 @@ when the place says no zone). ``boundaries_on_day`` names the pack's hour bounda
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from amparo.encounter import Encounter
-from amparo.engine.instants import Moment, boundaries_on, moment_of
+from amparo.engine.instants import Moment, boundaries_on, date_in, moment_of
 from amparo.rules.us import places, treaties
 from amparo.rules.us.countries import (
     CENTRAL_AMERICA,
@@ -71,10 +72,25 @@ def boundary_names_on_day(encounter: Encounter, at: Moment) -> tuple[str, ...]:
     Eastern are checked."""
     if at.time_known:
         return ()
-    zone = places.place_zone(encounter)
+    return _boundaries_on_day(encounter.encountered_on, places.place_zone(encounter))
+
+
+def _boundaries_on_day(on: dt.date, zone: str | None) -> tuple[str, ...]:
     zones = (zone,) if zone else (*places.SOUTHERN_BORDER_ZONES, TIME_ZONE)
-    hits = set(boundaries_on(encounter.encountered_on, zones, BOUNDARIES.values()))
-    return tuple(name for name, instant in BOUNDARIES.items() if instant in hits)
+    days = _boundary_days(zones)
+    return days.get(on, ())
+
+
+@cache
+def _boundary_days(zones: tuple[str, ...]) -> dict[dt.date, tuple[str, ...]]:
+    """The local days on which a boundary falls in any of ``zones`` (each such day checked with
+    :func:`~amparo.engine.instants.boundaries_on`), with the boundaries' names."""
+    candidates = {date_in(instant, zone) for instant in BOUNDARIES.values() for zone in zones}
+    out: dict[dt.date, tuple[str, ...]] = {}
+    for day in candidates:
+        hits = set(boundaries_on(day, zones, BOUNDARIES.values()))
+        out[day] = tuple(name for name, instant in BOUNDARIES.items() if instant in hits)
+    return out
 
 
 def _route(
@@ -123,6 +139,7 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
     at = moment(encounter)
     fear = encounter.fear_claims or []
     members = tuple(family.members or ()) if family else ()
+    early = _mpp_early_place(encounter)
 
     def doc(name: str) -> bool:
         return bool(getattr(documents, name)) if documents is not None else False
@@ -158,9 +175,9 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "from_mexico_southwest_or_coastal": place.border in {"southwest_land", "coastal"}
         and arrived_from == "MX",
         "at_port_of_entry": place.manner == "port_of_entry",
-        "at_mpp_early_place": _mpp_early_place(encounter),
+        "at_mpp_early_place": early,
         "mpp_2019_place_open": dt.date(2019, 6, 7) <= encounter.encountered_on < dt.date(2019, 11, 1)
-        and not _mpp_early_place(encounter),
+        and not early,
         "nationalities": nationalities,
         "stateless": stateless,
         "last_habitual_residence": lhr,

@@ -8,6 +8,7 @@ not given is *unknown* (``None``), never assumed to be one of them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from amparo.encounter import Encounter
 
@@ -60,27 +61,30 @@ MPP_2021_PORTS = (
 EL_PASO = ("el paso",)
 
 
-def _location(encounter: Encounter) -> str | None:
-    where = encounter.place.location
-    return where.lower() if where else None
-
-
 def _matches(where: str, names: Iterable[str]) -> bool:
     return any(name in where for name in names)
 
 
 def place_zone(encounter: Encounter) -> str | None:
     """The IANA zone of the place of the encounter, when the location or state says it."""
-    where = _location(encounter)
-    if where is not None:
+    return _zone(encounter.place.location, encounter.place.state)
+
+
+@cache
+def _zone(location: str | None, state: str | None) -> str | None:
+    if location is not None:
+        where = location.lower()
         for names, name in _LOCATION_ZONE:
             if _matches(where, names):
                 return name
-    state = encounter.place.state
     return _STATE_ZONE.get(state) if state else None
 
 
-def at_any(encounter: Encounter, names: Iterable[str]) -> bool | None:
+def at_any(encounter: Encounter, names: tuple[str, ...]) -> bool | None:
     """Whether the location is one of ``names`` (``None`` when no location is given)."""
-    where = _location(encounter)
-    return None if where is None else _matches(where, names)
+    return _at(encounter.place.location, names)
+
+
+@cache
+def _at(location: str | None, names: tuple[str, ...]) -> bool | None:
+    return None if location is None else _matches(location.lower(), names)
