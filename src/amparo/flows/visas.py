@@ -19,9 +19,9 @@ and ``issuances`` (BIGINT).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ _STATE_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def citizenship_code(nationality: str) -> str:
     """ISO 3166-1 alpha-2 for a nationality as State writes it (``OTHER`` when it is not one)."""
     if nationality in _STATE_NAMES:
@@ -92,9 +93,9 @@ class RejectedLine:
 
 @dataclass
 class VisaData:
-    """The parsed rows, each month's published grand total, and the lines that are not data."""
+    """The parsed rows (a Polars frame), each month's published grand total, and the other lines."""
 
-    rows: list[tuple[dt.date, str, str, str, int]] = field(default_factory=list)
+    table: Any  # polars.DataFrame: month, nationality, citizenship, visa_class, issuances
     grand_totals: dict[dt.date, int] = field(default_factory=dict)
     footnotes: int = 0
     malformed: list[RejectedLine] = field(default_factory=list)
@@ -134,31 +135,60 @@ def _parse_line(record: dict[str, Any]) -> tuple[str, Any]:
 
 
 def read(data_dir: Path) -> VisaData:
-    """Every monthly file under ``data_dir`` (already checked against SHA256SUMS by the caller)."""
-    data = VisaData()
+    """Every monthly file under ``data_dir`` (already checked against SHA256SUMS by the caller).
+
+    Each file is read with Polars; the well-formed data rows are selected and normalised with
+    expressions, and only the few other lines (totals, footnotes, malformed) are looked at one by one.
+    """
+    import polars as pl
+
+    frames = []
+    data = VisaData(table=None)
     for relative in files.niv_files(data_dir):
         month = _month_of(relative)
-        path = data_dir / relative
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    data.malformed.append(RejectedLine(relative, number, "not JSON", line.strip()[:120]))
-                    continue
-                kind, value = _parse_line(record)
-                if kind == "row":
-                    nationality, visa_class, issuances = value
-                    data.rows.append((month, nationality, citizenship_code(nationality),
-                                      visa_class_code(visa_class), issuances))  # fmt: skip
-                elif kind == "total":
-                    data.grand_totals[month] = value
-                elif kind == "footnote":
-                    data.footnotes += 1
-                else:
-                    data.malformed.append(RejectedLine(relative, number, str(value), line.strip()[:120]))
+        try:
+            raw = pl.read_ndjson(data_dir / relative, infer_schema_length=None).with_row_index(
+                "line", offset=1
+            )
+        except pl.exceptions.ComputeError as exc:
+            raise files.FlowsDataError(relative, f"not JSON Lines: {exc}") from exc
+        raw = raw.with_columns(pl.col(c).cast(pl.String) for c in raw.columns if c != "line")
+        for name in _FIELDS:
+            if name not in raw.columns:
+                raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+        extra = [c for c in raw.columns if c not in (*_FIELDS, "line")]
+        nationality, visa_class, issuances = (pl.col(c).str.strip_chars() for c in _FIELDS)
+        is_row = (
+            nationality.is_not_null() & (nationality != "") & visa_class.is_not_null() & (visa_class != "")
+            & issuances.str.contains(r"^(\d{1,3}(,\d{3})*|\d+)$").fill_null(False)
+            & ~nationality.str.contains(r"(?i)^grand total$")
+            & pl.all_horizontal([pl.col(c).is_null() for c in extra] or [pl.lit(True)])
+        )  # fmt: skip
+        rows = raw.filter(is_row)
+        frames.append(
+            rows.select(
+                pl.lit(month).alias("month"),
+                nationality.alias("nationality"),
+                visa_class.str.replace_all(r"[^A-Za-z0-9]", "").str.to_uppercase().alias("visa_class"),
+                issuances.str.replace_all(",", "").cast(pl.Int64).alias("issuances"),
+            )
+        )
+        for record in raw.filter(~is_row).to_dicts():
+            number = int(record.pop("line"))
+            kind, value = _parse_line(record)
+            if kind == "total":
+                data.grand_totals[month] = value
+            elif kind == "footnote":
+                data.footnotes += 1
+            else:  # a data row the expressions did not accept is reported, never guessed
+                reason = str(value) if kind == "malformed" else "not in the expected form"
+                text = " | ".join(f"{k}={v}" for k, v in record.items() if v is not None)
+                data.malformed.append(RejectedLine(relative, number, reason, text[:120]))
+    table = pl.concat(frames)
+    codes = {name: citizenship_code(name) for name in table["nationality"].unique().to_list()}
+    data.table = table.with_columns(
+        pl.col("nationality").replace_strict(codes, return_dtype=pl.String).alias("citizenship")
+    ).select("month", "nationality", "citizenship", "visa_class", "issuances")
     return data
 
 
@@ -166,10 +196,6 @@ def frame(data: VisaData) -> Any:
     """The ``visas`` table as a Polars frame (one row per month, nationality and class)."""
     import polars as pl
 
-    raw = pl.DataFrame(
-        data.rows,
-        schema={"month": pl.Date, "nationality": pl.String, "citizenship": pl.String,
-                "visa_class": pl.String, "issuances": pl.Int64},
-        orient="row",
-    )  # fmt: skip
-    return raw.group_by("month", "nationality", "citizenship", "visa_class").agg(pl.col("issuances").sum())
+    return data.table.group_by("month", "nationality", "citizenship", "visa_class").agg(
+        pl.col("issuances").sum()
+    )
