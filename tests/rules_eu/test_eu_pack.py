@@ -184,3 +184,18 @@ def test_batch_screening_agrees_with_the_single_evaluator(tmp_path: Path) -> Non
         expected = screen(document, EU_PACK).summary
         got = {k: row[k].isoformat() if isinstance(row[k], dt.date) else row[k] for k in expected}
         assert got == expected, document["id"]
+
+
+def _today(document: dict[str, Any], as_of: dt.date) -> Any:
+    decision = screen(document, EU_PACK, as_of=as_of)
+    return next(d.value for d in decision.determinations if d.rule.id == "responsible_on_reading_date")
+
+
+def test_who_is_responsible_on_the_reading_date() -> None:
+    e1 = _e1()
+    assert _today(e1, dt.date(2025, 7, 14)) == "GR"  # the last day of the transfer period
+    assert _today(e1, dt.date(2025, 7, 15)) == "DE"  # Art. 29(2): Greece relieved
+    no_request = {k: v for k, v in e1.items() if k not in ("extensions", "acceptance")}
+    assert _today(no_request, dt.date(2024, 12, 1)) == "GR"
+    assert _today(no_request, dt.date(2024, 12, 2)) == "DE"  # Art. 21(1): no request in time
+    assert screen(no_request, EU_PACK, as_of=dt.date(2024, 12, 2)).summary["responsible_state"] == "GR"

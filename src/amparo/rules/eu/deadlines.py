@@ -495,6 +495,48 @@ TRANSFER_DEADLINE = _rule(
 )
 
 
+READ_ON = fact("reading_date")
+
+
+def _today(fw: Framework) -> RuleVersion:
+    dublin = fw == "dublin_iii"
+    transfer = "Dublin III Art. 29(2)" if dublin else "AMMR Art. 46(2)"
+    request = "Dublin III Art. 21(1) third subpara." if dublin else "AMMR Art. 39(1) third subpara."
+    rows = (
+        Row(
+            fact("transfer_deadline") < READ_ON,
+            LODGED_IN,
+            transfer,
+            "The transfer period has run out by the reading date: the responsible State is relieved and "
+            "responsibility has passed to the determining State, unless the transfer was carried out.",
+        ),
+        Row(
+            REQUEST_DUE & ~SHIFTED & ~SENT.is_set() & (fact("take_charge_deadline") < READ_ON),
+            LODGED_IN,
+            request,
+            "No take charge request is recorded and its time limit has passed by the reading date: the "
+            "determining State is responsible, unless a request was sent in time.",
+        ),
+        Row(TRUE, RESPONSIBLE, transfer, "No clock has run out by the reading date."),
+    )
+    return _version(
+        fw,
+        "Who is responsible on the reading date (--as-of), once the clocks that have run out by then "
+        "have moved responsibility. The summary keeps the State on the document's facts.",
+        (request, transfer),
+        rows=rows,
+        value=None,
+    )
+
+
+RESPONSIBLE_TODAY = _rule(
+    "responsible_on_reading_date",
+    "Responsible on the reading date",
+    "responsibility",
+    (_today("dublin_iii"), _today("ammr")),
+)
+
+
 def _stated(
     fw: Framework, deadline: str, summary: str, citation: str, *, late_gone: bool = False
 ) -> RuleVersion:
@@ -557,5 +599,6 @@ RULES = (
     CRITERION,
     REPLY_DEADLINE,
     TRANSFER_DEADLINE,
+    RESPONSIBLE_TODAY,
     *STATED,
 )

@@ -143,8 +143,9 @@ def _five_month_stay_state(app: Application, ref: dt.date) -> str | None:
     return best[1] if best else None
 
 
-def extract_facts(app: Application, framework: str) -> dict[str, Any]:
-    """Every fact the EU rules read, for an application read under ``framework``."""
+def extract_facts(app: Application, framework: str, reading_date: dt.date) -> dict[str, Any]:
+    """Every fact the EU rules read, for an application read under ``framework`` on ``reading_date``
+    (``--as-of``: it changes no summary key, only the note of who is responsible on that day)."""
     windows = WINDOWS[framework]
     clock_from = app.registration_date if windows.clock_from_registration else app.lodged_on
     earlier = sorted(app.previous_applications, key=lambda p: p.lodged_on)
@@ -161,6 +162,7 @@ def extract_facts(app: Application, framework: str) -> dict[str, Any]:
     if urgent is None:
         urgent = app.acceptance.urgent if app.acceptance is not None else False
     facts: dict[str, Any] = {
+        "reading_date": reading_date,
         "lodged_in": app.lodged_in,
         "lodged_on": app.lodged_on,
         "registration_date": app.registration_date,

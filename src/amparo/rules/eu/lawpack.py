@@ -62,6 +62,7 @@ PROGRAM = Program(
         Step(rule="criterion", sets="criterion", take="value"),
         Step(rule="reply_deadline", sets="reply_deadline", take="value"),
         Step(rule="transfer_deadline", sets="transfer_deadline", take="value"),
+        Step(rule="responsible_on_reading_date"),
         Step(rule="take_charge_request_by"),
         Step(rule="reply_by"),
         Step(rule="transfer_by"),
@@ -148,7 +149,7 @@ class EULawPack:
 
     def extract_facts(self, parsed: Application, dates: ReadDates) -> dict[str, Any]:
         framework = self.law_book().version_of("framework", dates.anchors["encountered_on"]).value
-        return extract_facts(parsed, str(framework))
+        return extract_facts(parsed, str(framework), dates.read_on)
 
     def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
         """The take charge, reply and transfer clocks, each with what happens when it runs out."""
