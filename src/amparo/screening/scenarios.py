@@ -13,7 +13,7 @@ One scenario per file::
       summary: {aca_removal_to: GT}    # every key given is compared exactly
       flags: [aca_mexicans_amenable]   # flag ids that must be raised
       no_flags: []                     # flag ids that must not be raised
-      rules: {bar.transit_2019: excepted}   # rule id -> outcome in the trace
+      rules: {bar.transit_2019: excepted}   # rule id -> outcome in the trace ("value=<v>" for a table's value)
     notes: why, for a person reading it
 
 ``amparo rules test [PATH]`` runs a file or a folder (default: every installed pack's shipped scenarios).
@@ -181,7 +181,12 @@ def run_scenario(scenario: Scenario, packs: PackRegistry) -> ScenarioResult:
     result.mismatches += [f"flag '{f}' expected but not raised" for f in scenario.flags if f not in raised]
     result.mismatches += [f"flag '{f}' raised but not expected" for f in scenario.no_flags if f in raised]
     outcomes = {d.rule.id: d.outcome for d in decision.determinations}
-    for rule_id, outcome in scenario.rules.items():
+    values = {d.rule.id: d.value for d in decision.determinations}
+    for rule_id, expected in scenario.rules.items():
+        # "value=<v>" checks a decision table's value as well as its outcome.
+        outcome, _, value = expected.partition("=")
         if outcomes.get(rule_id) != outcome:
             result.mismatches.append(f"rule {rule_id}: expected {outcome}, got {outcomes.get(rule_id)}")
+        elif value and str(values.get(rule_id)) != value:
+            result.mismatches.append(f"rule {rule_id}: expected value {value}, got {values.get(rule_id)}")
     return result
