@@ -86,7 +86,7 @@ def test_variant_of_a_known_person_links_and_explains(factory: Any) -> None:
         link = session.scalars(select(IdentityLink).where(IdentityLink.encounter_id == "E-9")).one()
         keys = set(session.scalars(select(IdentityKey.key).where(IdentityKey.person_id == "P-1")))
     assert (link.outcome, link.person_id) == ("link", "P-1")
-    assert link.match_probability is not None and link.match_probability >= 0.95
+    assert link.match_probability is not None and link.match_probability >= 0.8
     fields = {f["comparison"]: f for f in link.explanation["fields"]}
     assert fields["birth_date"]["level"] == "day and month swapped"
     assert "given_names" in link.explanation["agreed"]

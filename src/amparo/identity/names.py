@@ -11,6 +11,7 @@ stand for, each given name and each surname in its own column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -99,6 +100,12 @@ def fold(text: str | None) -> str:
     """Upper case, accents and punctuation removed, single spaces ("Peña-Núñez" → "PENA NUNEZ")."""
     if not isinstance(text, str) or not text:
         return ""
+    return _fold(text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold(text: str) -> str:
+    """:func:`fold` of a non-empty string (names repeat: candidates are re-read at every intake)."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
     return _SPACES.sub(" ", _NON_LETTERS.sub(" ", bare)).strip()

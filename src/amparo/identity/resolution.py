@@ -37,6 +37,11 @@ from amparo.identity.tables import IdentityLink, IdentityReview
 if TYPE_CHECKING:
     import numpy as np
 
+#: The candidates whose person rows score best are also compared with how their latest
+#: encounters recorded them (at most ENCOUNTER_RECORDS each): a returning person is compared
+#: with every way they were written down, at the cost of a few more comparisons.
+RECORDS_FOR_LEADERS = 10
+ENCOUNTER_RECORDS = 5
 #: Gallery hits scored as candidates when a probe is given.
 BIOMETRIC_CANDIDATES = 5
 #: Prior probability that a new encounter is of someone already known (the USBP repeat
@@ -184,13 +189,20 @@ def resolve(
     biometric = _biometric_scores(session, probe, key, modality) if probe is not None else {}
     top_faces = sorted(biometric, key=lambda p: -biometric[p])[:BIOMETRIC_CANDIDATES]
     ids = sorted(set(found.person_ids) | set(top_faces))
-    persons = session.scalars(select(Person).where(Person.id.in_(ids))).all() if ids else []
+    columns = (Person.id, Person.given_names, Person.surnames, Person.birth_date, Person.nationalities)
+    persons = session.execute(select(*columns).where(Person.id.in_(ids))).all() if ids else []
     fields: dict[str, dict[str, float]] = {p.id: {} for p in persons}
-    levels: dict[str, list[dict[str, Any]]] = {p.id: [] for p in persons}
+    evidence: dict[str, list[Any]] = {p.id: [] for p in persons}
     if record is not None and persons:
-        for scored in scorer().score(record, [person_record(p) for p in persons]):
+        first = scorer().score(record, [person_record(p) for p in persons])  # best first
+        leaders = [s.record_id for s in first[:RECORDS_FOR_LEADERS]]
+        best_weight: dict[str, float] = {}
+        for scored in first + scorer().score(record, _encounter_records(session, leaders)):
+            if scored.match_weight <= best_weight.get(scored.record_id, -math.inf):
+                continue  # the person's best-matching record speaks for them
+            best_weight[scored.record_id] = scored.match_weight
             fields[scored.record_id] = {e.comparison: e.match_weight for e in scored.evidence}
-            levels[scored.record_id] = [e.as_dict() for e in scored.evidence]
+            evidence[scored.record_id] = scored.evidence
     fused: dict[str, FusedLink] = {
         pid: fuse(
             prior_log2_odds=_log2_odds(prior),
@@ -215,7 +227,7 @@ def resolve(
     explanation |= {k: v for k, v in best.explanation.items() if k != "fields"}
     explanation |= {
         "best_candidate": best_id,
-        "fields": levels[best_id],
+        "fields": [e.as_dict() for e in evidence[best_id]],
         "match_weight": best.explanation["total_weight"],
     }
     outcome = outcomes.outcome_for(best.probability)
@@ -230,6 +242,28 @@ def resolve(
         keys=keys,
         held_keys=found.keys_of.get(best_id, frozenset()),
     )
+
+
+def _encounter_records(session: Session, person_ids: list[str]) -> list[dict[str, Any]]:
+    """The person as each of their latest encounters recorded them (sex included), as records
+    of the person: a returning person is compared with every way they were written down."""
+    from amparo.store.models import Encounter
+
+    rows = session.execute(
+        select(Encounter.person_id, Encounter.document["person"])
+        .where(Encounter.person_id.in_(person_ids))
+        .order_by(Encounter.person_id, Encounter.encountered_on.desc())
+    ).all()
+    taken: dict[str, int] = {}
+    out: list[dict[str, Any]] = []
+    for person_id, person in rows:
+        if taken.get(person_id, 0) >= ENCOUNTER_RECORDS or not isinstance(person, dict):
+            continue
+        made = encounter_record({"id": person_id, "person": person})
+        if made is not None:
+            taken[person_id] = taken.get(person_id, 0) + 1
+            out.append(made)
+    return out
 
 
 def record(session: Session, resolution: Resolution, person_id: str) -> None:
