@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv with amparo, its extras and the test tools
 
-demo: $(STAMP) ## screen the bundled example encounters and print a readable table
+demo: $(STAMP) ## run the whole job on a realistic Nov 2019 - Mar 2020 cohort (report in var/demo)
 	$(BIN)/amparo demo
 
 test: $(STAMP) ## run the whole test suite

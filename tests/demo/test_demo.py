@@ -215,3 +215,23 @@ def test_dates_in_the_summary_are_the_agreements_months(runs: Runs) -> None:
     cohort = runs.first["cohort"]
     assert (cohort["from"], cohort["to"]) == ("2019-11-01", "2020-03-31")
     assert dt.date.fromisoformat(cohort["from"]) < dt.date(2020, 3, 16) < dt.date.fromisoformat(cohort["to"])
+
+
+def test_the_demo_users_token_opens_the_served_store(runs: Runs) -> None:
+    import warnings
+
+    from amparo.api.app import create_app
+    from amparo.settings import Settings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    tokens = {u["name"]: u["token"] for u in json.loads((runs.out / "demo-users.json").read_text())["users"]}
+    settings = Settings(data_dir=runs.data / "var", database_url=None)
+    with TestClient(create_app(settings)) as client:
+        headers = {"Authorization": f"Bearer {tokens['demo-supervisor']}"}
+        listed = client.get("/api/v1/cases", headers=headers)
+        assert listed.status_code == 200
+        assert runs.first["cohort"]["key"] in listed.text
+        assert client.get("/api/v1/cases", headers={"Authorization": "Bearer nope"}).status_code == 401

@@ -4,9 +4,12 @@ Capacity. The shipped 2019–2020 figures (:func:`amparo.transfers.synthetic.par
 scenario ``as_implemented``: about 250 people a month, the pace of the 939 transfers from
 2019-11-21 to the suspension on 2020-03-16 (no shelter limit: NGO and IOM places were never
 published). The cohort is a sample of the period's encounters, so the cap is scaled by the same
-factor (cohort encounters / CBP encounters) and rounded up to whole people. Departures: one a
-week from the first transfer (2019-11-21) to the day before the suspension, each with the seats of
-a week at that pace (scaled the same way) — the demo's assumption.
+factor (cohort encounters / CBP encounters), pro-rated for the months the period cuts (November
+from the 21st, March to the 15th) and rounded up to whole people. Departures (the
+demo's assumption): from the first transfer (2019-11-21) to the day before the suspension, each
+with at least 5 seats (so a family can travel together in a small cohort), a week apart at full
+scale and further apart in a smaller cohort so that seats follow the scaled pace (at most 4 weeks
+apart; the monthly cap then binds).
 
 Cases. Every cohort case in ``transfer_scheduled`` (a concurred ACA transfer): its family is the
 family's encounter (members met together), its window opens the day after the threshold
@@ -37,6 +40,8 @@ from amparo.transfers.model import Capacity, Case, MonthlyCap, Slot
 FIRST_TRANSFER = dt.date(2019, 11, 21)
 SUSPENDED = dt.date(2020, 3, 16)
 WINDOW_DAYS = 60
+#: A departure carries at least this many seats (so a family can travel together at small scale).
+MIN_SEATS = 5
 
 
 @dataclass
@@ -60,12 +65,15 @@ class TransferTally:
     unassigned_reasons: dict[str, int] = field(default_factory=dict)
 
 
-def _months(start: dt.date, end: dt.date) -> list[str]:
-    months: list[str] = []
+def _months(start: dt.date, end: dt.date) -> list[tuple[str, float]]:
+    """Each month of ``start`` … ``end`` with the share of its days inside the period."""
+    months: list[tuple[str, float]] = []
     day = start.replace(day=1)
     while day <= end:
-        months.append(f"{day:%Y-%m}")
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+        following = (day + dt.timedelta(days=32)).replace(day=1)
+        inside = (min(following, end + dt.timedelta(days=1)) - max(day, start)).days
+        months.append((f"{day:%Y-%m}", inside / (following - day).days))
+        day = following
     return months
 
 
@@ -76,15 +84,19 @@ def demo_capacity(cohort: Cohort) -> tuple[Capacity, float]:
     official = sum(c.official for c in cohort.cells)
     scale = len(cohort.documents) / official if official else 0.0
     pace = int(partner_capacity()["countries"]["GT"]["scenarios"]["as_implemented"]["monthly_cap_people"])
-    cap = math.ceil(pace * scale)
     last = SUSPENDED - dt.timedelta(days=1)
-    seats = max(1, math.ceil(pace * 12 / 52 * scale))
+    weekly = pace * 12 / 52 * scale  # people a week at that pace, in the cohort's scale
+    seats = max(MIN_SEATS, math.ceil(weekly))
+    every = dt.timedelta(days=min(28, max(7, round(7 * seats / weekly)))) if weekly else dt.timedelta(days=28)
     slots: list[Slot] = []
     day = FIRST_TRANSFER
     while day <= last:
         slots.append(Slot(f"DEMO-GT-{day:%Y%m%d}", day, "GT", seats))
-        day += dt.timedelta(days=7)
-    caps = tuple(MonthlyCap("GT", month, cap) for month in _months(FIRST_TRANSFER, last))
+        day += every
+    caps = tuple(
+        MonthlyCap("GT", month, math.ceil(pace * scale * share))
+        for month, share in _months(FIRST_TRANSFER, last)
+    )
     return Capacity(tuple(slots), caps, ()), scale
 
 
@@ -165,7 +177,7 @@ def plan_transfers(installation: Installation, cohort: Cohort, cases: list[AcaCa
     capacity, scale = demo_capacity(cohort)
     tally = TransferTally(scale=scale, capacity_people=capacity_people(capacity))
     tally.seats = sum(s.seats for s in capacity.slots)
-    tally.monthly_cap = capacity.monthly_caps[0].people if capacity.monthly_caps else 0
+    tally.monthly_cap = max((c.people for c in capacity.monthly_caps), default=0)
     scheduled = planner_cases(installation, cohort, cases)
     tally.cases = len(scheduled)
     previous = _accepted(installation, [c.case_id for c in cases])
