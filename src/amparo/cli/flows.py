@@ -123,13 +123,15 @@ def chart_command(
     end: ToOption = None,
     lang: Annotated[str, typer.Option("--lang", help="Chart language: en or es.")] = "en",
 ) -> None:
-    """Write the charts (by nationality, by demographic, shares, year-on-year) as PNG and SVG."""
+    """Write the charts (by nationality, by demographic, shares, year-on-year, H-2B pathways) as PNG and SVG."""
     from amparo.flows import charts, series
 
     language = _language(lang)
     first = series.parse_month(start, "--from") if start else None
     last = series.parse_month(end, "--to") if end else None
-    for path in charts.write_all(out, start=first, end=last, language=language):
+    paths = charts.write_all(out, start=first, end=last, language=language)
+    paths += charts.pathway_chart(out, language=language)
+    for path in paths:
         typer.echo(str(path))
 
 

@@ -151,8 +151,18 @@ def _no_data(start: dt.date | None, end: dt.date | None) -> None:
     )
 
 
-def _legend_name(by: str, key: str) -> str:
-    return display_name(key) if by == "citizenship" else key.replace("_", " ")
+_DEMOGRAPHIC_ES = {
+    "single_adults": "adultos solos",
+    "family_units": "unidades familiares",
+    "unaccompanied_children": "menores no acompañados",
+    "accompanied_minors": "menores acompañados",
+}
+
+
+def _legend_name(by: str, key: str, language: str = "en") -> str:
+    if by == "citizenship":
+        return "Otros" if language == "es" and key == "OTHER" else display_name(key)
+    return _DEMOGRAPHIC_ES.get(key, key) if language == "es" else key.replace("_", " ")
 
 
 #: Chart text in English and Spanish.
@@ -184,7 +194,7 @@ def series_chart(
     months, groups = _grouped(by, start, end)
     fig, ax = plt.subplots(figsize=(11, 5))
     for colour, (key, values) in zip(_PALETTE, groups.items(), strict=False):
-        ax.plot(months, values, label=_legend_name(by, key), color=colour, linewidth=1.4)
+        ax.plot(months, values, label=_legend_name(by, key, language), color=colour, linewidth=1.4)
     ax.set_title(_t("series", language, by=by))
     ax.set_ylabel(_t("per_month", language))
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
@@ -203,7 +213,7 @@ def shares_chart(
     shares = {k: [100.0 * v / t for v, t in zip(vals, totals, strict=True)] for k, vals in groups.items()}
     fig, ax = plt.subplots(figsize=(11, 5))
     ax.stackplot(
-        months, *shares.values(), labels=[_legend_name(by, k) for k in shares],
+        months, *shares.values(), labels=[_legend_name(by, k, language) for k in shares],
         colors=_PALETTE[: len(shares)], alpha=0.85,
     )  # fmt: skip
     ax.set_ylim(0, 100)
