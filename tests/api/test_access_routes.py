@@ -375,3 +375,27 @@ def test_writes_stay_case_management_whatever_the_reader_states(api: Api) -> Non
         e for e in _trail(api) if e.actor == officer and e.action in {"note.written", "encounter.intake"}
     ]
     assert [e.purpose for e in writes] == ["case_management", "case_management"]
+
+
+# ---------------------------------------------------------------- writes go through the policy
+
+
+def test_recording_a_disclosure_basis_is_a_write_the_policy_decides(api: Api) -> None:
+    """A supervisor of an agency no arrangement serves for case management (GT-IGM) cannot
+    record a basis on a case: 404 exactly like a missing case, the refusal audited; a US
+    supervisor can."""
+    case_id = _intake(api, encounter("BASIS-1"))["encounter"]["case_id"]
+    _add_user(api, "gt-supervisor", "supervisor", "GT-IGM")
+    basis = {"recipient": "GT", "kind": "decision", "legal_basis": "a decision (test)"}
+    path = f"/api/v1/exchange/cases/{case_id}/bases"
+    refused = _post(api, "gt-supervisor", path, basis)
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == _post(
+        api, "gt-supervisor", "/api/v1/exchange/cases/NOPE/bases", basis
+    ).json()["detail"].replace("NOPE", case_id)
+    assert _post(api, "supervisor", path, basis).status_code == 201
+    gt = _user_id(api, "gt-supervisor")
+    writes = [(e.record_id, e.outcome) for e in _trail(api) if e.actor == gt and e.action == "write"]
+    assert writes == [(case_id, "denied"), ("NOPE", "not_found")]
+    recorded = [e for e in _trail(api) if e.action == "disclosure_basis_recorded" and e.record_id == case_id]
+    assert [e.actor for e in recorded] == [_user_id(api, "supervisor")]

@@ -109,16 +109,26 @@ def received_one(envelope_id: str, actor: Reader, made: Factory) -> dict[str, An
 
 
 @router.post("/cases/{case_id}/bases", status_code=201, summary="Record a consent or decision to disclose")
-def add_basis(case_id: str, body: BasisIn, actor: Supervisor, made: Factory) -> dict[str, str]:
+def add_basis(
+    case_id: str, body: BasisIn, request: Request, actor: Supervisor, made: Factory
+) -> dict[str, str]:
+    """A write, so decided for case management on the case like every other; a case the
+    supervisor may not see answers 404, exactly as a missing one."""
+    basis_id: str | None = None
     with transaction(made) as session:
-        basis_id = transfer.record_basis(
-            session,
-            case_id,
-            recipient=body.recipient,
-            kind=body.kind,
-            legal_basis=body.legal_basis,
-            actor=actor.id,
-        )
+        if transfer.write_permitted(
+            session, actor.requester, case_id, packs=_packs(request), on=_today(request)
+        ):
+            basis_id = transfer.record_basis(
+                session,
+                case_id,
+                recipient=body.recipient,
+                kind=body.kind,
+                legal_basis=body.legal_basis,
+                actor=actor.id,
+            )
+    if basis_id is None:  # committed above: the refusal is in the audit trail
+        raise NotFound("case", case_id)
     return {"id": basis_id, "case_id": case_id}
 
 

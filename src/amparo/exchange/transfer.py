@@ -22,7 +22,7 @@ from amparo import audit
 from amparo.access.agencies import get_agency
 from amparo.access.facts import case_context, person_facts, record_facts
 from amparo.access.fields import project, view_of_encounter
-from amparo.access.model import AccessDecision, Purpose, RecordFacts, Requester
+from amparo.access.model import AccessDecision, Purpose, RecordFacts, RecordKind, Requester
 from amparo.access.models import DisclosureBasisRecord
 from amparo.access.policy import authorize
 from amparo.engine.registry import PackRegistry
@@ -160,7 +160,9 @@ def record_basis(
     return basis_id
 
 
-def case_record(session: Session, case_id: str, packs: PackRegistry) -> tuple[RecordFacts, dict[str, Any]]:
+def case_record(
+    session: Session, case_id: str, packs: PackRegistry, kind: RecordKind = "case_package"
+) -> tuple[RecordFacts, dict[str, Any]]:
     """What the policy needs to know about a case (:mod:`amparo.access.facts`, as the case
     API builds it), and its full field view (unredacted)."""
     case = session.get(Case, case_id)
@@ -171,12 +173,12 @@ def case_record(session: Session, case_id: str, packs: PackRegistry) -> tuple[Re
         raise NotFound("case", case_id)
     context = case_context(session, case, packs)
     person = person_facts(packs, encounter.document)
-    facts = record_facts("case_package", case_id, person, context)
+    facts = record_facts(kind, case_id, person, context)
     aca_to = facts.aca_receiving_country
     transfer = {"receiving_country": aca_to, "case_state": case.state} if aca_to else None
     summary = dict(context.summary) if context.summary is not None else None
     view = view_of_encounter(
-        "case_package", case_id, encounter.document, person, decision_summary=summary, aca_transfer=transfer
+        kind, case_id, encounter.document, person, decision_summary=summary, aca_transfer=transfer
     )
     return facts, view
 
@@ -205,6 +207,34 @@ def _audit_decision(
             **extra,
         },
     )
+
+
+def write_permitted(
+    session: Session, requester: Requester, case_id: str, *, packs: PackRegistry, on: dt.date
+) -> bool:
+    """Whether ``requester`` may write to the case (a recorded basis): the one access decision
+    on the case, for case management, on ``on``. A refusal or a missing case is audited; the
+    caller commits, then answers it as not found."""
+    decision: AccessDecision | None = None
+    try:
+        facts, _view = case_record(session, case_id, packs, "case")
+    except NotFound:
+        pass
+    else:
+        decision = authorize(requester, facts, "case_management", on)
+        if decision.permitted:
+            return True
+    audit.record(
+        session,
+        actor=requester.user_id,
+        action="write",
+        record_kind="case",
+        record_id=case_id,
+        purpose="case_management",
+        outcome="denied" if decision is not None else "not_found",
+        detail={"reasons": list(decision.reasons[:6])} if decision is not None else None,
+    )
+    return False
 
 
 def package_for(
