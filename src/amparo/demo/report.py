@@ -22,7 +22,9 @@ th:first-child,td:first-child{text-align:left}.ok{color:#2a7a2a;font-weight:600}
 def bar_chart(title: str, rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[str]) -> str:
     """A horizontal grouped bar chart as an SVG element (each series scaled to its own maximum
     when ``series`` mixes units is the caller's business: here all share one axis)."""
-    width, label_w, bar_h, gap = 640, 170, 12, 8
+    longest = max((len(label) for label, _ in rows), default=0)
+    label_w = int(min(380, 16 + 6.8 * longest))
+    width, bar_h, gap = label_w + 480, 12, 8
     group_h = bar_h * len(series) + gap
     height = 40 + group_h * len(rows) + 20 * len(series)
     top = max((max(values) if values else 0) for _, values in rows) if rows else 0
