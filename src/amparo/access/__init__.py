@@ -7,8 +7,10 @@
   :mod:`amparo.access.agencies`: the dated sharing instruments and the known agencies;
 * :mod:`amparo.access.fields`: the field vocabulary of records and field projection;
 * :mod:`amparo.access.facts`: the facts of a stored record, built in one place;
+* :mod:`amparo.access.actor`: the user acting for a purpose, and the check of one view of one
+  record (a refused read is :class:`~amparo.access.actor.DeniedRead`, plain data);
 * :mod:`amparo.access.clock`: the "today" of a decision, passed in by the caller;
-* :mod:`amparo.access.refusals`: auditing a refused read, by the caller, after its rollback.
+* :mod:`amparo.access.users`: adding a user with its role and agency checked.
 """
 
 from __future__ import annotations
