@@ -122,3 +122,13 @@ def test_bottom_up_keeps_the_parts() -> None:
 
     total, parts = blend.reconcile(1000.0, {"a": 600.0, "b": 300.0})
     assert parts == {"a": 600.0, "b": 300.0} and total == 900.0
+
+
+def test_an_instrument_may_have_several_periods() -> None:
+    import datetime as dt
+
+    from amparo.flows import regimes
+
+    mpp = [p for p in regimes.periods(("mpp",)) if p.instrument == "mpp"]
+    assert [p.start for p in mpp][:2] == [dt.date(2019, 1, 28), dt.date(2021, 12, 6)]
+    assert mpp[0].end == dt.date(2021, 1, 21) and mpp[-1].end is None

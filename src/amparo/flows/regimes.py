@@ -6,6 +6,8 @@ read from the law book's instruments (their ``implemented``/``effective``/``sign
 ``terminated``/``vacated`` events), never typed here. The PolicyBlend forecast compares the regime
 of the last month of data with that of the same month a year earlier: when they differ, last
 year's level says nothing about this year's, and only last year's seasonal shape is used.
+Remain in Mexico and the 2019 transit bar were tried as regimes too and made the backtest worse
+(docs/PERFORMANCE.md); they are not in :data:`REGIME_INSTRUMENTS`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from functools import cache
 
 #: The instruments that define a border-wide regime.
 REGIME_INSTRUMENTS: tuple[str, ...] = ("title42_order", "securing_border_2024", "proclamation_10888")
-_STARTS = ("implemented", "effective", "in_force", "signed")
-_ENDS = ("terminated", "vacated", "rescinded")
+_STARTS = ("implemented", "effective", "in_force", "signed", "resumed")
+_ENDS = ("terminated", "vacated", "rescinded", "suspended")
 
 
 @dataclass(frozen=True)
@@ -31,22 +33,27 @@ class Period:
 
 
 @cache
-def periods() -> tuple[Period, ...]:
-    """The in-force period of each regime instrument, from the law book's events."""
+def periods(instruments: tuple[str, ...] = REGIME_INSTRUMENTS) -> tuple[Period, ...]:
+    """The in-force periods of each regime instrument, from the law book's events: a start
+    (implemented, effective, in force, signed, resumed) opens a period, an end (terminated,
+    vacated, rescinded, suspended) closes it; an instrument may have several periods."""
     from amparo.engine.registry import installed_registry
 
     book = installed_registry().get("us").law_book()
     out = []
-    for instrument_id in REGIME_INSTRUMENTS:
+    for instrument_id in instruments:
         instrument = book.instruments.get(instrument_id)
         if instrument is None:
             continue
-        events = sorted(instrument.events, key=lambda e: e.on)
-        start = next((e.on for e in events if e.kind in _STARTS), None)
-        if start is None:
-            continue
-        end = next((e.on for e in events if e.kind in _ENDS and e.on > start), None)
-        out.append(Period(instrument_id, start, end))
+        opened: dt.date | None = None
+        for event in sorted(instrument.events, key=lambda e: e.on):
+            if opened is None and event.kind in _STARTS:
+                opened = event.on
+            elif opened is not None and event.kind in _ENDS:
+                out.append(Period(instrument_id, opened, event.on))
+                opened = None
+        if opened is not None:
+            out.append(Period(instrument_id, opened, None))
     return tuple(out)
 
 
