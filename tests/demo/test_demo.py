@@ -162,7 +162,11 @@ def test_the_suspension_replayed_changes_only_aca_outcomes(runs: Runs) -> None:
     impact = runs.first["impact"]
     assert impact["before"] == "2020-03-15" and impact["after"] == "2020-03-16"
     assert 0 < impact["encounters_affected"] <= impact["screened"] <= runs.first["encounters"]
-    assert impact["by_key"]["aca_removal_to"] == impact["encounters_affected"]
+    assert impact["by_key"]["aca_removal_to"]["changed"] == impact["encounters_affected"]
+    assert impact["by_key"]["aca_removal_to"]["transitions"] == {"GT -> null": impact["encounters_affected"]}
+    rows = [json.loads(line) for line in (runs.out / "impact.jsonl").read_text().splitlines()]
+    assert len(rows) == impact["encounters_affected"]
+    assert all(r["aca_removal_to_before"] == "GT" and r["aca_removal_to_after"] is None for r in rows)
     assert sum(impact["by_month"].values()) == impact["encounters_affected"]
     assert all(month <= "2020-03" for month in impact["by_month"])
 

@@ -124,12 +124,12 @@ def run(
                 plan = transfers.plan_transfers(us, cohort, aca)
             with steps.step("exchange: packages to Guatemala, outcomes back", len(plan.accepted)) as advance:
                 sent = exchange.exchange_packages(us, gt, plan.accepted, advance)
-            with steps.step("impact: the 2020-03-16 suspension replayed", len(cohort.documents)) as advance:
-                replayed = impact.replay(packs, cohort, advance)
+            with steps.step("impact: the 2020-03-16 suspension replayed"):
+                replayed = impact.replay(packs, cohort, out)
             with steps.step("figures, audit trails, report"):
                 stored = figures.store_figures(us, [d["id"] for d in cohort.documents])
                 audits = {"US": figures.verify_audit(us), "GT": figures.verify_audit(gt)}
-                replayed.scheduled_not_transferred = stored.states.get("transfer_scheduled", 0)
+                replayed["transfers_waiting_at_suspension"] = stored.states.get("transfer_scheduled", 0)
                 summary = _summary(
                     cohort,
                     settings,
@@ -175,7 +175,7 @@ def _summary(
     flow: workflow.WorkflowTally,
     plan: transfers.TransferTally,
     sent: exchange.ExchangeTally,
-    replayed: impact.Impact,
+    replayed: dict[str, Any],
     stored: figures.StoreFigures,
     audits: dict[str, dict[str, Any]],
     started: float,
@@ -254,7 +254,7 @@ def _summary(
             "outcomes_back": dict(sent.outcomes_back),
             "guatemala_events": dict(sent.guatemala_events),
         },
-        "impact": impact.as_json(replayed),
+        "impact": replayed,
         "audit": audits,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 1),

@@ -164,7 +164,14 @@ def render(summary: Mapping[str, Any], flows: Mapping[str, Any], assumptions: Ma
             [(k, (v,)) for k, v in s["impact"]["by_month"].items()],
             ("encounters",),
         ),
-        _table(("summary key", "encounters"), _pairs(s["impact"]["by_key"])),
+        _table(
+            ("summary key", "change", "encounters"),
+            [
+                (key, change, n)
+                for key, entry in s["impact"]["by_key"].items()
+                for change, n in entry["transitions"].items()
+            ],
+        ),
         _table(("nationality", "encounters"), _pairs(s["impact"]["by_nationality"])),
         "<h2>Audit trails</h2>",
         _table(("installation", "verdict", "entries", "signed checkpoints"), audit_rows),
