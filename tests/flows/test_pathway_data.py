@@ -130,3 +130,12 @@ def test_bad_dataset_options_name_the_option(amparo: Run) -> None:
     assert result.code == 2 and "--by" in result.err
     result = amparo("flows", "series", "--dataset", "passports")
     assert result.code == 2 and "--dataset" in result.err
+
+
+def test_annual_uscis_rows_are_keyed_by_fiscal_year(amparo: Run) -> None:
+    result = amparo("flows", "series", "--dataset", "uscis_credible_fear", "--by", "outcome",
+                    "--citizenship", "SV", "--outcome", "completed", "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert rows[0] == {"fiscal_year": 2016, "outcome": "completed", "cases": 32_216}
+    assert "Data to FY2021" in result.err

@@ -65,3 +65,46 @@ def test_an_assumption_without_a_source_is_refused(amparo: Run, tmp_path: Path) 
         "/changes/0/bar_vacated/starts" in result.err
         and "/changes/0/bar_vacated/assumption/source" in result.err
     )
+
+
+def test_changes_compose_and_the_band_spans_their_ranges(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        """format: 1
+title: An agreement implemented and a bar vacated
+horizon: 4
+changes:
+  - id: aca
+    kind: agreement_implemented
+    description: transfers at 57 a week
+    starts: 2025-09
+    transfers_per_week: 57
+    assumption:
+      effect: {central: -2, low: 0, high: -4}
+      lag_months: 2
+      source: illustrative assumption for a test, no published estimate
+  - id: bar
+    kind: bar_vacated
+    description: a bar vacated
+    starts: 2025-10
+    assumption:
+      effect: {central: 10, low: 5, high: 20}
+      ramp: step
+      lag_months: 1
+      source: illustrative assumption for a test, no published estimate
+""",
+        encoding="utf-8",
+    )
+    projection = scenario.project(scenario.load(path))
+    first, second, third = projection.months[:3]
+    aca = -2 * 0.57  # percent of encounters at full effect
+    assert first.scenario == pytest.approx(
+        first.baseline * (1 + 0.5 * aca / 100)
+    )  # linear ramp, month 1 of 2
+    assert second.scenario == pytest.approx(second.baseline * (1 + aca / 100))  # the bar waits one month
+    assert third.scenario == pytest.approx(third.baseline * (1 + aca / 100) * 1.10)
+    assert third.low == pytest.approx(third.baseline_low * (1 - 4 * 0.57 / 100) * 1.05)
+    assert third.high == pytest.approx(third.baseline_high * 1.0 * 1.20)
+    assert [a["source"] for a in projection.assumptions()] == [
+        "illustrative assumption for a test, no published estimate"
+    ] * 2
