@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from amparo.rules.eu import criteria, deadlines
+from amparo.rules.eu import criteria, deadlines, responsibility
 from amparo.rules.eu.flags import FLAGS
 from amparo.rules.eu.instruments import INSTRUMENTS
 from amparo.rules.rules_api import LawBook
@@ -21,6 +21,6 @@ def law_book() -> LawBook:
         id=PACK_ID,
         version=PACK_VERSION,
         instruments=INSTRUMENTS,
-        rules=(*criteria.RULES, *deadlines.RULES),
+        rules=(*criteria.RULES, *responsibility.RULES, *deadlines.RULES),
         flags=FLAGS,
     )
