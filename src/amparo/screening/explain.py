@@ -185,8 +185,12 @@ def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel
             parts.append(Text(body))
     parts.append(Text(f"\n{_('Why')}", style="bold underline"))
     for step in decision.determinations:
-        if step.outcome == "not_applicable" and step.version.status in {"not_in_force", "unverified"}:
-            continue
+        if step.outcome == "not_applicable" and (
+            step.version.status in {"not_in_force", "unverified"} or step.rule.kind == "marker"
+        ):
+            continue  # a rule not yet in force, or a marker the decision does not carry
+        if step.outcome == "value" and step.value is None and step.case is None:
+            continue  # a table with no row for this person (nothing to say)
         parts.append(_step(step, phrases, _))
     if decision.flags:
         parts.append(Text(_("Contested or uncertain points"), style="bold yellow underline"))
