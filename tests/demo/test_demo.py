@@ -215,6 +215,18 @@ def test_credentials_are_never_printed() -> None:
     assert "AMPARO_DATABASE_URL" in result.output and "SQLite" in result.output
 
 
+def test_an_unreachable_database_is_named_without_its_password(tmp_path: Path) -> None:
+    env = {
+        "AMPARO_DATA_DIR": str(tmp_path),
+        "AMPARO_DATABASE_URL": "postgresql://amparo:s3cret@127.0.0.1:1/amparo",
+    }
+    result = CliRunner().invoke(
+        build_app(), ["demo", "--size", "50", "--out", str(tmp_path / "out")], env=env
+    )
+    assert result.exit_code != 0
+    assert "s3cret" not in result.output and "amparo:***@127.0.0.1:1/amparo" in result.output
+
+
 def test_dates_in_the_summary_are_the_agreements_months(runs: Runs) -> None:
     cohort = runs.first["cohort"]
     assert (cohort["from"], cohort["to"]) == ("2019-11-01", "2020-03-31")

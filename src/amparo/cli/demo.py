@@ -46,11 +46,14 @@ def demo(
         Path | None,
         typer.Option(
             "--out",
-            help="Folder for report.html, summary.json and demo-users.json [default: AMPARO_DATA_DIR/demo].",
+            help="Folder for report.html, summary.json and demo-users.json (default: AMPARO_DATA_DIR/demo).",
         ),
     ] = None,
     size: Annotated[
-        int, typer.Option("--size", min=50, max=200_000, help="Encounters in the cohort.")
+        int,
+        typer.Option(
+            "--size", min=50, max=50_000, help="Encounters in the cohort (CBP counted 190,940 in the period)."
+        ),
     ] = DEFAULT_SIZE,
     seed: Annotated[
         int, typer.Option("--seed", help="The cohort's seed (same seed and size: same cohort).")
@@ -72,7 +75,9 @@ def demo(
     settings = load_settings()
     out = out if out is not None else settings.data_dir / "demo"
     console = Console(width=max(Console().width, 110))
-    console.print(f"amparo demo: store {masked_url(settings.resolved_database_url)}; output {out}")
+    console.print(
+        f"amparo demo: store {masked_url(settings.resolved_database_url)}; output {out}", markup=False
+    )
     result = run(out=out, size=size, seed=seed, settings=settings, packs=pack_registry(), console=console)
     summary = result.summary
     console.print(_closing_table(summary))
@@ -87,10 +92,11 @@ def demo(
         console.print(
             f"The store also holds earlier demo cohorts, left as they are: {', '.join(cohort['other_demo_cohorts_in_store'])}."
         )
-    console.print(f"Report: {out / 'report.html'}   ·   figures: {out / 'summary.json'}")
-    console.print(f"Web interface: {serve_hint(settings)}")
+    console.print(f"Report: {out / 'report.html'}   ·   figures: {out / 'summary.json'}", markup=False)
+    console.print(f"Web interface: {serve_hint(settings)}", markup=False)
     console.print(
-        f"  sign in as demo-supervisor (or demo-officer) with the token in {result.tokens_file} (readable by you only)."
+        f"  sign in as demo-supervisor (or demo-officer) with the token in {result.tokens_file} (readable by you only).",
+        markup=False,
     )
     if EXAMPLE.exists():
         console.print(

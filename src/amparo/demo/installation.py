@@ -19,10 +19,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.access.actor import Actor
 from amparo.engine.registry import PackRegistry
+from amparo.errors import ConfigError
 from amparo.settings import Settings
 from amparo.store.models import User
 
@@ -119,7 +121,13 @@ def open_installation(
     from amparo.store.db import engine_from_settings, session_factory, transaction, upgrade
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url)
+    try:
+        upgrade(settings.resolved_database_url)
+    except OperationalError as exc:  # unreachable: say which database (masked) and why, no traceback
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise ConfigError(
+            f"cannot open the database {masked_url(settings.resolved_database_url)}: {reason}"
+        ) from None
     engine = engine_from_settings(settings)
     factory = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
     installation = Installation(country, settings, engine, factory, packs)

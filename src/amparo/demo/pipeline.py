@@ -108,12 +108,12 @@ def run(
         data_dir=gt_dir, database_url=f"sqlite:///{(gt_dir / 'amparo.db').as_posix()}", installation="GT"
     )
     with steps.progress:
-        with steps.step(f"cohort: {size:,} encounters, Nov 2019 – Mar 2020"):
-            cohort = cohorts.build(size, seed)
         with steps.step("stores: US (configured) and Guatemala (its own)"):
             us = open_installation("US", settings, packs, US_USERS, tokens_file)
             gt = open_installation("GT", gt_settings, packs, GT_USERS, tokens_file)
         try:
+            with steps.step(f"cohort: {size:,} encounters, Nov 2019 – Mar 2020"):
+                cohort = cohorts.build(size, seed)
             reused, others = _previous_cohorts(us, cohort.key)
             with steps.step("intake: identity, screening, cases", len(cohort.documents)) as advance:
                 tally = intake.intake_cohort(us, cohort, advance)
@@ -160,9 +160,12 @@ def run(
 
 def serve_hint(settings: Settings) -> str:
     """How to open the web interface on the demo's store (credentials never shown)."""
-    prefix = f"AMPARO_DATABASE_URL='{masked_url(settings.database_url)}' " if settings.database_url else ""
-    if not settings.database_url and settings.data_dir.resolve() != (Path.cwd() / "var").resolve():
+    if settings.database_url:
+        prefix = f"with the same AMPARO_DATABASE_URL set (now {masked_url(settings.database_url)}): "
+    elif settings.data_dir.resolve() != (Path.cwd() / "var").resolve():
         prefix = f"AMPARO_DATA_DIR='{settings.data_dir}' "
+    else:
+        prefix = ""
     return f"{prefix}amparo serve, then open http://127.0.0.1:8000/"
 
 
