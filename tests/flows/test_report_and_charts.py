@@ -60,3 +60,21 @@ def test_year_on_year_is_computed_from_the_series() -> None:
 def test_charts_for_months_without_data_are_an_input_error(amparo: Run, tmp_path: Path) -> None:
     result = amparo("flows", "chart", "--out", str(tmp_path), "--from", "2030-01")
     assert result.code == 2 and "--from" in result.err and "2018-10" in result.err
+
+
+def test_report_template_speaks_spanish() -> None:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from amparo.flows import report_text
+
+    env = Environment(loader=PackageLoader("amparo.flows", "templates"), autoescape=select_autoescape(["j2"]))
+    html = env.get_template("report.html.j2").render(
+        version="x", generated="2026-12-05", first_month="2018-10", last_month="2025-08", fiscal_years=[],
+        charts=[], verdicts=[], files=[], overlap=[], overlap_sources=[], staleness=["Datos hasta 2025-08."],
+        outcomes=[{"fy": 2019, "mpp_return": 44250}], outcome_names=report_text.OUTCOMES["es"],
+        t=report_text.TEXT["es"], lang="es",
+    )  # fmt: skip
+    assert '<html lang="es">' in html and "Qué pasó después de los encuentros" in html
+    assert "devuelto a México (MPP)" in html and "44,250" in html
+    assert set(report_text.TEXT["es"]) == set(report_text.TEXT["en"])
+    assert set(report_text.CAPTIONS["es"]) == set(report_text.CAPTIONS["en"])

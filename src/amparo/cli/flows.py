@@ -276,11 +276,12 @@ def _print_verdicts(rows: list[dict[str, Any]]) -> None:
 
 def report_command(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into.")],
+    lang: LangOption = "en",
 ) -> None:
     """Write a self-contained HTML report: charts, tables, data provenance and claim verdicts."""
     from amparo.flows import report
 
-    path = report.write_report(out)
+    path = report.write_report(out, _language(lang))
     typer.echo(str(path))
 
 

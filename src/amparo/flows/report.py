@@ -12,20 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from amparo.flows import charts, claims, datasets, files, forecast, ingest, series
-
-_CAPTIONS = {
-    "series_by_citizenship": "Monthly encounters by citizenship (CBP breaks out Mexico, Guatemala, Honduras, El Salvador).",
-    "shares_by_citizenship": "Share of each month's encounters by citizenship.",
-    "series_by_demographic": "Monthly encounters by demographic.",
-    "shares_by_demographic": "Share of each month's encounters by demographic.",
-    "year_on_year": "Change of each month's encounters on the same month a year earlier.",
-    "pathways_h2b": "Legal pathways: H-2B temporary work visas issued each month to Guatemalans, Hondurans and "
-    "Salvadorans (U.S. Department of State), with the supplemental H-2B set-asides and the 2024 commitment "
-    "marked beside the agreements and bars.",
-    "forecast_PolicyBlend_total": "PolicyBlend forecast of the next 6 months with its 80% interval (backtest "
-    "figures in the performance notes).",
-}
+from amparo.flows import charts, claims, datasets, files, forecast, ingest, report_text, series
 
 #: Each data file as the publication it is (the report cites publications, never file paths).
 _PUBLICATIONS = {
@@ -33,19 +20,6 @@ _PUBLICATIONS = {
     files.SW_FY22_FY25: "CBP, Southwest Land Border Encounters, FY22–FY25 FYTD (August 2025 release)",
     files.OHSS_CITIZENSHIP: "DHS OHSS, KHSM CBP Encounters (USBP), by region and citizenship",
     files.OHSS_FAMILY_STATUS: "DHS OHSS, KHSM CBP Encounters (USBP), by region and family status",
-}
-
-
-OUTCOME_COLUMNS = {
-    "title_8_repatriation": "Title 8 repatriation",
-    "title_42_expulsion": "Title 42 expulsion",
-    "mpp_return": "returned to Mexico (MPP)",
-    "transfer_to_ice": "transfer to ICE",
-    "transfer_to_hhs": "transfer to HHS",
-    "usbp_release": "USBP release",
-    "ofo_parole": "OFO parole",
-    "other": "other",
-    "total": "total",
 }
 
 
@@ -80,14 +54,15 @@ def _outcomes() -> list[dict[str, Any]]:
     return list(table.values())
 
 
-def render(out: Path) -> str:
-    """The report's HTML (charts are written to ``out`` and inlined)."""
+def render(out: Path, language: str = "en") -> str:
+    """The report's HTML in English or Spanish (charts are written to ``out`` and inlined)."""
     from amparo import __version__
 
     verified = files.verify()
-    paths = charts.write_all(out)
-    paths += charts.pathway_chart(out)
-    paths += charts.forecast_chart(forecast.forecast(horizon=6), out)
+    paths = charts.write_all(out, language=language)
+    paths += charts.pathway_chart(out, language=language)
+    paths += charts.forecast_chart(forecast.forecast(horizon=6), out, language)
+    captions = report_text.CAPTIONS[language]
     svgs = charts.svg_text(paths)
     first, last = series.months_available()
     overlap = ingest.overlap_months()
@@ -100,7 +75,7 @@ def render(out: Path) -> str:
         first_month=series.month_text(first),
         last_month=series.month_text(last),
         fiscal_years=_fiscal_years(),
-        charts=[{"svg": _strip_svg_header(svgs[k]), "caption": c} for k, c in _CAPTIONS.items() if k in svgs],
+        charts=[{"svg": _strip_svg_header(svgs[k]), "caption": c} for k, c in captions.items() if k in svgs],
         verdicts=[v.as_dict() for v in claims.check_file()],
         files=[
             {
@@ -116,16 +91,18 @@ def render(out: Path) -> str:
             for n in ("encounters", "visas", "book_outs", "uscis_credible_fear")
         ],  # fmt: skip
         outcomes=_outcomes(),
-        outcome_names=OUTCOME_COLUMNS,
+        outcome_names=report_text.OUTCOMES[language],
+        t=report_text.TEXT[language],
+        lang=language,
         overlap=[{"month": series.month_text(m.month), "totals": m.totals, "kept": m.kept} for m in overlap],
         overlap_sources=list(ingest.SW_SOURCES),
     )
 
 
-def write_report(out: Path) -> Path:
+def write_report(out: Path, language: str = "en") -> Path:
     """Write ``out/index.html`` (and the chart files beside it); return the HTML file's path."""
     out.mkdir(parents=True, exist_ok=True)
-    html = render(out)
+    html = render(out, language)
     path = out / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
