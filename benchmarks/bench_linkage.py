@@ -143,7 +143,13 @@ def _dedupe_time(n: int) -> str:
 def _biometric(n: int, mated: int, nonmated: int) -> str:
     import faiss
 
-    from amparo.identity.biometrics import Gallery, fnir_at_threshold, normalise, threshold_at_fpir
+    from amparo.identity.biometrics import (
+        VALIDATION_PROBES,
+        Gallery,
+        fnir_at_threshold,
+        normalise,
+        threshold_at_fpir,
+    )
     from amparo.identity.synth import CAPTURE_NOISE_MEDIAN, CAPTURE_NOISE_SIGMA, TEMPLATE_DIM
 
     rng = np.random.default_rng(5)
@@ -163,8 +169,9 @@ def _biometric(n: int, mated: int, nonmated: int) -> str:
     del latent
 
     started = time.perf_counter()
-    gallery = Gallery(ids, gallery_vectors, approximate="ivf")
+    gallery = Gallery(ids, gallery_vectors, approximate="pq")  # validated against exact at build
     build = time.perf_counter() - started
+    validated = gallery.approximate_recall or 0.0
     recall = gallery.measure_and_choose(mated_probes[: min(1000, mated)])
     plain = faiss.IndexFlatIP(TEMPLATE_DIM)
     plain.add(gallery_vectors)
@@ -182,10 +189,13 @@ def _biometric(n: int, mated: int, nonmated: int) -> str:
             return [ids[i] for i in idx[:, 0]], scores[:, 0]
 
         single = []
-        for i in range(100):
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)  # one probe, one core: as a request among others is served
+        for i in range(100 if search is not None else 20):
             t = time.perf_counter()
             run(mated_probes[i : i + 1])
             single.append(time.perf_counter() - t)
+        faiss.omp_set_num_threads(threads)
         top_ids, top_scores = run(mated_probes)
         _, non_scores = run(strangers)
         threshold = threshold_at_fpir(non_scores, 0.001)
@@ -195,8 +205,9 @@ def _biometric(n: int, mated: int, nonmated: int) -> str:
         )
     return (
         f"Gallery of {n:,} templates ({TEMPLATE_DIM}-d, synthetic capture model), {mated:,} mated and {nonmated:,} "
-        f"non-mated searches; index build {build:.1f} s; approximate recall@1 vs exact: {recall:.4f}.\n\n"
-        "| search | ms per search (single probe, median) | identification rate at FPIR 0.001 | FNIR at FPIR 0.001 | threshold |\n"
+        f"non-mated searches; index build {build:.1f} s including its validation against exact search "
+        f"(recall@1 {validated:.4f} on {VALIDATION_PROBES:,} validation probes; on 1,000 mated probes {recall:.4f}).\n\n"
+        "| search | ms per search (single probe, one thread, median) | identification rate at FPIR 0.001 | FNIR at FPIR 0.001 | threshold |\n"
         "|---|---|---|---|---|\n" + "\n".join(rows)
     )
 

@@ -18,6 +18,7 @@ from amparo.identity.biometrics import (
     load_templates,
     store_template,
     threshold_at_fpir,
+    validation_probes,
 )
 from amparo.identity.fusion import ScoreModel, fuse
 from amparo.identity.tables import IdentityTemplate
@@ -93,7 +94,7 @@ def test_approximate_index_is_used_only_with_measured_recall(gallery_data: dict[
     measured = float(np.mean([gallery.ids[i] == e[0] for i, e in zip(approx[:, 0], exact.ids, strict=True)]))
     assert recall == pytest.approx(measured)
     assert gallery.kind.startswith("approximate") == (recall >= 0.99)
-    weak = Gallery(gallery_data["gallery_ids"], gallery_data["gallery"], approximate=True, hnsw_m=2)
+    weak = Gallery(gallery_data["gallery_ids"], gallery_data["gallery"], approximate="hnsw", hnsw_m=2)
     weak.candidate.hnsw.efSearch = 1
     if weak.measure_and_choose(gallery_data["mated"]) < 0.99:
         assert weak.index is weak.exact
@@ -126,3 +127,17 @@ def test_ivf_probes_more_lists_until_recall_is_enough(gallery_data: dict[str, An
         assert recall >= 0.99
     else:
         assert recall < 0.99 and gallery.candidate.nprobe * 2 > gallery.candidate.nlist // 4
+
+
+def test_every_approximate_build_is_validated_against_exact_search(gallery_data: dict[str, Any]) -> None:
+    gallery = Gallery(gallery_data["gallery_ids"], gallery_data["gallery"], approximate="pq")
+    assert gallery.approximate_recall is not None  # measured at build, before any search
+    assert gallery.kind.startswith("approximate") == (gallery.approximate_recall >= 0.99)
+    probes = validation_probes(gallery.vectors)
+    exact = gallery.exact.search(probes, 1)[1][:, 0]
+    approx = gallery.candidate.search(probes, 1)[1][:, 0]
+    assert gallery.approximate_recall == pytest.approx(float(np.mean(exact == approx)))
+    found = gallery.search(gallery_data["mated"], 1)
+    truth = Gallery(gallery_data["gallery_ids"], gallery_data["gallery"]).search(gallery_data["mated"], 1)
+    agree = np.mean([a[0] == b[0] for a, b in zip(found.ids, truth.ids, strict=True)])
+    assert agree >= 0.98
