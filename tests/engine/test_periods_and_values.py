@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -124,7 +125,7 @@ def test_columnar_meaning_of_date_expressions() -> None:
     pl = pytest.importorskip("polars")
     from amparo.engine.columnar import to_polars
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"d": D("2024-01-31"), "e": None},
         {"d": D("2024-08-31"), "e": D("2024-09-01")},
         {"d": None, "e": None},
@@ -148,7 +149,7 @@ def test_columnar_contains_a_value_from_the_row() -> None:
     pl = pytest.importorskip("polars")
     from amparo.engine.columnar import to_polars
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"states": ["IT", "GR"], "state": "GR"},
         {"states": ["AT"], "state": "DE"},
         {"states": None, "state": "IT"},
