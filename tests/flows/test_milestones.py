@@ -46,3 +46,10 @@ def test_chart_shows_plain_labels_and_the_source_as_a_publication(tmp_path: Path
     assert "ACA con Guatemala aplicado" in svg
     assert "Customs and Border Protection" in svg and "Datos hasta 2025-08" in svg
     assert "data/" not in svg and "aca_guatemala_2019</text>" not in svg
+
+
+def test_every_dated_instrument_has_a_plain_name_in_both_languages() -> None:
+    from amparo.rules.us import law_book
+
+    dated = {i.id for i in law_book().instruments.values() if i.events}
+    assert dated <= set(milestones.NAMES), sorted(dated - set(milestones.NAMES))

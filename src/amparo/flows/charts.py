@@ -278,7 +278,12 @@ def forecast_chart(result: ForecastResult, out: Path, language: str = "en") -> l
         months = [_month(r.month) for r in rows]
         ax.plot(months, [r.forecast for r in rows], color=colour, linestyle="--", linewidth=1.4)
         ax.fill_between(months, [r.low for r in rows], [r.high for r in rows], color=colour, alpha=0.2)
-    ax.set_title(f"{result.model} forecast of monthly southwest-border encounters, {result.level}% intervals")
+    ax.set_title(
+        f"Pronóstico {result.model} de los encuentros mensuales en la frontera suroeste, intervalos del "
+        f"{result.level} %"
+        if language == "es"
+        else f"{result.model} forecast of monthly southwest-border encounters, {result.level}% intervals"
+    )
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     ax.legend(loc="upper left", fontsize=8)
     first = min(_month(m) for h in result.history.values() for m, _ in h)

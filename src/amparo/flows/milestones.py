@@ -34,6 +34,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "aca_honduras_2025": ("Honduras 2025 agreement", "Acuerdo de 2025 con Honduras"),
     "aca_paraguay_2025": ("Paraguay safe third country agreement", "Acuerdo de tercer país seguro con Paraguay"),
     "aca_uganda_2025": ("Uganda agreement", "Acuerdo con Uganda"),
+    "aca_ecuador_2025": ("Ecuador agreement (in progress)", "Acuerdo con Ecuador (en curso)"),
+    "eo_14165": ("Executive order 14165 ('Securing Our Borders')", "Orden ejecutiva 14165 («Asegurar nuestras fronteras»)"),
     "h2b_supplemental_fy2021": ("FY2021 H-2B visas for Northern Triangle", "Visas H-2B 2021 para el Triángulo Norte"),
     "h2b_supplemental_fy2022": ("FY2022 H-2B visas for Northern Triangle and Haiti",
                                 "Visas H-2B 2022 para el Triángulo Norte y Haití"),
