@@ -1,7 +1,7 @@
 """EU screening speed: one application in process (p50, p99, mean), beside the US pack's figure
 measured in the same process on the same machine, with the same timer.
 
-The EU documents are the pack's own legal tests (55 varied applications: both frameworks, every
+The EU documents are the pack's own legal tests (65 varied applications: both frameworks, every
 kind of criterion, requests, acceptances, detention, absconding); the US ones come from the
 seeded encounter factory of the screening benchmark.
 """
