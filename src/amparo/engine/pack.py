@@ -1,6 +1,6 @@
 """The law pack as a plug-in: what a pack gives the engine, and nothing the engine assumes of it.
 
-A law pack (the US agreements, the EU's Dublin III and AMMR, a test pack) is an object the caller
+A law pack (one region's agreements and regulations, or a test pack) is an object the caller
 passes in, as openfisca's country packages subclass its tax-benefit system. It brings:
 
 - its :class:`~amparo.engine.law.LawBook` (instruments, rules, dated versions, flags);
@@ -103,7 +103,8 @@ class Program:
 
 @dataclass(frozen=True, kw_only=True)
 class Confidentiality:
-    """The confidentiality marker a pack puts on every decision (e.g. 8 CFR 208.6)."""
+    """The confidentiality marker a pack puts on every decision (e.g. a rule that a claim is never
+    disclosed to the country the person fears)."""
 
     citation: str
     note: str
@@ -210,7 +211,7 @@ class LawPack(Protocol):
     def extract_facts(self, parsed: Any, dates: ReadDates) -> dict[str, Any]: ...
 
     def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
-        """Dated clocks a decision sets (e.g. Dublin's take-charge request), kept as case deadlines
+        """Dated clocks a decision sets (e.g. the time limit for a request to another State), kept as case deadlines
         beside the workflow's own step deadlines; empty for a pack without such clocks."""
         ...
 
