@@ -85,6 +85,13 @@ def test_every_encounter_is_screened_and_has_its_case(runs: Runs, us: Session) -
     )
     assert s["screened"] == first_decisions == len(ids)
     assert s["cases"] == len(ids) == sum(s["case_states"].values())
+    read_on = us.execute(
+        select(Encounter.document, Decision.as_of)
+        .join(Decision, (Decision.encounter_id == Encounter.id) & (Decision.sequence == 1))
+        .where(Encounter.id.in_(ids))
+    ).all()
+    assert all(dt.date.fromisoformat(document["adjudicated_on"]) == as_of for document, as_of in read_on)
+    assert {as_of for _, as_of in read_on} >= {dt.date(2019, 11, 30), dt.date(2020, 3, 2)} or len(read_on) < 100
     stored_states: dict[str, int] = defaultdict(int)
     for state in us.scalars(select(Case.state).where(Case.encounter_id.in_(ids))):
         stored_states[state] += 1

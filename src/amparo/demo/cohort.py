@@ -63,7 +63,7 @@ ASSUMPTIONS: Mapping[str, str] = {
     "families at the encounter (assumption)",
     "fear_of_guatemala": "at an ACA threshold interview, 15% of those interviewed state a fear of "
     "Guatemala (assumption); for a third of them the officer finds harm there more likely than not "
-    "(assumption; the published outcome counts no case of the kind)",
+    "(assumption; no source gives these rates)",
     "places": "sectors and ports drawn with fixed weights (assumption; El Paso 14% of Border Patrol "
     "encounters)",
     "repeat_gap": "a repeat crosser is met again 1 to 8 weeks after the previous encounter (assumption)",

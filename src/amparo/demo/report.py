@@ -20,8 +20,7 @@ th:first-child,td:first-child{text-align:left}.ok{color:#2a7a2a;font-weight:600}
 
 
 def bar_chart(title: str, rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[str]) -> str:
-    """A horizontal grouped bar chart as an SVG element (each series scaled to its own maximum
-    when ``series`` mixes units is the caller's business: here all share one axis)."""
+    """A horizontal grouped bar chart as an SVG element; every series shares one axis."""
     longest = max((len(label) for label, _ in rows), default=0)
     label_w = int(min(380, 16 + 6.8 * longest))
     width, bar_h, gap = label_w + 480, 12, 8
@@ -116,16 +115,16 @@ def render(summary: Mapping[str, Any], flows: Mapping[str, Any], assumptions: Ma
         bar_chart(
             "Encounters by month (CBP, and the cohort scaled back up)",
             [(m, (v["official"], v["cohort"] / scale)) for m, v in by_month.items()],
-            ("CBP southwest border", "cohort × scale"),
+            ("CBP southwest border", f"cohort × {1 / scale:,.0f}"),
         ),
         _table(
-            ("month", "CBP", "cohort", "cohort × scale"),
+            ("month", "CBP", "cohort", f"cohort × {1 / scale:,.0f}"),
             [(m, v["official"], v["cohort"], round(v["cohort"] / scale)) for m, v in by_month.items()],
         ),
         bar_chart(
             "Encounters by citizenship over the period",
             [(c, (v["official"], v["cohort"] / scale)) for c, v in by_citizenship.items()],
-            ("CBP southwest border", "cohort × scale"),
+            ("CBP southwest border", f"cohort × {1 / scale:,.0f}"),
         ),
         '<p class="note">Source: CBP, Southwest Land Border Encounters (by month, citizenship grouping, '
         "demographic and component), read by <code>amparo flows series</code>. The full flows report: "
