@@ -303,7 +303,7 @@ ACA_RULES = (
         "aca_honduras_2025",
         "2025-06-26",
         "DHS announcement 2025-06-26",
-        fact("spanish_speaking_or_brazil_national") & ~fact("nationalities").contains("HN"),
+        fact("spanish_speaking_latin_american_national") & ~fact("nationalities").contains("HN"),
     ),
     _unverified_2025(
         "aca.paraguay_2025",

@@ -22,6 +22,7 @@ from amparo.rules.us import places, treaties
 from amparo.rules.us.countries import (
     CENTRAL_AMERICA,
     CONTIGUOUS,
+    SPANISH_SPEAKING_LATIN_AMERICA,
     SPANISH_SPEAKING_OR_BRAZIL,
     WESTERN_HEMISPHERE,
 )
@@ -184,6 +185,7 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "own_countries": tuple(sorted(own)),
         "stateless_in_aca_population_country": stateless and lhr in ACA_NATIONAL_POPULATIONS,
         "spanish_speaking_or_brazil_national": bool(set(nationalities) & SPANISH_SPEAKING_OR_BRAZIL),
+        "spanish_speaking_latin_american_national": bool(set(nationalities) & SPANISH_SPEAKING_LATIN_AMERICA),
         "western_hemisphere_national": bool(set(nationalities) & WESTERN_HEMISPHERE),
         "central_american_national": bool(set(nationalities) & CENTRAL_AMERICA),
         "contiguous_country_national": bool(set(nationalities) & CONTIGUOUS),

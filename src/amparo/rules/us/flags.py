@@ -172,7 +172,7 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         "proclamation_10888",
         "Proclamation 10888 (2025) is named in the brief as an overlay from 2025 [M/U]; its content and its effect on screening are not verified.",
-        "Not modelled; this flag marks southern-border encounters from 2025-01-20.",
+        "Not modelled; this flag marks southern-border encounters from 2025-01-20 (the day of EO 14165; the brief gives no day for the proclamation).",
         ("Proclamation 10888", f"{BRIEF} §1.2, scenario 32"),
         "M",
     ),

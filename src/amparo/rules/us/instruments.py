@@ -542,7 +542,15 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         "Proclamation 10888",
         "proclamation",
         ("Proclamation 10888",),
-        events=(Event(d("2025-01-20"), "signed", "Signed", ("Proclamation 10888",), "M"),),
+        events=(
+            Event(
+                d("2025-01-20"),
+                "reported",
+                "An overlay 'from 2025' (the brief gives no day; the day of EO 14165 is used)",
+                ("Proclamation 10888",),
+                "U",
+            ),
+        ),
         flags=("proclamation_10888",),
     ),
     Instrument(
