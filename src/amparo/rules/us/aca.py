@@ -70,6 +70,7 @@ _GT_VISA = RuleException(
     "arrived with a valid US visa or from a visa-exempt country (as reported of the agreement)",
     "Guatemala ACA (EFE summary); 8 CFR 1240.11(h)(2)(ii)",
     fact("valid_us_visa") | fact("visa_exempt_entry"),
+    certainty="U",
 )
 _GT_FLAGS = (
     FlagWhen("aca_operational_place", ~fact("at_el_paso"), ("applies",)),

@@ -27,6 +27,7 @@ _EXCLUSIONS_2019 = (
         "not a national of a Spanish-speaking country or Brazil (MPP was applied to them in practice)",
         PRINCIPLES,
         ~fact("spanish_speaking_or_brazil_national"),
+        certainty="U",
     ),
     RuleException(
         "expedited_removal",
