@@ -31,6 +31,7 @@ AFTER = {
     "title42_start": ("title42_expulsion", True),
     "title42_end": ("title42_expulsion", False),
     "securing_border_start": ("asylum_bars", ["lawful_pathways_2023", "securing_border_2024"]),
+    "lawful_pathways_end": ("asylum_bars", ["securing_border_2024"]),
 }
 
 
