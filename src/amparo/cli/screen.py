@@ -109,7 +109,8 @@ def screen_command(
                     writer.write(problem)
                 else:
                     err.print(
-                        f"[bold red]{_('invalid document')} {problem['encounter_id'] or ''}[/]", highlight=False
+                        f"[bold red]{_('invalid document')} {problem['encounter_id'] or ''}[/]",
+                        highlight=False,
                     )
                     for e in exc.errors:
                         err.print(f"  {e.path or '/'}: {_(e.message)}", highlight=False, markup=False)
