@@ -84,7 +84,8 @@ def test_policy_regimes_come_from_the_law_book() -> None:
 
     assert regimes.regime(dt.date(2021, 6, 1)) == ("title42_order",)
     assert regimes.regime(dt.date(2023, 6, 1)) == ()
-    assert "proclamation_10888" in regimes.regime(dt.date(2025, 3, 1))
+    assert "eo_14165" in regimes.regime(dt.date(2025, 3, 1))
+    assert regimes.regime(dt.date(2024, 12, 1)) == ("securing_border_2024",)
 
 
 def test_policy_blend_backtest_scores_horizons_and_coverage() -> None:

@@ -1,7 +1,8 @@
 """Policy regimes from the law book, month by month: what the forecasts know about policy.
 
 A regime is the set of border-wide measures in force in the middle of a month: the Title 42
-expulsion order, the 2024 Securing the Border rule, Proclamation 10888 of 2025. Their dates are
+expulsion order, the 2024 Securing the Border rule, and the measures of January 2025 (EO 14165,
+and Proclamation 10888 when the law book gives it a start). Their dates are
 read from the law book's instruments (their ``implemented``/``effective``/``signed`` and
 ``terminated``/``vacated`` events), never typed here. The PolicyBlend forecast compares the regime
 of the last month of data with that of the same month a year earlier: when they differ, last
@@ -18,7 +19,12 @@ from dataclasses import dataclass
 from functools import cache
 
 #: The instruments that define a border-wide regime.
-REGIME_INSTRUMENTS: tuple[str, ...] = ("title42_order", "securing_border_2024", "proclamation_10888")
+REGIME_INSTRUMENTS: tuple[str, ...] = (
+    "title42_order",
+    "securing_border_2024",
+    "eo_14165",
+    "proclamation_10888",
+)
 _STARTS = ("implemented", "effective", "in_force", "signed", "resumed")
 _ENDS = ("terminated", "vacated", "rescinded", "suspended")
 
