@@ -4,8 +4,11 @@ labels and flags read in Spanish with --lang es."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from rich.console import Console
 
@@ -77,3 +80,25 @@ def test_explanation_in_spanish() -> None:
     english = _render("en")
     assert "Amenable to an ACA transfer to Guatemala" in english
     assert "Por qué" not in english
+
+
+def test_amparo_screen_lang_es(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from amparo.cli import main
+
+    source = tmp_path / "e.json"
+    source.write_text(json.dumps(DOCUMENT), encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["screen", str(source), "--lang", "es"])
+    assert done.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert "Por qué" in out and "Impedimentos para el asilo" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**DOCUMENT, "person": {"nationalities": ["hn"]}}), encoding="utf-8")
+    with pytest.raises(SystemExit) as failed:
+        main(["screen", str(bad), "--lang", "es"])
+    assert failed.value.code == 2
+    assert "se esperaba un código de país" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        main(["screen", str(source), "--lang", "fr"])
+    assert refused.value.code == 2
+    assert "--lang" in capsys.readouterr().err
