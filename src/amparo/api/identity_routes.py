@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from amparo.access.actor import Actor
 from amparo.api.deps import Factory, Reader
-from amparo.errors import NotFound
+from amparo.errors import MissingExtra, NotFound
 from amparo.identity import decisions
 from amparo.store.db import transaction
 
@@ -53,6 +53,13 @@ class UndoIn(BaseModel):
     """Why the decision, merge or split is undone."""
 
     reason: Reason
+
+
+class TemplateIn(BaseModel):
+    """A captured biometric template (the matcher's feature vector), for an encounter to come."""
+
+    modality: Literal["face", "fingerprint", "iris"] = "face"
+    vector: list[float] = Field(min_length=8, max_length=4096, description="the feature vector")
 
 
 def _officer(actor: Actor, kind: str, key: str) -> str:
@@ -109,3 +116,20 @@ def undo(target_id: ReviewId, body: UndoIn, actor: Reader, made: Factory) -> dic
     by = _officer(actor, "identity review or change", target_id)
     with transaction(made) as session:
         return decisions.undo(session, target_id, by=by, reason=body.reason)
+
+
+@router.post("/templates", status_code=201, summary="Enrol a template for an encounter to be taken in")
+def enrol_template(body: TemplateIn, request: Request, actor: Reader, made: Factory) -> dict[str, Any]:
+    """Stores the template encrypted (never in clear) and answers its id, to be sent in the
+    encounter as ``/extensions/biometric`` = ``{"template_id": ..., "modality": ...}``."""
+    try:
+        import numpy as np
+
+        from amparo.identity.biometrics import enroll_template, load_key
+    except ImportError as exc:
+        raise MissingExtra(exc.name or "numpy", "linkage") from exc
+    _officer(actor, "identity templates", body.modality)
+    key = load_key(request.app.state.settings.data_dir)
+    with transaction(made) as session:
+        template_id = enroll_template(session, key, np.asarray(body.vector, dtype=np.float32), body.modality)
+    return {"template_id": template_id, "modality": body.modality, "dim": len(body.vector)}

@@ -25,9 +25,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.errors import LinkageError, MissingExtra
+from amparo.errors import FieldError, InputError, LinkageError, MissingExtra, NotFound
 
 MIN_APPROXIMATE_RECALL = 0.99
+#: The person of a template enrolled for an encounter not yet taken in.
+PENDING = ""
+#: A template taken in with an encounter names it (``E:<encounter id>``) in place of a person.
+ENCOUNTER_PREFIX = "E:"
 #: A re-ranked PQ index re-scores this many times k candidates exactly (doubled up to the max
 #: while validation finds it short of MIN_APPROXIMATE_RECALL).
 PQ_RERANK = 64
@@ -101,15 +105,81 @@ def store_template(
     )
 
 
-def load_templates(session: Session, key: bytes, modality: str = "face") -> tuple[list[str], np.ndarray]:
-    """Person ids and decrypted vectors of every template of a modality (for a gallery)."""
+def enroll_template(session: Session, key: bytes, vector: np.ndarray, modality: str = "face") -> str:
+    """Store a captured template (encrypted) for an encounter still to be taken in; its id goes
+    in the encounter's ``/extensions/biometric``. It belongs to no person (:data:`PENDING`) and
+    is in no gallery until intake attaches it to the encounter (:func:`attach_to_encounter`)."""
+    from amparo.store.ids import new_id
+
+    vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if vector.size == 0 or not np.all(np.isfinite(vector)):
+        raise InputError([FieldError("/vector", "must be a non-empty list of finite numbers")])
+    template_id = new_id("T")
+    store_template(session, key, template_id=template_id, person_id=PENDING, vector=vector, modality=modality)
+    return template_id
+
+
+def read_template(session: Session, key: bytes, template_id: str) -> tuple[np.ndarray, str]:
+    """The decrypted vector and modality of one template (NotFound when there is none)."""
     from amparo.identity.tables import IdentityTemplate
 
-    rows = session.scalars(select(IdentityTemplate).where(IdentityTemplate.modality == modality)).all()
+    row = session.get(IdentityTemplate, template_id)
+    if row is None:
+        raise NotFound("biometric template", template_id)
+    return decrypt_template(key, row.id, row.nonce, row.ciphertext), row.modality
+
+
+def attach_to_encounter(session: Session, template_id: str, encounter_id: str) -> None:
+    """Attach an enrolled template to the encounter taken in with it: from then on it is a
+    template of whichever person holds that encounter (merges and splits carry it along)."""
+    from sqlalchemy import update
+
+    from amparo.identity.tables import IdentityTemplate
+
+    moved = session.execute(
+        update(IdentityTemplate)
+        .where(IdentityTemplate.id == template_id, IdentityTemplate.person_id == PENDING)
+        .values(person_id=ENCOUNTER_PREFIX + encounter_id)
+    )
+    if getattr(moved, "rowcount", 1) != 1:
+        raise InputError(
+            [
+                FieldError(
+                    "/extensions/biometric/template_id",
+                    f"template {template_id} is not enrolled or is already attached to an encounter",
+                )
+            ]
+        )
+
+
+def load_templates(session: Session, key: bytes, modality: str = "face") -> tuple[list[str], np.ndarray]:
+    """Person ids and decrypted vectors of every template of a modality (for a gallery);
+    templates enrolled for an encounter not yet taken in (:data:`PENDING`) are left out."""
+    from amparo.identity.tables import IdentityTemplate
+    from amparo.store.models import Encounter
+
+    rows = session.scalars(
+        select(IdentityTemplate).where(
+            IdentityTemplate.modality == modality, IdentityTemplate.person_id != PENDING
+        )
+    ).all()
     if not rows:
         return [], np.zeros((0, 0), dtype=np.float32)
+    via = [
+        r.person_id.removeprefix(ENCOUNTER_PREFIX) for r in rows if r.person_id.startswith(ENCOUNTER_PREFIX)
+    ]
+    holder: dict[str, str] = {}
+    if via:
+        found = session.execute(select(Encounter.id, Encounter.person_id).where(Encounter.id.in_(via)))
+        holder = {str(eid): str(pid) for eid, pid in found}
+    people = [
+        holder.get(r.person_id.removeprefix(ENCOUNTER_PREFIX), PENDING)
+        if r.person_id.startswith(ENCOUNTER_PREFIX)
+        else r.person_id
+        for r in rows
+    ]
     vectors = np.vstack([decrypt_template(key, r.id, r.nonce, r.ciphertext) for r in rows])
-    return [r.person_id for r in rows], vectors
+    return people, vectors
 
 
 def _faiss() -> Any:
