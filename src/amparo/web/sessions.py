@@ -93,7 +93,7 @@ async def signed_in(request: Request) -> Actor:
         request.session.pop("user_id", None)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise NotSignedIn(target)
-    return Actor(user)
+    return Actor(user, today=request.app.state.clock)
 
 
 def start_session(request: Request, user: User) -> None:
