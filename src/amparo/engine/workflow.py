@@ -60,7 +60,8 @@ class Workflow:
         if current == self.concurrence_state:
             return "the case awaits a supervisor's concurrence (POST .../concurrence)"
         if target == self.concurrence_state:
-            return "request the removal itself; concurrence follows"
+            removals = " or ".join(sorted(self.removals)) or "a removal"
+            return f"request the removal itself ({removals}); concurrence follows"
         guard = self.transitions.get((current, target))
         if guard is None:
             allowed = sorted(t for (f, t) in self.transitions if f == current)
