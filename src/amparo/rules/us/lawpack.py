@@ -77,8 +77,8 @@ PROGRAM = Program(
             key="title42_expulsion",
             kind="applies",
             rules=("title42",),
-            label="Subject to Title 42 expulsion",
-            label_es="Sujeto a expulsión bajo el Título 42",
+            label="Title 42 expulsion",
+            label_es="Expulsión bajo el Título 42",
         ),
         SummaryKey(
             key="unaccompanied_child",
@@ -91,8 +91,8 @@ PROGRAM = Program(
             key="aca_removal_to",
             kind="first_value",
             rules=_ACA,
-            label="Amenable to an ACA transfer to",
-            label_es="Susceptible de traslado bajo un ACA a",
+            label="ACA removal to",
+            label_es="Traslado bajo un ACA a",
         ),
         SummaryKey(
             key="asylum_bars",
