@@ -32,6 +32,7 @@ def test_report_is_self_contained(amparo: Run, tmp_path: Path) -> None:
     assert "Data to 2025-08" in html and "Data to 2025-05" in html
     assert "Department of State" in html and "44,250" in html  # MPP returns, FY2019
     assert "H-2B visas issued per month" in html
+    assert "945" in html and "none granted" in html  # the Guatemala ACA transfers and their outcomes
 
 
 def test_charts_are_png_and_svg_with_every_instrument_date(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_report_template_speaks_spanish() -> None:
     html = env.get_template("report.html.j2").render(
         version="x", generated="2026-12-05", first_month="2018-10", last_month="2025-08", fiscal_years=[],
         charts=[], verdicts=[], files=[], overlap=[], overlap_sources=[], staleness=["Datos hasta 2025-08."],
-        outcomes=[{"fy": 2019, "mpp_return": 44250}], outcome_names=report_text.OUTCOMES["es"],
+        outcomes=[{"fy": 2019, "mpp_return": 44250}], outcome_names=report_text.OUTCOMES["es"], aca_transfers=[],
         t=report_text.TEXT["es"], lang="es",
     )  # fmt: skip
     assert '<html lang="es">' in html and "Qué pasó después de los encuentros" in html

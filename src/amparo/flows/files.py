@@ -25,6 +25,8 @@ OHSS_MONTHLY_TABLES = (
 )
 #: USCIS / DHS OIS: top fifteen nationalities referred for a credible-fear interview, FY2016-2021.
 USCIS_CREDIBLE_FEAR = "uscis/credible_fear_top15_fy2016_2021.csv"
+#: The Guatemala ACA as implemented: cumulative transferees by date, each figure with its source.
+ACA_GUATEMALA_TRANSFERS = "aca/guatemala_2019_2020_transfers.csv"
 #: State Department monthly nonimmigrant visa issuances: one file per month under this folder.
 NIV_FOLDER = "state/niv-monthly/"
 

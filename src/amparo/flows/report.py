@@ -54,6 +54,15 @@ def _outcomes() -> list[dict[str, Any]]:
     return list(table.values())
 
 
+def _aca_transfers() -> list[dict[str, str]]:
+    """The Guatemala ACA transfers as published, each row with its source and certainty."""
+    import csv
+
+    (verified,) = files.verify(files.default_data_dir(), (files.ACA_GUATEMALA_TRANSFERS,))
+    with verified.path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def render(out: Path, language: str = "en") -> str:
     """The report's HTML in English or Spanish (charts are written to ``out`` and inlined)."""
     from amparo import __version__
@@ -91,6 +100,7 @@ def render(out: Path, language: str = "en") -> str:
             for n in ("encounters", "visas", "book_outs", "uscis_credible_fear")
         ],  # fmt: skip
         outcomes=_outcomes(),
+        aca_transfers=_aca_transfers(),
         outcome_names=report_text.OUTCOMES[language],
         t=report_text.TEXT[language],
         lang=language,

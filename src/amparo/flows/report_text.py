@@ -24,6 +24,12 @@ TEXT: dict[str, dict[str, str]] = {
         "transfers_note": "Transfers under the Asylum Cooperative Agreements are not in these tables; no "
         "machine-readable count of them exists (about 945 people were transferred to Guatemala from November "
         "2019 to March 2020, by the U.S. Senate Foreign Relations Committee staff report).",
+        "aca_heading": "The Guatemala Asylum Cooperative Agreement as implemented: people transferred, and "
+        "what became of their cases",
+        "date": "date",
+        "transferred": "transferred (cumulative)",
+        "note": "what the source says",
+        "certainty": "certainty",
         "claims": "Claims checked against the data",
         "claim": "claim",
         "source": "source",
@@ -68,6 +74,12 @@ TEXT: dict[str, dict[str, str]] = {
         "figuran en estas tablas; no existe un recuento legible por máquina (unas 945 personas fueron "
         "trasladadas a Guatemala entre noviembre de 2019 y marzo de 2020, según el informe del personal "
         "del Comité de Relaciones Exteriores del Senado de EE. UU.).",
+        "aca_heading": "El Acuerdo de Cooperación en materia de Asilo con Guatemala tal como se aplicó: "
+        "personas trasladadas y qué fue de sus casos",
+        "date": "fecha",
+        "transferred": "trasladadas (acumulado)",
+        "note": "lo que dice la fuente",
+        "certainty": "certeza",
         "claims": "Afirmaciones contrastadas con los datos",
         "claim": "afirmación",
         "source": "fuente",
