@@ -13,7 +13,7 @@ import pytest
 from amparo.rules.us import US_PACK
 from amparo.screening import screen
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "src/amparo/screening/examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src/amparo/rules/us/examples"
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

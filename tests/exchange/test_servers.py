@@ -38,7 +38,7 @@ USERS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def _encounter() -> dict[str, Any]:
-    example = json.loads(files("amparo.screening").joinpath("examples", EXAMPLE).read_text(encoding="utf-8"))
+    example = json.loads(files("amparo.rules.us").joinpath("examples", EXAMPLE).read_text(encoding="utf-8"))
     document: dict[str, Any] = example["encounter"]
     document["id"] = "LOOP-1"
     assert example["expected_summary"]["aca_removal_to"] == "GT"

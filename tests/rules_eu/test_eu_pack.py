@@ -22,7 +22,7 @@ from amparo.screening import screen
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT.parent / "shared/spec/eu/examples"
-US_EXAMPLE = ROOT / "src/amparo/screening/examples/aca-honduran-adult-2020-02.json"
+US_EXAMPLE = ROOT / "src/amparo/rules/us/examples/aca-honduran-adult-2020-02.json"
 CODES = {
     *(
         f"dublin_iii_{c}"

@@ -2,18 +2,18 @@
 
 One scenario per file::
 
-    scenario: "9"                      # the brief's section 9 number, or e.g. "spec:EX-1"
-    title: Mexican adult at a port of entry, 2020-01-15
-    source: legal-rules.md §9, scenario 9
-    citations: ["CBP MPP Guiding Principles (2019-01-28)"]
-    as_of: 2020-01-15                  # optional; overrides adjudicated_on like --as-of
+    scenario: "9"                      # a number in the pack's legal brief, or e.g. "spec:EX-1"
+    title: what the scenario is about
+    source: where the scenario comes from
+    citations: ["the instrument and clause it tests"]
+    as_of: 2020-01-15                  # optional; overrides the document's own reading date
     encounter: { ... encounter v1 ... }  # or ``document:`` — any pack's document (its ``schema`` picks the pack)
     companions: [ { ... } ]            # optional: documents of those travelling with the person
     expect:
-      summary: {aca_removal_to: GT}    # every key given is compared exactly
-      flags: [aca_mexicans_amenable]   # flag ids that must be raised
+      summary: {some_key: value}       # every summary key given is compared exactly
+      flags: [some_flag]               # flag ids that must be raised
       no_flags: []                     # flag ids that must not be raised
-      rules: {bar.transit_2019: excepted}   # rule id -> outcome in the trace ("value=<v>" for a table's value)
+      rules: {some.rule: excepted}     # rule id -> outcome in the trace ("value=<v>" for a table's value)
     notes: why, for a person reading it
 
 ``amparo rules test [PATH]`` runs a file or a folder (default: every installed pack's shipped scenarios).
