@@ -102,7 +102,7 @@ class BatchScreener:
         for pack in self.registry:
             plan = self.plan(pack)
             for key in pack.program.summary_keys:
-                kind = plan.summary_types.get(key) if plan is not None else _kind_of(pack, key)
+                kind: Any = plan.summary_types.get(key) if plan is not None else _kind_of(pack, key)
                 dtype = pl.List(pl.String) if kind == "list" else polars_dtype(kind) if kind else pl.String
                 schema.setdefault(key, pl.String if dtype == pl.Null else dtype)
         schema["flags"] = pl.List(pl.String)
@@ -154,7 +154,7 @@ class BatchScreener:
         out.update({ROW: row, "encounter_id": obj["encounter_id"], "error": obj["error"]})
         return out
 
-    def _single(self, row: int, document: Any, pack: LawPack, parsed: Any = None) -> dict[str, Any]:
+    def single_row(self, row: int, document: Any, pack: LawPack, parsed: Any = None) -> dict[str, Any]:
         try:
             decision = (
                 screen_parsed(parsed, pack, as_of=self.as_of)
@@ -249,14 +249,16 @@ class BatchScreener:
             ]
             docs = documents_of(frame[sample]) if sample else []
             for i, document in zip(sample, docs, strict=True):
-                if not self._agrees(pack, result.row(i, named=True), self._single(rows[i], document, pack)):
+                if not self._agrees(
+                    pack, result.row(i, named=True), self.single_row(rows[i], document, pack)
+                ):
                     redo = list(range(result.height))
                     break
         if not redo:
             return result
         fixed = self._frame(
             [
-                self._single(rows[i], document, pack)
+                self.single_row(rows[i], document, pack)
                 for i, document in zip(redo, documents_of(frame[redo]), strict=True)
             ]
         )
@@ -294,7 +296,7 @@ class BatchScreener:
         if plan is None:
             return self._frame(
                 [
-                    self._single(r, documents[r], pack, p)
+                    self.single_row(r, documents[r], pack, p)
                     for r, p in zip(group.rows, group.parsed, strict=True)
                 ]
             )
@@ -308,7 +310,10 @@ class BatchScreener:
             return result
         positions = sorted(set(redo))
         fixed = self._frame(
-            [self._single(group.rows[i], documents[group.rows[i]], pack, group.parsed[i]) for i in positions]
+            [
+                self.single_row(group.rows[i], documents[group.rows[i]], pack, group.parsed[i])
+                for i in positions
+            ]
         )
         keep = ~pl.Series(range(result.height)).is_in(positions)
         return pl.concat([result.filter(keep), fixed], how="vertical")
@@ -364,7 +369,7 @@ class BatchScreener:
             return []
         sample = self._random.sample(range(result.height), min(self.verify_sample, result.height))
         for i in (i for i in sample if i not in skip):
-            single = self._single(group.rows[i], documents[group.rows[i]], pack, group.parsed[i])
+            single = self.single_row(group.rows[i], documents[group.rows[i]], pack, group.parsed[i])
             if not self._agrees(pack, result.row(i, named=True), single):
                 return list(range(result.height))
         return []

@@ -30,6 +30,7 @@ from amparo.rules.us import places, treaties
 from amparo.rules.us.countries import (
     CENTRAL_AMERICA,
     CONTIGUOUS,
+    SPANISH_SPEAKING_LATIN_AMERICA,
     SPANISH_SPEAKING_OR_BRAZIL,
     WESTERN_HEMISPHERE,
 )
@@ -447,6 +448,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
                 "stateless_in_aca_population_country"
             ),
             any_national(SPANISH_SPEAKING_OR_BRAZIL).alias("spanish_speaking_or_brazil_national"),
+            any_national(SPANISH_SPEAKING_LATIN_AMERICA).alias("spanish_speaking_latin_american_national"),
             any_national(WESTERN_HEMISPHERE).alias("western_hemisphere_national"),
             any_national(CENTRAL_AMERICA).alias("central_american_national"),
             any_national(CONTIGUOUS).alias("contiguous_country_national"),
