@@ -109,6 +109,12 @@ def test_persons_are_resolved_and_repeat_crossers_found(runs: Runs, us: Session)
     assert len(links) == s["encounters"]
     assert s["identity"]["link"] == links.count("link") > 0  # repeat crossers joined to their person
     assert s["identity"]["link"] + s["identity"]["review"] + s["identity"]["distinct"] == s["encounters"]
+    identity = s["identity"]
+    assert 0 < identity["repeat_crossers_resolved"] <= identity["true_repeat_crossers"]
+    assert (
+        identity["repeat_crossers_resolved"] + identity["repeat_crossers_split"]
+        == identity["true_repeat_crossers"]
+    )
     # every encounter not joined to a known person made a person of its own
     assert s["persons"] == s["encounters"] - s["identity"]["link"]
 

@@ -22,11 +22,13 @@ def _closing_table(summary: dict[str, Any]) -> Table:
         f"{name} {'intact' if v['intact'] else 'NOT INTACT'} ({v['entries']:,} entries)"
         for name, v in summary["audit"].items()
     )
+    ident = summary["identity"]
     rows = (
         ("encounters (CBP Nov 2019 – Mar 2020, scaled)", f"{summary['encounters']:,}"),
         ("screened, law read on their dates", f"{summary['screened']:,}"),
         (f"persons after identity resolution (true: {summary['true_persons']:,})", f"{summary['persons']:,}"),
         ("joined to a known person / left for review", f"{summary['identity']['link']:,} / {summary['identity']['open_reviews']:,}"),
+        ("repeat crossers under one person (of true; split, merged)", f"{ident['repeat_crossers_resolved']:,} of {ident['true_repeat_crossers']:,}; {ident['repeat_crossers_split']:,}, {ident['persons_merged']:,}"),
         ("ACA amenable / interviewed / harm found", f"{summary['aca']['amenable']:,} / {summary['aca']['interviewed']:,} / {summary['aca']['harm_found']:,}"),
         ("transfers concurred by a second supervisor", f"{summary['aca']['concurred']:,}"),
         ("people planned within capacity", f"{summary['aca_transfers_planned']:,} of {summary['capacity']:,}"),

@@ -99,3 +99,26 @@ def verify_audit(installation: Installation) -> dict[str, Any]:
         "signed_checkpoints": verdict.checkpoints,
         "message": verdict.message,
     }
+
+
+def identity_against_truth(truth_person: dict[str, str], stored_person: dict[str, str]) -> dict[str, int]:
+    """How the resolution at intake matches the cohort's ground truth (encounter id -> true person,
+    encounter id -> stored person): repeat crossers all of whose encounters went to one stored
+    person, those spread over several, and stored persons holding more than one true person."""
+    stored_of: dict[str, set[str]] = {}
+    true_of: dict[str, set[str]] = {}
+    encounters_of: Counter[str] = Counter()
+    for encounter_id, person in truth_person.items():
+        stored = stored_person.get(encounter_id)
+        if stored is None:
+            continue
+        encounters_of[person] += 1
+        stored_of.setdefault(person, set()).add(stored)
+        true_of.setdefault(stored, set()).add(person)
+    repeat = [p for p, n in encounters_of.items() if n > 1]
+    return {
+        "true_repeat_crossers": len(repeat),
+        "repeat_crossers_resolved": sum(1 for p in repeat if len(stored_of[p]) == 1),
+        "repeat_crossers_split": sum(1 for p in repeat if len(stored_of[p]) > 1),
+        "persons_merged": sum(1 for people in true_of.values() if len(people) > 1),
+    }

@@ -213,6 +213,9 @@ def _summary(
             "review": tally.identity.get("review", 0),
             "distinct": tally.identity.get("distinct", 0),
             "open_reviews": tally.open_reviews,
+            **figures.identity_against_truth(
+                {encounter_id: t.person for encounter_id, t in cohort.truth.items()}, tally.person_of
+            ),
         },
         "intake": {"created": tally.created, "replayed": tally.replayed},
         "outcomes": dict(sorted(stored.outcomes.items())),
