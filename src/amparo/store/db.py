@@ -17,10 +17,85 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from amparo.errors import ConfigError
+from amparo.errors import ConfigError, FieldError, InputError
 from amparo.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: The databases amparo runs on (SQLAlchemy backend names).
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+_UPGRADE_HINT = "Run `amparo db upgrade` first (with the same AMPARO_DATABASE_URL)."
+
+
+def masked_url(url: str) -> str:
+    """The database URL as it may be printed: any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: print nothing of it that could be a secret
+        return url.split("@")[-1] if "@" in url else url
+
+
+class DatabaseUnsupported(ConfigError):
+    """Raised when AMPARO_DATABASE_URL names a database amparo does not run on."""
+
+    def __init__(self, url: str, backend: str) -> None:
+        self.url = masked_url(url)
+        self.backend = backend
+        super().__init__(
+            f"AMPARO_DATABASE_URL names a {backend} database ({self.url}); amparo runs on SQLite "
+            "(sqlite:///PATH, the default) or PostgreSQL (postgresql://USER:PASSWORD@HOST/NAME)."
+        )
+
+
+class DatabaseUnreachable(ConfigError):
+    """Raised when the configured database cannot be opened (refused, unknown host, bad password)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = masked_url(url)
+        self.reason = reason
+        super().__init__(
+            f"Cannot open the database {self.url}: {reason}. Check that the server is running and "
+            "that AMPARO_DATABASE_URL names it."
+        )
+
+
+class DatabaseNotUpgraded(ConfigError):
+    """Raised when the database lacks amparo's tables or columns: never (or not lately) upgraded."""
+
+    def __init__(self, url: str, missing: str) -> None:
+        self.url = masked_url(url)
+        self.missing = missing
+        super().__init__(
+            f"The database {self.url} does not have amparo's current schema ({missing}). {_UPGRADE_HINT}"
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0].removeprefix("connection failed: ") if text else type(exc).__name__
+
+
+def _missing_schema(exc: BaseException) -> str | None:
+    """The DBAPI's words when an error says amparo's tables or columns are absent, else None."""
+    message = _first_line(exc)
+    if getattr(exc, "sqlstate", None) in ("42P01", "42703"):  # PostgreSQL: undefined table, column
+        return message
+    if message.startswith(("no such table: ", "no such column: ")) or " has no column named " in message:
+        return message  # SQLite
+    return None
+
+
+def _translate_errors(engine: Engine, url: str) -> None:
+    """Turn the DBAPI errors a user can cause into ConfigErrors that say what to do."""
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: Any) -> BaseException | None:
+        original = context.original_exception
+        missing = _missing_schema(original)
+        if missing is not None:
+            return DatabaseNotUpgraded(url, missing)
+        if context.connection is None and not context.is_pre_ping:  # the connection itself failed
+            return DatabaseUnreachable(url, _first_line(original))
+        return None
 
 
 def normalise_url(url: str) -> str:
@@ -47,13 +122,18 @@ def _json_text(value: Any) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` (SQLite gets WAL, foreign keys and immediate transactions)."""
-    url = normalise_url(url)
+    given, url = url, normalise_url(url)
     kwargs.setdefault("json_serializer", _json_text)
     kwargs.setdefault("json_deserializer", orjson.loads)
     try:
         parsed = make_url(url)
-    except Exception as exc:  # sqlalchemy raises ArgumentError with the URL in it
-        raise ConfigError(f"AMPARO_DATABASE_URL is not a database URL: {exc}") from exc
+    except Exception:  # sqlalchemy raises ArgumentError with the URL (and its password) in it
+        raise ConfigError(
+            f"AMPARO_DATABASE_URL is not a database URL ({masked_url(given)}); expected sqlite:///PATH "
+            "or postgresql://USER:PASSWORD@HOST/NAME."
+        ) from None
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise DatabaseUnsupported(given, parsed.get_backend_name())
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +151,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        _translate_errors(engine, given)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
@@ -79,13 +160,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # No pool_pre_ping: it costs a round trip on every checkout. A connection the server has
     # dropped fails the one request that used it, and SQLAlchemy then invalidates the pool.
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=kwargs.pop("pool_size", 10),
         max_overflow=kwargs.pop("max_overflow", 10),
         pool_recycle=kwargs.pop("pool_recycle", 1800),
         **kwargs,
     )
+    _translate_errors(engine, given)
+    return engine
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -162,16 +245,40 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision`` (default: the latest schema)."""
-    from alembic import command
+def known_revisions(url: str = "sqlite://") -> list[str]:
+    """The schema revisions shipped, oldest first."""
+    from alembic.script import ScriptDirectory
 
+    script = ScriptDirectory.from_config(alembic_config(url))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision`` (default: the latest schema).
+
+    An unknown revision is an InputError on ``revision`` naming the shipped ones."""
+    from alembic import command
+    from alembic.util import CommandError
+
+    known = known_revisions(url)
+    if revision not in ("head", "heads", *known):
+        raise InputError(
+            [
+                FieldError(
+                    "--revision",
+                    f"no schema revision '{revision}'; expected head or one of {', '.join(known)}",
+                )
+            ]
+        )
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             cfg = alembic_config(url)
             cfg.attributes["connection"] = connection
-            command.upgrade(cfg, revision)
+            try:
+                command.upgrade(cfg, revision)
+            except CommandError as exc:  # e.g. a database already past the revision asked for
+                raise InputError([FieldError("--revision", str(exc))]) from None
     finally:
         engine.dispose()
 
