@@ -53,6 +53,7 @@ def case_details(session: Session, packs: PackRegistry, actor: Actor, case_id: s
     if case.person_id:
         page = lists.list_cases(session, packs, actor, person_id=case.person_id, limit=50)
         others = [c for c in page.items if c.id != case.id]
+    links = identity_links(session, actor, case.encounter_id) if encounter is not None else []
     trail = None
     if actor.user.role in AUDIT_READERS:
         ids = [case.id, case.encounter_id, *(d.id for d in decisions)]
@@ -86,6 +87,7 @@ def case_details(session: Session, packs: PackRegistry, actor: Actor, case_id: s
         "deadlines": _maybe(lambda: reads.case_deadlines(session, packs, actor, case_id)),
         "notes": _maybe(lambda: reads.case_notes(session, packs, actor, case_id)),
         "others": others,
+        "links": links,
         "trail": trail,
         "finding_keys": finding_keys(pack),
         "concurrence_state": pack.workflow.concurrence_state,
@@ -99,3 +101,19 @@ def finding_keys(pack: LawPack) -> list[str]:
     schema: dict[str, Any] = schema_of() if callable(schema_of) else {}
     findings = (schema.get("properties") or {}).get("findings") or {}
     return sorted((findings.get("properties") or {}).keys())
+
+
+def identity_links(session: Session, actor: Actor, encounter_id: str) -> list[dict[str, Any]]:
+    """The identity reviews of this encounter with the model's explanation (only for those who may
+    resolve identity: a partner never learns whether a person is known)."""
+    from amparo.identity import decisions as identity
+    from amparo.identity.tables import IdentityReview
+
+    if not identity.may_resolve_identity(actor.user):
+        return []
+    reviews = session.scalars(
+        select(IdentityReview)
+        .where(IdentityReview.encounter_id == encounter_id)
+        .order_by(IdentityReview.created_at)
+    ).all()
+    return [identity.review_view(session, r) for r in reviews]
