@@ -6,14 +6,16 @@ Domain errors are turned into a one-line message on standard error and an exit c
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from amparo.cli.exit_codes import INTERNAL, exit_code_for
+from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, exit_code_for
 from amparo.errors import AmparoError
 
 # Modules that each define ``register(app)``; heavy libraries are imported inside commands.
@@ -75,19 +77,44 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of ``amparo`` and ``python -m amparo``.
 
     Typer handles usage errors itself (exit 2 with a message); domain errors become a one-line
-    message and their exit code; anything else is reported as an internal error (exit 1).
+    message and their exit code; a file that cannot be read or written is said with its path
+    (exit 2); Ctrl-C ends quietly (exit 130); anything else is reported as an internal error (exit 1).
     """
     err = Console(stderr=True)
     try:
         app = build_app()
         app(args=list(argv) if argv is not None else None, prog_name="amparo")
     except AmparoError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
         sys.exit(exit_code_for(exc))
+    except OSError as exc:  # a path the user gave: missing, a folder, not writable, full disk
+        err.print(Text.assemble(("error:", "bold red"), " ", file_problem(exc)))
+        sys.exit(INVALID_INPUT)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(INTERRUPTED)
     except Exception as exc:  # the edge: anything unexpected is an internal error, not a traceback
         err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-            "This is a bug in amparo; please report it with the command you ran.",
-            highlight=False,
+            Text.assemble(
+                ("internal error:", "bold red"),
+                f" {type(exc).__name__}: {exc}\n"
+                "This is a bug in amparo; please report it with the command you ran.",
+            )
         )
         sys.exit(INTERNAL)
+
+
+def file_problem(exc: OSError) -> str:
+    """An OSError in words: the path, what went wrong, what to do."""
+    path = exc.filename if exc.filename is not None else ""
+    reason = exc.strerror or str(exc)
+    hints = {
+        errno.EEXIST: "choose another name, or remove it first",
+        errno.ENOENT: "check the path (folders are not created for a file)",
+        errno.EACCES: "check its permissions",
+        errno.EISDIR: "expected a file, not a folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.ENOSPC: "free some space and run the command again",
+    }
+    hint = hints.get(exc.errno or 0)
+    return f"{path}: {reason}" + (f" ({hint})" if hint else "") if path else reason

@@ -31,6 +31,19 @@ ComponentOption = Annotated[str | None, typer.Option("--component", help="USBP o
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
+def _out_folder(path: Path, option: str) -> Path:
+    """A folder to write into (created if missing), or InputError naming the option."""
+    from amparo.errors import FieldError, InputError
+
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            [FieldError(option, f"{path} is a file; expected a folder to write into (created if missing)")]
+        )
+    if not path.exists() and path.parent.exists() and not path.parent.is_dir():
+        raise InputError([FieldError(option, f"{path.parent} is a file, not a folder")])
+    return path
+
+
 def _component_filter(component: str | None) -> dict[str, str]:
     from amparo.errors import FieldError, InputError
 
@@ -80,6 +93,8 @@ def series_command(
         if component is not None:
             filters["component"] = [_component_filter(component)["component"]]
         rows = datasets.query(dataset, by=by or [], start=first, end=last, filters=filters)
+        if not rows:
+            Console(stderr=True).print(f"note: no rows of {dataset} match these options.", highlight=False)
         _print_rows([r.as_dict() for r in rows], as_json, datasets.staleness(dataset), dataset)
         return
     dims = series.check_dimensions(by or [])
@@ -91,12 +106,28 @@ def series_command(
         raise InputError([FieldError("--visa-class" if visa_class else "--outcome",
                                      "applies to --dataset visas, book_outs or credible_fear_results")])  # fmt: skip
     encounters = series.query(by=dims, start=first, end=last, filters=encounter_filters)
+    if not encounters:
+        _outside_coverage(first, last)
     _print_rows(
         [r.as_dict() for r in encounters],
         as_json,
         datasets.staleness(),
         "Southwest land border encounters (CBP)",
     )
+
+
+def _outside_coverage(first: Any, last: Any) -> None:
+    """InputError naming --from or --to when the months asked lie outside the data; else a note."""
+    from amparo.errors import FieldError, InputError
+    from amparo.flows import series
+
+    low, high = series.months_available()
+    covers = f"the data covers {series.month_text(low)}..{series.month_text(high)}"
+    if first is not None and first > high:
+        raise InputError([FieldError("--from", f"{series.month_text(first)} is after the data; {covers}")])
+    if last is not None and last < low:
+        raise InputError([FieldError("--to", f"{series.month_text(last)} is before the data; {covers}")])
+    Console(stderr=True).print(f"note: no encounters match these options; {covers}.", highlight=False)
 
 
 def _print_rows(rows: list[dict[str, Any]], as_json: bool, stale: Any, title: str) -> None:
@@ -129,6 +160,7 @@ def chart_command(
     language = _language(lang)
     first = series.parse_month(start, "--from") if start else None
     last = series.parse_month(end, "--to") if end else None
+    out = _out_folder(out, "--out")
     paths = charts.write_all(out, start=first, end=last, language=language)
     paths += charts.pathway_chart(out, language=language)
     for path in paths:
@@ -170,11 +202,12 @@ def forecast_command(
     from amparo.flows import forecast
 
     language = _language(lang)
+    folder = _out_folder(chart, "--chart") if chart is not None else None
     result = forecast.forecast(by=by, horizon=horizon, model=model, level=level, reconcile=reconcile)
-    if chart is not None:
+    if folder is not None:
         from amparo.flows import charts
 
-        for path in charts.forecast_chart(result, chart, language):
+        for path in charts.forecast_chart(result, folder, language):
             Console(stderr=True).print(f"wrote {path}")
     rows = [r.as_dict() for r in result.rows]
     if as_json:
@@ -203,11 +236,12 @@ def scenario_command(
     from amparo.flows import scenario
 
     language = _language(lang)
+    folder = _out_folder(chart, "--chart") if chart is not None else None
     projection = scenario.project(scenario.load(file))
-    if chart is not None:
+    if folder is not None:
         from amparo.flows import charts
 
-        for path in charts.scenario_chart(projection, chart, language):
+        for path in charts.scenario_chart(projection, folder, language):
             Console(stderr=True).print(f"wrote {path}")
     if as_json:
         typer.echo(json.dumps(projection.as_dict(), ensure_ascii=False, indent=2))
@@ -247,12 +281,13 @@ def claims_check_command(
     """Check each claim against the data: true, false or not_checkable, with the numbers."""
     from amparo.flows import claims
 
+    folder = _out_folder(chart, "--chart") if chart is not None else None
     verdicts = claims.check_file(file)
-    if chart is not None:
+    if folder is not None:
         from amparo.flows import charts
 
         for verdict in verdicts:
-            for path in charts.claim_chart(verdict, chart):
+            for path in charts.claim_chart(verdict, folder):
                 Console(stderr=True).print(f"wrote {path}")
     if as_json:
         typer.echo(json.dumps([v.as_dict() for v in verdicts], ensure_ascii=False, indent=2))
@@ -281,7 +316,7 @@ def report_command(
     """Write a self-contained HTML report: charts, tables, data provenance and claim verdicts."""
     from amparo.flows import report
 
-    path = report.write_report(out, _language(lang))
+    path = report.write_report(_out_folder(out, "--out"), _language(lang))
     typer.echo(str(path))
 
 
