@@ -149,6 +149,22 @@ def _accepted(installation: Installation, case_ids: list[str]) -> dict[str, tupl
     return found
 
 
+def _previous_plan(installation: Installation, case_ids: list[str]) -> str | None:
+    """The latest demo plan a previous run made for any of these ACA cases (None: plan now)."""
+    from amparo.transfers.tables import TransferPlan, TransferProposal
+
+    if not case_ids:
+        return None
+    with installation.factory() as session:
+        return session.scalar(
+            select(TransferPlan.plan_id)
+            .join(TransferProposal, TransferProposal.plan_id == TransferPlan.plan_id)
+            .where(TransferProposal.case_id.in_(case_ids[:500]), TransferPlan.period_from == FIRST_TRANSFER)
+            .order_by(TransferPlan.created_at.desc())
+            .limit(1)
+        )
+
+
 def _families(installation: Installation, plan_id: str, tally: TransferTally) -> None:
     """Count families and families split, from the stored proposals and decisions."""
     from amparo.transfers.tables import TransferProposal
@@ -180,10 +196,10 @@ def plan_transfers(installation: Installation, cohort: Cohort, cases: list[AcaCa
     tally.monthly_cap = max((c.people for c in capacity.monthly_caps), default=0)
     scheduled = planner_cases(installation, cohort, cases)
     tally.cases = len(scheduled)
-    previous = _accepted(installation, [c.case_id for c in cases])
+    previous = _previous_plan(installation, [c.case_id for c in cases])
     supervisor = installation.actors["demo-supervisor"].id
-    if previous:
-        tally.plan_id = next(iter(previous.values()))[0]
+    if previous is not None:
+        tally.plan_id = previous
         tally.reused = True
     else:
         result = plan(scheduled, capacity, time_limit=20.0)
