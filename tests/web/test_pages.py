@@ -171,3 +171,21 @@ def test_the_api_documentation_is_served_without_a_cdn(web: Browser) -> None:
         page = web.client.get(path)
         assert page.status_code == 200 and asset in page.text and "/openapi.json" in page.text
         assert web.client.get(asset).status_code == 200
+
+
+def test_an_eu_application_is_taken_in_as_a_document(web: Browser) -> None:
+    from pathlib import Path
+
+    web.sign_in("officer")
+    example = (
+        Path(__file__).resolve().parents[2].parent
+        / "shared/spec/eu/examples/e1-syrian-greece-germany-2024.json"
+    )
+    document = json.loads(example.read_text())
+    document = document["encounter"]
+    csrf = web.csrf("/intake/document")
+    bad = web.client.post("/intake/document", data={"text": "{not json", "csrf": csrf})
+    assert bad.status_code == 422 and "not valid JSON" in bad.text
+    review = web.client.post("/intake/document", data={"text": json.dumps(document), "csrf": csrf})
+    assert review.status_code == 200, review.text[-2000:]
+    assert "responsible_state" in review.text

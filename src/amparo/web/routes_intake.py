@@ -118,6 +118,56 @@ def _rows(form: dict[str, str], prefix: str) -> int:
     return min(MAX_ROWS, max(indices, default=0) + 1)
 
 
+@router.get("/intake/document", response_class=HTMLResponse)
+async def document_form(request: Request, actor: Intaker) -> Response:
+    """Intake of any installed pack's document (e.g. an EU application) written as JSON."""
+    schemas = [p.schema_id for p in request.app.state.packs]
+    return page(request, "intake_document.html", actor=actor, section="intake", schemas=schemas, text="")
+
+
+@router.post("/intake/document", response_class=HTMLResponse)
+async def document_review(
+    request: Request,
+    actor: Intaker,
+    text: Annotated[str, Form(max_length=1_000_000)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    schemas = [p.schema_id for p in request.app.state.packs]
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems = [FieldError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+        document = None
+    else:
+        problems = (
+            _problems(request, document)
+            if isinstance(document, dict)
+            else [FieldError("", "expected a JSON object (one document)")]
+        )
+    if problems or not isinstance(document, dict):
+        return page(
+            request,
+            "intake_document.html",
+            actor=actor,
+            section="intake",
+            status=422,
+            schemas=schemas,
+            text=text,
+            problems=_placed(problems),
+        )
+    decision = screen(document, request.app.state.packs)
+    return page(
+        request,
+        "intake_review.html",
+        actor=actor,
+        section="intake",
+        document=document,
+        document_json=json.dumps(document, ensure_ascii=False),
+        decision=decision.to_dict(),
+    )
+
+
 @router.post("/intake/submit")
 async def intake_submit(
     request: Request,
