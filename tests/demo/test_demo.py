@@ -20,10 +20,9 @@ from typer.testing import CliRunner
 from amparo import audit
 from amparo.audit.verify import verify_rows
 from amparo.cli import build_app
-from amparo.demo.installation import masked_url
 from amparo.exchange.models import ExchangeEnvelope
 from amparo.identity.tables import IdentityLink
-from amparo.store.db import make_engine, session_factory
+from amparo.store.db import make_engine, masked_url, session_factory
 from amparo.store.models import Case, Decision, Encounter
 from amparo.transfers.tables import TransferOutcome, TransferPlan, TransferProposal
 

@@ -70,9 +70,9 @@ def demo(
     cohort beside it.
     """
     from amparo.cli.packs import pack_registry
-    from amparo.demo.installation import masked_url
     from amparo.demo.pipeline import run, serve_hint
     from amparo.settings import load_settings
+    from amparo.store.db import masked_url
 
     settings = load_settings()
     out = out if out is not None else settings.data_dir / "demo"

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +25,7 @@ from amparo.access.actor import Actor
 from amparo.engine.registry import PackRegistry
 from amparo.errors import ConfigError
 from amparo.settings import Settings
+from amparo.store.db import masked_url
 from amparo.store.models import User
 
 #: The demo's users on the US installation: name -> (role, agency).
@@ -36,14 +36,6 @@ US_USERS: dict[str, tuple[str, str]] = {
 }
 #: On the Guatemala installation: the migration institute's partner user.
 GT_USERS: dict[str, tuple[str, str]] = {"demo-igm": ("partner", "GT-IGM")}
-
-
-def masked_url(url: str) -> str:
-    """The database URL as it may be printed: any password replaced by ``***``."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL SQLAlchemy reads: print nothing of it that could be a secret
-        return url.split("@")[-1] if "@" in url else url
 
 
 @dataclass

@@ -34,12 +34,12 @@ from amparo.demo.installation import (
     GT_USERS,
     US_USERS,
     Installation,
-    masked_url,
     open_installation,
     write_tokens,
 )
 from amparo.engine.registry import PackRegistry
 from amparo.settings import Settings
+from amparo.store.db import masked_url
 from amparo.store.models import Encounter
 
 DEFAULT_SEED = 2019
