@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ from amparo.engine.law import LawBook
 from amparo.engine.trace import Determination
 
 
+@functools.lru_cache(maxsize=4096)
 def _cited(*groups: str | tuple[str, ...]) -> tuple[str, ...]:
     """Citations in order, each once (a clause written ``"a; b"`` counts as two)."""
     out: list[str] = []
@@ -32,12 +34,17 @@ def determine(book: LawBook, rule_id: str, facts: Facts, dates: Mapping[str, dt.
     rule = book.rule(rule_id)
     on = dates[rule.anchor]
     version = rule.at(on)
-    raised = [fw for fw in version.flags if fw.when.evaluate(facts)] if version.flags else None
+    flag_whens = version.flags
 
     def flags_for(outcome: str) -> tuple[str, ...]:
-        if not raised:
+        # Only the flags that could be raised for this outcome have their conditions evaluated.
+        if not flag_whens:
             return ()
-        return tuple(fw.flag for fw in raised if not fw.outcomes or outcome in fw.outcomes)
+        return tuple(
+            fw.flag
+            for fw in flag_whens
+            if (not fw.outcomes or outcome in fw.outcomes) and fw.when.evaluate(facts)
+        )
 
     if version.cases:
         for index, case in enumerate(version.cases):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 NOON = dt.time(12, 0)
@@ -40,6 +40,7 @@ class Moment:
     time_known: bool
 
 
+@lru_cache(maxsize=8192)
 def moment_of(on: dt.date, at: dt.datetime | None, zone_name: str) -> Moment:
     """The moment of an event recorded on the local date ``on``, at ``at`` when its time is known.
 
