@@ -134,7 +134,7 @@ def test_a_user_file_is_checked(amparo: Run, tmp_path: Path) -> None:
         ({"comparison": {"op": "about", "value": 3}}, "/claims/0/comparison", "tolerance"),
         ({"source": {"title": "t", "date": "2019-05-01"}}, "/claims/0/source", "url"),
         ({"statement": None}, "/claims/0/statement", ""),
-        ({"colour": "red"}, "/claims/0/colour", "Extra"),
+        ({"colour": "red"}, "/claims/0/colour", "not a known field"),
     ],
 )
 def test_invalid_claims_name_the_field(tmp_path: Path, change: dict[str, Any], path: str, words: str) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -448,11 +449,13 @@ def decide(reading: Reading, comparison: Comparison) -> tuple[bool, str]:
 
 
 def evaluate(claim: Claim) -> Verdict:
-    """Check one claim."""
-    reading = read(claim.measure, claim.comparison)
+    """Check one claim; an InputError's paths are within the claim (``/measure``, ``/context/0/measure``)."""
+    with _within("", claim.id):
+        reading = read(claim.measure, claim.comparison)
     context = []
-    for extra in claim.context:
-        extra_reading = read(extra.measure, extra.comparison or claim.comparison)
+    for number, extra in enumerate(claim.context):
+        with _within(f"/context/{number}", claim.id):
+            extra_reading = read(extra.measure, extra.comparison or claim.comparison)
         comparison = extra.comparison or claim.comparison
         outcome = (
             "not_checkable"
@@ -469,23 +472,50 @@ def evaluate(claim: Claim) -> Verdict:
 
 def load(path: Path | None = None) -> ClaimsFile:
     """Read and validate a claims file; an :class:`InputError` names each bad field."""
+    from amparo.flows.files import read_user_text
+    from amparo.plain_words import field_errors
+
     target = path or SHIPPED_CLAIMS
+    source = str(target)
+    text = read_user_text(target, "FILE")
     try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([FieldError("FILE", f"cannot read {target}: {exc.strerror}")]) from exc
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError([FieldError("/", f"not valid YAML: {exc}")], source=str(target)) from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "cannot be read"
+        raise InputError([FieldError("/", f"not valid YAML{where}: {problem}")], source=source) from None
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise InputError(
+            [FieldError("/", f"expected a mapping with a 'claims' list (see docs/FLOWS.md); found {found}")],
+            source=source,
+        )
     try:
         return ClaimsFile.model_validate(data)
     except ValidationError as exc:
+        raise InputError(field_errors(exc), source=source) from None
+
+
+@contextmanager
+def _within(prefix: str, claim_id: str | None = None, source: str | None = None) -> Iterator[None]:
+    """Re-raise an InputError with its paths under ``prefix`` (and the claim's id, the file named)."""
+    try:
+        yield
+    except InputError as exc:
+        named = f" (claim '{claim_id}')" if claim_id else ""
         errors = [
-            FieldError("/" + "/".join(str(p) for p in e["loc"]), e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()
+            FieldError(prefix + "/" + e.path.lstrip("/") if e.path else prefix or "/", e.message + named)
+            for e in exc.errors
         ]
-        raise InputError(errors, source=str(target)) from exc
+        raise InputError(errors, source=source or exc.source) from None
 
 
 def check_file(path: Path | None = None) -> list[Verdict]:
-    """Load a claims file (default: the shipped claims) and check every claim."""
-    return [evaluate(claim) for claim in load(path).claims]
+    """Load a claims file (default: the shipped claims) and check every claim; a claim the data
+    cannot answer (a month outside it) is an InputError naming the file and the claim's path."""
+    verdicts = []
+    for number, claim in enumerate(load(path).claims):
+        with _within(f"/claims/{number}", source=str(path or SHIPPED_CLAIMS)):
+            verdicts.append(evaluate(claim))
+    return verdicts
