@@ -18,6 +18,7 @@ de-duplicated flag ids. Nothing here knows any pack.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ ValueType = Literal["bool", "str", "int", "float", "date", "datetime", "null", "
 #: Column names the plan reads besides the facts: the row's anchor dates are ``ANCHOR + name``.
 ANCHOR = "_anchor."
 NO_VERSION = "_no_version"
+SUMMARY = "_s."
 FLAGS = "_flags"
 
 
@@ -103,6 +105,27 @@ class Plan:
     rules: tuple[str, ...]
     facts: frozenset[str] = frozenset()
 
+    def levelled(self) -> Plan:
+        """The same columns in as few stages as their dependencies allow (each column in the first
+        stage after everything it reads), so a backend computes more of them together. The plan is
+        kept as it is where a name is set twice or read before a later column sets it."""
+        order: list[tuple[str, Column, ValueType | None]] = [
+            c for stage in self.stages for c in stage.columns
+        ]
+        position = {name: i for i, (name, _, _) in enumerate(order)}
+        if len(position) != len(order):
+            return self
+        level: dict[str, int] = {}
+        for i, (name, column, _) in enumerate(order):
+            reads = _reads(column)
+            if any(position.get(r, -1) > i for r in reads):
+                return self
+            level[name] = 1 + max((level[r] for r in reads if r in level), default=-1)
+        stages: dict[int, list[tuple[str, Column, ValueType | None]]] = {}
+        for entry in order:
+            stages.setdefault(level[entry[0]], []).append(entry)
+        return dataclasses.replace(self, stages=tuple(Assign(tuple(stages[k])) for k in sorted(stages)))
+
     @staticmethod
     def read_by(stages: tuple[Assign, ...]) -> frozenset[str]:
         """The facts the stages read that no stage sets (the extraction must give them)."""
@@ -110,16 +133,26 @@ class Plan:
         set_here: set[str] = set()
         for stage in stages:
             for name, column, _ in stage.columns:
-                exprs: list[Expr] = []
-                if isinstance(column, Switch):
-                    exprs = [e for pair in column.branches for e in pair] + [column.otherwise]
-                elif isinstance(column, Collect):
-                    exprs = [e for cond, value in column.items for e in (cond, value) if isinstance(e, Expr)]
-                else:
-                    exprs = [column]
-                read |= {n for e in exprs for n in e.fact_names() if n not in set_here}
+                read |= {n for n in _reads(column) if n not in set_here}
                 set_here.add(name)
         return frozenset(n for n in read if not n.startswith(ANCHOR))
+
+
+def summary_column(key: str) -> str:
+    """The plan's column of a summary key (apart from any fact of the same name)."""
+    return SUMMARY + key
+
+
+def _reads(column: Column) -> frozenset[str]:
+    """The names a column reads."""
+    exprs: list[Expr]
+    if isinstance(column, Switch):
+        exprs = [e for pair in column.branches for e in pair] + [column.otherwise]
+    elif isinstance(column, Collect):
+        exprs = [e for cond, value in column.items for e in (cond, value) if isinstance(e, Expr)]
+    else:
+        exprs = [column]
+    return frozenset(n for e in exprs for n in e.fact_names())
 
 
 def value_type(values: list[Any], where: str) -> ValueType | None:
@@ -293,7 +326,7 @@ class _Compiler:
         types: dict[str, ValueType | Literal["list"] | None] = {}
         for key in self.program.summary:
             column, dtype = self.summary_column(key)
-            summary.append((key.key, column, dtype))
+            summary.append((summary_column(key.key), column, dtype))
             types[key.key] = "list" if isinstance(column, Collect) else dtype
         flags = Collect(tuple((Fact(name), flag) for name, flag in self.flag_columns), "first")
         self.stages.append(Assign(((NO_VERSION, no_version, "bool"), *summary, (FLAGS, flags, None))))

@@ -18,7 +18,7 @@ from typing import Any
 
 from amparo.batch.columns import conform, documents_of
 from amparo.batch.facts import fact_columns, facts_one_by_one
-from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan
+from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
 from amparo.batch.polars_backend import (
     check_plan,
     decode_lists,
@@ -114,7 +114,7 @@ class BatchScreener:
         """The pack's column plan (``None`` when its rules have no column form: one by one then)."""
         if pack.id not in self._plans:
             try:
-                plan = compile_plan(pack.law_book(), pack.program)
+                plan = compile_plan(pack.law_book(), pack.program).levelled()
                 check_plan(plan)
                 self._plans[pack.id] = plan
             except RuleDefinitionError as exc:
@@ -322,14 +322,14 @@ class BatchScreener:
         """The plan's output rows in the fixed schema, and the positions to screen one by one."""
         pl = polars_module()
         lists = list_columns(plan)
-        outputs = [k for k in plan.summary_keys if k not in lists]
-        words = {name: word_columns(plan, name) for name in (*lists, FLAGS) if name in lists}
+        outputs = [k for k in plan.summary_keys if summary_column(k) not in lists]
+        words = {name: word_columns(plan, name) for name in lists}
         out = run_plan(plan, facts).select(
             pl.Series(ROW, rows, dtype=pl.Int64),
             pl.col(DOCUMENT_ID_COLUMN).alias("encounter_id"),
             pl.lit(pack.id).alias("pack"),
             pl.col(READ_ON_COLUMN).alias("as_of"),
-            *(pl.col(k) for k in outputs),
+            *(pl.col(summary_column(k)).alias(k) for k in outputs),
             *(pl.col(w) for ws in words.values() for w in ws),
             *([] if FLAGS in lists else [pl.col(FLAGS)]),
             (pl.max_horizontal(pl.col(READ_ON_COLUMN), pl.col(OCCURRED_ON_COLUMN)) > pack.current_to)
@@ -339,7 +339,8 @@ class BatchScreener:
         )
         frame = out.collect()
         redo = frame.select(pl.arg_where(pl.col("_redo"))).to_series().to_list()
-        frame = decode_lists(frame, plan, {name: name for name in words if name != FLAGS})
+        keys = {summary_column(k): k for k in plan.summary_keys if summary_column(k) in lists}
+        frame = decode_lists(frame, plan, keys)
         frame = self._decode_flags(frame, plan, words.get(FLAGS))
         columns = [
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)

@@ -25,12 +25,14 @@ from typing import Any
 from amparo.batch.plan import (
     FLAGS,
     NO_VERSION,
+    SUMMARY,
     Collect,
     Column,
     Plan,
     Switch,
     ValueType,
     compile_plan,
+    summary_column,
 )
 from amparo.engine.expr import (
     And,
@@ -210,7 +212,7 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
     F = _functions()
     if not isinstance(pack, ColumnarPack):
         raise RuleDefinitionError(f"law pack {pack.id} has no column form for Spark")
-    plan = compile_plan(pack.law_book(), pack.program)
+    plan = compile_plan(pack.law_book(), pack.program).levelled()
     schema = dict(pack.document_schema())
     sample, _ = conform(_polars_frame(documents.limit(1).toArrow()), schema)
     facts_schema = _facts_schema(pack, sample, as_of)
@@ -245,9 +247,9 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
         F.col(spark_name(DOCUMENT_ID_COLUMN)).alias("encounter_id"),
         F.lit(pack.id).alias("pack"),
         F.col(spark_name(READ_ON_COLUMN)).alias("as_of"),
-        *(F.col(spark_name(k)).alias(k) for k in keys if k not in lists),
+        *(F.col(spark_name(summary_column(k))).alias(k) for k in keys if summary_column(k) not in lists),
         *(
-            F.col(spark_name(f"{n}#{i}")).alias(f"{n}#{i}")
+            F.col(spark_name(f"{n}#{i}")).alias(spark_name(f"{n}#{i}"))
             for n, c in lists.items()
             for i in range(len(c.words()))
         ),
@@ -257,10 +259,10 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
         ),
     )
     for name, collect in lists.items():
-        words = [f"{name}#{i}" for i in range(len(collect.words()))]
+        words = [spark_name(f"{name}#{i}") for i in range(len(collect.words()))]
         extra = ["_beyond"] if name == FLAGS else []
         distinct = out.select(*words, *extra).distinct().collect()
-        target = "flags" if name == FLAGS else name
+        target = "flags" if name == FLAGS else name.removeprefix(SUMMARY)
         table = [
             (
                 *row,
