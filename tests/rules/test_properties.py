@@ -132,10 +132,23 @@ def test_every_determination_is_cited(case: tuple[dict[str, Any], dt.date | None
     for determination in decision.determinations:
         assert determination.citations, determination.rule.id
         assert all(isinstance(c, str) and c.strip() for c in determination.citations)
+        assert len(set(determination.citations)) == len(determination.citations), determination.rule.id
     for node in decision.to_dict()["trace"]:
         assert node["rule"] and node["version"] and node["citations"]
     for flag in decision.flags:
         assert flag["id"] and flag["citations"]
+
+
+@SETTINGS
+@given(cases())
+def test_a_child_in_section_240_gets_no_credible_fear_clause(
+    case: tuple[dict[str, Any], dt.date | None],
+) -> None:
+    document, as_of = case
+    decision = screen(document, US_PACK, as_of=as_of)
+    if decision.summary["unaccompanied_child"]:
+        standard = next(d for d in decision.determinations if d.rule.id == "screening_standard")
+        assert not [c for c in standard.citations if c.startswith(("8 CFR 208.30", "INA 235(b)(1)"))]
 
 
 @SETTINGS
