@@ -100,6 +100,10 @@ def demo(
         f"  sign in as demo-supervisor (or demo-officer) with the token in {result.tokens_file} (readable by you only).",
         markup=False,
     )
+    console.print(
+        f"Replay the rule change yourself: amparo impact {out / 'impact-input.jsonl'} --before 2020-03-15 --after 2020-03-16",
+        markup=False,
+    )
     if EXAMPLE.exists():
         console.print(
             f"Explain one encounter: amparo screen {EXAMPLE}   ·   check the trail: amparo audit verify"
