@@ -83,6 +83,18 @@ RECORDS: dict[str, AgreementRecord] = {
             "V",
         ),
         AgreementRecord(
+            "third_country_arrangements_2025",
+            "mostly third-country removal or deportation arrangements; whether any is an INA 208(a)(2)(A) "
+            "agreement with a Federal Register notice is not verified",
+            UNKNOWN,
+            "El Salvador: Feb. 2025; the others: not known",
+            "Panama, Costa Rica, El Salvador, Rwanda, Eswatini, South Sudan and others",
+            UNKNOWN,
+            UNKNOWN,
+            UNKNOWN,
+            "U",
+        ),
+        AgreementRecord(
             "aca_ecuador_2025",
             "reported as in progress (alleged in the U.T. v. Noem amended complaint)",
             UNKNOWN,

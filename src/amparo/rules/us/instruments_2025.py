@@ -120,4 +120,12 @@ INSTRUMENTS_2025: tuple[Instrument, ...] = (
         notes=RECORDS["aca_ecuador_2025"].notes(),
         flags=("aca_2025_unverified",),
     ),
+    Instrument(
+        "third_country_arrangements_2025",
+        "Third-country arrangements of 2025 (Panama, Costa Rica, El Salvador, Rwanda, Eswatini, South Sudan, others)",
+        "arrangement",
+        ("Reports of 2025 third-country arrangements",),
+        notes=RECORDS["third_country_arrangements_2025"].notes(),
+        flags=("aca_2025_unverified",),
+    ),
 )

@@ -186,6 +186,7 @@ CITATIONS: dict[str, Source] = {
     "AllAfrica/Reuters 2025-08-21": _brief("§2.7, §11"),
     "U.T. v. Noem, No. 1:20-cv-00116 (D.D.C.)": _brief("§2.2"),
     "U.T. v. Noem amended complaint (2025-10-21)": _brief("§2.7", "U"),
+    "Reports of 2025 third-country arrangements": _brief("§2.7", "U"),
     # Cases.
     "Al Otro Lado v. McAleenan, 423 F. Supp. 3d 848 (S.D. Cal. 2019)": _brief("§3.2"),
     "Barr v. East Bay Sanctuary Covenant, 140 S. Ct. 3 (2019)": _brief("§3.2"),
