@@ -36,6 +36,13 @@ def link(
             help="Match probability at or above which a pair is a match (default: the model's).",
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Encoding of the CSV files (default: UTF-8, else cp1252 as Excel saves on Windows).",
+        ),
+    ] = None,
 ) -> None:
     """Link two files of people (or deduplicate one) and write the predicted matches.
 
@@ -48,8 +55,12 @@ def link(
 
     if threshold is not None and not 0.0 < threshold <= 1.0:
         raise InputError([FieldError("--threshold", f"must be a probability in (0, 1]; got {threshold}")])
-    left = read_records(file_a)
-    right = read_records(file_b) if file_b is not None else None
+    if out.is_dir():
+        raise InputError([FieldError("--out", f"{out} is a folder; expected a CSV file to write")])
+    if not out.parent.is_dir():
+        raise InputError([FieldError("--out", f"the folder {out.parent} does not exist")])
+    left = read_records(file_a, encoding=encoding)
+    right = read_records(file_b, encoding=encoding) if file_b is not None else None
     result = link_records(left, right, threshold=threshold)
     write_pairs(result.pairs, out)
     model_path = out.with_name(out.stem + ".model.json")

@@ -472,8 +472,8 @@ def evaluate(claim: Claim) -> Verdict:
 
 def load(path: Path | None = None) -> ClaimsFile:
     """Read and validate a claims file; an :class:`InputError` names each bad field."""
-    from amparo.flows.files import read_user_text
     from amparo.plain_words import field_errors
+    from amparo.user_text import read_user_text
 
     target = path or SHIPPED_CLAIMS
     source = str(target)

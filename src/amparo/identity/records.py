@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from amparo.errors import FieldError, InputError
 from amparo.identity.names import normalise_record
+from amparo.user_text import decode_user_bytes
 
 INPUT_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -29,16 +33,23 @@ INPUT_COLUMNS: tuple[str, ...] = (
 MAX_ERRORS = 50
 
 
-def read_records(path: Path) -> list[dict[str, Any]]:
-    """The normalised records of one input CSV (InputError naming file, row and column)."""
+def read_records(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]]:
+    """The normalised records of one input CSV (InputError naming file, row and column).
+
+    The file is read as UTF-8 (with or without a byte-order mark), else as cp1252 (what Excel
+    saves on Windows), or in ``encoding``; binary data is refused naming the line and byte."""
     source = str(path)
+    if path.is_dir():
+        raise InputError([FieldError("file", "is a folder; expected a CSV file")], source=source)
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError([FieldError("", f"cannot read the file: {exc.strerror}")], source=source) from exc
-    with handle:
+    text = decode_user_bytes(raw, source, "file", encoding=encoding)
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
+        with _csv_errors(reader, source):
+            header = [h.strip() for h in (reader.fieldnames or [])]
         if not header:
             raise InputError(
                 [FieldError("row 1", "the file is empty; a header row is expected")], source=source
@@ -57,7 +68,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         errors: list[FieldError] = []
         records: list[dict[str, Any]] = []
         seen: dict[str, int] = {}
-        for line, row in enumerate(reader, start=2):
+        for line, row in enumerate(_rows(reader, source), start=2):
             record_id = (row.get("record_id") or "").strip()
             if not record_id:
                 errors.append(
@@ -93,3 +104,23 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     if not records:
         raise InputError([FieldError("row 2", "the file has a header but no records")], source=source)
     return records
+
+
+@contextmanager
+def _csv_errors(reader: csv.DictReader[str], source: str) -> Iterator[None]:
+    """A csv.Error (a stray quote, a field over the size limit) as an InputError with its line."""
+    try:
+        yield
+    except csv.Error as exc:
+        raise InputError(
+            [FieldError(f"row {reader.line_num}", f"is not valid CSV: {exc}")], source=source
+        ) from None
+
+
+def _rows(reader: csv.DictReader[str], source: str) -> Iterator[dict[str, Any]]:
+    while True:
+        with _csv_errors(reader, source):
+            row = next(reader, None)
+        if row is None:
+            return
+        yield row

@@ -1,0 +1,74 @@
+"""Text files a user gives (CSV, YAML, JSON): UTF-8 or the encoding Excel saves, binary refused.
+
+An undecodable byte is an :class:`amparo.errors.InputError` naming the file, the line and the byte,
+and saying how to give another encoding; a folder or a missing file is said as such.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from amparo.errors import FieldError, InputError
+
+#: Encodings tried, in order, for a text file a user gives (Excel on Windows saves cp1252).
+USER_TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def read_user_text(path: Path, field: str, *, encoding: str | None = None) -> str:
+    """The text of a file a user named: UTF-8 (with or without a byte-order mark), else cp1252,
+    or ``encoding`` when given. Binary data, a folder or a missing file is an InputError naming
+    ``field``, the file, and for undecodable bytes the line and byte."""
+    if path.is_dir():
+        raise InputError([FieldError(field, "is a folder; expected a file")], source=str(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([FieldError(field, f"cannot read {path}: {exc.strerror or exc}")]) from None
+    return decode_user_bytes(raw, str(path), field, encoding=encoding)
+
+
+def decode_user_bytes(raw: bytes, source: str, field: str, *, encoding: str | None = None) -> str:
+    """Decode bytes a user gave (see :func:`read_user_text`)."""
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise InputError(
+            [FieldError(field, f"is binary data, not text (a NUL byte{_where(raw, nul)})")], source=source
+        )
+    tried = (encoding,) if encoding else USER_TEXT_ENCODINGS
+    first: UnicodeDecodeError | None = None
+    for name in tried:
+        try:
+            text = raw.decode(name)
+        except LookupError:
+            raise InputError(
+                [FieldError("--encoding", f"unknown encoding '{name}'; try utf-8 or cp1252")]
+            ) from None
+        except UnicodeDecodeError as exc:
+            first = first or exc
+            continue
+        if name == "cp1252" and _controls(text):
+            break  # decodes, but into control characters: binary data, not Windows text
+        return text
+    at = first.start if first is not None else 0
+    names = " or ".join("UTF-8" if n.lower().startswith("utf-8") else n for n in tried)
+    raise InputError(
+        [
+            FieldError(
+                field,
+                f"is not {names} text (byte 0x{raw[at]:02x}{_where(raw, at)}); "
+                "give --encoding if it is another encoding",
+            )
+        ],
+        source=source,
+    )
+
+
+def _where(raw: bytes, offset: int) -> str:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return f" at line {line}, byte {column}"
+
+
+def _controls(text: str) -> bool:
+    """True when text has control characters other than tab, newline and carriage return."""
+    return any(ord(c) < 32 and c not in "\t\n\r\f" for c in text[:8192])
