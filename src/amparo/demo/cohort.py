@@ -291,6 +291,14 @@ def build(size: int, seed: int) -> Cohort:
     return cohort
 
 
+def official_title42() -> int:
+    """CBP's southwest-border encounters under Title 42 in the period (all in March 2020)."""
+    from amparo.flows import series
+
+    rows = series.query(by=["title_of_authority"], start=START, end=END.replace(day=1))
+    return sum(r.encounters for r in rows if r.keys["title_of_authority"] == "title_42")
+
+
 def monthly_counts(cohort: Cohort) -> dict[str, dict[str, int]]:
     """Official and cohort encounters by month (for the report's table and chart)."""
     table: dict[str, dict[str, int]] = {}

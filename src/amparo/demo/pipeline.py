@@ -147,6 +147,10 @@ def run(
                 flows = {
                     "by_month": cohorts.monthly_counts(cohort),
                     "by_citizenship": cohorts.by_citizenship(cohort),
+                    "title42": {
+                        "official": cohorts.official_title42(),
+                        "cohort": stored.outcomes.get("title42_expulsion", 0),
+                    },
                 }
                 report.write(out, summary, flows, cohorts.ASSUMPTIONS)
                 write_tokens(tokens_file, [us, gt], serve_hint(settings))

@@ -130,6 +130,22 @@ def render(summary: Mapping[str, Any], flows: Mapping[str, Any], assumptions: Ma
             [(c, (v["official"], v["cohort"] / scale)) for c, v in by_citizenship.items()],
             ("CBP southwest border", f"cohort × {1 / scale:,.0f}"),
         ),
+        _table(
+            ("Title 42, March 2020", "CBP", "cohort", f"cohort × {1 / scale:,.0f}"),
+            [
+                (
+                    "encounters under Title 42 / screened as expulsions",
+                    flows["title42"]["official"],
+                    flows["title42"]["cohort"],
+                    round(flows["title42"]["cohort"] / scale),
+                )
+            ],
+        ),
+        '<p class="note">The US pack reads Title 42 from 2020-03-21. The cohort draws the day of an '
+        "encounter evenly within its month, so about a third of its March encounters fall after that "
+        "day; CBP counted fewer under Title 42 than that share (the last days of March may have been "
+        "lighter than the month's average, or some encounters then were still processed under Title "
+        "8): the comparison shows how far the even draw is from the published count.</p>",
         '<p class="note">Source: CBP, Southwest Land Border Encounters (by month, citizenship grouping, '
         "demographic and component), read by <code>amparo flows series</code>. The full flows report: "
         "<code>amparo report --out DIR/flows</code>.</p>",
