@@ -106,3 +106,21 @@ def test_a_bad_extension_or_missing_file_is_named(tmp_path: Path, capsys: pytest
             main(["screen", *args])
         assert exit_.value.code == 2
         assert named in capsys.readouterr().err
+
+
+def test_a_json_array_and_a_wrapped_spec_example(tmp_path: Path) -> None:
+    """A file holding one JSON array is read whole; a spec example wrapped under /encounter is named
+    as `amparo screen` names it."""
+    doc = {
+        "id": "A-1",
+        "encountered_on": "2020-02-10",
+        "place": {"border": "southwest_land", "manner": "between_ports"},
+        "person": {"nationalities": ["HN"]},
+    }
+    source = tmp_path / "array.json"
+    source.write_text(json.dumps([doc, {"encounter": doc, "expected_summary": {}}], indent=2))
+    out = tmp_path / "out.jsonl"
+    assert _run("screen", "--batch", str(source), "--out", str(out)).exit_code == 2
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert rows[0]["encounter_id"] == "A-1" and rows[0]["aca_removal_to"] == "GT"
+    assert rows[1]["error"]["errors"][0]["path"] == "/encounter"

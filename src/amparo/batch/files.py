@@ -53,8 +53,36 @@ class JsonChunk:
     consumed: int  # bytes read, for the progress bar
 
 
+def _whole_json(path: Path) -> bool:
+    """Whether the file is one JSON value over several lines (an array, a pretty-printed object)
+    rather than JSON Lines: read whole then, as ``amparo screen`` reads it."""
+    with path.open("rb") as handle:
+        first = handle.readline().strip()
+    if not first.startswith((b"[", b"{")):
+        return False
+    try:
+        _loads()(first)
+    except ValueError:
+        return True
+    return first.startswith(b"[")
+
+
 def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
-    """Chunks of decoded JSON Lines (a line that is not JSON is an error in its place)."""
+    """Chunks of decoded JSON Lines (a line that is not JSON is an error in its place); a file
+    holding one JSON array or object is read whole."""
+    if _whole_json(path):
+        from amparo.screening.inputs import read_items
+
+        _, decoded = read_items(path.read_text(encoding="utf-8"), source=str(path))
+        items = list(decoded)
+        whole = [item.document for item in items]
+        known: dict[int, AmparoError] = {
+            i: item.error for i, item in enumerate(items) if item.error is not None
+        }
+        for start in range(0, len(whole), size):
+            part = {i - start: e for i, e in known.items() if start <= i < start + size}
+            yield JsonChunk(whole[start : start + size], part, path.stat().st_size if start == 0 else 0)
+        return
     loads = _loads()
     documents: list[Any] = []
     errors: dict[int, AmparoError] = {}

@@ -40,7 +40,7 @@ from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, EncounterInvalid, FieldError, InputError, RuleDefinitionError
 from amparo.screening import screen, screen_parsed
 from amparo.screening.decision import Decision
-from amparo.screening.inputs import error_object
+from amparo.screening.inputs import error_object, wrapped_example
 from amparo.screening.screen import BEYOND_CURRENCY
 
 ROW = "_row"
@@ -179,6 +179,9 @@ class BatchScreener:
                 singles.append(self._error_row(row, errors[row], document))
                 continue
             try:
+                wrapped = wrapped_example(document)
+                if wrapped is not None:
+                    raise wrapped
                 pack = (
                     self.registry.for_document(document)
                     if isinstance(document, Mapping)
