@@ -36,6 +36,8 @@ class Runs:
     first: dict[str, Any]
     second: dict[str, Any]
     output: str
+    fresh: dict[str, Any]
+    fresh_output: str
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +52,18 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     summary = json.loads((out / "summary.json").read_text())
     second = runner.invoke(build_app(), args, env=env)
     assert second.exit_code == 0, second.output
-    return Runs(data, out, summary, json.loads((out / "summary.json").read_text()), second.output)
+    reused = json.loads((out / "summary.json").read_text())
+    # in another folder (the first two runs' stores stay readable): a small run, then one with --fresh
+    # that sets its stores aside and starts again (the same figures, nothing replayed)
+    fresh_env = {"AMPARO_DATA_DIR": str(data / "var-fresh"), "AMPARO_DATABASE_URL": None}
+    fresh_args = ["demo", "--size", "60", "--out", str(data / "out-fresh")]
+    assert runner.invoke(build_app(), fresh_args, env=fresh_env).exit_code == 0
+    before = json.loads((data / "out-fresh" / "summary.json").read_text())
+    third = runner.invoke(build_app(), [*fresh_args, "--fresh"], env=fresh_env)
+    assert third.exit_code == 0, third.output
+    fresh = json.loads((data / "out-fresh" / "summary.json").read_text())
+    assert fresh["encounters"] == before["encounters"] and fresh["persons"] == before["persons"]
+    return Runs(data, out, summary, reused, second.output, fresh, third.output)
 
 
 @pytest.fixture
@@ -265,3 +278,23 @@ def test_the_demo_users_token_opens_the_served_store(runs: Runs) -> None:
         assert listed.status_code == 200
         assert runs.first["cohort"]["key"] in listed.text
         assert client.get("/api/v1/cases", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_fresh_sets_the_stores_aside_and_starts_again(runs: Runs) -> None:
+    assert runs.fresh["cohort"]["run"] == "new" and runs.fresh["intake"]["replayed"] == 0
+    assert runs.fresh["encounters"] == runs.fresh["screened"] > 0
+    kept = sorted((runs.data / "var-fresh").glob("amparo.db.set-aside-*"))
+    assert [
+        p.name for p in kept if not p.name.endswith(("-wal", "-shm"))
+    ] and "Set aside:" in runs.fresh_output
+    assert sorted((runs.data / "out-fresh").glob("guatemala.set-aside-*"))
+
+
+def test_fresh_is_refused_on_a_named_database(tmp_path: Path) -> None:
+    env = {
+        "AMPARO_DATA_DIR": str(tmp_path),
+        "AMPARO_DATABASE_URL": "postgresql://amparo:s3cret@db.example/amparo",
+    }
+    result = CliRunner().invoke(build_app(), ["demo", "--fresh", "--out", str(tmp_path / "out")], env=env)
+    assert result.exit_code != 0
+    assert "--fresh" in str(result.exception) and "s3cret" not in str(result.exception) + result.output

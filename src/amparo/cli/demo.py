@@ -60,6 +60,14 @@ def demo(
     seed: Annotated[
         int, typer.Option("--seed", help="The cohort's seed (same seed and size: same cohort).")
     ] = 2019,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Replace what an earlier run stored: move the embedded SQLite store and DIR/guatemala aside "
+            "(renamed with the time) and start empty; refused when AMPARO_DATABASE_URL is set.",
+        ),
+    ] = False,
 ) -> None:
     """Run the whole job on a realistic cohort: the Guatemala agreement's months (Nov 2019 – Mar 2020).
 
@@ -67,16 +75,19 @@ def demo(
     SQLite file AMPARO_DATA_DIR/amparo.db (default ./var/amparo.db); the Guatemala installation it
     exchanges case packages with gets its own SQLite store in DIR/guatemala. A second run with the
     same size and seed reuses the cohort (intake is idempotent); another size or seed adds a new
-    cohort beside it.
+    cohort beside it; --fresh replaces the embedded store (the old file is kept, renamed).
     """
     from amparo.cli.packs import pack_registry
-    from amparo.demo.pipeline import run, serve_hint
+    from amparo.demo.pipeline import run, serve_hint, set_aside
     from amparo.settings import load_settings
     from amparo.store.db import masked_url
 
     settings = load_settings()
     out = out if out is not None else settings.data_dir / "demo"
     console = Console(width=max(Console().width, 110))
+    if fresh:
+        for path in set_aside(settings, out):
+            console.print(f"Set aside: {path}", markup=False)
     console.print(
         f"amparo demo: store {masked_url(settings.resolved_database_url)}; output {out}", markup=False
     )

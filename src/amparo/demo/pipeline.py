@@ -38,6 +38,7 @@ from amparo.demo.installation import (
     write_tokens,
 )
 from amparo.engine.registry import PackRegistry
+from amparo.errors import ConfigError
 from amparo.settings import Settings
 from amparo.store.db import masked_url
 from amparo.store.models import Encounter
@@ -93,6 +94,30 @@ def _previous_cohorts(us: Installation, key: str) -> tuple[bool, list[str]]:
             .limit(5000)
         ).all()
     return bool(here), sorted({"-".join(i.split("-")[:3]) for i in others})
+
+
+def set_aside(settings: Settings, out: Path) -> list[Path]:
+    """For ``--fresh``: move the embedded SQLite store (with its WAL files) and the demo's Guatemala
+    installation aside, renamed with the time, so the run starts on empty stores; the paths they
+    went to. Only the embedded store: a database named by AMPARO_DATABASE_URL is never touched."""
+    if settings.database_url:
+        raise ConfigError(
+            "--fresh sets aside only the embedded SQLite store; AMPARO_DATABASE_URL names another "
+            f"database ({masked_url(settings.database_url)}): empty it yourself, or run without --fresh"
+        )
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    moved: list[Path] = []
+    database = settings.data_dir / "amparo.db"
+    for path in (database, exchange.guatemala_folder(out)):
+        if path.exists():
+            target = path.with_name(f"{path.name}.set-aside-{stamp}")
+            path.rename(target)
+            moved.append(target)
+            for suffix in ("-wal", "-shm"):
+                extra = path.with_name(path.name + suffix)
+                if extra.exists():
+                    extra.rename(target.with_name(target.name + suffix))
+    return moved
 
 
 def run(
