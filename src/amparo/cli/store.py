@@ -20,11 +20,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Bring the database in AMPARO_DATABASE_URL (default: embedded SQLite) to the latest schema."""
         from amparo.settings import load_settings
-        from amparo.store.db import current_revision, upgrade
+        from amparo.store.db import current_revision, masked_url, upgrade
 
         url = load_settings().resolved_database_url
         upgrade(url, revision)
-        typer.echo(f"database at revision {current_revision(url)}")
+        typer.echo(f"database {masked_url(url)} at revision {current_revision(url)}")
 
     @users.command("add")
     def users_add(
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+        port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port (1-65535).")] = 8000,
         workers: Annotated[
             int,
             typer.Option(

@@ -13,6 +13,7 @@ import binascii
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from amparo.access.model import AccessDecision, Purpose, RecordFacts, RecordKind
 from amparo.access.models import DisclosureBasisRecord
 from amparo.access.policy import authorize
 from amparo.engine.registry import PackRegistry
-from amparo.errors import FieldError, InputError, NotFound
+from amparo.errors import AccessDenied, FieldError, InputError, NotFound
 from amparo.exchange.envelope import (
     Envelope,
     EnvelopeError,
@@ -41,6 +42,7 @@ from amparo.exchange.envelope import (
 from amparo.exchange.keys import InstallationKeys, b64, key_id
 from amparo.exchange.models import ExchangeEnvelope, ExchangePeer
 from amparo.store.canonical_json import canonical_json
+from amparo.store.db import after_rollback
 from amparo.store.models import Case, Encounter
 
 CARD_FORMAT = "amparo-installation/1"
@@ -272,6 +274,23 @@ def package_for(
 # --- envelopes ------------------------------------------------------------------------------
 
 
+class DisclosureRefused(AccessDenied):
+    """Raised when the access policy refuses to disclose a case to an agency for a purpose
+    (the refusal is audited). The API answers it as not found, like any refused record."""
+
+    def __init__(self, case_id: str, agency: str, purpose: str, reasons: Sequence[str]) -> None:
+        super().__init__(reasons)
+        self.case_id = case_id
+        self.agency = agency
+        self.purpose = purpose
+        self.args = (
+            f"Case '{case_id}' may not be disclosed to {agency} for {purpose}: {'; '.join(reasons[:3])}. "
+            "If the applicant consented in writing or a decision allows it, record it first with "
+            f"'amparo exchange basis {case_id} --to {agency} --kind consent|decision --basis TEXT'; "
+            "the refusal is in the audit trail.",
+        )
+
+
 def export_envelope(
     session: Session,
     *,
@@ -295,9 +314,14 @@ def export_envelope(
     facts, view = case_record(session, case_id, packs)
     requester = Requester(f"installation:{agency.country}", "partner", agency.code, agency.country)
     decision = authorize(requester, facts, purpose, on)
-    if not decision.permitted:
-        _audit_decision(session, actor, "disclosure", facts, purpose, decision, to=agency.code)
-        raise NotFound("case", case_id)
+    if not decision.permitted:  # audited after the rollback, so the refusal stays in the trail
+        after_rollback(
+            session,
+            lambda fresh: _audit_decision(
+                fresh, actor, "disclosure", facts, purpose, decision, to=agency.code
+            ),
+        )
+        raise DisclosureRefused(case_id, agency.code, purpose, decision.reasons)
     payload = {
         "record_kind": "case_package",
         "record_id": case_id,
@@ -351,6 +375,12 @@ def import_envelope(
     envelope = parse_envelope(data)
     now = now or _now()
     f = envelope.fields
+    if f["recipient"] != me:  # said before the replay check: the sender's copy is also known here
+        raise EnvelopeError(
+            f"this envelope is addressed to installation {f['recipient']}, not to this one ({me}); "
+            f"it was sent from {f['sender']}: import it at {f['recipient']}",
+            "recipient",
+        )
     known = session.get(ExchangeEnvelope, envelope.envelope_id)
     if known is not None:
         if known.direction == "in" and known.digest == envelope.digest and known.receipt:
