@@ -111,6 +111,12 @@ def demo(
         f"  sign in as demo-supervisor (or demo-officer) with the token in {result.tokens_file} (readable by you only).",
         markup=False,
     )
+    if summary["identity"]["open_reviews"]:
+        console.print(
+            f"{summary['identity']['open_reviews']} possible links wait for an officer: "
+            "amparo identity review --as demo-supervisor",
+            markup=False,
+        )
     console.print(
         f"Replay the rule change yourself: amparo impact {out / 'impact-input.jsonl'} --before 2020-03-15 --after 2020-03-16",
         markup=False,
