@@ -34,7 +34,7 @@ lint: $(STAMP) ## ruff and mypy (strict)
 bench: $(STAMP) ## run the benchmarks and write docs/PERFORMANCE.md
 	$(BIN)/python -m benchmarks
 
-docs: $(STAMP) ## regenerate docs/RULES.md from the code
+docs: $(STAMP) ## regenerate docs/RULES.md and docs/SETTINGS.md from the code
 	$(BIN)/amparo rules catalogue --out docs/RULES.md
 	$(BIN)/python -c "from amparo.settings import settings_markdown; open('docs/SETTINGS.md', 'w').write(settings_markdown())"
 
