@@ -131,12 +131,18 @@ class PersonFacts:
     family_members: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ReadDates:
-    """The dates a document is screened on: ``read_on`` (the law as of) and every rule anchor."""
+    """The dates a document is screened on: ``read_on`` (the law as of) and every rule anchor.
+
+    ``document_id`` and ``occurred_on`` (the document's id and the day it records) let screening
+    name the decision without building the document's :class:`PersonFacts`; a pack that leaves
+    them out is asked for its person facts instead."""
 
     read_on: dt.date
     anchors: Mapping[str, dt.date]
+    document_id: str | None = None
+    occurred_on: dt.date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -109,15 +109,19 @@ def screen_parsed(
         for flag_id in result.flags:
             if flag_id not in flag_ids:
                 flag_ids.append(flag_id)
-    person = pack.person(parsed)
+    if dates.document_id is not None and dates.occurred_on is not None:
+        document_id, occurred_on = dates.document_id, dates.occurred_on
+    else:
+        person = pack.person(parsed)
+        document_id, occurred_on = person.document_id, person.occurred_on
     flags = [book.flag(f).as_dict() for f in flag_ids]
-    latest = max(dates.read_on, person.occurred_on)
+    latest = max(dates.read_on, occurred_on)
     if latest > pack.current_to:
         flags.append(beyond_currency_flag(pack, latest))
     return Decision(
-        encounter_id=person.document_id,
+        encounter_id=document_id,
         as_of=dates.read_on,
-        encountered_on=person.occurred_on,
+        encountered_on=occurred_on,
         summary={key.key: _summary_value(key, results, facts) for key in program.summary},
         determinations=tuple(steps),
         flags=tuple(flags),

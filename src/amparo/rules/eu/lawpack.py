@@ -145,7 +145,12 @@ class EULawPack:
             message = f"amparo's EU law pack answers for applications from {self.coverage_start.isoformat()} (Dublin III Art. 49)"
             raise ApplicationInvalid([FieldError(where, message)], encounter_id=parsed.id)
         read_on = as_of or registered
-        return ReadDates(read_on=read_on, anchors={"as_of": read_on, "encountered_on": registered})
+        return ReadDates(
+            read_on=read_on,
+            anchors={"as_of": read_on, "encountered_on": registered},
+            document_id=parsed.id,
+            occurred_on=parsed.lodged_on,
+        )
 
     def extract_facts(self, parsed: Application, dates: ReadDates) -> dict[str, Any]:
         framework = self.law_book().version_of("framework", dates.anchors["encountered_on"]).value

@@ -202,7 +202,12 @@ class USLawPack:
                 [FieldError(where, f"amparo's US law pack reads the law from {start}")],
                 encounter_id=parsed.id,
             )
-        return ReadDates(read_on=read_on, anchors={"as_of": read_on, "encountered_on": encountered})
+        return ReadDates(
+            read_on=read_on,
+            anchors={"as_of": read_on, "encountered_on": encountered},
+            document_id=parsed.id,
+            occurred_on=parsed.encountered_on,
+        )
 
     def extract_facts(self, parsed: Encounter, dates: ReadDates) -> dict[str, Any]:
         return extract_facts(parsed, dates.read_on)
