@@ -104,7 +104,7 @@ def run(quick: bool = False) -> Section:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "encounters.parquet"
         started = time.perf_counter()
-        write_documents(n, 2019, source, US_PACK.law_book())
+        write_documents(n, 2019, source, US_PACK)
         generated = time.perf_counter() - started
         rows.append(
             (

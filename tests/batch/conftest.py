@@ -21,4 +21,4 @@ def synthetic() -> Any:
     from amparo.batch.synth import generate
     from amparo.rules.us import US_PACK
 
-    return next(generate(3000, 14, US_PACK.law_book()))
+    return next(generate(3000, 14, US_PACK))

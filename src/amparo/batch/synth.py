@@ -27,6 +27,7 @@ import numpy as np
 
 from amparo.batch.polars_backend import polars_module
 from amparo.engine.law import LawBook
+from amparo.engine.pack import ColumnarPack, LawPack
 from amparo.iso_countries import iso_alpha2
 
 CHUNK = 200_000
@@ -235,13 +236,13 @@ def _by_key(frame: Any, keys: list[str], name: str, build: Any, dtype: Any) -> A
     return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
-def generate_chunk(seed: int, chunk: int, size: int, first_id: int, book: LawBook | None = None) -> Any:
-    """``size`` documents (chunk ``chunk`` of the seed) as a Polars frame in encounter v1's
-    columnar form (:func:`amparo.rules.us.fact_columns.document_schema`)."""
-    from amparo.rules.us.fact_columns import document_schema
-
+def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: ColumnarPack) -> Any:
+    """``size`` documents (chunk ``chunk`` of the seed) as a Polars frame in the columnar form of
+    ``pack``'s documents (the pack that reads encounter v1); every date on which one of its rule
+    versions begins or ends is drawn near."""
     pl = polars_module()
-    schema = dict(document_schema())
+    schema = dict(pack.document_schema())
+    book = pack.law_book() if isinstance(pack, LawPack) else None
     cal = calibration()
     rng = np.random.default_rng([seed, chunk])
     n = size
@@ -450,18 +451,18 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, book: LawBoo
     return frame.cast(schema)
 
 
-def generate(n: int, seed: int, book: LawBook | None = None) -> Iterator[Any]:
+def generate(n: int, seed: int, pack: ColumnarPack) -> Iterator[Any]:
     """``n`` documents as frames of at most :data:`CHUNK` rows, deterministic for ``seed``."""
     done = 0
     chunk = 0
     while done < n:
         size = min(CHUNK, n - done)
-        yield generate_chunk(seed, chunk, size, done, book)
+        yield generate_chunk(seed, chunk, size, done, pack)
         done += size
         chunk += 1
 
 
-def write_documents(n: int, seed: int, path: Path, book: LawBook | None = None) -> int:
+def write_documents(n: int, seed: int, path: Path, pack: ColumnarPack) -> int:
     """Write ``n`` documents to ``path`` (JSON Lines or Parquet by extension), chunk by chunk."""
     from amparo.batch.columns import documents_of
 
@@ -471,7 +472,7 @@ def write_documents(n: int, seed: int, path: Path, book: LawBook | None = None) 
 
         writer: Any = None
         try:
-            for frame in generate(n, seed, book):
+            for frame in generate(n, seed, pack):
                 table = frame.to_arrow()
                 writer = writer or pq.ParquetWriter(path, table.schema)
                 writer.write_table(table)
@@ -483,7 +484,7 @@ def write_documents(n: int, seed: int, path: Path, book: LawBook | None = None) 
     import orjson
 
     with path.open("wb") as handle:
-        for frame in generate(n, seed, book):
+        for frame in generate(n, seed, pack):
             handle.write(b"\n".join(orjson.dumps(doc) for doc in documents_of(frame)) + b"\n")
             written += frame.height
     return written

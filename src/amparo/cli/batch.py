@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -16,11 +17,22 @@ from amparo.errors import FieldError, InputError
 ENCOUNTER_SCHEMA = "amparo/encounter@1"
 
 
+def _date(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option value, or InputError naming the option."""
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError([FieldError(option, f"expected a date written YYYY-MM-DD, got '{value}'")]) from None
+
+
 def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: str | None) -> None:
     """``amparo screen --batch IN --out OUT [--as-of DATE]``: exit 0, or 2 when any row was invalid."""
     from amparo.batch.files import screen_file
     from amparo.cli.packs import pack_registry
-    from amparo.cli.screen import parse_date
 
     if batch is None or out is None:
         raise InputError(
@@ -28,7 +40,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         )
     if path is not None:
         raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
-    on = parse_date(as_of, "--as-of")
+    on = _date(as_of, "--as-of")
     report = screen_file(Path(batch), Path(out), pack_registry(), as_of=on)
     err = Console(stderr=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
@@ -65,9 +77,8 @@ def impact_command(
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.overlay import load_change, overlay
     from amparo.cli.packs import pack_registry
-    from amparo.cli.screen import parse_date
 
-    before_on, after_on = parse_date(before, "--before"), parse_date(after, "--after")
+    before_on, after_on = _date(before, "--before"), _date(after, "--after")
     if change is None and (before_on is None or after_on is None):
         raise InputError(
             [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
@@ -116,9 +127,13 @@ def synth_encounters(
 
     path = Path(out)
     file_format(path, "--out")
+    from amparo.engine.pack import ColumnarPack
+
     pack = pack_registry().for_schema(ENCOUNTER_SCHEMA)
+    if not isinstance(pack, ColumnarPack):
+        raise InputError([FieldError("--out", f"no installed law pack reads {ENCOUNTER_SCHEMA} column-wise")])
     started = time.perf_counter()
-    written = write_documents(n, seed, path, pack.law_book() if pack is not None else None)
+    written = write_documents(n, seed, path, pack)
     seconds = time.perf_counter() - started
     Console(stderr=True).print(f"{written} encounters written to {out} in {seconds:.1f} s", highlight=False)
 
