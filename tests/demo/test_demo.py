@@ -278,6 +278,16 @@ def test_the_demo_users_token_opens_the_served_store(runs: Runs) -> None:
         assert listed.status_code == 200
         assert runs.first["cohort"]["key"] in listed.text
         assert client.get("/api/v1/cases", headers={"Authorization": "Bearer nope"}).status_code == 401
+    guatemala = Settings(data_dir=runs.out / "guatemala", database_url=None, installation="GT")
+    with TestClient(create_app(guatemala)) as client:
+        received = client.get(
+            "/api/v1/exchange/packages", headers={"Authorization": f"Bearer {tokens['demo-igm']}"}
+        )
+        assert received.status_code == 200
+        packages = received.json()
+        assert len(packages) == runs.first["exchange"]["transferred"]
+        assert all(p["package"]["aca_transfer"]["receiving_country"] == "GT" for p in packages)
+        assert all("fear_claims" not in p["package"] for p in packages)  # 208.6: not for Guatemala
 
 
 def test_fresh_sets_the_stores_aside_and_starts_again(runs: Runs) -> None:
