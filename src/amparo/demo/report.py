@@ -161,7 +161,7 @@ def render(summary: Mapping[str, Any], flows: Mapping[str, Any], assumptions: Ma
                 ("capacity scenario", plan["scenario"]),
                 ("monthly cap (people, scaled)", plan["monthly_cap"]),
                 ("departures / seats", f"{plan['departures']} / {plan['seats']}"),
-                ("cases in transfer_scheduled", plan["cases"]),
+                ("cases given to the planner (concurred transfers)", plan["cases"]),
                 ("people planned (proven bound)", f"{s['aca_transfers_planned']} ({plan['bound']:.0f})"),
                 ("first-come baseline", plan["first_come"]),
                 ("method", plan["method"]),
