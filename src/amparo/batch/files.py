@@ -25,7 +25,7 @@ from amparo.errors import AmparoError, FieldError, InputError
 
 Format = Literal["jsonl", "parquet"]
 JSON_CHUNK = 50_000
-PARQUET_CHUNK = 250_000
+PARQUET_CHUNK = 100_000
 
 
 def file_format(path: Path, option: str) -> Format:

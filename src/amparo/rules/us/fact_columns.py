@@ -328,10 +328,9 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     step_columns: dict[str, Any] = {}
     steps = []  # (country, date of transit, claim, kept as a third country)
     for k in range(longest):
-        step = pl.col("route").list.get(k, null_on_oob=True)
-        step_columns[f"_c{k}"] = step.struct.field("country")
-        step_columns[f"_d{k}"] = pl.coalesce(step.struct.field("entered_on"), on)
-        step_columns[f"_p{k}"] = step.struct.field("protection_claim").fill_null("none")
+        step_columns[f"_c{k}"] = _route_field("country", k)
+        step_columns[f"_d{k}"] = pl.coalesce(_route_field("entered_on", k), on)
+        step_columns[f"_p{k}"] = _route_field("protection_claim", k).fill_null("none")
         steps.append((pl.col(f"_c{k}"), pl.col(f"_d{k}"), pl.col(f"_p{k}"), pl.col(f"_k{k}")))
     keep_columns = {
         f"_k{k}": (pl.col(f"_c{k}").is_not_null() & ~in_origin(pl.col(f"_c{k}"))).fill_null(False)
@@ -518,6 +517,13 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         .with_columns(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)
     )
     return _exact_lists(out.collect(), steps)
+
+
+def _route_field(name: str, k: int) -> Any:
+    """Field ``name`` of the ``k``-th route step (a list of the field first: cheaper than reaching
+    into a list of structs step by step)."""
+    pl = _pl()
+    return pl.col("route").list.eval(pl.element().struct.field(name)).list.get(k, null_on_oob=True)
 
 
 def _patch(frame: Any, name: str, rows: Any, values: Any) -> Any:
