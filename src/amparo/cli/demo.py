@@ -68,6 +68,13 @@ def demo(
             "(renamed with the time) and start empty; refused when AMPARO_DATABASE_URL is set.",
         ),
     ] = False,
+    flows_report: Annotated[
+        bool,
+        typer.Option(
+            "--flows-report",
+            help="Also write the full flows report of the official series to DIR/flows (about 40 s more).",
+        ),
+    ] = False,
 ) -> None:
     """Run the whole job on a realistic cohort: the Guatemala agreement's months (Nov 2019 – Mar 2020).
 
@@ -91,7 +98,15 @@ def demo(
     console.print(
         f"amparo demo: store {masked_url(settings.resolved_database_url)}; output {out}", markup=False
     )
-    result = run(out=out, size=size, seed=seed, settings=settings, packs=pack_registry(), console=console)
+    result = run(
+        out=out,
+        size=size,
+        seed=seed,
+        settings=settings,
+        packs=pack_registry(),
+        console=console,
+        flows_report=flows_report,
+    )
     summary = result.summary
     console.print(_closing_table(summary))
     cohort = summary["cohort"]

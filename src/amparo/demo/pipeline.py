@@ -121,7 +121,14 @@ def set_aside(settings: Settings, out: Path) -> list[Path]:
 
 
 def run(
-    *, out: Path, size: int, seed: int, settings: Settings, packs: PackRegistry, console: Console
+    *,
+    out: Path,
+    size: int,
+    seed: int,
+    settings: Settings,
+    packs: PackRegistry,
+    console: Console,
+    flows_report: bool = False,
 ) -> DemoRun:
     """Run every step; the summary and report are written to ``out``."""
     started = time.perf_counter()
@@ -151,6 +158,11 @@ def run(
                 sent = exchange.exchange_packages(us, gt, plan.accepted, advance)
             with steps.step("impact: the 2020-03-16 suspension replayed"):
                 replayed = impact.replay(packs, cohort, out)
+            if flows_report:
+                with steps.step("flows report: the official series (DIR/flows)"):
+                    from amparo.flows.report import write_report
+
+                    write_report(out / "flows")
             with steps.step("figures, audit trails, report"):
                 stored = figures.store_figures(us, [d["id"] for d in cohort.documents])
                 audits = {"US": figures.verify_audit(us), "GT": figures.verify_audit(gt)}
@@ -172,6 +184,7 @@ def run(
                 flows = {
                     "by_month": cohorts.monthly_counts(cohort),
                     "by_citizenship": cohorts.by_citizenship(cohort),
+                    "full_report": "flows/index.html" if flows_report else None,
                     "title42": {
                         "official": cohorts.official_title42(),
                         "cohort": stored.outcomes.get("title42_expulsion", 0),

@@ -147,8 +147,13 @@ def render(summary: Mapping[str, Any], flows: Mapping[str, Any], assumptions: Ma
         "lighter than the month's average, or some encounters then were still processed under Title "
         "8): the comparison shows how far the even draw is from the published count.</p>",
         '<p class="note">Source: CBP, Southwest Land Border Encounters (by month, citizenship grouping, '
-        "demographic and component), read by <code>amparo flows series</code>. The full flows report: "
-        "<code>amparo report --out DIR/flows</code>.</p>",
+        "demographic and component), read by <code>amparo flows series</code>. "
+        + (
+            f'The full flows report: <a href="{flows["full_report"]}">{flows["full_report"]}</a>.</p>'
+            if flows.get("full_report")
+            else "The full flows report: <code>amparo demo --flows-report</code> or "
+            "<code>amparo report --out DIR/flows</code>.</p>"
+        ),
         "<h2>Decisions and cases</h2>",
         bar_chart(
             "Current decisions by outcome", [(k, (v,)) for k, v in s["outcomes"].items()], ("decisions",)
