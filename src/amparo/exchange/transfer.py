@@ -310,7 +310,15 @@ def export_envelope(
         raise InputError([FieldError("/agency", f"{agency.code} has no installation of its own")])
     target = peer(session, agency.country)
     if target is None:
-        raise InputError([FieldError("/to", f"no peer installation {agency.country} is registered")])
+        raise InputError(
+            [
+                FieldError(
+                    "/agency",
+                    f"no peer installation {agency.country} (of {agency.code}) is registered; register "
+                    "its card first (amparo exchange peer-add CARD)",
+                )
+            ]
+        )
     facts, view = case_record(session, case_id, packs)
     requester = Requester(f"installation:{agency.country}", "partner", agency.code, agency.country)
     decision = authorize(requester, facts, purpose, on)

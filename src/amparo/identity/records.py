@@ -47,7 +47,7 @@ def read_records(path: Path, *, encoding: str | None = None) -> list[dict[str, A
         raise InputError([FieldError("", f"cannot read the file: {exc.strerror}")], source=source) from exc
     text = decode_user_bytes(raw, source, "file", encoding=encoding)
     with io.StringIO(text, newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, strict=True)
         with _csv_errors(reader, source):
             header = [h.strip() for h in (reader.fieldnames or [])]
         if not header:
