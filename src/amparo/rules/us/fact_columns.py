@@ -272,14 +272,12 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     place_facts = _place_facts(documents)
     zones = sorted({z for z in place_facts["_zone"].to_list() if z} | {TIME_ZONE})
     _ZONES_SEEN.update(zones)
-    frame = (
-        documents.lazy()
-        .with_columns(
-            _field("place", "location").alias("_loc"),
-            _field("place", "state").alias("_state"),
-        )
-        .join(place_facts.lazy(), on=["_loc", "_state"], how="left", nulls_equal=True, maintain_order="left")
+    places_of_rows = (
+        documents.select(_field("place", "location").alias("_loc"), _field("place", "state").alias("_state"))
+        .join(place_facts, on=["_loc", "_state"], how="left", nulls_equal=True, maintain_order="left")
+        .drop("_loc", "_state")
     )
+    frame = documents.hstack(places_of_rows).lazy()  # the nested columns are not moved by a join
     on = pl.col("encountered_on")
     time_known = pl.col("encountered_at").is_not_null()
     zone = pl.col("_zone")
@@ -528,20 +526,21 @@ def _route_field(name: str, k: int) -> Any:
 
 def _patch(frame: Any, name: str, rows: Any, values: Any) -> Any:
     """``frame`` with column ``name`` replaced by ``values`` on ``rows`` (list columns cannot be
-    scattered into)."""
+    scattered into; only that column is moved)."""
     pl = _pl()
     patch = pl.DataFrame({"_patch_row": rows.cast(pl.UInt32), "_patch": values})
-    return (
-        frame.with_row_index("_patch_row")
+    fixed = (
+        frame.select(name)
+        .with_row_index("_patch_row")
         .join(patch, on="_patch_row", how="left", maintain_order="left")
-        .with_columns(
+        .select(
             pl.when(pl.col("_patch_row").is_in(rows.cast(pl.UInt32).implode()))
             .then(pl.col("_patch"))
             .otherwise(pl.col(name))
             .alias(name)
         )
-        .drop("_patch_row", "_patch")
     )
+    return frame.with_columns(fixed[name])
 
 
 def _sorted_where_longer(frame: Any, name: str) -> Any:
