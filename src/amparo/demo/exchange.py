@@ -4,7 +4,8 @@ The Guatemala installation runs in the same process on its own store and keys (`
 For every accepted transfer, on its departure day:
 
 - the US records the disclosure basis (a recorded decision under 8 CFR 208.6(a), which the
-  Guatemala ACA arrangement requires), seals the case package the access policy lets GT-IGM have
+  Guatemala ACA arrangement requires; a write the access policy decides first, as for the API's
+  ``POST …/bases``), seals the case package the access policy lets GT-IGM have
   (:func:`amparo.exchange.transfer.export_envelope`), Guatemala opens it
   (:func:`~amparo.exchange.transfer.import_envelope`) and the US accepts its signed receipt;
 - the US case moves to ``transferred``;
@@ -123,19 +124,28 @@ def _send_package(
     case_id: str,
     day: dt.date,
 ) -> None:
-    from amparo.exchange.transfer import accept_receipt, export_envelope, import_envelope, record_basis
+    from amparo.exchange.transfer import (
+        accept_receipt,
+        export_envelope,
+        import_envelope,
+        record_basis,
+        write_permitted,
+    )
 
     us_keys, gt_keys = keys
-    supervisor = us.actors["demo-supervisor"].id
+    supervisor = us.actors["demo-supervisor"]
     with us.session() as session:
         has_basis = session.scalar(
             select(DisclosureBasisRecord.id).where(
                 DisclosureBasisRecord.case_id == case_id, DisclosureBasisRecord.recipient == "GT"
             )
         )
-        if has_basis is None:
+        # a write decided like the API's (case management, on the case, on the departure day)
+        if has_basis is None and write_permitted(
+            session, supervisor.requester, case_id, packs=us.packs, on=day
+        ):
             record_basis(
-                session, case_id, recipient="GT", kind="decision", legal_basis=BASIS, actor=supervisor
+                session, case_id, recipient="GT", kind="decision", legal_basis=BASIS, actor=supervisor.id
             )
     with us.session() as session:
         envelope = export_envelope(
@@ -147,7 +157,7 @@ def _send_package(
             session, envelope.to_bytes(), me="GT", keys=gt_keys, actor=gt.actors["demo-igm"].id
         )
     with us.session() as session:
-        accept_receipt(session, receipt, actor=supervisor)
+        accept_receipt(session, receipt, actor=supervisor.id)
 
 
 def _transferred(us: Installation, case_id: str, day: dt.date) -> bool:
