@@ -189,3 +189,91 @@ def test_an_eu_application_is_taken_in_as_a_document(web: Browser) -> None:
     review = web.client.post("/intake/document", data={"text": json.dumps(document), "csrf": csrf})
     assert review.status_code == 200, review.text[-2000:]
     assert "responsible_state" in review.text
+
+
+def test_a_supervisor_accepts_and_edits_a_proposed_plan_per_family(web: Browser) -> None:
+    import datetime as dt
+
+    from amparo.store.db import make_engine, session_factory, transaction
+    from amparo.transfers import proposals
+    from amparo.transfers.model import Capacity, Case, Slot
+    from amparo.transfers.planner import plan as make_plan
+    from amparo.transfers.tables import TransferProposal
+
+    day = dt.date(2020, 1, 10)
+    cases = [
+        Case(
+            "C-a",
+            "F-1",
+            2,
+            "GT",
+            ("HN",),
+            (),
+            dt.date(2020, 1, 1),
+            dt.date(2020, 2, 1),
+            dt.date(2019, 12, 1),
+            False,
+        ),
+        Case(
+            "C-b",
+            "F-1",
+            1,
+            "GT",
+            ("HN",),
+            (),
+            dt.date(2020, 1, 1),
+            dt.date(2020, 2, 1),
+            dt.date(2019, 12, 1),
+            False,
+        ),
+        Case(
+            "C-c",
+            "F-2",
+            1,
+            "GT",
+            ("SV",),
+            (),
+            dt.date(2020, 1, 1),
+            dt.date(2020, 2, 1),
+            dt.date(2019, 12, 5),
+            False,
+        ),
+    ]
+    capacity = Capacity(slots=(Slot("S-1", day, "GT", 3), Slot("S-2", day + dt.timedelta(days=7), "GT", 3)))
+    proposed = make_plan(cases, capacity, time_limit=10)
+    engine = make_engine(web.client.app.state.settings.resolved_database_url)  # type: ignore[attr-defined]
+    made = session_factory(engine)
+    with transaction(made) as session:
+        plan_id = proposals.save_plan(session, proposed, cases, capacity, actor="test")
+    web.sign_in("supervisor")
+    board = web.client.get("/transfers")
+    assert plan_id in board.text and "C-a" in board.text
+    csrf = web.csrf("/transfers")
+    accepted = web.client.post(
+        f"/transfers/{plan_id}/C-a", data={"decision": "accepted", "csrf": csrf}, follow_redirects=False
+    )
+    assert accepted.status_code == 303
+    family_slot = next(a.slot_id for a in proposed.assignments if a.case_id == "C-a")
+    full = web.client.post(
+        f"/transfers/{plan_id}/C-c",
+        data={"decision": "edited", "slot_id": family_slot, "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert full.status_code == 422 and "no room" in full.text  # the family took that slot's seats
+    rejected = web.client.post(
+        f"/transfers/{plan_id}/C-c", data={"decision": "rejected", "csrf": csrf}, follow_redirects=False
+    )
+    assert rejected.status_code == 303
+    with transaction(made) as session:
+        rows = {r.case_id: r for r in session.query(TransferProposal).filter_by(plan_id=plan_id)}
+        assert rows["C-a"].decision == rows["C-b"].decision == "accepted"  # the whole family
+        assert rows["C-c"].decision == "rejected" and rows["C-c"].decided_slot_id is None
+    engine.dispose()
+    web.client.post("/signout", data={"csrf": csrf})
+    web.sign_in("analyst")
+    assert (
+        web.client.post(
+            f"/transfers/{plan_id}/C-a", data={"decision": "rejected", "csrf": web.csrf("/cases")}
+        ).status_code
+        == 403
+    )

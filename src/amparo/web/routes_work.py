@@ -48,6 +48,23 @@ def _missing(request: Request, actor: Actor) -> Response:
     )
 
 
+def _not_done(request: Request, actor: Actor, exc: AmparoError, back: str) -> Response:
+    from amparo.web.i18n import translations
+
+    _ = translations(language(request)).gettext
+    errors = getattr(exc, "errors", None)
+    return page(
+        request,
+        "error.html",
+        actor=actor,
+        status=422,
+        title=_("Not done"),
+        message="" if errors else str(exc),
+        errors=errors,
+        back=back,
+    )
+
+
 # --- identity review ------------------------------------------------------------------------
 
 
@@ -91,16 +108,7 @@ async def review_decide(
     except NotFound:
         return _missing(request, actor)
     except AmparoError as exc:
-        return page(
-            request,
-            "error.html",
-            actor=actor,
-            status=422,
-            title=str(exc),
-            message=str(exc),
-            errors=getattr(exc, "errors", None),
-            back="/identity/review",
-        )
+        return _not_done(request, actor, exc, "/identity/review")
     return RedirectResponse("/identity/review", status_code=303)
 
 
@@ -194,16 +202,7 @@ async def transfer_decide(
             ),
         )
     except AmparoError as exc:
-        return page(
-            request,
-            "error.html",
-            actor=actor,
-            status=422,
-            title=str(exc),
-            message=str(exc),
-            errors=getattr(exc, "errors", None),
-            back="/transfers",
-        )
+        return _not_done(request, actor, exc, "/transfers")
     return RedirectResponse("/transfers#plan", status_code=303)
 
 
