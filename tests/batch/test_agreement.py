@@ -139,3 +139,30 @@ def test_a_column_form_that_disagrees_is_caught_by_the_sample_check(synthetic: A
     rows = screener.screen_frame(frame).to_dicts()
     assert screener.warnings
     assert disagreements(documents_of(frame), rows, US_PACK) == []
+
+
+@st.composite
+def toy_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """Documents of the engine's toy pack (its facts are read one document at a time)."""
+    on = draw(st.dates(dt.date(2019, 6, 1), dt.date(2026, 6, 1)))
+    doc = toy_document(
+        id=f"T-{draw(st.integers(0, 9999))}",
+        arrived_on=on.isoformat(),
+        age=draw(st.integers(0, 80)),
+        nationality=draw(st.sampled_from(["AA", "BB", "CC"])),
+    )
+    if draw(st.booleans()):
+        doc["adjudicated_on"] = draw(st.dates(on, on + dt.timedelta(days=900))).isoformat()
+    return doc
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(toy_documents(), min_size=1, max_size=30), st.sampled_from([None, "2024-06-01", "2025-06-01"])
+)
+def test_generated_toy_documents(documents: list[dict[str, Any]], as_of: str | None) -> None:
+    on = dt.date.fromisoformat(as_of) if as_of else None
+    screener = BatchScreener(TOY_PACK, as_of=on, verify_sample=0)
+    rows = screener.screen_documents(documents).to_dicts()
+    assert screener.warnings == []
+    assert disagreements(documents, rows, TOY_PACK, as_of=on) == []

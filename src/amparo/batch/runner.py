@@ -305,6 +305,13 @@ class BatchScreener:
             )
         pl = polars_module()
         facts = fact_columns(pack, group.parsed, self.as_of)
+        if READ_ON_COLUMN not in facts.columns:  # no document's dates could be read: each gives its error
+            return self._frame(
+                [
+                    self.single_row(r, documents[r], pack, p)
+                    for r, p in zip(group.rows, group.parsed, strict=True)
+                ]
+            )
         if self._missing(pack, plan, facts):
             facts = facts_one_by_one(pack, group.parsed, self.as_of)
         result, redo = self._evaluate(pack, plan, facts, group.rows)
