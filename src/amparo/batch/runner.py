@@ -205,6 +205,8 @@ class BatchScreener:
         """One output row per row of ``frame``: documents in columns (e.g. read from Parquet), each
         row's ``schema`` column (or the default pack) choosing its pack."""
         pl = polars_module()
+        if frame.height == 0:
+            return self._frame([]).drop(ROW)
         rows = pl.Series(ROW, range(frame.height), dtype=pl.Int64)
         if "schema" in frame.columns and frame["schema"].dtype == pl.String:
             schemas = frame["schema"].unique().to_list()
