@@ -198,7 +198,7 @@ class BatchScreener:
         for pack_id, group in groups.items():
             frames.append(self._screen_parsed(self.registry.get(pack_id), group, documents))
         if not frames:
-            return self._frame([])
+            return self._frame([]).drop(ROW)
         return pl.concat(frames, how="vertical").sort(ROW).drop(ROW)
 
     def screen_frame(self, frame: Any) -> Any:
