@@ -5,7 +5,7 @@ AMPARO_TEST_POSTGRES_URL is set (the persistence tests run the same code on both
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -36,3 +36,22 @@ def database_url(
     if url is None:
         pytest.skip("AMPARO_TEST_POSTGRES_URL is not set")
     return fresh_postgres(url)
+
+
+@pytest.fixture
+def make_users() -> Callable[[str, Mapping[str, tuple[str, str]]], dict[str, str]]:
+    """A function adding users (name -> (role, agency)) to a database; it returns their tokens."""
+
+    def add(database_url: str, users: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+        from amparo.access.users import create_user
+        from amparo.store.db import make_engine, session_factory, transaction
+
+        engine = make_engine(database_url)
+        tokens = {}
+        with transaction(session_factory(engine)) as session:
+            for name, (role, agency) in users.items():
+                tokens[name] = create_user(session, name=name, role=role, agency=agency)[1]  # type: ignore[arg-type]
+        engine.dispose()
+        return tokens
+
+    return add

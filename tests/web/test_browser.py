@@ -9,12 +9,12 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from web_support import add_users
+from web_support import USERS
 
 from amparo.access.clock import fixed_day
 from amparo.api.app import create_app
@@ -42,14 +42,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+def site(tmp_path: Path, make_users: Callable[..., dict[str, str]]) -> Iterator[tuple[str, dict[str, str]]]:
     """The app on a fresh SQLite store, served by uvicorn on a free loopback port."""
     import uvicorn
 
     from amparo.store.testing import fresh_sqlite
 
     url = fresh_sqlite(tmp_path / "db", tmp_path / "template")
-    tokens = add_users(url)
+    tokens = make_users(url, USERS)
     import datetime as dt
 
     app = create_app(Settings(data_dir=tmp_path, database_url=url), clock=fixed_day(dt.date(2025, 7, 1)))

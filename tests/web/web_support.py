@@ -12,8 +12,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from amparo.access.users import create_user
-from amparo.store.db import make_engine, session_factory, transaction
 
 USERS = {
     "officer": ("officer", "US-CBP"),
@@ -31,16 +29,6 @@ ACA_FAMILY_HEAD: dict[str, Any] = {
     "family": {"family_unit": True, "members": ["WEB-2"]},
     "route": [{"country": "GT", "protection_claim": "none"}, {"country": "MX", "protection_claim": "none"}],
 }
-
-
-def add_users(database_url: str) -> dict[str, str]:
-    engine = make_engine(database_url)
-    tokens = {}
-    with transaction(session_factory(engine)) as session:
-        for name, (role, agency) in USERS.items():
-            tokens[name] = create_user(session, name=name, role=role, agency=agency)[1]
-    engine.dispose()
-    return tokens
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -17,8 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from amparo.settings import Settings
 from amparo.web import routes_auth, routes_cases, routes_docs, routes_intake, routes_law, routes_work
-from amparo.web.i18n import translations
-from amparo.web.render import language, page
+from amparo.web.answers import message_page
 from amparo.web.sessions import CsrfRefused, NotSignedIn, PageForbidden, session_options
 
 STATIC = Path(__file__).with_name("static")
@@ -39,22 +38,10 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.exception_handler(PageForbidden)
     async def forbidden(request: Request, _exc: PageForbidden) -> Response:
-        _ = translations(language(request)).gettext
-        return page(
-            request,
-            "error.html",
-            status=403,
-            title=_("Not for your role"),
-            message=_("Your role may not use this page."),
-        )
+        return message_page(request, None, 403, "Not for your role", "Your role may not use this page.")
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
-        _ = translations(language(request)).gettext
-        return page(
-            request,
-            "error.html",
-            status=403,
-            title=_("The form has expired"),
-            message=_("Reload the page and send the form again."),
+        return message_page(
+            request, None, 403, "The form has expired", "Reload the page and send the form again."
         )

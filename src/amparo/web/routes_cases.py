@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,19 +20,13 @@ from amparo.access.policy import read_purpose
 from amparo.cases import decisions, lists, reads, steps
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, NotFound
-from amparo.store.db import transaction
+from amparo.web.answers import SignedIn, in_transaction, message_page, not_done
 from amparo.web.case_details import case_details
 from amparo.web.render import page
-from amparo.web.sessions import check_csrf, signed_in
+from amparo.web.sessions import check_csrf
 
 router = APIRouter(include_in_schema=False)
-T = TypeVar("T")
-SignedIn = Annotated[Actor, Depends(signed_in)]
-
-
-def _run(request: Request, work: Callable[[Session, PackRegistry], T]) -> T:
-    with transaction(request.app.state.session_factory) as session:
-        return work(session, request.app.state.packs)
+_run = in_transaction
 
 
 def _reader(actor: Actor) -> Actor:
@@ -86,35 +80,26 @@ async def case_page(request: Request, actor: SignedIn, case_id: str) -> Response
 
 
 def _not_found(request: Request, actor: Actor) -> Response:
-    from amparo.web.i18n import translations
-    from amparo.web.render import language
-
-    _ = translations(language(request)).gettext
-    return page(
-        request,
-        "error.html",
-        actor=actor,
-        status=404,
-        title=_("No such case"),
-        message=_("There is no case with this id that you may see."),
+    return message_page(
+        request, actor, 404, "No such case", "There is no case with this id that you may see."
     )
 
 
 def _refused(request: Request, actor: Actor, case_id: str, exc: AmparoError) -> Response:
-    from amparo.web.i18n import translations
-    from amparo.web.render import language
+    if isinstance(exc, NotFound):
+        return _not_found(request, actor)
+    return not_done(request, actor, exc, f"/cases/{case_id}")
 
-    _ = translations(language(request)).gettext
-    return page(
-        request,
-        "error.html",
-        actor=actor,
-        status=422 if not isinstance(exc, NotFound) else 404,
-        title=_("Not done"),
-        message=str(exc),
-        errors=getattr(exc, "errors", None),
-        back=f"/cases/{case_id}",
-    )
+
+async def _write(
+    request: Request, actor: Actor, case_id: str, work: Callable[[Session, PackRegistry], object], anchor: str
+) -> Response:
+    """Run a write on the case; back to the case page, or the page saying why it was not done."""
+    try:
+        await run_in_threadpool(_run, request, work)
+    except AmparoError as exc:
+        return _refused(request, actor, case_id, exc)
+    return RedirectResponse(f"/cases/{case_id}{anchor}", status_code=303)
 
 
 def _parse_value(raw: str) -> Any:
@@ -146,25 +131,23 @@ async def post_finding(
         on = dt.date.fromisoformat(interviewed_on) if interviewed_on else None
     except ValueError:
         on = None
-    try:
-        await run_in_threadpool(
-            _run,
-            request,
-            lambda s, p: decisions.add_findings(
-                s,
-                p,
-                actor,
-                case_id,
-                findings={key.strip(): _parse_value(value)},
-                interview=interview.strip() or None,
-                interviewed_on=on,
-                as_of=None,
-                expected_version=version,
-            ),
-        )
-    except AmparoError as exc:
-        return _refused(request, actor, case_id, exc)
-    return RedirectResponse(f"/cases/{case_id}#decision", status_code=303)
+    return await _write(
+        request,
+        actor,
+        case_id,
+        lambda s, p: decisions.add_findings(
+            s,
+            p,
+            actor,
+            case_id,
+            findings={key.strip(): _parse_value(value)},
+            interview=interview.strip() or None,
+            interviewed_on=on,
+            as_of=None,
+            expected_version=version,
+        ),
+        "#decision",
+    )
 
 
 @router.post("/cases/{case_id}/transition")
@@ -178,17 +161,15 @@ async def post_transition(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    try:
-        await run_in_threadpool(
-            _run,
-            request,
-            lambda s, p: steps.transition(
-                s, p, actor, case_id, to=to, reason=reason.strip() or None, expected_version=version
-            ),
-        )
-    except AmparoError as exc:
-        return _refused(request, actor, case_id, exc)
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return await _write(
+        request,
+        actor,
+        case_id,
+        lambda s, p: steps.transition(
+            s, p, actor, case_id, to=to, reason=reason.strip() or None, expected_version=version
+        ),
+        "",
+    )
 
 
 @router.post("/cases/{case_id}/concurrence")
@@ -202,23 +183,21 @@ async def post_concurrence(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    try:
-        await run_in_threadpool(
-            _run,
-            request,
-            lambda s, p: steps.concur(
-                s,
-                p,
-                actor,
-                case_id,
-                concur=decision == "concur",
-                reason=reason.strip() or None,
-                expected_version=version,
-            ),
-        )
-    except AmparoError as exc:
-        return _refused(request, actor, case_id, exc)
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return await _write(
+        request,
+        actor,
+        case_id,
+        lambda s, p: steps.concur(
+            s,
+            p,
+            actor,
+            case_id,
+            concur=decision == "concur",
+            reason=reason.strip() or None,
+            expected_version=version,
+        ),
+        "",
+    )
 
 
 @router.post("/cases/{case_id}/notes")
@@ -230,13 +209,13 @@ async def post_note(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    try:
-        await run_in_threadpool(
-            _run, request, lambda s, p: steps.add_note(s, p, actor, case_id, text.strip())
-        )
-    except AmparoError as exc:
-        return _refused(request, actor, case_id, exc)
-    return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
+    return await _write(
+        request,
+        actor,
+        case_id,
+        lambda s, p: steps.add_note(s, p, actor, case_id, text.strip()),
+        "#notes",
+    )
 
 
 __all__ = ["reads", "router"]

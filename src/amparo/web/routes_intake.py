@@ -101,6 +101,11 @@ async def intake_review(request: Request, actor: Intaker) -> Response:
             values=form,
             problems=_placed(problems),
         )
+    return _review(request, actor, document)
+
+
+def _review(request: Request, actor: Actor, document: dict[str, Any]) -> Response:
+    """The review page: the document and the decision the law gives it, nothing stored yet."""
     decision = screen(document, request.app.state.packs)
     return page(
         request,
@@ -156,16 +161,7 @@ async def document_review(
             text=text,
             problems=_placed(problems),
         )
-    decision = screen(document, request.app.state.packs)
-    return page(
-        request,
-        "intake_review.html",
-        actor=actor,
-        section="intake",
-        document=document,
-        document_json=json.dumps(document, ensure_ascii=False),
-        decision=decision.to_dict(),
-    )
+    return _review(request, actor, document)
 
 
 @router.post("/intake/submit")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,51 +18,22 @@ from starlette.concurrency import run_in_threadpool
 from amparo.access.actor import Actor
 from amparo.errors import AmparoError, NotFound
 from amparo.identity import decisions as identity
-from amparo.store.db import transaction
+from amparo.web.answers import SignedIn, in_transaction, message_page, not_done
 from amparo.web.render import language, page
-from amparo.web.sessions import PageForbidden, check_csrf, signed_in
+from amparo.web.sessions import PageForbidden, check_csrf
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
-SignedIn = Annotated[Actor, Depends(signed_in)]
 TRANSFER_ROLES = frozenset({"supervisor", "admin", "analyst"})
 FLOWS_ROLES = frozenset({"analyst", "supervisor", "admin"})
 
 
 def _run(request: Request, work: Callable[[Session], T]) -> T:
-    with transaction(request.app.state.session_factory) as session:
-        return work(session)
+    return in_transaction(request, lambda session, _packs: work(session))
 
 
 def _missing(request: Request, actor: Actor) -> Response:
-    from amparo.web.i18n import translations
-
-    _ = translations(language(request)).gettext
-    return page(
-        request,
-        "error.html",
-        actor=actor,
-        status=404,
-        title=_("Not found"),
-        message=_("There is no such page."),
-    )
-
-
-def _not_done(request: Request, actor: Actor, exc: AmparoError, back: str) -> Response:
-    from amparo.web.i18n import translations
-
-    _ = translations(language(request)).gettext
-    errors = getattr(exc, "errors", None)
-    return page(
-        request,
-        "error.html",
-        actor=actor,
-        status=422,
-        title=_("Not done"),
-        message="" if errors else str(exc),
-        errors=errors,
-        back=back,
-    )
+    return message_page(request, actor, 404, "Not found", "There is no such page.")
 
 
 # --- identity review ------------------------------------------------------------------------
@@ -108,7 +79,7 @@ async def review_decide(
     except NotFound:
         return _missing(request, actor)
     except AmparoError as exc:
-        return _not_done(request, actor, exc, "/identity/review")
+        return not_done(request, actor, exc, "/identity/review")
     return RedirectResponse("/identity/review", status_code=303)
 
 
@@ -202,7 +173,7 @@ async def transfer_decide(
             ),
         )
     except AmparoError as exc:
-        return _not_done(request, actor, exc, "/transfers")
+        return not_done(request, actor, exc, "/transfers")
     return RedirectResponse("/transfers#plan", status_code=303)
 
 

@@ -10,6 +10,17 @@ def N_(message: str) -> str:
 
 
 VOCABULARY = (
+    # error pages (amparo.web.answers.message_page translates what it is given)
+    N_("Not for your role"),
+    N_("Your role may not use this page."),
+    N_("The form has expired"),
+    N_("Reload the page and send the form again."),
+    N_("No such case"),
+    N_("There is no case with this id that you may see."),
+    N_("Not found"),
+    N_("There is no such page."),
+    N_("Not done"),
+    N_("The encounter was not stored"),
     # case states (every pack's workflow)
     N_("intake"),
     N_("screened"),
