@@ -90,6 +90,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     except OSError as exc:  # a path the user gave: missing, a folder, not writable, full disk
         err.print(Text.assemble(("error:", "bold red"), " ", file_problem(exc)))
         sys.exit(INVALID_INPUT)
+    except UnicodeDecodeError as exc:  # a file read as UTF-8 that is not text (its reader did not say)
+        err.print(
+            Text.assemble(
+                ("error:", "bold red"),
+                f" a file given is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                "give a UTF-8 text file",
+            )
+        )
+        sys.exit(INVALID_INPUT)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(INTERRUPTED)

@@ -134,20 +134,24 @@ class ScenarioFile(_Strict):
 
 def load(path: Path) -> ScenarioFile:
     """Read and validate a scenario file; an :class:`InputError` names each bad field by its path."""
+    from amparo.plain_words import field_errors
+    from amparo.user_text import read_user_text
+
+    text = read_user_text(path, "FILE")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([FieldError("FILE", f"cannot read {path}: {exc.strerror}")]) from exc
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError([FieldError("/", f"not valid YAML: {exc}")], source=str(path)) from exc
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise InputError(
+            [FieldError("/", f"expected a scenario mapping (see docs/FLOWS.md); found {found}")],
+            source=str(path),
+        )
     try:
         return ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            FieldError("/" + "/".join(str(p) for p in e["loc"]), e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()
-        ]
-        raise InputError(errors, source=str(path)) from exc
+        raise InputError(field_errors(exc), source=str(path)) from None
 
 
 def effect_percent(change: PathwayWidened | AgreementImplemented | BarVacated, which: str) -> float:
