@@ -119,12 +119,6 @@ def test_rules_show_unknown_suggests() -> None:
     assert "bar.transit_2019" in result.stderr
 
 
-def test_demo_matches_the_contract() -> None:
-    result = run("demo")
-    assert result.returncode == 0, result.stderr
-    assert "4 of 4 match" in result.stdout
-
-
 def test_encounter_before_coverage_is_an_error_object_and_the_rest_is_screened() -> None:
     docs = examples()
     early = {**docs[0], "id": "OLD-1", "encountered_on": "2017-06-01"}
