@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from amparo.cases import decisions, reads, steps
 from amparo.cases.models import CaseOut
-from amparo.errors import StaleVersion, TransitionNotAllowed
+from amparo.errors import InputError, StaleVersion, TransitionNotAllowed
 from amparo.store.db import transaction
 from amparo.store.models import Case, Deadline
 
@@ -83,7 +83,7 @@ def test_guards_read_the_current_decision_of_the_cases_own_pack(cases: Cases) ->
     assert case.next_steps == ["closed", "returned"]
     with pytest.raises(TransitionNotAllowed, match="still allows the return"):
         _move(cases, case, "protected")
-    with pytest.raises(TransitionNotAllowed, match="not a workflow state"):
+    with pytest.raises(InputError, match="not a workflow state"):
         _move(cases, case, "aca_threshold_interview")  # a US state means nothing to this pack
     _decision, case = cases.run(
         decisions.add_findings,

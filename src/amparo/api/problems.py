@@ -28,6 +28,7 @@ from amparo.errors import (
     StaleVersion,
     TransitionNotAllowed,
 )
+from amparo.plain_words import plain_message
 
 log = logging.getLogger("amparo.api")
 PROBLEM = "application/problem+json"
@@ -167,7 +168,7 @@ def install(app: FastAPI) -> None:
                 ctx = err.get("ctx") or {}
                 errors.append(FieldError("", f"not valid JSON: {ctx.get('error', 'decode error')}"))
                 continue
-            errors.append(FieldError(_location(tuple(err.get("loc", ()))), str(err.get("msg", "invalid"))))
+            errors.append(FieldError(_location(tuple(err.get("loc", ()))), plain_message(err)))
         if malformed:
             return problem_response(
                 request, 400, "malformed-json", "The request body is not JSON", None, errors

@@ -21,7 +21,7 @@ from amparo.cases.stored import bump, load_case, require_version
 from amparo.cases.views import note_view
 from amparo.engine.registry import PackRegistry
 from amparo.engine.workflow import Workflow
-from amparo.errors import TransitionNotAllowed
+from amparo.errors import FieldError, InputError, TransitionNotAllowed
 from amparo.store.ids import new_id
 from amparo.store.integrity import translated
 from amparo.store.models import Case, Deadline, Note, Transition, utcnow
@@ -94,6 +94,8 @@ def transition(
     summary = stored.context.summary or {}
     step = stored.workflow.plan(case.state, to, summary)
     if isinstance(step, str):
+        if to not in stored.workflow.states:  # not a state at all: the request is invalid (422)
+            raise InputError([FieldError("/to", step)])
         raise TransitionNotAllowed(case.id, case.state, to, step)
     enter_step(session, stored.workflow, case, step.state, by=actor.id, reason=reason)
     values: dict[str, Any] = {"state": step.state}
