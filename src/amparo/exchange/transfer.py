@@ -41,6 +41,7 @@ from amparo.exchange.envelope import (
 )
 from amparo.exchange.keys import InstallationKeys, b64, key_id
 from amparo.exchange.models import ExchangeEnvelope, ExchangePeer
+from amparo.iso_countries import is_country
 from amparo.store.canonical_json import canonical_json
 from amparo.store.db import after_rollback
 from amparo.store.models import Case, Encounter
@@ -128,11 +129,17 @@ def record_basis(
         problems.append(
             FieldError("/legal_basis", "name the consent document or the decision and its legal basis")
         )
-    if not (len(recipient) == 2 and recipient.isupper()):
+    if not is_country(recipient):
         try:
             get_agency(recipient)
         except InputError:
-            problems.append(FieldError("/recipient", "expected an ISO country code or an agency code"))
+            problems.append(
+                FieldError(
+                    "/recipient",
+                    f"'{recipient}' is neither an ISO 3166-1 country code (such as GT) nor an agency code "
+                    "(such as GT-IGM)",
+                )
+            )
     if problems:
         raise InputError(problems)
     if session.get(Case, case_id) is None:
