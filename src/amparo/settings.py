@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="The law pack that reads documents without a `schema` field (an installed pack's id).",
     )
     log_level: str = Field(default="INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    token_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Days an API token lives from when it is issued (`amparo users add` or `rotate`).",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -213,11 +213,26 @@ PEOPLE: tuple[Person, ...] = (
 )
 
 
+#: The purposes each role may invoke, written out here independently of amparo.access.policy.
+ROLE_PURPOSES = {
+    "officer": {"case_management", "adjudication", "fear_screening", "aca_transfer", "investigation", "statistics"},
+    "supervisor": {
+        "case_management", "adjudication", "fear_screening", "aca_transfer", "investigation",
+        "litigation_defense", "statistics",
+    },
+    "admin": {"case_management", "litigation_defense", "statistics"},
+    "analyst": {"statistics"},
+    "partner": {"aca_transfer", "anti_smuggling", "anti_trafficking", "law_enforcement", "protection_support"},
+}  # fmt: skip
+
+
 def expected(
     agency: str, role: str, purpose: str, record_type: str, on: dt.date, person: Person
 ) -> tuple[bool, frozenset[str] | None]:
     """(permitted, fields) as the law and the configured allowances say."""
     country = AGENCY_COUNTRY[agency]
+    if purpose not in ROLE_PURPOSES[role]:  # a role invokes only its purposes (issue 11)
+        return False, frozenset()
     if person.asylum and country is not None:
         if country in person.nationalities or country in person.feared:
             return False, frozenset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 
@@ -150,8 +151,22 @@ def test_no_claim_ever_reaches_a_country_of_nationality_or_feared(
     )
     country = get_agency(agency).country
     decision = authorize(Requester("u", role, agency, country), record, purpose, on)
-    if country is not None and (country in nationalities or country in feared):
+    if country is not None and (country in feared or (country in nationalities and country != "US")):
         assert not decision.permitted
+    if country == "US" and "US" in nationalities and "US" not in feared:
+        # a US national's record stays readable to the installation's own government (issue 11)
+        assert (
+            decision.permitted
+            == authorize(
+                Requester("u", role, agency, country),
+                dataclasses.replace(
+                    record, nationalities=tuple(n for n in nationalities if n != "US") or ("MX",)
+                ),
+                purpose,
+                on,
+            ).permitted
+            or not decision.permitted
+        )
     if decision.permitted and country not in (None, "US"):
         assert nationalities, "a foreign government never sees a claim of a person of unknown nationality"
         assert decision.fields is not None

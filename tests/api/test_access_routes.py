@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_support import Api, TestClient, encounter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,10 +27,12 @@ from sqlalchemy.orm import Session
 from amparo import audit
 from amparo.access.arrangements import purposes
 from amparo.access.clock import fixed_day
+from amparo.access.policy import purposes_for
 from amparo.access.users import create_user
 from amparo.api.app import create_app
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_rows
+from amparo.errors import InputError
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import User
@@ -139,13 +142,17 @@ def test_sv_dgme_gets_404_for_a_salvadoran_asylum_seeker_on_every_route_and_purp
         for route, absent in zip(existing, missing, strict=True):
             denied = _get(api, "dgme", route, purpose)
             nothing = _get(api, "dgme", absent, purpose)
-            assert denied.status_code == nothing.status_code == 404, (route, purpose)
+            # 404 for a purpose a partner of SV-DGME may invoke; 422 (naming the purposes it may)
+            # for any other, whether the record exists or not
+            bounded = purpose is None or purpose in purposes_for("partner", "SV-DGME")
+            assert denied.status_code == nothing.status_code == (404 if bounded else 422), (route, purpose)
             assert denied.headers["content-type"] == nothing.headers["content-type"]
             text = denied.text
             for real, fake in ids.items():
                 text = text.replace(real, fake)
             assert json.loads(text) == nothing.json(), (route, purpose)
 
+    invokable = [p for p in PURPOSES if p is None or p in purposes_for("partner", "SV-DGME")]
     lists = [
         ("/api/v1/encounters", {}),
         ("/api/v1/encounters", {"nationality": "SV"}),
@@ -162,7 +169,7 @@ def test_sv_dgme_gets_404_for_a_salvadoran_asylum_seeker_on_every_route_and_purp
     for path, params in lists:
         seen = _get(api, "officer", path, **params)  # the filter finds the record...
         assert seen.status_code == 200 and seen.json()["items"], (path, params)
-        for purpose in PURPOSES:  # ...but never for SV-DGME
+        for purpose in invokable:  # ...but never for SV-DGME
             listed = _get(api, "dgme", path, purpose, **params)
             assert listed.status_code == 200, (path, params, purpose)
             assert listed.json() == {"items": [], "next_cursor": None}, (path, params, purpose)
@@ -172,14 +179,14 @@ def test_sv_dgme_gets_404_for_a_salvadoran_asylum_seeker_on_every_route_and_purp
     trail = [e for e in _trail(api) if e.actor == dgme]
     denied_reads = [e for e in trail if e.action == "read"]
     # one denied entry per read of the record, with the purpose used (the role's default: aca_transfer)
-    assert len(denied_reads) == len(existing) * len(PURPOSES)
+    assert len(denied_reads) == len(existing) * len(invokable)
     assert {e.outcome for e in denied_reads} == {"denied"}
     assert {e.record_id for e in denied_reads} == {"SV-1", case_id, decision_id}
-    used = {p or "aca_transfer" for p in PURPOSES}
+    used = {p or "aca_transfer" for p in invokable}
     assert {e.purpose for e in denied_reads} == used
     assert all("8 CFR 208.6" in e.detail for e in denied_reads)
     listed_entries = [e for e in trail if e.action == "list"]
-    assert len(listed_entries) == len(lists) * len(PURPOSES)
+    assert len(listed_entries) == len(lists) * len(invokable)
     assert {e.purpose for e in listed_entries} == used
     assert all(json.loads(e.detail)["returned"] == [] for e in listed_entries)
 
@@ -255,8 +262,11 @@ def test_gt_igm_sees_the_case_only_with_a_scheduled_aca_transfer_and_a_recorded_
         assert _get(api, "officer", route).status_code == 200, route
     assert "GT-1" not in _get(api, "partner", "/api/v1/encounters").text
     # other purposes do not open the case to GT-IGM
+    # (a purpose GT-IGM's partners may not invoke at all is a 422, whether the case exists or not)
     for purpose in ("case_management", "statistics", "anti_trafficking", "law_enforcement"):
-        assert _get(api, "partner", case_path, purpose).status_code == 404, purpose
+        invokable = purpose in purposes_for("partner", "GT-IGM")
+        assert _get(api, "partner", case_path, purpose).status_code == (404 if invokable else 422), purpose
+        assert _get(api, "partner", "/api/v1/cases/NOPE", purpose).status_code == (404 if invokable else 422)
 
     igm = _user_id(api, "partner")
     reads = [
@@ -292,7 +302,7 @@ def test_gt_igm_sees_the_case_only_with_a_scheduled_aca_transfer_and_a_recorded_
 # ---------------------------------------------------------------- analysts and purposes
 
 
-def test_an_analyst_reads_de_identified_encounters_for_statistics_and_whole_ones_for_case_management(
+def test_an_analyst_reads_de_identified_encounters_for_statistics_and_may_not_invoke_case_management(
     api: Api,
 ) -> None:
     doc = encounter("AN-1")
@@ -329,11 +339,20 @@ def test_an_analyst_reads_de_identified_encounters_for_statistics_and_whole_ones
         assert _get(api, "analyst", route).status_code == 404, route
     assert _get(api, "analyst", "/api/v1/cases").json()["items"] == []
 
-    whole = _get(api, "analyst", "/api/v1/encounters/AN-1", "case_management")
-    assert whole.status_code == 200
-    assert whole.json()["document"] == doc and whole.json()["redacted"] == []
-    assert whole.json()["person_id"] == body["encounter"]["person_id"]
-    assert _get(api, "analyst", f"/api/v1/cases/{case_id}", "case_management").status_code == 200
+    # issue 11: a self-declared purpose is bounded by role: an analyst may not ask for case
+    # management (422 naming query:purpose, before any record is looked at)
+    for route in (
+        "/api/v1/encounters/AN-1",
+        f"/api/v1/cases/{case_id}",
+        f"/api/v1/cases/{case_id}/decisions",
+        f"/api/v1/cases/{case_id}/findings",
+        f"/api/v1/cases/{case_id}/notes",
+        "/api/v1/cases",
+    ):
+        whole = _get(api, "analyst", route, "case_management")
+        assert whole.status_code == 422, route
+        assert [e["path"] for e in whole.json()["errors"]] == ["query:purpose"]
+        assert "José" not in whole.text
 
     for route in (
         "/api/v1/encounters/AN-1",
@@ -351,14 +370,13 @@ def test_an_analyst_reads_de_identified_encounters_for_statistics_and_whole_ones
     analyst = _user_id(api, "analyst")
     reads = [e for e in _trail(api) if e.actor == analyst and e.action in {"read", "list"}]
     encounter_reads = [(e.action, e.purpose, e.outcome) for e in reads if e.record_id == "AN-1"]
-    assert encounter_reads == [("read", "statistics", "ok"), ("read", "case_management", "ok")]
+    assert encounter_reads == [("read", "statistics", "ok")]
     first = json.loads(next(e for e in reads if e.record_id == "AN-1").detail)
     assert first["arrangements"] == ["us_statistics"] and "given_names" not in first["fields"]
     assert {(e.record_kind, e.purpose, e.outcome) for e in reads if e.record_id == case_id} == {
         ("case", "statistics", "denied"),
         ("decisions", "statistics", "denied"),
         ("transitions", "statistics", "denied"),
-        ("case", "case_management", "ok"),
     }
     assert ("list", "statistics", "ok") in {(e.action, e.purpose, e.outcome) for e in reads}
 
@@ -374,28 +392,58 @@ def test_writes_stay_case_management_whatever_the_reader_states(api: Api) -> Non
     writes = [
         e for e in _trail(api) if e.actor == officer and e.action in {"note.written", "encounter.intake"}
     ]
-    assert [e.purpose for e in writes] == ["case_management", "case_management"]
+    assert [e.purpose for e in writes] == ["case_management", "case_management"], [
+        (e.action, e.outcome, e.detail[:200]) for e in _trail(api)
+    ]
 
 
 # ---------------------------------------------------------------- writes go through the policy
 
 
-def test_recording_a_disclosure_basis_is_a_write_the_policy_decides(api: Api) -> None:
-    """A supervisor of an agency no arrangement serves for case management (GT-IGM) cannot
-    record a basis on a case: 404 exactly like a missing case, the refusal audited; a US
-    supervisor can."""
+def _plant_user(api: Api, name: str, role: str, agency: str) -> None:
+    """A user row written straight into the database (as a database writer could), bypassing
+    the role check of ``create_user``."""
+    from amparo.store.users import add_user
+
+    engine = make_engine(api.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            api.tokens[name] = add_user(session, name=name, role=role, agency=agency)[1]  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def test_a_partner_agency_may_hold_only_the_partner_role(api: Api) -> None:
+    for role in ("officer", "supervisor", "analyst", "admin"):
+        with pytest.raises(InputError) as refused:
+            _add_user(api, f"gt-{role}", role, "GT-IGM")
+        assert [e.path for e in refused.value.errors] == ["/role"]
+        assert "may: partner" in str(refused.value)
+    _add_user(api, "gt-partner-2", "partner", "GT-IGM")
+    with pytest.raises(InputError):
+        _add_user(api, "us-partner", "partner", "US-CBP")
+
+
+def test_recording_a_disclosure_basis_needs_a_supervisor_of_the_disclosing_agency(api: Api) -> None:
+    """A GT-IGM 'supervisor' planted in the database cannot record a basis: 403 before any case
+    is looked at, the same for an existing and a missing case (no 201/404 oracle); nor can a
+    GT 'officer' PUT encounters. A US supervisor records it (201)."""
     case_id = _intake(api, encounter("BASIS-1"))["encounter"]["case_id"]
-    _add_user(api, "gt-supervisor", "supervisor", "GT-IGM")
+    _plant_user(api, "gt-supervisor", "supervisor", "GT-IGM")
+    _plant_user(api, "gt-officer", "officer", "GT-IGM")
     basis = {"recipient": "GT", "kind": "decision", "legal_basis": "a decision (test)"}
     path = f"/api/v1/exchange/cases/{case_id}/bases"
     refused = _post(api, "gt-supervisor", path, basis)
-    assert refused.status_code == 404
-    assert refused.json()["detail"] == _post(
-        api, "gt-supervisor", "/api/v1/exchange/cases/NOPE/bases", basis
-    ).json()["detail"].replace("NOPE", case_id)
+    missing = _post(api, "gt-supervisor", "/api/v1/exchange/cases/NOPE/bases", basis)
+    assert refused.status_code == missing.status_code == 403
+    assert {**refused.json(), "instance": ""} == {**missing.json(), "instance": ""}
+    # the partner still cannot read the case (no basis was recorded by the GT user)
+    assert _get(api, "gt-supervisor", f"/api/v1/cases/{case_id}").status_code == 404
+    for doc_id in ("BASIS-1", "BASIS-NEW"):
+        put = api.client.put(
+            f"/api/v1/encounters/{doc_id}", json=encounter(doc_id), headers=api.auth("gt-officer")
+        )
+        assert put.status_code == 403, doc_id
     assert _post(api, "supervisor", path, basis).status_code == 201
-    gt = _user_id(api, "gt-supervisor")
-    writes = [(e.record_id, e.outcome) for e in _trail(api) if e.actor == gt and e.action == "write"]
-    assert writes == [(case_id, "denied"), ("NOPE", "not_found")]
     recorded = [e for e in _trail(api) if e.action == "disclosure_basis_recorded" and e.record_id == case_id]
     assert [e.actor for e in recorded] == [_user_id(api, "supervisor")]

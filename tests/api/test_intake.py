@@ -19,10 +19,15 @@ def test_first_intake_is_201_and_identical_replay_is_200_with_the_same_body(api:
     assert replay.status_code == 200
     assert replay.json() == body
     got = api.client.get(
-        "/api/v1/encounters/EX-1", params={"purpose": "case_management"}, headers=api.auth("analyst")
+        "/api/v1/encounters/EX-1", params={"purpose": "case_management"}, headers=api.auth("officer")
     )
     assert got.status_code == 200
     assert got.json()["document"] == doc
+    # an analyst may not invoke case management (issue 11: purposes bounded by role)
+    analyst = api.client.get(
+        "/api/v1/encounters/EX-1", params={"purpose": "case_management"}, headers=api.auth("analyst")
+    )
+    assert analyst.status_code == 422
 
 
 def test_same_id_different_document_is_409(api: Api) -> None:

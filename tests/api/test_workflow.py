@@ -55,7 +55,7 @@ def test_aca_transfer_needs_concurrence_by_a_different_supervisor(api: Api) -> N
     steps = api.client.get(
         f"/api/v1/cases/{case['id']}/transitions",
         params={"purpose": "case_management"},
-        headers=api.auth("analyst"),
+        headers=api.auth("officer"),
     ).json()
     assert [s["to_state"] for s in steps] == [
         "screened",

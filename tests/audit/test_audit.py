@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo import audit
-from amparo.audit import chain
+from amparo.audit import checkpoints
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_lines, verify_rows
 from amparo.cli import main
@@ -180,7 +180,7 @@ def test_concurrent_appends_get_unique_gapless_sequence_numbers(factory: session
 def test_checkpoints_are_signed_every_interval(
     factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(chain, "CHECKPOINT_INTERVAL", 5)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_INTERVAL", 5)
     fill(factory, 12)
     with factory() as session:
         rows = list(audit.iter_log(session))

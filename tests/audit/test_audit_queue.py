@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo import audit
-from amparo.audit import chain, entries
+from amparo.audit import chain, checkpoints, entries
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_rows
 from amparo.exchange.keys import installation_keys
@@ -125,6 +125,7 @@ def test_entries_a_crash_left_queued_are_chained_on_the_next_pass(
                         record_id=f"C-{i}",
                         purpose="case_management",
                         outcome="ok",
+                        session=session,  # authenticated under the audit key (issue 11)
                     )
                 ],
             )
@@ -139,7 +140,7 @@ def test_checkpoints_are_signed_across_batches(
     factories: list[sessionmaker[Session]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = factories[0]
-    monkeypatch.setattr(chain, "CHECKPOINT_INTERVAL", 4)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_INTERVAL", 4)
     monkeypatch.setattr(chain, "CHAIN_BATCH", 3)
     _append(made, "cp", 11)
     _trail(made)

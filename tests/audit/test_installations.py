@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from amparo import audit
 from amparo.api.app import create_app
-from amparo.audit import chain
+from amparo.audit import checkpoints
 from amparo.audit.verify import verify_rows
 from amparo.errors import AuditError
 from amparo.exchange.keys import b64, has_keys, installation_keys
@@ -42,7 +42,7 @@ def _append(factory: sessionmaker[Session], tag: str, n: int) -> None:
 def test_two_installations_in_one_process_sign_with_their_own_keys(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(chain, "CHECKPOINT_INTERVAL", 2)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_INTERVAL", 2)
     environment_dir = tmp_path / "environment"  # what $AMPARO_DATA_DIR names: neither app's
     monkeypatch.setenv("AMPARO_DATA_DIR", str(environment_dir))
     clients: dict[str, TestClient] = {}
@@ -74,7 +74,7 @@ def test_two_installations_in_one_process_sign_with_their_own_keys(
 def test_a_factory_without_a_key_leaves_a_due_checkpoint_queued_and_says_why(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(chain, "CHECKPOINT_INTERVAL", 2)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_INTERVAL", 2)
     engine = make_engine(database_url)
     try:
         unbound = session_factory(engine)

@@ -27,11 +27,13 @@ from amparo.access.users import create_user
 from amparo.api.app import create_app
 from amparo.audit.models import AuditEntry
 from amparo.audit.verify import verify_rows
+from amparo.errors import InputError
 from amparo.exchange.models import ExchangeEnvelope
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import Case, Decision, Encounter, Person
 from amparo.store.testing import fresh_sqlite
+from amparo.store.users import add_user
 
 #: The day every access decision is made on (the apps' clock): gt_arrangement_2025
 #: (arrangements.yaml) is in force from 2025-06-27 with no known end.
@@ -156,7 +158,12 @@ def installations(
         tokens = {}
         with transaction(session_factory(engine)) as session:
             for name, (role, agency) in USERS.items():
-                tokens[name] = create_user(session, name=name, role=role, agency=agency)[1]
+                # each installation checks roles against its own country: a user its agency may
+                # not hold there is planted as a database writer would (the exchange is tested)
+                try:
+                    tokens[name] = create_user(session, name=name, role=role, agency=agency, home=country)[1]
+                except InputError:
+                    tokens[name] = add_user(session, name=name, role=role, agency=agency)[1]  # type: ignore[arg-type]
             if country == "US":
                 _person_case(session, "C-HN", "HN", "transfer_scheduled", "GT")
                 _person_case(session, "C-SV", "SV", "screened", None)
@@ -256,6 +263,73 @@ def test_transfer_flows_to_guatemala_is_acknowledged_and_nothing_reaches_el_salv
     gt_actions = {e.action for e in gt.verified_trail()}
     assert {"envelope_import", "acknowledgement_sent", "envelope_duplicate"} <= gt_actions
     assert "envelope_refused" in {e.action for e in sv.verified_trail()}
+
+    # issue 11: Guatemala kept the signed checkpoint the envelope carried, and it proves what the
+    # US trail held: the US trail still extends it
+    from amparo.audit.anchors import check_anchor, witnessed
+
+    engine = make_engine(gt.url)
+    try:
+        with session_factory(engine)() as session:
+            [kept] = witnessed(session, "US")
+    finally:
+        engine.dispose()
+    engine = make_engine(us.url)
+    try:
+        with session_factory(engine)() as session:
+            assert check_anchor(session, kept).ok
+    finally:
+        engine.dispose()
+
+    # issue 11: a second envelope, sealed but not yet acknowledged; then a new encounter of the
+    # same person adds a fear of Guatemala: the next export is refused and the unsent one withdrawn
+    second = us.post(
+        "/api/v1/exchange/cases/C-HN/envelopes",
+        "officer",
+        json={"agency": "GT-IGM", "purpose": "aca_transfer"},
+    )
+    assert second.status_code == 201
+    engine = make_engine(us.url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            first = session.get(Encounter, "E-C-HN")
+            assert first is not None
+            document = {
+                **first.document,
+                "id": "E-C-HN-2",
+                "fear_claims": [
+                    {"country": "GT", "affirmatively_stated": True, "basis": ["political_opinion"]}
+                ],
+            }
+            session.add(
+                Encounter(
+                    id="E-C-HN-2",
+                    person_id="P-C-HN",
+                    document=document,
+                    document_sha256="1" * 64,
+                    encountered_on=dt.date(2020, 3, 1),
+                    nationality="HN",
+                    border="southwest_land",
+                    manner="between_ports",
+                    agency="US-CBP",
+                    received_by=first.received_by,
+                )
+            )
+    finally:
+        engine.dispose()
+    assert us.get(package, "igm").status_code == 404
+    third = us.post(
+        "/api/v1/exchange/cases/C-HN/envelopes",
+        "officer",
+        json={"agency": "GT-IGM", "purpose": "aca_transfer"},
+    )
+    assert third.status_code == 404
+    rows = {r.envelope_id: r for r in us.rows(ExchangeEnvelope)}
+    assert rows[sent.envelope_id].withdrawn_at is None  # acknowledged: delivered, not withdrawn
+    assert [r.withdrawn_at is not None for r in rows.values() if r.envelope_id != sent.envelope_id] == [True]
+    trail = us.verified_trail()
+    assert [e.outcome for e in trail if e.action == "disclosure_withdrawn"] == ["refused"]
+    assert any(e.action == "disclosure" and e.outcome == "denied" and "fears" in e.detail for e in trail)
 
 
 def tokens_of(installation: Installation, name: str) -> str:

@@ -51,6 +51,8 @@ class Actor:
     user: User
     purpose: Purpose = PURPOSE
     today: Clock = system_today
+    #: The installation's country (its settings' ``installation``); None: the arrangements'.
+    home: str | None = None
 
     @property
     def id(self) -> str:
@@ -58,7 +60,9 @@ class Actor:
 
     @property
     def requester(self) -> Requester:
-        return Requester(self.user.id, self.user.role, self.user.agency, get_agency(self.user.agency).country)
+        return Requester(
+            self.user.id, self.user.role, self.user.agency, get_agency(self.user.agency).country, self.home
+        )
 
     def reading(self, purpose: Purpose) -> Actor:
         """The same user, reading for ``purpose``."""

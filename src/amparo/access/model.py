@@ -35,12 +35,15 @@ RecordKind = Literal["encounter", "case", "decision", "case_package"]
 
 @dataclass(frozen=True)
 class Requester:
-    """Who asks: a user of an agency (agency code like 'US-CBP', ISO country of the agency)."""
+    """Who asks: a user of an agency (agency code like 'US-CBP', ISO country of the agency),
+    at the installation of ``home`` (its ISO country; None: the country party to every
+    arrangement, :func:`amparo.access.policy.installation_country`)."""
 
     user_id: str
     role: Role
     agency: str
     country: str | None
+    home: str | None = None
 
 
 @dataclass(frozen=True)

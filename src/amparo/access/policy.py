@@ -2,25 +2,33 @@
 
 Order of the decision (each refusal names its reason and citation):
 
-1. The requester's agency must be known and match its country.
+1. The requester's agency must be known and match its country; the requester's role must be
+   one its agency may hold (:func:`roles_for_agency`) and the purpose one that role and agency
+   may invoke (:func:`purposes_for`).
 2. 8 CFR 208.6 bar: an asylum-related record (or the fact of a claim) never goes to an agency of
-   the government of a country of the person's nationality or of a country the person fears.
-   When the nationality is not recorded, a foreign government is refused (fail closed).
+   the government of a country of the person's nationality or of a country the person fears
+   (over ALL the person's encounters, :mod:`amparo.access.facts`). When the nationality is not
+   recorded, a government other than the installation's own (:func:`installation_country`) is
+   refused (fail closed). The installation's own government holds the record: a national of
+   that country (a dual national, say) does not bar it.
 3. Some arrangement must cover the agency, its role, the purpose, the record type and the date,
    carry asylum information when the record is asylum-related, and meet its requirements
    (an ACA transfer scheduled to the recipient's country; a recorded written consent or
    decision naming the recipient). The fields allowed are the union of the permitting
    arrangements' fields.
 
-The purpose of a read is the requester's to state; when they state none it comes from their
-role (:func:`default_purpose`, the one place that decides it): officers, supervisors and
-admins manage cases, analysts make statistics, partner agencies receive ACA transfers. A
-purpose no arrangement names is an input error (:func:`read_purpose`), not a refusal.
+The purpose of a read is the requester's to state, within what their role and agency may
+invoke (:data:`ROLE_PURPOSES` and the arrangements naming the agency and role); when they state
+none it comes from their role (:func:`default_purpose`, the one place that decides it):
+officers, supervisors and admins manage cases, analysts make statistics, partner agencies
+receive ACA transfers. A purpose the requester may not invoke is an input error
+(:func:`read_purpose`) naming the purposes they may, never a look at a record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from amparo.access.agencies import Agency, get_agency
 from amparo.access.arrangements import Arrangement, arrangements, purposes
@@ -40,6 +48,79 @@ DEFAULT_PURPOSES: dict[Role, Purpose] = {
 }
 
 
+#: The purposes each role may ever invoke (the arrangements bound them further by agency). An
+#: analyst makes statistics and nothing else; partner agencies invoke what their arrangements name.
+ROLE_PURPOSES: dict[Role, frozenset[Purpose]] = {
+    "officer": frozenset(
+        {"case_management", "adjudication", "fear_screening", "aca_transfer", "investigation", "statistics"}
+    ),
+    "supervisor": frozenset(
+        {
+            "case_management",
+            "adjudication",
+            "fear_screening",
+            "aca_transfer",
+            "investigation",
+            "litigation_defense",
+            "statistics",
+        }
+    ),
+    "admin": frozenset({"case_management", "litigation_defense", "statistics"}),
+    "analyst": frozenset({"statistics"}),
+    "partner": frozenset(
+        {"aca_transfer", "anti_smuggling", "anti_trafficking", "law_enforcement", "protection_support"}
+    ),
+}
+
+
+#: The roles an agency of the installation's own country may hold.
+HOME_ROLES: tuple[Role, ...] = ("officer", "supervisor", "analyst", "admin")
+
+
+@cache
+def installation_country() -> str:
+    """The country of the installation's own agencies: the one party to every sharing
+    arrangement (read from ``arrangements.yaml``, never assumed). Callers that know the
+    installation's settings pass ``Requester.home`` instead."""
+    common: set[str] | None = None
+    for arrangement in arrangements():
+        common = set(arrangement.parties) if common is None else common & set(arrangement.parties)
+    if not common or len(common) != 1:
+        raise InputError([FieldError("installation", "the arrangements name no single installation country")])
+    return next(iter(common))
+
+
+def home_of(requester: Requester) -> str:
+    """The installation's country for this requester's decision."""
+    return requester.home or installation_country()
+
+
+def roles_for_agency(agency_code: str, home: str | None = None) -> frozenset[Role]:
+    """The roles a user of ``agency_code`` may hold at the installation of ``home``: an agency of
+    the installation's own country holds the case-work roles (officer, supervisor, analyst,
+    admin); any other agency is a partner (``partner``), unless an arrangement to which the
+    installation's country is a party names it as a recipient with more roles."""
+    agency = get_agency(agency_code)
+    country = home or installation_country()
+    if agency.country is not None and agency.country == country:
+        return frozenset(HOME_ROLES)
+    roles: set[Role] = {"partner"}
+    for arrangement in arrangements():
+        if agency.code in arrangement.recipients and country in arrangement.parties:
+            roles.update(r for r in ROLE_PURPOSES if r in arrangement.roles)
+    return frozenset(roles)
+
+
+def purposes_for(role: Role, agency_code: str) -> frozenset[Purpose]:
+    """The purposes a user of ``role`` in ``agency_code`` may invoke: the role's bound
+    (:data:`ROLE_PURPOSES`) met with what the arrangements naming the agency and role serve."""
+    served: set[Purpose] = set()
+    for arrangement in arrangements():
+        if agency_code in arrangement.recipients and role in arrangement.roles:
+            served.update(arrangement.purposes)
+    return ROLE_PURPOSES[role] & frozenset(served)
+
+
 def default_purpose(role: Role) -> Purpose:
     """The purpose of a read by a user of ``role`` who states none."""
     return DEFAULT_PURPOSES[role]
@@ -54,12 +135,21 @@ def known_purpose(stated: str, *, where: str = "purpose") -> Purpose:
     raise InputError([FieldError(where, f"expected one of: {', '.join(sorted(known))}; got '{stated}'")])
 
 
-def read_purpose(role: Role, stated: str | None, *, where: str = "purpose") -> Purpose:
+def read_purpose(
+    role: Role, stated: str | None, *, where: str = "purpose", agency: str | None = None
+) -> Purpose:
     """The purpose of a read: ``stated``, or the role's default; InputError naming ``where``
-    when ``stated`` is not a purpose some arrangement names."""
-    if stated is None:
-        return default_purpose(role)
-    return known_purpose(stated, where=where)
+    when ``stated`` is not a purpose some arrangement names, or (``agency`` given) not one a
+    user of ``role`` in ``agency`` may invoke (:func:`purposes_for`)."""
+    purpose = default_purpose(role) if stated is None else known_purpose(stated, where=where)
+    if agency is not None and stated is not None:
+        allowed = purposes_for(role, agency)
+        if purpose not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise InputError(
+                [FieldError(where, f"a {role} of {agency} may not read for '{purpose}'; may: {listed}")]
+            )
+    return purpose
 
 
 def _deny(reasons: list[str], citations: tuple[str, ...] = ()) -> AccessDecision:
@@ -115,8 +205,10 @@ def authorize(requester: Requester, record: RecordFacts, purpose: Purpose, on: d
         return _deny([f"unknown agency '{requester.agency}'"])
     if requester.country is not None and requester.country != agency.country:
         return _deny([f"agency {agency.code} is of {agency.country}, not {requester.country}"])
+    home = home_of(requester)
     if record.asylum_related and agency.country is not None:
-        if agency.country in record.nationalities:
+        # the installation's own government holds the record: its national is not barred from it
+        if agency.country in record.nationalities and agency.country != home:
             return _deny(
                 [
                     f"8 CFR 208.6: {agency.code} is an agency of {agency.country}, a country of the person's nationality"
@@ -128,7 +220,7 @@ def authorize(requester: Requester, record: RecordFacts, purpose: Purpose, on: d
                 [f"8 CFR 208.6: {agency.code} is an agency of {agency.country}, a country the person fears"],
                 BAR_CITATIONS,
             )
-        if not record.nationalities and agency.country != "US":
+        if not record.nationalities and agency.country != home:
             return _deny(
                 [
                     "8 CFR 208.6: the person's nationality is not recorded, so disclosure to a foreign government "
@@ -136,6 +228,10 @@ def authorize(requester: Requester, record: RecordFacts, purpose: Purpose, on: d
                 ],
                 BAR_CITATIONS,
             )
+    if requester.role not in roles_for_agency(agency.code, home):
+        return _deny([f"agency {agency.code} may not hold the role '{requester.role}'"])
+    if purpose not in ROLE_PURPOSES[requester.role]:
+        return _deny([f"the role '{requester.role}' may not invoke the purpose '{purpose}'"])
     refusals: list[str] = []
     permitting: list[Arrangement] = []
     for arrangement in arrangements():

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from amparo import audit
 from amparo.store.base import Base
 from amparo.store.models import User, UTCDateTime
-from amparo.store.users import user_by_token
+from amparo.store.users import usable, user_by_token
 
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -70,9 +70,10 @@ def sign_in(session: Session, *, name: str, token: str, now: dt.datetime) -> Sig
 
 
 def active_user(session: Session, user_id: str) -> User | None:
-    """The user a web session belongs to, while it is still active."""
+    """The user a web session belongs to, while it may still act (active, not revoked, its
+    token not expired: :func:`amparo.store.users.usable`)."""
     user = session.scalar(select(User).where(User.id == user_id))
-    return user if user is not None and user.active else None
+    return user if usable(user) else None
 
 
 def _audit(session: Session, name: str, outcome: audit.Outcome, **detail: str) -> None:

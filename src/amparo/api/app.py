@@ -17,6 +17,7 @@ from amparo import audit
 from amparo.access.clock import Clock, system_today
 from amparo.api import problems
 from amparo.api.exchange_routes import router as exchange_router
+from amparo.api.guard import RequestGuard
 from amparo.api.identity_routes import router as identity_router
 from amparo.api.routes import router
 from amparo.engine.registry import PackRegistry, installed_registry
@@ -73,8 +74,8 @@ def create_app(
     app.state.settings = settings
     app.state.packs = packs
     app.state.clock = clock
-    app.state.token_cache = {}
     problems.install(app)
+    app.add_middleware(RequestGuard)
     app.include_router(router)
     app.include_router(exchange_router)
     from amparo.web import install as install_web

@@ -1,12 +1,17 @@
 """Request dependencies: the database, the authenticated user, and roles, enforced here only.
 
 Every route names the one permission it needs (:data:`PERMISSIONS`); :func:`allowed` checks
-the Bearer token and the role, and yields the :class:`amparo.access.actor.Actor`.
+the Bearer token and the role, and yields the :class:`amparo.access.actor.Actor`. Every write
+(any permission but ``read``) also needs a user of an agency of the installation's own country
+holding a role that agency may hold (:func:`amparo.access.policy.roles_for_agency`): a partner
+agency's user never writes, whatever role a database writer gave it.
+
+The token is looked up in the database on every request (one indexed read): a revoked user or
+an expired or rotated token is refused at once, on every worker.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -16,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from amparo.access.actor import Actor
+from amparo.access.agencies import get_agency
+from amparo.access.policy import roles_for_agency
 from amparo.api.problems import RoleForbidden, VersionRequired
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AuthError, FieldError, InputError
@@ -66,45 +73,36 @@ def allowed(permission: str) -> Callable[..., Awaitable[Actor]]:
     ) -> Actor:
         if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
             raise AuthError("Send 'Authorization: Bearer <token>'.")
-        found, user = _remembered(request, credentials.credentials)
-        if not found:  # not in the cache: read it from the database, off the event loop
-            user = await run_in_threadpool(_cached_user, request, made, credentials.credentials)
+        user = await run_in_threadpool(_token_user, made, credentials.credentials)
         if user is None:
             raise AuthError("The token is not valid.")
-        if user.role not in roles:
+        home: str = request.app.state.settings.installation
+        if user.role not in roles or (permission != "read" and not may_write(user, home)):
             raise RoleForbidden(user.role, permission)
-        return Actor(user, today=request.app.state.clock)
+        return Actor(user, today=request.app.state.clock, home=home)
 
     return dependency
 
 
-TOKEN_CACHE_SECONDS = 5.0
+def may_write(user: User, home: str) -> bool:
+    """Whether ``user`` may write at all: a user of an agency of the installation's country
+    (``home``) holding a role that agency may hold."""
+    try:
+        agency = get_agency(user.agency)
+    except InputError:
+        return False
+    return agency.country == home and user.role in roles_for_agency(agency.code, home)
 
 
-def _remembered(request: Request, token: str) -> tuple[bool, User | None]:
-    """(whether the cache has a live entry for ``token``, its user)."""
-    cache: dict[str, tuple[float, User | None]] = request.app.state.token_cache
-    hit = cache.get(token)
-    if hit is not None and hit[0] > time.monotonic():
-        return True, hit[1]
-    return False, None
-
-
-def _cached_user(request: Request, made: sessionmaker[Session], token: str) -> User | None:
-    """The token's user, remembered for a few seconds (a deactivated user is refused within
-    TOKEN_CACHE_SECONDS) so a request does not open a transaction just to authenticate."""
-    cache: dict[str, tuple[float, User | None]] = request.app.state.token_cache
-    now = time.monotonic()
-    hit = cache.get(token)
-    if hit is not None and hit[0] > now:
-        return hit[1]
+def _token_user(made: sessionmaker[Session], token: str) -> User | None:
+    """The token's user while it may act (read now: a revocation takes effect at once)."""
+    if len(token) > 512:
+        return None
     with made() as session:
         user = user_by_token(session, token)
-    if len(cache) > 10_000:
-        cache.clear()
-    if user is not None:
-        cache[token] = (now + TOKEN_CACHE_SECONDS, user)
-    return user
+        if user is not None:
+            session.expunge(user)
+        return user
 
 
 Reader = Annotated[Actor, Depends(allowed("read"))]

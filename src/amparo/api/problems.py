@@ -149,6 +149,18 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return f"{where}:{'.'.join(str(p) for p in rest)}"
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the app's OpenAPI document gives the request's path."""
+    import re
+
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, request.url.path):
+            methods |= {m.upper() for m in operations if m in {"get", "put", "post", "delete", "patch"}}
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Register the one exception handler family on ``app``."""
 
@@ -178,13 +190,16 @@ def install(app: FastAPI) -> None:
     async def http(request: Request, exc: Exception) -> JSONResponse:
         if not isinstance(exc, StarletteHTTPException):  # registered for that class only
             raise exc
+        headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() != "allow"}
+        if exc.status_code == 405:  # every method the path answers, not only the first route's
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(
             request,
             exc.status_code,
             f"http-{exc.status_code}",
             str(exc.detail),
             None,
-            headers=dict(exc.headers) if exc.headers else None,
+            headers=headers or None,
         )
 
     async def internal(request: Request, exc: Exception) -> JSONResponse:
@@ -197,7 +212,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, internal)
 
 
-ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "422", "428", "500")
+ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "428", "500")
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,9 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from amparo.access.actor import Actor
+from amparo.access.actor import Actor, permit_for
+from amparo.access.facts import case_context, person_facts, record_facts
+from amparo.access.jurisdiction import refuse_own_nationals
 from amparo.access.policy import read_purpose
 from amparo.api.deps import (
     CaseWorker,
@@ -74,7 +76,9 @@ def reading(
     ] = None,
 ) -> Actor:
     """The reader, reading for the stated purpose or their role's default."""
-    return actor.reading(read_purpose(actor.user.role, purpose, where="query:purpose"))
+    return actor.reading(
+        read_purpose(actor.user.role, purpose, where="query:purpose", agency=actor.user.agency)
+    )
 
 
 #: A reader and the purpose of the read (every GET route).
@@ -104,7 +108,9 @@ async def put_encounter(
     packs: Packs,
 ) -> Response:
     """Intake (idempotent): 201 the first time, 200 with the same body on an identical replay,
-    409 for a different document under the same id."""
+    409 for a different document under the same id. A national of the installation's own
+    country is not screened for protection pathways: 422 naming /person/nationalities."""
+    refuse_own_nationals(document, actor.home)
     result = await run_in_threadpool(run_intake, made, packs, actor, encounter_id, document)
     # The body is built from the stored values as an IntakeOut (the API tests check it
     # against the schema), so it is sent as is, encoded by orjson: validating
@@ -245,8 +251,28 @@ def add_findings(
 
 @router.get("/cases/{case_id}/transitions", response_model=list[TransitionOut], tags=["workflow"])
 def case_transitions(case_id: CaseId, actor: ReadFor, made: Factory, packs: Packs) -> list[TransitionOut]:
+    """The steps of the case; each ``reason`` (free text) is withheld (null) from a reader whose
+    view excludes notes."""
     with transaction(made) as session:
-        return reads.case_transitions(session, packs, actor, case_id)
+        rows = reads.case_transitions(session, packs, actor, case_id)
+        if rows and not _free_text_shown(session, packs, actor, case_id):
+            rows = [row.model_copy(update={"reason": None}) for row in rows]
+        return rows
+
+
+def _free_text_shown(session: Any, packs: Any, actor: Actor, case_id: str) -> bool:
+    """Whether the actor's permit on the case shows free text (it allows ``notes``)."""
+    from amparo.store.models import Case, Encounter
+
+    case = session.get(Case, case_id)
+    encounter = session.get(Encounter, case.encounter_id) if case is not None else None
+    if case is None or encounter is None:
+        return False
+    facts = record_facts(
+        "case", case_id, person_facts(packs, encounter.document), case_context(session, case, packs)
+    )
+    permit = permit_for(actor, facts)
+    return permit.permitted and (permit.fields is None or "notes" in permit.fields)
 
 
 @router.post("/cases/{case_id}/transitions", response_model=CaseOut, tags=["workflow"])

@@ -18,6 +18,7 @@ the session factory, :func:`amparo.audit.checkpoints.bind_signer`) signs a check
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -31,10 +32,22 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from amparo.audit.checkpoints import CHECKPOINT_INTERVAL, Signer, bound_signer, checkpoint
-from amparo.audit.entries import ENTRIES, GENESIS, QUEUE, QUEUED_FIELDS, Outcome, entry_hash, queued_row
+from amparo.audit import checkpoints
+from amparo.audit.checkpoints import SIGNER_INFO, Signer, bound_signer, checkpoint
+from amparo.audit.entries import (
+    ENTRIES,
+    GENESIS,
+    QUEUE,
+    QUEUED_FIELDS,
+    Outcome,
+    entry_hash,
+    now_text,
+    queued_row,
+)
+from amparo.audit.mac import entry_mac, mac_key, queued_mac, same
 from amparo.audit.models import AuditHead
 from amparo.errors import AuditError
+from amparo.store.canonical_json import canonical_json
 from amparo.store.db import after_commit
 
 #: Queued entries chained per pass of :func:`integrate` (one INSERT and one DELETE each).
@@ -72,6 +85,7 @@ def record(
         purpose=purpose,
         outcome=outcome,
         detail=detail,
+        session=session,
     )
     session.execute(insert(QUEUE), [row])
     queued(session)
@@ -130,19 +144,32 @@ def integrate(session: Session, keys: Signer | None = None) -> int:
     connection = session.connection()
     seq, prev = _lock_head(connection)
     first = seq
+    signer = keys or session.info.get(SIGNER_INFO)
+    key = mac_key(signer) if signer is not None else None
+    interval = checkpoints.CHECKPOINT_INTERVAL
     while True:
         taken = connection.execute(_TAKE, {"batch": CHAIN_BATCH}).mappings().all()
         if not taken:
             break
         entries: list[dict[str, Any]] = []
         sealed: list[tuple[int, str]] = []
-        for queued_entry in sorted(taken, key=lambda r: int(r["id"])):
+        for queued_entry in sorted((dict(r) for r in taken), key=lambda r: int(r["id"])):
             seq += 1
-            body: dict[str, Any] = {k: queued_entry[k] for k in QUEUED_FIELDS}
-            body.update(seq=seq, prev_hash=prev, detail=json.loads(queued_entry["detail"]))
+            fields: Mapping[str, Any] = queued_entry
+            if key is not None and not same(queued_entry["mac"], queued_mac(key, queued_entry)):
+                fields = _refusal(queued_entry)
+            body: dict[str, Any] = {k: fields[k] for k in QUEUED_FIELDS}
+            body.update(seq=seq, prev_hash=prev, detail=json.loads(fields["detail"]))
             prev = entry_hash(body)
-            entries.append({**body, "detail": queued_entry["detail"], "entry_hash": prev})
-            if seq % CHECKPOINT_INTERVAL == 0:
+            entries.append(
+                {
+                    **body,
+                    "detail": fields["detail"],
+                    "entry_hash": prev,
+                    "mac": entry_mac(key, prev) if key is not None else None,
+                }
+            )
+            if seq % interval == 0:
                 sealed.append((seq, prev))
         _append(connection, entries)
         for at_seq, digest in sealed:
@@ -150,6 +177,30 @@ def integrate(session: Session, keys: Signer | None = None) -> int:
         if len(taken) < CHAIN_BATCH:
             break
     return seq - first
+
+
+def _refusal(row: Mapping[str, Any]) -> dict[str, str]:
+    """The entry chained in place of a queued row without a valid MAC: the refusal, naming the
+    row (its id and a digest of its content), never its claims as if they were genuine."""
+    digest = hashlib.sha256(
+        "\x1f".join(str(row[k]) for k in QUEUED_FIELDS).encode("utf-8", "replace")
+    ).hexdigest()
+    return {
+        "at": now_text(),
+        "actor": "audit-chainer",
+        "action": "audit.queue_row_refused",
+        "record_kind": "audit_queue",
+        "record_id": str(row["id"]),
+        "purpose": "audit",
+        "outcome": "refused",
+        "detail": canonical_json(
+            {
+                "reason": "missing or invalid MAC",
+                "row_sha256": digest,
+                "claimed_action": str(row["action"])[:64],
+            }
+        ),
+    }
 
 
 def chain_queued(factory: sessionmaker[Session]) -> int:

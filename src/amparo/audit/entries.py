@@ -49,9 +49,14 @@ def queued_row(
     purpose: str,
     outcome: Outcome,
     detail: Mapping[str, Any] | None = None,
-) -> dict[str, str]:
-    """The audit queue row of one entry (``detail`` as canonical JSON text)."""
-    return {
+    session: Session | None = None,
+) -> dict[str, str | None]:
+    """The audit queue row of one entry (``detail`` as canonical JSON text), with its ``mac``
+    under the audit key of the signer bound to ``session`` (:mod:`amparo.audit.mac`; None
+    without one: a chainer holding the key refuses such a row)."""
+    from amparo.audit.mac import queued_mac, session_mac_key
+
+    row: dict[str, str | None] = {
         "at": now_text(),
         "actor": str(actor),
         "action": str(action),
@@ -61,6 +66,9 @@ def queued_row(
         "outcome": str(outcome),
         "detail": canonical_json(dict(detail or {})),
     }
+    key = session_mac_key(session.info) if session is not None else None
+    row["mac"] = queued_mac(key, row) if key is not None else None
+    return row
 
 
 def entry_row(entry: AuditEntry) -> dict[str, Any]:

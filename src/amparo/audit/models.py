@@ -30,6 +30,10 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC-SHA256 of ``entry_hash`` under the installation's audit key, kept outside the
+    #: database (migration ``0008_security``): a correctly hashed entry forged by a database
+    #: writer has none. Null for an entry chained without the key (a test store).
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditQueued(Base):
@@ -50,6 +54,9 @@ class AuditQueued(Base):
     purpose: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
+    #: HMAC-SHA256 of the queued fields under the audit key (migration ``0008_security``); the
+    #: chainer refuses a row without a valid one and records the refusal.
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditHead(Base):
@@ -74,3 +81,18 @@ class AuditCheckpoint(Base):
     key_id: Mapped[str] = mapped_column(String(16))
     public_key: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(128))
+
+
+class WitnessedCheckpoint(Base):
+    """A peer installation's signed checkpoint, received in an envelope or a receipt and kept
+    (migration ``0008_security``): later proof of what the peer's trail held."""
+
+    __tablename__ = "audit_witnessed"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    peer: Mapped[str] = mapped_column(String(2), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    checkpoint: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(64))

@@ -5,6 +5,14 @@ matches its hash, a re-hashed entry no longer matches what the next entry or a s
 checkpoint committed to, or a signature fails), ``removed`` (a sequence number is missing,
 or the export's trailer), ``inserted`` (a repeated or extra entry, checkpoint or trailer) and
 ``reordered`` (an entry or checkpoint out of its place).
+
+A signed checkpoint is REQUIRED for every multiple of
+:data:`~amparo.audit.checkpoints.CHECKPOINT_INTERVAL` (1000) the trail reaches: a trail that
+lacks one is ``removed``, so deleting the checkpoints (all, or only the last) is caught. What a
+database writer can still do without the key (drop the newest entries, with their checkpoints,
+and move the head back; wipe everything) is caught by outside anchors
+(:mod:`amparo.audit.anchors`) and, for a forged or re-hashed entry, by the MACs
+(:mod:`amparo.audit.mac`).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from amparo.audit import checkpoints as checkpoint_module
 from amparo.audit.checkpoints import checkpoint_body, checkpoint_hash
 from amparo.audit.entries import ENTRY_FIELDS, GENESIS, entry_hash
 from amparo.store.canonical_json import canonical_bytes
@@ -96,6 +105,7 @@ def _verify(
     accepted: dict[int, str] = {}
     expected, prev, prev_cp = 1, GENESIS, GENESIS
     entries = checkpoints = 0
+    sealed: set[int] = set()
     for pos, (line, item) in enumerate(items):
         if item["type"] == "export":
             if pos != len(items) - 1:
@@ -151,6 +161,7 @@ def _verify(
                 )
             prev_cp = checkpoint_hash(item)
             checkpoints += 1
+            sealed.add(item["seq"])
             continue
         seq = item["seq"]
         if entry_hash(item) != item["hash"]:
@@ -193,6 +204,16 @@ def _verify(
         prev, expected = item["hash"], expected + 1
         entries += 1
     last_seq = expected - 1
+    interval = checkpoint_module.CHECKPOINT_INTERVAL
+    for required in range(interval, last_seq + 1, interval):
+        if required not in sealed:
+            raise _Problem(
+                "removed",
+                f"the signed checkpoint of entry {required} (one is required every {interval} "
+                "entries) was removed",
+                None,
+                required,
+            )
     if head is not None and head[0] != last_seq:
         if head[0] > last_seq:
             raise _Problem(

@@ -196,6 +196,7 @@ def intake(
         purpose=PURPOSE,
         outcome="ok",
         detail={"decision": decision.id, "summary": decision.summary},
+        session=session,  # authenticated under the audit key (issue 11)
     )
     rows.append((audit.QUEUE, entry))
     rows += identity.rows(person_id, now)  # blocking keys, link (and review) rows

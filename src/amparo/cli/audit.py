@@ -60,8 +60,18 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--public-key", help="Base64 Ed25519 key that must have signed (default: ours)."),
         ] = None,
+        anchor: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--anchor",
+                help="A signed checkpoint from `amparo audit checkpoint --out` the trail must still "
+                "extend (repeatable).",
+            ),
+        ] = None,
     ) -> None:
-        """Exit 0 when the trail is intact; exit 1 naming the first changed, removed, inserted or reordered entry."""
+        """Exit 0 when the trail is intact; exit 1 naming the first changed, removed, inserted or
+        reordered entry, a missing required checkpoint, an entry without a valid MAC (forged by a
+        database writer), or an anchor the trail no longer extends."""
         from amparo import audit
         from amparo.audit.verify import verify_lines, verify_rows
         from amparo.errors import AuditError, FieldError, InputError
@@ -89,6 +99,10 @@ def register(app: typer.Typer) -> None:
                 audit.chain_queued(made)  # entries committed but not yet chained (e.g. after a crash)
                 with made() as session:
                     verdict = verify_rows(audit.iter_log(session), audit.head_of(session), trusted=trusted)
+                    if verdict.ok:
+                        problem = _anchors_and_macs(session, settings.data_dir, anchor or [], trusted)
+                        if problem:
+                            raise AuditError(f"audit trail NOT intact: {problem}")
             finally:
                 engine.dispose()
         if not verdict.ok:
@@ -99,6 +113,35 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"audit trail intact: {verdict.entries} entries, {verdict.checkpoints} signed checkpoints{note}"
         )
+
+    @audit_app.command("checkpoint")
+    def audit_checkpoint(
+        out: Annotated[Path, typer.Option("--out", help="The JSON file to write the signed checkpoint to.")],
+    ) -> None:
+        """Sign a checkpoint of the chain head and write it (seq, hash, signature, key) for an
+        outside witness; `amparo audit verify --anchor FILE` later proves the trail extends it."""
+        from amparo import audit
+        from amparo.audit.anchors import make_anchor
+        from amparo.errors import AuditError
+        from amparo.exchange.keys import KeysOnDemand, installation_keys
+        from amparo.settings import load_settings
+        from amparo.store.canonical_json import canonical_json
+        from amparo.store.db import engine_from_settings, session_factory, transaction
+
+        settings = load_settings()
+        engine = engine_from_settings(settings)
+        try:
+            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+            audit.chain_queued(made)
+            with transaction(made) as session:
+                made_anchor = make_anchor(session, installation_keys(settings.data_dir))
+        finally:
+            engine.dispose()
+        if made_anchor is None:
+            raise AuditError("the audit trail is empty: there is no head to sign")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(canonical_json(made_anchor) + "\n", encoding="utf-8")
+        typer.echo(f"signed checkpoint of entry {made_anchor['seq']} written to {out}")
 
     @exchange_app.command("keys")
     def exchange_keys(
@@ -228,6 +271,26 @@ def register(app: typer.Typer) -> None:
         with _session() as session:
             accepted = accept_receipt(session, _read_bytes(receipt), actor=CLI_ACTOR)
         typer.echo(f"envelope {accepted['envelope_id']} acknowledged by {accepted['receiver']}")
+
+
+def _anchors_and_macs(
+    session: Session, data_dir: Path, anchors: list[Path], trusted: frozenset[str] | None
+) -> str | None:
+    """What is wrong beyond the chain itself: an entry without a valid MAC (where this
+    installation's key is), or an anchor the trail no longer extends; None when nothing."""
+    from amparo.audit.anchors import check_anchor, first_unauthenticated
+    from amparo.audit.mac import mac_key
+    from amparo.exchange.keys import has_keys, installation_keys
+
+    for path in anchors:
+        check = check_anchor(session, _read_json(path), trusted=trusted)
+        if not check.ok:
+            return f"anchor {path}: {check.message}"
+    if has_keys(data_dir):
+        forged = first_unauthenticated(session, mac_key(installation_keys(data_dir, create=False)))
+        if forged is not None:
+            return f"inserted: entry {forged} carries no valid MAC under this installation's audit key (forged or re-hashed)"
+    return None
 
 
 def _writable_file(path: Path, option: str) -> None:

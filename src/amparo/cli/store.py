@@ -1,10 +1,54 @@
-"""Commands of the store area: ``db upgrade``, ``users add`` and ``serve``."""
+"""Commands of the store area: ``db upgrade``, ``users add|list|revoke|rotate`` and ``serve``.
+
+Every change to a user is audited in the same transaction (``user_added``, ``user_revoked``,
+``user_token_rotated``; never a token)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from amparo.settings import Settings
+
+
+@contextmanager
+def _users_session() -> Iterator[tuple[Session, Settings]]:
+    """A transaction on the configured database, checkpoints signed by this installation."""
+    from amparo import audit
+    from amparo.exchange.keys import KeysOnDemand
+    from amparo.settings import load_settings
+    from amparo.store.db import engine_from_settings, session_factory, transaction
+
+    settings = load_settings()
+    engine = engine_from_settings(settings)
+    try:
+        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with transaction(made) as session:
+            yield session, settings
+    finally:
+        engine.dispose()
+
+
+def _audit_user(session: Session, action: str, user_id: str, detail: dict[str, Any]) -> None:
+    from amparo import audit
+    from amparo.cli.audit import CLI_ACTOR
+
+    audit.record(
+        session,
+        actor=CLI_ACTOR,
+        action=action,
+        record_kind="user",
+        record_id=user_id,
+        purpose="administration",
+        outcome="ok",
+        detail=detail,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -51,8 +95,16 @@ def register(app: typer.Typer) -> None:
         try:
             made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
             with transaction(made) as session:
-                user, token = create_user(session, name=name, role=role, agency=agency)
+                user, token = create_user(
+                    session,
+                    name=name,
+                    role=role,
+                    agency=agency,
+                    home=settings.installation,
+                    token_days=settings.token_days,
+                )
                 user_id = user.id
+                expires = user.token_expires_at
                 audit.record(
                     session,
                     actor=CLI_ACTOR,
@@ -61,11 +113,64 @@ def register(app: typer.Typer) -> None:
                     record_id=user_id,
                     purpose="administration",
                     outcome="ok",
-                    detail={"role": role, "agency": agency},
+                    detail={"role": role, "agency": agency, "token_expires_at": str(expires)},
                 )
         finally:
             engine.dispose()
-        typer.echo(f"user {name} ({role}, {agency}) added with id {user_id}")
+        typer.echo(f"user {name} ({role}, {agency}) added with id {user_id}; token expires {expires}")
+        if print_token:
+            typer.echo(token)
+        else:
+            typer.echo(f"get a token with: amparo users rotate {name} --print-token")
+
+    @users.command("list")
+    def users_list() -> None:
+        """Every user: name, id, role, agency, state (active, revoked, expired) and token expiry."""
+        from amparo.store.users import all_users, usable
+
+        with _users_session() as (session, _settings):
+            rows = [
+                (
+                    u.name,
+                    u.id,
+                    u.role,
+                    u.agency,
+                    "revoked" if u.revoked_at or not u.active else ("active" if usable(u) else "expired"),
+                    str(u.token_expires_at or "-"),
+                )
+                for u in all_users(session)
+            ]
+        typer.echo("name\tid\trole\tagency\tstate\ttoken_expires_at")
+        for row in rows:
+            typer.echo("\t".join(row))
+
+    @users.command("revoke")
+    def users_revoke(name: Annotated[str, typer.Argument(help="The user to revoke.")]) -> None:
+        """Revoke a user and its token, effective at once on every worker (audited)."""
+        from amparo.store.users import revoke, user_by_name
+
+        with _users_session() as (session, _settings):
+            user = user_by_name(session, name)
+            revoke(session, user)
+            _audit_user(session, "user_revoked", user.id, {"name": name})
+        typer.echo(f"user {name} revoked")
+
+    @users.command("rotate")
+    def users_rotate(
+        name: Annotated[str, typer.Argument(help="The user whose token is replaced.")],
+        print_token: Annotated[
+            bool, typer.Option("--print-token", help="Print the new API token last.")
+        ] = False,
+    ) -> None:
+        """Replace the user's token (the old one stops working at once); audited."""
+        from amparo.store.users import rotate, user_by_name
+
+        with _users_session() as (session, settings):
+            user = user_by_name(session, name)
+            token = rotate(session, user, token_days=settings.token_days)
+            expires = user.token_expires_at
+            _audit_user(session, "user_token_rotated", user.id, {"token_expires_at": str(expires)})
+        typer.echo(f"token of {name} rotated; it expires {expires}")
         if print_token:
             typer.echo(token)
 

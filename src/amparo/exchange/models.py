@@ -39,3 +39,6 @@ class ExchangeEnvelope(Base):
     package: Mapped[str | None] = mapped_column(Text)
     receipt: Mapped[str | None] = mapped_column(Text)
     acknowledged_at: Mapped[str | None] = mapped_column(String(40))
+    #: When an envelope sent but not yet acknowledged was withdrawn because the access policy,
+    #: re-evaluated on the whole person, no longer permits it (migration ``0008_security``).
+    withdrawn_at: Mapped[str | None] = mapped_column(String(40), nullable=True)

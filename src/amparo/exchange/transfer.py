@@ -26,6 +26,7 @@ from amparo.access.fields import project, view_of_encounter
 from amparo.access.model import AccessDecision, Purpose, RecordFacts, RecordKind, Requester
 from amparo.access.models import DisclosureBasisRecord
 from amparo.access.policy import authorize
+from amparo.audit import anchors
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AccessDenied, FieldError, InputError, NotFound
 from amparo.exchange.envelope import (
@@ -41,6 +42,7 @@ from amparo.exchange.envelope import (
 )
 from amparo.exchange.keys import InstallationKeys, b64, key_id
 from amparo.exchange.models import ExchangeEnvelope, ExchangePeer
+from amparo.exchange.withdrawal import withdraw_unsent
 from amparo.iso_countries import is_country
 from amparo.store.canonical_json import canonical_json
 from amparo.store.db import after_rollback
@@ -327,6 +329,9 @@ def export_envelope(
             ]
         )
     facts, view = case_record(session, case_id, packs)
+    case = session.get(Case, case_id)
+    if case is not None:  # what was sealed for the person and is now barred is withdrawn first
+        withdraw_unsent(session, case.person_id, packs=packs, actor=actor)
     requester = Requester(f"installation:{agency.country}", "partner", agency.code, agency.country)
     decision = authorize(requester, facts, purpose, on)
     if not decision.permitted:  # audited after the rollback, so the refusal stays in the trail
@@ -336,6 +341,13 @@ def export_envelope(
                 fresh, actor, "disclosure", facts, purpose, decision, to=agency.code
             ),
         )
+        if case is not None:  # and what was sealed for the person and is now barred is withdrawn
+            person_id = case.person_id
+
+            def withdraw(fresh: Session) -> None:
+                withdraw_unsent(fresh, person_id, packs=packs, actor=actor)
+
+            after_rollback(session, withdraw)
         raise DisclosureRefused(case_id, agency.code, purpose, decision.reasons)
     payload = {
         "record_kind": "case_package",
@@ -346,6 +358,10 @@ def export_envelope(
         "arrangements": list(decision.arrangements),
         "citations": list(decision.citations),
     }
+    audit.integrate(session, keys)  # the head locked: a checkpoint signed on it, sent along
+    witnessed = anchors.make_anchor(session, keys)  # the peer keeps it: proof of what our trail held
+    if witnessed is not None:
+        payload["sender_checkpoint"] = witnessed
     envelope = seal(payload, sender=me, keys=keys, recipient=target, purpose=purpose)
     session.add(
         ExchangeEnvelope(
@@ -431,6 +447,9 @@ def import_envelope(
         raise EnvelopeError(f"unknown recipient agency '{agency_code}'", "ciphertext") from None
     if agency.country != me:
         raise EnvelopeError(f"the package is for {agency.code}, not an agency of {me}", "ciphertext")
+    checkpoint = payload.get("sender_checkpoint")
+    if isinstance(checkpoint, dict):  # the sender's latest signed checkpoint, kept as a witness
+        anchors.keep_witnessed(session, f["sender"], checkpoint, sender.signing_key, via=envelope.envelope_id)
     receipt = make_receipt(envelope, me=me, keys=keys, now=now)
     session.add(
         ExchangeEnvelope(

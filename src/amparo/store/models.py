@@ -184,7 +184,8 @@ class Deadline(Base):
 
 
 class User(Base):
-    """A user of an agency with one role; the API token is stored only as its SHA-256."""
+    """A user of an agency with one role; the API token is stored only as its SHA-256, with
+    its expiry; a revoked user keeps its row (the audit trail names it)."""
 
     __tablename__ = "users"
 
@@ -195,3 +196,7 @@ class User(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the token stops working (migration 0008; None for a token issued before it).
+    token_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the user was revoked (None while not).
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

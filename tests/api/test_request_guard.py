@@ -1,0 +1,84 @@
+"""Issue 11, what the fuzzers found: each is a 4xx problem naming the field (SQLite, and
+PostgreSQL when AMPARO_TEST_POSTGRES_URL is set, where a NUL used to answer 500)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from api_support import Api, encounter
+
+from amparo.api.guard import MAX_BODY
+
+
+def _case(api: Api) -> str:
+    put = api.intake(encounter("FZ-1"))
+    assert put.status_code == 201, put.text
+    return str(put.json()["encounter"]["case_id"])
+
+
+def _problem(response: Any, status: int) -> list[str]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return [e["path"] for e in response.json()["errors"]]
+
+
+def test_a_nul_anywhere_is_a_422_naming_where(api: Api) -> None:
+    case_id = _case(api)
+    auth = api.auth("officer")
+    doc = encounter("FZ-2")
+    doc["person"]["given_names"] = "Ana\x00"
+    assert _problem(api.intake(doc), 422) == ["/person/given_names"]
+    assert _problem(api.client.get("/api/v1/encounters/FZ%00", headers=auth), 422) == ["path"]
+    got = api.client.get("/api/v1/encounters", params={"border": "south\x00"}, headers=auth)
+    assert _problem(got, 422) == ["query:border"]
+    note = api.client.post(f"/api/v1/cases/{case_id}/notes", json={"text": "a\x00b"}, headers=auth)
+    assert _problem(note, 422) == ["/text"]
+    version = api.client.get(f"/api/v1/cases/{case_id}", headers=auth).json()["version"]
+    step = api.client.post(
+        f"/api/v1/cases/{case_id}/transitions",
+        json={"to": "aca_threshold_interview", "reason": "x\x00"},
+        headers={**auth, "If-Match": f'"{version}"'},
+    )
+    assert _problem(step, 422) == ["/reason"]
+
+
+def test_a_lone_surrogate_in_a_name_is_a_422(api: Api) -> None:
+    raw = json.dumps(encounter("FZ-3"), ensure_ascii=False).replace('"José Armando"', '"Jos\\ud800"').encode()
+    put = api.client.put(
+        "/api/v1/encounters/FZ-3",
+        content=raw,
+        headers={**api.auth("officer"), "content-type": "application/json"},
+    )
+    assert _problem(put, 422) == ["/person/given_names"]
+
+
+def test_a_cursor_with_a_naive_timestamp_is_a_422(api: Api) -> None:
+    cursor = base64.urlsafe_b64encode(json.dumps(["2025-01-01T00:00:00", "D-1"]).encode()).decode()
+    got = api.client.get("/api/v1/deadlines", params={"cursor": cursor}, headers=api.auth("officer"))
+    assert _problem(got, 422) == ["/cursor"]
+
+
+def test_a_body_over_the_limit_is_a_413_and_nothing_is_stored(api: Api) -> None:
+    doc = encounter("FZ-BIG")
+    doc["documents"] = {"note": "x" * (MAX_BODY + 10)}
+    assert _problem(api.intake(doc), 413) == [""]
+    assert api.client.get("/api/v1/encounters/FZ-BIG", headers=api.auth("officer")).status_code == 404
+
+
+def test_deep_nesting_is_the_documented_malformed_json_problem(api: Api) -> None:
+    raw = b'{"id": "FZ-4", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    put = api.client.put(
+        "/api/v1/encounters/FZ-4",
+        content=raw,
+        headers={**api.auth("officer"), "content-type": "application/json"},
+    )
+    assert put.status_code == 400
+    assert put.json()["type"].endswith("/malformed-json")
+
+
+def test_a_405_lists_every_method_of_the_path(api: Api) -> None:
+    got = api.client.delete("/api/v1/cases/C-1/notes", headers=api.auth("officer"))
+    assert got.status_code == 405
+    assert {m.strip() for m in got.headers["allow"].split(",")} >= {"GET", "POST"}
