@@ -111,3 +111,25 @@ def test_empty_and_garbage_input(path: tuple[str, ...], kind: str, amparo: Run, 
     stdin = "" if kind == "empty" else "\x00\x01garbage{[\n"
     result = amparo(*argv, stdin=stdin)
     _check(result.text, result.code, path)
+
+
+#: Commands whose only input is the installation itself, run on a fresh one (no database yet).
+ON_A_FRESH_INSTALLATION = [
+    ("audit", "verify"),
+    ("audit", "export", "--out", "{tmp}/audit.jsonl"),
+    ("exchange", "keys"),
+    ("identity", "index"),
+    ("rules", "list"),
+    ("version",),
+    ("db", "upgrade"),
+]
+
+
+@pytest.mark.parametrize(
+    "argv", ON_A_FRESH_INSTALLATION, ids=[" ".join(a[:2]) for a in ON_A_FRESH_INSTALLATION]
+)
+def test_commands_on_a_fresh_installation(argv: tuple[str, ...], amparo: Run, tmp_path: Path) -> None:
+    result = amparo(*(a.format(tmp=tmp_path) for a in argv))
+    _check(result.text, result.code, argv[:2])
+    if result.code == 3:
+        assert "amparo db upgrade" in result.text, result.text
