@@ -16,6 +16,7 @@ from amparo.cases import lists, reads
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, NotFound
+from amparo.store.models import User
 
 T = TypeVar("T")
 #: Roles that may read a case's audit trail on its page.
@@ -55,6 +56,7 @@ def case_details(session: Session, packs: PackRegistry, actor: Actor, case_id: s
         others = [c for c in page.items if c.id != case.id]
     links = identity_links(session, actor, case.encounter_id) if encounter is not None else []
     trail = None
+    names: dict[str, str] = {}
     if actor.user.role in AUDIT_READERS:
         ids = [case.id, case.encounter_id, *(d.id for d in decisions)]
         trail = list(
@@ -65,6 +67,10 @@ def case_details(session: Session, packs: PackRegistry, actor: Actor, case_id: s
                 .limit(AUDIT_ROWS)
             )
         )
+        ids_seen = {e.actor for e in trail}
+        names = {
+            r.id: r.name for r in session.execute(select(User.id, User.name).where(User.id.in_(ids_seen)))
+        }
         audit.record(
             session,
             actor=actor.id,
@@ -89,6 +95,7 @@ def case_details(session: Session, packs: PackRegistry, actor: Actor, case_id: s
         "others": others,
         "links": links,
         "trail": trail,
+        "names": names,
         "finding_keys": finding_keys(pack),
         "concurrence_state": pack.workflow.concurrence_state,
         "flag_texts": {f.id: (f.title, f.decision) for f in pack.law_book().flags.values()},
