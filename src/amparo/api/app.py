@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 
 from amparo import audit
 from amparo.access.clock import Clock, system_today
+from amparo.api import openapi as openapi_extras
 from amparo.api import problems
 from amparo.api.exchange_routes import router as exchange_router
 from amparo.api.guard import RequestGuard
@@ -88,7 +89,7 @@ def create_app(
             schema = get_openapi(
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
-            app.openapi_schema = problems.document_problems(schema)
+            app.openapi_schema = openapi_extras.complete(problems.document_problems(schema))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

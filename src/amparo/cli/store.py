@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
                     record_id=user_id,
                     purpose="administration",
                     outcome="ok",
-                    detail={"role": role, "agency": agency, "token_expires_at": str(expires)},
+                    detail={"role": role, "agency": agency},
                 )
         finally:
             engine.dispose()
