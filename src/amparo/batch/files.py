@@ -106,12 +106,23 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
         yield JsonChunk(documents, errors, consumed)
 
 
-def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
-    """Chunks of a Parquet file as Polars frames."""
+def open_parquet(path: Path) -> Any:
+    """The Parquet file at ``path``; InputError naming it when it is not one (garbage, truncated)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(
+            [FieldError("IN", f"{path} is not a readable Parquet file ({str(exc).strip().rstrip('.')})")]
+        ) from None
+
+
+def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
+    """Chunks of a Parquet file as Polars frames."""
     pl = polars_module()
-    reader = pq.ParquetFile(path)
+    reader = open_parquet(path)
     for batch in reader.iter_batches(batch_size=size):
         yield pl.from_arrow(batch)
 
@@ -226,9 +237,7 @@ def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        total = pq.ParquetFile(source).metadata.num_rows
+        total = open_parquet(source).metadata.num_rows
     else:
         total = source.stat().st_size
     bar = Progress(
