@@ -33,10 +33,19 @@ def read_source(path: str) -> tuple[str, str]:
         raise InputError([FieldError("PATH", f"{path} is a folder; expected a JSON file (or - for stdin)")])
     if not file.is_file():
         raise InputError([FieldError("PATH", f"no such file: {path}")])
+    from amparo.user_text import decode_user_bytes
+
     try:
-        return file.read_text(encoding="utf-8"), path
-    except UnicodeDecodeError:
-        raise InputError([FieldError("PATH", f"{path} is not UTF-8 text")]) from None
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError([FieldError("PATH", f"cannot read {path}: {exc.strerror or exc}")]) from None
+    try:  # JSON is UTF-8 (RFC 8259): no other encoding is guessed
+        return decode_user_bytes(raw, path, "PATH", encoding="utf-8-sig"), path
+    except InputError as exc:
+        words = "; ".join(
+            e.message.replace("; give --encoding if it is another encoding", "") for e in exc.errors
+        )
+        raise InputError([FieldError("PATH", f"{path} {words}")]) from None
 
 
 def screen_command(
