@@ -278,6 +278,13 @@ def test_transfer_flows_to_guatemala_is_acknowledged_and_nothing_reaches_el_salv
     try:
         with session_factory(engine)() as session:
             assert check_anchor(session, kept).ok
+            [back] = witnessed(session, "GT")  # and the receipt carried Guatemala's back
+    finally:
+        engine.dispose()
+    engine = make_engine(gt.url)
+    try:
+        with session_factory(engine)() as session:
+            assert check_anchor(session, back).ok
     finally:
         engine.dispose()
 

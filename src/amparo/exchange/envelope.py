@@ -139,8 +139,14 @@ def _json_object(data: bytes | str, what: str) -> dict[str, Any]:
     return value
 
 
-def _check_fields(value: dict[str, Any], expected: frozenset[str], fmt: str, what: str) -> None:
-    missing, extra = sorted(expected - set(value)), sorted(set(value) - expected)
+def _check_fields(
+    value: dict[str, Any],
+    expected: frozenset[str],
+    fmt: str,
+    what: str,
+    optional: frozenset[str] = frozenset(),
+) -> None:
+    missing, extra = sorted(expected - set(value)), sorted(set(value) - expected - optional)
     if missing:
         raise EnvelopeError(f"the {what} lacks {', '.join(missing)}", missing[0])
     if extra:
@@ -280,10 +286,22 @@ def open_envelope(envelope: Envelope, *, me: str, keys: InstallationKeys, sender
     return _json_object(plain, "payload")
 
 
+#: An optional receipt field: the receiver's signed audit checkpoint (canonical JSON text), kept
+#: by the sender as a witness of the receiver's trail (issue 11).
+RECEIPT_CHECKPOINT = "checkpoint"
+MAX_CHECKPOINT_TEXT = 4096
+
+
 def make_receipt(
-    envelope: Envelope, *, me: str, keys: InstallationKeys, now: dt.datetime | None = None
+    envelope: Envelope,
+    *,
+    me: str,
+    keys: InstallationKeys,
+    now: dt.datetime | None = None,
+    checkpoint: dict[str, Any] | None = None,
 ) -> bytes:
-    """The signed acknowledgement that ``me`` received ``envelope``."""
+    """The signed acknowledgement that ``me`` received ``envelope`` (with ``checkpoint``, the
+    receiver's latest signed audit checkpoint, when given; the signature covers it)."""
     body = {
         "format": RECEIPT_FORMAT,
         "envelope_id": envelope.envelope_id,
@@ -294,13 +312,17 @@ def make_receipt(
         "status": "accepted",
         "received_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
     }
+    if checkpoint is not None:
+        body[RECEIPT_CHECKPOINT] = canonical_bytes(checkpoint).decode()
     return canonical_bytes({**body, "signature": b64(keys.signing.sign(canonical_bytes(body)))})
 
 
 def parse_receipt(data: bytes | str) -> dict[str, str]:
     """Check a receipt's structure strictly; EnvelopeError otherwise."""
     value = _json_object(data, "receipt")
-    _check_fields(value, RECEIPT_FIELDS, RECEIPT_FORMAT, "receipt")
+    _check_fields(value, RECEIPT_FIELDS, RECEIPT_FORMAT, "receipt", frozenset({RECEIPT_CHECKPOINT}))
+    if len(value.get(RECEIPT_CHECKPOINT, "")) > MAX_CHECKPOINT_TEXT:
+        raise EnvelopeError(f"longer than {MAX_CHECKPOINT_TEXT} characters", RECEIPT_CHECKPOINT)
     _unb64(value["signature"], "signature")
     return value
 

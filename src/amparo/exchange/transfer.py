@@ -450,7 +450,8 @@ def import_envelope(
     checkpoint = payload.get("sender_checkpoint")
     if isinstance(checkpoint, dict):  # the sender's latest signed checkpoint, kept as a witness
         anchors.keep_witnessed(session, f["sender"], checkpoint, sender.signing_key, via=envelope.envelope_id)
-    receipt = make_receipt(envelope, me=me, keys=keys, now=now)
+    audit.integrate(session, keys)  # the head locked: our checkpoint goes back in the receipt
+    receipt = make_receipt(envelope, me=me, keys=keys, now=now, checkpoint=anchors.make_anchor(session, keys))
     session.add(
         ExchangeEnvelope(
             envelope_id=envelope.envelope_id,
@@ -508,6 +509,15 @@ def accept_receipt(session: Session, data: bytes, *, actor: str) -> dict[str, st
     verify_receipt(receipt, receiver=receiver)
     if receipt["digest"] != sent.digest:
         raise EnvelopeError("the receipt acknowledges other content than the envelope sent", "digest")
+    if "checkpoint" in receipt:  # the receiver's signed checkpoint, kept as a witness of its trail
+        try:
+            checkpoint = json.loads(receipt["checkpoint"])
+        except ValueError:
+            raise EnvelopeError("not JSON", "checkpoint") from None
+        if not isinstance(checkpoint, dict) or not anchors.keep_witnessed(
+            session, receiver.installation, checkpoint, receiver.signing_key, via=sent.envelope_id
+        ):
+            raise EnvelopeError("the receiver's checkpoint does not verify with its key", "checkpoint")
     if sent.acknowledged_at is None:
         sent.acknowledged_at = receipt["received_at"]
         sent.receipt = canonical_json(receipt)
