@@ -194,6 +194,7 @@ def register(app: typer.Typer) -> None:
         from amparo.settings import load_settings
         from amparo.store.db import upgrade
 
+        _port_free(host, port)  # said before anything starts, not logged by the server after
         settings = load_settings()
         if settings.database_url is None:
             upgrade(settings.resolved_database_url)
@@ -212,3 +213,19 @@ def register(app: typer.Typer) -> None:
         from amparo.api.app import create_app
 
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+def _port_free(host: str, port: int) -> None:
+    """ConfigError when nothing can listen on host:port (in use, or an address not of this machine)."""
+    import socket
+
+    from amparo.errors import ConfigError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {str(exc.strerror or exc).split(' (while')[0]}; "
+            "choose another --port or --host"
+        ) from None
