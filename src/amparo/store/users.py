@@ -17,7 +17,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.errors import NotFound
+from amparo.errors import Conflict, NotFound
 from amparo.store.ids import new_id
 from amparo.store.integrity import translated
 from amparo.store.models import User, utcnow
@@ -37,6 +37,17 @@ def _new_token(now: dt.datetime, days: int) -> tuple[str, str, dt.datetime]:
     return token, token_sha256(token), now + dt.timedelta(days=days)
 
 
+class UserExists(Conflict):
+    """Raised when a user name is already taken."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("user", name)
+        self.args = (
+            f"user '{name}' already exists; choose another name ('amparo users list' shows them), or give "
+            f"it a new token with 'amparo users rotate {name} --print-token'",
+        )
+
+
 def add_user(
     session: Session,
     *,
@@ -47,6 +58,8 @@ def add_user(
     now: dt.datetime | None = None,
 ) -> tuple[User, str]:
     """Store a user and return it with its new API token (Conflict when the name is taken)."""
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise UserExists(name)
     token, digest, expires = _new_token(now or utcnow(), token_days)
     user = User(
         id=new_id("U"), name=name, role=role, agency=agency, token_sha256=digest, token_expires_at=expires
