@@ -45,10 +45,18 @@ class AnchorCheck:
     message: str
 
 
-def make_anchor(session: Session, keys: Signer) -> dict[str, Any] | None:
-    """A signed checkpoint of the head, as an anchor file's content; None for an empty trail."""
+def make_anchor(session: Session, keys: Signer, *, with_tree: bool = True) -> dict[str, Any] | None:
+    """A signed checkpoint of the head, as an anchor file's content, with the signed Merkle tree
+    head of the same entries (``tree_head``, :mod:`amparo.audit.merkle`; it reads every entry
+    hash, so envelopes and receipts carry the checkpoint without it); None for an empty trail."""
+    from amparo.audit.merkle import leaves_of, tree_head
+
     row = checkpoint(session, keys)
-    return as_anchor(row) if row is not None else None
+    if row is None:
+        return None
+    if not with_tree:
+        return as_anchor(row)
+    return {**as_anchor(row), "tree_head": tree_head(leaves_of(session, int(row["seq"])), keys)}
 
 
 def as_anchor(row: Mapping[str, Any]) -> dict[str, Any]:

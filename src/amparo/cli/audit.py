@@ -78,6 +78,8 @@ def register(app: typer.Typer) -> None:
         from amparo.exchange.keys import KeysOnDemand, b64, has_keys, installation_keys
         from amparo.settings import load_settings
 
+        if public_key is not None:
+            _check_public_key(public_key, "--public-key")
         settings = load_settings()
         trusted: frozenset[str] | None = None
         if public_key:
@@ -142,6 +144,60 @@ def register(app: typer.Typer) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(canonical_json(made_anchor) + "\n", encoding="utf-8")
         typer.echo(f"signed checkpoint of entry {made_anchor['seq']} written to {out}")
+
+    @audit_app.command("prove")
+    def audit_prove(
+        anchor: Annotated[
+            Path, typer.Option("--anchor", help="An anchor written by `amparo audit checkpoint`.")
+        ],
+        out: Annotated[Path, typer.Option("--out", help="The JSON file to write the proof to.")],
+    ) -> None:
+        """Write a Merkle consistency proof (RFC 9162) from the anchor's tree head to a new signed
+        tree head of the trail: a witness checks it with `amparo audit check-proof` without the trail."""
+        from amparo import audit
+        from amparo.audit.merkle import prove_consistency
+        from amparo.errors import FieldError, InputError
+        from amparo.exchange.keys import KeysOnDemand, installation_keys
+        from amparo.settings import load_settings
+        from amparo.store.canonical_json import canonical_json
+        from amparo.store.db import engine_from_settings, session_factory, transaction
+
+        old = _read_json(anchor).get("tree_head")
+        if not isinstance(old, dict):
+            raise InputError([FieldError(str(anchor), "the anchor carries no tree_head")])
+        settings = load_settings()
+        engine = engine_from_settings(settings)
+        try:
+            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+            audit.chain_queued(made)
+            with transaction(made) as session:
+                proof = prove_consistency(session, old, installation_keys(settings.data_dir))
+        finally:
+            engine.dispose()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(canonical_json(proof) + "\n", encoding="utf-8")
+        typer.echo(
+            f"consistency proof from {old.get('tree_size')} to {proof['new']['tree_size']} entries "
+            f"({len(proof['consistency'])} hashes) written to {out}"
+        )
+
+    @audit_app.command("check-proof")
+    def audit_check_proof(
+        proof: Annotated[Path, typer.Argument(help="A proof written by `amparo audit prove`.")],
+        public_key: Annotated[
+            str | None, typer.Option("--public-key", help="Base64 Ed25519 key that must have signed.")
+        ] = None,
+    ) -> None:
+        """Exit 0 when the proof's new tree head extends its old one; exit 1 otherwise. Reads no
+        database: a witness runs it on what the installation sent."""
+        from amparo.audit.merkle import check_consistency
+        from amparo.errors import AuditError
+
+        document = _read_json(proof)
+        problem = check_consistency(document, frozenset({public_key}) if public_key else None)
+        if problem:
+            raise AuditError(f"the proof does NOT hold: {problem}")
+        typer.echo("the newer tree extends the older one")
 
     @exchange_app.command("keys")
     def exchange_keys(
@@ -291,6 +347,29 @@ def _anchors_and_macs(
         if forged is not None:
             return f"inserted: entry {forged} carries no valid MAC under this installation's audit key (forged or re-hashed)"
     return None
+
+
+def _check_public_key(value: str, option: str) -> None:
+    """InputError naming ``option`` unless ``value`` is a base64 Ed25519 public key (32 bytes)."""
+    import base64
+    import binascii
+
+    from amparo.errors import FieldError, InputError
+
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise InputError(
+            [
+                FieldError(
+                    option,
+                    f"expected a base64 Ed25519 public key (32 bytes, as 'amparo exchange keys' prints "
+                    f"signing_key); got '{value[:60]}'",
+                )
+            ]
+        )
 
 
 def _writable_file(path: Path, option: str) -> None:

@@ -359,7 +359,9 @@ def export_envelope(
         "citations": list(decision.citations),
     }
     audit.integrate(session, keys)  # the head locked: a checkpoint signed on it, sent along
-    witnessed = anchors.make_anchor(session, keys)  # the peer keeps it: proof of what our trail held
+    witnessed = anchors.make_anchor(
+        session, keys, with_tree=False
+    )  # the peer keeps it: proof of what our trail held
     if witnessed is not None:
         payload["sender_checkpoint"] = witnessed
     envelope = seal(payload, sender=me, keys=keys, recipient=target, purpose=purpose)
@@ -451,7 +453,9 @@ def import_envelope(
     if isinstance(checkpoint, dict):  # the sender's latest signed checkpoint, kept as a witness
         anchors.keep_witnessed(session, f["sender"], checkpoint, sender.signing_key, via=envelope.envelope_id)
     audit.integrate(session, keys)  # the head locked: our checkpoint goes back in the receipt
-    receipt = make_receipt(envelope, me=me, keys=keys, now=now, checkpoint=anchors.make_anchor(session, keys))
+    receipt = make_receipt(
+        envelope, me=me, keys=keys, now=now, checkpoint=anchors.make_anchor(session, keys, with_tree=False)
+    )
     session.add(
         ExchangeEnvelope(
             envelope_id=envelope.envelope_id,
