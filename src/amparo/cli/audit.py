@@ -145,6 +145,60 @@ def register(app: typer.Typer) -> None:
         out.write_text(canonical_json(made_anchor) + "\n", encoding="utf-8")
         typer.echo(f"signed checkpoint of entry {made_anchor['seq']} written to {out}")
 
+    @audit_app.command("prove")
+    def audit_prove(
+        anchor: Annotated[
+            Path, typer.Option("--anchor", help="An anchor written by `amparo audit checkpoint`.")
+        ],
+        out: Annotated[Path, typer.Option("--out", help="The JSON file to write the proof to.")],
+    ) -> None:
+        """Write a Merkle consistency proof (RFC 9162) from the anchor's tree head to a new signed
+        tree head of the trail: a witness checks it with `amparo audit check-proof` without the trail."""
+        from amparo import audit
+        from amparo.audit.merkle import prove_consistency
+        from amparo.errors import FieldError, InputError
+        from amparo.exchange.keys import KeysOnDemand, installation_keys
+        from amparo.settings import load_settings
+        from amparo.store.canonical_json import canonical_json
+        from amparo.store.db import engine_from_settings, session_factory, transaction
+
+        old = _read_json(anchor).get("tree_head")
+        if not isinstance(old, dict):
+            raise InputError([FieldError(str(anchor), "the anchor carries no tree_head")])
+        settings = load_settings()
+        engine = engine_from_settings(settings)
+        try:
+            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+            audit.chain_queued(made)
+            with transaction(made) as session:
+                proof = prove_consistency(session, old, installation_keys(settings.data_dir))
+        finally:
+            engine.dispose()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(canonical_json(proof) + "\n", encoding="utf-8")
+        typer.echo(
+            f"consistency proof from {old.get('tree_size')} to {proof['new']['tree_size']} entries "
+            f"({len(proof['consistency'])} hashes) written to {out}"
+        )
+
+    @audit_app.command("check-proof")
+    def audit_check_proof(
+        proof: Annotated[Path, typer.Argument(help="A proof written by `amparo audit prove`.")],
+        public_key: Annotated[
+            str | None, typer.Option("--public-key", help="Base64 Ed25519 key that must have signed.")
+        ] = None,
+    ) -> None:
+        """Exit 0 when the proof's new tree head extends its old one; exit 1 otherwise. Reads no
+        database: a witness runs it on what the installation sent."""
+        from amparo.audit.merkle import check_consistency
+        from amparo.errors import AuditError
+
+        document = _read_json(proof)
+        problem = check_consistency(document, frozenset({public_key}) if public_key else None)
+        if problem:
+            raise AuditError(f"the proof does NOT hold: {problem}")
+        typer.echo("the newer tree extends the older one")
+
     @exchange_app.command("keys")
     def exchange_keys(
         out: Annotated[
