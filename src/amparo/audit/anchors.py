@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amparo.audit.checkpoints import Signer, checkpoint, checkpoint_body, checkpoint_row
+from amparo.audit.checkpoints import Signer, b64, checkpoint, checkpoint_body, checkpoint_row
 from amparo.audit.mac import entry_mac, same
 from amparo.audit.models import AuditCheckpoint, AuditEntry, WitnessedCheckpoint
 from amparo.store.canonical_json import canonical_bytes, canonical_json
@@ -128,8 +128,6 @@ def keep_witnessed(
 ) -> bool:
     """Keep a peer's signed checkpoint received in an envelope or a receipt, when its signature
     verifies with the peer's signing key; whether it was kept."""
-    from amparo.exchange.keys import b64
-
     if signature_problem(anchor, frozenset({b64(signing_key)})) is not None:
         return False
     row_id = f"{peer}:{anchor['seq']}:{str(anchor['hash'])[:32]}"

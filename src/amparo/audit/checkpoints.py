@@ -12,33 +12,19 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.audit.entries import GENESIS, now_text
 from amparo.audit.models import AuditCheckpoint, AuditHead
+from amparo.audit.signer import SIGNER_INFO as SIGNER_INFO
+from amparo.audit.signer import Signer as Signer
 from amparo.errors import AuditError
 from amparo.store.canonical_json import canonical_bytes
 
 CHECKPOINT_INTERVAL = 1000
-#: ``session.info`` key of the signer bound to a session factory (:func:`bind_signer`).
-SIGNER_INFO = "amparo.audit.signer"
-
-
-class Signer(Protocol):
-    """What signs checkpoints: the installation's keys (:class:`amparo.exchange.keys.InstallationKeys`)."""
-
-    @property
-    def key_id(self) -> str: ...
-
-    @property
-    def signing_public(self) -> bytes: ...
-
-    @property
-    def signing(self) -> Ed25519PrivateKey: ...
 
 
 def bind_signer(factory: sessionmaker[Session], signer: Signer) -> sessionmaker[Session]:

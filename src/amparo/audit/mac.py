@@ -19,7 +19,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from amparo.audit.checkpoints import SIGNER_INFO, Signer
+from amparo.audit.signer import SIGNER_INFO, Signer
 from amparo.store.canonical_json import canonical_bytes
 
 _LABEL = b"amparo-audit-mac/1"
