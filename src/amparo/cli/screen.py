@@ -107,7 +107,7 @@ def screen_command(
         for item in items:
             advance()
             try:
-                error = item.error or wrapped_example(item.document)
+                error = item.error or wrapped_example(item.document) or _read_before(item.document, packs, on)
                 if error is not None:
                     raise error
                 decision = screen(item.document, packs, as_of=on)
@@ -139,6 +139,32 @@ def screen_command(
         )
     if invalid:
         raise typer.Exit(2)
+
+
+def _read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | None:
+    """An InputError naming --as-of when it is before the day the document records (the law is read
+    on or after it, as /adjudicated_on must be); None otherwise, or when the document is itself
+    invalid (screening then says why)."""
+    from amparo.errors import AmparoError
+
+    if on is None or not isinstance(document, dict):
+        return None
+    try:
+        pack = packs.for_document(document)
+        occurred = pack.read_dates(pack.parse(document), on).occurred_on
+    except AmparoError:
+        return None
+    if occurred is None or on >= occurred:
+        return None
+    return InputError(
+        [
+            FieldError(
+                "--as-of",
+                f"{on.isoformat()} is before the day the document records ({occurred.isoformat()}); "
+                "the law is read on or after it",
+            )
+        ]
+    )
 
 
 class _JsonWriter:
