@@ -14,7 +14,7 @@ import datetime as dt
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,10 @@ class IntakeLinkage:
     milliseconds: list[float]
     #: (best candidate's probability, whether it is the right person) for every probe with one.
     scored: list[tuple[float, bool]]
+    #: (probability, arriving record, candidate's true person id) of wrong best candidates >= 0.3.
+    wrong_cases: list[tuple[float, dict[str, Any], str | None]] = field(default_factory=list)
+    #: (probability or None, arriving record) of returning people not auto-linked to themselves.
+    missed_cases: list[tuple[float | None, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def link_rate(self) -> float:
@@ -69,7 +73,9 @@ def simulate(n_records: int, probes: int, seed: int = 77) -> IntakeLinkage:
     from amparo.store.models import Encounter, Person, User, utcnow
     from amparo.store.multi_insert import insert_rows
 
-    population = synth.generate(n_records + probes, seed)
+    # A quarter more than needed, the latest dropped: the end of a generated timeline holds only
+    # returns (visits run up to 900 days past the last first visit), the middle a natural mix.
+    population = synth.generate((n_records + probes) * 5 // 4, seed)
     stream = sorted(population.encounters, key=lambda e: (e["encountered_on"], e["record_id"]))
     seeded, arriving = stream[:n_records], stream[n_records : n_records + probes]
     first_seen: dict[str, dict[str, Any]] = {}
@@ -80,6 +86,8 @@ def simulate(n_records: int, probes: int, seed: int = 77) -> IntakeLinkage:
     counts: Counter[str] = Counter()
     times: list[float] = []
     scored: list[tuple[float, bool]] = []
+    wrong_cases: list[tuple[float, dict[str, Any], str | None]] = []
+    missed_cases: list[tuple[float | None, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'amparo.db'}"
         upgrade(url)
@@ -111,6 +119,10 @@ def simulate(n_records: int, probes: int, seed: int = 77) -> IntakeLinkage:
             right = returning and candidate is not None and true_of.get(candidate) == e["person_id"]
             if identity.resolution.probability is not None:
                 scored.append((identity.resolution.probability, right))
+                if not right and identity.resolution.probability >= 0.3 and candidate is not None:
+                    wrong_cases.append((identity.resolution.probability, e, true_of.get(candidate)))
+            if returning and not (outcome == "link" and right):
+                missed_cases.append((identity.resolution.probability if right else None, e))
             counts["returning"] += returning
             counts["linked_right"] += outcome == "link" and right
             counts["linked_wrong"] += outcome == "link" and not right
@@ -131,6 +143,8 @@ def simulate(n_records: int, probes: int, seed: int = 77) -> IntakeLinkage:
         counts["distinct_returning"],
         times,
         scored,
+        wrong_cases,
+        missed_cases,
     )
 
 

@@ -17,9 +17,10 @@ Outcome = Literal["link", "review", "distinct"]
 OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
 
 #: Match probability at or above which an encounter joins a known person without review.
-#: Chosen on the synthetic population's intake stream (benchmarks/identity_intake.py, seed 77):
-#: there 95.8% of returning people reach it and no wrong candidate scored above 0.21 (603
-#: wrong best candidates); at 0.95, 93.2%. See docs/IDENTITY.md for the measurement.
+#: Chosen on the synthetic population's intake stream (benchmarks/identity_intake.py: 2,000
+#: arrivals in date order, new and returning people, ~31,000 known persons, seeds 77 and 91):
+#: the lowest band of 0.5, 0.6, ..., 0.95 with no wrong auto-link on either seed
+#: (94.5% on each; at 0.7, 95.5% but 2 wrong on seed 91; at 0.95, 91.4%). docs/IDENTITY.md.
 AUTO_LINK = 0.8
 #: Below AUTO_LINK and at or above this, the possible link goes to the review queue.
 REVIEW_FLOOR = 0.3

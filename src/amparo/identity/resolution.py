@@ -37,9 +37,9 @@ from amparo.identity.tables import IdentityLink, IdentityReview
 if TYPE_CHECKING:
     import numpy as np
 
-#: The candidates whose person rows score best are also compared with how their latest
-#: encounters recorded them (at most ENCOUNTER_RECORDS each): a returning person is compared
-#: with every way they were written down, at the cost of a few more comparisons.
+#: The candidates whose person rows score best are then judged on how their latest encounters
+#: recorded them (at most ENCOUNTER_RECORDS each, the best-matching one counting): a returning
+#: person is compared with every way they were written down, sex included.
 RECORDS_FOR_LEADERS = 10
 ENCOUNTER_RECORDS = 5
 #: Gallery hits scored as candidates when a probe is given.
@@ -196,8 +196,12 @@ def resolve(
     if record is not None and persons:
         first = scorer().score(record, [person_record(p) for p in persons])  # best first
         leaders = [s.record_id for s in first[:RECORDS_FOR_LEADERS]]
+        recorded = scorer().score(record, _encounter_records(session, leaders))
+        # A leader is judged on its encounters as recorded (with sex, which its person row lacks:
+        # a missing field weighs nothing where a disagreeing one weighs against), the best of them.
+        judged = {s.record_id for s in recorded}
         best_weight: dict[str, float] = {}
-        for scored in first + scorer().score(record, _encounter_records(session, leaders)):
+        for scored in [s for s in first if s.record_id not in judged] + recorded:
             if scored.match_weight <= best_weight.get(scored.record_id, -math.inf):
                 continue  # the person's best-matching record speaks for them
             best_weight[scored.record_id] = scored.match_weight
