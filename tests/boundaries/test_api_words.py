@@ -72,3 +72,12 @@ def test_an_encounter_past_the_pack_carries_the_flag(client: tuple[TestClient, d
     assert answer.status_code == 201, answer.text
     flags = [f["id"] for f in answer.json()["decision"]["flags"]]
     assert "law_pack_not_current" in flags
+
+
+def test_an_app_on_a_database_not_upgraded_stops_at_start_saying_so(tmp_path: Path) -> None:
+    from amparo.errors import ConfigError
+
+    url = f"sqlite:///{(tmp_path / 'never-upgraded.db').as_posix()}"
+    app = create_app(Settings(data_dir=tmp_path, database_url=url))
+    with pytest.raises(ConfigError, match="Run `amparo db upgrade` first"), TestClient(app):
+        pass

@@ -40,7 +40,7 @@ def test_broken_input_is_answered_clearly(
     work = tmp_path / "work"
     work.mkdir()
     for name, value in (case.get("env") or {}).items():
-        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name, _fill(value, work))
     if case.get("upgraded"):
         assert amparo("db", "upgrade").code == 0
     for before in case.get("before") or []:

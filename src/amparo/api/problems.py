@@ -20,6 +20,7 @@ from amparo.errors import (
     AccessDenied,
     AmparoError,
     AuthError,
+    ConfigError,
     Conflict,
     ExchangeError,
     FieldError,
@@ -136,6 +137,12 @@ def _domain(request: Request, exc: AmparoError) -> JSONResponse:
         return problem_response(request, 409, "conflict", "Conflict", str(exc))
     if isinstance(exc, ExchangeError):
         return problem_response(request, 400, EXCHANGE_REFUSED, EXCHANGE_REFUSED_TITLE, str(exc))
+    if isinstance(exc, ConfigError):  # the operator's to fix: logged in full, said without the settings
+        log.error("configuration error: %s", exc)
+        return problem_response(
+            request, 503, "unavailable", "Service unavailable", "The service is not configured correctly; "
+            "its operator has been told (for example: the database needs 'amparo db upgrade')."
+        )  # fmt: skip
     log.exception("unmapped domain error", exc_info=exc)
     return problem_response(request, 500, "internal", "Internal error", type(exc).__name__)
 
@@ -212,7 +219,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, internal)
 
 
-ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "428", "500")
+ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "428", "500", "503")
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:

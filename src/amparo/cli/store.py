@@ -192,12 +192,14 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from amparo.settings import load_settings
-        from amparo.store.db import upgrade
+        from amparo.store.db import require_current_schema, upgrade
 
         _port_free(host, port)  # said before anything starts, not logged by the server after
         settings = load_settings()
         if settings.database_url is None:
             upgrade(settings.resolved_database_url)
+        else:  # a database of its own is upgraded by its operator: say so before serving
+            require_current_schema(settings.database_url)
         log_level = settings.log_level.lower()
         if workers > 1:
             # Each worker process builds its own app (and engine) from the same environment.

@@ -293,3 +293,11 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def require_current_schema(url: str) -> None:
+    """DatabaseNotUpgraded unless the database at ``url`` is at the latest shipped revision."""
+    latest = known_revisions(url)[-1]
+    found = current_revision(url)
+    if found != latest:
+        raise DatabaseNotUpgraded(url, f"at revision {found or 'none'}, amparo needs {latest}")
