@@ -131,6 +131,10 @@ def test_rules(
             )
             for mismatch in result.mismatches:
                 console.print(f"           {mismatch}", highlight=False, markup=False)
+    if total == 0 and path is not None:
+        from amparo.errors import FieldError, InputError
+
+        raise InputError([FieldError("PATH", f"no scenario files (*.yaml, *.yml) in {path}")])
     console.print(f"{total - failed} passed, {failed} failed", highlight=False)
     if failed:
         raise typer.Exit(1)
