@@ -46,7 +46,7 @@ from amparo.audit.entries import (
 )
 from amparo.audit.mac import entry_mac, mac_key, queued_mac, same
 from amparo.audit.models import AuditHead
-from amparo.errors import AuditError
+from amparo.errors import AuditError, ConfigError
 from amparo.store.canonical_json import canonical_json
 from amparo.store.db import after_commit
 
@@ -233,7 +233,7 @@ class _Chainer:
         self.marked_at = None
         try:
             chain_queued(factory)
-        except (SQLAlchemyError, AuditError) as exc:
+        except (SQLAlchemyError, AuditError, ConfigError) as exc:  # ConfigError: database unreachable
             log.warning("audit entries left queued, to be chained on the next pass: %s", exc)
 
     def _sweep(self) -> None:
