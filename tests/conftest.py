@@ -5,6 +5,7 @@ AMPARO_TEST_POSTGRES_URL is set (the persistence tests run the same code on both
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from amparo.store.testing import fresh_postgres, fresh_sqlite, postgres_url
 
 REPO = Path(__file__).resolve().parents[1]
+# Helpers shared by several test folders (e.g. the toy law pack): importable from any of them.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 SHARED = REPO.parent / "shared"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from toy_pack import toy_document
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "support"
 REPO = HERE.parents[1]
 US_EXAMPLE = REPO.parent / "shared/spec/examples/aca-honduran-adult-2020-02.json"
 
