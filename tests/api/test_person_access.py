@@ -18,10 +18,16 @@ from sqlalchemy import select, update
 
 from amparo import audit
 from amparo.audit.models import AuditEntry
+from amparo.engine.registry import PackRegistry
+from amparo.exchange.models import ExchangeEnvelope
+from amparo.exchange.withdrawal import withdraw_unsent
 from amparo.identity import merges
+from amparo.rules.us import US_PACK
 from amparo.store.db import make_engine, session_factory, transaction
 from amparo.store.models import Encounter, User
 from amparo.store.users import revoke, rotate, user_by_name
+
+PACKS = PackRegistry([US_PACK])
 
 
 def _get(api: Api, user: str, path: str, purpose: str | None = None) -> Any:
@@ -79,6 +85,30 @@ def _person_of(api: Api, encounter_id: str) -> str:
         engine.dispose()
 
 
+def _unsent_envelope(api: Api, case_id: str) -> None:
+    engine = make_engine(api.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            session.add(
+                ExchangeEnvelope(
+                    envelope_id="a" * 32, direction="out", peer="GT", purpose="aca_transfer", record_id=case_id,
+                    nonce="n" * 40, digest="d" * 64, at="2025-07-01T00:00:00+00:00",
+                )
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def _withdrawn(api: Api) -> bool:
+    engine = make_engine(api.database_url)
+    try:
+        with session_factory(engine)() as session:
+            row = session.get(ExchangeEnvelope, "a" * 32)
+            return row is not None and row.withdrawn_at is not None
+    finally:
+        engine.dispose()
+
+
 def test_a_second_encounter_fearing_guatemala_bars_gt_from_the_first_case(api: Api) -> None:
     case_id = _scheduled_gt_case(api, "P-E1")
     for route in _routes(case_id):
@@ -94,17 +124,22 @@ def test_a_second_encounter_fearing_guatemala_bars_gt_from_the_first_case(api: A
         encountered_on="2020-03-01",
         fear_claims=[{"country": "GT", "affirmatively_stated": True, "basis": ["political_opinion"]}],
     )
+    _unsent_envelope(api, case_id)  # sealed for GT-IGM, not yet acknowledged
     assert api.intake(second).status_code == 201
     first_person, second_person = _person_of(api, "P-E1"), _person_of(api, "P-E2")
-    if first_person != second_person:  # joined by identity resolution (a link is a merge)
+    if first_person == second_person:  # linked at intake: the PUT withdrew the unsent envelope
+        assert _withdrawn(api)
+    else:  # joined by an identity decision (a link is a merge), which re-evaluates the person
         engine = make_engine(api.database_url)
         try:
             with transaction(session_factory(engine)) as session:
                 merges.merge(
                     session, keep=first_person, absorb=second_person, reason="same person", by="test"
                 )
+                withdraw_unsent(session, first_person, packs=PACKS, actor="test")
         finally:
             engine.dispose()
+        assert _withdrawn(api)
     assert _person_of(api, "P-E1") == _person_of(api, "P-E2")
     for route in _routes(case_id):
         refused = _get(api, "partner", route)

@@ -112,6 +112,9 @@ async def put_encounter(
     country is not screened for protection pathways: 422 naming /person/nationalities."""
     refuse_own_nationals(document, actor.home)
     result = await run_in_threadpool(run_intake, made, packs, actor, encounter_id, document)
+    person_id = result.body.encounter.person_id
+    if result.created and person_id:  # what this encounter adds about the person bars at once
+        await run_in_threadpool(_reevaluate_person, made, packs, actor, person_id)
     # The body is built from the stored values as an IntakeOut (the API tests check it
     # against the schema), so it is sent as is, encoded by orjson: validating
     # it again through the response model, or encoding its ~10 KB trace with the json module,
@@ -122,6 +125,33 @@ async def put_encounter(
         status_code=201 if result.created else 200,
         media_type="application/json",
     )
+
+
+def _reevaluate_person(made: Any, packs: Any, actor: Actor, person_id: str) -> None:
+    """Withdraw the envelopes sealed for the person, not yet acknowledged, that the person's
+    countries now bar (8 CFR 208.6 over the whole person; one indexed query when there are none)."""
+    from sqlalchemy import select
+
+    from amparo.exchange.models import ExchangeEnvelope
+    from amparo.exchange.withdrawal import withdraw_unsent
+    from amparo.store.models import Case
+
+    query = (
+        select(ExchangeEnvelope.envelope_id)
+        .join(Case, Case.id == ExchangeEnvelope.record_id)
+        .where(
+            Case.person_id == person_id,
+            ExchangeEnvelope.direction == "out",
+            ExchangeEnvelope.acknowledged_at.is_(None),
+            ExchangeEnvelope.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    with made() as session:  # a read: no write lock unless there is something to withdraw
+        pending = session.scalar(query)
+    if pending is not None:
+        with transaction(made) as session:
+            withdraw_unsent(session, person_id, packs=packs, actor=actor.id)
 
 
 @router.get("/encounters/{encounter_id}", response_model=EncounterOut, tags=["encounters"])
