@@ -21,6 +21,7 @@ from amparo.api.exchange_routes import router as exchange_router
 from amparo.api.guard import RequestGuard
 from amparo.api.identity_routes import router as identity_router
 from amparo.api.routes import router
+from amparo.api.transfers_routes import router as transfers_router
 from amparo.engine.registry import PackRegistry, installed_registry
 from amparo.exchange.keys import KeysOnDemand
 from amparo.settings import Settings, load_settings
@@ -83,6 +84,7 @@ def create_app(
 
     install_web(app, settings)
     app.include_router(identity_router)
+    app.include_router(transfers_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
