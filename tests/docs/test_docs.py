@@ -13,7 +13,9 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 def test_rule_catalogue_is_up_to_date() -> None:
     on_disk = (DOCS / "RULES.md").read_text(encoding="utf-8")
-    assert on_disk == catalogue_markdown([p.law_book() for p in installed_registry()]), "docs/RULES.md is stale: run `make docs`"
+    assert on_disk == catalogue_markdown([p.law_book() for p in installed_registry()]), (
+        "docs/RULES.md is stale: run `make docs`"
+    )
 
 
 def test_every_setting_is_described_and_documented() -> None:
