@@ -82,3 +82,13 @@ def test_a_405_lists_every_method_of_the_path(api: Api) -> None:
     got = api.client.delete("/api/v1/cases/C-1/notes", headers=api.auth("officer"))
     assert got.status_code == 405
     assert {m.strip() for m in got.headers["allow"].split(",")} >= {"GET", "POST"}
+
+
+def test_strings_and_lists_of_an_encounter_are_bounded(api: Api) -> None:
+    long_name = encounter("FZ-5")
+    long_name["person"]["given_names"] = "A" * 2001
+    assert _problem(api.intake(long_name), 422) == ["/person/given_names"]
+    long_route = encounter("FZ-6", route=[{"country": "MX", "protection_claim": "none"}] * 101)
+    assert _problem(api.intake(long_route), 422) == ["/route"]
+    schema = api.client.get("/openapi.json").json()["components"]["schemas"]["EncounterV1"]
+    assert schema["properties"]["route"]["maxItems"] == 100

@@ -9,6 +9,10 @@
   ``query:NAME``, or the JSON Pointer of the string in the body).
 * **Nesting.** A JSON body nested deeper than the parser allows is the documented 400
   ``malformed-json`` problem, not a generic 400.
+* **Lengths in an encounter.** In the intake body (``PUT /api/v1/encounters/{id}``) a string is
+  at most :data:`MAX_STRING` characters and a list (route, family, nationalities, fear claims)
+  at most :data:`MAX_ITEMS` items: a 422 naming the JSON Pointer. The OpenAPI document states the
+  same bounds (:mod:`amparo.api.openapi`).
 
 The checks cost a byte search per request; a body is parsed here only when that search finds
 something to name.
@@ -29,6 +33,10 @@ from amparo.api.problems import problem_response
 from amparo.errors import FieldError
 
 MAX_BODY = 1024 * 1024
+#: The longest string and the longest list an encounter document may hold.
+MAX_STRING = 2000
+MAX_ITEMS = 100
+_ENCOUNTER_PREFIX = "/api/v1/encounters/"
 MAX_EXCHANGE_BODY = 8 * 1024 * 1024
 _EXCHANGE_RAW = ("/api/v1/exchange/envelopes", "/api/v1/exchange/receipts")
 _SUSPECT = re.compile(rb"\x00|\\u0000|\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -74,6 +82,27 @@ def _first_bad(value: Any, parts: list[str]) -> FieldError | None:
     return None
 
 
+def _too_long(value: Any, parts: list[str]) -> FieldError | None:
+    """The first string or list in an encounter longer than the bounds (see the module doc)."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            return FieldError(_pointer(parts), f"at most {MAX_STRING} characters (got {len(value)})")
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _too_long(item, [*parts, str(key)])
+            if found:
+                return found
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            return FieldError(_pointer(parts), f"at most {MAX_ITEMS} items (got {len(value)})")
+        for index, item in enumerate(value):
+            found = _too_long(item, [*parts, str(index)])
+            if found:
+                return found
+    return None
+
+
 def _url_problem(scope: Scope) -> FieldError | None:
     path = scope.get("path", "")
     why = _bad_text(path) if isinstance(path, str) else None
@@ -89,8 +118,9 @@ def _url_problem(scope: Scope) -> FieldError | None:
     return None
 
 
-def _body_problem(body: bytes) -> tuple[int, FieldError] | None:
-    """(status, error) when the body cannot be accepted (see the module docstring)."""
+def _body_problem(body: bytes, encounter: bool = False) -> tuple[int, FieldError] | None:
+    """(status, error) when the body cannot be accepted (see the module docstring);
+    ``encounter``: the intake body, whose lengths are bounded too."""
     if not body:
         return None
     if _SUSPECT.search(body):
@@ -103,10 +133,15 @@ def _body_problem(body: bytes) -> tuple[int, FieldError] | None:
             if found:
                 return 422, found
     try:
-        orjson.loads(body)
+        parsed = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         if "recursion" in str(exc).lower() or "depth" in str(exc).lower():
             return 400, FieldError("", f"not valid JSON: nested deeper than {orjson_depth()} levels")
+        return None
+    if encounter:
+        found = _too_long(parsed, [])
+        if found:
+            return 422, found
     return None
 
 
@@ -150,7 +185,9 @@ class RequestGuard:
                 break
         body = b"".join(chunks)
         if scope.get("method") in ("POST", "PUT", "PATCH"):
-            found = _body_problem(body)
+            path = str(scope.get("path", ""))
+            encounter = scope.get("method") == "PUT" and path.startswith(_ENCOUNTER_PREFIX)
+            found = _body_problem(body, encounter)
             if found is not None:
                 status, error = found
                 if status == 400:

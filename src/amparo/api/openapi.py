@@ -9,12 +9,29 @@ from importlib import resources
 from typing import Any
 
 from amparo.access.model import PURPOSES
+from amparo.api.guard import MAX_ITEMS, MAX_STRING
 
 #: A pagination cursor: opaque URL-safe base64 without padding, as a list returned it.
 CURSOR_PATTERN = "^[A-Za-z0-9_-]{1,400}$"
 #: If-Match: the ETag of the case (its version), quoted, optionally weak.
 IF_MATCH_PATTERN = '^(W/)?"?[0-9]{1,18}"?$'
 ENCOUNTER_PATH = "/api/v1/encounters/{encounter_id}"
+
+
+def _bounded(node: Any) -> None:
+    """State the API's length bounds (amparo.api.guard) on every string and list without one."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "string" in kinds and "enum" not in node and "format" not in node:
+            node.setdefault("maxLength", MAX_STRING)
+        if "array" in kinds:
+            node.setdefault("maxItems", MAX_ITEMS)
+        for value in node.values():
+            _bounded(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bounded(value)
 
 
 def _encounter_schema() -> dict[str, Any]:
@@ -24,6 +41,7 @@ def _encounter_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(text)
     schema.pop("$schema", None)
     schema.pop("$id", None)
+    _bounded(schema)
     return schema
 
 
