@@ -74,10 +74,11 @@ def test_an_encounter_past_the_pack_carries_the_flag(client: tuple[TestClient, d
     assert "law_pack_not_current" in flags
 
 
-def test_an_app_on_a_database_not_upgraded_stops_at_start_saying_so(tmp_path: Path) -> None:
-    from amparo.errors import ConfigError
-
+def test_a_database_not_upgraded_is_503_without_its_address(tmp_path: Path) -> None:
     url = f"sqlite:///{(tmp_path / 'never-upgraded.db').as_posix()}"
     app = create_app(Settings(data_dir=tmp_path, database_url=url))
-    with pytest.raises(ConfigError, match="Run `amparo db upgrade` first"), TestClient(app):
-        pass
+    with TestClient(app) as http:
+        answer = http.get("/api/v1/cases", headers={"Authorization": "Bearer not-a-token"})
+    assert answer.status_code == 503, answer.text
+    assert "amparo db upgrade" in answer.json()["detail"]
+    assert "never-upgraded.db" not in answer.text
