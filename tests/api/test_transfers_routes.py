@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from api_support import TestClient
+from api_support import TestClient, encounter
 
 from amparo.access.clock import fixed_day
 from amparo.api.app import create_app
@@ -21,6 +21,7 @@ from amparo.transfers.planner import plan as make_plan
 USERS = {
     "admin": ("admin", "US-USCIS"),
     "supervisor": ("supervisor", "US-USCIS"),
+    "supervisor2": ("supervisor", "US-USCIS"),
     "officer": ("officer", "US-CBP"),
     "partner": ("partner", "GT-IGM"),
 }
@@ -105,3 +106,41 @@ def test_a_supervisor_decides_a_plan_family_by_family(api: tuple) -> None:  # ty
         "C-b": "accepted",
         "C-c": "pending",
     }
+
+
+def test_a_case_is_transferred_only_on_a_seat_a_supervisor_accepted(api: tuple) -> None:  # type: ignore[type-arg]
+    client, auth, url = api
+    made = client.put("/api/v1/encounters/EX-1", json=encounter("EX-1"), headers=auth["officer"]).json()
+    case_id = made["encounter"]["case_id"]
+
+    def move(to: str, user: str, path: str = "transitions", body: dict | None = None) -> object:  # type: ignore[type-arg]
+        version = client.get(f"/api/v1/cases/{case_id}", headers=auth[user]).headers["ETag"]
+        return client.post(
+            f"/api/v1/cases/{case_id}/{path}",
+            json=body or {"to": to},
+            headers={**auth[user], "If-Match": version},
+        )
+
+    assert move("aca_threshold_interview", "officer").status_code == 200  # type: ignore[attr-defined]
+    assert move("transfer_scheduled", "supervisor").status_code == 200  # type: ignore[attr-defined]
+    assert move("", "supervisor2", "concurrence", {"concur": True}).status_code == 200  # type: ignore[attr-defined]
+    refused = move("transferred", "officer")
+    assert refused.status_code == 409 and "accepted a seat" in refused.text  # type: ignore[attr-defined]
+    day = dt.date(2020, 2, 20)
+    cases = [Case(case_id, "F-EX", 1, "GT", ("HN",), (), day, day, dt.date(2020, 2, 3), False)]
+    capacity = Capacity(slots=(Slot("S-EX", day, "GT", 5),))
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as session:
+        plan_id = proposals.save_plan(
+            session, make_plan(cases, capacity, time_limit=10), cases, capacity, actor="t"
+        )
+    engine.dispose()
+    still = move("transferred", "officer")
+    assert still.status_code == 409  # type: ignore[attr-defined]  # proposed is not accepted
+    client.post(
+        f"/api/v1/transfers/plans/{plan_id}/decisions",
+        json={"case_id": case_id, "decision": "accepted"},
+        headers=auth["supervisor"],
+    )
+    done = move("transferred", "officer")
+    assert done.status_code == 200 and done.json()["state"] == "transferred"  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from amparo.errors import FieldError, InputError, TransitionNotAllowed
 from amparo.store.ids import new_id
 from amparo.store.integrity import translated
 from amparo.store.models import Case, Deadline, Note, Transition, utcnow
+from amparo.transfers.proposals import accepted_slot
 
 
 def step_rows(
@@ -97,6 +98,14 @@ def transition(
         if to not in stored.workflow.states:  # not a state at all: the request is invalid (422)
             raise InputError([FieldError("/to", step)])
         raise TransitionNotAllowed(case.id, case.state, to, step)
+    if step.state in stored.workflow.needs_accepted_assignment and accepted_slot(session, case.id) is None:
+        raise TransitionNotAllowed(
+            case.id,
+            case.state,
+            to,
+            "no supervisor has accepted a seat for this case in a transfer plan (accept or edit its "
+            "assignment first)",
+        )
     enter_step(session, stored.workflow, case, step.state, by=actor.id, reason=reason)
     values: dict[str, Any] = {"state": step.state}
     if step.pending_target is not None:

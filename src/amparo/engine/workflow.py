@@ -52,6 +52,9 @@ class Workflow:
     terminal: frozenset[str] = frozenset()
     concurrence_state: str = "supervisor_concurrence"
     step_deadlines: Mapping[str, dt.timedelta] = field(default_factory=dict)
+    #: States a case enters only through an assignment a supervisor accepted (or edited) in a
+    #: transfer plan: the case service checks the stored plans before the step.
+    needs_accepted_assignment: frozenset[str] = frozenset()
 
     def plan(self, current: str, target: str, summary: Summary) -> Transition | str:
         """The step taken when ``target`` is requested from ``current``, or the reason it is refused."""

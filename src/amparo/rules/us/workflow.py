@@ -73,6 +73,8 @@ US_WORKFLOW = Workflow(
     },
     removals=frozenset({"transfer_scheduled", "mpp"}),
     terminal=frozenset({"transferred", "closed"}),
+    # a person is transferred only on a seat a supervisor accepted in a transfer plan
+    needs_accepted_assignment=frozenset({"transferred"}),
     # How long a case may stay in a step before it is overdue (operational targets, not law).
     step_deadlines={
         "screened": dt.timedelta(days=2),
