@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     message and their exit code; a file that cannot be read or written is said with its path
     (exit 2); Ctrl-C ends quietly (exit 130); anything else is reported as an internal error (exit 1).
     """
+    if argv is None and hasattr(signal, "SIGPIPE"):
+        # `amparo screen ... | head`: a reader that stops early ends us quietly, as for any Unix tool.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     err = Console(stderr=True)
     try:
         app = build_app()
