@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,33 +56,26 @@ def _fill(url: str, n: int, start: int = 0) -> None:
 
 
 @pytest.fixture
-def trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """(the database file, the anchor file): 25 entries, an anchor, 12 entries more."""
+def trail(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
+    """(the database URL, the anchor file): 25 entries, an anchor, 12 entries more (SQLite, and
+    PostgreSQL when AMPARO_TEST_POSTGRES_URL is set)."""
     monkeypatch.setattr(checkpoints, "CHECKPOINT_INTERVAL", INTERVAL)
-    db = tmp_path / "trail.db"
-    monkeypatch.setenv("AMPARO_DATABASE_URL", f"sqlite:///{db.as_posix()}")
-    assert _run(["db", "upgrade"]) == 0
-    url = os.environ["AMPARO_DATABASE_URL"]
-    _fill(url, 25)
+    monkeypatch.setenv("AMPARO_DATABASE_URL", database_url)
+    _fill(database_url, 25)
     anchor = tmp_path / "anchor.json"
     assert _run(["audit", "checkpoint", "--out", str(anchor)]) == 0
-    _fill(url, 12, start=25)
-    return db, anchor
+    _fill(database_url, 12, start=25)
+    return database_url, anchor
 
 
-def _tampered(
-    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Connection], None]
-) -> str:
-    copy = tmp_path / f"copy-{change.__name__}.db"
-    shutil.copy(db, copy)
-    url = f"sqlite:///{copy.as_posix()}"
+def _tampered(url: str, change: Callable[[Connection], None]) -> str:
+    """Apply ``change`` to the database as a writer of it would (no key)."""
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             change(connection)
     finally:
         engine.dispose()
-    monkeypatch.setenv("AMPARO_DATABASE_URL", url)
     return url
 
 
@@ -194,7 +186,7 @@ TAMPERS = [
 ]
 
 
-def test_the_untouched_trail_verifies_against_its_anchor(trail: tuple[Path, Path]) -> None:
+def test_the_untouched_trail_verifies_against_its_anchor(trail: tuple[str, Path]) -> None:
     _db, anchor = trail
     assert _run(["audit", "verify", "--anchor", str(anchor)]) == 0
     assert _run(["audit", "verify"]) == 0
@@ -202,22 +194,16 @@ def test_the_untouched_trail_verifies_against_its_anchor(trail: tuple[Path, Path
 
 @pytest.mark.parametrize("change", TAMPERS, ids=lambda f: f.__name__)
 def test_each_tamper_is_caught(
-    trail: tuple[Path, Path],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    change: Callable[[Connection], None],
-    capsys: pytest.CaptureFixture[str],
+    trail: tuple[str, Path], change: Callable[[Connection], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db, anchor = trail
-    _tampered(tmp_path, db, monkeypatch, change)
+    url, anchor = trail
+    _tampered(url, change)
     assert _run(["audit", "verify", "--anchor", str(anchor)]) == 1
     assert "NOT intact" in capsys.readouterr().err
 
 
-def test_a_row_inserted_into_the_queue_is_refused_not_chained_as_genuine(
-    trail: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db, anchor = trail
+def test_a_row_inserted_into_the_queue_is_refused_not_chained_as_genuine(trail: tuple[str, Path]) -> None:
+    url, anchor = trail
 
     def insert_a_queue_row(c: Connection) -> None:
         c.execute(
@@ -233,7 +219,7 @@ def test_a_row_inserted_into_the_queue_is_refused_not_chained_as_genuine(
             )
         )
 
-    url = _tampered(tmp_path, db, monkeypatch, insert_a_queue_row)
+    _tampered(url, insert_a_queue_row)
     assert _run(["audit", "verify", "--anchor", str(anchor)]) == 0  # chained as a refusal: intact
     engine = make_engine(url)
     try:
