@@ -92,3 +92,19 @@ def test_strings_and_lists_of_an_encounter_are_bounded(api: Api) -> None:
     assert _problem(api.intake(long_route), 422) == ["/route"]
     schema = api.client.get("/openapi.json").json()["components"]["schemas"]["EncounterV1"]
     assert schema["properties"]["route"]["maxItems"] == 100
+
+
+def test_concurrent_first_intakes_on_a_fresh_database_all_succeed(api: Api) -> None:
+    import threading
+
+    statuses: list[int] = []
+
+    def put(i: int) -> None:
+        statuses.append(api.intake(encounter(f"RACE-{i}")).status_code)
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] * 8
