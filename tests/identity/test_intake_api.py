@@ -16,7 +16,6 @@ from amparo.identity.resolution import KnownPersons
 from amparo.identity.tables import IdentityKey, IdentityLink
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction
-from amparo.store.testing import fresh_sqlite
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette warns once at import about its preferred client
@@ -49,11 +48,11 @@ def _doc(encounter_id: str, **person: Any) -> dict[str, Any]:
 
 
 def test_intake_links_a_returning_person_and_not_a_stranger(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As in a store of national size: the known persons are counted once, then kept by intake.
     monkeypatch.setattr(KnownPersons, "recount_below", 0)
-    url = fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "api-identity-template")
+    url = database_url
     engine = make_engine(url)
     with transaction(session_factory(engine)) as session:
         token = create_user(session, name="officer", role="officer", agency="US-CBP")[1]
@@ -92,10 +91,12 @@ def test_intake_links_a_returning_person_and_not_a_stranger(
     # for the three intakes, no catch-up anti-join, no identity_indexed write.
     assert not [s for s in statements if "identity_indexed" in s or "not in" in s]
     assert sum("count(" in s for s in statements) == 1
-    with session_factory(make_engine(url))() as session:
+    reader = make_engine(url)
+    with session_factory(reader)() as session:
         outcomes = dict(
             session.execute(select(IdentityLink.encounter_id, IdentityLink.outcome)).tuples().all()
         )
         keys = set(session.scalars(select(IdentityKey.key).where(IdentityKey.person_id == people["ID-3"])))
+    reader.dispose()
     assert outcomes == {"ID-1": "distinct", "ID-2": "link", "ID-3": "distinct"}
     assert "gs:WENDY|ZELAYA" in keys

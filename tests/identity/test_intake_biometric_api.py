@@ -44,12 +44,11 @@ def _doc(encounter_id: str, template_id: str | None, **person: Any) -> dict[str,
 
 
 def test_an_alias_with_the_same_face_joins_the_known_person(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from amparo.store.testing import fresh_sqlite
 
     monkeypatch.setenv("AMPARO_DATA_DIR", str(tmp_path))  # the key intake reads is the app's
-    url = fresh_sqlite(tmp_path / "db", tmp_path_factory.getbasetemp() / "api-biometric-template")
+    url = database_url
     engine = make_engine(url)
     factory = session_factory(engine)
     with transaction(factory) as session:
