@@ -90,3 +90,14 @@ def test_a_partner_or_analyst_gets_404_as_for_a_missing_review(api: Any) -> None
         )
         assert decided.status_code == 404
     assert client.get("/api/v1/identity/reviews").status_code == 401
+
+
+def test_a_template_must_be_finite_numbers(api: Any) -> None:
+    client, tokens, _ = api
+    officer = {"Authorization": f"Bearer {tokens['officer']}"}
+    huge = client.post("/api/v1/identity/templates", json={"vector": [1e308] * 8}, headers=officer)
+    assert huge.status_code == 422 and "vector" in huge.text
+    short = client.post("/api/v1/identity/templates", json={"vector": [0.5] * 3}, headers=officer)
+    assert short.status_code == 422
+    fine = client.post("/api/v1/identity/templates", json={"vector": [0.5] * 8}, headers=officer)
+    assert fine.status_code == 201 and fine.json()["template_id"].startswith("T")

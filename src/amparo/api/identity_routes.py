@@ -59,7 +59,9 @@ class TemplateIn(BaseModel):
     """A captured biometric template (the matcher's feature vector), for an encounter to come."""
 
     modality: Literal["face", "fingerprint", "iris"] = "face"
-    vector: list[float] = Field(min_length=8, max_length=4096, description="the feature vector")
+    vector: list[Annotated[float, Field(ge=-1e30, le=1e30, allow_inf_nan=False)]] = Field(
+        min_length=8, max_length=4096, description="the feature vector (finite numbers)"
+    )
 
 
 def _officer(actor: Actor, kind: str, key: str) -> str:

@@ -111,9 +111,10 @@ def enroll_template(session: Session, key: bytes, vector: np.ndarray, modality: 
     is in no gallery until intake attaches it to the encounter (:func:`attach_to_encounter`)."""
     from amparo.store.ids import new_id
 
-    vector = np.asarray(vector, dtype=np.float32).reshape(-1)
-    if vector.size == 0 or not np.all(np.isfinite(vector)):
-        raise InputError([FieldError("/vector", "must be a non-empty list of finite numbers")])
+    wide = np.asarray(vector, dtype=np.float64).reshape(-1)
+    if wide.size == 0 or not np.all(np.isfinite(wide)) or np.any(np.abs(wide) > 1e30):
+        raise InputError([FieldError("/vector", "must be a non-empty list of finite numbers within ±1e30")])
+    vector = wide.astype(np.float32)
     template_id = new_id("T")
     store_template(session, key, template_id=template_id, person_id=PENDING, vector=vector, modality=modality)
     return template_id
