@@ -108,3 +108,22 @@ def test_concurrent_first_intakes_on_a_fresh_database_all_succeed(api: Api) -> N
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [201] * 8
+
+
+def test_a_page_of_encounters_is_bounded_in_bytes_too(api: Api, monkeypatch: Any) -> None:
+    from amparo.api import routes
+
+    for i in range(3):
+        assert api.intake(encounter(f"PG-{i}")).status_code == 201
+    monkeypatch.setattr(routes, "MAX_PAGE_BYTES", 100)  # smaller than one encounter's view
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(5):
+        params = {"limit": 50, **({"cursor": cursor} if cursor else {})}
+        page = api.client.get("/api/v1/encounters", params=params, headers=api.auth("officer")).json()
+        assert len(page["items"]) == 1
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["PG-0", "PG-1", "PG-2"]

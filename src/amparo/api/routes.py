@@ -52,6 +52,7 @@ from amparo.api.schemas import (
 )
 from amparo.cases import decisions, lists, reads, steps
 from amparo.cases.intake import run_intake
+from amparo.store.cursors import encode_cursor
 from amparo.store.db import transaction
 
 router = APIRouter(prefix="/api/v1")
@@ -173,9 +174,11 @@ def list_encounters(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> EncounterPage:
-    """Encounters by id, filtered; records the access policy refuses are absent."""
+    """Encounters by id, filtered; records the access policy refuses are absent. A page holds at
+    most ``limit`` encounters and about :data:`MAX_PAGE_BYTES` of JSON (at least one encounter):
+    follow ``next_cursor`` for the rest."""
     with transaction(made) as session:
-        return lists.list_encounters(
+        page = lists.list_encounters(
             session,
             packs,
             actor,
@@ -187,6 +190,23 @@ def list_encounters(
             cursor=cursor,
             limit=limit,
         )
+    return _bounded_page(page)
+
+
+#: About how many bytes of JSON one page of encounters may hold (documents are up to 1 MiB each).
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+
+
+def _bounded_page(page: EncounterPage) -> EncounterPage:
+    """The page cut after the encounter that brings it past :data:`MAX_PAGE_BYTES` (at least one
+    kept), its cursor then the last one kept (lists of encounters are ordered by id)."""
+    size = 0
+    for index, item in enumerate(page.items):
+        size += len(orjson.dumps(item.model_dump(mode="json")))
+        if size > MAX_PAGE_BYTES and index + 1 < len(page.items):
+            kept = page.items[: index + 1]
+            return EncounterPage(items=kept, next_cursor=encode_cursor(kept[-1].id))
+    return page
 
 
 @router.get("/cases", response_model=CasePage, tags=["cases"])
