@@ -24,6 +24,7 @@ from amparo.api.routes import router
 from amparo.api.transfers_routes import router as transfers_router
 from amparo.engine.registry import PackRegistry, installed_registry
 from amparo.exchange.keys import KeysOnDemand
+from amparo.identity.intake import bind_template_keys
 from amparo.settings import Settings, load_settings
 from amparo.store.db import engine_from_settings, session_factory
 
@@ -56,6 +57,8 @@ def create_app(
         app.state.session_factory = audit.bind_signer(
             session_factory(engine), KeysOnDemand(settings.data_dir)
         )
+        # biometric templates are read with THIS installation's template key
+        bind_template_keys(app.state.session_factory, settings.data_dir)
         # audit entries a crash left queued (committed, not yet chained) are chained first
         await anyio.to_thread.run_sync(audit.chain_soon, app.state.session_factory)
         try:

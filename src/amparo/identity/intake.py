@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from amparo.errors import FieldError, InputError, MissingExtra, NotFound
+from amparo.errors import ConfigError, FieldError, InputError, MissingExtra, NotFound
 from amparo.identity import blocking
 from amparo.identity.person_records import encounter_record
 from amparo.identity.resolution import KNOWN_PERSONS, Resolution, resolve
@@ -90,12 +90,28 @@ def biometric_reference(encounter: Mapping[str, Any]) -> tuple[str, str] | None:
     return template_id, str(modality)
 
 
-def installation_template_key() -> bytes:
-    """The installation's template key (under the data directory of the settings)."""
-    from amparo.identity.biometrics import load_key
-    from amparo.settings import load_settings
+TEMPLATE_KEYS_INFO = "amparo.identity.template_keys"
 
-    data_dir = load_settings().data_dir
+
+def bind_template_keys(factory: sessionmaker[Session], data_dir: Path) -> sessionmaker[Session]:
+    """Make intake on sessions of ``factory`` read biometric templates with the key kept under
+    ``data_dir`` (the edge binds its installation's, as it binds the audit signer)."""
+    info = dict(factory.kw.get("info") or {})
+    info[TEMPLATE_KEYS_INFO] = data_dir
+    factory.configure(info=info)
+    return factory
+
+
+def installation_template_key(session: Session) -> bytes:
+    """The template key of the installation whose sessions these are (ConfigError when unbound)."""
+    from amparo.identity.biometrics import load_key
+
+    data_dir = session.info.get(TEMPLATE_KEYS_INFO)
+    if not isinstance(data_dir, Path):
+        raise ConfigError(
+            "No installation key for biometric templates is bound to this database session "
+            "(bind one with amparo.identity.intake.bind_template_keys where the sessions are made)."
+        )
     with _keys_lock:
         if data_dir not in _keys:
             _keys[data_dir] = load_key(data_dir)
@@ -135,7 +151,7 @@ def _resolve_with_template(
     except ImportError as exc:
         raise MissingExtra(exc.name or "numpy", "linkage") from exc
     template_id, modality = reference
-    key = key or installation_template_key()
+    key = key or installation_template_key(session)
     try:
         probe, enrolled_as = read_template(session, key, template_id)
     except NotFound:
