@@ -199,3 +199,30 @@ def test_revocation_rotation_and_expiry_take_effect_at_once(api: Api) -> None:
         assert _get(api, "analyst", "/api/v1/encounters").status_code == 401
     finally:
         engine.dispose()
+
+
+def test_a_merge_decided_later_withdraws_what_the_joined_person_bars(api: Api) -> None:
+    case_id = _scheduled_gt_case(api, "M-E1")
+    _unsent_envelope(api, case_id)
+    other = encounter(
+        "M-E2",
+        encountered_on="2020-03-01",
+        person={
+            "nationalities": ["HN"],
+            "birth_date": "1985-01-01",
+            "sex": "F",
+            "given_names": "Otra Persona",
+        },
+        fear_claims=[{"country": "GT", "affirmatively_stated": True, "basis": ["political_opinion"]}],
+    )
+    assert api.intake(other).status_code == 201
+    keep, absorb = _person_of(api, "M-E1"), _person_of(api, "M-E2")
+    assert keep != absorb and not _withdrawn(api)
+    merged = api.client.post(
+        "/api/v1/identity/merges",
+        json={"keep": keep, "absorb": absorb, "reason": "the same person (test)"},
+        headers=api.auth("officer"),
+    )
+    assert merged.status_code == 200, merged.text
+    assert _withdrawn(api)
+    assert _get(api, "partner", f"/api/v1/cases/{case_id}").status_code == 404

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from amparo.access.actor import Actor
-from amparo.api.deps import Factory, Reader
+from amparo.api.deps import Factory, Packs, Reader
 from amparo.errors import MissingExtra, NotFound
+from amparo.exchange.withdrawal import withdraw_unsent
 from amparo.identity import decisions
 from amparo.store.db import transaction
 
@@ -91,17 +92,28 @@ def get_review(review_id: ReviewId, actor: Reader, made: Factory) -> dict[str, A
 
 
 @router.post("/reviews/{review_id}/decision", summary="Decide a review: link (same person) or distinct")
-def decide_review(review_id: ReviewId, body: DecisionIn, actor: Reader, made: Factory) -> dict[str, Any]:
+def decide_review(
+    review_id: ReviewId, body: DecisionIn, actor: Reader, made: Factory, packs: Packs
+) -> dict[str, Any]:
+    """A link joins two persons: what the joined person bars is withdrawn at once (issue 11)."""
     by = _officer(actor, "identity review", review_id)
     with transaction(made) as session:
-        return decisions.decide(session, review_id, body.decision, by=by, reason=body.reason)
+        decided = decisions.decide(session, review_id, body.decision, by=by, reason=body.reason)
+        if body.decision == "link" and decided.get("candidate_person_id"):
+            withdraw_unsent(session, str(decided["candidate_person_id"]), packs=packs, actor=by)
+        return decided
 
 
 @router.post("/merges", summary="Merge two persons (explained, audited, reversible)")
-def merge(body: MergeIn, actor: Reader, made: Factory) -> dict[str, Any]:
+def merge(body: MergeIn, actor: Reader, made: Factory, packs: Packs) -> dict[str, Any]:
+    """What the merged person bars is withdrawn at once (issue 11)."""
     by = _officer(actor, "person", body.absorb)
     with transaction(made) as session:
-        return decisions.merge_persons(session, keep=body.keep, absorb=body.absorb, by=by, reason=body.reason)
+        merged = decisions.merge_persons(
+            session, keep=body.keep, absorb=body.absorb, by=by, reason=body.reason
+        )
+        withdraw_unsent(session, body.keep, packs=packs, actor=by)
+        return merged
 
 
 @router.post("/splits", summary="Move encounters of a person to a new person (audited, reversible)")
