@@ -96,3 +96,19 @@ def test_every_error_is_reported_at_once() -> None:
         parse_encounter(document)
     paths = {e.path for e in caught.value.errors}
     assert {"/id", "/place/border", "/person/age", "/person/nationalities/0"} <= paths
+
+
+def test_a_us_national_is_refused_naming_the_nationalities() -> None:
+    from amparo.errors import EncounterInvalid
+    from amparo.rules.us import US_PACK
+    from amparo.screening import screen
+
+    document = {
+        "id": "USN-1",
+        "encountered_on": "2020-02-03",
+        "place": {"border": "southwest_land", "manner": "between_ports", "arrived_from": "MX"},
+        "person": {"nationalities": ["US", "HN"]},
+    }
+    with pytest.raises(EncounterInvalid) as caught:
+        screen(document, US_PACK)
+    assert [e.path for e in caught.value.errors] == ["/person/nationalities"]

@@ -161,7 +161,20 @@ class USLawPack:
         return narrative(decision.summary, outcomes, _)
 
     def parse(self, document: Mapping[str, Any]) -> Encounter:
-        return parse_encounter(document)
+        encounter = parse_encounter(document)
+        if "US" in encounter.person.nationalities:
+            # A US national is not screened for protection pathways in the US: refused, never given
+            # an ACA removal or a bar (issue 11; the access policy refuses such a document at intake too).
+            raise EncounterInvalid(
+                [
+                    FieldError(
+                        "/person/nationalities",
+                        "a US national is not screened for asylum pathways; remove US or correct the nationalities",
+                    )
+                ],
+                encounter_id=encounter.id,
+            )
+        return encounter
 
     def document_json_schema(self) -> dict[str, Any]:
         """The JSON Schema of encounter v1 (forms and documentation build on it)."""
