@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,29 +25,88 @@ transfers_app = typer.Typer(
 
 @transfers_app.command("plan")
 def plan_command(
-    cases: Annotated[Path, typer.Option("--cases", help="CASES: .jsonl or .csv, one row per case.")],
-    capacity: Annotated[
-        Path, typer.Option("--capacity", help="CAPACITY: .json or .yaml (slots, monthly_caps, shelter).")
-    ],
     out: Annotated[Path, typer.Option("--out", help="Where to write PLAN.json.")],
+    cases: Annotated[
+        Path | None, typer.Option("--cases", help="CASES: .jsonl or .csv, one row per case.")
+    ] = None,
+    capacity: Annotated[
+        Path | None,
+        typer.Option("--capacity", help="CAPACITY: .json or .yaml (slots, monthly_caps, shelter)."),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="Plan over the store instead: departures from this day (YYYY-MM-DD)."),
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="... to this day (YYYY-MM-DD).")] = None,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Seconds the solver may take.", min=1.0)
     ] = 60.0,
 ) -> None:
-    """Plan transfers within capacity (see docs/TRANSFERS.md); PLAN.json names every case once."""
-    from amparo.transfers.loading import read_capacity, read_cases
+    """Plan transfers within capacity (see docs/TRANSFERS.md); PLAN.json names every case once.
+
+    From files (--cases and --capacity), or over the store (--from and --to): the open cases whose
+    current decision is a removal under an agreement, the capacity recorded for the period; the
+    plan is stored as a proposal for a supervisor to decide, family by family."""
+    from amparo.cli.screen import parse_date
+    from amparo.errors import FieldError, InputError
     from amparo.transfers.planner import plan
 
-    the_cases = read_cases(cases)
-    the_capacity = read_capacity(capacity)
-    result = plan(the_cases, the_capacity, time_limit=time_limit)
+    if start is not None or end is not None:
+        first, last = parse_date(start, "--from"), parse_date(end, "--to")
+        if first is None or last is None:
+            raise InputError([FieldError("--from" if first is None else "--to", "give both --from and --to")])
+        if last < first:
+            raise InputError([FieldError("--to", f"{last} is before --from {first}")])
+        result, plan_id = _plan_over_store(first, last, time_limit)
+        note = f"; stored as proposal {plan_id}"
+    else:
+        from amparo.transfers.loading import read_capacity, read_cases
+
+        if cases is None or capacity is None:
+            raise InputError(
+                [
+                    FieldError(
+                        "--cases" if cases is None else "--capacity",
+                        "give --cases and --capacity, or --from and --to",
+                    )
+                ]
+            )
+        result = plan(read_cases(cases), read_capacity(capacity), time_limit=time_limit)
+        note = ""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     typer.echo(
         f"{result.people_assigned} people planned in {len(result.assignments)} cases "
         f"(bound {result.bound:.0f}, gap {result.gap:.2%}, first-come baseline {result.greedy_people_assigned}); "
-        f"{len(result.unassigned)} cases unassigned; {result.method}, {result.seconds:.1f} s -> {out}"
+        f"{len(result.unassigned)} cases unassigned; {result.method}, {result.seconds:.1f} s -> {out}{note}"
     )
+
+
+def _plan_over_store(first: dt.date, last: dt.date, time_limit: float) -> tuple[Any, str]:
+    from amparo import audit
+    from amparo.cli.packs import pack_registry
+    from amparo.exchange.keys import KeysOnDemand
+    from amparo.settings import load_settings
+    from amparo.store.db import engine_from_settings, session_factory, transaction
+    from amparo.transfers import capacity_store, proposals
+    from amparo.transfers.planner import plan
+    from amparo.transfers.store_cases import cases_to_plan
+
+    settings = load_settings()
+    engine = engine_from_settings(settings)
+    try:
+        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with transaction(made) as session:
+            the_cases = cases_to_plan(session, pack_registry(), first, last)
+            the_capacity = capacity_store.capacity_for(session, first, last)
+            result = plan(the_cases, the_capacity, time_limit=time_limit)
+            plan_id = proposals.save_plan(
+                session, result, the_cases, the_capacity, actor="cli", period=(first, last)
+            )
+        audit.settle(made)
+    finally:
+        engine.dispose()
+    return result, plan_id
 
 
 @transfers_app.command("example")
