@@ -25,8 +25,7 @@ from amparo.api.identity_routes import router as identity_router
 from amparo.api.routes import router
 from amparo.api.transfers_routes import router as transfers_router
 from amparo.engine.registry import PackRegistry, installed_registry
-from amparo.exchange.keys import KeysOnDemand
-from amparo.identity.intake import bind_template_keys
+from amparo.installation import bind_installation
 from amparo.settings import Settings, load_settings
 from amparo.store.db import engine_from_settings, session_factory
 
@@ -64,12 +63,8 @@ def create_app(
         anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
         engine = engine_from_settings(settings)
         app.state.engine = engine
-        # checkpoints are signed with THIS installation's key (its settings' data directory)
-        app.state.session_factory = audit.bind_signer(
-            session_factory(engine), KeysOnDemand(settings.data_dir)
-        )
-        # biometric templates are read with THIS installation's template key
-        bind_template_keys(app.state.session_factory, settings.data_dir)
+        # sessions bound to THIS installation's keys: checkpoints signed, biometric templates read
+        app.state.session_factory = bind_installation(session_factory(engine), settings.data_dir)
         # audit entries a crash left queued (committed, not yet chained) are chained first
         await anyio.to_thread.run_sync(audit.chain_soon, app.state.session_factory)
         try:

@@ -35,18 +35,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the whole audit trail with a signed trailer (the export is itself audited)."""
         from amparo import audit
-        from amparo.exchange.keys import KeysOnDemand, installation_keys
+        from amparo.exchange.keys import installation_keys
+        from amparo.installation import installation_store
         from amparo.settings import load_settings
-        from amparo.store.db import engine_from_settings, session_factory, transaction
+        from amparo.store.db import transaction
 
         settings = load_settings()
-        engine = engine_from_settings(settings)
-        try:
-            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with installation_store(settings) as made:
             with transaction(made) as session:
                 trailer = audit.export(session, installation_keys(settings.data_dir), out, actor=CLI_ACTOR)
-        finally:
-            engine.dispose()
         typer.echo(
             f"{trailer['entries']} entries, {trailer['checkpoints']} signed checkpoints written to {out}"
         )
@@ -75,7 +72,8 @@ def register(app: typer.Typer) -> None:
         from amparo import audit
         from amparo.audit.verify import verify_lines, verify_rows
         from amparo.errors import AuditError, FieldError, InputError
-        from amparo.exchange.keys import KeysOnDemand, b64, has_keys, installation_keys
+        from amparo.exchange.keys import b64, has_keys, installation_keys
+        from amparo.installation import installation_store
         from amparo.settings import load_settings
 
         if public_key is not None:
@@ -93,11 +91,7 @@ def register(app: typer.Typer) -> None:
             except OSError as exc:
                 raise InputError([FieldError("--file", f"cannot read {file}: {exc.strerror}")]) from None
         else:
-            from amparo.store.db import engine_from_settings, session_factory
-
-            engine = engine_from_settings(settings)
-            try:
-                made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+            with installation_store(settings) as made:
                 audit.chain_queued(made)  # entries committed but not yet chained (e.g. after a crash)
                 with made() as session:
                     verdict = verify_rows(audit.iter_log(session), audit.head_of(session), trusted=trusted)
@@ -105,8 +99,6 @@ def register(app: typer.Typer) -> None:
                         problem = _anchors_and_macs(session, settings.data_dir, anchor or [], trusted)
                         if problem:
                             raise AuditError(f"audit trail NOT intact: {problem}")
-            finally:
-                engine.dispose()
         if not verdict.ok:
             raise AuditError(f"audit trail NOT intact: {verdict.message}")
         note = (
@@ -125,20 +117,17 @@ def register(app: typer.Typer) -> None:
         from amparo import audit
         from amparo.audit.anchors import make_anchor
         from amparo.errors import AuditError
-        from amparo.exchange.keys import KeysOnDemand, installation_keys
+        from amparo.exchange.keys import installation_keys
+        from amparo.installation import installation_store
         from amparo.settings import load_settings
         from amparo.store.canonical_json import canonical_json
-        from amparo.store.db import engine_from_settings, session_factory, transaction
+        from amparo.store.db import transaction
 
         settings = load_settings()
-        engine = engine_from_settings(settings)
-        try:
-            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with installation_store(settings) as made:
             audit.chain_queued(made)
             with transaction(made) as session:
                 made_anchor = make_anchor(session, installation_keys(settings.data_dir))
-        finally:
-            engine.dispose()
         if made_anchor is None:
             raise AuditError("the audit trail is empty: there is no head to sign")
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -157,23 +146,20 @@ def register(app: typer.Typer) -> None:
         from amparo import audit
         from amparo.audit.merkle import prove_consistency
         from amparo.errors import FieldError, InputError
-        from amparo.exchange.keys import KeysOnDemand, installation_keys
+        from amparo.exchange.keys import installation_keys
+        from amparo.installation import installation_store
         from amparo.settings import load_settings
         from amparo.store.canonical_json import canonical_json
-        from amparo.store.db import engine_from_settings, session_factory, transaction
+        from amparo.store.db import transaction
 
         old = _read_json(anchor).get("tree_head")
         if not isinstance(old, dict):
             raise InputError([FieldError(str(anchor), "the anchor carries no tree_head")])
         settings = load_settings()
-        engine = engine_from_settings(settings)
-        try:
-            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with installation_store(settings) as made:
             audit.chain_queued(made)
             with transaction(made) as session:
                 proof = prove_consistency(session, old, installation_keys(settings.data_dir))
-        finally:
-            engine.dispose()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(canonical_json(proof) + "\n", encoding="utf-8")
         typer.echo(
@@ -424,16 +410,11 @@ def _read_json(path: Path) -> dict[str, object]:
 @contextmanager
 def _session() -> Iterator[Session]:
     """One transaction on the configured database (engine disposed afterwards)."""
-    from amparo import audit
-    from amparo.exchange.keys import KeysOnDemand
+    from amparo.installation import installation_store
     from amparo.settings import load_settings
-    from amparo.store.db import engine_from_settings, session_factory, transaction
+    from amparo.store.db import transaction
 
     settings = load_settings()
-    engine = engine_from_settings(settings)
-    try:
-        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+    with installation_store(settings) as made:
         with transaction(made) as session:
             yield session
-    finally:
-        engine.dispose()

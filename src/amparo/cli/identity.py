@@ -112,17 +112,14 @@ def _store(acting: str | None) -> Iterator[tuple[Any, str]]:
     """A transaction on the configured store (audit checkpoints signed) and the acting user's id."""
     from sqlalchemy import or_, select
 
-    from amparo import audit
-    from amparo.exchange.keys import KeysOnDemand
     from amparo.identity.decisions import may_resolve_identity
+    from amparo.installation import installation_store
     from amparo.settings import load_settings
-    from amparo.store.db import engine_from_settings, session_factory, transaction
+    from amparo.store.db import transaction
     from amparo.store.models import User
 
     settings = load_settings()
-    engine = engine_from_settings(settings)
-    try:
-        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+    with installation_store(settings) as made:
         with transaction(made) as session:
             user_id = ""
             if acting is not None:
@@ -135,8 +132,6 @@ def _store(acting: str | None) -> Iterator[tuple[Any, str]]:
                     )
                 user_id = user.id
             yield session, user_id
-    finally:
-        engine.dispose()
 
 
 def _print(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:

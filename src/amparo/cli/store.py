@@ -20,19 +20,14 @@ if TYPE_CHECKING:
 @contextmanager
 def _users_session() -> Iterator[tuple[Session, Settings]]:
     """A transaction on the configured database, checkpoints signed by this installation."""
-    from amparo import audit
-    from amparo.exchange.keys import KeysOnDemand
+    from amparo.installation import installation_store
     from amparo.settings import load_settings
-    from amparo.store.db import engine_from_settings, session_factory, transaction
+    from amparo.store.db import transaction
 
     settings = load_settings()
-    engine = engine_from_settings(settings)
-    try:
-        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+    with installation_store(settings) as made:
         with transaction(made) as session:
             yield session, settings
-    finally:
-        engine.dispose()
 
 
 def _audit_user(session: Session, action: str, user_id: str, detail: dict[str, Any]) -> None:
@@ -86,14 +81,12 @@ def register(app: typer.Typer) -> None:
         from amparo import audit
         from amparo.access.users import create_user
         from amparo.cli.audit import CLI_ACTOR
-        from amparo.exchange.keys import KeysOnDemand
+        from amparo.installation import installation_store
         from amparo.settings import load_settings
-        from amparo.store.db import engine_from_settings, session_factory, transaction
+        from amparo.store.db import transaction
 
         settings = load_settings()
-        engine = engine_from_settings(settings)
-        try:
-            made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+        with installation_store(settings) as made:
             with transaction(made) as session:
                 user, token = create_user(
                     session,
@@ -115,8 +108,6 @@ def register(app: typer.Typer) -> None:
                     outcome="ok",
                     detail={"role": role, "agency": agency},
                 )
-        finally:
-            engine.dispose()
         typer.echo(f"user {name} ({role}, {agency}) added with id {user_id}; token expires {expires}")
         if print_token:
             typer.echo(token)

@@ -85,17 +85,15 @@ def plan_command(
 def _plan_over_store(first: dt.date, last: dt.date, time_limit: float) -> tuple[Any, str]:
     from amparo import audit
     from amparo.cli.packs import pack_registry
-    from amparo.exchange.keys import KeysOnDemand
+    from amparo.installation import installation_store
     from amparo.settings import load_settings
-    from amparo.store.db import engine_from_settings, session_factory, transaction
+    from amparo.store.db import transaction
     from amparo.transfers import capacity_store, proposals
     from amparo.transfers.planner import plan
     from amparo.transfers.store_cases import cases_to_plan
 
     settings = load_settings()
-    engine = engine_from_settings(settings)
-    try:
-        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+    with installation_store(settings) as made:
         with transaction(made) as session:
             the_cases = cases_to_plan(session, pack_registry(), first, last)
             the_capacity = capacity_store.capacity_for(session, first, last)
@@ -104,8 +102,6 @@ def _plan_over_store(first: dt.date, last: dt.date, time_limit: float) -> tuple[
                 session, result, the_cases, the_capacity, actor="cli", period=(first, last)
             )
         audit.settle(made)
-    finally:
-        engine.dispose()
     return result, plan_id
 
 
@@ -201,19 +197,14 @@ transfers_app.add_typer(slots_app, name="slots")
 @contextmanager
 def _session() -> Iterator[Session]:
     """One audited unit of work on the database in AMPARO_DATABASE_URL."""
-    from amparo import audit
-    from amparo.exchange.keys import KeysOnDemand
+    from amparo.installation import installation_store
     from amparo.settings import load_settings
-    from amparo.store.db import engine_from_settings, session_factory, transaction
+    from amparo.store.db import transaction
 
     settings = load_settings()
-    engine = engine_from_settings(settings)
-    try:
-        made = audit.bind_signer(session_factory(engine), KeysOnDemand(settings.data_dir))
+    with installation_store(settings) as made:
         with transaction(made) as session:
             yield session
-    finally:
-        engine.dispose()
 
 
 def _date(value: str, option: str) -> dt.date:
