@@ -38,15 +38,22 @@ def translator(lang: str | None) -> NullTranslations:
     """The ``messages`` catalogue of ``lang`` (English, and any language without a catalogue, gives
     every message as written)."""
     base = (lang or DEFAULT).split("-")[0].split("_")[0].lower()
-    po = catalogue_path(base)
-    if base == DEFAULT or not po.is_file():
+    if base == DEFAULT:
+        return NullTranslations()
+    return compiled(catalogue_path(base), base, DOMAIN)
+
+
+def compiled(po: Path, lang: str, domain: str) -> NullTranslations:
+    """The gettext catalogue in ``po`` compiled in memory (no build step; every message as written
+    when the file is missing). Other catalogues, such as the web pages', are read the same way."""
+    if not po.is_file():
         return NullTranslations()
     with po.open("rb") as handle:
-        catalog = read_po(handle, locale=base, domain=DOMAIN)
+        catalog = read_po(handle, locale=lang, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return Translations(buffer, domain=domain)
 
 
 def gettext_for(lang: str | None) -> Callable[[str], str]:

@@ -9,15 +9,13 @@ language's locale.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, dates, numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
+from amparo.i18n import compiled
 from amparo.i18n import negotiate as negotiate_header
 
 LANGUAGES: tuple[str, ...] = ("en", "es")
@@ -37,15 +35,7 @@ def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
 def translations(lang: str) -> NullTranslations:
     """The gettext catalogue of ``lang`` (English is the source language; its catalogue only
     gives readable words for codes such as case states)."""
-    po = LOCALES / lang / "LC_MESSAGES" / "web.po"
-    if not po.is_file():
-        return NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    return compiled(LOCALES / lang / "LC_MESSAGES" / "web.po", lang, "web")
 
 
 def format_date(value: dt.date | dt.datetime | str | None, lang: str) -> str:
