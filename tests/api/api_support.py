@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -12,35 +11,15 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from aca_example import ACA_ENCOUNTER, aca_encounter
+
 from amparo.access.users import create_user
 from amparo.store.db import make_engine, session_factory, transaction
 
 __all__ = ["ACA_ENCOUNTER", "USERS", "Api", "TestClient", "add_users", "encounter"]
 
 
-# The ACA example: a Honduran adult crossing from Mexico in February 2020 (ACA to GT, MPP amenable).
-ACA_ENCOUNTER: dict[str, Any] = {
-    "schema": "amparo/encounter@1",
-    "id": "EX-1",
-    "encountered_on": "2020-02-03",
-    "place": {"border": "southwest_land", "manner": "between_ports", "state": "TX", "arrived_from": "MX"},
-    "person": {
-        "nationalities": ["HN"],
-        "birth_date": "1991-04-02",
-        "sex": "M",
-        "given_names": "José Armando",
-    },
-    "route": [{"country": "GT", "protection_claim": "none"}, {"country": "MX", "protection_claim": "none"}],
-    "fear_claims": [{"country": "HN", "affirmatively_stated": True, "basis": ["particular_social_group"]}],
-}
-
-
-def encounter(encounter_id: str = "EX-1", **changes: Any) -> dict[str, Any]:
-    """A valid encounter v1 document (the ACA example) with another id and changes."""
-    doc = copy.deepcopy(ACA_ENCOUNTER)
-    doc["id"] = encounter_id
-    doc.update(changes)
-    return doc
+encounter = aca_encounter
 
 
 USERS = {

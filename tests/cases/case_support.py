@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from aca_example import ACA_ENCOUNTER, aca_encounter
 from sqlalchemy.orm import Session, sessionmaker
 
 from amparo.access.actor import Actor
@@ -16,28 +16,8 @@ from amparo.store.db import transaction
 
 T = TypeVar("T")
 
-# The ACA example: a Honduran adult crossing from Mexico in February 2020 (ACA to GT, MPP amenable).
-US_ENCOUNTER: dict[str, Any] = {
-    "schema": "amparo/encounter@1",
-    "id": "EX-1",
-    "encountered_on": "2020-02-03",
-    "place": {"border": "southwest_land", "manner": "between_ports", "state": "TX", "arrived_from": "MX"},
-    "person": {
-        "nationalities": ["HN"],
-        "birth_date": "1991-04-02",
-        "sex": "M",
-        "given_names": "José Armando",
-    },
-    "route": [{"country": "GT", "protection_claim": "none"}, {"country": "MX", "protection_claim": "none"}],
-    "fear_claims": [{"country": "HN", "affirmatively_stated": True, "basis": ["particular_social_group"]}],
-}
-
-
-def us_encounter(encounter_id: str = "EX-1", **changes: Any) -> dict[str, Any]:
-    doc = copy.deepcopy(US_ENCOUNTER)
-    doc["id"] = encounter_id
-    doc.update(changes)
-    return doc
+US_ENCOUNTER = ACA_ENCOUNTER
+us_encounter = aca_encounter
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aca_example import ACA_ENCOUNTER
 from sqlalchemy import Engine, event, select
 
 from amparo.access.users import create_user
@@ -24,19 +25,9 @@ with warnings.catch_warnings():
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 ENCOUNTER: dict[str, Any] = {
-    "schema": "amparo/encounter@1",
+    **ACA_ENCOUNTER,
     "id": "ID-1",
-    "encountered_on": "2020-02-03",
-    "place": {"border": "southwest_land", "manner": "between_ports", "state": "TX", "arrived_from": "MX"},
-    "person": {
-        "nationalities": ["HN"],
-        "birth_date": "1991-04-02",
-        "sex": "M",
-        "given_names": "José Armando",
-        "surnames": "Hernández López",
-    },
-    "route": [{"country": "GT", "protection_claim": "none"}, {"country": "MX", "protection_claim": "none"}],
-    "fear_claims": [{"country": "HN", "affirmatively_stated": True, "basis": ["particular_social_group"]}],
+    "person": {**ACA_ENCOUNTER["person"], "surnames": "Hernández López"},
 }
 
 
