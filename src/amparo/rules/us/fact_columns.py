@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import cache
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
-from amparo.encounter.model import Documents, Encounter, Findings
+from amparo.encounter.model import Basis, Documents, Encounter, Findings, Place, ProtectionClaim
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
     DOCUMENT_ID_COLUMN,
@@ -41,18 +41,11 @@ from amparo.rules.us.facts import ACA_NATIONAL_POPULATIONS, FAMILY_SHARED, MPP_2
 _DOCUMENT_FLAGS = tuple(name for name in Documents.model_fields if name != "metered_before")
 _FINDING_LISTS = ("more_likely_than_not_harm_in", "reasonable_possibility_harm_in")
 _FINDING_FLAGS = tuple(name for name in Findings.model_fields if name not in _FINDING_LISTS)
-_BORDERS = ("southwest_land", "northern_land", "coastal", "air", "interior")
-_MANNERS = ("port_of_entry", "between_ports")
-_CLAIMS = ("none", "pending", "abandoned", "denied_final", "granted")
-_BASES = (
-    "race",
-    "religion",
-    "nationality",
-    "particular_social_group",
-    "political_opinion",
-    "torture",
-    "general_crime",
-)
+# The categories encounter v1 allows, read from its model (never a second list to keep in step).
+_BORDERS: tuple[str, ...] = get_args(Place.model_fields["border"].annotation)
+_MANNERS: tuple[str, ...] = get_args(Place.model_fields["manner"].annotation)
+_CLAIMS: tuple[str, ...] = get_args(ProtectionClaim)
+_BASES: tuple[str, ...] = get_args(Basis)
 
 
 def _pl() -> Any:
