@@ -6,7 +6,7 @@ a batch are loaded in two queries; each list is audited with the ids it shows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -84,6 +84,15 @@ def _audit_list(session: Session, actor: Actor, kind: str, ids: list[str], **det
     audited(session, actor, "list", kind, "*", returned=ids, **detail)
 
 
+def _equal(query: Select[*tuple[Any, ...]], filters: Mapping[Any, str | None]) -> Select[*tuple[Any, ...]]:
+    """``query`` kept to the rows where each column equals its given value (a filter left empty
+    keeps every row)."""
+    for column, value in filters.items():
+        if value:
+            query = query.where(column == value)
+    return query
+
+
 def list_encounters(
     session: Session,
     packs: PackRegistry,
@@ -97,13 +106,10 @@ def list_encounters(
     cursor: str | None = None,
     limit: int = 50,
 ) -> EncounterPage:
-    query = select(Encounter, Case).join(Case, Case.encounter_id == Encounter.id).order_by(Encounter.id)
-    if nationality:
-        query = query.where(Encounter.nationality == nationality)
-    if border:
-        query = query.where(Encounter.border == border)
-    if agency:
-        query = query.where(Encounter.agency == agency)
+    query = _equal(
+        select(Encounter, Case).join(Case, Case.encounter_id == Encounter.id).order_by(Encounter.id),
+        {Encounter.nationality: nationality, Encounter.border: border, Encounter.agency: agency},
+    )
     if encountered_from:
         query = query.where(Encounter.encountered_on >= encountered_from)
     if encountered_to:
@@ -137,15 +143,15 @@ def list_cases(
     cursor: str | None = None,
     limit: int = 50,
 ) -> CasePage:
-    query = select(Case, Encounter).join(Encounter, Encounter.id == Case.encounter_id).order_by(Case.id)
-    if state:
-        query = query.where(Case.state == state)
-    if nationality:
-        query = query.where(Encounter.nationality == nationality)
-    if agency:
-        query = query.where(Encounter.agency == agency)
-    if person_id:
-        query = query.where(Case.person_id == person_id)
+    query = _equal(
+        select(Case, Encounter).join(Encounter, Encounter.id == Case.encounter_id).order_by(Case.id),
+        {
+            Case.state: state,
+            Case.person_id: person_id,
+            Encounter.nationality: nationality,
+            Encounter.agency: agency,
+        },
+    )
     if cursor:
         query = query.where(Case.id > decode_cursor(cursor, 1)[0])
 
