@@ -23,12 +23,11 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from amparo import audit
 from amparo.access.actor import Actor
 from amparo.access.users import create_user
 from amparo.cases.intake import run_intake
 from amparo.engine.registry import installed_registry
-from amparo.exchange.keys import KeysOnDemand
+from amparo.installation import bind_installation
 from amparo.settings import Settings
 from amparo.store.db import make_engine, session_factory, transaction, upgrade
 from benchmarks.encounter_factory import encounters
@@ -96,7 +95,7 @@ def _replicate(url: str, copies: int) -> None:
 def _fill(url: str, n: int, keys: Path) -> tuple[str, float]:
     upgrade(url)
     engine = make_engine(url)
-    made = audit.bind_signer(session_factory(engine), KeysOnDemand(keys))
+    made = bind_installation(session_factory(engine), keys)
     with transaction(made) as session:
         user, token = create_user(session, name="bench-sup", role="supervisor", agency="US-USCIS")
         session.expunge(user)
