@@ -89,23 +89,23 @@ def _columns(name: str, column: Column, dtype: ValueType | None) -> list[Any]:
     return [_compile(column, dtype).alias(name)]
 
 
-def run_plan(plan: Plan, facts: Any) -> Any:
+def compile_stages(plan: Plan) -> list[list[Any]]:
+    """The plan's Polars expressions, stage by stage (RuleDefinitionError where an expression has
+    no Polars form). Built once per plan: building them costs more than running them on a chunk."""
+    return [
+        [e for name, col, dtype in stage.columns for e in _columns(name, col, dtype)] for stage in plan.stages
+    ]
+
+
+def run_plan(plan: Plan, facts: Any, stages: list[list[Any]] | None = None) -> Any:
     """``facts`` (a Polars LazyFrame or DataFrame, one row per document, facts and anchor dates as
-    columns) with the plan's columns added, lazily. A list column of constants is left as bit words
-    (``name#0``, ...): :func:`decode_lists` turns them into lists per distinct word."""
+    columns) with the plan's columns added, lazily (``stages``: :func:`compile_stages` of the plan,
+    when the caller keeps them). A list column of constants is left as bit words (``name#0``,
+    ...): :func:`decode_lists` turns them into lists per distinct word."""
     frame = facts.lazy()
-    for stage in plan.stages:
-        frame = frame.with_columns(
-            [e for name, col, dtype in stage.columns for e in _columns(name, col, dtype)]
-        )
+    for exprs in stages if stages is not None else compile_stages(plan):
+        frame = frame.with_columns(exprs)
     return frame
-
-
-def check_plan(plan: Plan) -> None:
-    """Compile every column of the plan (RuleDefinitionError where an expression has no Polars form)."""
-    for stage in plan.stages:
-        for name, column, dtype in stage.columns:
-            _columns(name, column, dtype)
 
 
 def list_columns(plan: Plan) -> dict[str, Collect]:

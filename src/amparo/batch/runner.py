@@ -20,7 +20,7 @@ from amparo.batch.columns import conform, documents_of
 from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
 from amparo.batch.polars_backend import (
-    check_plan,
+    compile_stages,
     decode_lists,
     list_columns,
     polars_dtype,
@@ -96,6 +96,7 @@ class BatchScreener:
         self.verify_sample = verify_sample
         self._random = random.Random(seed)
         self._plans: dict[str, Plan | None] = {}
+        self._stages: dict[str, list[list[Any]]] = {}
         self.warnings: list[str] = []
         pl = polars_module()
         schema: dict[str, Any] = {"encounter_id": pl.String, "pack": pl.String, "as_of": pl.Date}
@@ -115,7 +116,7 @@ class BatchScreener:
         if pack.id not in self._plans:
             try:
                 plan = compile_plan(pack.law_book(), pack.program).levelled()
-                check_plan(plan)
+                self._stages[pack.id] = compile_stages(plan)
                 self._plans[pack.id] = plan
             except RuleDefinitionError as exc:
                 self.warnings.append(f"law pack {pack.id}: screened one document at a time ({exc})")
@@ -336,7 +337,7 @@ class BatchScreener:
         lists = list_columns(plan)
         outputs = [k for k in plan.summary_keys if summary_column(k) not in lists]
         words = {name: word_columns(plan, name) for name in lists}
-        out = run_plan(plan, facts).select(
+        out = run_plan(plan, facts, self._stages.get(pack.id)).select(
             pl.Series(ROW, rows, dtype=pl.Int64),
             pl.col(DOCUMENT_ID_COLUMN).alias("encounter_id"),
             pl.lit(pack.id).alias("pack"),

@@ -1,0 +1,90 @@
+"""Small Polars building blocks of the US pack's column-wise facts (encounter v1's columns, country
+checks, boolean folds) and :func:`per_distinct`, which computes facts once per distinct input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from amparo.errors import MissingExtra
+from amparo.iso_countries import iso_alpha2
+
+
+def pl_module() -> Any:
+    try:
+        import polars
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise MissingExtra("polars", "analytics") from exc
+    return polars
+
+
+def field(column: str, name: str) -> Any:
+    return pl_module().col(column).struct.field(name)
+
+
+def flag(column: str, name: str) -> Any:
+    return field(column, name).fill_null(False)
+
+
+def countries(expr: Any) -> Any:
+    """A list of countries, empty where the list is absent."""
+    pl = pl_module()
+    return expr.fill_null(pl.lit([], dtype=pl.List(pl.String)))
+
+
+def is_country(expr: Any) -> Any:
+    """An ISO 3166-1 alpha-2 code (every one is two upper-case letters: no pattern to check)."""
+    return expr.is_in(sorted(iso_alpha2()))
+
+
+def country_ok(expr: Any) -> Any:
+    return expr.is_null() | is_country(expr)
+
+
+def all_countries_ok(expr: Any) -> Any:
+    pl = pl_module()
+    bad = expr.list.eval(pl.element().is_null() | ~is_country(pl.element())).list.any()
+    return expr.is_null() | ~bad.fill_null(False)
+
+
+def any_of(parts: list[Any]) -> Any:
+    pl = pl_module()
+    out = pl.lit(False)
+    for part in parts:
+        out = out | part
+    return out
+
+
+def all_of(parts: list[Any]) -> Any:
+    """Every check holds (a null check does not)."""
+    pl = pl_module()
+    out = pl.lit(True)
+    for part in parts:
+        out = out & part.fill_null(False)
+    return out
+
+
+def per_distinct(
+    frame: Any,
+    keys: Mapping[str, Any],
+    compute: Callable[[Any], Any],
+    carry: Mapping[str, Any] | None = None,
+) -> Any:
+    """``compute`` run once per distinct combination of ``keys`` (expressions over ``frame``), its
+    new columns given back for every row of ``frame``, in order.
+
+    ``compute`` receives one row per combination with the key columns and the ``carry`` columns
+    (taken from one row of the combination: they may differ within it only in ways ``compute``
+    does not read, e.g. a date in the same interval between the dates it compares against), and
+    returns that frame with columns added. Most facts of an encounter depend on a few nested
+    fields with few distinct values (a route, a list of nationalities): they are computed on
+    hundreds of rows instead of millions and joined back exactly (on the values, not a hash).
+    """
+    pl = pl_module()
+    carry = dict(carry or {})
+    names = list(keys)
+    rows = frame.select(**keys, **carry)
+    table = rows.group_by(names).agg(pl.col(name).first() for name in carry) if carry else rows.unique()
+    computed = compute(table).drop(list(carry))
+    joined = rows.select(names).join(computed, on=names, how="left", nulls_equal=True, maintain_order="left")
+    return joined.drop(names)
