@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from amparo.batch.polars_backend import polars_module
 from amparo.batch.runner import BatchScreener, invalid_json
@@ -24,6 +27,7 @@ from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, FieldError, InputError
 
 Format = Literal["jsonl", "parquet"]
+T = TypeVar("T")
 JSON_CHUNK = 50_000
 PARQUET_CHUNK = 100_000
 
@@ -127,6 +131,50 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
         yield pl.from_arrow(batch)
 
 
+_END = object()
+
+
+def read_ahead(chunks: Iterator[T]) -> Iterator[T]:
+    """``chunks`` read one ahead in a thread while the caller screens the current one (reading
+    Parquet and decoding it release the interpreter lock); an error reading is raised here, in
+    order. At most two chunks are held at once, so memory stays flat."""
+    slot: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                slot.put(chunk)
+            slot.put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            slot.put(_Failed(exc))
+
+    thread = threading.Thread(target=produce, name="amparo-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slot.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the producer finish its put and see the stop
+            try:
+                slot.get(timeout=0.05)
+            except queue.Empty:
+                pass
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -138,17 +186,38 @@ class _Writer:
         self.path, self.format, self.screener = path, fmt, screener
         self._parquet: Any = None
         self._text: Any = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
         self.keys = {pack.id: pack.program.summary_keys for pack in screener.registry}
 
     def write(self, frame: Any) -> None:
+        """Write ``frame``: Parquet in a thread while the next chunk is screened (the previous
+        chunk's write is finished first, so chunks stay in order and at most one is pending)."""
         if self.format == "parquet":
-            import pyarrow.parquet as pq
-
-            table = frame.to_arrow()
-            if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self.path, table.schema)
-            self._parquet.write_table(table.cast(self._parquet.schema))
+            self._finish_pending()
+            self._pending = self._pool().submit(self._write_parquet, frame)
             return
+        self._write_text(frame)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="amparo-write")
+        return self._executor
+
+    def _finish_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()  # an error writing is raised here
+
+    def _write_parquet(self, frame: Any) -> None:
+        import pyarrow.parquet as pq
+
+        table = frame.to_arrow()
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.path, table.schema)
+        self._parquet.write_table(table.cast(self._parquet.schema))
+
+    def _write_text(self, frame: Any) -> None:
         if self._text is None:
             self._text = self.path.open("w", encoding="utf-8")
         lines = []
@@ -167,6 +236,14 @@ class _Writer:
         self._text.write("\n".join(lines) + ("\n" if lines else ""))
 
     def close(self, empty_schema: dict[str, Any]) -> None:
+        try:
+            self._finish_pending()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+            self._close_files(empty_schema)
+
+    def _close_files(self, empty_schema: dict[str, Any]) -> None:
         if self.format == "parquet":
             if self._parquet is None:
                 polars_module().DataFrame(schema=empty_schema).write_parquet(self.path)
@@ -210,7 +287,7 @@ def screen_file(
     bar, task = _progress(show, source, in_format)
     try:
         if in_format == "parquet":
-            for frame in parquet_chunks(source, chunk_rows or PARQUET_CHUNK):
+            for frame in read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)):
                 result = screener.screen_frame(frame)
                 writer.write(result)
                 rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
