@@ -11,21 +11,29 @@ from amparo.batch.polars_backend import polars_module
 IGNORED = frozenset({"extensions"})
 
 
+def _falses(n: int) -> Any:
+    return polars_module().repeat(False, n, eager=True)
+
+
+def _nulls(name: str, n: int, dtype: Any) -> Any:
+    return polars_module().repeat(None, n, dtype=dtype, eager=True).alias(name)
+
+
 def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
     """The series in ``dtype`` and the rows that could not be brought to it (non-null and lost)."""
     pl = polars_module()
     if series.dtype == dtype:
-        return series, pl.Series([False] * len(series))
+        return series, _falses(len(series))
     if isinstance(dtype, pl.Struct) and isinstance(series.dtype, pl.Struct):
         have = {f.name for f in series.dtype.fields}
-        suspect = pl.Series([False] * len(series))
+        suspect = _falses(len(series))
         fields = []
         for field in dtype.fields:
             if field.name in have:
                 value, bad = _conform_series(series.struct.field(field.name), field.dtype)
                 suspect = suspect | bad
             else:
-                value = pl.Series(field.name, [None] * len(series), dtype=field.dtype)
+                value = _nulls(field.name, len(series), field.dtype)
             fields.append(value.alias(field.name))
         for name in have - {f.name for f in dtype.fields}:
             suspect = suspect | series.struct.field(name).is_not_null()
@@ -33,22 +41,22 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
         rebuilt = pl.select(pl.when(series.is_not_null()).then(rebuilt)).to_series().alias(series.name)
         return rebuilt, suspect.fill_null(False)
     if isinstance(dtype, pl.Struct | pl.List) or isinstance(series.dtype, pl.Struct | pl.List):
-        return pl.Series(series.name, [None] * len(series), dtype=dtype), series.is_not_null()
+        return _nulls(series.name, len(series), dtype), series.is_not_null()
     try:
-        return series.cast(dtype, strict=True), pl.Series([False] * len(series))
+        return series.cast(dtype, strict=True), _falses(len(series))
     except Exception:  # any value the column type cannot hold: those rows are read one by one
-        return pl.Series(series.name, [None] * len(series), dtype=dtype), series.is_not_null()
+        return _nulls(series.name, len(series), dtype), series.is_not_null()
 
 
 def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
     """``frame`` in the columns of ``schema`` (missing ones null), and a boolean series of the rows
     the conversion cannot vouch for (a value of another type, a column the form does not have)."""
     pl = polars_module()
-    suspect = pl.Series([False] * frame.height)
+    suspect = _falses(frame.height)
     columns = []
     for name, dtype in schema.items():
         if name not in frame.columns:
-            columns.append(pl.Series(name, [None] * frame.height, dtype=dtype))
+            columns.append(_nulls(name, frame.height, dtype))
             continue
         series, bad = _conform_series(frame[name], dtype)
         columns.append(series.alias(name))

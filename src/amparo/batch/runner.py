@@ -208,7 +208,7 @@ class BatchScreener:
         pl = polars_module()
         if frame.height == 0:
             return self._frame([]).drop(ROW)
-        rows = pl.Series(ROW, range(frame.height), dtype=pl.Int64)
+        rows = pl.int_range(frame.height, dtype=pl.Int64, eager=True).alias(ROW)
         if "schema" in frame.columns and frame["schema"].dtype == pl.String:
             schemas = frame["schema"].unique().to_list()
         else:
@@ -217,14 +217,14 @@ class BatchScreener:
         for schema in schemas:
             pack = self.registry.default if schema is None else self.registry.for_schema(schema)
             if len(schemas) == 1:
-                mask = pl.Series([True] * frame.height)
+                mask = pl.repeat(True, frame.height, eager=True)
             else:
                 mask = (
                     frame["schema"].is_null()
                     if schema is None
                     else (frame["schema"] == schema).fill_null(False)
                 )
-            subset, subset_rows = frame.filter(mask), rows.filter(mask).to_list()
+            subset, subset_rows = frame.filter(mask), rows.filter(mask)
             if pack is None or not isinstance(pack, ColumnarPack) or self.plan(pack) is None:
                 part = self.screen_documents(documents_of(subset))
                 parts.append(part.with_columns(pl.Series(ROW, subset_rows, dtype=pl.Int64)))
@@ -233,9 +233,10 @@ class BatchScreener:
         out = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
         return out.sort(ROW).drop(ROW) if len(parts) > 1 else out.drop(ROW)
 
-    def _screen_columns(self, pack: LawPack, frame: Any, rows: list[int]) -> Any:
-        """Rows already in columns: conform them to the pack's form, screen column-wise, and read
-        the rows the columns cannot vouch for one by one."""
+    def _screen_columns(self, pack: LawPack, frame: Any, rows: Any) -> Any:
+        """Rows already in columns (``rows``: their positions in the input, a Polars series):
+        conform them to the pack's form, screen column-wise, and read the rows the columns cannot
+        vouch for one by one."""
         pl = polars_module()
         plan = self.plan(pack)
         if not isinstance(pack, ColumnarPack) or plan is None:  # pragma: no cover - screen_frame checks
@@ -268,7 +269,7 @@ class BatchScreener:
                 for i, document in zip(redo, documents_of(frame[redo]), strict=True)
             ]
         )
-        keep = ~pl.Series(range(result.height)).is_in(redo)
+        keep = ~pl.int_range(result.height, eager=True).is_in(redo)
         return pl.concat([result.filter(keep), fixed], how="vertical").sort(ROW)
 
     def _missing(self, pack: LawPack, plan: Plan, facts: Any) -> bool:
@@ -328,7 +329,7 @@ class BatchScreener:
                 for i in positions
             ]
         )
-        keep = ~pl.Series(range(result.height)).is_in(positions)
+        keep = ~pl.int_range(result.height, eager=True).is_in(positions)
         return pl.concat([result.filter(keep), fixed], how="vertical")
 
     def _evaluate(self, pack: LawPack, plan: Plan, facts: Any, rows: Sequence[int]) -> tuple[Any, list[int]]:
