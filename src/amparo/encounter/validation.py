@@ -60,6 +60,21 @@ def _message(err: ErrorDetails) -> str:
     return str(err["msg"])
 
 
+def _holds_null(document: dict[str, Any]) -> bool:
+    """Whether any value is null, ``/extensions`` itself included but not what it holds (most
+    documents hold none: their paths are then never spelled out)."""
+    stack: list[Any] = [value for key, value in document.items() if key != "extensions" or value is None]
+    while stack:
+        value = stack.pop()
+        if value is None:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def _nulls(value: Any, path: str) -> Iterator[FieldError]:
     if value is None and path and path not in _NULLABLE:
         yield FieldError(path, "expected a value, not null (leave the field out when it is not known)")
@@ -91,7 +106,7 @@ def parse_encounter(document: Any, *, source: str | None = None) -> Encounter:
         raise EncounterInvalid(
             [FieldError("", "expected a JSON object (one encounter v1 document)")], source=source
         )
-    errors = list(_nulls(document, ""))
+    errors = list(_nulls(document, "")) if _holds_null(document) else []
     try:
         encounter = Encounter.model_validate(document)
     except ValidationError as exc:

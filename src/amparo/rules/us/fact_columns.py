@@ -73,11 +73,18 @@ def document_schema() -> dict[str, Any]:
     }
 
 
+@cache
+def _arrow_schema() -> Any:
+    return pl_module().DataFrame(schema=document_schema()).to_arrow().schema
+
+
 def documents_frame(parsed: Sequence[Encounter]) -> Any:
-    """The columnar form of parsed encounters (``extensions`` are not read by any rule)."""
-    pl = pl_module()
+    """The columnar form of parsed encounters (``extensions`` are not read by any rule), built by
+    Arrow from the plain values (faster than Polars' own conversion of nested dictionaries)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
     rows = [e.model_dump(by_alias=True, exclude={"extensions"}) for e in parsed]
-    return pl.from_dicts(rows, schema=document_schema())
+    return pl_module().from_arrow(pa.Table.from_pylist(rows, schema=_arrow_schema()))
 
 
 def _vouched(read_on: Any) -> Any:
