@@ -1,10 +1,20 @@
 """Blocking at intake: the keys a known person is indexed under, and candidate retrieval.
 
 Every known person has rows in ``identity_keys`` (``d:1990-05-03``, ``gs:JOSE|PEREZ``,
-``sy:PEREZ|1990``, ``doc:...``). They are written in the same statement as the person, by
-intake (:meth:`amparo.identity.resolution.Resolution.rows`), or by :func:`index_person` for
-persons made elsewhere (a split); :func:`index_unindexed_persons` is the explicit catch-up for
-persons stored before the index existed (``amparo identity index``), never run per intake.
+``sy:PEREZ|1990``, ``ss:LOPEZ|PEREZ``, ``doc:...``). They are written in the same statement as
+the person, by intake (:meth:`amparo.identity.resolution.Resolution.rows`), or by
+:func:`index_person` for persons made elsewhere (a split); :func:`index_unindexed_persons` is the
+explicit catch-up for persons stored before the index existed (``amparo identity index``), never
+run per intake, and :func:`index_missing_keys` adds the keys of a kind added later (``ss:``) to
+persons indexed before it.
+
+The surname pair (``ss:``, the two surnames in alphabetical order, so either order finds it)
+finds a returning person whose given name carries a typo or was written in the other order and
+whose birth date is missing on one side: none of the other keys holds such a pair.
+
+Candidates are ranked by how specific the keys they share are (each key counts one over the
+number of known persons under it), not by how many: a person sharing only the exact birth date
+outranks hundreds sharing a common surname and year of birth.
 """
 
 from __future__ import annotations
@@ -37,6 +47,8 @@ def record_keys(record: Mapping[str, Any]) -> set[str]:
             keys.add(f"gs:{g1}|{surname}")
         if surname and year:
             keys.add(f"sy:{surname}|{year}")
+    if s1 and s2:
+        keys.add(f"ss:{'|'.join(sorted((s1, s2)))}")
     if record.get("document_number"):
         keys.add(f"doc:{record['document_number']}")
     return keys
@@ -68,7 +80,8 @@ class Candidates:
 
 
 def candidates(session: Session, record: Mapping[str, Any] | None) -> Candidates:
-    """The candidates of ``record`` (one indexed look-up; at most :data:`MAX_CANDIDATES`)."""
+    """The candidates of ``record`` (one indexed look-up; at most :data:`MAX_CANDIDATES`, the
+    ones whose shared keys are the most specific: the sum of one over each key's block size)."""
     keys = sorted(query_keys(record)) if record is not None else []
     if not keys:
         return Candidates([], {})
@@ -76,8 +89,9 @@ def candidates(session: Session, record: Mapping[str, Any] | None) -> Candidates
     held: dict[str, set[str]] = defaultdict(set)
     for key, person_id in rows:
         held[person_id].add(key)
-    hits = Counter({pid: len(ks) for pid, ks in held.items()})
-    ranked = [pid for pid, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
+    size = Counter(key for key, _ in rows)
+    specificity = {pid: sum(1.0 / size[k] for k in ks) for pid, ks in held.items()}
+    ranked = [pid for pid, _ in sorted(specificity.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
     return Candidates(ranked, {pid: frozenset(held[pid]) for pid in ranked})
 
 
@@ -113,3 +127,32 @@ def index_unindexed_persons(session: Session, *, batch: int = 10_000) -> int:
         if len(pending) < batch:
             return done
         after = pending[-1].id
+
+
+def index_missing_keys(session: Session, *, batch: int = 10_000) -> int:
+    """Add to every stored person the keys of its person row it lacks (a key kind added after
+    it was indexed); returns the number of keys added. An explicit catch-up, like
+    :func:`index_unindexed_persons`."""
+    from amparo.store.models import Person
+    from amparo.store.multi_insert import insert_rows
+
+    added, after = 0, ""
+    while True:
+        persons = session.scalars(
+            select(Person).where(Person.id > after).order_by(Person.id).limit(batch)
+        ).all()
+        if not persons:
+            return added
+        held: dict[str, set[str]] = defaultdict(set)
+        ids = [p.id for p in persons]
+        for key, person_id in session.execute(
+            select(KEYS.c.key, KEYS.c.person_id).where(KEYS.c.person_id.in_(ids))
+        ):
+            held[person_id].add(key)
+        for person in persons:
+            rows = key_rows(person.id, record_keys(person_record(person)) - held[person.id])
+            insert_rows(session, rows)
+            added += len(rows)
+        if len(persons) < batch:
+            return added
+        after = persons[-1].id

@@ -3,12 +3,15 @@
 The model works on the columns of :func:`amparo.identity.names.normalise_record`. Its
 comparisons (each with a null level, graded agreement levels and an "else" level):
 
-- given names: both equal; first equal but second different (how siblings are named);
-  first equal (term-frequency adjusted); order swapped (first on one
-  side is the second on the other); Jaro-Winkler >= 0.92; Jaro-Winkler >= 0.80;
-- surnames: both equal; first equal but second different; first equal (tf-adjusted); swapped; one surname shared (a surname
-  dropped or moved); Jaro-Winkler >= 0.92 on the first; Levenshtein <= 2 on the first;
-- birth date: equal; day and month swapped; year off by one; one character off; same year;
+- given names: both equal; both swapped; first equal and second one letter off; first equal
+  but second different (how siblings are named); first equal (term-frequency adjusted); one in
+  the other's place (first on one side is the second on the other); Jaro-Winkler >= 0.92;
+  Jaro-Winkler >= 0.80; Damerau-Levenshtein <= 1 (short names: Aua for Ana);
+- surnames: both equal; both, one of them one letter off (either order); first equal but
+  second different; first equal (tf-adjusted); swapped; one surname shared (a surname dropped
+  or moved); Jaro-Winkler >= 0.92 on the first; Levenshtein <= 2 on the first;
+- birth date: equal; day and month swapped; year off by one; day off by one; year and day
+  each off by one; one character off; same year;
 - sex, nationality, locality (tf-adjusted), postcode: equal or not;
 - document number: equal; Damerau-Levenshtein <= 1 (a typo or two digits transposed);
   address: equal; Jaro-Winkler >= 0.90;
@@ -83,6 +86,11 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
             cll.CustomLevel(
                 "given_1_l = given_1_r and given_2_l = given_2_r", "both given names equal"
             ).configure(tf_adjustment_column="given_1", tf_adjustment_weight=1.0),
+            cll.CustomLevel("given_1_l = given_2_r and given_2_l = given_1_r", "both given names, swapped"),
+            cll.CustomLevel(
+                "given_1_l = given_1_r and damerau_levenshtein(given_2_l, given_2_r) <= 1",
+                "first given name equal, second one letter off",
+            ),
             cll.CustomLevel(
                 "given_1_l = given_1_r and given_2_l <> given_2_r",
                 "first given name equal, second different (siblings)",
@@ -93,6 +101,7 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
             ),
             cll.JaroWinklerLevel("given_1", 0.92),
             cll.JaroWinklerLevel("given_1", 0.80),
+            cll.DamerauLevenshteinLevel("given_1", 1),
             cll.CustomLevel("given_1_l = surname_1_r", "given name recorded as the surname"),
             cll.ElseLevel(),
         ],
@@ -105,6 +114,13 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
             cll.CustomLevel(
                 "surname_1_l = surname_1_r and surname_2_l = surname_2_r", "both surnames equal"
             ).configure(tf_adjustment_column="surname_1", tf_adjustment_weight=1.0),
+            cll.CustomLevel(
+                "(surname_1_l = surname_1_r and damerau_levenshtein(surname_2_l, surname_2_r) = 1)"
+                " or (surname_2_l = surname_2_r and damerau_levenshtein(surname_1_l, surname_1_r) = 1)"
+                " or (surname_1_l = surname_2_r and damerau_levenshtein(surname_2_l, surname_1_r) = 1)"
+                " or (surname_2_l = surname_1_r and damerau_levenshtein(surname_1_l, surname_2_r) = 1)",
+                "both surnames, one a letter off (either order)",
+            ),
             cll.CustomLevel(
                 "surname_1_l = surname_1_r and surname_2_l <> surname_2_r",
                 "first surname equal, second different",
@@ -138,6 +154,10 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
             cll.CustomLevel(
                 "dob_year_l = dob_year_r and dob_month_l = dob_month_r and abs(dob_day_l - dob_day_r) = 1",
                 "day off by one",
+            ),
+            cll.CustomLevel(
+                "dob_month_l = dob_month_r and abs(dob_year_l - dob_year_r) = 1 and abs(dob_day_l - dob_day_r) = 1",
+                "year and day each off by one",
             ),
             cll.LevenshteinLevel("dob", 1),
             cll.CustomLevel("dob_year_l = dob_year_r", "same year"),
