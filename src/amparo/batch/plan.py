@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from amparo.engine.expr import FALSE, And, Compare, Expr, Fact, IsSet, Lit, Not, Or
@@ -57,6 +57,9 @@ class Collect:
 
     items: tuple[tuple[Expr, str | Expr], ...]
     order: Literal["first", "sorted"]
+    _decoded: dict[tuple[int, ...], list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @property
     def maskable(self) -> bool:
@@ -73,7 +76,14 @@ class Collect:
         return out
 
     def decode(self, words: tuple[int, ...]) -> list[str]:
-        """The list the single evaluator gives for these bit words."""
+        """The list the single evaluator gives for these bit words (each word combination is
+        decoded once: a batch meets the same few hundred again and again)."""
+        known = self._decoded.get(words)
+        if known is None:
+            known = self._decoded[words] = self._decode(words)
+        return list(known)
+
+    def _decode(self, words: tuple[int, ...]) -> list[str]:
         present = [
             str(value)
             for index, (_, value) in enumerate(self.items)
