@@ -60,7 +60,9 @@ def _compile(column: Column, dtype: ValueType | None) -> Any:
             for cond, value in column.items
         ]
         listed = pl.concat_list(parts).list.drop_nulls()
-        return listed.list.unique(maintain_order=True) if column.order == "first" else listed.list.sort()
+        if column.order == "first":
+            return listed.list.unique(maintain_order=True)
+        return listed.list.eval(pl.element().sort())  # list.sort has a high fixed cost per call
     out = to_polars(column)
     target = polars_dtype(dtype)
     return out.cast(target) if target is not None and dtype not in {"null"} else out

@@ -64,11 +64,43 @@ def all_of(parts: list[Any]) -> Any:
     return out
 
 
+class DistinctMemo:
+    """What :func:`per_distinct` computed, by group, kept from one chunk of a batch to the next:
+    the same few thousand routes or claims recur in every chunk, and each is computed once.
+
+    A memo of pure functions of the key values (a value is never different for being
+    remembered); bounded: past ``max_rows`` remembered combinations of a group, that group starts
+    afresh."""
+
+    def __init__(self, max_rows: int = 200_000) -> None:
+        self.max_rows = max_rows
+        self._known: dict[str, Any] = {}
+
+    def lookup(self, group: str, table: Any, names: list[str], compute: Callable[[Any], Any]) -> Any:
+        """The computed rows of every key combination in ``table`` (and of others seen before)."""
+        pl = pl_module()
+        known = self._known.get(group)
+        new = table if known is None else table.join(known, on=names, how="anti", nulls_equal=True)
+        if new.height == 0:
+            return known
+        computed = compute(new)
+        if known is not None and known.height + computed.height <= self.max_rows:
+            try:
+                computed = pl.concat([known, computed], how="vertical")
+            except pl.exceptions.SchemaError:  # e.g. a list of another inner type: start afresh
+                computed = compute(table)
+        elif known is not None:
+            computed = compute(table)
+        self._known[group] = computed
+        return computed
+
+
 def per_distinct(
     frame: Any,
     keys: Mapping[str, Any],
     compute: Callable[[Any], Any],
     carry: Mapping[str, Any] | None = None,
+    memo: tuple[DistinctMemo, str] | None = None,
 ) -> Any:
     """``compute`` run once per distinct combination of ``keys`` (expressions over ``frame``), its
     new columns given back for every row of ``frame``, in order.
@@ -79,12 +111,21 @@ def per_distinct(
     returns that frame with columns added. Most facts of an encounter depend on a few nested
     fields with few distinct values (a route, a list of nationalities): they are computed on
     hundreds of rows instead of millions and joined back exactly (on the values, not a hash).
+    ``memo`` (a :class:`DistinctMemo` and this group's name) keeps them for the next chunk.
     """
     pl = pl_module()
     carry = dict(carry or {})
     names = list(keys)
     rows = frame.select(**keys, **carry)
     table = rows.group_by(names).agg(pl.col(name).first() for name in carry) if carry else rows.unique()
-    computed = compute(table).drop(list(carry))
+
+    def computed_columns(part: Any) -> Any:
+        return compute(part).drop(list(carry))
+
+    if memo is not None:
+        store, group = memo
+        computed = store.lookup(group, table.select(*names, *carry), names, computed_columns)
+    else:
+        computed = computed_columns(table)
     joined = rows.select(names).join(computed, on=names, how="left", nulls_equal=True, maintain_order="left")
     return joined.drop(names)

@@ -24,10 +24,19 @@ from amparo.engine.pack import (
     VOUCHED_COLUMN,
 )
 from amparo.rules.us import places
-from amparo.rules.us.column_exprs import all_of, any_of, countries, country_ok, field, flag, pl_module
+from amparo.rules.us.column_exprs import (
+    DistinctMemo,
+    all_of,
+    any_of,
+    countries,
+    country_ok,
+    field,
+    flag,
+    pl_module,
+)
 from amparo.rules.us.dates import COVERAGE_START, TIME_ZONE
 from amparo.rules.us.emergency import PERIODS
-from amparo.rules.us.fact_groups import day_facts, fear_facts, findings_facts, route_facts
+from amparo.rules.us.fact_groups import ROUTE_FACTS, day_facts, fear_facts, findings_facts, route_facts
 from amparo.rules.us.facts import FAMILY_SHARED, MPP_2019_EARLY_PLACES
 
 _DOCUMENT_FLAGS = tuple(name for name in Documents.model_fields if name != "metered_before")
@@ -150,6 +159,11 @@ def _ymd(day: Any) -> Any:
     )
 
 
+#: The grouped facts already computed, kept across the chunks of a batch (pure functions of their
+#: keys: remembering never changes a value; bounded by :class:`DistinctMemo`).
+_MEMO = DistinctMemo()
+
+
 def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     """Facts of every encounter in ``documents`` (columns of :func:`document_schema`), as
     :func:`amparo.rules.us.facts.extract_facts` gives them, with the anchor and check columns."""
@@ -167,9 +181,9 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         .drop("_loc", "_state")
     )
     frame = documents.hstack(places_of_rows)  # the nested columns are not moved by a join
-    frame = frame.hstack(day_facts(frame, zones))
-    frame = frame.hstack(route_facts(documents, border, arrived_from))
-    frame = frame.hstack(fear_facts(documents)).hstack(findings_facts(documents)).lazy()
+    frame = frame.hstack(day_facts(frame, zones, _MEMO))
+    frame = frame.hstack(route_facts(documents, border, arrived_from, _MEMO))
+    frame = frame.hstack(fear_facts(documents, _MEMO)).hstack(findings_facts(documents, _MEMO)).lazy()
 
     on = pl.col("encountered_on")
     time_known = pl.col("encountered_at").is_not_null()
@@ -248,7 +262,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             ((on >= dt.date(2019, 6, 7)) & (on < dt.date(2019, 11, 1)) & ~pl.col("_early")).alias(
                 "mpp_2019_place_open"
             ),
-            *(pl.col(name) for name in _ROUTE_FACTS),
+            *(pl.col(name) for name in ROUTE_FACTS),
             pl.col("_age").alias("age_at_encounter"),
             pl.col("_age").is_not_null().alias("age_known"),
             under_18.alias("under_18"),
@@ -283,27 +297,3 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         .with_columns(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)
     )
     return out.collect()
-
-
-#: The facts :func:`amparo.rules.us.fact_groups.route_facts` gives, in the single extraction's order.
-_ROUTE_FACTS = (
-    "nationalities",
-    "stateless",
-    "last_habitual_residence",
-    "own_countries",
-    "stateless_in_aca_population_country",
-    "spanish_speaking_or_brazil_national",
-    "spanish_speaking_latin_american_national",
-    "western_hemisphere_national",
-    "central_american_national",
-    "contiguous_country_national",
-    "third_countries_transited",
-    "transited_third_country",
-    "transit_inferred",
-    "final_denial_in_transit_country",
-    "pending_or_abandoned_claim_in_transit",
-    "transited_only_non_parties",
-    "transited_refugee_convention_party",
-    "transited_country_not_in_treaty_table",
-    "transited_some_non_party",
-)

@@ -19,33 +19,53 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from amparo.encounter.model import Basis, ProtectionClaim
+from amparo.iso_countries import iso_alpha2
 from amparo.rules.us import places, treaties
 from amparo.rules.us.column_exprs import (
+    DistinctMemo,
     all_countries_ok,
     all_of,
     any_of,
     countries,
-    country_ok,
     field,
     is_country,
     per_distinct,
     pl_module,
 )
-from amparo.rules.us.countries import (
-    CENTRAL_AMERICA,
-    CONTIGUOUS,
-    SPANISH_SPEAKING_LATIN_AMERICA,
-    SPANISH_SPEAKING_OR_BRAZIL,
-    WESTERN_HEMISPHERE,
-)
 from amparo.rules.us.dates import BOUNDARIES, TIME_ZONE
-from amparo.rules.us.facts import ACA_NATIONAL_POPULATIONS
+from amparo.rules.us.facts import origin_and_route_facts
 
 _CLAIMS: tuple[str, ...] = get_args(ProtectionClaim)
 _BASES: tuple[str, ...] = get_args(Basis)
 _FINDING_LISTS = {"more_likely_than_not_harm_in": "mltn_harm_in"} | {
     "reasonable_possibility_harm_in": "reasonable_possibility_harm_in"
 }
+
+_ISO = frozenset(iso_alpha2())
+
+#: The facts :func:`route_facts` gives (those of
+#: :func:`~amparo.rules.us.facts.origin_and_route_facts`), in its order.
+ROUTE_FACTS = (
+    "nationalities",
+    "stateless",
+    "last_habitual_residence",
+    "own_countries",
+    "stateless_in_aca_population_country",
+    "spanish_speaking_or_brazil_national",
+    "spanish_speaking_latin_american_national",
+    "western_hemisphere_national",
+    "central_american_national",
+    "contiguous_country_national",
+    "third_countries_transited",
+    "transited_third_country",
+    "transit_inferred",
+    "final_denial_in_transit_country",
+    "pending_or_abandoned_claim_in_transit",
+    "transited_only_non_parties",
+    "transited_refugee_convention_party",
+    "transited_country_not_in_treaty_table",
+    "transited_some_non_party",
+)
 
 #: Every date a treaty fact compares a date of transit with: dates between two of them read alike.
 _TREATY_DATES = sorted(
@@ -54,7 +74,7 @@ _TREATY_DATES = sorted(
 
 
 # ---------------------------------------------------------------------------------------------
-def route_facts(documents: Any, border: Any, arrived_from: Any) -> Any:
+def route_facts(documents: Any, border: Any, arrived_from: Any, memo: DistinctMemo | None = None) -> Any:
     """Facts of the countries of origin and of the route, one row per document."""
     pl = pl_module()
     on = pl.col("encountered_on")
@@ -68,118 +88,59 @@ def route_facts(documents: Any, border: Any, arrived_from: Any) -> Any:
         "_arrived": arrived_from,
         "_treaty_period": pl.when(on.is_not_null()).then(bucket),
     }
-    return per_distinct(documents, keys, _route_table, carry={"_on": on})
+    return per_distinct(
+        documents, keys, _route_table, carry={"_on": on}, memo=(memo, "route") if memo else None
+    )
+
+
+def _route_schema() -> dict[str, Any]:
+    pl = pl_module()
+    countries_list = pl.List(pl.String)
+    kinds = {
+        "nationalities": countries_list,
+        "last_habitual_residence": pl.String,
+        "own_countries": countries_list,
+        "third_countries_transited": countries_list,
+    }
+    return {name: kinds.get(name, pl.Boolean) for name in ROUTE_FACTS} | {"_route_ok": pl.Boolean}
+
+
+def _route_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The origin and route facts of one distinct combination, by the single extraction's own
+    :func:`~amparo.rules.us.facts.origin_and_route_facts`; none where encounter v1 would refuse
+    the values (such rows are screened one by one)."""
+    nationalities, residence, route = row["_nationalities"], row["_residence"], row["_route"] or []
+    valid = (
+        not row["_nationalities_raw_null"]
+        and all(code is not None and code in _ISO for code in nationalities)
+        and len(set(nationalities)) == len(nationalities)
+        and (residence is None or residence in _ISO)
+        and all(
+            step is not None and step["country"] in _ISO and (step["protection_claim"] or "none") in _CLAIMS
+            for step in route
+        )
+        and row["_on"] is not None
+    )
+    if not valid:
+        return {"_route_ok": False}
+    steps = [(s["country"], s["entered_on"], s["protection_claim"] or "none") for s in route]
+    facts = origin_and_route_facts(
+        tuple(nationalities), residence, steps, row["_border"], row["_arrived"], row["_on"]
+    )
+    return {**facts, "_route_ok": True}
 
 
 def _route_table(table: Any) -> Any:
     pl = pl_module()
-    nationalities, residence, on = pl.col("_nationalities"), pl.col("_residence"), pl.col("_on")
-    border, arrived = pl.col("_border"), pl.col("_arrived")
-    stateless = nationalities.list.len() == 0
-    widest = int(table.select(nationalities.list.len().max()).item() or 0)
-    longest = int(table.select(pl.col("_route").list.len().max()).item() or 0)
-    origin = [nationalities.list.get(j, null_on_oob=True) for j in range(widest)]
-
-    def in_origin(country: Any) -> Any:
-        return any_of([(country == n).fill_null(False) for n in origin]) | (country == residence).fill_null(
-            False
-        )
-
-    steps = []  # (country, date of transit, claim, kept as a third country)
-    for k in range(longest):
-        step = pl.col("_route").list.get(k, null_on_oob=True)
-        country = step.struct.field("country")
-        kept = (country.is_not_null() & ~in_origin(country)).fill_null(False)
-        day = pl.coalesce(step.struct.field("entered_on"), on)
-        steps.append((country, day, step.struct.field("protection_claim").fill_null("none"), kept))
-    inferred = (
-        border.is_in(("southwest_land", "coastal"))
-        & (arrived == "MX")
-        & ~in_origin(pl.lit("MX"))
-        & ~any_of([kept & (country == "MX") for country, _, _, kept in steps]).fill_null(False)
-    ).fill_null(False)
-    steps.append((pl.lit("MX"), on, pl.lit("none"), inferred))
-    transited = any_of([kept for _, _, _, kept in steps])
-
-    def in_table(country: Any) -> Any:
-        return country.is_in(sorted(treaties.TABLE))
-
-    def since(country: Any, which: str) -> Any:
-        dates = {c: getattr(p, which) for c, p in treaties.TABLE.items()}
-        return country.replace_strict(dates, default=None, return_dtype=pl.Date)
-
-    def refugee_party(country: Any, day: Any) -> Any:
-        return ~in_table(country) | (since(country, "refugee") <= day).fill_null(False)
-
-    def any_party(country: Any, day: Any) -> Any:
-        return refugee_party(country, day) | (since(country, "cat") <= day).fill_null(False)
-
-    def any_national(codes: frozenset[str]) -> Any:
-        return nationalities.list.eval(pl.element().is_in(sorted(codes))).list.any().fill_null(False)
-
-    route = pl.col("_route")
-    route_ok = ~route.list.eval(
-        pl.element().is_null()
-        | ~is_country(pl.element().struct.field("country")).fill_null(False)
-        | ~pl.element().struct.field("protection_claim").fill_null("none").is_in(_CLAIMS)
-    ).list.any().fill_null(False)
-    raw_nationalities = pl.when(~pl.col("_nationalities_raw_null")).then(nationalities)
-    return table.with_columns(
-        nationalities.alias("nationalities"),
-        stateless.alias("stateless"),
-        residence.alias("last_habitual_residence"),
-        pl.when(stateless)
-        .then(pl.concat_list(residence).list.drop_nulls())
-        .otherwise(nationalities)
-        .list.sort()
-        .alias("own_countries"),
-        (stateless & residence.is_in(sorted(ACA_NATIONAL_POPULATIONS)).fill_null(False)).alias(
-            "stateless_in_aca_population_country"
-        ),
-        any_national(SPANISH_SPEAKING_OR_BRAZIL).alias("spanish_speaking_or_brazil_national"),
-        any_national(SPANISH_SPEAKING_LATIN_AMERICA).alias("spanish_speaking_latin_american_national"),
-        any_national(WESTERN_HEMISPHERE).alias("western_hemisphere_national"),
-        any_national(CENTRAL_AMERICA).alias("central_american_national"),
-        any_national(CONTIGUOUS).alias("contiguous_country_national"),
-        pl.concat_list([pl.when(kept).then(country) for country, _, _, kept in steps])
-        .list.drop_nulls()
-        .alias("third_countries_transited"),
-        transited.alias("transited_third_country"),
-        inferred.alias("transit_inferred"),
-        any_of([kept & (claim == "denied_final") for _, _, claim, kept in steps]).alias(
-            "final_denial_in_transit_country"
-        ),
-        any_of([kept & claim.is_in(("pending", "abandoned")) for _, _, claim, kept in steps]).alias(
-            "pending_or_abandoned_claim_in_transit"
-        ),
-        (transited & ~any_of([kept & any_party(c, day) for c, day, _, kept in steps])).alias(
-            "transited_only_non_parties"
-        ),
-        any_of([kept & refugee_party(c, day) for c, day, _, kept in steps]).alias(
-            "transited_refugee_convention_party"
-        ),
-        any_of([kept & ~in_table(c) for c, _, _, kept in steps]).alias(
-            "transited_country_not_in_treaty_table"
-        ),
-        any_of([kept & ~refugee_party(c, day) for c, day, _, kept in steps]).alias(
-            "transited_some_non_party"
-        ),
-        all_of(
-            [
-                ~pl.col("_nationalities_raw_null"),
-                all_countries_ok(raw_nationalities),
-                nationalities.list.n_unique() == nationalities.list.len(),
-                country_ok(residence),
-                route_ok,
-            ]
-        ).alias("_route_ok"),
-    )
+    rows = [_route_row(row) for row in table.iter_rows(named=True)]
+    return table.hstack(pl.DataFrame(rows, schema=_route_schema(), strict=False))
 
 
 # ---------------------------------------------------------------------------------------------
-def fear_facts(documents: Any) -> Any:
+def fear_facts(documents: Any, memo: DistinctMemo | None = None) -> Any:
     """The countries feared (sorted, once each) and those affirmatively stated."""
-    return per_distinct(documents, {"_fear": pl_module().col("fear_claims")}, _fear_table)
+    keys = {"_fear": pl_module().col("fear_claims")}
+    return per_distinct(documents, keys, _fear_table, memo=(memo, "fear") if memo else None)
 
 
 def _fear_table(table: Any) -> Any:
@@ -201,19 +162,18 @@ def _fear_table(table: Any) -> Any:
     ).list.any().fill_null(False)
     return table.with_columns(
         countries(fear.list.eval(pl.element().struct.field("country")).list.unique())
-        .list.sort()
+        .list.eval(pl.element().sort())
         .alias("fear_countries"),
-        countries(stated.list.unique()).list.sort().alias("fear_stated_countries"),
+        countries(stated.list.unique()).list.eval(pl.element().sort()).alias("fear_stated_countries"),
         fear_ok.alias("_fear_ok"),
     )
 
 
 # ---------------------------------------------------------------------------------------------
-def findings_facts(documents: Any) -> Any:
+def findings_facts(documents: Any, memo: DistinctMemo | None = None) -> Any:
     """The countries of the findings (as recorded) and whether they are ISO codes."""
-    pl = pl_module()
     keys = {f"_{name}": field("findings", name) for name in _FINDING_LISTS}
-    return per_distinct(documents, keys, _findings_table) if keys else pl.DataFrame()
+    return per_distinct(documents, keys, _findings_table, memo=(memo, "findings") if memo else None)
 
 
 def _findings_table(table: Any) -> Any:
@@ -225,7 +185,7 @@ def _findings_table(table: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-def day_facts(frame: Any, zones: list[str]) -> Any:
+def day_facts(frame: Any, zones: list[str], memo: DistinctMemo | None = None) -> Any:
     """``_noon`` (noon of the encounter's local date in its zone, as a UTC instant) and
     ``boundaries_on_day`` (``boundary_names_on_day`` of a date-only encounter), per distinct
     date, zone and whether the time is known."""
@@ -235,7 +195,9 @@ def day_facts(frame: Any, zones: list[str]) -> Any:
         "_zone_key": pl.col("_zone"),
         "_time_known": pl.col("encountered_at").is_not_null(),
     }
-    return per_distinct(frame, keys, lambda table: _day_table(table, zones))
+    return per_distinct(
+        frame, keys, lambda table: _day_table(table, zones), memo=(memo, "day") if memo else None
+    )
 
 
 def _day_table(table: Any, zones: list[str]) -> Any:

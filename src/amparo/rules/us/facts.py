@@ -13,6 +13,7 @@ when the place says no zone). ``boundaries_on_day`` names the pack's hour bounda
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -94,31 +95,82 @@ def _boundary_days(zones: tuple[str, ...]) -> dict[dt.date, tuple[str, ...]]:
     return out
 
 
+#: One step of a route as the origin and route facts read it: country, date of entry (if
+#: known) and the protection claim made there.
+RouteStep = tuple[str, dt.date | None, str]
+
+
 def _route(
-    encounter: Encounter, nationalities: tuple[str, ...], arrived_from: str | None
+    origin: set[str],
+    route: Sequence[RouteStep],
+    border: str,
+    arrived_from: str | None,
+    encountered_on: dt.date,
 ) -> tuple[list[tuple[str, dt.date, str]], bool]:
     """The third countries transited (country, date of transit, protection claim), and whether
     Mexico was inferred: a person who is not Mexican and arrived from Mexico by land or by the
     adjacent coast transited Mexico even when ``route`` does not say so (208.13(c)(4),
     208.33(a)(1)(iii))."""
-    person = encounter.person
-    origin = set(nationalities) | (
-        {person.last_habitual_residence} if person.last_habitual_residence else set()
-    )
     steps: list[tuple[str, dt.date, str]] = [
-        (s.country, s.entered_on or encounter.encountered_on, str(s.protection_claim))
-        for s in encounter.route or ()
-        if s.country not in origin
+        (country, entered_on or encountered_on, claim)
+        for country, entered_on, claim in route
+        if country not in origin
     ]
     inferred = (
-        encounter.place.border in {"southwest_land", "coastal"}
+        border in {"southwest_land", "coastal"}
         and arrived_from == "MX"
         and "MX" not in origin
         and all(country != "MX" for country, _, _ in steps)
     )
     if inferred:
-        steps.append(("MX", encounter.encountered_on, "none"))
+        steps.append(("MX", encountered_on, "none"))
     return steps, inferred
+
+
+def origin_and_route_facts(
+    nationalities: tuple[str, ...],
+    last_habitual_residence: str | None,
+    route: Sequence[RouteStep],
+    border: str,
+    arrived_from: str | None,
+    encountered_on: dt.date,
+) -> dict[str, Any]:
+    """The facts of the person's countries and of the route: a function of these values alone, so
+    the batch evaluator computes them once per distinct combination with this same function."""
+    lhr = last_habitual_residence
+    stateless = not nationalities
+    # The ACA's deemed exception and the 208(a)(2)(A) country: nationality, or the last habitual
+    # residence only for a stateless person (INA 208(a)(2)(A); 8 CFR 208.30(e)(7)(iii)(A)).
+    own = set(nationalities) | ({lhr} if stateless and lhr else set())
+    origin = set(nationalities) | ({lhr} if lhr else set())
+    steps, transit_inferred = _route(origin, route, border, arrived_from, encountered_on)
+    third = tuple(country for country, _, _ in steps)
+    return {
+        "nationalities": nationalities,
+        "stateless": stateless,
+        "last_habitual_residence": lhr,
+        "own_countries": tuple(sorted(own)),
+        "stateless_in_aca_population_country": stateless and lhr in ACA_NATIONAL_POPULATIONS,
+        "spanish_speaking_or_brazil_national": bool(set(nationalities) & SPANISH_SPEAKING_OR_BRAZIL),
+        "spanish_speaking_latin_american_national": bool(set(nationalities) & SPANISH_SPEAKING_LATIN_AMERICA),
+        "western_hemisphere_national": bool(set(nationalities) & WESTERN_HEMISPHERE),
+        "central_american_national": bool(set(nationalities) & CENTRAL_AMERICA),
+        "contiguous_country_national": bool(set(nationalities) & CONTIGUOUS),
+        "third_countries_transited": third,
+        "transited_third_country": bool(third),
+        "transit_inferred": transit_inferred,
+        "final_denial_in_transit_country": any(claim == "denied_final" for _, _, claim in steps),
+        "pending_or_abandoned_claim_in_transit": any(
+            claim in {"pending", "abandoned"} for _, _, claim in steps
+        ),
+        "transited_only_non_parties": bool(steps)
+        and not any(treaties.any_party(country, on) for country, on, _ in steps),
+        "transited_refugee_convention_party": any(
+            treaties.refugee_party(country, on) for country, on, _ in steps
+        ),
+        "transited_country_not_in_treaty_table": any(not treaties.in_table(c) for c in third),
+        "transited_some_non_party": any(not treaties.refugee_party(c, on) for c, on, _ in steps),
+    }
 
 
 def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
@@ -126,15 +178,15 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
     person, place = encounter.person, encounter.place
     documents, findings = encounter.documents, encounter.findings
     family = encounter.family
-    nationalities = tuple(person.nationalities)
-    stateless = not nationalities
-    lhr = person.last_habitual_residence
-    # The ACA's deemed exception and the 208(a)(2)(A) country: nationality, or the last habitual
-    # residence only for a stateless person (INA 208(a)(2)(A); 8 CFR 208.30(e)(7)(iii)(A)).
-    own = set(nationalities) | ({lhr} if stateless and lhr else set())
     arrived_from = place.arrived_from or ("MX" if place.border == "southwest_land" else None)
-    steps, transit_inferred = _route(encounter, nationalities, arrived_from)
-    third = tuple(country for country, _, _ in steps)
+    origin = origin_and_route_facts(
+        tuple(person.nationalities),
+        person.last_habitual_residence,
+        [(s.country, s.entered_on, str(s.protection_claim)) for s in encounter.route or ()],
+        place.border,
+        arrived_from,
+        encounter.encountered_on,
+    )
     age = age_at_encounter(encounter)
     age_read = age_at(encounter, as_of) if person.birth_date is not None else None
     at = moment(encounter)
@@ -179,16 +231,16 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "at_mpp_early_place": early,
         "mpp_2019_place_open": dt.date(2019, 6, 7) <= encounter.encountered_on < dt.date(2019, 11, 1)
         and not early,
-        "nationalities": nationalities,
-        "stateless": stateless,
-        "last_habitual_residence": lhr,
-        "own_countries": tuple(sorted(own)),
-        "stateless_in_aca_population_country": stateless and lhr in ACA_NATIONAL_POPULATIONS,
-        "spanish_speaking_or_brazil_national": bool(set(nationalities) & SPANISH_SPEAKING_OR_BRAZIL),
-        "spanish_speaking_latin_american_national": bool(set(nationalities) & SPANISH_SPEAKING_LATIN_AMERICA),
-        "western_hemisphere_national": bool(set(nationalities) & WESTERN_HEMISPHERE),
-        "central_american_national": bool(set(nationalities) & CENTRAL_AMERICA),
-        "contiguous_country_national": bool(set(nationalities) & CONTIGUOUS),
+        "nationalities": origin["nationalities"],
+        "stateless": origin["stateless"],
+        "last_habitual_residence": origin["last_habitual_residence"],
+        "own_countries": origin["own_countries"],
+        "stateless_in_aca_population_country": origin["stateless_in_aca_population_country"],
+        "spanish_speaking_or_brazil_national": origin["spanish_speaking_or_brazil_national"],
+        "spanish_speaking_latin_american_national": origin["spanish_speaking_latin_american_national"],
+        "western_hemisphere_national": origin["western_hemisphere_national"],
+        "central_american_national": origin["central_american_national"],
+        "contiguous_country_national": origin["contiguous_country_national"],
         "age_at_encounter": age,
         "age_known": age is not None,
         "under_18": under_18,
@@ -207,20 +259,15 @@ def extract_facts(encounter: Encounter, as_of: dt.date) -> dict[str, Any]:
         "cbp_one_appointment": doc("cbp_one_appointment"),
         "lacks_entry_documents": not (lpr or visa or parole or visa_exempt),
         "metered_before": documents.metered_before if documents is not None else None,
-        "third_countries_transited": third,
-        "transited_third_country": bool(third),
-        "transit_inferred": transit_inferred,
-        "final_denial_in_transit_country": any(claim == "denied_final" for _, _, claim in steps),
-        "pending_or_abandoned_claim_in_transit": any(
-            claim in {"pending", "abandoned"} for _, _, claim in steps
-        ),
-        "transited_only_non_parties": bool(steps)
-        and not any(treaties.any_party(country, on) for country, on, _ in steps),
-        "transited_refugee_convention_party": any(
-            treaties.refugee_party(country, on) for country, on, _ in steps
-        ),
-        "transited_country_not_in_treaty_table": any(not treaties.in_table(c) for c in third),
-        "transited_some_non_party": any(not treaties.refugee_party(c, on) for c, on, _ in steps),
+        "third_countries_transited": origin["third_countries_transited"],
+        "transited_third_country": origin["transited_third_country"],
+        "transit_inferred": origin["transit_inferred"],
+        "final_denial_in_transit_country": origin["final_denial_in_transit_country"],
+        "pending_or_abandoned_claim_in_transit": origin["pending_or_abandoned_claim_in_transit"],
+        "transited_only_non_parties": origin["transited_only_non_parties"],
+        "transited_refugee_convention_party": origin["transited_refugee_convention_party"],
+        "transited_country_not_in_treaty_table": origin["transited_country_not_in_treaty_table"],
+        "transited_some_non_party": origin["transited_some_non_party"],
         "in_emergency_border_circumstances": in_period(at.instant),
         # Proclamation 10773 §3(b): "others excepted by officers for operational or humanitarian
         # reasons" — encounter v1 does not record it, so it is never established (flagged).
