@@ -31,7 +31,14 @@ lint: $(STAMP) ## ruff and mypy (strict)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP) ## run the benchmarks and write docs/PERFORMANCE.md
+# The batch benchmark's anchor (issue 14): OpenFisca's country template, in its own environment so
+# that it is never a dependency of amparo.
+.venv-openfisca/.installed:
+	test -x .venv-openfisca/bin/python || $(PYTHON) -m venv .venv-openfisca
+	.venv-openfisca/bin/python -m pip install -q 'openfisca-country-template>=7'
+	touch .venv-openfisca/.installed
+
+bench: $(STAMP) .venv-openfisca/.installed ## run the benchmarks and write docs/PERFORMANCE.md
 	$(BIN)/python -m benchmarks
 
 docs: $(STAMP) ## regenerate docs/RULES.md and docs/SETTINGS.md from the code
@@ -40,4 +47,4 @@ docs: $(STAMP) ## regenerate docs/RULES.md and docs/SETTINGS.md from the code
 
 
 clean: ## remove the virtual environment and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .benchmarks
+	rm -rf $(VENV) .venv-openfisca .mypy_cache .ruff_cache .pytest_cache .benchmarks
