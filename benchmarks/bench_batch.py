@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -51,15 +50,19 @@ def _openfisca(n: int) -> float | None:
 
 
 def _child(args: list[str]) -> tuple[float, float, str]:
-    """Seconds and peak memory (MiB) of a command run in a child process, and its stderr."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Seconds and peak memory (MiB) of a command run in a child process, and its stderr (the
+    peak of that child alone: ``wait4`` gives each child's own resource usage)."""
     started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, check=False, cwd=REPO)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if done.returncode not in (0, 2):
-        raise RuntimeError(done.stderr[-3000:])
-    return seconds, max(peak, before) / 1024, done.stderr
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors, cwd=REPO)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
+    if child.returncode not in (0, 2):
+        raise RuntimeError(stderr[-3000:])
+    return seconds, usage.ru_maxrss / 1024, stderr
 
 
 def _spark(path: Path, n: int) -> tuple[float, int] | None:
