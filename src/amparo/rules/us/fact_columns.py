@@ -37,7 +37,7 @@ from amparo.rules.us.column_exprs import (
 from amparo.rules.us.dates import COVERAGE_START, TIME_ZONE
 from amparo.rules.us.emergency import PERIODS
 from amparo.rules.us.fact_groups import ROUTE_FACTS, day_facts, fear_facts, findings_facts, route_facts
-from amparo.rules.us.facts import FAMILY_SHARED, MPP_2019_EARLY_PLACES
+from amparo.rules.us.facts import FAMILY_SHARED, mpp_early_start
 
 _DOCUMENT_FLAGS = tuple(name for name in Documents.model_fields if name != "metered_before")
 _FINDING_LISTS = ("more_likely_than_not_harm_in", "reasonable_possibility_harm_in")
@@ -136,16 +136,18 @@ def _place_facts(documents: Any) -> Any:
     keys = documents.select(
         field("place", "location").alias("_loc"), field("place", "state").alias("_state")
     ).unique()
-    zones, el_paso, mpp_ports = [], [], []
+    zones, el_paso, mpp_ports, early = [], [], [], []
     for location, state in keys.iter_rows():
         stub: Any = SimpleNamespace(place=SimpleNamespace(location=location, state=state))
         zones.append(places.place_zone(stub))
         el_paso.append(bool(places.at_any(stub, places.EL_PASO)))
         mpp_ports.append(places.at_any(stub, places.MPP_2021_PORTS))
+        early.append(mpp_early_start(location))
     return keys.with_columns(
         pl.Series("_zone", zones, dtype=pl.String),
         pl.Series("at_el_paso", el_paso, dtype=pl.Boolean),
         pl.Series("at_mpp_2021_port", mpp_ports, dtype=pl.Boolean),
+        pl.Series("_early_from", early, dtype=pl.Date),
     )
 
 
@@ -214,15 +216,11 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     lpr, visa = flag("documents", "lawful_permanent_resident"), flag("documents", "valid_us_visa")
     parole, exempt = flag("documents", "parole_travel_authorization"), flag("documents", "visa_exempt_entry")
     under_18 = (pl.col("_age") < 18).fill_null(False)
-    early = any_of(
-        [
-            (location.str.to_lowercase().str.contains(name, literal=True) & (on >= start)).fill_null(False)
-            for name, start in MPP_2019_EARLY_PLACES
-        ]
-    )
     out = (
         frame.with_columns(
-            _age=age, _instant=pl.coalesce(pl.col("encountered_at"), pl.col("_noon")), _early=early
+            _age=age,
+            _instant=pl.coalesce(pl.col("encountered_at"), pl.col("_noon")),
+            _early=(on >= pl.col("_early_from")).fill_null(False),
         )
         .with_columns(_eastern_day=eastern_day)
         .with_columns(_read=read_on)
@@ -239,10 +237,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
             pl.col("_zone").alias("place_zone"),
             pl.col("boundaries_on_day"),
             pl.col("_read").alias("as_of"),
-            pl.when((on.dt.month() == 2) & (on.dt.day() == 29))
-            .then(pl.date(on.dt.year() + 1, 3, 1))
-            .otherwise(on.dt.offset_by("1y"))
-            .alias("one_year_deadline_on"),
+            pl.col("one_year_deadline_on"),
             border.alias("border"),
             manner.alias("manner"),
             field("place", "state").alias("state"),

@@ -186,9 +186,9 @@ def _findings_table(table: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 def day_facts(frame: Any, zones: list[str], memo: DistinctMemo | None = None) -> Any:
-    """``_noon`` (noon of the encounter's local date in its zone, as a UTC instant) and
-    ``boundaries_on_day`` (``boundary_names_on_day`` of a date-only encounter), per distinct
-    date, zone and whether the time is known."""
+    """``_noon`` (noon of the encounter's local date in its zone, as a UTC instant),
+    ``boundaries_on_day`` (``boundary_names_on_day`` of a date-only encounter) and
+    ``one_year_deadline_on``, per distinct date, zone and whether the time is known."""
     pl = pl_module()
     keys = {
         "_on": pl.col("encountered_on"),
@@ -206,6 +206,11 @@ def _day_table(table: Any, zones: list[str]) -> Any:
     return table.with_columns(
         _noon(on, pl.coalesce(zone, pl.lit(TIME_ZONE)), zones).alias("_noon"),
         boundaries_on_day(on, zone, time_known, zones).alias("boundaries_on_day"),
+        # The same day a year later; February 29 gives March 1 (facts._one_year_after).
+        pl.when((on.dt.month() == 2) & (on.dt.day() == 29))
+        .then(pl.date(on.dt.year() + 1, 3, 1))
+        .otherwise(on.dt.offset_by("1y"))
+        .alias("one_year_deadline_on"),
     )
 
 

@@ -329,6 +329,13 @@ MPP_2019_EARLY_PLACES: tuple[tuple[str, dt.date], ...] = (
 )
 
 
+def mpp_early_start(location: str | None) -> dt.date | None:
+    """The first day MPP ran at this place before the whole-border extension (none: not one of
+    the early places)."""
+    where = (location or "").lower()
+    return min((start for name, start in MPP_2019_EARLY_PLACES if name in where), default=None)
+
+
 def _mpp_early_place(encounter: Encounter) -> bool:
-    where = (encounter.place.location or "").lower()
-    return any(name in where and encounter.encountered_on >= start for name, start in MPP_2019_EARLY_PLACES)
+    start = mpp_early_start(encounter.place.location)
+    return start is not None and encounter.encountered_on >= start
