@@ -116,16 +116,26 @@ def per_distinct(
     pl = pl_module()
     carry = dict(carry or {})
     names = list(keys)
-    rows = frame.select(**keys, **carry)
-    table = rows.group_by(names).agg(pl.col(name).first() for name in carry) if carry else rows.unique()
+    # One pass over the rows: each distinct key with the rows that hold it (hashing nested values
+    # costs most; a join back on them would hash them a second time).
+    grouped = (
+        frame.select(**keys, **carry)
+        .with_row_index(_ROW)
+        .group_by(names)
+        .agg(pl.col(_ROW), *(pl.col(name).first() for name in carry))
+    )
+    table = grouped.drop(_ROW)
 
     def computed_columns(part: Any) -> Any:
         return compute(part).drop(list(carry))
 
     if memo is not None:
         store, group = memo
-        computed = store.lookup(group, table.select(*names, *carry), names, computed_columns)
+        computed = store.lookup(group, table, names, computed_columns)
     else:
         computed = computed_columns(table)
-    joined = rows.select(names).join(computed, on=names, how="left", nulls_equal=True, maintain_order="left")
-    return joined.drop(names)
+    values = grouped.select(*names, _ROW).join(computed, on=names, how="left", nulls_equal=True)
+    return values.drop(names).explode(_ROW).sort(_ROW).drop(_ROW)
+
+
+_ROW = "_per_distinct_row"
