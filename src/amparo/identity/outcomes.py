@@ -20,7 +20,8 @@ OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
 #: Chosen on the synthetic population's intake stream (benchmarks/identity_intake.py: 2,000
 #: arrivals in date order, new and returning people, ~31,000 known persons, seeds 77 and 91):
 #: the lowest band of 0.5, 0.6, ..., 0.95 with no wrong auto-link on either seed
-#: (94.5% on each; at 0.7, 95.5% but 2 wrong on seed 91; at 0.95, 91.4%). docs/IDENTITY.md.
+#: (97.0% and 95.9% of returning people auto-linked right; at 0.7, 96.8% on seed 91 but 1 wrong;
+#: at 0.95, 93.1%). docs/IDENTITY.md.
 AUTO_LINK = 0.8
 #: Below AUTO_LINK and at or above this, the possible link goes to the review queue.
 REVIEW_FLOOR = 0.3
