@@ -80,3 +80,22 @@ def test_a_partner_or_a_stranger_may_not_decide(store: Any, capsys: pytest.Captu
     with pytest.raises(SystemExit) as missing:
         main(["identity", "link", "IR-404", "--as", "officer", "--reason", "x"])
     assert missing.value.code == NOT_FOUND and "IR-404" in capsys.readouterr().err
+
+
+def test_index_all_adds_the_keys_of_newer_kinds(store: Any) -> None:
+    from amparo.identity.blocking import KEYS
+
+    first = _run("index")  # the seeded persons were stored without keys
+    assert first.exit_code == 0 and "0 person(s)" not in first.output, first.output
+    with transaction(store) as session:  # as if indexed before the surname-pair key existed
+        before = session.execute(select(KEYS.c.key).where(KEYS.c.key.like("ss:%"))).all()
+        session.execute(KEYS.delete().where(KEYS.c.key.like("ss:%")))
+    assert before
+    plain = _run("index")
+    assert plain.exit_code == 0, plain.output
+    assert "0 person(s) indexed" in plain.output and "newer kinds" not in plain.output
+    caught_up = _run("index", "--all")
+    assert caught_up.exit_code == 0, caught_up.output
+    assert f"{len(before)} key(s) of newer kinds added" in caught_up.output
+    with store() as session:
+        assert len(session.execute(select(KEYS.c.key).where(KEYS.c.key.like("ss:%"))).all()) == len(before)

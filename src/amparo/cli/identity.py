@@ -252,13 +252,25 @@ def identity_undo(
     _print(view, as_json, lambda v: _review_text(v) if "evidence" in v else _change_text(v))
 
 
-def identity_index() -> None:
+def identity_index(
+    every_kind: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also add to persons indexed before the keys of kinds added since (e.g. the "
+            "surname-pair key): run once after upgrading.",
+        ),
+    ] = False,
+) -> None:
     """Index persons stored without blocking keys (made before the index existed); intake indexes its own."""
-    from amparo.identity.blocking import index_unindexed_persons
+    from amparo.identity.blocking import index_missing_keys, index_unindexed_persons
 
     with _store(None) as (session, _user):
         done = index_unindexed_persons(session)
-    typer.echo(f"{done} person(s) indexed")
+        added = index_missing_keys(session) if every_kind else None
+    typer.echo(
+        f"{done} person(s) indexed" + (f"; {added} key(s) of newer kinds added" if added is not None else "")
+    )
 
 
 def register(app: typer.Typer) -> None:
