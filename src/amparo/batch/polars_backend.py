@@ -104,7 +104,7 @@ def run_plan(plan: Plan, facts: Any, stages: list[list[Any]] | None = None) -> A
     columns) with the plan's columns added, lazily (``stages``: :func:`compile_stages` of the plan,
     when the caller keeps them). A list column of constants is left as bit words (``name#0``,
     ...): :func:`decode_lists` turns them into lists per distinct word."""
-    frame = facts.lazy()
+    frame = (facts.rechunk() if hasattr(facts, "rechunk") else facts).lazy()  # one chunk per column
     for exprs in stages if stages is not None else compile_stages(plan):
         frame = frame.with_columns(exprs)
     return frame

@@ -170,7 +170,9 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     """Facts of every encounter in ``documents`` (columns of :func:`document_schema`), as
     :func:`amparo.rules.us.facts.extract_facts` gives them, with the anchor and check columns."""
     pl = pl_module()
-    documents = documents.lazy().collect() if hasattr(documents, "lazy") else documents
+    # One chunk per column: Polars runs list and struct operations chunk by chunk, and a frame
+    # read from several Parquet row groups or built by stacking is in many.
+    documents = (documents.lazy().collect() if hasattr(documents, "lazy") else documents).rechunk()
     place_facts = _place_facts(documents)
     zones = sorted({z for z in place_facts["_zone"].to_list() if z} | {TIME_ZONE})
     border, manner, location = field("place", "border"), field("place", "manner"), field("place", "location")
@@ -291,4 +293,4 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         )
         .with_columns(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)
     )
-    return out.collect()
+    return out.collect().rechunk()
