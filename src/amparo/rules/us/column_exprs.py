@@ -3,6 +3,7 @@ checks, boolean folds) and :func:`per_distinct`, which computes facts once per d
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -91,8 +92,18 @@ class DistinctMemo:
                 computed = compute(table)
         elif known is not None:
             computed = compute(table)
-        self._known[group] = computed
+        self._known[group] = _compacted(computed)
         return computed
+
+
+def _compacted(frame: Any) -> Any:
+    """A copy of ``frame`` in buffers of its own: a frame cut from a chunk (a group's first row, a
+    key column) may share the chunk's buffers, and remembering it would keep every chunk alive."""
+    pl = pl_module()
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)
+    buffer.seek(0)
+    return pl.read_ipc(buffer)
 
 
 def per_distinct(
