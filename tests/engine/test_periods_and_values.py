@@ -157,3 +157,22 @@ def test_columnar_contains_a_value_from_the_row() -> None:
     frame = pl.DataFrame(rows, schema={"states": pl.List(pl.String), "state": pl.String})
     expr = fact("states").contains(fact("state"))
     assert frame.select(to_polars(expr).alias("x"))["x"].to_list() == [expr.evaluate(r) for r in rows]
+
+
+@pytest.mark.parametrize(
+    "values", [(), ("MX",), ("MX", "GT"), ("MX", "GT", "HN"), ("CA", "US", "MX", "GT", "HN")]
+)
+def test_columnar_list_tests_with_constants_agree_with_rows(values: tuple[str, ...]) -> None:
+    pl = pytest.importorskip("polars")
+    from amparo.engine.columnar import to_polars
+    from amparo.engine.expr import Intersects, Lit
+
+    lists = [["MX"], ["GT", "MX"], ["HN", "HN"], [], None, ["SV"], ["US", "CA"], [None, "GT"]]
+    rows: list[dict[str, Any]] = [{"countries": c} for c in lists]
+    frame = pl.DataFrame(rows, schema={"countries": pl.List(pl.String)})
+    expressions = [Intersects(fact("countries"), Lit(frozenset(values)))]
+    expressions += [fact("countries").contains(v) for v in values]
+    for expr in expressions:
+        column = frame.select(to_polars(expr).alias("x"))["x"].to_list()
+        expected = [bool(expr.evaluate(r)) for r in rows]
+        assert column == expected, expr.describe()
