@@ -41,3 +41,12 @@ def test_a_full_memo_starts_afresh() -> None:
     out = per_distinct(pl.DataFrame({"x": [[3], [1]]}), {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
     assert out["v"].to_list() == [6, 2]
     assert seen == [2, 1, 2]  # the new key, then the whole chunk again once the memo was full
+
+
+def test_a_memo_holding_a_key_twice_never_shifts_rows() -> None:
+    memo, seen = DistinctMemo(), []
+    memo._known["g"] = pl.DataFrame({"k": [[1], [1]], "v": [2, 99]})  # a key remembered twice
+    out = per_distinct(
+        pl.DataFrame({"x": [[1], [2], [1]]}), {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g")
+    )
+    assert out["v"].to_list() == [2, 4, 2]

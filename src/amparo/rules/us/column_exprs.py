@@ -146,6 +146,10 @@ def per_distinct(
     else:
         computed = computed_columns(table)
     values = grouped.select(*names, _ROW).join(computed, on=names, how="left", nulls_equal=True)
+    if values.height != grouped.height:  # a key matched twice: never put a row's value on another
+        values = grouped.select(*names, _ROW).join(
+            computed_columns(table), on=names, how="left", nulls_equal=True
+        )
     return values.drop(names).explode(_ROW).sort(_ROW).drop(_ROW)
 
 
