@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from amparo.rules.us.column_exprs import DistinctMemo, per_distinct
+from amparo.engine.per_distinct import DistinctMemo, per_distinct
 
 
 def _doubling(seen: list[int]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amparo.batch.polars_backend import polars_module
+from amparo.engine.columnar import polars_module
 
 #: Free data of the sending agency: never read by a rule, never a reason to leave the columns.
 IGNORED = frozenset({"extensions"})

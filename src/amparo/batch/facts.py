@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from amparo.batch.polars_backend import polars_module
+from amparo.engine.columnar import polars_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
     DOCUMENT_ID_COLUMN,

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from amparo.batch.polars_backend import polars_module
 from amparo.batch.runner import BatchScreener, invalid_json
+from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, FieldError, InputError

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks
-from amparo.batch.polars_backend import polars_module
 from amparo.batch.runner import BatchScreener
+from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.errors import FieldError, InputError
 

@@ -6,17 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from amparo.batch.plan import Collect, Column, Plan, Switch, ValueType
-from amparo.engine.columnar import to_polars
+from amparo.engine.columnar import polars_module, to_polars
 from amparo.engine.expr import Lit
-from amparo.errors import MissingExtra
-
-
-def polars_module() -> Any:
-    try:
-        import polars
-    except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtra("polars", "analytics") from exc
-    return polars
 
 
 def polars_dtype(dtype: ValueType | None) -> Any:

@@ -24,10 +24,10 @@ from amparo.batch.polars_backend import (
     decode_lists,
     list_columns,
     polars_dtype,
-    polars_module,
     run_plan,
     word_columns,
 )
+from amparo.engine.columnar import polars_module
 from amparo.engine.pack import (
     DOCUMENT_ID_COLUMN,
     OCCURRED_ON_COLUMN,

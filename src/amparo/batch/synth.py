@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from amparo.batch.polars_backend import polars_module
+from amparo.engine.columnar import polars_module
 from amparo.engine.law import LawBook
 from amparo.engine.pack import ColumnarPack, LawPack
 from amparo.iso_countries import iso_alpha2

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     import polars as pl
 
 
-def _polars() -> Any:
+def polars_module() -> Any:
+    """Polars, or MissingExtra naming the extra that brings it (the one place that says so)."""
     try:
         import polars
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -45,7 +46,7 @@ def _polars() -> Any:
 
 def to_polars(expr: Expr) -> pl.Expr:
     """The Polars expression with the same meaning as ``expr`` (booleans never null)."""
-    result = _compile(expr, _polars())
+    result = _compile(expr, polars_module())
     compiled: pl.Expr = result.fill_null(False) if _is_boolean(expr) else result
     return compiled
 

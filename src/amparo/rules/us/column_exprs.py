@@ -1,22 +1,12 @@
-"""Small Polars building blocks of the US pack's column-wise facts (encounter v1's columns, country
-checks, boolean folds) and :func:`per_distinct`, which computes facts once per distinct input."""
+"""Small Polars building blocks of the US pack's column-wise facts: encounter v1's columns, country
+checks, boolean folds."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Mapping
 from typing import Any
 
-from amparo.errors import MissingExtra
+from amparo.engine.columnar import polars_module as pl_module
 from amparo.iso_countries import iso_alpha2
-
-
-def pl_module() -> Any:
-    try:
-        import polars
-    except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtra("polars", "analytics") from exc
-    return polars
 
 
 def field(column: str, name: str) -> Any:
@@ -63,94 +53,3 @@ def all_of(parts: list[Any]) -> Any:
     for part in parts:
         out = out & part.fill_null(False)
     return out
-
-
-class DistinctMemo:
-    """What :func:`per_distinct` computed, by group, kept from one chunk of a batch to the next:
-    the same few thousand routes or claims recur in every chunk, and each is computed once.
-
-    A memo of pure functions of the key values (a value is never different for being
-    remembered); bounded: past ``max_rows`` remembered combinations of a group, that group starts
-    afresh."""
-
-    def __init__(self, max_rows: int = 200_000) -> None:
-        self.max_rows = max_rows
-        self._known: dict[str, Any] = {}
-
-    def lookup(self, group: str, table: Any, names: list[str], compute: Callable[[Any], Any]) -> Any:
-        """The computed rows of every key combination in ``table`` (and of others seen before)."""
-        pl = pl_module()
-        known = self._known.get(group)
-        new = table if known is None else table.join(known, on=names, how="anti", nulls_equal=True)
-        if new.height == 0:
-            return known
-        computed = compute(new)
-        if known is not None and known.height + computed.height <= self.max_rows:
-            try:
-                computed = pl.concat([known, computed], how="vertical")
-            except pl.exceptions.SchemaError:  # e.g. a list of another inner type: start afresh
-                computed = compute(table)
-        elif known is not None:
-            computed = compute(table)
-        self._known[group] = _compacted(computed)
-        return computed
-
-
-def _compacted(frame: Any) -> Any:
-    """A copy of ``frame`` in buffers of its own: a frame cut from a chunk (a group's first row, a
-    key column) may share the chunk's buffers, and remembering it would keep every chunk alive."""
-    pl = pl_module()
-    buffer = io.BytesIO()
-    frame.write_ipc(buffer)
-    buffer.seek(0)
-    return pl.read_ipc(buffer)
-
-
-def per_distinct(
-    frame: Any,
-    keys: Mapping[str, Any],
-    compute: Callable[[Any], Any],
-    carry: Mapping[str, Any] | None = None,
-    memo: tuple[DistinctMemo, str] | None = None,
-) -> Any:
-    """``compute`` run once per distinct combination of ``keys`` (expressions over ``frame``), its
-    new columns given back for every row of ``frame``, in order.
-
-    ``compute`` receives one row per combination with the key columns and the ``carry`` columns
-    (taken from one row of the combination: they may differ within it only in ways ``compute``
-    does not read, e.g. a date in the same interval between the dates it compares against), and
-    returns that frame with columns added. Most facts of an encounter depend on a few nested
-    fields with few distinct values (a route, a list of nationalities): they are computed on
-    hundreds of rows instead of millions and joined back exactly (on the values, not a hash).
-    ``memo`` (a :class:`DistinctMemo` and this group's name) keeps them for the next chunk.
-    """
-    pl = pl_module()
-    carry = dict(carry or {})
-    names = list(keys)
-    # One pass over the rows: each distinct key with the rows that hold it (hashing nested values
-    # costs most; a join back on them would hash them a second time).
-    grouped = (
-        frame.select(**keys, **carry)
-        .with_row_index(_ROW)
-        .group_by(names)
-        .agg(pl.col(_ROW), *(pl.col(name).first() for name in carry))
-    )
-    table = grouped.drop(_ROW)
-
-    def computed_columns(part: Any) -> Any:
-        return compute(part).drop(list(carry))
-
-    if memo is not None:
-        store, group = memo
-        computed = store.lookup(group, table, names, computed_columns)
-    else:
-        computed = computed_columns(table)
-    values = grouped.select(*names, _ROW).join(computed, on=names, how="left", nulls_equal=True)
-    if values.height != grouped.height:  # a key matched twice: never put a row's value on another
-        values = grouped.select(*names, _ROW).join(
-            computed_columns(table), on=names, how="left", nulls_equal=True
-        )
-    return values.drop(names).explode(_ROW).sort(_ROW).drop(_ROW)
-
-
-_ROW = "_per_distinct_row"

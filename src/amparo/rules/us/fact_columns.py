@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any, get_args
 
 from amparo.encounter.model import Documents, Encounter, Findings, Place
+from amparo.engine.columnar import polars_module as pl_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
     DOCUMENT_ID_COLUMN,
@@ -23,16 +24,15 @@ from amparo.engine.pack import (
     READ_ON_COLUMN,
     VOUCHED_COLUMN,
 )
+from amparo.engine.per_distinct import DistinctMemo
 from amparo.rules.us import places
 from amparo.rules.us.column_exprs import (
-    DistinctMemo,
     all_of,
     any_of,
     countries,
     country_ok,
     field,
     flag,
-    pl_module,
 )
 from amparo.rules.us.dates import COVERAGE_START, TIME_ZONE
 from amparo.rules.us.emergency import PERIODS

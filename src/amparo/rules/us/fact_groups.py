@@ -1,5 +1,5 @@
 """Facts of the US pack that depend on a few nested fields with few distinct values, computed once
-per distinct value (:func:`amparo.rules.us.column_exprs.per_distinct`) and joined back.
+per distinct value (:func:`amparo.engine.per_distinct.per_distinct`) and joined back.
 
 - :func:`route_facts`: countries of origin and the route (nationalities, last habitual residence,
   the route's steps, the border and the country arrived from, and the encounter's date only as
@@ -19,26 +19,26 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from amparo.encounter.model import Basis, ProtectionClaim
+from amparo.engine.columnar import polars_module as pl_module
+from amparo.engine.per_distinct import DistinctMemo, per_distinct
 from amparo.iso_countries import iso_alpha2
 from amparo.rules.us import places, treaties
 from amparo.rules.us.column_exprs import (
-    DistinctMemo,
     all_countries_ok,
     all_of,
     any_of,
     countries,
     field,
     is_country,
-    per_distinct,
-    pl_module,
 )
 from amparo.rules.us.dates import BOUNDARIES, TIME_ZONE
 from amparo.rules.us.facts import origin_and_route_facts
 
 _CLAIMS: tuple[str, ...] = get_args(ProtectionClaim)
 _BASES: tuple[str, ...] = get_args(Basis)
-_FINDING_LISTS = {"more_likely_than_not_harm_in": "mltn_harm_in"} | {
-    "reasonable_possibility_harm_in": "reasonable_possibility_harm_in"
+_FINDING_LISTS = {
+    "more_likely_than_not_harm_in": "mltn_harm_in",
+    "reasonable_possibility_harm_in": "reasonable_possibility_harm_in",
 }
 
 _ISO = frozenset(iso_alpha2())
