@@ -1,7 +1,8 @@
 """Deduplication on Splink's Spark backend (local mode, 2 cores) beside DuckDB, same model.
 
-10 million records (the issue's size) are not run here: see docs/IDENTITY.md, "Spark", for why
-and for the path to a cluster. ``python -m benchmarks.identity_spark N`` runs one size.
+10 million records (the issue's size) are not run here: the candidate pairs grow fourfold per
+doubling of the records, and Spark local[2] would need about 4 hours (docs/IDENTITY.md, "Spark",
+for the measurements and the path to a cluster). ``python -m benchmarks.identity_spark N`` runs one size.
 """
 
 from __future__ import annotations

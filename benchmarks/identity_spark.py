@@ -1,8 +1,11 @@
 """Deduplication with the shipped model on Splink's Spark backend (local mode) beside DuckDB.
 
 Same records, same model (``model.for_dialect`` rebuilds the comparisons in Spark SQL and copies
-m, u and lambda), same threshold; the two must predict the same pairs. Run on its own:
-``python -m benchmarks.identity_spark N`` (it prints one Markdown table row).
+m, u and lambda), same threshold; the two must predict the same pairs. The records are written
+once as Parquet part files, chunk by chunk (:func:`write_population`), so ten million never sit in
+Python's memory; each engine reads the files and counts its pairs itself. Run on its own:
+``python -m benchmarks.identity_spark N [duckdb|spark|both]`` (it prints one Markdown table row),
+or ``N pairs`` for the candidate pairs of each blocking rule.
 """
 
 from __future__ import annotations
@@ -10,72 +13,174 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+#: Records generated per part file: one synthetic population of this size (its own seed) each.
+CHUNK = 250_000
 
-def spark_vs_duckdb(n: int, *, cores: int = 2, seed: int = 1) -> dict[str, Any]:
-    """Wall times (s) of deduplicating ``n`` synthetic records on Spark local[cores] and DuckDB."""
+
+def _write_part(args: tuple[int, int, int, Path]) -> int:
+    """Generate one part (``size`` records, seed ``seed``) and write it as Parquet."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
-    from pyspark.sql import SparkSession
-    from splink import DuckDBAPI, Linker, SparkAPI
-    from splink.backends.spark import similarity_jar_location
 
     from amparo.identity import synth
-    from amparo.identity.linkage import _arrow_table, load_default_model
-    from amparo.identity.model import for_dialect
+    from amparo.identity.linkage import _arrow_table
     from amparo.identity.names import normalise_record
 
-    records = [normalise_record(e) for e in synth.generate(n, seed).encounters]
-    table: pa.Table = _arrow_table(records)
+    part, size, seed, directory = args
+    records, persons = [], []
+    for encounter in synth.generate(size, seed).encounters:
+        record = normalise_record(encounter)
+        record["unique_id"] = f"C{part:04d}{record['unique_id']}"
+        records.append(record)
+        persons.append(f"C{part:04d}{encounter['person_id']}")
+    table = _arrow_table(records).append_column("person_id", pa.array(persons, pa.string()))
+    pq.write_table(table, directory / f"part-{part:04d}.parquet")
+    return len(records)
+
+
+def write_population(n: int, directory: Path, *, seed: int = 1, workers: int = 2) -> int:
+    """Write ``n`` normalised synthetic records into ``directory`` as Parquet parts.
+
+    Each part is a whole synthetic population of :data:`CHUNK` records (a person's repeat visits
+    stay in one part) with its own seed derived from ``seed``; record ids are prefixed with the
+    part number, so they stay unique. ``person_id`` (the truth, not a model column) is kept for
+    measuring recall. Returns the number of records written.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    sizes = [min(CHUNK, n - start) for start in range(0, n, CHUNK)]
+    jobs = [(part, size, seed * 100_003 + part, directory) for part, size in enumerate(sizes)]
+    if workers <= 1 or len(jobs) == 1:
+        return sum(map(_write_part, jobs))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_write_part, jobs))
+
+
+def _duckdb(directory: Path, trained: dict[str, Any], tmp: Path) -> tuple[float, int]:
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    from amparo.identity.model import for_dialect
+
+    started = time.perf_counter()
+    con = duckdb.connect(str(tmp / "dedupe.duckdb"))
+    con.execute(f"SET temp_directory = '{tmp / 'duckdb-spill'}'")
+    con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{directory}/*.parquet')")
+    linker = Linker(
+        DuckDBAPI(connection=con).register("records"),
+        for_dialect(trained, "duckdb", "dedupe_only"),
+        log_level=None,
+    )
+    pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+    row = con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchone()
+    seconds = time.perf_counter() - started
+    con.close()
+    return seconds, int(row[0]) if row else 0
+
+
+def _spark(directory: Path, trained: dict[str, Any], tmp: Path, cores: int) -> tuple[float, float, int]:
+    from pyspark.sql import SparkSession
+    from splink import Linker, SparkAPI
+    from splink.backends.spark import similarity_jar_location
+
+    from amparo.identity.model import for_dialect
+
+    started = time.perf_counter()
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .config("spark.sql.shuffle.partitions", str(4 * cores))
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "12g")
+        .config("spark.local.dir", str(tmp / "spark-local"))
+        .config("spark.jars", similarity_jar_location())
+        .getOrCreate()
+    )
+    spark.sparkContext.setCheckpointDir(str(tmp / "checkpoints"))
+    start_s = time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        frame = spark.read.parquet(str(directory))
+        linker = Linker(
+            SparkAPI(spark_session=spark).register(frame),
+            for_dialect(trained, "spark", "dedupe_only"),
+            log_level=None,
+        )
+        pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+        count = pairs.as_spark_dataframe().count()
+        return time.perf_counter() - started, start_s, int(count)
+    finally:
+        spark.stop()
+
+
+def candidate_pairs(directory: Path) -> dict[str, int]:
+    """Pairs each equi-join prediction rule generates on the records in ``directory`` (the sum
+    over its blocks of c(c-1)/2; Splink then drops pairs an earlier rule found), by rule."""
+    import duckdb
+
+    from amparo.identity.model import PREDICTION_BLOCKS
+
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{directory}/*.parquet')")
+    out: dict[str, int] = {}
+    for columns in PREDICTION_BLOCKS:
+        known = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+        query = (
+            "SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
+            f"(SELECT count(*) AS c FROM records WHERE {known} GROUP BY {', '.join(columns)})"
+        )
+        found = con.execute(query).fetchone()
+        out["+".join(columns)] = int(found[0]) if found else 0
+    con.close()
+    return out
+
+
+def spark_vs_duckdb(n: int, *, cores: int = 2, seed: int = 1, engines: str = "both") -> dict[str, Any]:
+    """Wall times (s) of deduplicating ``n`` synthetic records on Spark local[cores] and DuckDB."""
+    from amparo.identity.linkage import load_default_model
+
     trained = load_default_model()[0]
     out: dict[str, Any] = {"records": n, "cores": cores}
-    with tempfile.TemporaryDirectory() as tmp:
-        pq.write_table(table, Path(tmp) / "records.parquet")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
         started = time.perf_counter()
-        duck = Linker(
-            DuckDBAPI().register(table), for_dialect(trained, "duckdb", "dedupe_only"), log_level=None
-        )
-        duck_pairs = duck.inference.predict(threshold_match_probability=0.5, warning_mode="never")
-        duck_count = len(duck_pairs.as_record_list())
-        out["duckdb_s"] = time.perf_counter() - started
-        started = time.perf_counter()
-        spark = (
-            SparkSession.builder.master(f"local[{cores}]")
-            .config("spark.sql.shuffle.partitions", str(4 * cores))
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.memory", "6g")
-            .config("spark.jars", similarity_jar_location())
-            .getOrCreate()
-        )
-        spark.sparkContext.setCheckpointDir(str(Path(tmp) / "checkpoints"))
-        out["spark_start_s"] = time.perf_counter() - started
-        try:
-            started = time.perf_counter()
-            frame = spark.read.parquet(str(Path(tmp) / "records.parquet"))
-            linker = Linker(
-                SparkAPI(spark_session=spark).register(frame),
-                for_dialect(trained, "spark", "dedupe_only"),
-                log_level=None,
+        write_population(n, tmp / "records", seed=seed, workers=cores)
+        out["generate_s"] = time.perf_counter() - started
+        if engines == "pairs":
+            out["candidate_pairs"] = candidate_pairs(tmp / "records")
+        if engines in ("both", "duckdb"):
+            out["duckdb_s"], out["duckdb_pairs"] = _duckdb(tmp / "records", trained, tmp)
+        if engines in ("both", "spark"):
+            out["spark_s"], out["spark_start_s"], out["spark_pairs"] = _spark(
+                tmp / "records", trained, tmp, cores
             )
-            pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
-            spark_count = pairs.as_spark_dataframe().count()
-            out["spark_s"] = time.perf_counter() - started
-        finally:
-            spark.stop()
-    out["duckdb_pairs"], out["spark_pairs"] = int(duck_count), int(spark_count)
     return out
 
 
 def row(result: dict[str, Any]) -> str:
     """One Markdown table row of :func:`spark_vs_duckdb`'s result."""
-    return (
-        f"| dedupe {result['records']:,} records, shipped model | {result['duckdb_s']:.1f} s "
-        f"({result['duckdb_pairs']:,} pairs) | {result['spark_s']:.1f} s + {result['spark_start_s']:.1f} s start "
-        f"({result['spark_pairs']:,} pairs), local[{result['cores']}] |"
+    duck = (
+        f"{result['duckdb_s']:.1f} s ({result['duckdb_pairs']:,} pairs)"
+        if "duckdb_s" in result
+        else "not run"
     )
+    spark = (
+        f"{result['spark_s']:.1f} s + {result['spark_start_s']:.1f} s start ({result['spark_pairs']:,} pairs), "
+        f"local[{result['cores']}]"
+        if "spark_s" in result
+        else "not run"
+    )
+    return f"| dedupe {result['records']:,} records, shipped model | {duck} | {spark} |"
 
 
 if __name__ == "__main__":
-    print(row(spark_vs_duckdb(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)))
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    result = spark_vs_duckdb(size, engines=sys.argv[2] if len(sys.argv) > 2 else "both")
+    if "candidate_pairs" in result:
+        for rule, count in result["candidate_pairs"].items():
+            print(f"{rule}: {count:,}")
+        print(f"total: {sum(result['candidate_pairs'].values()):,} candidate pairs on {size:,} records")
+    else:
+        print(row(result), f"(records written in {result['generate_s']:.1f} s)", flush=True)
