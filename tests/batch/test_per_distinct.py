@@ -50,3 +50,24 @@ def test_a_memo_holding_a_key_twice_never_shifts_rows() -> None:
         pl.DataFrame({"x": [[1], [2], [1]]}), {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g")
     )
     assert out["v"].to_list() == [2, 4, 2]
+
+
+def test_many_rows_in_any_order_each_get_the_value_of_their_own_key() -> None:
+    import random
+
+    rng = random.Random(3)
+    keys = [
+        None if rng.random() < 0.05 else [rng.randint(0, 9) for _ in range(rng.randint(0, 3))]
+        for _ in range(5000)
+    ]
+    out = per_distinct(
+        pl.DataFrame({"x": keys}, schema={"x": pl.List(pl.Int64)}), {"k": pl.col("x")}, _doubling([])
+    )
+    assert out["v"].to_list() == [None if k is None else 2 * sum(k) for k in keys]
+
+
+def test_no_rows_give_no_rows() -> None:
+    frame = pl.DataFrame({"x": []}, schema={"x": pl.List(pl.Int64)})
+    out = per_distinct(frame, {"k": pl.col("x")}, _doubling([]))
+    assert out.height == 0
+    assert "v" in out.columns

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from amparo.batch.plan import Collect, Column, Plan, Switch, ValueType
-from amparo.engine.columnar import polars_module, to_polars
-from amparo.engine.expr import Lit
+from amparo.engine.columnar import TestKey, constant_test_key, constant_tests, polars_module, to_polars
+from amparo.engine.expr import Expr, Lit
+
+Shared = Mapping[TestKey, str]
 
 
 def polars_dtype(dtype: ValueType | None) -> Any:
@@ -31,22 +34,30 @@ def _lit(value: Any, dtype: Any) -> Any:
     return pl.lit(value, dtype=dtype) if dtype is not None else pl.lit(value)
 
 
-def _compile(column: Column, dtype: ValueType | None) -> Any:
+def _compile(column: Column, dtype: ValueType | None, shared: Shared) -> Any:
     pl = polars_module()
     if isinstance(column, Switch):
         target = polars_dtype(column.dtype)
         if not column.branches:
-            return _value(column.otherwise, target)
+            return _value(column.otherwise, target, shared)
+        values = [value for _, value in column.branches] + [column.otherwise]
+        words = {v.value for v in values if isinstance(v, Lit) and isinstance(v.value, str)}
+        enum = column.dtype == "str" and all(
+            isinstance(v, Lit) and (v.value is None or isinstance(v.value, str)) for v in values
+        )
+        if enum:  # text constants chosen as small codes, turned into text once at the end
+            target = pl.Enum(sorted(words))
         chain: Any = pl
         for condition, value in column.branches:
-            chain = chain.when(to_polars(condition)).then(_value(value, target))
-        return chain.otherwise(_value(column.otherwise, target))
+            chain = chain.when(to_polars(condition, shared)).then(_value(value, target, shared))
+        out = chain.otherwise(_value(column.otherwise, target, shared))
+        return out.cast(pl.String) if enum else out
     if isinstance(column, Collect):
         if not column.items:
             return pl.lit([], dtype=pl.List(pl.String))
         parts = [
-            pl.when(to_polars(cond)).then(
-                pl.lit(value) if isinstance(value, str) else to_polars(value).cast(pl.String)
+            pl.when(to_polars(cond, shared)).then(
+                pl.lit(value) if isinstance(value, str) else to_polars(value, shared).cast(pl.String)
             )
             for cond, value in column.items
         ]
@@ -54,15 +65,15 @@ def _compile(column: Column, dtype: ValueType | None) -> Any:
         if column.order == "first":
             return listed.list.unique(maintain_order=True)
         return listed.list.eval(pl.element().sort())  # list.sort has a high fixed cost per call
-    out = to_polars(column)
+    out = to_polars(column, shared)
     target = polars_dtype(dtype)
     return out.cast(target) if target is not None and dtype not in {"null"} else out
 
 
-def _value(value: Any, target: Any) -> Any:
+def _value(value: Any, target: Any, shared: Shared) -> Any:
     if isinstance(value, Lit):
         return _lit(value.value, target)
-    out = to_polars(value)
+    out = to_polars(value, shared)
     return out.cast(target) if target is not None else out
 
 
@@ -70,24 +81,75 @@ def _word_name(name: str, index: int) -> str:
     return f"{name}#{index}"
 
 
-def _columns(name: str, column: Column, dtype: ValueType | None) -> list[Any]:
-    pl = polars_module()
+def _columns(name: str, column: Column, dtype: ValueType | None, shared: Shared) -> list[Any]:
     if isinstance(column, Collect) and column.maskable and column.items:
-        return [
-            pl.sum_horizontal([to_polars(cond).cast(pl.Int64) * bit for cond, bit in word]).alias(
-                _word_name(name, k)
-            )
-            for k, word in enumerate(column.words())
-        ]
-    return [_compile(column, dtype).alias(name)]
+        return [_word(word, shared).alias(_word_name(name, k)) for k, word in enumerate(column.words())]
+    return [_compile(column, dtype, shared).alias(name)]
+
+
+def _word(word: list[tuple[Expr, int]], shared: Shared) -> Any:
+    """One bit word of a list column: its conditions packed eight to a byte first (small integers
+    are cheap to add), then the bytes into the 64-bit word (seven times faster than adding 64-bit
+    products of every condition)."""
+    pl = polars_module()
+    by_byte: dict[int, list[Any]] = {}
+    for condition, bit in word:
+        position = bit.bit_length() - 1
+        by_byte.setdefault(position // 8, []).append(
+            pl.when(to_polars(condition, shared))
+            .then(pl.lit(1 << position % 8, dtype=pl.UInt8))
+            .otherwise(pl.lit(0, dtype=pl.UInt8))
+        )
+    return pl.sum_horizontal(
+        [pl.sum_horizontal(bits).cast(pl.Int64) * (1 << 8 * byte) for byte, bits in by_byte.items()]
+    )
+
+
+def _parts(column: Column) -> list[Expr]:
+    if isinstance(column, Switch):
+        return [e for pair in column.branches for e in pair] + [column.otherwise]
+    if isinstance(column, Collect):
+        return [e for cond, value in column.items for e in (cond, value) if isinstance(e, Expr)]
+    return [column]
+
+
+SHARED_TEST = "_t."
+
+
+def shared_tests(plan: Plan) -> dict[TestKey, Expr]:
+    """The tests of input facts against constants that the plan asks more than once (the same
+    ``'MX' in nationalities`` or ``border == 'southwest_land'`` in several rules and versions), by
+    :func:`constant_test_key`, with one node asking each. Tests of a column the plan itself sets
+    are left where they are."""
+    set_here = {name for stage in plan.stages for name, _, _ in stage.columns}
+    seen: dict[TestKey, Expr] = {}
+    repeated: dict[TestKey, Expr] = {}
+    for stage in plan.stages:
+        for _, column, _ in stage.columns:
+            for part in _parts(column):
+                for node in constant_tests(part):
+                    key = constant_test_key(node)
+                    if key is None or node.fact_names() & set_here:
+                        continue
+                    if key in seen:
+                        repeated.setdefault(key, seen[key])
+                    seen.setdefault(key, node)
+    return repeated
 
 
 def compile_stages(plan: Plan) -> list[list[Any]]:
     """The plan's Polars expressions, stage by stage (RuleDefinitionError where an expression has
-    no Polars form). Built once per plan: building them costs more than running them on a chunk."""
-    return [
-        [e for name, col, dtype in stage.columns for e in _columns(name, col, dtype)] for stage in plan.stages
+    no Polars form). Built once per plan: building them costs more than running them on a chunk.
+    A test of a fact against constants that the plan asks more than once is computed once, in a
+    first stage of its own (columns ``_t.0``, ``_t.1``, ...), and read from there."""
+    tests = shared_tests(plan)
+    shared = {key: f"{SHARED_TEST}{k}" for k, key in enumerate(tests)}
+    first = [to_polars(node).alias(shared[key]) for key, node in tests.items()]
+    stages = [
+        [e for name, col, dtype in stage.columns for e in _columns(name, col, dtype, shared)]
+        for stage in plan.stages
     ]
+    return [first, *stages] if first else stages
 
 
 def run_plan(plan: Plan, facts: Any, stages: list[list[Any]] | None = None) -> Any:

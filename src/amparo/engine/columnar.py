@@ -8,7 +8,9 @@ evaluation agree on every rule's conditions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from amparo.engine.expr import (
@@ -44,9 +46,44 @@ def polars_module() -> Any:
     return polars
 
 
-def to_polars(expr: Expr) -> pl.Expr:
-    """The Polars expression with the same meaning as ``expr`` (booleans never null)."""
-    result = _compile(expr, polars_module())
+TestKey = tuple[str, str, tuple[Any, ...]]
+
+
+def constant_test_key(expr: Expr) -> TestKey | None:
+    """What a test of one fact against constants asks (``'MX' in nationalities``, ``own_countries
+    shares an item with {GT, HN}``, ``border == 'southwest_land'``, ``state in {AZ, CA}``), the
+    same for every node that asks it; None for any other node. A backend computes each such test
+    once as a column (:func:`to_polars`'s ``shared``)."""
+    if isinstance(expr, Contains) and isinstance(expr.collection, Fact) and isinstance(expr.item, Lit):
+        return ("contains", expr.collection.name, (expr.item.value,))
+    if isinstance(expr, Intersects) and isinstance(expr.left, Fact) and isinstance(expr.right, Lit):
+        return ("intersects", expr.left.name, tuple(sorted(expr.right.value, key=str)))
+    if isinstance(expr, IsIn) and isinstance(expr.operand, Fact):
+        return ("is_in", expr.operand.name, tuple(sorted(expr.values, key=str)))
+    if isinstance(expr, Compare) and isinstance(expr.left, Fact) and isinstance(expr.right, Lit):
+        value = expr.right.value
+        if isinstance(value, bool | int | float | str | dt.date):  # dates and instants too
+            return ("compare", expr.left.name, (expr.op, type(value).__name__, value))
+    return None
+
+
+def constant_tests(expr: Expr) -> Iterator[Expr]:
+    """The nodes of ``expr`` that :func:`constant_test_key` names, outermost first."""
+    if constant_test_key(expr) is not None:
+        yield expr
+        return
+    for field in dataclasses.fields(expr):  # type: ignore[arg-type]
+        value = getattr(expr, field.name)
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, Expr):
+                yield from constant_tests(part)
+
+
+def to_polars(expr: Expr, shared: Mapping[TestKey, str] | None = None) -> pl.Expr:
+    """The Polars expression with the same meaning as ``expr`` (booleans never null). ``shared``
+    names the columns that already hold some tests of facts against constants (by
+    :func:`constant_test_key`): those tests read their column instead of being computed again."""
+    result = _compile(expr, polars_module(), shared or {})
     compiled: pl.Expr = result.fill_null(False) if _is_boolean(expr) else result
     return compiled
 
@@ -55,7 +92,11 @@ def _is_boolean(expr: Expr) -> bool:
     return isinstance(expr, Compare | IsIn | Contains | Intersects | IsSet | And | Or | Not)
 
 
-def _compile(expr: Expr, pl: Any) -> Any:
+def _compile(expr: Expr, pl: Any, shared: Mapping[TestKey, str]) -> Any:
+    if shared:
+        key = constant_test_key(expr)
+        if key is not None and key in shared:
+            return pl.col(shared[key])
     if isinstance(expr, Fact):
         return pl.col(expr.name)
     if isinstance(expr, Lit):
@@ -66,7 +107,7 @@ def _compile(expr: Expr, pl: Any) -> Any:
             return pl.lit(expr.value.astimezone(dt.UTC))
         return pl.lit(expr.value)
     if isinstance(expr, Compare):
-        left, right = _compile(expr.left, pl), _compile(expr.right, pl)
+        left, right = _compile(expr.left, pl, shared), _compile(expr.right, pl, shared)
         op = {
             "<": left.__lt__,
             "<=": left.__le__,
@@ -77,45 +118,45 @@ def _compile(expr: Expr, pl: Any) -> Any:
         }[expr.op]
         return op(right).fill_null(False)
     if isinstance(expr, IsIn):
-        return _compile(expr.operand, pl).is_in(sorted(expr.values, key=str)).fill_null(False)
+        return _compile(expr.operand, pl, shared).is_in(sorted(expr.values, key=str)).fill_null(False)
     if isinstance(expr, Contains):
-        item, collection = expr.item, _compile(expr.collection, pl)
+        item, collection = expr.item, _compile(expr.collection, pl, shared)
         if isinstance(item, Lit):  # counting matches is three times faster than list.contains
             return (collection.list.count_matches(item.value) > 0).fill_null(False)
-        return collection.list.contains(_compile(item, pl)).fill_null(False)  # a fact: row by row
+        return collection.list.contains(_compile(item, pl, shared)).fill_null(False)  # a fact: row by row
     if isinstance(expr, Intersects):
         right = expr.right
         if not isinstance(right, Lit):
             raise RuleDefinitionError(f"columnar 'intersects' needs a constant set: {expr.describe()}")
-        values, left = list(right.value), _compile(expr.left, pl)
+        values, left = list(right.value), _compile(expr.left, pl, shared)
         if not values:  # shares nothing: false on every row (a column, not a scalar)
             return left.is_null() & pl.lit(False)
         if len(values) <= 2:  # a match counted per value beats a per-element membership test
             return (pl.sum_horizontal([left.list.count_matches(v) for v in values]) > 0).fill_null(False)
         return left.list.eval(pl.element().is_in(values)).list.any().fill_null(False)
     if isinstance(expr, IsSet):
-        return _compile(expr.operand, pl).is_not_null()
+        return _compile(expr.operand, pl, shared).is_not_null()
     if isinstance(expr, And):
-        out = to_polars(expr.operands[0])
+        out = to_polars(expr.operands[0], shared)
         for operand in expr.operands[1:]:
-            out = out & to_polars(operand)
+            out = out & to_polars(operand, shared)
         return out
     if isinstance(expr, Or):
-        out = to_polars(expr.operands[0])
+        out = to_polars(expr.operands[0], shared)
         for operand in expr.operands[1:]:
-            out = out | to_polars(operand)
+            out = out | to_polars(operand, shared)
         return out
     if isinstance(expr, Not):
-        return ~to_polars(expr.operand)
+        return ~to_polars(expr.operand, shared)
     if isinstance(expr, PlusPeriod):
         unit = {"days": "d", "weeks": "w", "months": "mo", "years": "y"}[expr.unit]
-        return _compile(expr.start, pl).dt.offset_by(f"{expr.amount}{unit}")
+        return _compile(expr.start, pl, shared).dt.offset_by(f"{expr.amount}{unit}")
     if isinstance(expr, Earliest):
-        return pl.min_horizontal(*(_compile(x, pl) for x in expr.operands))
+        return pl.min_horizontal(*(_compile(x, pl, shared) for x in expr.operands))
     if isinstance(expr, Latest):
-        return pl.max_horizontal(*(_compile(x, pl) for x in expr.operands))
+        return pl.max_horizontal(*(_compile(x, pl, shared) for x in expr.operands))
     if isinstance(expr, Weekday):
-        return _compile(expr.operand, pl).dt.weekday()
+        return _compile(expr.operand, pl, shared).dt.weekday()
     if isinstance(expr, IsoDate):
-        return _compile(expr.operand, pl).dt.strftime("%Y-%m-%d")
+        return _compile(expr.operand, pl, shared).dt.strftime("%Y-%m-%d")
     raise RuleDefinitionError(f"no columnar meaning for {type(expr).__name__}")

@@ -93,12 +93,17 @@ def per_distinct(
         computed = store.lookup(group, table, names, computed_columns)
     else:
         computed = computed_columns(table)
-    values = grouped.select(*names, _ROW).join(computed, on=names, how="left", nulls_equal=True)
+    # The computed values in the order of ``grouped`` (one row per combination)...
+    values = table.select(names).join(computed, on=names, how="left", nulls_equal=True, maintain_order="left")
     if values.height != grouped.height:  # a key matched twice: never put a row's value on another
-        values = grouped.select(*names, _ROW).join(
-            computed_columns(table), on=names, how="left", nulls_equal=True
+        values = table.select(names).join(
+            computed_columns(table), on=names, how="left", nulls_equal=True, maintain_order="left"
         )
-    return values.drop(names).explode(_ROW).sort(_ROW).drop(_ROW)
+    # ... then each row's combination, put in place by index (no sort), and one gather of the values.
+    pairs = grouped.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_GROUP), pl.col(_ROW)).explode(_ROW)
+    group_of_row = pl.zeros(frame.height, dtype=pl.UInt32, eager=True).scatter(pairs[_ROW], pairs[_GROUP])
+    return values.drop(names)[group_of_row]
 
 
 _ROW = "_per_distinct_row"
+_GROUP = "_per_distinct_group"

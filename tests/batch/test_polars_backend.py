@@ -1,0 +1,121 @@
+"""The Polars form of a column plan: a test asked in several places computed once, list columns
+packed into bit words, text switches built on small codes; each gives what row evaluation gives."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import polars as pl
+
+from amparo.batch.plan import Assign, Collect, Plan, Switch
+from amparo.batch.polars_backend import (
+    SHARED_TEST,
+    compile_stages,
+    decode_lists,
+    run_plan,
+    shared_tests,
+)
+from amparo.engine.expr import And, Compare, Contains, Expr, Fact, Intersects, IsIn, Lit, Not, Or
+
+NATIONALITIES = Fact("nationalities")
+MX = Contains(NATIONALITIES, Lit("MX"))
+NORTHERN = Intersects(NATIONALITIES, Lit(frozenset({"SV", "HN", "GT"})))
+LAND = Compare("==", Fact("border"), Lit("southwest_land"))
+
+
+def _facts(n: int, seed: int = 7) -> pl.DataFrame:
+    rng = random.Random(seed)
+    codes = ["MX", "GT", "HN", "SV", "VE", "CU"]
+    return pl.DataFrame(
+        {
+            "nationalities": [
+                None if rng.random() < 0.1 else rng.sample(codes, rng.randint(0, 2)) for _ in range(n)
+            ],
+            "border": [rng.choice(["southwest_land", "coastal", None]) for _ in range(n)],
+            "state": [rng.choice(["AZ", "CA", "TX", None]) for _ in range(n)],
+            **{f"b{i}": [rng.random() < 0.3 for _ in range(n)] for i in range(70)},
+        },
+        schema_overrides={"nationalities": pl.List(pl.String)},
+    )
+
+
+def _plan(columns: list[tuple[str, Any, Any]], *stages: list[tuple[str, Any, Any]]) -> Plan:
+    return Plan(
+        stages=tuple(Assign(tuple(stage)) for stage in (columns, *stages)),
+        summary_keys=(),
+        summary_types={},
+        flag_ids=(),
+        rules=(),
+    )
+
+
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def _bool(expr: Expr, row: dict[str, Any]) -> bool:
+    try:
+        return bool(expr.evaluate(row))
+    except TypeError:  # a comparison with a missing value is false, as in the columnar meaning
+        return False
+
+
+def test_a_test_asked_in_several_columns_is_computed_once_and_agrees_with_rows() -> None:
+    in_az_ca = IsIn(Fact("state"), frozenset({"AZ", "CA"}))
+    plan = _plan(
+        [
+            ("a", And((MX, LAND)), "bool"),
+            ("b", Or((Not(MX), NORTHERN, in_az_ca)), "bool"),
+            ("c", Switch(((And((NORTHERN, LAND)), Lit(1)), (MX, Lit(2))), Lit(0), "int"), None),
+        ],
+        [("d", And((Fact("a"), NORTHERN, Not(in_az_ca))), "bool")],
+    )
+    shared = shared_tests(plan)
+    assert sorted(key[0] for key in shared) == ["compare", "contains", "intersects", "is_in"]
+    stages = compile_stages(plan)
+    assert sorted(e.meta.output_name() for e in stages[0]) == [f"{SHARED_TEST}{k}" for k in range(4)]
+
+    facts = _facts(500)
+    out = run_plan(plan, facts, stages).collect()
+    for row, got in zip(_rows(facts), out.iter_rows(named=True), strict=True):
+        a = _bool(MX, row) and _bool(LAND, row)
+        assert got["a"] == a
+        assert got["b"] == (not _bool(MX, row) or _bool(NORTHERN, row) or _bool(in_az_ca, row))
+        assert got["c"] == (1 if _bool(NORTHERN, row) and _bool(LAND, row) else 2 if _bool(MX, row) else 0)
+        assert got["d"] == (a and _bool(NORTHERN, row) and not _bool(in_az_ca, row))
+
+
+def test_a_test_of_a_column_the_plan_sets_is_not_moved_before_it() -> None:
+    set_here = Contains(Fact("picked"), Lit("MX"))
+    plan = _plan(
+        [("picked", Fact("nationalities"), None)],
+        [("x", set_here, "bool"), ("y", Not(set_here), "bool")],
+    )
+    assert shared_tests(plan) == {}
+    out = run_plan(plan, _facts(50), compile_stages(plan)).collect()
+    assert (out["x"] != out["y"]).all()
+
+
+def test_a_list_of_seventy_constants_is_decoded_from_its_bit_words() -> None:
+    items = tuple((Fact(f"b{i}"), f"id{i:02d}") for i in range(70))  # two words, every byte used
+    plan = _plan([("ids", Collect(items, "first"), None)])
+    facts = _facts(300)
+    frame = run_plan(plan, facts, compile_stages(plan)).collect()
+    assert "ids#1" in frame.columns
+    decoded = decode_lists(frame, plan, {"ids": "ids"})
+    for row, got in zip(facts.iter_rows(named=True), decoded["ids"].to_list(), strict=True):
+        assert got == [f"id{i:02d}" for i in range(70) if row[f"b{i}"]]
+
+
+def test_a_switch_between_text_constants_gives_text() -> None:
+    column = Switch(((MX, Lit("mexican")), (LAND, Lit("land"))), Lit(None), "str")
+    plan = _plan([("kind", column, "str")])
+    facts = _facts(200)
+    out = run_plan(plan, facts, compile_stages(plan)).collect()
+    assert out.schema["kind"] == pl.String
+    for row, got in zip(_rows(facts), out["kind"].to_list(), strict=True):
+        assert got == ("mexican" if _bool(MX, row) else "land" if _bool(LAND, row) else None)
