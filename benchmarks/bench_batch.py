@@ -98,10 +98,11 @@ def run(quick: bool = False) -> Section:
 
     from amparo.batch.columns import documents_of
     from amparo.batch.plan import compile_plan
-    from amparo.batch.polars_backend import run_plan
+    from amparo.batch.polars_backend import compile_stages, run_plan
     from amparo.batch.runner import BatchScreener
     from amparo.batch.synth import write_documents
     from amparo.rules.us import US_PACK
+    from amparo.rules.us.fact_columns import forget_distinct_values
     from amparo.screening import screen_parsed
 
     n = int(os.environ.get("AMPARO_BENCH_BATCH_N", "200000" if quick else "1000000"))
@@ -123,14 +124,20 @@ def run(quick: bool = False) -> Section:
         )
 
         documents = pl.read_parquet(source)
+        forget_distinct_values()
         started = time.perf_counter()
         facts = US_PACK.extract_fact_columns(documents, None)
         facts_seconds = time.perf_counter() - started
-        plan = compile_plan(US_PACK.law_book(), US_PACK.program)
+        plan = compile_plan(US_PACK.law_book(), US_PACK.program).levelled()
+        stages = compile_stages(plan)
         started = time.perf_counter()
-        run_plan(plan, facts).collect()
+        run_plan(plan, facts, stages).collect()
         rules_seconds = time.perf_counter() - started
-        screener = BatchScreener(US_PACK, verify_sample=0)
+        forget_distinct_values()
+        screener = BatchScreener(US_PACK, verify_sample=0)  # compiles its plan once, here
+        started = time.perf_counter()
+        screened = screener.screen_frame(documents)
+        cold_seconds = time.perf_counter() - started
         started = time.perf_counter()
         screened = screener.screen_frame(documents)
         memory_seconds = time.perf_counter() - started
@@ -145,14 +152,21 @@ def run(quick: bool = False) -> Section:
         )
         rows.append(
             (
-                "facts column-wise from documents in memory",
+                "facts column-wise from documents in memory (first pass: every distinct value computed)",
                 f"{n / facts_seconds:,.0f} encounters/s",
                 f"{facts_seconds:.2f} s",
             )
         )
         rows.append(
             (
-                "facts + rules + summary and flags, documents in memory",
+                "facts + rules + summary and flags, documents in memory, first pass",
+                f"{n / cold_seconds:,.0f} encounters/s",
+                f"{cold_seconds:.2f} s",
+            )
+        )
+        rows.append(
+            (
+                "the same, distinct values already remembered (as in every later chunk of a batch)",
                 f"{n / memory_seconds:,.0f} encounters/s",
                 f"{memory_seconds:.2f} s",
             )
@@ -251,7 +265,8 @@ def run(quick: bool = False) -> Section:
     rate = {label: n / seconds for label, seconds in timings.items()}
     anchor_rate = n / anchor if anchor is not None else None
     verdict = (
-        f"**Targets not met.** Facts and rules from documents in memory: {rate['memory']:,.0f}/s "
+        f"**Targets not met.** Facts and rules from documents in memory (distinct values remembered): "
+        f"{rate['memory']:,.0f}/s "
         f"({rate['memory'] / 5e6:.1%} of 5,000,000/s); the rules alone over facts in memory: "
         f"{rate['rules']:,.0f}/s; Parquet to Parquet: {rate['parquet']:,.0f}/s "
         f"({rate['parquet'] / 1e6:.1%} of 1,000,000/s)."

@@ -71,3 +71,13 @@ def test_no_rows_give_no_rows() -> None:
     out = per_distinct(frame, {"k": pl.col("x")}, _doubling([]))
     assert out.height == 0
     assert "v" in out.columns
+
+
+def test_a_cleared_memo_computes_every_key_again() -> None:
+    memo, seen = DistinctMemo(), []
+    frame = pl.DataFrame({"x": [[1], [2], [1]]})
+    per_distinct(frame, {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
+    memo.clear()
+    out = per_distinct(frame, {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
+    assert out["v"].to_list() == [2, 4, 2]
+    assert seen == [2, 2]

@@ -25,6 +25,10 @@ class DistinctMemo:
         self.max_rows = max_rows
         self._known: dict[str, Any] = {}
 
+    def clear(self) -> None:
+        """Forget everything remembered (the next chunk computes its values afresh)."""
+        self._known.clear()
+
     def lookup(self, group: str, table: Any, names: list[str], compute: Callable[[Any], Any]) -> Any:
         """The computed rows of every key combination in ``table`` (and of others seen before)."""
         pl = pl_module()

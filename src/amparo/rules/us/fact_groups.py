@@ -133,7 +133,13 @@ def _route_row(row: dict[str, Any]) -> dict[str, Any]:
 def _route_table(table: Any) -> Any:
     pl = pl_module()
     rows = [_route_row(row) for row in table.iter_rows(named=True)]
-    return table.hstack(pl.DataFrame(rows, schema=_route_schema(), strict=False))
+    # Column by column: a frame built from dictionaries makes a Series of every list value.
+    return table.hstack(
+        [
+            pl.Series(name, [row.get(name) for row in rows], dtype=dtype)
+            for name, dtype in _route_schema().items()
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
