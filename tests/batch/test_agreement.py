@@ -166,3 +166,25 @@ def test_generated_toy_documents(documents: list[dict[str, Any]], as_of: str | N
     rows = screener.screen_documents(documents).to_dicts()
     assert screener.warnings == []
     assert disagreements(documents, rows, TOY_PACK, as_of=on) == []
+
+
+def test_dates_far_from_today_agree_with_the_single_evaluator() -> None:
+    """Ages are read through a table of days (1800-2200); a date outside it must not shift an
+    age: such rows are screened one by one. One turns 18 on 2201-01-10, encountered 2201-01-15."""
+    base = {
+        "schema": "amparo/encounter@1",
+        "place": {"border": "southwest_land", "manner": "between_ports", "arrived_from": "MX"},
+    }
+    documents = [
+        {**base, "id": "turned-18", "encountered_on": "2201-01-15",
+         "person": {"nationalities": ["HN"], "birth_date": "2183-01-10"}},
+        {**base, "id": "born-1790", "encountered_on": "2019-08-01",
+         "person": {"nationalities": ["GT"], "birth_date": "1790-05-01"}},
+        {**base, "id": "minor", "encountered_on": "2019-08-01",
+         "person": {"nationalities": ["SV"], "birth_date": "2003-05-01"}},
+    ]  # fmt: skip
+    for as_of in (None, dt.date(2250, 1, 1)):
+        screener = BatchScreener(US_PACK, as_of=as_of, verify_sample=0)
+        rows = screener.screen_documents(documents).to_dicts()
+        assert disagreements(documents, rows, US_PACK, as_of=as_of) == []
+        assert rows[0]["error"] is None
