@@ -72,7 +72,9 @@ def constant_tests(expr: Expr) -> Iterator[Expr]:
     if constant_test_key(expr) is not None:
         yield expr
         return
-    for field in dataclasses.fields(expr):  # type: ignore[arg-type]
+    if not dataclasses.is_dataclass(expr):  # a node of another kind is compiled as it is
+        return
+    for field in dataclasses.fields(expr):
         value = getattr(expr, field.name)
         for part in value if isinstance(value, tuple) else (value,):
             if isinstance(part, Expr):
