@@ -10,6 +10,7 @@ or ``N pairs`` for the candidate pairs of each blocking rule.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -86,8 +87,9 @@ def _spark(directory: Path, trained: dict[str, Any], tmp: Path, cores: int) -> t
     from splink import Linker, SparkAPI
     from splink.backends.spark import similarity_jar_location
 
-    from amparo.identity.model import for_dialect
+    from amparo.identity.model import for_dialect, register_spark_functions
 
+    os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers' Python must have rapidfuzz
     started = time.perf_counter()
     spark = (
         SparkSession.builder.master(f"local[{cores}]")
@@ -99,6 +101,7 @@ def _spark(directory: Path, trained: dict[str, Any], tmp: Path, cores: int) -> t
         .getOrCreate()
     )
     spark.sparkContext.setCheckpointDir(str(tmp / "checkpoints"))
+    register_spark_functions(spark)
     start_s = time.perf_counter() - started
     try:
         started = time.perf_counter()
