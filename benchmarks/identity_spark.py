@@ -4,8 +4,9 @@ Same records, same model (``model.for_dialect`` rebuilds the comparisons in Spar
 m, u and lambda), same threshold; the two must predict the same pairs. The records are written
 once as Parquet part files, chunk by chunk (:func:`write_population`), so ten million never sit in
 Python's memory; each engine reads the files and counts its pairs itself. Run on its own:
-``python -m benchmarks.identity_spark N [duckdb|spark|both]`` (it prints one Markdown table row),
-or ``N pairs`` for the candidate pairs of each blocking rule.
+``python -m benchmarks.identity_spark N [duckdb|spark|both] [--scale national] [--records DIR]``
+(it prints one Markdown table row: wall times, pairs predicted and how many of them are true by
+the generator's person ids), or ``N pairs`` for the candidate pairs of each blocking rule.
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ def write_population(n: int, directory: Path, *, seed: int = 1, workers: int = 2
         return sum(pool.map(_write_part, jobs))
 
 
-def _duckdb(directory: Path, trained: dict[str, Any], tmp: Path) -> tuple[float, int]:
+def _duckdb(
+    directory: Path, trained: dict[str, Any], tmp: Path, scale: str = "standard"
+) -> tuple[float, int, int]:
+    """Deduplicate on DuckDB: (seconds, pairs predicted, of them true: same ``person_id``)."""
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -72,17 +76,24 @@ def _duckdb(directory: Path, trained: dict[str, Any], tmp: Path) -> tuple[float,
     con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{directory}/*.parquet')")
     linker = Linker(
         DuckDBAPI(connection=con).register("records"),
-        for_dialect(trained, "duckdb", "dedupe_only"),
+        for_dialect(trained, "duckdb", "dedupe_only", scale=scale),
         log_level=None,
     )
     pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
     row = con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchone()
     seconds = time.perf_counter() - started
+    true = con.execute(
+        f"SELECT count(*) FROM {pairs.physical_name} p JOIN records l ON l.unique_id = p.unique_id_l "
+        "JOIN records r ON r.unique_id = p.unique_id_r WHERE l.person_id = r.person_id"
+    ).fetchone()
     con.close()
-    return seconds, int(row[0]) if row else 0
+    return seconds, int(row[0]) if row else 0, int(true[0]) if true else 0
 
 
-def _spark(directory: Path, trained: dict[str, Any], tmp: Path, cores: int) -> tuple[float, float, int]:
+def _spark(
+    directory: Path, trained: dict[str, Any], tmp: Path, cores: int, scale: str = "standard"
+) -> tuple[float, float, int, int]:
+    """Deduplicate on Spark local[cores]: (seconds, start seconds, pairs, true pairs)."""
     from pyspark.sql import SparkSession
     from splink import Linker, SparkAPI
     from splink.backends.spark import similarity_jar_location
@@ -108,27 +119,37 @@ def _spark(directory: Path, trained: dict[str, Any], tmp: Path, cores: int) -> t
         frame = spark.read.parquet(str(directory))
         linker = Linker(
             SparkAPI(spark_session=spark).register(frame),
-            for_dialect(trained, "spark", "dedupe_only"),
+            for_dialect(trained, "spark", "dedupe_only", scale=scale),
             log_level=None,
         )
         pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
-        count = pairs.as_spark_dataframe().count()
-        return time.perf_counter() - started, start_s, int(count)
+        predicted = pairs.as_spark_dataframe().select("unique_id_l", "unique_id_r").persist()
+        count = predicted.count()
+        seconds = time.perf_counter() - started
+        people = frame.select("unique_id", "person_id")
+        left = people.withColumnRenamed("unique_id", "unique_id_l").withColumnRenamed("person_id", "person_l")
+        right = people.withColumnRenamed("unique_id", "unique_id_r").withColumnRenamed(
+            "person_id", "person_r"
+        )
+        joined = predicted.join(left, "unique_id_l").join(right, "unique_id_r")
+        true = joined.where(joined.person_l == joined.person_r).count()
+        return seconds, start_s, int(count), int(true)
     finally:
         spark.stop()
 
 
-def candidate_pairs(directory: Path) -> dict[str, int]:
-    """Pairs each equi-join prediction rule generates on the records in ``directory`` (the sum
-    over its blocks of c(c-1)/2; Splink then drops pairs an earlier rule found), by rule."""
+def candidate_pairs(directory: Path, scale: str = "standard") -> dict[str, int]:
+    """Pairs each equi-join prediction rule of ``scale`` generates on the records in
+    ``directory`` (the sum over its blocks of c(c-1)/2; Splink then drops pairs an earlier rule
+    found), by rule."""
     import duckdb
 
-    from amparo.identity.model import PREDICTION_BLOCKS
+    from amparo.identity.model import NATIONAL_PREDICTION_BLOCKS, PREDICTION_BLOCKS
 
     con = duckdb.connect()
     con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{directory}/*.parquet')")
     out: dict[str, int] = {}
-    for columns in PREDICTION_BLOCKS:
+    for columns in NATIONAL_PREDICTION_BLOCKS if scale == "national" else PREDICTION_BLOCKS:
         known = " AND ".join(f"{c} IS NOT NULL" for c in columns)
         query = (
             "SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
@@ -140,24 +161,36 @@ def candidate_pairs(directory: Path) -> dict[str, int]:
     return out
 
 
-def spark_vs_duckdb(n: int, *, cores: int = 2, seed: int = 1, engines: str = "both") -> dict[str, Any]:
-    """Wall times (s) of deduplicating ``n`` synthetic records on Spark local[cores] and DuckDB."""
+def spark_vs_duckdb(
+    n: int,
+    *,
+    cores: int = 2,
+    seed: int = 1,
+    engines: str = "both",
+    scale: str = "standard",
+    records: Path | None = None,
+) -> dict[str, Any]:
+    """Wall times (s) of deduplicating ``n`` synthetic records on Spark local[cores] and DuckDB
+    with the blocking rules of ``scale``. ``records``: a directory :func:`write_population`
+    filled before (with ``n`` and ``seed``), else the records are written to a temporary one."""
     from amparo.identity.linkage import load_default_model
 
     trained = load_default_model()[0]
-    out: dict[str, Any] = {"records": n, "cores": cores}
-    with tempfile.TemporaryDirectory() as name:
+    out: dict[str, Any] = {"records": n, "cores": cores, "scale": scale}
+    with tempfile.TemporaryDirectory(dir=records.parent if records else None) as name:
         tmp = Path(name)
         started = time.perf_counter()
-        write_population(n, tmp / "records", seed=seed, workers=cores)
+        if records is None:
+            records = tmp / "records"
+            write_population(n, records, seed=seed, workers=cores)
         out["generate_s"] = time.perf_counter() - started
         if engines == "pairs":
-            out["candidate_pairs"] = candidate_pairs(tmp / "records")
+            out["candidate_pairs"] = candidate_pairs(records, scale)
         if engines in ("both", "duckdb"):
-            out["duckdb_s"], out["duckdb_pairs"] = _duckdb(tmp / "records", trained, tmp)
+            out["duckdb_s"], out["duckdb_pairs"], out["duckdb_true"] = _duckdb(records, trained, tmp, scale)
         if engines in ("both", "spark"):
-            out["spark_s"], out["spark_start_s"], out["spark_pairs"] = _spark(
-                tmp / "records", trained, tmp, cores
+            out["spark_s"], out["spark_start_s"], out["spark_pairs"], out["spark_true"] = _spark(
+                records, trained, tmp, cores, scale
             )
     return out
 
@@ -165,25 +198,40 @@ def spark_vs_duckdb(n: int, *, cores: int = 2, seed: int = 1, engines: str = "bo
 def row(result: dict[str, Any]) -> str:
     """One Markdown table row of :func:`spark_vs_duckdb`'s result."""
     duck = (
-        f"{result['duckdb_s']:.1f} s ({result['duckdb_pairs']:,} pairs)"
+        f"{result['duckdb_s']:.1f} s ({result['duckdb_pairs']:,} pairs, {result['duckdb_true']:,} true)"
         if "duckdb_s" in result
         else "not run"
     )
     spark = (
-        f"{result['spark_s']:.1f} s + {result['spark_start_s']:.1f} s start ({result['spark_pairs']:,} pairs), "
-        f"local[{result['cores']}]"
+        f"{result['spark_s']:.1f} s + {result['spark_start_s']:.1f} s start "
+        f"({result['spark_pairs']:,} pairs, {result['spark_true']:,} true), local[{result['cores']}]"
         if "spark_s" in result
         else "not run"
     )
-    return f"| dedupe {result['records']:,} records, shipped model | {duck} | {spark} |"
+    return f"| dedupe {result['records']:,} records, shipped model, {result['scale']} blocking | {duck} | {spark} |"
 
 
-if __name__ == "__main__":
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    result = spark_vs_duckdb(size, engines=sys.argv[2] if len(sys.argv) > 2 else "both")
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.identity_spark", description=__doc__)
+    parser.add_argument("n", type=int, nargs="?", default=100_000, help="records (default 100,000)")
+    parser.add_argument("engines", nargs="?", default="both", choices=["both", "duckdb", "spark", "pairs"])
+    parser.add_argument(
+        "--scale", default="standard", choices=["standard", "national"], help="blocking rules"
+    )
+    parser.add_argument(
+        "--records", type=Path, help="Parquet parts written before by write_population (n, seed 1)"
+    )
+    args = parser.parse_args(argv)
+    result = spark_vs_duckdb(args.n, engines=args.engines, scale=args.scale, records=args.records)
     if "candidate_pairs" in result:
         for rule, count in result["candidate_pairs"].items():
             print(f"{rule}: {count:,}")
-        print(f"total: {sum(result['candidate_pairs'].values()):,} candidate pairs on {size:,} records")
+        print(f"total: {sum(result['candidate_pairs'].values()):,} candidate pairs on {args.n:,} records")
     else:
         print(row(result), f"(records written in {result['generate_s']:.1f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

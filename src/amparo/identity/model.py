@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amparo.errors import MissingExtra
+from amparo.errors import LinkageError, MissingExtra
 
 #: Blocking rules that generate the candidate pairs to score (SQL on the l/r columns). Each
 #: keeps blocks small enough for 1M-record dedup; together they catch the variations above.
@@ -48,6 +48,36 @@ PREDICTION_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("postcode", "given_1"),
     ("locality", "dob"),
 )
+#: Prediction rules for national-scale deduplication (millions of records). Any fixed blocking
+#: key's blocks grow with the population, so its candidate pairs grow with the square of the
+#: records: the standard rules give 26 million candidate pairs on 1,000,000 synthetic records
+#: and 99 million on 2,000,000. Each rule here is a standard rule with one column more, chosen
+#: greedily by the model's true links it keeps per candidate pair it costs
+#: (``python -m benchmarks.identity_blocking``): on 1,000,000 records they keep 98.9 % of the
+#: true links the standard rules give, for an eighth of the candidate pairs (docs/IDENTITY.md).
+NATIONAL_PREDICTION_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("document_number",),
+    ("surname_1", "surname_2", "dob_month", "dob_day", "given_2"),
+    ("surname_1", "surname_2", "dob"),
+    ("given_1", "given_2", "dob"),
+    ("given_1", "surname_1", "surname_2", "locality"),
+    ("given_1", "nationality", "dob"),
+    ("given_1", "given_2", "surname_1", "locality"),
+    ("surname_1", "locality", "dob"),
+    ("given_1", "surname_1", "surname_2", "given_2"),
+    ("given_1", "surname_1", "dob_month", "dob_day", "nationality"),
+    ("given_1", "surname_1", "dob_year", "locality"),
+    ("given_1", "given_2", "dob_month", "dob_day", "locality"),
+    ("surname_1", "surname_2", "dob_month", "dob_day", "locality"),
+    ("given_1", "given_2", "dob_year", "locality"),
+    ("given_1", "surname_1", "surname_2", "dob_year"),
+    ("locality", "sex", "dob"),
+    ("surname_1", "surname_2", "dob_year", "locality"),
+)
+#: The rule sets by name: ``standard`` (any size this machine deduplicates in minutes) and
+#: ``national`` (tens of millions, on Spark or a large DuckDB).
+BLOCKING_SCALES = ("standard", "national")
+
 #: Swapped surnames with the same first given name (the other rules miss a swap and a date error).
 SWAPPED_SURNAME_BLOCK = "l.surname_1 = r.surname_2 and l.surname_2 = r.surname_1 and l.given_1 = r.given_1"
 #: Given name and surname written in each other's place (forms filled in the other order).
@@ -198,22 +228,27 @@ def comparisons(present: set[str] | None = None) -> list[Any]:
     return [c for column, c in by_column.items() if present is None or column in present]
 
 
-def blocking_rules(present: set[str] | None = None) -> list[Any]:
-    """The prediction blocking rules (:data:`PREDICTION_BLOCKS` and the swapped-surname rule)."""
+def blocking_rules(present: set[str] | None = None, scale: str = "standard") -> list[Any]:
+    """The prediction blocking rules: :data:`PREDICTION_BLOCKS` and the swapped-name rules
+    (``scale="standard"``), or :data:`NATIONAL_PREDICTION_BLOCKS` (``scale="national"``)."""
+    if scale not in BLOCKING_SCALES:
+        raise LinkageError(f"blocking scale must be one of {', '.join(BLOCKING_SCALES)}, not {scale!r}")
     splink = _splink()
-    rules: list[Any] = [
-        splink.block_on(*cols) for cols in PREDICTION_BLOCKS if present is None or set(cols) <= present
-    ]
+    blocks = NATIONAL_PREDICTION_BLOCKS if scale == "national" else PREDICTION_BLOCKS
+    rules: list[Any] = [splink.block_on(*cols) for cols in blocks if present is None or set(cols) <= present]
+    if scale == "national":
+        return rules
     return [*rules, SWAPPED_SURNAME_BLOCK, SWAPPED_NAME_BLOCK]
 
 
-def settings(link_type: str, present: set[str] | None = None) -> Any:
-    """A Splink SettingsCreator for ``dedupe_only`` or ``link_only`` on the ``present`` columns."""
+def settings(link_type: str, present: set[str] | None = None, scale: str = "standard") -> Any:
+    """A Splink SettingsCreator for ``dedupe_only`` or ``link_only`` on the ``present`` columns,
+    with the blocking rules of ``scale`` (:func:`blocking_rules`)."""
     splink = _splink()
     return splink.SettingsCreator(
         link_type=link_type,
         comparisons=comparisons(present),
-        blocking_rules_to_generate_predictions=blocking_rules(present),
+        blocking_rules_to_generate_predictions=blocking_rules(present, scale),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
         max_iterations=20,
@@ -293,17 +328,18 @@ def expected_f1_threshold(probabilities: list[float], floor: float = 0.5) -> flo
     return max(floor, best_t)
 
 
-#: Comparison output name → the column whose presence includes it in the model.
-COMPARISON_COLUMNS: dict[str, str] = {
-    "given_names": "given_1",
-    "surnames": "surname_1",
-    "birth_date": "dob",
-    "sex": "sex",
-    "nationality": "nationality",
-    "document_number": "document_number",
-    "address": "address",
-    "locality": "locality",
-    "postcode": "postcode",
+#: Comparison output name → the columns it reads: present when the model has the comparison
+#: (the first includes the comparison itself; blocking rules may use any of them).
+COMPARISON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "given_names": ("given_1", "given_2"),
+    "surnames": ("surname_1", "surname_2"),
+    "birth_date": ("dob", "dob_year", "dob_month", "dob_day"),
+    "sex": ("sex",),
+    "nationality": ("nationality",),
+    "document_number": ("document_number",),
+    "address": ("address",),
+    "locality": ("locality",),
+    "postcode": ("postcode",),
 }
 
 
@@ -332,18 +368,21 @@ def register_spark_functions(spark: Any) -> None:
     spark.udf.register(SPARK_JARO_WINKLER, udf(similarity, "double", useArrow=True))
 
 
-def for_dialect(model: dict[str, Any], dialect: str, link_type: str) -> dict[str, Any]:
+def for_dialect(
+    model: dict[str, Any], dialect: str, link_type: str, *, scale: str = "standard"
+) -> dict[str, Any]:
     """A trained model's parameters on the SQL of another backend ("spark", "duckdb").
 
     Saved models hold backend SQL (DuckDB quotes identifiers with double quotes, which Spark
     reads as strings), so the comparisons are rebuilt for ``dialect`` from the same creators
     and the trained m, u and lambda are copied level by level. On Spark, Jaro-Winkler is the
     DuckDB-compatible :data:`SPARK_JARO_WINKLER` (call :func:`register_spark_functions` on the
-    session first).
+    session first). ``scale`` picks the blocking rules (:func:`blocking_rules`); the comparisons
+    and parameters are the model's whatever the scale.
     """
     names = [c["output_column_name"] for c in model["comparisons"]]
-    present = {COMPARISON_COLUMNS[n] for n in names if n in COMPARISON_COLUMNS}
-    rebuilt: dict[str, Any] = settings(link_type, present).get_settings(dialect).as_dict()
+    present = {column for n in names for column in COMPARISON_COLUMNS.get(n, ())}
+    rebuilt: dict[str, Any] = settings(link_type, present, scale).get_settings(dialect).as_dict()
     trained = {c["output_column_name"]: c for c in model["comparisons"]}
     for comparison in rebuilt["comparisons"]:
         source = trained[comparison["output_column_name"]]
