@@ -10,7 +10,7 @@ rules are worth their pairs, is measured here rather than guessed:
    links it would block together, and count the candidate pairs it generates (the sum over its
    blocks of c(c-1)/2);
 3. choose rules greedily by links newly kept per candidate pair, while a rule keeps at least
-   three more links per thousand candidate pairs it costs (:data:`MIN_YIELD`), and report what the
+   two and a half more links per thousand candidate pairs it costs (:data:`MIN_YIELD`), and report what the
    shipped :data:`amparo.identity.model.NATIONAL_PREDICTION_BLOCKS` keep.
 
 ``python -m benchmarks.identity_blocking --records DIR`` on parts written by
@@ -54,9 +54,9 @@ def candidate_rules(standard: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]
 
 
 #: The least a chosen rule must keep: links newly kept per candidate pair it generates, on a
-#: million records (three per thousand). Random candidate pairs grow with the square of the
+#: million records (two and a half per thousand). Random candidate pairs grow with the square of the
 #: records and links only with the records, so at ten million the yield is ten times lower.
-MIN_YIELD = 0.003
+MIN_YIELD = 0.0025
 
 
 def choose(

@@ -61,8 +61,18 @@ def write_population(n: int, directory: Path, *, seed: int = 1, workers: int = 2
         return sum(pool.map(_write_part, jobs))
 
 
+def _predict(linker: Any, trained: dict[str, Any], prior: str) -> Any:
+    """Predict at 0.5, with the model's prior (``prior="model"``) or one re-estimated on the
+    records first (``"data"``, as ``linkage.link_records`` does: lambda falls as 1/N)."""
+    from amparo.identity.model import estimate_prior
+
+    if prior == "data":
+        estimate_prior(linker, keep_if_none=float(trained["probability_two_random_records_match"]))
+    return linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+
+
 def _duckdb(
-    directory: Path, trained: dict[str, Any], tmp: Path, scale: str = "standard"
+    directory: Path, trained: dict[str, Any], tmp: Path, scale: str = "standard", prior: str = "model"
 ) -> tuple[float, int, int]:
     """Deduplicate on DuckDB: (seconds, pairs predicted, of them true: same ``person_id``)."""
     import duckdb
@@ -79,7 +89,7 @@ def _duckdb(
         for_dialect(trained, "duckdb", "dedupe_only", scale=scale),
         log_level=None,
     )
-    pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+    pairs = _predict(linker, trained, prior)
     row = con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchone()
     seconds = time.perf_counter() - started
     true = con.execute(
@@ -91,7 +101,12 @@ def _duckdb(
 
 
 def _spark(
-    directory: Path, trained: dict[str, Any], tmp: Path, cores: int, scale: str = "standard"
+    directory: Path,
+    trained: dict[str, Any],
+    tmp: Path,
+    cores: int,
+    scale: str = "standard",
+    prior: str = "model",
 ) -> tuple[float, float, int, int]:
     """Deduplicate on Spark local[cores]: (seconds, start seconds, pairs, true pairs)."""
     from pyspark.sql import SparkSession
@@ -122,7 +137,7 @@ def _spark(
             for_dialect(trained, "spark", "dedupe_only", scale=scale),
             log_level=None,
         )
-        pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+        pairs = _predict(linker, trained, prior)
         predicted = pairs.as_spark_dataframe().select("unique_id_l", "unique_id_r").persist()
         count = predicted.count()
         seconds = time.perf_counter() - started
@@ -169,14 +184,16 @@ def spark_vs_duckdb(
     engines: str = "both",
     scale: str = "standard",
     records: Path | None = None,
+    prior: str = "model",
 ) -> dict[str, Any]:
     """Wall times (s) of deduplicating ``n`` synthetic records on Spark local[cores] and DuckDB
     with the blocking rules of ``scale``. ``records``: a directory :func:`write_population`
-    filled before (with ``n`` and ``seed``), else the records are written to a temporary one."""
+    filled before (with ``n`` and ``seed``), else the records are written to a temporary one.
+    ``prior``: the model's (``"model"``) or re-estimated on the records (``"data"``)."""
     from amparo.identity.linkage import load_default_model
 
     trained = load_default_model()[0]
-    out: dict[str, Any] = {"records": n, "cores": cores, "scale": scale}
+    out: dict[str, Any] = {"records": n, "cores": cores, "scale": scale, "prior": prior}
     with tempfile.TemporaryDirectory(dir=records.parent if records else None) as name:
         tmp = Path(name)
         started = time.perf_counter()
@@ -187,10 +204,12 @@ def spark_vs_duckdb(
         if engines == "pairs":
             out["candidate_pairs"] = candidate_pairs(records, scale)
         if engines in ("both", "duckdb"):
-            out["duckdb_s"], out["duckdb_pairs"], out["duckdb_true"] = _duckdb(records, trained, tmp, scale)
+            out["duckdb_s"], out["duckdb_pairs"], out["duckdb_true"] = _duckdb(
+                records, trained, tmp, scale, prior
+            )
         if engines in ("both", "spark"):
             out["spark_s"], out["spark_start_s"], out["spark_pairs"], out["spark_true"] = _spark(
-                records, trained, tmp, cores, scale
+                records, trained, tmp, cores, scale, prior
             )
     return out
 
@@ -208,7 +227,8 @@ def row(result: dict[str, Any]) -> str:
         if "spark_s" in result
         else "not run"
     )
-    return f"| dedupe {result['records']:,} records, shipped model, {result['scale']} blocking | {duck} | {spark} |"
+    prior = ", prior re-estimated on the records" if result.get("prior") == "data" else ""
+    return f"| dedupe {result['records']:,} records, shipped model, {result['scale']} blocking{prior} | {duck} | {spark} |"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -224,7 +244,9 @@ def main(argv: list[str] | None = None) -> None:
         "--records", type=Path, help="Parquet parts written before by write_population (n, seed 1)"
     )
     args = parser.parse_args(argv)
-    result = spark_vs_duckdb(args.n, engines=args.engines, scale=args.scale, records=args.records)
+    result = spark_vs_duckdb(
+        args.n, engines=args.engines, scale=args.scale, records=args.records, prior=args.prior
+    )
     if "candidate_pairs" in result:
         for rule, count in result["candidate_pairs"].items():
             print(f"{rule}: {count:,}")

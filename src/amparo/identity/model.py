@@ -53,8 +53,8 @@ PREDICTION_BLOCKS: tuple[tuple[str, ...], ...] = (
 #: records: the standard rules give 26 million candidate pairs on 1,000,000 synthetic records
 #: and 99 million on 2,000,000. Each rule here is a standard rule with one column more, chosen
 #: greedily by the model's true links it keeps per candidate pair it costs
-#: (``python -m benchmarks.identity_blocking``): on 1,000,000 records they keep 98.9 % of the
-#: true links the standard rules give, for an eighth of the candidate pairs (docs/IDENTITY.md).
+#: (``python -m benchmarks.identity_blocking``): on 1,000,000 records they keep 98.1 % of the
+#: true links the standard rules give, for 15 % of the candidate pairs (docs/IDENTITY.md).
 NATIONAL_PREDICTION_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("document_number",),
     ("surname_1", "surname_2", "dob_month", "dob_day", "given_2"),
