@@ -243,6 +243,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--records", type=Path, help="Parquet parts written before by write_population (n, seed 1)"
     )
+    parser.add_argument(
+        "--prior", default="model", choices=["model", "data"], help="lambda: the model's, or re-estimated"
+    )
     args = parser.parse_args(argv)
     result = spark_vs_duckdb(
         args.n, engines=args.engines, scale=args.scale, records=args.records, prior=args.prior
