@@ -106,43 +106,30 @@ def choose(
 
 def _measure(
     records: Path, rules: Sequence[tuple[str, ...]], tmp: Path
-) -> tuple[list[frozenset[int]], dict[tuple[str, ...], int], int]:
-    """The standard prediction's true links, which of them each rule keeps, and each rule's
-    candidate pairs, on the Parquet parts in ``records``."""
+) -> tuple[dict[tuple[str, ...], frozenset[int]], dict[tuple[str, ...], int], int]:
+    """Which of the standard prediction's true links each rule keeps, each rule's candidate
+    pairs, and the number of links, on the Parquet parts in ``records``."""
     import duckdb
-    from splink import DuckDBAPI, Linker
 
     from amparo.identity.linkage import load_default_model
-    from amparo.identity.model import for_dialect
+    from benchmarks.identity_spark import block_pairs, duckdb_predict
 
     con = duckdb.connect(str(tmp / "blocking.duckdb"))
-    con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{records}/*.parquet')")
-    linker = Linker(
-        DuckDBAPI(connection=con).register("records"),
-        for_dialect(load_default_model()[0], "duckdb", "dedupe_only"),
-        log_level=None,
-    )
-    pairs = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+    pairs = duckdb_predict(con, records, load_default_model()[0])
     columns = sorted({c for rule in rules for c in rule})
     picked = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     con.execute(
-        f"CREATE TABLE links AS SELECT row_number() OVER () AS i, {picked} FROM {pairs.physical_name} p "
+        f"CREATE TABLE links AS SELECT row_number() OVER () AS i, {picked} FROM {pairs} p "
         "JOIN records l ON l.unique_id = p.unique_id_l JOIN records r ON r.unique_id = p.unique_id_r "
         "WHERE l.person_id = r.person_id"
     )
-    kept: list[frozenset[int]] = []
+    kept: dict[tuple[str, ...], frozenset[int]] = {}
     for rule in rules:
         agree = " AND ".join(f"{c}_l IS NOT NULL AND {c}_l = {c}_r" for c in rule)
-        rows = con.execute(f"SELECT i FROM links WHERE {agree}").fetchall()
-        kept.append(frozenset(int(r[0]) for r in rows))
-    cost: dict[tuple[str, ...], int] = {}
-    for rule in rules:
-        known = " AND ".join(f"{c} IS NOT NULL" for c in rule)
-        found = con.execute(
-            f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
-            f"(SELECT count(*) AS c FROM records WHERE {known} GROUP BY {', '.join(rule)})"
-        ).fetchone()
-        cost[rule] = int(found[0]) if found else 0
+        kept[rule] = frozenset(
+            int(r[0]) for r in con.execute(f"SELECT i FROM links WHERE {agree}").fetchall()
+        )
+    cost = {rule: block_pairs(con, rule) for rule in rules}
     total = con.execute("SELECT count(*) FROM links").fetchone()
     con.close()
     return kept, cost, int(total[0]) if total else 0
@@ -155,8 +142,7 @@ def report(records: Path, *, min_yield: float = MIN_YIELD) -> dict[str, Any]:
     standard = [r for r in PREDICTION_BLOCKS if "postcode" not in r]  # the synthetic records have none
     rules = list(dict.fromkeys([*candidate_rules(standard), *NATIONAL_PREDICTION_BLOCKS]))
     with tempfile.TemporaryDirectory(dir=records.parent) as name:
-        kept_list, cost, links = _measure(records, rules, Path(name))
-    kept = dict(zip(rules, kept_list, strict=True))
+        kept, cost, links = _measure(records, rules, Path(name))
     standard_cost = sum(cost[r] for r in standard)
     chosen = choose(kept, cost, min_yield=min_yield)
     shipped = set().union(*(kept[r] for r in NATIONAL_PREDICTION_BLOCKS))

@@ -71,29 +71,39 @@ def _predict(linker: Any, trained: dict[str, Any], prior: str) -> Any:
     return linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
 
 
-def _duckdb(
-    directory: Path, trained: dict[str, Any], tmp: Path, scale: str = "standard", prior: str = "model"
-) -> tuple[float, int, int]:
-    """Deduplicate on DuckDB: (seconds, pairs predicted, of them true: same ``person_id``)."""
-    import duckdb
+def duckdb_predict(
+    con: Any, directory: Path, trained: dict[str, Any], scale: str = "standard", prior: str = "model"
+) -> str:
+    """Load the Parquet parts in ``directory`` as the table ``records`` of the DuckDB connection
+    ``con``, deduplicate them with the model (blocking rules of ``scale``) and return the name of
+    the table of predicted pairs."""
     from splink import DuckDBAPI, Linker
 
     from amparo.identity.model import for_dialect
 
-    started = time.perf_counter()
-    con = duckdb.connect(str(tmp / "dedupe.duckdb"))
-    con.execute(f"SET temp_directory = '{tmp / 'duckdb-spill'}'")
     con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{directory}/*.parquet')")
     linker = Linker(
         DuckDBAPI(connection=con).register("records"),
         for_dialect(trained, "duckdb", "dedupe_only", scale=scale),
         log_level=None,
     )
-    pairs = _predict(linker, trained, prior)
-    row = con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchone()
+    return str(_predict(linker, trained, prior).physical_name)
+
+
+def _duckdb(
+    directory: Path, trained: dict[str, Any], tmp: Path, scale: str = "standard", prior: str = "model"
+) -> tuple[float, int, int]:
+    """Deduplicate on DuckDB: (seconds, pairs predicted, of them true: same ``person_id``)."""
+    import duckdb
+
+    started = time.perf_counter()
+    con = duckdb.connect(str(tmp / "dedupe.duckdb"))
+    con.execute(f"SET temp_directory = '{tmp / 'duckdb-spill'}'")
+    pairs = duckdb_predict(con, directory, trained, scale, prior)
+    row = con.execute(f"SELECT count(*) FROM {pairs}").fetchone()
     seconds = time.perf_counter() - started
     true = con.execute(
-        f"SELECT count(*) FROM {pairs.physical_name} p JOIN records l ON l.unique_id = p.unique_id_l "
+        f"SELECT count(*) FROM {pairs} p JOIN records l ON l.unique_id = p.unique_id_l "
         "JOIN records r ON r.unique_id = p.unique_id_r WHERE l.person_id = r.person_id"
     ).fetchone()
     con.close()
@@ -153,25 +163,28 @@ def _spark(
         spark.stop()
 
 
+def block_pairs(con: Any, columns: tuple[str, ...]) -> int:
+    """Candidate pairs an equi-join rule on ``columns`` generates in the table ``records`` of the
+    DuckDB connection ``con``: the sum over its blocks of c(c-1)/2 (nulls never agree)."""
+    known = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+    found = con.execute(
+        "SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
+        f"(SELECT count(*) AS c FROM records WHERE {known} GROUP BY {', '.join(columns)})"
+    ).fetchone()
+    return int(found[0]) if found else 0
+
+
 def candidate_pairs(directory: Path, scale: str = "standard") -> dict[str, int]:
     """Pairs each equi-join prediction rule of ``scale`` generates on the records in
-    ``directory`` (the sum over its blocks of c(c-1)/2; Splink then drops pairs an earlier rule
-    found), by rule."""
+    ``directory`` (:func:`block_pairs`; Splink then drops pairs an earlier rule found), by rule."""
     import duckdb
 
     from amparo.identity.model import NATIONAL_PREDICTION_BLOCKS, PREDICTION_BLOCKS
 
     con = duckdb.connect()
     con.execute(f"CREATE TABLE records AS SELECT * FROM read_parquet('{directory}/*.parquet')")
-    out: dict[str, int] = {}
-    for columns in NATIONAL_PREDICTION_BLOCKS if scale == "national" else PREDICTION_BLOCKS:
-        known = " AND ".join(f"{c} IS NOT NULL" for c in columns)
-        query = (
-            "SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
-            f"(SELECT count(*) AS c FROM records WHERE {known} GROUP BY {', '.join(columns)})"
-        )
-        found = con.execute(query).fetchone()
-        out["+".join(columns)] = int(found[0]) if found else 0
+    blocks = NATIONAL_PREDICTION_BLOCKS if scale == "national" else PREDICTION_BLOCKS
+    out = {"+".join(columns): block_pairs(con, columns) for columns in blocks}
     con.close()
     return out
 
@@ -234,12 +247,12 @@ def row(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
+    from amparo.identity.model import BLOCKING_SCALES
+
     parser = argparse.ArgumentParser(prog="python -m benchmarks.identity_spark", description=__doc__)
     parser.add_argument("n", type=int, nargs="?", default=100_000, help="records (default 100,000)")
     parser.add_argument("engines", nargs="?", default="both", choices=["both", "duckdb", "spark", "pairs"])
-    parser.add_argument(
-        "--scale", default="standard", choices=["standard", "national"], help="blocking rules"
-    )
+    parser.add_argument("--scale", default="standard", choices=BLOCKING_SCALES, help="blocking rules")
     parser.add_argument(
         "--records", type=Path, help="Parquet parts written before by write_population (n, seed 1)"
     )
