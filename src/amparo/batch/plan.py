@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from amparo.engine.expr import FALSE, And, Compare, Expr, Fact, IsSet, Lit, Not, Or
+from amparo.engine.expr import FALSE, And, Compare, Expr, Fact, IsIn, IsSet, Lit, Not, Or
 from amparo.engine.law import LawBook, Rule, RuleVersion
 from amparo.engine.pack import AnyApplies, Program, SummaryKey
 from amparo.errors import RuleDefinitionError
@@ -230,6 +230,52 @@ def _all(operands: list[Expr]) -> Expr:
     return operands[0] if len(operands) == 1 else And(tuple(operands))
 
 
+def _version_in(vi: str, indexes: tuple[int, ...]) -> Expr:
+    """The row's version of a rule is one of ``indexes``."""
+    return _eq(vi, indexes[0]) if len(indexes) == 1 else IsIn(Fact(vi), frozenset(indexes))
+
+
+def _reading(version: RuleVersion) -> Any:
+    """What a version decides, apart from its dates and sources: two versions with the same
+    reading give every row the same outcome, value and flags."""
+
+    def typed(value: Any) -> Any:  # True and 1 are equal in Python, never the same value here
+        return (type(value).__name__, value)
+
+    if _never(version.applies) and not version.cases:
+        decides: Any = ("not_applicable",)
+    else:
+        decides = (
+            version.applies,
+            tuple(x.when for x in version.exceptions),
+            typed(version.value),
+            tuple((case.when, typed(case.value)) for case in version.cases),
+        )
+    return (decides, version.flags)
+
+
+def _alike_versions(rule: Rule) -> list[tuple[tuple[int, ...], RuleVersion]]:
+    """The rule's versions grouped by their reading (:func:`_reading`), in the order each reading
+    first appears, with the first version of each as its example: the plan asks each reading's
+    conditions once for all its versions (a rule often returns to an earlier reading, e.g. after an
+    injunction is lifted). Versions whose reading cannot be compared stay apart."""
+    groups: dict[Any, list[int]] = {}
+    order: list[tuple[list[int], RuleVersion]] = []
+    for k, version in enumerate(rule.versions):
+        try:
+            key = _reading(version)
+            hash(key)
+        except TypeError:  # an unhashable value: a group of its own
+            order.append(([k], version))
+            continue
+        if key in groups:
+            groups[key].append(k)
+        else:
+            groups[key] = [k]
+            order.append((groups[key], version))
+    return [(tuple(ks), version) for ks, version in order]
+
+
 def _covers(version: RuleVersion, anchor: str) -> Expr:
     starts = Compare(">=", Fact(anchor), Lit(version.valid_from))
     if version.valid_to is None:
@@ -262,9 +308,10 @@ class _Compiler:
                 ),
             )
         )
+        groups = _alike_versions(rule)
         outcome: list[tuple[Expr, Expr]] = []
-        for k, ver in enumerate(rule.versions):
-            here = _eq(vi, k)
+        for ks, ver in groups:
+            here = _version_in(vi, ks)
             if ver.cases:
                 outcome.append((here, Lit(OUTCOME_CODES["value"])))
                 continue
@@ -289,8 +336,8 @@ class _Compiler:
             self.opaque.add(rule.id)
         self.types[v] = dtype
         branches: list[tuple[Expr, Expr]] = []
-        for k, ver in enumerate(rule.versions):
-            here = _eq(vi, k)
+        for ks, ver in groups:
+            here = _version_in(vi, ks)
             if ver.cases:
                 branches += [(And((here, case.when)), _as_value(case.value)) for case in ver.cases]
                 branches.append((here, _as_value(ver.value)))
@@ -299,10 +346,10 @@ class _Compiler:
         columns: list[tuple[str, Column, ValueType | None]] = [
             (v, Switch(tuple(branches), otherwise, dtype), dtype)
         ]
-        for k, ver in enumerate(rule.versions):
+        for ks, ver in groups:
             for flag_when in ver.flags:
                 name = f"_f.{len(self.flag_columns)}"
-                conditions = [_eq(vi, k), flag_when.when]
+                conditions = [_version_in(vi, ks), flag_when.when]
                 if flag_when.outcomes:
                     conditions.append(_any([_eq(o, OUTCOME_CODES[x]) for x in flag_when.outcomes]))
                 columns.append((name, _all(conditions), "bool"))
@@ -378,10 +425,9 @@ class _Compiler:
         # values: sorted str() of the value of every rule that applied (a version's value when it applies)
         items: list[tuple[Expr, str | Expr]] = []
         for rule_id in key.rules:
-            rule = self.book.rule(rule_id)
-            for k, ver in enumerate(rule.versions):
+            for ks, ver in _alike_versions(self.book.rule(rule_id)):
                 if not ver.cases and not _never(ver.applies):
-                    here = And((_eq(f"_vi.{rule_id}", k), _eq(f"_o.{rule_id}", APPLIES)))
+                    here = And((_version_in(f"_vi.{rule_id}", ks), _eq(f"_o.{rule_id}", APPLIES)))
                     items.append((here, ver.value if isinstance(ver.value, Expr) else str(ver.value)))
         return Collect(tuple(items), "sorted"), None
 

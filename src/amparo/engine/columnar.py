@@ -86,12 +86,24 @@ def to_polars(expr: Expr, shared: Mapping[TestKey, str] | None = None) -> pl.Exp
     names the columns that already hold some tests of facts against constants (by
     :func:`constant_test_key`): those tests read their column instead of being computed again."""
     result = _compile(expr, polars_module(), shared or {})
-    compiled: pl.Expr = result.fill_null(False) if _is_boolean(expr) else result
+    compiled: pl.Expr = result.fill_null(False) if _is_boolean(expr) and not _never_null(expr) else result
     return compiled
 
 
 def _is_boolean(expr: Expr) -> bool:
     return isinstance(expr, Compare | IsIn | Contains | Intersects | IsSet | And | Or | Not)
+
+
+def _never_null(expr: Expr) -> bool:
+    """Whether the compiled form of ``expr`` is never null already (a test, or a fold of tests):
+    no second ``fill_null`` is added (each node costs Polars time on every chunk)."""
+    if isinstance(expr, Compare | IsIn | Contains | Intersects | IsSet):
+        return True
+    if isinstance(expr, And | Or):
+        return all(_never_null(operand) for operand in expr.operands)
+    if isinstance(expr, Not):
+        return _never_null(expr.operand)
+    return False
 
 
 def _compile(expr: Expr, pl: Any, shared: Mapping[TestKey, str]) -> Any:
