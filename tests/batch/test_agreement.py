@@ -130,8 +130,9 @@ def test_a_column_form_that_disagrees_is_caught_by_the_sample_check(synthetic: A
 
     original = fact_columns.extract_fact_columns
 
-    def broken(documents: Any, as_of: Any) -> Any:
-        return original(documents, as_of).with_columns(under_18=~original(documents, as_of)["under_18"])
+    def broken(documents: Any, as_of: Any, wanted: Any = None) -> Any:
+        facts = original(documents, as_of, wanted)
+        return facts.with_columns(under_18=~facts["under_18"])
 
     monkeypatch.setattr(fact_columns, "extract_fact_columns", broken)
     screener = BatchScreener(US_PACK, verify_sample=50)

@@ -4,7 +4,7 @@ time through the same ``parse``/``read_dates``/``extract_facts`` the single eval
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,8 +98,11 @@ def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None
     return rows_to_frame(rows)
 
 
-def fact_columns(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None) -> Any:
-    """The fact frame of parsed documents: column-wise when the pack can, else one by one."""
+def fact_columns(
+    pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None, facts: Collection[str] | None = None
+) -> Any:
+    """The fact frame of parsed documents: column-wise when the pack can, else one by one
+    (``facts``: those the caller reads, as :meth:`ColumnarPack.extract_fact_columns` takes them)."""
     if isinstance(pack, ColumnarPack):
-        return pack.extract_fact_columns(pack.documents_frame(parsed), as_of)
+        return pack.extract_fact_columns(pack.documents_frame(parsed), as_of, facts)
     return facts_one_by_one(pack, parsed, as_of)

@@ -242,7 +242,7 @@ class BatchScreener:
         if not isinstance(pack, ColumnarPack) or plan is None:  # pragma: no cover - screen_frame checks
             raise RuleDefinitionError(f"law pack {pack.id} has no column form")
         documents, suspect = conform(frame, dict(pack.document_schema()))
-        facts = pack.extract_fact_columns(documents, self.as_of)
+        facts = pack.extract_fact_columns(documents, self.as_of, plan.facts)
         if self._missing(pack, plan, facts):
             out = self.screen_documents(documents_of(frame))
             return out.with_columns(pl.Series(ROW, rows, dtype=pl.Int64)).select([ROW, *self.schema])
@@ -308,7 +308,7 @@ class BatchScreener:
                 ]
             )
         pl = polars_module()
-        facts = fact_columns(pack, group.parsed, self.as_of)
+        facts = fact_columns(pack, group.parsed, self.as_of, plan.facts)
         if READ_ON_COLUMN not in facts.columns:  # no document's dates could be read: each gives its error
             return self._frame(
                 [

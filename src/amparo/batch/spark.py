@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from amparo.batch.plan import (
@@ -193,11 +193,13 @@ def _arrow_for_spark(frame: Any) -> Any:
     return table.cast(pa.schema([pa.field(f.name, plain(f.type)) for f in table.schema]))
 
 
-def _facts_schema(pack: ColumnarPack, sample: Any, as_of: dt.date | None) -> Any:
+def _facts_schema(pack: ColumnarPack, sample: Any, as_of: dt.date | None, wanted: Collection[str]) -> Any:
     import polars as pl
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    facts = pack.extract_fact_columns(sample, as_of).with_columns(pl.lit(0, dtype=pl.Int64).alias("_row"))
+    facts = pack.extract_fact_columns(sample, as_of, wanted).with_columns(
+        pl.lit(0, dtype=pl.Int64).alias("_row")
+    )
     return from_arrow_schema(_arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).schema)
 
 
@@ -215,7 +217,7 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
     plan = compile_plan(pack.law_book(), pack.program).levelled()
     schema = dict(pack.document_schema())
     sample, _ = conform(_polars_frame(documents.limit(1).toArrow()), schema)
-    facts_schema = _facts_schema(pack, sample, as_of)
+    facts_schema = _facts_schema(pack, sample, as_of, plan.facts)
     missing = sorted({spark_name(f) for f in plan.facts} - set(facts_schema.fieldNames()))
     if missing:
         raise RuleDefinitionError(f"law pack {pack.id}: its column form lacks the facts {missing}")
@@ -224,7 +226,7 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
         for batch in batches:
             whole = _polars_frame(batch)
             frame, suspect = conform(whole.drop("_row"), schema)
-            facts = pack.extract_fact_columns(frame, as_of).with_columns(
+            facts = pack.extract_fact_columns(frame, as_of, plan.facts).with_columns(
                 (pl.col(VOUCHED_COLUMN) & ~suspect).alias(VOUCHED_COLUMN), whole["_row"].cast(pl.Int64)
             )
             yield from _arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).to_batches()

@@ -18,7 +18,7 @@ The program is data, not code, so the same pack can be evaluated one document at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -250,11 +250,14 @@ class ColumnarPack(Protocol):
         """The columnar form (:meth:`document_schema`) of documents ``parse`` returned."""
         ...
 
-    def extract_fact_columns(self, documents: Any, as_of: dt.date | None) -> Any:
+    def extract_fact_columns(
+        self, documents: Any, as_of: dt.date | None, facts: Collection[str] | None = None
+    ) -> Any:
         """Facts of many documents at once: one row per document, in order, with every fact the
         single :meth:`LawPack.extract_facts` gives (same names and values; tuples as lists,
         instants in UTC) and the columns ``_document_id``, ``_occurred_on``, ``_read_on``,
         ``_anchor.<name>`` for every anchor :meth:`LawPack.read_dates` gives, and ``_vouched``:
         false for a row that ``parse`` or ``read_dates`` might refuse (it is then screened by the
-        single evaluator, which gives its error or its decision)."""
+        single evaluator, which gives its error or its decision). ``facts``: the facts the caller
+        reads (its plan's); a pack may then leave the others out (``None``: every fact)."""
         ...

@@ -7,7 +7,7 @@ pack's column form computes them on the distinct values and puts them back on ev
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from amparo.engine.columnar import polars_module as pl_module
@@ -64,6 +64,7 @@ def per_distinct(
     compute: Callable[[Any], Any],
     carry: Mapping[str, Any] | None = None,
     memo: tuple[DistinctMemo, str] | None = None,
+    keep: Collection[str] | None = None,
 ) -> Any:
     """``compute`` run once per distinct combination of ``keys`` (expressions over ``frame``), its
     new columns given back for every row of ``frame``, in order.
@@ -75,6 +76,7 @@ def per_distinct(
     fields with few distinct values (a route, a list of nationalities): they are computed on
     hundreds of rows instead of millions and joined back exactly (on the values, not a hash).
     ``memo`` (a :class:`DistinctMemo` and this group's name) keeps them for the next chunk.
+    ``keep``: the computed columns to give back (``None``: all); the others are not put on the rows.
     """
     pl = pl_module()
     carry = dict(carry or {})
@@ -106,7 +108,10 @@ def per_distinct(
     # ... then each row's combination, put in place by index (no sort), and one gather of the values.
     pairs = grouped.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_GROUP), pl.col(_ROW)).explode(_ROW)
     group_of_row = pl.zeros(frame.height, dtype=pl.UInt32, eager=True).scatter(pairs[_ROW], pairs[_GROUP])
-    return values.drop(names)[group_of_row]
+    values = values.drop(names)
+    if keep is not None:
+        values = values.select([name for name in values.columns if name in keep])
+    return values[group_of_row]
 
 
 _ROW = "_per_distinct_row"

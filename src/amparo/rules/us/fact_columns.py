@@ -10,7 +10,7 @@ batch evaluator screens such rows one by one, so their errors are the single eva
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from types import SimpleNamespace
 from typing import Any, get_args
@@ -181,6 +181,13 @@ def _ymd(day: Any) -> Any:
     return pl.lit(table).gather(index).cast(pl.Int64)
 
 
+def _only(wanted: Collection[str] | None, *columns: Any) -> list[Any]:
+    """The columns whose names are wanted, and the anchor and check columns (names with ``_``)."""
+    if wanted is None:
+        return list(columns)
+    return [c for c in columns if (name := c.meta.output_name()).startswith("_") or name in wanted]
+
+
 #: The grouped facts already computed, kept across the chunks of a batch (pure functions of their
 #: keys: remembering never changes a value; bounded by :class:`DistinctMemo`).
 _MEMO = DistinctMemo()
@@ -191,10 +198,13 @@ def forget_distinct_values() -> None:
     _MEMO.clear()
 
 
-def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
+def extract_fact_columns(documents: Any, as_of: dt.date | None, wanted: Collection[str] | None = None) -> Any:
     """Facts of every encounter in ``documents`` (columns of :func:`document_schema`), as
-    :func:`amparo.rules.us.facts.extract_facts` gives them, with the anchor and check columns."""
+    :func:`amparo.rules.us.facts.extract_facts` gives them, with the anchor and check columns
+    (``wanted``: only these facts, e.g. those a plan reads; ``None``: every fact)."""
     pl = pl_module()
+    if wanted is not None:  # a family_ fact is read from the person's own
+        wanted = {*wanted, *(name for name in FAMILY_SHARED if f"family_{name}" in wanted)}
     # One chunk per column: Polars runs list and struct operations chunk by chunk, and a frame
     # read from several Parquet row groups or built by stacking is in many.
     documents = (documents.lazy().collect() if hasattr(documents, "lazy") else documents).rechunk()
@@ -211,8 +221,8 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
     )
     frame = documents.hstack(places_of_rows)  # the nested columns are not moved by a join
     frame = frame.hstack(day_facts(frame, zones, _MEMO))
-    frame = frame.hstack(route_facts(documents, border, arrived_from, _MEMO))
-    frame = frame.hstack(fear_facts(documents, _MEMO)).hstack(findings_facts(documents, _MEMO)).lazy()
+    frame = frame.hstack(route_facts(documents, border, arrived_from, _MEMO, wanted))
+    frame = frame.hstack(fear_facts(documents, _MEMO, wanted)).hstack(findings_facts(documents, _MEMO)).lazy()
 
     on = pl.col("encountered_on")
     time_known = pl.col("encountered_at").is_not_null()
@@ -230,7 +240,8 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         return (_ymd(day) - _ymd(born)) // 10_000
 
     age = pl.when(born.is_not_null()).then(age_on(on)).otherwise(field("person", "age"))
-    members = countries(field("family", "members"))
+    members = field("family", "members")
+    members_listed = members.list.len().fill_null(0) > 0  # no empty list made for a null one
 
     def emergency(at: Any) -> Any:
         def utc(instant: dt.datetime) -> Any:
@@ -252,70 +263,73 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None) -> Any:
         .with_columns(_eastern_day=eastern_day)
         .with_columns(_read=read_on)
         .select(
-            pl.col("id").alias(DOCUMENT_ID_COLUMN),
-            on.alias(OCCURRED_ON_COLUMN),
-            pl.col("_read").alias(READ_ON_COLUMN),
-            pl.col("_read").alias(ANCHOR_COLUMN_PREFIX + "as_of"),
-            pl.col("_eastern_day").alias(ANCHOR_COLUMN_PREFIX + "encountered_on"),
-            _vouched(pl.col("_read")).alias(VOUCHED_COLUMN),
-            on.alias("encountered_on"),
-            pl.col("_instant").alias("encountered_instant"),
-            time_known.alias("time_known"),
-            pl.col("_zone").alias("place_zone"),
-            pl.col("boundaries_on_day"),
-            pl.col("_read").alias("as_of"),
-            pl.col("one_year_deadline_on"),
-            border.alias("border"),
-            manner.alias("manner"),
-            field("place", "state").alias("state"),
-            location.alias("location"),
-            location.is_not_null().alias("location_known"),
-            pl.col("at_el_paso"),
-            pl.col("at_mpp_2021_port"),
-            arrived_from.alias("arrived_from"),
-            ((border == "southwest_land") & (arrived_from == "MX"))
-            .fill_null(False)
-            .alias("by_land_from_mexico"),
-            (border.is_in(("southwest_land", "coastal")) & (arrived_from == "MX"))
-            .fill_null(False)
-            .alias("from_mexico_southwest_or_coastal"),
-            (manner == "port_of_entry").fill_null(False).alias("at_port_of_entry"),
-            pl.col("_early").alias("at_mpp_early_place"),
-            ((on >= dt.date(2019, 6, 7)) & (on < dt.date(2019, 11, 1)) & ~pl.col("_early")).alias(
-                "mpp_2019_place_open"
-            ),
-            *(pl.col(name) for name in ROUTE_FACTS),
-            pl.col("_age").alias("age_at_encounter"),
-            pl.col("_age").is_not_null().alias("age_known"),
-            under_18.alias("under_18"),
-            (under_18 & born.is_not_null() & (age_on(pl.col("_read")) >= 18).fill_null(False)).alias(
-                "adult_by_read_on"
-            ),
-            (
-                pl.col("family").is_not_null()
-                & (flag("family", "with_parent_or_legal_guardian") | flag("family", "family_unit"))
-            ).alias("parent_or_guardian_available"),
-            flag("family", "family_unit").alias("family_unit"),
-            members.alias("family_members"),
-            (members.list.len() > 0).alias("family_members_listed"),
-            ((members.list.len() > 0) | flag("family", "family_unit")).alias("travels_with_family"),
-            lpr.alias("lawful_permanent_resident"),
-            visa.alias("valid_us_visa"),
-            exempt.alias("visa_exempt_entry"),
-            parole.alias("parole_travel_authorization"),
-            flag("documents", "cbp_one_appointment").alias("cbp_one_appointment"),
-            (~(lpr | visa | parole | exempt)).alias("lacks_entry_documents"),
-            field("documents", "metered_before").alias("metered_before"),
-            emergency(pl.col("_instant")).alias("in_emergency_border_circumstances"),
-            pl.lit(False).alias("officer_operational_humanitarian_exception"),
-            pl.col("fear_countries"),
-            pl.col("fear_stated_countries"),
-            pl.col("mltn_harm_in"),
-            pl.col("reasonable_possibility_harm_in"),
-            *(flag("findings", name).alias(name) for name in _FINDING_FLAGS),
-            pl.col("id").alias("encounter_id"),
-            pl.lit(0, dtype=pl.Int64).alias("family_companions_read"),
+            *_only(
+                wanted,
+                pl.col("id").alias(DOCUMENT_ID_COLUMN),
+                on.alias(OCCURRED_ON_COLUMN),
+                pl.col("_read").alias(READ_ON_COLUMN),
+                pl.col("_read").alias(ANCHOR_COLUMN_PREFIX + "as_of"),
+                pl.col("_eastern_day").alias(ANCHOR_COLUMN_PREFIX + "encountered_on"),
+                _vouched(pl.col("_read")).alias(VOUCHED_COLUMN),
+                on.alias("encountered_on"),
+                pl.col("_instant").alias("encountered_instant"),
+                time_known.alias("time_known"),
+                pl.col("_zone").alias("place_zone"),
+                pl.col("boundaries_on_day"),
+                pl.col("_read").alias("as_of"),
+                pl.col("one_year_deadline_on"),
+                border.alias("border"),
+                manner.alias("manner"),
+                field("place", "state").alias("state"),
+                location.alias("location"),
+                location.is_not_null().alias("location_known"),
+                pl.col("at_el_paso"),
+                pl.col("at_mpp_2021_port"),
+                arrived_from.alias("arrived_from"),
+                ((border == "southwest_land") & (arrived_from == "MX"))
+                .fill_null(False)
+                .alias("by_land_from_mexico"),
+                (border.is_in(("southwest_land", "coastal")) & (arrived_from == "MX"))
+                .fill_null(False)
+                .alias("from_mexico_southwest_or_coastal"),
+                (manner == "port_of_entry").fill_null(False).alias("at_port_of_entry"),
+                pl.col("_early").alias("at_mpp_early_place"),
+                ((on >= dt.date(2019, 6, 7)) & (on < dt.date(2019, 11, 1)) & ~pl.col("_early")).alias(
+                    "mpp_2019_place_open"
+                ),
+                *(pl.col(name) for name in ROUTE_FACTS),
+                pl.col("_age").alias("age_at_encounter"),
+                pl.col("_age").is_not_null().alias("age_known"),
+                under_18.alias("under_18"),
+                (under_18 & born.is_not_null() & (age_on(pl.col("_read")) >= 18).fill_null(False)).alias(
+                    "adult_by_read_on"
+                ),
+                (
+                    pl.col("family").is_not_null()
+                    & (flag("family", "with_parent_or_legal_guardian") | flag("family", "family_unit"))
+                ).alias("parent_or_guardian_available"),
+                flag("family", "family_unit").alias("family_unit"),
+                countries(members).alias("family_members"),
+                members_listed.alias("family_members_listed"),
+                (members_listed | flag("family", "family_unit")).alias("travels_with_family"),
+                lpr.alias("lawful_permanent_resident"),
+                visa.alias("valid_us_visa"),
+                exempt.alias("visa_exempt_entry"),
+                parole.alias("parole_travel_authorization"),
+                flag("documents", "cbp_one_appointment").alias("cbp_one_appointment"),
+                (~(lpr | visa | parole | exempt)).alias("lacks_entry_documents"),
+                field("documents", "metered_before").alias("metered_before"),
+                emergency(pl.col("_instant")).alias("in_emergency_border_circumstances"),
+                pl.lit(False).alias("officer_operational_humanitarian_exception"),
+                pl.col("fear_countries"),
+                pl.col("fear_stated_countries"),
+                pl.col("mltn_harm_in"),
+                pl.col("reasonable_possibility_harm_in"),
+                *(flag("findings", name).alias(name) for name in _FINDING_FLAGS),
+                pl.col("id").alias("encounter_id"),
+                pl.lit(0, dtype=pl.Int64).alias("family_companions_read"),
+            )
         )
-        .with_columns(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)
+        .with_columns(*_only(wanted, *(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)))
     )
     return out.collect().rechunk()

@@ -15,6 +15,7 @@ Each also says whether its part of the document passes encounter v1's checks (``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
@@ -74,7 +75,13 @@ _TREATY_DATES = sorted(
 
 
 # ---------------------------------------------------------------------------------------------
-def route_facts(documents: Any, border: Any, arrived_from: Any, memo: DistinctMemo | None = None) -> Any:
+def route_facts(
+    documents: Any,
+    border: Any,
+    arrived_from: Any,
+    memo: DistinctMemo | None = None,
+    keep: Collection[str] | None = None,
+) -> Any:
     """Facts of the countries of origin and of the route, one row per document."""
     pl = pl_module()
     on = pl.col("encountered_on")
@@ -89,7 +96,12 @@ def route_facts(documents: Any, border: Any, arrived_from: Any, memo: DistinctMe
         "_treaty_period": pl.when(on.is_not_null()).then(bucket),
     }
     return per_distinct(
-        documents, keys, _route_table, carry={"_on": on}, memo=(memo, "route") if memo else None
+        documents,
+        keys,
+        _route_table,
+        carry={"_on": on},
+        memo=(memo, "route") if memo else None,
+        keep=None if keep is None else {*keep, "_route_ok"},
     )
 
 
@@ -143,10 +155,16 @@ def _route_table(table: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-def fear_facts(documents: Any, memo: DistinctMemo | None = None) -> Any:
+def fear_facts(documents: Any, memo: DistinctMemo | None = None, keep: Collection[str] | None = None) -> Any:
     """The countries feared (sorted, once each) and those affirmatively stated."""
     keys = {"_fear": pl_module().col("fear_claims")}
-    return per_distinct(documents, keys, _fear_table, memo=(memo, "fear") if memo else None)
+    return per_distinct(
+        documents,
+        keys,
+        _fear_table,
+        memo=(memo, "fear") if memo else None,
+        keep=None if keep is None else {*keep, "_fear_ok"},
+    )
 
 
 def _fear_table(table: Any) -> Any:

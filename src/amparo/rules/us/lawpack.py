@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -248,10 +248,12 @@ class USLawPack:
 
         return fact_columns.documents_frame(parsed)
 
-    def extract_fact_columns(self, documents: Any, as_of: dt.date | None) -> Any:
+    def extract_fact_columns(
+        self, documents: Any, as_of: dt.date | None, facts: Collection[str] | None = None
+    ) -> Any:
         from amparo.rules.us import fact_columns
 
-        return fact_columns.extract_fact_columns(documents, as_of)
+        return fact_columns.extract_fact_columns(documents, as_of, facts)
 
 
 US_PACK = USLawPack()
