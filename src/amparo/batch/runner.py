@@ -366,8 +366,6 @@ class BatchScreener:
     def _decode_flags(self, pack_id: str, frame: Any, plan: Plan, words: list[str] | None) -> Any:
         """The flag ids of each row, as the single evaluator lists them (its currency flag last);
         each distinct combination of words is decoded once per batch."""
-        import pyarrow as pa  # type: ignore[import-untyped]
-
         pl = polars_module()
         keys = [*(words or [FLAGS]), "_beyond"]
         table = frame.select(keys).unique()
@@ -382,8 +380,7 @@ class BatchScreener:
                 if words:
                     known[row] = ids
             decoded.append(ids)
-        lists = pl.from_arrow(pa.array(decoded, type=pa.list_(pa.string())))
-        table = table.with_columns(lists.alias("flags").cast(pl.List(pl.String)))
+        table = table.with_columns(pl.Series("flags", decoded, dtype=pl.List(pl.String)))
         return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(keys)
 
     def _verify(
