@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from amparo.engine.expr import FALSE, And, Compare, Expr, Fact, IsIn, IsSet, Lit, Not, Or
+from amparo.engine.expr import FALSE, And, Compare, Expr, Fact, IsIn, IsSet, Lit, Not, Or, structure
 from amparo.engine.law import LawBook, Rule, RuleVersion
 from amparo.engine.pack import AnyApplies, Program, SummaryKey
 from amparo.errors import RuleDefinitionError
@@ -236,22 +236,18 @@ def _version_in(vi: str, indexes: tuple[int, ...]) -> Expr:
 
 
 def _reading(version: RuleVersion) -> Any:
-    """What a version decides, apart from its dates and sources: two versions with the same
-    reading give every row the same outcome, value and flags."""
-
-    def typed(value: Any) -> Any:  # True and 1 are equal in Python, never the same value here
-        return (type(value).__name__, value)
-
+    """What a version decides, apart from its dates and sources, by :func:`structure`: two versions
+    with the same reading give every row the same outcome, value and flags."""
+    flags = tuple((f.flag, structure(f.when), f.outcomes) for f in version.flags)
     if _never(version.applies) and not version.cases:
-        decides: Any = ("not_applicable",)
-    else:
-        decides = (
-            version.applies,
-            tuple(x.when for x in version.exceptions),
-            typed(version.value),
-            tuple((case.when, typed(case.value)) for case in version.cases),
-        )
-    return (decides, version.flags)
+        return ("not_applicable", flags)
+    return (
+        structure(version.applies),
+        structure(tuple(x.when for x in version.exceptions)),
+        structure(version.value),
+        tuple((structure(case.when), structure(case.value)) for case in version.cases),
+        flags,
+    )
 
 
 def _alike_versions(rule: Rule) -> list[tuple[tuple[int, ...], RuleVersion]]:
@@ -264,7 +260,6 @@ def _alike_versions(rule: Rule) -> list[tuple[tuple[int, ...], RuleVersion]]:
     for k, version in enumerate(rule.versions):
         try:
             key = _reading(version)
-            hash(key)
         except TypeError:  # an unhashable value: a group of its own
             order.append(([k], version))
             continue

@@ -449,3 +449,19 @@ def all_of(*operands: Expr) -> Expr:
 def any_of(*operands: Expr) -> Expr:
     """At least one holds (false when empty)."""
     return Or(operands) if operands else FALSE
+
+
+def structure(value: Any) -> Any:
+    """A hashable form of an expression (or of a value a rule gives) that is equal for two that mean
+    the same thing: expressions compare by identity (``==`` builds a comparison), so two rule
+    versions written with separate but identical conditions are told alike by this. Constants keep
+    their type (``True`` and ``1`` differ); an unhashable constant raises ``TypeError``."""
+    if isinstance(value, Expr):
+        fields = getattr(value, "__dataclass_fields__", {})
+        return (type(value).__name__, *(structure(getattr(value, name)) for name in fields))
+    if isinstance(value, tuple):
+        return ("tuple", *(structure(item) for item in value))
+    if isinstance(value, frozenset):
+        return ("frozenset", frozenset(structure(item) for item in value))
+    hash(value)
+    return (type(value).__name__, value)
