@@ -231,9 +231,12 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
             )
             yield from _arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).to_batches()
 
-    indexed = documents.withColumn("_row", F.monotonically_increasing_id())
+    indexed = documents.withColumn("_row", F.monotonically_increasing_id())  # input order, kept
+    parallelism = spark.sparkContext.defaultParallelism
+    if indexed.rdd.getNumPartitions() < parallelism:  # e.g. one file of one split: every core works
+        indexed = indexed.repartition(parallelism)
     facts = indexed.mapInArrow(extract, facts_schema)
-    evaluated = run_plan_spark(plan, facts).cache()
+    evaluated = run_plan_spark(plan, facts)
     lists = {
         name: column
         for stage in plan.stages
@@ -259,7 +262,7 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
         (~F.col(spark_name(VOUCHED_COLUMN)) | F.coalesce(F.col(spark_name(NO_VERSION)), F.lit(True))).alias(
             "_redo"
         ),
-    )
+    ).cache()  # the few output columns, not the plan's hundreds: read by each action below
     for name, collect in lists.items():
         words = [spark_name(f"{name}#{i}") for i in range(len(collect.words()))]
         extra = ["_beyond"] if name == FLAGS else []
