@@ -112,3 +112,37 @@ def test_impact_from_the_command_line(synthetic: Any, tmp_path: Path) -> None:
     )
     assert dates.exit_code == 0, dates.output
     assert "change outcome between 2023-05-01 and 2023-06-01" in dates.output
+
+
+def test_both_readings_on_one_date_extract_the_facts_once(synthetic: Any, monkeypatch: Any) -> None:
+    """With a rule change and no dates, the pack and the changed pack read the same facts: they are
+    extracted once per chunk, and each side's rows are those its own screener gives alone."""
+    import amparo.rules.us.fact_columns as fact_columns
+
+    calls: list[int] = []
+    original = fact_columns.extract_fact_columns
+
+    def counted(documents: Any, as_of: Any, wanted: Any = None) -> Any:
+        calls.append(documents.height)
+        return original(documents, as_of, wanted)
+
+    monkeypatch.setattr(fact_columns, "extract_fact_columns", counted)
+    frame = synthetic.head(2000)
+    changed_pack = overlay(US_PACK, RuleChange.model_validate(VACATED))
+    impact = Impact(US_PACK, changed_pack, before_on=None, after_on=None)
+    before, after = impact.before.screen_frame(frame), impact.after.screen_frame(frame)
+    assert calls == [frame.height]
+    assert before.equals(BatchScreener(US_PACK, verify_sample=0).screen_frame(frame))
+    assert after.equals(BatchScreener(changed_pack, verify_sample=0).screen_frame(frame))
+    assert not before.equals(after)
+    # Read on two dates, the facts differ (the date the law is read on is one): extracted for each.
+    calls.clear()
+    dated = Impact(US_PACK, US_PACK, before_on=dt.date(2024, 1, 1), after_on=dt.date(2024, 12, 1))
+    dated.before.screen_frame(frame)
+    dated.after.screen_frame(frame)
+    assert calls == [frame.height, frame.height]
+    # Another frame is never given the facts of the one before.
+    calls.clear()
+    impact.before.screen_frame(frame.head(10))
+    impact.after.screen_frame(frame.tail(10))
+    assert calls == [10, 10]

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks
-from amparo.batch.runner import BatchScreener
+from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks, read_ahead
+from amparo.batch.runner import BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.errors import FieldError, InputError
@@ -100,8 +100,10 @@ class Impact:
         after_on: dt.date | None,
         verify_sample: int = 0,
     ) -> None:
-        self.before = BatchScreener(before, as_of=before_on, verify_sample=verify_sample)
-        self.after = BatchScreener(after, as_of=after_on, verify_sample=verify_sample)
+        # Read on the same date, the two packs read the same facts: extracted once per chunk.
+        shared = SharedFacts() if before_on == after_on else None
+        self.before = BatchScreener(before, as_of=before_on, verify_sample=verify_sample, shared_facts=shared)
+        self.after = BatchScreener(after, as_of=after_on, verify_sample=verify_sample, shared_facts=shared)
         self.keys = before.program.summary_keys
         self.counts = ImpactCounts()
 
@@ -162,7 +164,7 @@ def run_impact(
         if fmt == "parquet":
             chunks = (
                 (impact.before.screen_frame(f), impact.after.screen_frame(f), _document_columns(f))
-                for f in parquet_chunks(source, chunk_rows or PARQUET_CHUNK)
+                for f in read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
             )
         else:
             chunks = (

@@ -72,6 +72,32 @@ def error_of(exc: AmparoError, document: Any = None) -> dict[str, Any]:
     }
 
 
+class SharedFacts:
+    """The fact columns of the last frame a screener read, for another screener of the same frame
+    on the same date (``amparo impact`` with a rule change: the pack as it stands and the pack with
+    the change read the same facts; only their plans differ). One frame is kept, no more."""
+
+    def __init__(self) -> None:
+        self._key: tuple[Any, ...] | None = None
+        self._frame: Any = None
+        self._value: tuple[Any, Any, Any] | None = None
+
+    @staticmethod
+    def _key_of(pack: ColumnarPack, as_of: dt.date | None) -> tuple[Any, ...]:
+        extract = pack.extract_fact_columns  # the same method of the same pack, through any overlay
+        return (getattr(extract, "__self__", None), getattr(extract, "__func__", extract), as_of)
+
+    def get(
+        self, frame: Any, pack: ColumnarPack, as_of: dt.date | None, wanted: frozenset[str]
+    ) -> tuple[Any, Any, Any] | None:
+        if self._value is None or self._frame is not frame or self._key != self._key_of(pack, as_of):
+            return None
+        return self._value if wanted <= set(self._value[2].columns) else None
+
+    def put(self, frame: Any, pack: ColumnarPack, as_of: dt.date | None, value: tuple[Any, Any, Any]) -> None:
+        self._key, self._frame, self._value = self._key_of(pack, as_of), frame, value
+
+
 @dataclass
 class _PackRows:
     """The rows of one chunk that one pack reads."""
@@ -90,9 +116,11 @@ class BatchScreener:
         as_of: dt.date | None = None,
         verify_sample: int = 8,
         seed: int = 0,
+        shared_facts: SharedFacts | None = None,
     ) -> None:
         self.registry = packs if isinstance(packs, PackRegistry) else PackRegistry([packs])
         self.as_of = as_of
+        self.shared_facts = shared_facts
         self.verify_sample = verify_sample
         self._random = random.Random(seed)
         self._plans: dict[str, Plan | None] = {}
@@ -242,8 +270,7 @@ class BatchScreener:
         plan = self.plan(pack)
         if not isinstance(pack, ColumnarPack) or plan is None:  # pragma: no cover - screen_frame checks
             raise RuleDefinitionError(f"law pack {pack.id} has no column form")
-        documents, suspect = conform(frame, dict(pack.document_schema()))
-        facts = pack.extract_fact_columns(documents, self.as_of, plan.facts)
+        documents, suspect, facts = self._fact_columns(pack, plan, frame)
         if self._missing(pack, plan, facts):
             out = self.screen_documents(documents_of(frame))
             return out.with_columns(pl.Series(ROW, rows, dtype=pl.Int64)).select([ROW, *self.schema])
@@ -272,6 +299,19 @@ class BatchScreener:
         )
         keep = ~pl.int_range(result.height, eager=True).is_in(redo)
         return pl.concat([result.filter(keep), fixed], how="vertical").sort(ROW)
+
+    def _fact_columns(self, pack: ColumnarPack, plan: Plan, frame: Any) -> tuple[Any, Any, Any]:
+        """The frame in the pack's form, its suspect rows and its facts (from ``shared_facts``
+        when another screener just read the same frame on the same date)."""
+        shared = self.shared_facts
+        known = shared.get(frame, pack, self.as_of, plan.facts) if shared is not None else None
+        if known is not None:
+            return known
+        documents, suspect = conform(frame, dict(pack.document_schema()))
+        facts = pack.extract_fact_columns(documents, self.as_of, plan.facts)
+        if shared is not None:
+            shared.put(frame, pack, self.as_of, (documents, suspect, facts))
+        return documents, suspect, facts
 
     def _missing(self, pack: LawPack, plan: Plan, facts: Any) -> bool:
         """Whether the pack's column form lacks facts its rules read (e.g. a fact added to the single
