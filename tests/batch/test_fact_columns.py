@@ -73,3 +73,18 @@ def test_a_row_the_columns_cannot_vouch_for_is_marked() -> None:
     assert US_PACK.extract_fact_columns(frame, dt.date(2017, 1, 1))["_vouched"].to_list() == [False]
     bad = frame.with_columns(frame["id"].str.replace("E-1", ""))
     assert US_PACK.extract_fact_columns(bad, None)["_vouched"].to_list() == [False]
+
+
+def test_only_the_facts_a_plan_reads_are_given_with_the_same_values(synthetic: Any) -> None:
+    """``extract_fact_columns(..., facts)``: the facts asked for (and the anchor and check columns)
+    have the values of the whole extraction; facts no rule reads are left out."""
+    from amparo.batch.plan import compile_plan
+
+    plan = compile_plan(US_PACK.law_book(), US_PACK.program)
+    frame = synthetic.head(3000)
+    whole = US_PACK.extract_fact_columns(frame, None)
+    only = US_PACK.extract_fact_columns(frame, None, plan.facts)
+    assert plan.facts <= set(only.columns)
+    assert {"third_countries_transited", "fear_countries", "family_members"}.isdisjoint(only.columns)
+    assert {"third_countries_transited", "fear_countries", "family_members"} <= set(whole.columns)
+    assert only.equals(whole.select(only.columns))
