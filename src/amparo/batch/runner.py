@@ -125,7 +125,6 @@ class BatchScreener:
         self._random = random.Random(seed)
         self._plans: dict[str, Plan | None] = {}
         self._stages: dict[str, list[list[Any]]] = {}
-        self._flag_lists: dict[str, dict[tuple[Any, ...], list[str]]] = {}
         self.warnings: list[str] = []
         pl = polars_module()
         schema: dict[str, Any] = {"encounter_id": pl.String, "pack": pl.String, "as_of": pl.Date}
@@ -396,30 +395,24 @@ class BatchScreener:
         redo = frame.select(pl.arg_where(pl.col("_redo"))).to_series().to_list()
         keys = {summary_column(k): k for k in plan.summary_keys if summary_column(k) in lists}
         frame = decode_lists(frame, plan, keys)
-        frame = self._decode_flags(pack.id, frame, plan, words.get(FLAGS))
+        frame = self._decode_flags(frame, plan, words.get(FLAGS))
         columns = [
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
             for name, dtype in {ROW: pl.Int64, **self.schema}.items()
         ]
         return frame.select(columns), redo
 
-    def _decode_flags(self, pack_id: str, frame: Any, plan: Plan, words: list[str] | None) -> Any:
+    def _decode_flags(self, frame: Any, plan: Plan, words: list[str] | None) -> Any:
         """The flag ids of each row, as the single evaluator lists them (its currency flag last);
-        each distinct combination of words is decoded once per batch."""
+        each distinct word is decoded once (:meth:`Collect.decode` remembers it)."""
         pl = polars_module()
         keys = [*(words or [FLAGS]), "_beyond"]
         table = frame.select(keys).unique()
         collect = list_columns(plan).get(FLAGS)
-        known = self._flag_lists.setdefault(pack_id, {})
         decoded = []
         for row in table.iter_rows():
-            ids = known.get(row) if words else None
-            if ids is None:
-                ids = collect.decode(tuple(row[:-1])) if collect is not None and words else list(row[0] or [])
-                ids = [*ids, BEYOND_CURRENCY] if row[-1] else ids
-                if words:
-                    known[row] = ids
-            decoded.append(ids)
+            ids = collect.decode(tuple(row[:-1])) if collect is not None and words else list(row[0] or [])
+            decoded.append([*ids, BEYOND_CURRENCY] if row[-1] else ids)
         table = table.with_columns(pl.Series("flags", decoded, dtype=pl.List(pl.String)))
         return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(keys)
 
