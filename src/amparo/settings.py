@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from amparo.errors import ConfigError
 
 
 def _default_data_dir() -> Path:
@@ -48,6 +50,15 @@ class Settings(BaseSettings):
         le=3650,
         description="Days an API token lives from when it is issued (`amparo users add` or `rotate`).",
     )
+    batch_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description=(
+            "Chunks a batch (`amparo screen --batch`, `amparo impact`) screens at once, each in a thread "
+            "(Polars' own threads share the cores); 1 screens one chunk at a time."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -58,8 +69,19 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read the settings from the environment. Called at the edges, never at import time."""
-    return Settings()
+    """Read the settings from the environment. Called at the edges, never at import time.
+
+    A malformed value is a :class:`~amparo.errors.ConfigError` naming its variable and what was
+    expected (never a validation traceback)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"AMPARO_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']} "
+            f"(got {error.get('input')!r})"
+            for error in exc.errors()
+        )
+        raise ConfigError(f"a setting in the environment is malformed: {problems}") from None
 
 
 def settings_markdown() -> str:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
+from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener, invalid_json
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
@@ -27,7 +26,6 @@ from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, FieldError, InputError
 
 Format = Literal["jsonl", "parquet"]
-T = TypeVar("T")
 JSON_CHUNK = 50_000
 PARQUET_CHUNK = 100_000
 
@@ -131,50 +129,6 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
         yield pl.from_arrow(batch)
 
 
-_END = object()
-
-
-def read_ahead(chunks: Iterator[T]) -> Iterator[T]:
-    """``chunks`` read one ahead in a thread while the caller screens the current one (reading
-    Parquet and decoding it release the interpreter lock); an error reading is raised here, in
-    order. At most two chunks are held at once, so memory stays flat."""
-    slot: queue.Queue[Any] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                if stop.is_set():
-                    return
-                slot.put(chunk)
-            slot.put(_END)
-        except BaseException as exc:  # handed to the consumer, raised there
-            slot.put(_Failed(exc))
-
-    thread = threading.Thread(target=produce, name="amparo-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = slot.get()
-            if item is _END:
-                return
-            if isinstance(item, _Failed):
-                raise item.error
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # let the producer finish its put and see the stop
-            try:
-                slot.get(timeout=0.05)
-            except queue.Empty:
-                pass
-
-
-@dataclass(frozen=True)
-class _Failed:
-    error: BaseException
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -274,8 +228,10 @@ def screen_file(
     progress: bool | None = None,
     verify_sample: int = 8,
     chunk_rows: int | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> BatchReport:
-    """Screen every document in ``source`` into ``out``; a progress bar on a terminal."""
+    """Screen every document in ``source`` into ``out``; a progress bar on a terminal.
+    ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`)."""
     if not source.is_file():
         raise InputError([FieldError("IN", f"no such file: {source}")])
     in_format, out_format = file_format(source, "IN"), file_format(out, "--out")
@@ -287,19 +243,23 @@ def screen_file(
     bar, task = _progress(show, source, in_format)
     try:
         if in_format == "parquet":
-            for frame in read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)):
-                result = screener.screen_frame(frame)
+            frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
+            for result in in_order(screener.screen_frame, frames, workers):
                 writer.write(result)
                 rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
                 if bar is not None:
-                    bar.advance(task, frame.height)
+                    bar.advance(task, result.height)
         else:
-            for chunk in json_chunks(source, chunk_rows or JSON_CHUNK):
-                result = screener.screen_documents(chunk.documents, chunk.errors)
+            screened = in_order(
+                lambda chunk: (screener.screen_documents(chunk.documents, chunk.errors), chunk.consumed),
+                json_chunks(source, chunk_rows or JSON_CHUNK),
+                workers,
+            )
+            for result, consumed in screened:
                 writer.write(result)
                 rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
                 if bar is not None:
-                    bar.advance(task, chunk.consumed)
+                    bar.advance(task, consumed)
     finally:
         writer.close(screener.schema)
         if bar is not None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks, read_ahead
+from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks
+from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
@@ -99,11 +100,17 @@ class Impact:
         before_on: dt.date | None,
         after_on: dt.date | None,
         verify_sample: int = 0,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         # Read on the same date, the two packs read the same facts: extracted once per chunk.
         shared = SharedFacts() if before_on == after_on else None
-        self.before = BatchScreener(before, as_of=before_on, verify_sample=verify_sample, shared_facts=shared)
-        self.after = BatchScreener(after, as_of=after_on, verify_sample=verify_sample, shared_facts=shared)
+        self.workers = workers
+        self.before = BatchScreener(
+            before, as_of=before_on, verify_sample=verify_sample, shared_facts=shared, workers=workers
+        )
+        self.after = BatchScreener(
+            after, as_of=after_on, verify_sample=verify_sample, shared_facts=shared, workers=workers
+        )
         self.keys = before.program.summary_keys
         self.counts = ImpactCounts()
 
@@ -162,20 +169,22 @@ def run_impact(
     try:
         chunks: Any
         if fmt == "parquet":
-            chunks = (
-                (impact.before.screen_frame(f), impact.after.screen_frame(f), _document_columns(f))
-                for f in read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
+            chunks = in_order(
+                lambda f: (impact.before.screen_frame(f), impact.after.screen_frame(f), _document_columns(f)),
+                read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)),
+                impact.workers,
             )
         else:
-            chunks = (
-                (
+            chunks = in_order(
+                lambda c: (
                     impact.before.screen_documents(c.documents, c.errors),
                     impact.after.screen_documents(c.documents, c.errors),
                     _json_document_columns(c.documents),
-                )
-                for c in json_chunks(source, chunk_rows or 50_000)
+                ),
+                json_chunks(source, chunk_rows or 50_000),
+                impact.workers,
             )
-        for before, after, where in chunks:
+        for before, after, where in chunks:  # counted and written here, in input order
             rows = impact.chunk(before, after, where)
             if out is None:
                 continue

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from amparo.batch.columns import conform, documents_of
 from amparo.batch.facts import fact_columns, facts_one_by_one
+from amparo.batch.pipeline import DEFAULT_WORKERS, in_order
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
 from amparo.batch.polars_backend import (
     compile_stages,
@@ -44,6 +46,7 @@ from amparo.screening.inputs import error_object, wrapped_example
 from amparo.screening.screen import BEYOND_CURRENCY
 
 ROW = "_row"
+PIECE_ROWS = 100_000  # a frame of twice this many rows or more is screened in pieces at once
 
 
 def error_struct_type() -> Any:
@@ -75,12 +78,11 @@ def error_of(exc: AmparoError, document: Any = None) -> dict[str, Any]:
 class SharedFacts:
     """The fact columns of the last frame a screener read, for another screener of the same frame
     on the same date (``amparo impact`` with a rule change: the pack as it stands and the pack with
-    the change read the same facts; only their plans differ). One frame is kept, no more."""
+    the change read the same facts; only their plans differ). One frame is kept per thread (chunks
+    screened at once each have their thread, and each thread reads its chunk with both screeners)."""
 
     def __init__(self) -> None:
-        self._key: tuple[Any, ...] | None = None
-        self._frame: Any = None
-        self._value: tuple[Any, Any, Any] | None = None
+        self._local = threading.local()
 
     @staticmethod
     def _key_of(pack: ColumnarPack, as_of: dt.date | None) -> tuple[Any, ...]:
@@ -90,12 +92,14 @@ class SharedFacts:
     def get(
         self, frame: Any, pack: ColumnarPack, as_of: dt.date | None, wanted: frozenset[str]
     ) -> tuple[Any, Any, Any] | None:
-        if self._value is None or self._frame is not frame or self._key != self._key_of(pack, as_of):
+        kept = getattr(self._local, "kept", None)
+        if kept is None or kept[1] is not frame or kept[0] != self._key_of(pack, as_of):
             return None
-        return self._value if wanted <= set(self._value[2].columns) else None
+        value: tuple[Any, Any, Any] = kept[2]
+        return value if wanted <= set(value[2].columns) else None
 
     def put(self, frame: Any, pack: ColumnarPack, as_of: dt.date | None, value: tuple[Any, Any, Any]) -> None:
-        self._key, self._frame, self._value = self._key_of(pack, as_of), frame, value
+        self._local.kept = (self._key_of(pack, as_of), frame, value)
 
 
 @dataclass
@@ -117,7 +121,11 @@ class BatchScreener:
         verify_sample: int = 8,
         seed: int = 0,
         shared_facts: SharedFacts | None = None,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
+        if workers < 1:
+            raise InputError([FieldError("workers", f"expected at least 1, got {workers}")])
+        self.workers = workers
         self.registry = packs if isinstance(packs, PackRegistry) else PackRegistry([packs])
         self.as_of = as_of
         self.shared_facts = shared_facts
@@ -232,7 +240,16 @@ class BatchScreener:
 
     def screen_frame(self, frame: Any) -> Any:
         """One output row per row of ``frame``: documents in columns (e.g. read from Parquet), each
-        row's ``schema`` column (or the default pack) choosing its pack."""
+        row's ``schema`` column (or the default pack) choosing its pack. A large frame is cut into
+        pieces screened ``workers`` at once (:func:`~amparo.batch.pipeline.in_order`)."""
+        pl = polars_module()
+        if self.workers > 1 and frame.height >= 2 * PIECE_ROWS:
+            size = max(PIECE_ROWS, -(-frame.height // (2 * self.workers)))
+            pieces = (frame.slice(start, size) for start in range(0, frame.height, size))
+            return pl.concat(list(in_order(self._screen_piece, pieces, self.workers)), how="vertical")
+        return self._screen_piece(frame)
+
+    def _screen_piece(self, frame: Any) -> Any:
         pl = polars_module()
         if frame.height == 0:
             return self._frame([]).drop(ROW)

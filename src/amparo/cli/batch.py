@@ -33,6 +33,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     """``amparo screen --batch IN --out OUT [--as-of DATE]``: exit 0, or 2 when any row was invalid."""
     from amparo.batch.files import screen_file
     from amparo.cli.packs import pack_registry
+    from amparo.settings import load_settings
 
     if batch is None or out is None:
         raise InputError(
@@ -41,7 +42,9 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     if path is not None:
         raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
     on = _date(as_of, "--as-of")
-    report = screen_file(Path(batch), Path(out), pack_registry(), as_of=on)
+    report = screen_file(
+        Path(batch), Path(out), pack_registry(), as_of=on, workers=load_settings().batch_workers
+    )
     err = Console(stderr=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
     err.print(
@@ -77,6 +80,7 @@ def impact_command(
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.overlay import load_change, overlay
     from amparo.cli.packs import pack_registry
+    from amparo.settings import load_settings
 
     before_on, after_on = _date(before, "--before"), _date(after, "--after")
     if change is None and (before_on is None or after_on is None):
@@ -86,7 +90,8 @@ def impact_command(
     registry = pack_registry()
     pack = registry.for_schema(ENCOUNTER_SCHEMA) or registry.default
     changed = overlay(pack, load_change(Path(change))) if change is not None else pack
-    impact = Impact(pack, changed, before_on=before_on, after_on=after_on)
+    workers = load_settings().batch_workers
+    impact = Impact(pack, changed, before_on=before_on, after_on=after_on, workers=workers)
     counts, seconds = run_impact(Path(source), impact, out=Path(out) if out else None)
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")

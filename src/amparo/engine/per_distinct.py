@@ -7,6 +7,7 @@ pack's column form computes them on the distinct values and puts them back on ev
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -19,11 +20,14 @@ class DistinctMemo:
 
     A memo of pure functions of the key values (a value is never different for being
     remembered); bounded: past ``max_rows`` remembered combinations of a group, that group starts
-    afresh."""
+    afresh. Chunks screened at once in threads share it: one group is looked up by one thread at a
+    time (the second finds what the first computed), different groups at once."""
 
     def __init__(self, max_rows: int = 200_000) -> None:
         self.max_rows = max_rows
         self._known: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
 
     def clear(self) -> None:
         """Forget everything remembered (the next chunk computes its values afresh)."""
@@ -31,6 +35,12 @@ class DistinctMemo:
 
     def lookup(self, group: str, table: Any, names: list[str], compute: Callable[[Any], Any]) -> Any:
         """The computed rows of every key combination in ``table`` (and of others seen before)."""
+        with self._locks_lock:
+            lock = self._locks.setdefault(group, threading.Lock())
+        with lock:
+            return self._lookup(group, table, names, compute)
+
+    def _lookup(self, group: str, table: Any, names: list[str], compute: Callable[[Any], Any]) -> Any:
         pl = pl_module()
         known = self._known.get(group)
         new = table if known is None else table.join(known, on=names, how="anti", nulls_equal=True)

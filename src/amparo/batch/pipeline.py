@@ -1,0 +1,92 @@
+"""Keeping both cores busy on a batch: the next chunk read in a thread while others are screened
+(:func:`read_ahead`), and several chunks screened at once, their results given back in input order
+(:func:`in_order`).
+
+Polars runs each query on all cores, but a chunk's screening has long stretches that use one: the
+Python that builds the queries, the grouping of nested values, the decoding of flag words. A second
+chunk screened beside it fills them (measured: docs/BATCH.md, "Fourth round"). Both helpers bound
+what they hold, so memory stays flat whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_WORKERS = 2
+_END = object()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+def read_ahead(chunks: Iterator[T]) -> Iterator[T]:
+    """``chunks`` read one ahead in a thread while the caller screens the current one (reading
+    Parquet and decoding it release the interpreter lock); an error reading is raised here, in
+    order. At most two chunks are held at once, so memory stays flat."""
+    slot: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                slot.put(chunk)
+            slot.put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            slot.put(_Failed(exc))
+
+    thread = threading.Thread(target=produce, name="amparo-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slot.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the producer finish its put and see the stop
+            try:
+                slot.get(timeout=0.05)
+            except queue.Empty:
+                pass
+
+
+def in_order(work: Callable[[T], R], items: Iterable[T], workers: int = DEFAULT_WORKERS) -> Iterator[R]:
+    """``work(item)`` for every item, up to ``workers`` at once in threads, the results given back
+    in the order of ``items``. An item is taken only when fewer than ``workers`` are in hand, so at
+    most ``workers`` items and results are held; an error in ``work`` is raised here, at its
+    item's place, and the items after it are not started. One worker: plain, in this thread."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if workers == 1:
+        for item in items:
+            yield work(item)
+        return
+    pending: deque[Future[R]] = deque()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="amparo-screen")
+    try:
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
