@@ -146,3 +146,34 @@ def test_both_readings_on_one_date_extract_the_facts_once(synthetic: Any, monkey
     impact.before.screen_frame(frame.head(10))
     impact.after.screen_frame(frame.tail(10))
     assert calls == [10, 10]
+
+
+def test_chunks_screened_at_once_count_and_write_as_one_at_a_time(
+    synthetic: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    """Two chunks in flight (each in its thread, each read by both screeners): the facts are still
+    extracted once per chunk, and the counts and changed rows are those of one chunk at a time."""
+    import amparo.rules.us.fact_columns as fact_columns
+    from amparo.batch.impact import run_impact
+
+    calls: list[int] = []
+    original = fact_columns.extract_fact_columns
+
+    def counted(documents: Any, as_of: Any, wanted: Any = None) -> Any:
+        calls.append(documents.height)
+        return original(documents, as_of, wanted)
+
+    monkeypatch.setattr(fact_columns, "extract_fact_columns", counted)
+    source = tmp_path / "in.parquet"
+    synthetic.head(2000).write_parquet(source)
+    changed_pack = overlay(US_PACK, RuleChange.model_validate(VACATED))
+    results = {}
+    for workers in (1, 2):
+        calls.clear()
+        impact = Impact(US_PACK, changed_pack, before_on=None, after_on=None, workers=workers)
+        out = tmp_path / f"changed-{workers}.parquet"
+        counts, _ = run_impact(source, impact, out=out, chunk_rows=400)
+        assert calls == [400] * 5, workers
+        results[workers] = (counts.as_dict("b", "a", 0.0), pl.read_parquet(out))
+    assert results[1][0] == results[2][0] and results[1][0]["changed"] > 0
+    assert results[1][1].equals(results[2][1])

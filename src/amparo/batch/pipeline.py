@@ -13,7 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -30,7 +30,7 @@ class _Failed:
     error: BaseException
 
 
-def read_ahead(chunks: Iterator[T]) -> Iterator[T]:
+def read_ahead(chunks: Iterator[T]) -> Generator[T, None, None]:
     """``chunks`` read one ahead in a thread while the caller screens the current one (reading
     Parquet and decoding it release the interpreter lock); an error reading is raised here, in
     order. At most two chunks are held at once, so memory stays flat."""

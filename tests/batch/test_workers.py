@@ -1,0 +1,58 @@
+"""Chunks and pieces screened at once in threads give exactly what one at a time gives, in order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+import amparo.batch.runner as runner
+from amparo.batch.files import screen_file
+from amparo.batch.runner import BatchScreener
+from amparo.batch.synth import write_documents
+from amparo.errors import InputError
+from amparo.rules.us import US_PACK
+
+
+def test_a_large_frame_is_screened_in_pieces_at_once_with_the_same_rows(
+    synthetic: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = synthetic.head(1500)
+    alone = BatchScreener(US_PACK, workers=1, verify_sample=0).screen_frame(frame)
+    pieces: list[int] = []
+    screen_piece = BatchScreener._screen_piece
+
+    def counted(self: BatchScreener, part: Any) -> Any:
+        pieces.append(part.height)
+        return screen_piece(self, part)
+
+    monkeypatch.setattr(runner, "PIECE_ROWS", 200)
+    monkeypatch.setattr(BatchScreener, "_screen_piece", counted)
+    together = BatchScreener(US_PACK, workers=2, verify_sample=4).screen_frame(frame)
+    assert sum(pieces) == frame.height and len(pieces) == 4  # pieces of 375 rows: two per worker
+    assert together.equals(alone)
+    assert together["encounter_id"].to_list() == frame["id"].to_list()
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl"])
+def test_a_file_screened_with_two_workers_equals_one_worker(tmp_path: Path, suffix: str) -> None:
+    source = tmp_path / f"in.{suffix}"
+    write_documents(900, 7, source, US_PACK)
+    ids = [json.loads(line)["id"] for line in source.read_text().splitlines()] if suffix == "jsonl" else None
+    frame = pl.read_parquet(source) if suffix == "parquet" else pl.DataFrame({"id": ids})
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"out-{workers}.parquet"
+        report = screen_file(source, out, US_PACK, chunk_rows=200, workers=workers, progress=False)
+        assert report.rows == frame.height and report.invalid == 0
+        outputs.append(pl.read_parquet(out))
+    assert outputs[0].equals(outputs[1])
+    assert outputs[1]["encounter_id"].to_list() == frame["id"].to_list()
+
+
+def test_no_workers_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="workers"):
+        BatchScreener(US_PACK, workers=0)
