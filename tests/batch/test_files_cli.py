@@ -108,6 +108,35 @@ def test_a_bad_extension_or_missing_file_is_named(tmp_path: Path, capsys: pytest
         assert named in capsys.readouterr().err
 
 
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused up front, for every command that writes one (screening millions of rows and then
+    failing to write them would lose the work)."""
+    from amparo.cli import main
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("")
+    folder = tmp_path / "a-folder.parquet"
+    folder.mkdir()
+    missing = str(tmp_path / "no-such-folder" / "out.parquet")
+    for args, said in (
+        (["screen", "--batch", str(source), "--out", missing], "no such folder"),
+        (
+            ["impact", str(source), "--before", "2020-01-01", "--after", "2021-01-01", "--out", missing],
+            "no such folder",
+        ),
+        (["synth", "encounters", "--n", "3", "--seed", "1", "--out", missing], "no such folder"),
+        (["screen", "--batch", str(source), "--out", str(folder)], "is a folder"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(args)
+        assert exit_.value.code == 2, args
+        err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+        assert "--out" in err and said in err, err
+    assert not (tmp_path / "no-such-folder").exists()
+
+
 def test_a_json_array_and_a_wrapped_spec_example(tmp_path: Path) -> None:
     """A file holding one JSON array is read whole; a spec example wrapped under /encounter is named
     as `amparo screen` names it."""

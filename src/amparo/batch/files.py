@@ -40,6 +40,19 @@ def file_format(path: Path, option: str) -> Format:
     raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'")])
 
 
+def output_format(path: Path, option: str = "--out") -> Format:
+    """The format of a file to write, by extension, checked before any work: its folder must exist
+    and ``path`` must not be a folder (an error after screening millions of rows would lose them)."""
+    fmt = file_format(path, option)
+    if path.is_dir():
+        raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
+    if not path.parent.is_dir():
+        raise InputError(
+            [FieldError(option, f"no such folder: {path.parent} (folders are not created for a file)")]
+        )
+    return fmt
+
+
 def _loads() -> Callable[[bytes], Any]:
     try:
         import orjson
@@ -234,7 +247,7 @@ def screen_file(
     ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`)."""
     if not source.is_file():
         raise InputError([FieldError("IN", f"no such file: {source}")])
-    in_format, out_format = file_format(source, "IN"), file_format(out, "--out")
+    in_format, out_format = file_format(source, "IN"), output_format(out)
     screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample)
     writer = _Writer(out, out_format, screener)
     started = time.perf_counter()

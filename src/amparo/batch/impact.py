@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, parquet_chunks
+from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, output_format, parquet_chunks
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
@@ -162,7 +162,7 @@ def run_impact(
     if not source.is_file():
         raise InputError([FieldError("IN", f"no such file: {source}")])
     fmt = file_format(source, "IN")
-    out_format = file_format(out, "--out") if out is not None else None
+    out_format = output_format(out) if out is not None else None
     started = time.perf_counter()
     writer: Any = None
     text: Any = None

@@ -126,12 +126,12 @@ def synth_encounters(
     out: Annotated[str, typer.Option("--out", help="Where to write them (.jsonl or .parquet).")],
 ) -> None:
     """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""
-    from amparo.batch.files import file_format
+    from amparo.batch.files import output_format
     from amparo.batch.synth import write_documents
     from amparo.cli.packs import pack_registry
 
     path = Path(out)
-    file_format(path, "--out")
+    output_format(path)
     from amparo.engine.pack import ColumnarPack
 
     pack = pack_registry().for_schema(ENCOUNTER_SCHEMA)
