@@ -114,19 +114,25 @@ def test_impact_from_the_command_line(synthetic: Any, tmp_path: Path) -> None:
     assert "change outcome between 2023-05-01 and 2023-06-01" in dates.output
 
 
-def test_both_readings_on_one_date_extract_the_facts_once(synthetic: Any, monkeypatch: Any) -> None:
-    """With a rule change and no dates, the pack and the changed pack read the same facts: they are
-    extracted once per chunk, and each side's rows are those its own screener gives alone."""
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The height of each frame the US pack extracts facts from, in order."""
     import amparo.rules.us.fact_columns as fact_columns
 
-    calls: list[int] = []
+    heights: list[int] = []
     original = fact_columns.extract_fact_columns
 
     def counted(documents: Any, as_of: Any, wanted: Any = None) -> Any:
-        calls.append(documents.height)
+        heights.append(documents.height)
         return original(documents, as_of, wanted)
 
     monkeypatch.setattr(fact_columns, "extract_fact_columns", counted)
+    return heights
+
+
+def test_both_readings_on_one_date_extract_the_facts_once(synthetic: Any, calls: list[int]) -> None:
+    """With a rule change and no dates, the pack and the changed pack read the same facts: they are
+    extracted once per chunk, and each side's rows are those its own screener gives alone."""
     frame = synthetic.head(2000)
     changed_pack = overlay(US_PACK, RuleChange.model_validate(VACATED))
     impact = Impact(US_PACK, changed_pack, before_on=None, after_on=None)
@@ -149,21 +155,12 @@ def test_both_readings_on_one_date_extract_the_facts_once(synthetic: Any, monkey
 
 
 def test_chunks_screened_at_once_count_and_write_as_one_at_a_time(
-    synthetic: Any, monkeypatch: Any, tmp_path: Path
+    synthetic: Any, calls: list[int], tmp_path: Path
 ) -> None:
     """Two chunks in flight (each in its thread, each read by both screeners): the facts are still
     extracted once per chunk, and the counts and changed rows are those of one chunk at a time."""
-    import amparo.rules.us.fact_columns as fact_columns
     from amparo.batch.impact import run_impact
 
-    calls: list[int] = []
-    original = fact_columns.extract_fact_columns
-
-    def counted(documents: Any, as_of: Any, wanted: Any = None) -> Any:
-        calls.append(documents.height)
-        return original(documents, as_of, wanted)
-
-    monkeypatch.setattr(fact_columns, "extract_fact_columns", counted)
     source = tmp_path / "in.parquet"
     synthetic.head(2000).write_parquet(source)
     changed_pack = overlay(US_PACK, RuleChange.model_validate(VACATED))
