@@ -130,9 +130,15 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return heights
 
 
-def test_both_readings_on_one_date_extract_the_facts_once(synthetic: Any, calls: list[int]) -> None:
+def test_both_readings_on_one_date_extract_the_facts_once(
+    synthetic: Any, calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a rule change and no dates, the pack and the changed pack read the same facts: they are
-    extracted once per chunk, and each side's rows are those its own screener gives alone."""
+    extracted once per chunk, and each side's rows are those its own screener gives alone (a large
+    frame is read whole by each side, not cut into pieces the other side would not share)."""
+    import amparo.batch.runner as runner
+
+    monkeypatch.setattr(runner, "PIECE_ROWS", 200)
     frame = synthetic.head(2000)
     changed_pack = overlay(US_PACK, RuleChange.model_validate(VACATED))
     impact = Impact(US_PACK, changed_pack, before_on=None, after_on=None)

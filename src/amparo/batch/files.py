@@ -248,7 +248,8 @@ def screen_file(
     if not source.is_file():
         raise InputError([FieldError("IN", f"no such file: {source}")])
     in_format, out_format = file_format(source, "IN"), output_format(out)
-    screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample)
+    # Chunks are screened ``workers`` at once here, each whole (not cut again into pieces).
+    screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample, workers=1)
     writer = _Writer(out, out_format, screener)
     started = time.perf_counter()
     rows = invalid = 0

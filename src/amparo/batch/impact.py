@@ -104,12 +104,14 @@ class Impact:
     ) -> None:
         # Read on the same date, the two packs read the same facts: extracted once per chunk.
         shared = SharedFacts() if before_on == after_on else None
+        # ``workers`` chunks at once (run_impact), each read whole by both screeners in one thread,
+        # so that they share its facts.
         self.workers = workers
         self.before = BatchScreener(
-            before, as_of=before_on, verify_sample=verify_sample, shared_facts=shared, workers=workers
+            before, as_of=before_on, verify_sample=verify_sample, shared_facts=shared, workers=1
         )
         self.after = BatchScreener(
-            after, as_of=after_on, verify_sample=verify_sample, shared_facts=shared, workers=workers
+            after, as_of=after_on, verify_sample=verify_sample, shared_facts=shared, workers=1
         )
         self.keys = before.program.summary_keys
         self.counts = ImpactCounts()
