@@ -180,3 +180,38 @@ def test_chunks_screened_at_once_count_and_write_as_one_at_a_time(
         results[workers] = (counts.as_dict("b", "a", 0.0), pl.read_parquet(out))
     assert results[1][0] == results[2][0] and results[1][0]["changed"] > 0
     assert results[1][1].equals(results[2][1])
+
+
+def test_impact_over_json_lines_equals_impact_over_parquet(
+    synthetic: Any, tmp_path: Path, calls: list[int]
+) -> None:
+    """JSON lines are read in columns once for both readings; a line refused in columns (here: an
+    age written ``30.0``, and a line that is not JSON) is read one by one, in its place."""
+    from agreement import as_json
+
+    documents = as_json(documents_of(synthetic.head(1200)))
+    documents[5]["person"]["age"] = 30.0
+    lines = [json.dumps(d) for d in documents]
+    lines.insert(9, "{not json")
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    parquet = tmp_path / "in.parquet"
+    synthetic.head(1200).write_parquet(parquet)  # the same documents
+    change = tmp_path / "vacated.json"
+    change.write_text(json.dumps(VACATED))
+    answers = {}
+    for path in (source, parquet):
+        out = tmp_path / f"changed-{path.suffix[1:]}.parquet"
+        result = CliRunner().invoke(
+            build_app(), ["impact", str(path), "--change", str(change), "--out", str(out), "--json"]
+        )
+        assert result.exit_code == 0, result.output
+        counts = json.loads(result.output)
+        answers[path.suffix] = ({k: v for k, v in counts.items() if k != "seconds"}, pl.read_parquet(out))
+    (json_counts, json_rows), (parquet_counts, parquet_rows) = answers[".jsonl"], answers[".parquet"]
+    assert json_counts["invalid"] == 1 and json_counts["screened"] == 1201
+    assert {**json_counts, "invalid": 0, "screened": 1200} == parquet_counts
+    assert json_counts["changed"] > 0 and json_rows.equals(parquet_rows)
+    # JSON: the chunk's lines in columns extracted once for both readings, the line read one by one
+    # once by each; then the Parquet chunk once.
+    assert calls == [1199, 1, 1, 1200]

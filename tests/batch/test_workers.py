@@ -25,9 +25,9 @@ def test_a_large_frame_is_screened_in_pieces_at_once_with_the_same_rows(
     pieces: list[int] = []
     screen_piece = BatchScreener._screen_piece
 
-    def counted(self: BatchScreener, part: Any) -> Any:
+    def counted(self: BatchScreener, part: Any, originals: Any = None) -> Any:
         pieces.append(part.height)
-        return screen_piece(self, part)
+        return screen_piece(self, part, originals)
 
     monkeypatch.setattr(runner, "PIECE_ROWS", 200)
     monkeypatch.setattr(BatchScreener, "_screen_piece", counted)

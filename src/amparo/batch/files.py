@@ -18,6 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from amparo.batch.json_lines import (
+    LineChunk,
+    columnar_pack,
+    json_loads,
+    line_chunks,
+    parse_lines,
+    screen_lines,
+)
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener, invalid_json
 from amparo.engine.columnar import polars_module
@@ -53,14 +61,6 @@ def output_format(path: Path, option: str = "--out") -> Format:
     return fmt
 
 
-def _loads() -> Callable[[bytes], Any]:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
-        return json.loads
-    return orjson.loads
-
-
 @dataclass
 class JsonChunk:
     documents: list[Any]
@@ -76,7 +76,7 @@ def _whole_json(path: Path) -> bool:
     if not first.startswith((b"[", b"{")):
         return False
     try:
-        _loads()(first)
+        json_loads()(first)
     except ValueError:
         return True
     return first.startswith(b"[")
@@ -98,7 +98,7 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
             part = {i - start: e for i, e in known.items() if start <= i < start + size}
             yield JsonChunk(whole[start : start + size], part, path.stat().st_size if start == 0 else 0)
         return
-    loads = _loads()
+    loads = json_loads()
     documents: list[Any] = []
     errors: dict[int, AmparoError] = {}
     consumed = 0
@@ -265,9 +265,7 @@ def screen_file(
                     bar.advance(task, result.height)
         else:
             screened = in_order(
-                lambda chunk: (screener.screen_documents(chunk.documents, chunk.errors), chunk.consumed),
-                json_chunks(source, chunk_rows or JSON_CHUNK),
-                workers,
+                _json_screening(screener), json_input(source, screener.registry, chunk_rows), workers
             )
             for result, consumed in screened:
                 writer.write(result)
@@ -279,6 +277,26 @@ def screen_file(
         if bar is not None:
             bar.stop()
     return BatchReport(rows, int(invalid), time.perf_counter() - started, tuple(screener.warnings))
+
+
+def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> Iterator[Any]:
+    """Chunks of a JSON input: raw lines for the column reading (:mod:`amparo.batch.json_lines`)
+    when the default pack has a column form and the file is JSON Lines; decoded documents otherwise."""
+    if columnar_pack(registry) is not None and not _whole_json(source):
+        return line_chunks(source, chunk_rows or JSON_CHUNK)
+    return json_chunks(source, chunk_rows or JSON_CHUNK)
+
+
+def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]:
+    """What screens one chunk of :func:`json_input`, with the bytes it consumed."""
+    pack = columnar_pack(screener.registry)
+
+    def screen(chunk: Any) -> tuple[Any, int]:
+        if isinstance(chunk, LineChunk) and pack is not None:
+            return screen_lines(screener, parse_lines(chunk, pack)), chunk.consumed
+        return screener.screen_documents(chunk.documents, chunk.errors), chunk.consumed
+
+    return screen
 
 
 def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:

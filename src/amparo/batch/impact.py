@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.files import PARQUET_CHUNK, file_format, json_chunks, output_format, parquet_chunks
+from amparo.batch.files import PARQUET_CHUNK, file_format, json_input, output_format, parquet_chunks
+from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
-from amparo.batch.runner import BatchScreener, SharedFacts
+from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.errors import FieldError, InputError
@@ -89,6 +90,16 @@ def _json_document_columns(documents: list[Any]) -> Any:
     )
 
 
+def _lines_document_columns(parsed: ParsedLines) -> Any:
+    """Nationality and month of each line of a chunk read partly in columns, in line order."""
+    pl = polars_module()
+    fast = _document_columns(parsed.frame).with_columns(pl.Series(ROW, parsed.fast, dtype=pl.Int64))
+    slow = _json_document_columns(parsed.slow_documents()[0]).with_columns(
+        pl.Series(ROW, parsed.slow, dtype=pl.Int64)
+    )
+    return pl.concat([fast, slow], how="vertical").sort(ROW).drop(ROW)
+
+
 class Impact:
     """Screens chunks before and after, compares, counts, and gives the changed rows."""
 
@@ -115,6 +126,20 @@ class Impact:
         )
         self.keys = before.program.summary_keys
         self.counts = ImpactCounts()
+
+    def screen_json(self, chunk: Any) -> tuple[Any, Any, Any]:
+        """Both readings of a chunk of JSON input (lines read in columns once, for both), and the
+        nationality and month of each row."""
+        pack = columnar_pack(self.before.registry)
+        if isinstance(chunk, LineChunk) and pack is not None:
+            parsed = parse_lines(chunk, pack)
+            where = _lines_document_columns(parsed)
+            return screen_lines(self.before, parsed), screen_lines(self.after, parsed), where
+        return (
+            self.before.screen_documents(chunk.documents, chunk.errors),
+            self.after.screen_documents(chunk.documents, chunk.errors),
+            _json_document_columns(chunk.documents),
+        )
 
     def chunk(self, before: Any, after: Any, where: Any) -> Any:
         """The changed rows of one chunk (``before``/``after``: screener outputs; ``where``:
@@ -178,13 +203,7 @@ def run_impact(
             )
         else:
             chunks = in_order(
-                lambda c: (
-                    impact.before.screen_documents(c.documents, c.errors),
-                    impact.after.screen_documents(c.documents, c.errors),
-                    _json_document_columns(c.documents),
-                ),
-                json_chunks(source, chunk_rows or 50_000),
-                impact.workers,
+                impact.screen_json, json_input(source, impact.before.registry, chunk_rows), impact.workers
             )
         for before, after, where in chunks:  # counted and written here, in input order
             rows = impact.chunk(before, after, where)

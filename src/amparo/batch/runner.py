@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,8 @@ from amparo.screening.inputs import error_object, wrapped_example
 from amparo.screening.screen import BEYOND_CURRENCY
 
 ROW = "_row"
+#: The documents of some rows of a frame as they were given (e.g. decoded JSON lines), by position.
+Originals = Callable[[list[int]], list[Any]]
 PIECE_ROWS = 100_000  # a frame of twice this many rows or more is screened in pieces at once
 
 
@@ -238,18 +240,27 @@ class BatchScreener:
             return self._frame([]).drop(ROW)
         return pl.concat(frames, how="vertical").sort(ROW).drop(ROW)
 
-    def screen_frame(self, frame: Any) -> Any:
+    def screen_frame(self, frame: Any, originals: Originals | None = None) -> Any:
         """One output row per row of ``frame``: documents in columns (e.g. read from Parquet), each
         row's ``schema`` column (or the default pack) choosing its pack. A large frame is cut into
-        pieces screened ``workers`` at once (:func:`~amparo.batch.pipeline.in_order`)."""
+        pieces screened ``workers`` at once (:func:`~amparo.batch.pipeline.in_order`).
+
+        ``originals``: the documents as they were given, by row position (e.g. decoded JSON lines),
+        for the rows the single evaluator reads; without it they are rebuilt from the columns."""
         pl = polars_module()
         if self.workers > 1 and frame.height >= 2 * PIECE_ROWS:
             size = max(PIECE_ROWS, -(-frame.height // (2 * self.workers)))
-            pieces = (frame.slice(start, size) for start in range(0, frame.height, size))
-            return pl.concat(list(in_order(self._screen_piece, pieces, self.workers)), how="vertical")
-        return self._screen_piece(frame)
+            pieces = (
+                (frame.slice(start, size), _shifted(originals, start))
+                for start in range(0, frame.height, size)
+            )
+            return pl.concat(
+                list(in_order(lambda piece: self._screen_piece(*piece), pieces, self.workers)),
+                how="vertical",
+            )
+        return self._screen_piece(frame, originals)
 
-    def _screen_piece(self, frame: Any) -> Any:
+    def _screen_piece(self, frame: Any, originals: Originals | None = None) -> Any:
         pl = polars_module()
         if frame.height == 0:
             return self._frame([]).drop(ROW)
@@ -271,24 +282,31 @@ class BatchScreener:
                 )
                 subset, subset_rows = frame.filter(mask), rows.filter(mask)
             if pack is None or not isinstance(pack, ColumnarPack) or self.plan(pack) is None:
-                part = self.screen_documents(documents_of(subset))
+                given = originals(subset_rows.to_list()) if originals else documents_of(subset)
+                part = self.screen_documents(given)
                 parts.append(part.with_columns(pl.Series(ROW, subset_rows, dtype=pl.Int64)))
                 continue
-            parts.append(self._screen_columns(pack, subset, subset_rows))
+            parts.append(self._screen_columns(pack, subset, subset_rows, originals))
         out = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
         return out.sort(ROW).drop(ROW) if len(parts) > 1 else out.drop(ROW)
 
-    def _screen_columns(self, pack: LawPack, frame: Any, rows: Any) -> Any:
+    def _screen_columns(self, pack: LawPack, frame: Any, rows: Any, originals: Originals | None) -> Any:
         """Rows already in columns (``rows``: their positions in the input, a Polars series):
         conform them to the pack's form, screen column-wise, and read the rows the columns cannot
-        vouch for one by one."""
+        vouch for one by one (as given, when ``originals`` has them)."""
         pl = polars_module()
+
+        def given(positions: list[int]) -> list[Any]:
+            if originals is not None:
+                return originals([rows[i] for i in positions])
+            return documents_of(frame[positions]) if positions else []
+
         plan = self.plan(pack)
         if not isinstance(pack, ColumnarPack) or plan is None:  # pragma: no cover - screen_frame checks
             raise RuleDefinitionError(f"law pack {pack.id} has no column form")
-        documents, suspect, facts = self._fact_columns(pack, plan, frame)
+        _, suspect, facts = self._fact_columns(pack, plan, frame)
         if self._missing(pack, plan, facts):
-            out = self.screen_documents(documents_of(frame))
+            out = self.screen_documents(given(list(range(frame.height))))
             return out.with_columns(pl.Series(ROW, rows, dtype=pl.Int64)).select([ROW, *self.schema])
         result, redo = self._evaluate(pack, plan, facts, rows)
         redo = sorted(set(redo) | set(pl.arg_where(suspect, eager=True).to_list()))
@@ -298,8 +316,7 @@ class BatchScreener:
                 for i in self._random.sample(range(result.height), min(self.verify_sample, result.height))
                 if i not in set(redo)
             ]
-            docs = documents_of(frame[sample]) if sample else []
-            for i, document in zip(sample, docs, strict=True):
+            for i, document in zip(sample, given(sample), strict=True):
                 if not self._agrees(
                     pack, result.row(i, named=True), self.single_row(rows[i], document, pack)
                 ):
@@ -308,10 +325,7 @@ class BatchScreener:
         if not redo:
             return result
         fixed = self._frame(
-            [
-                self.single_row(rows[i], document, pack)
-                for i, document in zip(redo, documents_of(frame[redo]), strict=True)
-            ]
+            [self.single_row(rows[i], document, pack) for i, document in zip(redo, given(redo), strict=True)]
         )
         keep = ~pl.int_range(result.height, eager=True).is_in(redo)
         return pl.concat([result.filter(keep), fixed], how="vertical").sort(ROW)
@@ -446,6 +460,13 @@ class BatchScreener:
             if not self._agrees(pack, result.row(i, named=True), single):
                 return list(range(result.height))
         return []
+
+
+def _shifted(originals: Originals | None, start: int) -> Originals | None:
+    """``originals`` for a piece of a frame that starts at row ``start``."""
+    if originals is None:
+        return None
+    return lambda positions: originals([start + i for i in positions])
 
 
 def _kind_of(pack: LawPack, key: str) -> str | None:

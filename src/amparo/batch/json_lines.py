@@ -1,0 +1,337 @@
+"""JSON Lines read column-wise: a chunk of lines parsed by Arrow's JSON reader straight into a
+pack's columnar document form, so that JSON input is screened like Parquet input (no model built
+per document), and every line the columns cannot take exactly as given read one by one.
+
+A line is taken in columns only when Arrow reads it as encounter v1 would: Arrow refuses a value
+of another JSON type (a number for a text, ``"true"`` for a boolean, ``5.0`` for a whole number),
+a duplicated key, a line that is not one JSON object; dates and date-times are read as text and
+taken only in the exact forms encounter v1 writes (``YYYY-MM-DD``; RFC 3339 with seconds and an
+offset), checked and converted column-wise. Everything else goes to the single evaluator with
+the line as decoded JSON, so its answer and its error (with the line number for a line that is
+not JSON) are the single evaluator's own:
+
+- a line holding ``null`` anywhere (encounter v1 refuses explicit nulls; columns cannot tell a
+  null from an absent field), or not starting with ``{``;
+- a group of lines Arrow refuses (found by halving the chunk until the refused lines are alone);
+- a value the form has no column for (an unknown field), a date in another form, a ``schema``
+  read by another pack.
+
+Rows taken in columns are then vouched for, sample-checked and, where needed, re-read one by one
+by :class:`~amparo.batch.runner.BatchScreener` exactly as Parquet rows are — from the line itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from amparo.batch.columns import conform
+from amparo.batch.runner import ROW, BatchScreener, invalid_json
+from amparo.engine.columnar import polars_module
+from amparo.engine.pack import ColumnarPack, LawPack
+from amparo.engine.registry import PackRegistry
+from amparo.errors import AmparoError, RuleDefinitionError
+
+#: Lines Arrow refuses are looked for by halving a group down to this many lines, then line by line.
+SMALLEST_GROUP = 8
+_READ_BLOCK = 1 << 23
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
+@dataclass
+class LineChunk:
+    """Non-blank lines of a JSON Lines file, with their line numbers (from 1)."""
+
+    lines: list[bytes]
+    numbers: Sequence[int]
+    consumed: int  # bytes read, for the progress bar
+    source: str
+
+
+def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
+    """The file's non-blank lines, ``size`` at a time, read in large blocks (not decoded here)."""
+    lines: list[bytes] = []
+    numbers: list[int] = []
+    consumed = 0
+    number = 0
+    rest = b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(_READ_BLOCK)
+            if not block:
+                pieces = [rest] if rest else []
+            else:
+                pieces = (rest + block).split(b"\n")
+                rest = pieces.pop()
+            for line in pieces:
+                number += 1
+                consumed += len(line) + 1
+                if line.strip():
+                    lines.append(line)
+                    numbers.append(number)
+                    if len(lines) >= size:
+                        yield LineChunk(lines, numbers, consumed, str(path))
+                        lines, numbers, consumed = [], [], 0
+            if not block:
+                break
+    if lines:
+        yield LineChunk(lines, numbers, consumed, str(path))
+
+
+def _arrow_type(dtype: Any) -> Any:
+    """The Arrow type Arrow's JSON reader reads a column of ``dtype`` as (dates as text)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    pl = polars_module()
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime) or dtype == pl.String:
+        return pa.string()
+    if dtype == pl.Boolean:
+        return pa.bool_()
+    if dtype == pl.Int64:
+        return pa.int64()
+    if dtype == pl.Float64:
+        return pa.float64()
+    if isinstance(dtype, pl.Struct):
+        return pa.struct([(f.name, _arrow_type(f.dtype)) for f in dtype.fields])
+    if isinstance(dtype, pl.List):
+        return pa.list_(_arrow_type(dtype.inner))
+    raise TypeError(f"no JSON reading for a column of {dtype}")
+
+
+_READINGS: dict[str, Any] = {}
+
+
+def _reading(schema_id: str, form: dict[str, Any]) -> Any:
+    """Arrow's parse options for documents in the columnar ``form`` (unknown fields read, then
+    refused by :func:`~amparo.batch.columns.conform`); one per document schema."""
+    import pyarrow as pa
+    import pyarrow.json as pj  # type: ignore[import-untyped]
+
+    if schema_id not in _READINGS:
+        schema = pa.schema([(name, _arrow_type(dtype)) for name, dtype in form.items()])
+        _READINGS[schema_id] = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+    return _READINGS[schema_id]
+
+
+def _date(text: Any) -> tuple[Any, Any]:
+    """A ``YYYY-MM-DD`` text as a date, and whether it was read (a null stays null)."""
+    value = text.str.to_date("%Y-%m-%d", strict=False)
+    ok = text.str.contains(_DATE) & value.is_not_null() & (value.dt.year() >= 1)
+    return value, text.is_null() | ok
+
+
+def _instant(text: Any, dtype: Any) -> tuple[Any, Any]:
+    """An RFC 3339 date-time (seconds and an offset) as the UTC instant, computed from its parts
+    (years 1900–9000 only: anything else is left to the single evaluator)."""
+    pl = polars_module()
+    day, _ = _date(text.str.slice(0, 10))
+    hour, minute, second = (text.str.slice(start, 2).cast(pl.Int64, strict=False) for start in (11, 14, 17))
+    fraction = text.str.extract(r"^.{19}\.([0-9]{1,6})", 1).str.pad_end(6, "0").cast(pl.Int64, strict=False)
+    offset = text.str.extract(r"([+-][0-9]{2}):[0-9]{2}$", 1)
+    sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+    offset_hours = offset.str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0)
+    offset_minutes = (
+        text.str.extract(r"[+-][0-9]{2}:([0-9]{2})$", 1).cast(pl.Int64, strict=False).fill_null(0)
+    )
+    local = day.cast(pl.Datetime("us")) + pl.duration(
+        hours=hour, minutes=minute, seconds=second, microseconds=fraction.fill_null(0)
+    )
+    value = (local - pl.duration(minutes=sign * (offset_hours * 60 + offset_minutes))).dt.replace_time_zone(
+        "UTC"
+    )
+    ok = (
+        text.str.contains(_DATETIME)
+        & day.dt.year().is_between(1900, 9000)
+        & (hour < 24)
+        & (minute < 60)
+        & (second < 60)
+        & (offset_hours < 24)
+        & (offset_minutes < 60)
+    )
+    return value.cast(dtype), text.is_null() | ok.fill_null(False)
+
+
+def _typed(expr: Any, dtype: Any, read: Any) -> tuple[Any, Any]:
+    """``expr`` (a column Arrow read as ``read``: dates as text, unknown fields included) in
+    ``dtype``, and per row whether it was taken whole: every date in encounter v1's form, no
+    unknown field holding a value."""
+    pl = polars_module()
+    if dtype == read:
+        return expr, pl.lit(True)
+    if dtype == pl.Date and read == pl.String:
+        return _date(expr)
+    if isinstance(dtype, pl.Datetime) and read == pl.String:
+        return _instant(expr, dtype)
+    if isinstance(dtype, pl.Struct) and isinstance(read, pl.Struct):
+        have = {f.name: f.dtype for f in read.fields}
+        fields, oks = [], []
+        for field in dtype.fields:
+            if field.name in have:
+                value, ok = _typed(expr.struct.field(field.name), field.dtype, have[field.name])
+            else:
+                value, ok = pl.lit(None, dtype=field.dtype), pl.lit(True)
+            fields.append(value.alias(field.name))
+            oks.append(ok)
+        known = {f.name for f in dtype.fields}
+        oks += [expr.struct.field(name).is_null() for name in have if name not in known]
+        return pl.when(expr.is_not_null()).then(pl.struct(fields)), pl.all_horizontal(oks)
+    if isinstance(dtype, pl.List) and isinstance(read, pl.List):
+        value, ok = _typed(pl.element(), dtype.inner, read.inner)
+        return expr.list.eval(value), expr.list.eval(ok).list.all().fill_null(True)
+    return pl.lit(None, dtype=dtype), expr.is_null()
+
+
+def typed_frame(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
+    """A frame Arrow read (dates as text, unknown fields included) in the columns of ``schema``,
+    and the rows taken whole (the others are for the single evaluator). Columns ``schema`` does not
+    have are kept for :func:`~amparo.batch.columns.conform` to judge."""
+    pl = polars_module()
+    columns, oks = [], []
+    for name in frame.columns:
+        dtype = schema.get(name)
+        if dtype is not None and frame[name].dtype != dtype:
+            value, ok = _typed(pl.col(name), dtype, frame[name].dtype)
+            columns.append(value.alias(name))
+            oks.append(ok)
+        else:
+            columns.append(pl.col(name))
+    typed = frame.select(*columns, pl.all_horizontal([pl.lit(True), *oks]).alias("_taken"))
+    return typed.drop("_taken"), typed["_taken"]
+
+
+@dataclass
+class ParsedLines:
+    """A chunk of lines split between columns (``frame``, rows at ``fast``) and single reading
+    (``slow``); positions index ``chunk.lines``."""
+
+    chunk: LineChunk
+    frame: Any
+    fast: list[int]
+    slow: list[int]
+
+    def originals(self, positions: list[int]) -> list[Any]:
+        """The documents of rows of ``frame``, decoded from their own lines."""
+        loads = json_loads()
+        return [loads(self.chunk.lines[self.fast[i]]) for i in positions]
+
+    def slow_documents(self) -> tuple[list[Any], dict[int, AmparoError]]:
+        """The lines read one by one, decoded (a line that is not JSON: its error, naming it)."""
+        loads = json_loads()
+        documents: list[Any] = []
+        errors: dict[int, AmparoError] = {}
+        for i in self.slow:
+            number = self.chunk.numbers[i]
+            try:
+                documents.append(loads(self.chunk.lines[i]))
+            except ValueError as exc:
+                errors[len(documents)] = invalid_json(
+                    f"line {number} is not valid JSON ({exc})", f"{self.chunk.source}:{number}"
+                )
+                documents.append(None)
+        return documents, errors
+
+
+def json_loads() -> Callable[[bytes], Any]:
+    """orjson's decoder when installed (several times faster), else the standard library's."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
+        return json.loads
+    return orjson.loads
+
+
+def _read_groups(lines: list[bytes], group: list[int], options: Any) -> Iterator[tuple[list[int], Any]]:
+    """Arrow tables of the lines at ``group``, each with its lines; lines Arrow refuses (or reads
+    as other than one row each) are given with ``None``."""
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    data = b"\n".join(lines[i] for i in group) + b"\n"
+    try:
+        table = pj.read_json(
+            io.BytesIO(data),
+            read_options=pj.ReadOptions(use_threads=False, block_size=max(len(data), 1 << 16)),
+            parse_options=options,
+        )
+    except (pa.ArrowException, UnicodeDecodeError, ValueError):
+        table = None
+    if table is not None and table.num_rows == len(group):
+        yield group, table
+    elif len(group) == 1:
+        yield group, None
+    elif len(group) <= SMALLEST_GROUP:
+        for i in group:
+            yield from _read_groups(lines, [i], options)
+    else:
+        half = len(group) // 2
+        yield from _read_groups(lines, group[:half], options)
+        yield from _read_groups(lines, group[half:], options)
+
+
+def columnar_pack(registry: PackRegistry) -> LawPack | None:
+    """The pack JSON lines are read in columns for: the default pack, when it has a column form."""
+    pack = registry.default
+    return pack if isinstance(pack, ColumnarPack) else None
+
+
+def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
+    """Split ``chunk`` between the columns of ``pack``'s document form and single reading."""
+    pl = polars_module()
+    if not isinstance(pack, ColumnarPack):
+        raise RuleDefinitionError(f"law pack {pack.id} has no columnar document form")
+    schema = dict(pack.document_schema())
+    options = _reading(pack.schema_id, schema)
+    candidates: list[int] = []
+    slow: list[int] = []
+    for i, line in enumerate(chunk.lines):
+        (candidates if line.lstrip()[:1] == b"{" and b"null" not in line else slow).append(i)
+    frames: list[Any] = []
+    fast: list[int] = []
+    for group, table in _read_groups(chunk.lines, candidates, options):
+        if table is None:
+            slow.extend(group)
+            continue
+        typed, taken = typed_frame(pl.from_arrow(table), schema)
+        conformed, suspect = conform(typed, schema)
+        own = _own_schema(conformed, pack)
+        keep = taken & ~suspect & own
+        kept = pl.arg_where(keep, eager=True).to_list()
+        if len(kept) < len(group):
+            slow.extend(group[i] for i in pl.arg_where(~keep, eager=True).to_list())
+            conformed = conformed.filter(keep)
+        frames.append(conformed)
+        fast.extend(group[i] for i in kept)
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
+    return ParsedLines(chunk, frame, fast, sorted(slow))
+
+
+def _own_schema(frame: Any, pack: LawPack) -> Any:
+    """Rows whose ``schema`` field is absent or ``pack``'s own (others go to their own pack)."""
+    pl = polars_module()
+    return frame.select((pl.col("schema").is_null() | (pl.col("schema") == pack.schema_id)).alias("own"))[
+        "own"
+    ]
+
+
+def screen_lines(screener: BatchScreener, parsed: ParsedLines) -> Any:
+    """One output row per line of the chunk, in order: columns where they could be taken, the
+    single evaluator for the rest."""
+    pl = polars_module()
+    parts = []
+    if parsed.fast:
+        out = screener.screen_frame(parsed.frame, parsed.originals)
+        parts.append(out.with_columns(pl.Series(ROW, parsed.fast, dtype=pl.Int64)))
+    if parsed.slow:
+        documents, errors = parsed.slow_documents()
+        out = screener.screen_documents(documents, errors)
+        parts.append(out.with_columns(pl.Series(ROW, parsed.slow, dtype=pl.Int64)))
+    if not parts:
+        return screener.screen_documents([])
+    if len(parts) == 1:
+        return parts[0].drop(ROW)
+    return pl.concat(parts, how="vertical").sort(ROW).drop(ROW)

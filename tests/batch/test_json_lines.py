@@ -1,0 +1,190 @@
+"""JSON Lines read column-wise (amparo.batch.json_lines): every line the columns take gives the
+single evaluator's answer, and every line they cannot take exactly as given is read one by one,
+with the single evaluator's own answer or error (the line number for a line that is not JSON)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from agreement import as_json, disagreements, single_row
+
+from amparo.batch.columns import documents_of
+from amparo.batch.files import screen_file
+from amparo.batch.json_lines import LineChunk, line_chunks, parse_lines, screen_lines
+from amparo.batch.runner import BatchScreener
+from amparo.engine.registry import PackRegistry
+from amparo.rules.us import US_PACK
+
+GOOD: dict[str, Any] = {
+    "schema": "amparo/encounter@1",
+    "id": "G-0",
+    "encountered_on": "2024-06-20",
+    "adjudicated_on": "2024-08-01",
+    "place": {"border": "southwest_land", "manner": "between_ports", "location": "El Paso Sector"},
+    "person": {"nationalities": ["HN"], "birth_date": "1990-04-02", "sex": "F"},
+    "route": [{"country": "GT", "entered_on": "2024-05-01"}, {"country": "MX", "entered_on": "2024-05-09"}],
+    "fear_claims": [{"country": "HN", "basis": ["political_opinion"]}],
+}
+
+
+def _with(path: str, value: Any, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    document = copy.deepcopy(base or GOOD)
+    *parents, last = path.split("/")
+    target: Any = document
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    if isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return document
+
+
+def _line(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False)
+
+
+# (line, taken in columns?) — the columns take a line only when Arrow reads it as encounter v1 would.
+CASES: list[tuple[str, bool]] = [
+    (_line(GOOD), True),
+    (_line(_with("encountered_at", "2024-06-20T22:10:05-06:00")), True),
+    (_line(_with("encountered_at", "2024-06-21T04:10:05.25Z")), True),
+    (_line(_with("encountered_at", "2024-06-20T23:59:59.123456+05:30")), True),
+    (_line(_with("extensions", {"agency": {"case": 12, "tags": ["a"]}})), True),
+    (_line(_with("person/given_names", "Zoë 😀")), True),
+    (_line(_with("person/nationalities/0", "hn")), True),  # vouched against: single evaluator, as given
+    (_line(_with("person/sex", "Q")), True),
+    (_line(_with("encountered_on", "2031-01-01")), True),  # beyond the pack's coverage: its error
+    (_line(_with("encountered_at", "2024-06-20t22:10:05z")), False),  # valid, but not the usual form
+    (_line(_with("encountered_at", "2024-06-20T22:10:05+05:60")), False),
+    (_line(_with("encountered_at", "2024-06-20 22:10:05Z")), False),  # refused by encounter v1
+    (_line(_with("encountered_at", "2024-06-20T22:10Z")), False),
+    (_line(_with("encountered_at", "2024-06-20T22:10:05")), False),
+    (_line(_with("encountered_at", "2024-06-20T24:00:00Z")), False),
+    (_line(_with("encountered_at", "0999-06-20T22:10:05Z")), False),
+    (_line(_with("encountered_on", "2024-6-20")), False),
+    (_line(_with("encountered_on", "2023-02-29")), False),
+    (_line(_with("encountered_on", "٢٠٢٤-06-20")), False),
+    (_line(_with("route/1/entered_on", "2024-13-01")), False),
+    (_line(_with("person/age", 30.0)), False),  # a whole number written 30.0: valid, read one by one
+    (_line(_with("person/age", "30")), False),
+    (_line(_with("person/age", True)), False),
+    (_line(_with("id", 12)), False),
+    (_line(_with("adjudicated_on", None)), False),
+    (_line(_with("person/last_habitual_residence", None)), False),  # a null encounter v1 allows
+    (_line(_with("colour", "red")), False),
+    (_line(_with("place/colour", "red")), False),
+    (_line(_with("route/0/colour", "red")), False),
+    (_line(_with("schema", "nobody/else@1")), False),
+    (_line(_with("person/given_names", "Annulla")), False),  # 'null' in a value: one by one, same answer
+    ('{"id": "D-1", "id": "D-2", ' + _line(GOOD)[1:].replace('"id": "G-0", ', ""), False),
+    ("[1, 2]", False),
+    ("{not json", False),
+    (_line(GOOD) + " " + _line(GOOD), False),
+    ("\ufeff" + _line(GOOD), False),
+]
+
+
+def _documents(lines: list[str]) -> list[Any]:
+    out: list[Any] = []
+    for line in lines:
+        try:
+            out.append(orjson.loads(line.encode()))
+        except orjson.JSONDecodeError:
+            out.append(None)
+    return out
+
+
+def _chunk(lines: list[str]) -> LineChunk:
+    encoded = [line.encode() for line in lines]
+    return LineChunk(encoded, list(range(1, len(lines) + 1)), sum(map(len, encoded)), "test.jsonl")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_line_is_taken_in_columns_or_read_one_by_one_with_the_single_evaluators_answer(
+    workers: int,
+) -> None:
+    lines = [line for line, _ in CASES]
+    for i, line in enumerate(lines):  # distinct ids, so that each row is told apart
+        lines[i] = line.replace('"G-0"', f'"G-{i}"')
+    parsed = parse_lines(_chunk(lines), US_PACK)
+    taken = [i for i, (_, fast) in enumerate(CASES) if fast]
+    assert sorted(parsed.fast) == taken
+    assert sorted(parsed.fast + parsed.slow) == list(range(len(lines)))
+    rows = screen_lines(BatchScreener(US_PACK, workers=workers), parsed).to_dicts()
+    assert len(rows) == len(lines)
+    documents = _documents(lines)
+    for i, (row, document) in enumerate(zip(rows, documents, strict=True)):
+        if document is None:
+            assert row["error"] is not None and f"line {i + 1} " in row["error"]["errors"][0]["message"]
+            continue
+        expected = single_row(document, PackRegistry([US_PACK]))  # as the screener reads a schema
+        assert {k: row[k] for k in expected} == expected, lines[i]
+    errors = [r for r in rows if r["error"] is not None]
+    assert {e["error"]["errors"][0]["path"] for e in errors} >= {
+        "/person/nationalities/0",
+        "/schema",
+        "/colour",
+    }
+
+
+def test_synthetic_lines_in_columns_agree_and_instants_keep_their_moment(synthetic: Any) -> None:
+    documents = as_json(documents_of(synthetic.head(1500)))
+    offsets = ["-06:00", "+01:00", "Z"]
+    for i, document in enumerate(documents):  # the same instants written with other offsets
+        at = document.get("encountered_at")
+        if at and i % 4 == 0:
+            moment = dt.datetime.fromisoformat(at)
+            offset = offsets[i % 3]
+            zone = dt.UTC if offset == "Z" else dt.timezone(dt.timedelta(hours=int(offset[:3])))
+            document["encountered_at"] = moment.astimezone(zone).isoformat().replace("+00:00", "Z")
+    parsed = parse_lines(_chunk([_line(d) for d in documents]), US_PACK)
+    assert parsed.slow == []
+    rows = screen_lines(BatchScreener(US_PACK, verify_sample=0), parsed).to_dicts()
+    assert disagreements(documents, rows, US_PACK) == []
+
+
+def test_refused_lines_are_found_by_halving_and_the_rest_stay_in_columns(synthetic: Any) -> None:
+    documents = as_json(documents_of(synthetic.head(1000)))
+    lines = [_line(d) for d in documents]
+    bad = [17, 500, 933]
+    for i in bad:
+        lines[i] = _line(_with("person/age", "thirty", documents[i]))
+    parsed = parse_lines(_chunk(lines), US_PACK)
+    assert parsed.slow == bad
+    rows = screen_lines(BatchScreener(US_PACK, verify_sample=0), parsed).to_dicts()
+    assert [r["error"] is not None for r in rows].count(True) == len(bad)
+    assert all(rows[i]["error"]["errors"][0]["path"] == "/person/age" for i in bad)
+    assert disagreements(_documents(lines), rows, US_PACK) == []
+
+
+def test_line_numbers_count_blank_lines_and_chunks(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    good = _line(GOOD)
+    source.write_text("\n".join([good, "", good, "  ", "{oops", good, "{again"]) + "\n")
+    chunks = list(line_chunks(source, 2))
+    assert [c.numbers for c in chunks] == [[1, 3], [5, 6], [7]]
+    out = tmp_path / "out.jsonl"
+    report = screen_file(source, out, US_PACK, chunk_rows=2)
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert report.rows == 5 and report.invalid == 2
+    assert "line 5 " in rows[2]["error"]["errors"][0]["message"]
+    assert "line 7 " in rows[4]["error"]["errors"][0]["message"]
+    assert rows[0]["encounter_id"] == rows[1]["encounter_id"] == "G-0"
+
+
+def test_a_file_without_a_final_newline_and_crlf_lines(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes((_line(GOOD) + "\r\n" + _line(_with("id", "G-9"))).encode())
+    out = tmp_path / "out.parquet"
+    report = screen_file(source, out, US_PACK)
+    import polars as pl
+
+    frame = pl.read_parquet(out)
+    assert report.invalid == 0 and frame["encounter_id"].to_list() == ["G-0", "G-9"]
