@@ -102,8 +102,7 @@ def _documents(lines: list[str]) -> list[Any]:
 
 
 def _chunk(lines: list[str]) -> LineChunk:
-    encoded = [line.encode() for line in lines]
-    return LineChunk(encoded, list(range(1, len(lines) + 1)), sum(map(len, encoded)), "test.jsonl")
+    return LineChunk.of([line.encode() for line in lines], "test.jsonl")
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -169,7 +168,8 @@ def test_line_numbers_count_blank_lines_and_chunks(tmp_path: Path) -> None:
     good = _line(GOOD)
     source.write_text("\n".join([good, "", good, "  ", "{oops", good, "{again"]) + "\n")
     chunks = list(line_chunks(source, 2))
-    assert [c.numbers for c in chunks] == [[1, 3], [5, 6], [7]]
+    assert [(c.first, c.count) for c in chunks] == [(1, 2), (3, 2), (5, 2), (7, 1)]
+    assert [chunks[0].line(0), chunks[1].line(1), chunks[3].line(0)] == [good.encode(), b"  ", b"{again"]
     out = tmp_path / "out.jsonl"
     report = screen_file(source, out, US_PACK, chunk_rows=2)
     rows = [json.loads(x) for x in out.read_text().splitlines()]
@@ -188,3 +188,36 @@ def test_a_file_without_a_final_newline_and_crlf_lines(tmp_path: Path) -> None:
 
     frame = pl.read_parquet(out)
     assert report.invalid == 0 and frame["encounter_id"].to_list() == ["G-0", "G-9"]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_lines_across_read_blocks_and_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    from amparo.batch import json_lines
+
+    monkeypatch.setattr(json_lines, "_READ_BLOCK", block)
+    lines = [b'{"a": 1}', b"", b'{"b": "\xc3\xa9\xc3\xa9"}', b"  ", b"x" * 100, b'{"c": [1, 2, 3]}', b"last"]
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(lines))  # no line end after the last line
+    for size in (1, 2, 3, 100):
+        chunks = list(line_chunks(source, size))
+        assert [c.line(i) for c in chunks for i in range(c.count)] == lines
+        assert [c.number(i) for c in chunks for i in range(c.count)] == list(range(1, len(lines) + 1))
+        assert (
+            all(c.count == size for c in chunks[:-1])
+            and sum(c.consumed for c in chunks) == source.stat().st_size
+        )
+
+
+def test_a_line_longer_than_arrows_block_is_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from amparo.batch import json_lines
+
+    monkeypatch.setattr(json_lines, "_ARROW_BLOCK", 4096)
+    lines = [_line(_with("id", f"L-{i}")) for i in range(60)]
+    lines[31] = _line(_with("person/given_names", "María " * 2000, _with("id", "L-31")))
+    parsed = parse_lines(_chunk(lines), US_PACK)
+    assert parsed.slow == [] and sorted(parsed.fast) == list(range(60))
+    rows = screen_lines(BatchScreener(US_PACK), parsed).to_dicts()
+    assert [r["encounter_id"] for r in rows] == [f"L-{i}" for i in range(60)]
+    assert disagreements(_documents(lines), rows, US_PACK) == []

@@ -38,49 +38,74 @@ from amparo.errors import AmparoError, RuleDefinitionError
 
 #: Lines Arrow refuses are looked for by halving a group down to this many lines, then line by line.
 SMALLEST_GROUP = 8
-_READ_BLOCK = 1 << 23
+_READ_BLOCK = 1 << 25
+_ARROW_BLOCK = 1 << 20
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 
 
 @dataclass
 class LineChunk:
-    """Non-blank lines of a JSON Lines file, with their line numbers (from 1)."""
+    """Whole lines of a JSON Lines file, as read (``data``), with where each line starts."""
 
-    lines: list[bytes]
-    numbers: Sequence[int]
-    consumed: int  # bytes read, for the progress bar
+    data: bytes
+    starts: list[int]  # the offset of each line in ``data``, then the end of the last one
+    first: int  # the line number (from 1) of the first line
     source: str
+
+    @classmethod
+    def of(cls, lines: Sequence[bytes], source: str = "", first: int = 1) -> LineChunk:
+        """A chunk of the given lines (without their line ends)."""
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        return cls(b"".join(line + b"\n" for line in lines), starts, first, source)
+
+    @property
+    def count(self) -> int:
+        """How many lines (blank ones included)."""
+        return len(self.starts) - 1
+
+    @property
+    def consumed(self) -> int:
+        """Bytes read, for the progress bar."""
+        return len(self.data)
+
+    def line(self, i: int) -> bytes:
+        """Line ``i`` of the chunk (from 0), without its line end."""
+        return self.data[self.starts[i] : self.starts[i + 1]].rstrip(b"\n")
+
+    def number(self, i: int) -> int:
+        """The line number of line ``i`` in the file."""
+        return self.first + i
 
 
 def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
-    """The file's non-blank lines, ``size`` at a time, read in large blocks (not decoded here)."""
-    lines: list[bytes] = []
-    numbers: list[int] = []
-    consumed = 0
-    number = 0
-    rest = b""
+    """The file's lines, ``size`` at a time (blank ones included), read in large blocks and not
+    decoded here; only where each line starts is found (numpy, over the whole block)."""
+    import numpy as np
+
+    first, rest = 1, b""
     with path.open("rb") as handle:
         while True:
             block = handle.read(_READ_BLOCK)
-            if not block:
-                pieces = [rest] if rest else []
-            else:
-                pieces = (rest + block).split(b"\n")
-                rest = pieces.pop()
-            for line in pieces:
-                number += 1
-                consumed += len(line) + 1
-                if line.strip():
-                    lines.append(line)
-                    numbers.append(number)
-                    if len(lines) >= size:
-                        yield LineChunk(lines, numbers, consumed, str(path))
-                        lines, numbers, consumed = [], [], 0
-            if not block:
-                break
-    if lines:
-        yield LineChunk(lines, numbers, consumed, str(path))
+            data = rest + block if rest else block
+            ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n")) + 1
+            if not block:  # the last lines (fewer than ``size``), the last one perhaps without a line end
+                if data:
+                    bounds = [0, *ends.tolist()]
+                    yield LineChunk(
+                        data, bounds if bounds[-1] == len(data) else [*bounds, len(data)], first, str(path)
+                    )
+                return
+            taken = k = 0
+            while len(ends) - k >= size:
+                stop = int(ends[k + size - 1])
+                yield LineChunk(
+                    data[taken:stop], [0, *(ends[k : k + size] - taken).tolist()], first, str(path)
+                )
+                first, taken, k = first + size, stop, k + size
+            rest = data[taken:]
 
 
 def _arrow_type(dtype: Any) -> Any:
@@ -207,7 +232,7 @@ def typed_frame(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
 @dataclass
 class ParsedLines:
     """A chunk of lines split between columns (``frame``, rows at ``fast``) and single reading
-    (``slow``); positions index ``chunk.lines``."""
+    (``slow``); positions are the lines' in the chunk (blank lines are in neither)."""
 
     chunk: LineChunk
     frame: Any
@@ -217,7 +242,7 @@ class ParsedLines:
     def originals(self, positions: list[int]) -> list[Any]:
         """The documents of rows of ``frame``, decoded from their own lines."""
         loads = json_loads()
-        return [loads(self.chunk.lines[self.fast[i]]) for i in positions]
+        return [loads(self.chunk.line(self.fast[i])) for i in positions]
 
     def slow_documents(self) -> tuple[list[Any], dict[int, AmparoError]]:
         """The lines read one by one, decoded (a line that is not JSON: its error, naming it)."""
@@ -225,9 +250,9 @@ class ParsedLines:
         documents: list[Any] = []
         errors: dict[int, AmparoError] = {}
         for i in self.slow:
-            number = self.chunk.numbers[i]
+            number = self.chunk.number(i)
             try:
-                documents.append(loads(self.chunk.lines[i]))
+                documents.append(loads(self.chunk.line(i)))
             except ValueError as exc:
                 errors[len(documents)] = invalid_json(
                     f"line {number} is not valid JSON ({exc})", f"{self.chunk.source}:{number}"
@@ -245,17 +270,25 @@ def json_loads() -> Callable[[bytes], Any]:
     return orjson.loads
 
 
-def _read_groups(lines: list[bytes], group: list[int], options: Any) -> Iterator[tuple[list[int], Any]]:
-    """Arrow tables of the lines at ``group``, each with its lines; lines Arrow refuses (or reads
-    as other than one row each) are given with ``None``."""
+def _read_groups(
+    chunk: LineChunk, group: list[int], options: Any, data: bytes | None = None
+) -> Iterator[tuple[list[int], Any]]:
+    """Arrow tables of the lines at ``group`` (``data``: those lines as they stand, when they are
+    the whole chunk), each with its lines; lines Arrow refuses (or reads as other than one row
+    each) are given with ``None``."""
     import pyarrow as pa
     import pyarrow.json as pj
 
-    data = b"\n".join(lines[i] for i in group) + b"\n"
+    if data is None:
+        data = b"\n".join(chunk.line(i) for i in group) + b"\n"
     try:
         table = pj.read_json(
             io.BytesIO(data),
-            read_options=pj.ReadOptions(use_threads=False, block_size=max(len(data), 1 << 16)),
+            # Blocks of 1 MiB read twice as fast as one block of the whole chunk (a longer line
+            # fails here and is read alone, in a block of its own size).
+            read_options=pj.ReadOptions(
+                use_threads=False, block_size=_ARROW_BLOCK if len(group) > 1 else max(len(data), 1 << 16)
+            ),
             parse_options=options,
         )
     except (pa.ArrowException, UnicodeDecodeError, ValueError):
@@ -266,11 +299,11 @@ def _read_groups(lines: list[bytes], group: list[int], options: Any) -> Iterator
         yield group, None
     elif len(group) <= SMALLEST_GROUP:
         for i in group:
-            yield from _read_groups(lines, [i], options)
+            yield from _read_groups(chunk, [i], options)
     else:
         half = len(group) // 2
-        yield from _read_groups(lines, group[:half], options)
-        yield from _read_groups(lines, group[half:], options)
+        yield from _read_groups(chunk, group[:half], options)
+        yield from _read_groups(chunk, group[half:], options)
 
 
 def columnar_pack(registry: PackRegistry) -> LawPack | None:
@@ -288,11 +321,18 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
     options = _reading(pack.schema_id, schema)
     candidates: list[int] = []
     slow: list[int] = []
-    for i, line in enumerate(chunk.lines):
-        (candidates if line.lstrip()[:1] == b"{" and b"null" not in line else slow).append(i)
+    data = chunk.data
+    whole = b"null" not in data and data[:1] == b"{" and data.count(b"\n{") == chunk.count - 1
+    if whole:  # every line starts with '{' (none blank) and no 'null' anywhere: read as it stands
+        candidates = list(range(chunk.count))
+    else:
+        for i in range(chunk.count):
+            line = chunk.line(i)
+            if line.strip():
+                (candidates if line.lstrip()[:1] == b"{" and b"null" not in line else slow).append(i)
     frames: list[Any] = []
     fast: list[int] = []
-    for group, table in _read_groups(chunk.lines, candidates, options):
+    for group, table in _read_groups(chunk, candidates, options, data if whole else None):
         if table is None:
             slow.extend(group)
             continue
