@@ -221,3 +221,43 @@ def test_a_line_longer_than_arrows_block_is_read_alone(monkeypatch: pytest.Monke
     rows = screen_lines(BatchScreener(US_PACK), parsed).to_dicts()
     assert [r["encounter_id"] for r in rows] == [f"L-{i}" for i in range(60)]
     assert disagreements(_documents(lines), rows, US_PACK) == []
+
+
+def test_json_lines_out_mixes_packs_and_error_rows_as_each_row_reads(synthetic: Any, tmp_path: Path) -> None:
+    """The JSON Lines writer (encoded column-wise): an error row holds only ``encounter_id`` and
+    ``error``; any other row its own pack's keys, with dates as ``YYYY-MM-DD``; in input order."""
+    from toy_pack import TOY_PACK, toy_document
+
+    registry = PackRegistry([US_PACK, TOY_PACK], default="us")
+    us = as_json(documents_of(synthetic.head(30)))
+    documents: list[Any] = []
+    for i, document in enumerate(us):
+        documents.append(document)
+        if i % 5 == 0:
+            documents.append(toy_document(id=f"T-{i}", age=20 + i, nationality="AA", arrived_on="2024-06-01"))
+        if i % 7 == 0:
+            documents.append(_with("person/age", -3, document))
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(_line(d) for d in documents) + "\n{not json\n")
+    screen_file(source, tmp_path / "out.parquet", registry, verify_sample=0)
+    screen_file(source, tmp_path / "out.jsonl", registry, verify_sample=0)
+    import polars as pl
+
+    rows = pl.read_parquet(tmp_path / "out.parquet").to_dicts()
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(lines) == len(rows) == len(documents) + 1
+    keys = {pack.id: pack.program.summary_keys for pack in registry}
+    for row, line in zip(rows, lines, strict=True):
+        if row["error"] is not None:
+            assert line == {"encounter_id": row["encounter_id"], "error": row["error"]}
+            continue
+        expected = {
+            "encounter_id": row["encounter_id"],
+            "pack": row["pack"],
+            "as_of": row["as_of"].isoformat(),
+            **{k: row[k] for k in keys[row["pack"]]},
+            "flags": row["flags"],
+        }
+        assert line == expected and list(line) == list(expected)
+    assert {line.get("pack") for line in lines} == {"us", "toy", None}
+    assert sum("error" in line for line in lines) == 5 + 1

@@ -9,7 +9,6 @@ never stops the batch.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -142,12 +141,6 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
         yield pl.from_arrow(batch)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 class _Writer:
     def __init__(self, path: Path, fmt: Format, screener: BatchScreener) -> None:
         self.path, self.format, self.screener = path, fmt, screener
@@ -158,13 +151,11 @@ class _Writer:
         self.keys = {pack.id: pack.program.summary_keys for pack in screener.registry}
 
     def write(self, frame: Any) -> None:
-        """Write ``frame``: Parquet in a thread while the next chunk is screened (the previous
-        chunk's write is finished first, so chunks stay in order and at most one is pending)."""
-        if self.format == "parquet":
-            self._finish_pending()
-            self._pending = self._pool().submit(self._write_parquet, frame)
-            return
-        self._write_text(frame)
+        """Write ``frame`` in a thread while the next chunk is screened (the previous chunk's write
+        is finished first, so chunks stay in order and at most one is pending)."""
+        self._finish_pending()
+        write = self._write_parquet if self.format == "parquet" else self._write_text
+        self._pending = self._pool().submit(write, frame)
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
@@ -185,22 +176,22 @@ class _Writer:
         self._parquet.write_table(table.cast(self._parquet.schema))
 
     def _write_text(self, frame: Any) -> None:
+        """JSON Lines, encoded column-wise: an error row is ``{"encounter_id", "error"}``, any
+        other row ``encounter_id``, ``pack``, ``as_of``, its pack's summary keys and ``flags``."""
+        pl = polars_module()
         if self._text is None:
             self._text = self.path.open("w", encoding="utf-8")
-        lines = []
-        for row in frame.iter_rows(named=True):
-            if row["error"] is not None:
-                obj = {"encounter_id": row["encounter_id"], "error": row["error"]}
-            else:
-                obj = {
-                    "encounter_id": row["encounter_id"],
-                    "pack": row["pack"],
-                    "as_of": _jsonable(row["as_of"]),
-                    **{k: _jsonable(row[k]) for k in self.keys.get(row["pack"], ())},
-                    "flags": row["flags"],
-                }
-            lines.append(json.dumps(obj, ensure_ascii=False))
-        self._text.write("\n".join(lines) + ("\n" if lines else ""))
+        if frame.height == 0:
+            return
+        chosen: Any = pl.when(pl.col("error").is_not_null()).then(
+            pl.struct("encounter_id", "error").struct.json_encode()
+        )
+        for pack_id, keys in self.keys.items():
+            fields = ["encounter_id", "pack", "as_of", *keys, "flags"]
+            chosen = chosen.when(pl.col("pack") == pack_id).then(pl.struct(fields).struct.json_encode())
+        chosen = chosen.otherwise(pl.struct("encounter_id", "pack", "as_of", "flags").struct.json_encode())
+        lines = frame.select(chosen.alias("line"))["line"]
+        self._text.write("\n".join(lines.to_list()) + "\n")
 
     def close(self, empty_schema: dict[str, Any]) -> None:
         try:
