@@ -261,3 +261,24 @@ def test_json_lines_out_mixes_packs_and_error_rows_as_each_row_reads(synthetic: 
         assert line == expected and list(line) == list(expected)
     assert {line.get("pack") for line in lines} == {"us", "toy", None}
     assert sum("error" in line for line in lines) == 5 + 1
+
+
+def test_synthetic_json_lines_are_each_rows_plain_document(synthetic: Any) -> None:
+    """`amparo synth` writes JSON Lines column-wise, null fields left out: the same bytes as each
+    row's plain document dumped by orjson, whatever its text values hold."""
+    import polars as pl
+
+    from amparo.batch.synth import json_lines_of
+
+    tricky = ['Ann,"x":null', '{"given_names":null}', 'Zoë \\ " \n\t\x01 😀', "null", ""]
+    person = synthetic["person"].head(len(tricky)).to_frame().unnest("person")
+    person = person.with_columns(pl.Series("given_names", tricky))
+    frame = pl.concat(
+        [
+            synthetic.head(len(tricky)).with_columns(pl.struct(person).alias("person")),
+            synthetic.slice(5, 2000),
+        ]
+    )
+    expected = b"".join(orjson.dumps(d) + b"\n" for d in documents_of(frame))
+    assert json_lines_of(frame).encode() == expected
+    assert [json.loads(x)["person"]["given_names"] for x in json_lines_of(frame).splitlines()[:5]] == tricky
