@@ -109,7 +109,7 @@ def run(quick: bool = False) -> Section:
     spark_n = int(os.environ.get("AMPARO_BENCH_SPARK_N", "5000" if quick else "20000"))
     rows: list[tuple[str, str, str]] = []
     timings: dict[str, float] = {}
-    json_n = min(n, 200_000)
+    json_n = n
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "encounters.parquet"
         started = time.perf_counter()
