@@ -282,3 +282,24 @@ def test_synthetic_json_lines_are_each_rows_plain_document(synthetic: Any) -> No
     expected = b"".join(orjson.dumps(d) + b"\n" for d in documents_of(frame))
     assert json_lines_of(frame).encode() == expected
     assert [json.loads(x)["person"]["given_names"] for x in json_lines_of(frame).splitlines()[:5]] == tricky
+
+
+def test_a_default_pack_without_a_column_form_reads_lines_document_by_document(tmp_path: Path) -> None:
+    """The same line reader, each line decoded (line numbers across blank lines and chunks)."""
+    from toy_pack import TOY_PACK, toy_document
+
+    registry = PackRegistry([TOY_PACK, US_PACK], default="toy")
+    documents = [
+        toy_document(id=f"T-{i}", age=20 + i, nationality="AA", arrived_on="2024-06-01") for i in range(3)
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join([_line(documents[0]), "", "{oops", _line(documents[1]), _line(GOOD), _line(documents[2])])
+    )
+    out = tmp_path / "out.jsonl"
+    report = screen_file(source, out, registry, chunk_rows=2, verify_sample=0)
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert report.rows == 5 and report.invalid == 1
+    assert [r.get("pack") for r in rows] == ["toy", None, "toy", "us", "toy"]
+    assert "line 3 " in rows[1]["error"]["errors"][0]["message"]
+    assert rows[3]["encounter_id"] == "G-0" and rows[4]["encounter_id"] == "T-2"

@@ -20,13 +20,14 @@ from typing import Any, Literal
 from amparo.batch.json_lines import (
     LineChunk,
     columnar_pack,
+    decode_lines,
     json_loads,
     line_chunks,
     parse_lines,
     screen_lines,
 )
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
-from amparo.batch.runner import BatchScreener, invalid_json
+from amparo.batch.runner import BatchScreener
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
@@ -97,27 +98,10 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
             part = {i - start: e for i, e in known.items() if start <= i < start + size}
             yield JsonChunk(whole[start : start + size], part, path.stat().st_size if start == 0 else 0)
         return
-    loads = json_loads()
-    documents: list[Any] = []
-    errors: dict[int, AmparoError] = {}
-    consumed = 0
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            consumed += len(line)
-            if not line.strip():
-                continue
-            try:
-                documents.append(loads(line))
-            except ValueError as exc:
-                errors[len(documents)] = invalid_json(
-                    f"line {number} is not valid JSON ({exc})", f"{path}:{number}"
-                )
-                documents.append(None)
-            if len(documents) >= size:
-                yield JsonChunk(documents, errors, consumed)
-                documents, errors, consumed = [], {}, 0
-    if documents:
-        yield JsonChunk(documents, errors, consumed)
+    for chunk in line_chunks(path, size):
+        documents, errors = decode_lines(chunk, [i for i in range(chunk.count) if chunk.line(i).strip()])
+        if documents:
+            yield JsonChunk(documents, errors, chunk.consumed)
 
 
 def open_parquet(path: Path) -> Any:

@@ -94,7 +94,7 @@ def _lines_document_columns(parsed: ParsedLines) -> Any:
     """Nationality and month of each line of a chunk read partly in columns, in line order."""
     pl = polars_module()
     fast = _document_columns(parsed.frame).with_columns(pl.Series(ROW, parsed.fast, dtype=pl.Int64))
-    slow = _json_document_columns(parsed.slow_documents()[0]).with_columns(
+    slow = _json_document_columns(parsed.slow_documents[0]).with_columns(
         pl.Series(ROW, parsed.slow, dtype=pl.Int64)
     )
     return pl.concat([fast, slow], how="vertical").sort(ROW).drop(ROW)

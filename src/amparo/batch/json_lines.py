@@ -26,6 +26,7 @@ import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -244,21 +245,28 @@ class ParsedLines:
         loads = json_loads()
         return [loads(self.chunk.line(self.fast[i])) for i in positions]
 
+    @cached_property
     def slow_documents(self) -> tuple[list[Any], dict[int, AmparoError]]:
-        """The lines read one by one, decoded (a line that is not JSON: its error, naming it)."""
-        loads = json_loads()
-        documents: list[Any] = []
-        errors: dict[int, AmparoError] = {}
-        for i in self.slow:
-            number = self.chunk.number(i)
-            try:
-                documents.append(loads(self.chunk.line(i)))
-            except ValueError as exc:
-                errors[len(documents)] = invalid_json(
-                    f"line {number} is not valid JSON ({exc})", f"{self.chunk.source}:{number}"
-                )
-                documents.append(None)
-        return documents, errors
+        """The lines read one by one, decoded once (both readings of ``impact`` use them)."""
+        return decode_lines(self.chunk, self.slow)
+
+
+def decode_lines(chunk: LineChunk, positions: Sequence[int]) -> tuple[list[Any], dict[int, AmparoError]]:
+    """The lines at ``positions``, decoded; a line that is not JSON is ``None`` with its error
+    (naming its line number) at its place in the list."""
+    loads = json_loads()
+    documents: list[Any] = []
+    errors: dict[int, AmparoError] = {}
+    for i in positions:
+        try:
+            documents.append(loads(chunk.line(i)))
+        except ValueError as exc:
+            number = chunk.number(i)
+            errors[len(documents)] = invalid_json(
+                f"line {number} is not valid JSON ({exc})", f"{chunk.source}:{number}"
+            )
+            documents.append(None)
+    return documents, errors
 
 
 def json_loads() -> Callable[[bytes], Any]:
@@ -367,7 +375,7 @@ def screen_lines(screener: BatchScreener, parsed: ParsedLines) -> Any:
         out = screener.screen_frame(parsed.frame, parsed.originals)
         parts.append(out.with_columns(pl.Series(ROW, parsed.fast, dtype=pl.Int64)))
     if parsed.slow:
-        documents, errors = parsed.slow_documents()
+        documents, errors = parsed.slow_documents
         out = screener.screen_documents(documents, errors)
         parts.append(out.with_columns(pl.Series(ROW, parsed.slow, dtype=pl.Int64)))
     if not parts:
