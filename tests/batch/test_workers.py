@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import amparo.batch.runner as runner
-from amparo.batch.files import screen_file
+from amparo.batch.files import parquet_chunks, screen_file
 from amparo.batch.runner import BatchScreener
 from amparo.batch.synth import write_documents
 from amparo.errors import InputError
@@ -56,3 +56,28 @@ def test_a_file_screened_with_two_workers_equals_one_worker(tmp_path: Path, suff
 def test_no_workers_is_an_input_error() -> None:
     with pytest.raises(InputError, match="workers"):
         BatchScreener(US_PACK, workers=0)
+
+
+@pytest.mark.parametrize(
+    ("group_rows", "heights"),
+    [
+        (30, [60, 60, 60, 60, 60]),  # small row groups: read whole, two to a chunk of at least 50
+        (50, [50, 50, 50, 50, 50, 50]),  # one row group to a chunk
+        (300, [50, 50, 50, 50, 50, 50]),  # a row group over twice the chunk: read in slices
+    ],
+)
+def test_parquet_chunks_follow_row_groups_only_when_none_is_large(
+    synthetic: Any, tmp_path: Path, group_rows: int, heights: list[int]
+) -> None:
+    frame = synthetic.head(300)
+    source = tmp_path / "in.parquet"
+    frame.write_parquet(source, row_group_size=group_rows)
+    chunks = list(parquet_chunks(source, 50))
+    assert [c.height for c in chunks] == heights
+    assert pl.concat(chunks).equals(frame)
+
+
+def test_parquet_chunks_keep_a_short_last_group(synthetic: Any, tmp_path: Path) -> None:
+    source = tmp_path / "in.parquet"
+    synthetic.head(100).write_parquet(source, row_group_size=30)
+    assert [c.height for c in parquet_chunks(source, 50)] == [60, 40]

@@ -35,7 +35,7 @@ from amparo.errors import AmparoError, FieldError, InputError
 
 Format = Literal["jsonl", "parquet"]
 JSON_CHUNK = 50_000
-PARQUET_CHUNK = 100_000
+PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk costs ~20 ms besides its rows
 
 
 def file_format(path: Path, option: str) -> Format:
@@ -118,11 +118,24 @@ def open_parquet(path: Path) -> Any:
 
 
 def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
-    """Chunks of a Parquet file as Polars frames."""
+    """Chunks of a Parquet file as Polars frames, of about ``size`` rows: whole row groups where
+    none is over twice that (read with their columns decoded at once, each chunk one buffer per
+    column), else slices of the file's batches (memory stays flat whatever its row groups)."""
     pl = polars_module()
     reader = open_parquet(path)
-    for batch in reader.iter_batches(batch_size=size):
-        yield pl.from_arrow(batch)
+    counts = [reader.metadata.row_group(i).num_rows for i in range(reader.metadata.num_row_groups)]
+    if not counts or max(counts) > 2 * size:
+        for batch in reader.iter_batches(batch_size=size):
+            yield pl.from_arrow(batch)
+        return
+    groups: list[int] = []
+    rows = 0
+    for index, count in enumerate(counts):
+        groups.append(index)
+        rows += count
+        if rows >= size or index == len(counts) - 1:
+            yield pl.from_arrow(reader.read_row_groups(groups))
+            groups, rows = [], 0
 
 
 class _Writer:
