@@ -59,6 +59,16 @@ class Settings(BaseSettings):
             "(Polars' own threads share the cores); 1 screens one chunk at a time."
         ),
     )
+    batch_chunk_rows: int | None = Field(
+        default=None,
+        ge=1_000,
+        le=5_000_000,
+        description=(
+            "Rows a batch reads and screens as one chunk; unset: 200,000 rows of Parquet, 50,000 lines "
+            "of JSON Lines. Memory grows with it (about 1.5 GiB at the defaults with 2 workers); larger "
+            "chunks spread each chunk's fixed cost (about 20 ms) over more rows."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -153,3 +153,28 @@ def test_a_json_array_and_a_wrapped_spec_example(tmp_path: Path) -> None:
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert rows[0]["encounter_id"] == "A-1" and rows[0]["aca_removal_to"] == "GT"
     assert rows[1]["error"]["errors"][0]["path"] == "/encounter"
+
+
+@pytest.mark.parametrize("command", ["screen", "impact"])
+def test_the_chunk_size_setting_reaches_the_reader(
+    encounters_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    import amparo.batch.files as files
+    import amparo.batch.impact as impact
+
+    sizes: list[int] = []
+    module = files if command == "screen" else impact
+    read = module.parquet_chunks
+
+    def recorded(path: Path, size: int = files.PARQUET_CHUNK) -> Any:
+        sizes.append(size)
+        return read(path, size)
+
+    monkeypatch.setattr(module, "parquet_chunks", recorded)
+    monkeypatch.setenv("AMPARO_BATCH_CHUNK_ROWS", "1000")
+    if command == "screen":
+        result = _run("screen", "--batch", str(encounters_file), "--out", str(tmp_path / "o.parquet"))
+    else:
+        result = _run("impact", str(encounters_file), "--before", "2020-01-01", "--after", "2024-07-01")
+    assert result.exit_code == 0, result.output
+    assert sizes == [1000]

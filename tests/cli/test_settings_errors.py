@@ -15,6 +15,7 @@ from amparo.settings import load_settings
     ("variable", "value", "said"),
     [
         ("AMPARO_BATCH_WORKERS", "0", "greater than or equal to 1"),
+        ("AMPARO_BATCH_CHUNK_ROWS", "10", "greater than or equal to 1000"),
         ("AMPARO_TOKEN_DAYS", "many", "valid integer"),
         ("AMPARO_INSTALLATION", "usa", "pattern"),
     ],
