@@ -5,12 +5,15 @@
 Polars runs each query on all cores, but a chunk's screening has long stretches that use one: the
 Python that builds the queries, the grouping of nested values, the decoding of flag words. A second
 chunk screened beside it fills them (measured: docs/BATCH.md, "Fourth round"). Both helpers bound
-what they hold, so memory stays flat whatever the size of the input.
+what they hold, so memory stays flat whatever the size of the input. :func:`keep_arrow_memory`
+spares the system the same buffers given back and zeroed again for every chunk.
 """
 
 from __future__ import annotations
 
+import os
 import queue
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -23,6 +26,17 @@ R = TypeVar("R")
 
 DEFAULT_WORKERS = 2
 _END = object()
+
+
+def keep_arrow_memory() -> None:
+    """Have Arrow's allocator (mimalloc, in pyarrow's wheels) keep the memory it frees instead of
+    giving it back to the system within milliseconds: a batch reads and writes buffers of about
+    the same sizes for every chunk, and memory given back is faulted in and zeroed again (measured:
+    about 1 s of system time less over ten million rows, Parquet to Parquet 3-8 % faster, the peak
+    about 70 MiB higher). Read by mimalloc when pyarrow is first imported, so called at the command
+    line's edge before any batch work; a value already in the environment is kept."""
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: str | None) -> None:
     """``amparo screen --batch IN --out OUT [--as-of DATE]``: exit 0, or 2 when any row was invalid."""
+    from amparo.batch.pipeline import keep_arrow_memory
+
+    keep_arrow_memory()
     from amparo.batch.files import screen_file
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
@@ -42,8 +45,14 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     if path is not None:
         raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
     on = _date(as_of, "--as-of")
+    settings = load_settings()
     report = screen_file(
-        Path(batch), Path(out), pack_registry(), as_of=on, workers=load_settings().batch_workers
+        Path(batch),
+        Path(out),
+        pack_registry(),
+        as_of=on,
+        workers=settings.batch_workers,
+        chunk_rows=settings.batch_chunk_rows,
     )
     err = Console(stderr=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
@@ -77,6 +86,9 @@ def impact_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Who changes outcome between the law read on two dates, or under a rule change."""
+    from amparo.batch.pipeline import keep_arrow_memory
+
+    keep_arrow_memory()
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.overlay import load_change, overlay
     from amparo.cli.packs import pack_registry
@@ -90,9 +102,11 @@ def impact_command(
     registry = pack_registry()
     pack = registry.for_schema(ENCOUNTER_SCHEMA) or registry.default
     changed = overlay(pack, load_change(Path(change))) if change is not None else pack
-    workers = load_settings().batch_workers
-    impact = Impact(pack, changed, before_on=before_on, after_on=after_on, workers=workers)
-    counts, seconds = run_impact(Path(source), impact, out=Path(out) if out else None)
+    settings = load_settings()
+    impact = Impact(pack, changed, before_on=before_on, after_on=after_on, workers=settings.batch_workers)
+    counts, seconds = run_impact(
+        Path(source), impact, out=Path(out) if out else None, chunk_rows=settings.batch_chunk_rows
+    )
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
