@@ -73,6 +73,16 @@ def test_no_rows_give_no_rows() -> None:
     assert "v" in out.columns
 
 
+def test_no_rows_give_no_rows_with_a_memo_empty_or_not() -> None:
+    memo, seen = DistinctMemo(), []
+    empty = pl.DataFrame({"x": []}, schema={"x": pl.List(pl.Int64)})
+    out = per_distinct(empty, {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
+    assert (out.height, out.columns) == (0, ["v"])
+    per_distinct(pl.DataFrame({"x": [[1]]}), {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
+    out = per_distinct(empty, {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
+    assert (out.height, out.columns) == (0, ["v"])
+
+
 def test_a_cleared_memo_computes_every_key_again() -> None:
     memo, seen = DistinctMemo(), []
     frame = pl.DataFrame({"x": [[1], [2], [1]]})

@@ -43,9 +43,14 @@ class DistinctMemo:
     def _lookup(self, group: str, table: Any, names: list[str], compute: Callable[[Any], Any]) -> Any:
         pl = pl_module()
         known = self._known.get(group)
-        new = table if known is None else table.join(known, on=names, how="anti", nulls_equal=True)
-        if new.height == 0:
-            return known
+        if known is None:
+            if table.height == 0:  # nothing to remember: the computed columns of no rows
+                return compute(table)
+            new = table
+        else:
+            new = table.join(known, on=names, how="anti", nulls_equal=True)
+            if new.height == 0:
+                return known
         computed = compute(new)
         if known is not None and known.height + computed.height <= self.max_rows:
             try:
