@@ -59,3 +59,67 @@ def test_spark_gives_the_polars_rows(spark: Any, synthetic: Any, tmp_path: Path)
     assert got.select(columns).to_dicts() == expected.select(columns).to_dicts()
     assert got["error"].is_not_null().to_list() == expected["error"].is_not_null().to_list()
     assert got["error"][7]["errors"][0]["path"] == "/person/nationalities/0"
+
+
+def test_sql_literals_have_the_values_and_types_of_spark_literals(spark: Any) -> None:
+    """The plan reaches Spark as SQL text: every literal reads back as the value, of the type
+    ``F.lit`` gives it (an instant as its UTC wall time: the session reads UTC)."""
+    import datetime as dt
+
+    from pyspark.sql import functions as F
+
+    from amparo.batch.spark import sql_literal
+
+    values = [
+        None,
+        True,
+        False,
+        0,
+        -5,
+        2**40,
+        1.5,
+        -0.25,
+        "MX",
+        "it's",
+        "back\\slash",
+        "comillas 'simples' y \\n literal",
+        dt.date(2024, 6, 5),
+        ("MX", "GT"),
+    ]
+    row = (
+        spark.range(1)
+        .select(
+            *(F.expr(sql_literal(v)).alias(f"v{i}") for i, v in enumerate(values)),
+            *(F.expr(f"typeof({sql_literal(v)})").alias(f"t{i}") for i, v in enumerate(values)),
+            *(F.typeof(F.lit(v)).alias(f"l{i}") for i, v in enumerate(values[:13])),
+            F.expr(
+                "date_format("
+                + sql_literal(dt.datetime(2024, 6, 5, 4, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))))
+                + ", 'yyyy-MM-dd HH:mm')"
+            ).alias("instant"),
+        )
+        .first()
+    )
+    assert row is not None
+    assert [row[f"v{i}"] for i in range(len(values))] == [
+        list(v) if isinstance(v, tuple) else v for v in values
+    ]
+    types = [row[f"t{i}"] for i in range(len(values))]
+    assert types[:13] == [row[f"l{i}"] for i in range(13)]
+    assert types == [
+        "void", "boolean", "boolean", "int", "int", "bigint", "double", "double",
+        "string", "string", "string", "string", "date", "array<string>",
+    ]  # fmt: skip
+    assert row["instant"] == "2024-06-05 09:30"
+
+
+def test_the_session_gets_its_own_settings_back(spark: Any) -> None:
+    from amparo.batch.spark import SESSION_SETTINGS, session_settings
+
+    first = next(iter(SESSION_SETTINGS))
+    spark.conf.set(first, "true")
+    before = {key: spark.conf.get(key, None) for key in SESSION_SETTINGS}
+    with session_settings(spark):
+        assert {key: spark.conf.get(key) for key in SESSION_SETTINGS} == dict(SESSION_SETTINGS)
+    assert {key: spark.conf.get(key, None) for key in SESSION_SETTINGS} == before
+    assert spark.conf.get(first) == "true"

@@ -1,6 +1,7 @@
 """The batch job on Apache Spark, from the same rule definitions: the pack's column plan
 (:mod:`amparo.batch.plan`) compiled to Spark's native column expressions (no Python UDF reads a
-rule), so the rules run in the JVM on every executor.
+rule), so the rules run in the JVM on every executor. Each plan column reaches Spark as one SQL
+expression (:func:`spark_sql`), parsed there, and the job runs under :data:`SESSION_SETTINGS`.
 
 Facts come from the pack's own column form (:meth:`~amparo.engine.pack.ColumnarPack.extract_fact_columns`)
 applied to whole Arrow batches with ``mapInArrow`` (vectorised, one call per batch, never per row).
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Collection, Iterator
+import math
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from amparo.batch.plan import (
@@ -72,51 +75,71 @@ def spark_name(name: str) -> str:
     return name.replace(".", "__").replace("#", "__w")
 
 
-def _lit(value: Any) -> Any:
-    F = _functions()
+def sql_literal(value: Any) -> str:
+    """``value`` as a Spark SQL literal of the type ``F.lit`` gives it (an instant as the UTC wall
+    time the session reads: its time zone must be UTC)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)  # INT, or BIGINT past 32 bits, as F.lit
+    if isinstance(value, float):
+        return f"{value!r}D" if math.isfinite(value) else f"CAST('{value!r}' AS DOUBLE)"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return f"TIMESTAMP'{value.isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"DATE'{value.isoformat()}'"
     if isinstance(value, tuple | list):
-        return F.array(*(F.lit(v) for v in value))
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return F.lit(value.astimezone(dt.UTC).replace(tzinfo=None))  # the session reads UTC
-    return F.lit(value)
+        return "array(" + ", ".join(sql_literal(v) for v in value) + ")"
+    raise RuleDefinitionError(f"no Spark literal for {type(value).__name__} {value!r}")
+
+
+def _false_if_null(sql: str) -> str:
+    return f"coalesce({sql}, false)"
+
+
+_OPERATORS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "!=": "<>"}
+
+
+def spark_sql(expr: Expr) -> str:
+    """The Spark SQL expression with the meaning of ``expr`` (a comparison with a missing value is
+    false). Text, parsed once by Spark: building the same expression as Column objects took one
+    call from Python to the JVM per node (about 42,000 calls, 9.5 s, for the US pack's plan)."""
+    if isinstance(expr, Fact):
+        return "`" + spark_name(expr.name).replace("`", "``") + "`"
+    if isinstance(expr, Lit):
+        return sql_literal(expr.value)
+    if isinstance(expr, Compare):
+        return _false_if_null(f"({spark_sql(expr.left)} {_OPERATORS[expr.op]} {spark_sql(expr.right)})")
+    if isinstance(expr, IsIn):
+        if not expr.values:
+            return "false"
+        values = ", ".join(sql_literal(v) for v in sorted(expr.values, key=str))
+        return _false_if_null(f"({spark_sql(expr.operand)} IN ({values}))")
+    if isinstance(expr, Contains):
+        return _false_if_null(f"array_contains({spark_sql(expr.collection)}, {spark_sql(expr.item)})")
+    if isinstance(expr, Intersects):
+        return _false_if_null(f"arrays_overlap({spark_sql(expr.left)}, {spark_sql(expr.right)})")
+    if isinstance(expr, IsSet):
+        return f"({spark_sql(expr.operand)} IS NOT NULL)"
+    if isinstance(expr, And | Or):
+        joiner = " AND " if isinstance(expr, And) else " OR "
+        return _false_if_null("(" + joiner.join(spark_sql(o) for o in expr.operands) + ")")
+    if isinstance(expr, Not):
+        return f"(NOT {_false_if_null(spark_sql(expr.operand))})"
+    if isinstance(expr, PlusPeriod) and expr.unit in {"days", "weeks"}:
+        return f"date_add({spark_sql(expr.start)}, {expr.amount * (7 if expr.unit == 'weeks' else 1)})"
+    raise RuleDefinitionError(f"no Spark meaning for {type(expr).__name__}")
 
 
 def to_spark(expr: Expr) -> Any:
-    """The Spark column with the meaning of ``expr`` (a comparison with a missing value is false)."""
-    F = _functions()
-    if isinstance(expr, Fact):
-        return F.col(spark_name(expr.name))
-    if isinstance(expr, Lit):
-        return _lit(expr.value)
-    if isinstance(expr, Compare):
-        left, right = to_spark(expr.left), to_spark(expr.right)
-        op = {
-            "<": left.__lt__,
-            "<=": left.__le__,
-            ">": left.__gt__,
-            ">=": left.__ge__,
-            "==": left.__eq__,
-            "!=": left.__ne__,
-        }[expr.op]
-        return F.coalesce(op(right), F.lit(False))
-    if isinstance(expr, IsIn):
-        return F.coalesce(to_spark(expr.operand).isin(sorted(expr.values, key=str)), F.lit(False))
-    if isinstance(expr, Contains):
-        return F.coalesce(F.array_contains(to_spark(expr.collection), to_spark(expr.item)), F.lit(False))
-    if isinstance(expr, Intersects):
-        return F.coalesce(F.arrays_overlap(to_spark(expr.left), to_spark(expr.right)), F.lit(False))
-    if isinstance(expr, IsSet):
-        return to_spark(expr.operand).isNotNull()
-    if isinstance(expr, And | Or):
-        out = to_spark(expr.operands[0])
-        for operand in expr.operands[1:]:
-            out = (out & to_spark(operand)) if isinstance(expr, And) else (out | to_spark(operand))
-        return F.coalesce(out, F.lit(False))
-    if isinstance(expr, Not):
-        return ~F.coalesce(to_spark(expr.operand), F.lit(False))
-    if isinstance(expr, PlusPeriod) and expr.unit in {"days", "weeks"}:
-        return F.date_add(to_spark(expr.start), expr.amount * (7 if expr.unit == "weeks" else 1))
-    raise RuleDefinitionError(f"no Spark meaning for {type(expr).__name__}")
+    """The Spark column with the meaning of ``expr`` (:func:`spark_sql`)."""
+    return _functions().expr(spark_sql(expr))
 
 
 _TYPES = {
@@ -131,39 +154,73 @@ _TYPES = {
 }
 
 
+def _cast(sql: str, kind: str | None) -> str:
+    return f"CAST({sql} AS {kind})" if kind else sql
+
+
 def _column(name: str, column: Column, dtype: ValueType | None) -> list[tuple[str, Any]]:
+    """The Spark columns of one plan column (a list column: one per bit word), each parsed from text."""
     F = _functions()
     if isinstance(column, Switch):
         cast = _TYPES.get(column.dtype or "")
-        chain: Any = None
-        for condition, value in column.branches:
-            then = to_spark(value)
-            then = then.cast(cast) if cast else then
-            chain = (
-                F.when(to_spark(condition), then) if chain is None else chain.when(to_spark(condition), then)
-            )
-        otherwise = to_spark(column.otherwise)
-        otherwise = otherwise.cast(cast) if cast else otherwise
-        return [(name, chain.otherwise(otherwise) if chain is not None else otherwise)]
+        otherwise = _cast(spark_sql(column.otherwise), cast)
+        if not column.branches:
+            return [(name, F.expr(otherwise))]
+        branches = " ".join(
+            f"WHEN {spark_sql(condition)} THEN {_cast(spark_sql(value), cast)}"
+            for condition, value in column.branches
+        )
+        return [(name, F.expr(f"CASE {branches} ELSE {otherwise} END"))]
     if isinstance(column, Collect):
         if not column.maskable:
             raise RuleDefinitionError(f"{name}: a list of computed values has no Spark form here")
         return [
             (
                 f"{name}#{k}",
-                sum(
-                    (F.when(to_spark(cond), F.lit(bit)).otherwise(F.lit(0)) for cond, bit in word),
-                    F.lit(0).cast("bigint"),
+                F.expr(
+                    " + ".join(
+                        [
+                            "CAST(0 AS bigint)",
+                            *(f"CASE WHEN {spark_sql(cond)} THEN {bit} ELSE 0 END" for cond, bit in word),
+                        ]
+                    )
                 ),
             )
             for k, word in enumerate(column.words())
         ]
-    out = to_spark(column)
-    cast = _TYPES.get(dtype or "")
-    return [(name, out.cast(cast) if cast else out)]
+    return [(name, F.expr(_cast(spark_sql(column), _TYPES.get(dtype or ""))))]
 
 
 CHECKPOINT_EVERY = 12
+
+#: Session settings the batch job runs under (measured on 2,000,000 encounters, local[2], 2 cores:
+#: docs/BATCH.md, "Spark"). A plan of hundreds of columns makes whole-stage code generation write
+#: methods too large for the JVM to compile (it interprets them): per-operator code is faster. Arrow
+#: batches of 100,000 rows give the pack's column form chunks it reads efficiently (10,000 by
+#: default), and no byte limit spares Spark measuring the nested documents' batch after every row.
+SESSION_SETTINGS: Mapping[str, str] = {
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
+    "spark.sql.execution.arrow.maxBytesPerBatch": "2147483647",
+}
+
+
+@contextmanager
+def session_settings(spark: Any, settings: Mapping[str, str] = SESSION_SETTINGS) -> Iterator[None]:
+    """``settings`` on the session while the batch job computes (its one pass over the data runs
+    inside :func:`screen_spark`, whose output is cached), the session's own values put back after."""
+    conf = spark.conf
+    before = {key: conf.get(key, None) for key in settings}
+    try:
+        for key, value in settings.items():
+            conf.set(key, value)
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                conf.unset(key)
+            else:
+                conf.set(key, value)
 
 
 def run_plan_spark(plan: Plan, facts: Any) -> Any:
@@ -205,7 +262,13 @@ def _facts_schema(pack: ColumnarPack, sample: Any, as_of: dt.date | None, wanted
 
 def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | None = None) -> Any:
     """The batch output (``encounter_id``, ``pack``, ``as_of``, summary keys, ``flags``, ``error``)
-    of a Spark DataFrame of documents in the pack's columnar form."""
+    of a Spark DataFrame of documents in the pack's columnar form (computed under
+    :data:`SESSION_SETTINGS`)."""
+    with session_settings(spark):
+        return _screen_spark(spark, documents, pack, as_of)
+
+
+def _screen_spark(spark: Any, documents: Any, pack: LawPack, as_of: dt.date | None) -> Any:
     import polars as pl
 
     from amparo.batch.columns import conform, documents_of
@@ -216,7 +279,7 @@ def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | 
         raise RuleDefinitionError(f"law pack {pack.id} has no column form for Spark")
     plan = compile_plan(pack.law_book(), pack.program).levelled()
     schema = dict(pack.document_schema())
-    sample, _ = conform(_polars_frame(documents.limit(1).toArrow()), schema)
+    sample, _ = conform(pl.DataFrame(schema=schema), schema)  # the facts' types: no rows needed
     facts_schema = _facts_schema(pack, sample, as_of, plan.facts)
     missing = sorted({spark_name(f) for f in plan.facts} - set(facts_schema.fieldNames()))
     if missing:
@@ -324,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", default=None)
     args = parser.parse_args(argv)
     builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
+    for key, value in SESSION_SETTINGS.items():  # for the whole job, the final write included
+        builder = builder.config(key, value)
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
