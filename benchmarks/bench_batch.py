@@ -293,7 +293,10 @@ def run(quick: bool = False) -> Section:
 {table}
 
 Peak memory is the child process's maximum resident size. JSON Lines in: {json_n:,} documents
-(parsed by Arrow into the columnar form, then screened as Parquet rows; docs/BATCH.md).
+(parsed by Arrow into the columnar form, then screened as Parquet rows; docs/BATCH.md). Machines
+lent under the same description have differed by up to 2.2× from one session to the next (the
+single evaluator's time per document shows which): compare lines within one run, and each with
+the anchor measured beside it.
 
 {verdict}{anchor_line} Where the time goes and what is left: docs/BATCH.md. Ten million, streaming:
 docs/BATCH.md ("Ten million"). Spark: local mode on {spark_n:,} of the same rows, from the plan's
