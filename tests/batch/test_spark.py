@@ -123,3 +123,27 @@ def test_the_session_gets_its_own_settings_back(spark: Any) -> None:
         assert {key: spark.conf.get(key) for key in SESSION_SETTINGS} == dict(SESSION_SETTINGS)
     assert {key: spark.conf.get(key, None) for key in SESSION_SETTINGS} == before
     assert spark.conf.get(first) == "true"
+
+
+def test_the_job_command_names_a_bad_date_before_starting_spark(capsys: Any) -> None:
+    from amparo.cli.spark_job import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["in.parquet", "out.parquet", "--as-of", "2024-13-01"])
+    assert exit_.value.code == 2
+    assert "--as-of: expected a date YYYY-MM-DD, got '2024-13-01'" in capsys.readouterr().err
+
+
+def test_the_job_command_names_an_input_spark_cannot_read(spark: Any, tmp_path: Path, capsys: Any) -> None:
+    from amparo.cli.spark_job import main
+
+    garbage = tmp_path / "not.parquet"
+    garbage.write_text("not parquet")
+    missing = tmp_path / "missing.parquet"
+    for source in (missing, garbage):
+        code = main([str(source), str(tmp_path / "out.parquet"), "--master", "local[1]"])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert err.startswith(f"error: IN: cannot read {source} as Parquet (")
+        assert "Traceback" not in err
+        assert not (tmp_path / "out.parquet").exists()

@@ -10,15 +10,11 @@ through a small table of the distinct words, joined back. Rows the columns canno
 document the pack might refuse, a date no rule version covers) are collected and screened by the
 single evaluator, as in the Polars evaluator, so errors are its own.
 
-On a cluster::
-
-    spark-submit --master yarn --py-files amparo.zip -m amparo.batch.spark IN.parquet OUT.parquet
-    # or: python -m amparo.batch.spark IN.parquet OUT.parquet --master spark://host:7077
-"""
+On a cluster: the command :mod:`amparo.cli.spark_job` (``python -m amparo.cli.spark_job IN OUT
+--master URL``, or its file given to ``spark-submit``)."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
 from collections.abc import Collection, Iterator, Mapping
@@ -372,35 +368,3 @@ def _polars_frame(arrow: Any) -> Any:
 
 def _error_type() -> str:
     return "struct<type:string,title:string,errors:array<struct<path:string,message:string>>>"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m amparo.batch.spark IN.parquet OUT.parquet [--master URL] [--as-of DATE]``."""
-    from pyspark.sql import SparkSession
-
-    from amparo.engine.registry import installed_registry
-
-    parser = argparse.ArgumentParser(prog="python -m amparo.batch.spark")
-    parser.add_argument("source")
-    parser.add_argument("out")
-    parser.add_argument("--master", default=None)
-    parser.add_argument("--as-of", default=None)
-    args = parser.parse_args(argv)
-    builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
-    for key, value in SESSION_SETTINGS.items():  # for the whole job, the final write included
-        builder = builder.config(key, value)
-    if args.master:
-        builder = builder.master(args.master)
-    spark = builder.getOrCreate()
-    registry = installed_registry()
-    pack = registry.for_schema("amparo/encounter@1") or registry.default
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    screen_spark(spark, spark.read.parquet(args.source), pack, as_of=as_of).write.mode("overwrite").parquet(
-        args.out
-    )
-    spark.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The batch job on a Spark cluster, as a command (the edge where its errors become exit codes):
+
+    python -m amparo.cli.spark_job IN.parquet OUT.parquet [--master URL] [--as-of DATE]
+    spark-submit --master yarn --conf spark.sql.session.timeZone=UTC --py-files amparo.whl \\
+        $(python -c 'import amparo.cli.spark_job as m; print(m.__file__)') IN.parquet OUT.parquet
+
+Exit 0 when done; 2 when an option or the input is wrong (named, no traceback); 3 when pyspark is
+not installed, or Spark's Python workers cannot import amparo; the codes of
+:mod:`amparo.cli.exit_codes` for amparo's own errors (4: the law pack).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, exit_code_for
+from amparo.errors import AmparoError, MissingExtra
+
+
+def _date_option(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """Spark's own words for why it failed: the Java exception's, when the error came from the JVM."""
+    java = getattr(exc, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(exc)
+    return (text.strip().splitlines() or [type(exc).__name__])[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m amparo.cli.spark_job")
+    parser.add_argument("source", help="encounter documents, Parquet (any path Spark reads)")
+    parser.add_argument("out", help="where to write one row per document, Parquet (overwritten)")
+    parser.add_argument("--master", default=None, help="Spark master URL (default: the session's)")
+    parser.add_argument("--as-of", type=_date_option, default=None, help="read the law on this date")
+    args = parser.parse_args(argv)
+    try:
+        from py4j.protocol import Py4JJavaError
+        from pyspark.errors import PySparkException
+        from pyspark.sql import SparkSession
+    except ImportError:
+        missing = MissingExtra("pyspark", "spark")
+        sys.stderr.write(f"error: {missing}\n")
+        return exit_code_for(missing)
+    from amparo.batch.spark import SESSION_SETTINGS, screen_spark
+    from amparo.engine.registry import installed_registry
+
+    builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
+    for key, value in SESSION_SETTINGS.items():  # for the whole job, the final write included
+        builder = builder.config(key, value)
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    try:
+        try:
+            documents = spark.read.parquet(args.source)
+        except (PySparkException, Py4JJavaError) as exc:
+            sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({_first_line(exc)})\n")
+            return INVALID_INPUT
+        registry = installed_registry()
+        pack = registry.for_schema("amparo/encounter@1") or registry.default
+        try:
+            screen_spark(spark, documents, pack, as_of=args.as_of).write.mode("overwrite").parquet(args.out)
+        except (PySparkException, Py4JJavaError) as exc:
+            if "No module named 'amparo'" not in str(exc):
+                raise
+            sys.stderr.write(
+                "error: Spark's Python workers cannot import amparo: install it where they run "
+                "(PYSPARK_PYTHON set to a Python that has it, or a wheel given with --py-files)\n"
+            )
+            return CONFIG
+    except AmparoError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exit_code_for(exc)
+    finally:
+        spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
