@@ -133,11 +133,6 @@ def spark_sql(expr: Expr) -> str:
     raise RuleDefinitionError(f"no Spark meaning for {type(expr).__name__}")
 
 
-def to_spark(expr: Expr) -> Any:
-    """The Spark column with the meaning of ``expr`` (:func:`spark_sql`)."""
-    return _functions().expr(spark_sql(expr))
-
-
 _TYPES = {
     "bool": "boolean",
     "str": "string",
@@ -246,11 +241,14 @@ def _arrow_for_spark(frame: Any) -> Any:
     return table.cast(pa.schema([pa.field(f.name, plain(f.type)) for f in table.schema]))
 
 
-def _facts_schema(pack: ColumnarPack, sample: Any, as_of: dt.date | None, wanted: Collection[str]) -> Any:
+def _facts_schema(pack: ColumnarPack, as_of: dt.date | None, wanted: Collection[str]) -> Any:
+    """The Spark schema of the facts ``mapInArrow`` gives: the pack's column form over no rows of
+    its document form (the types need no data, and no Spark job to read any)."""
     import polars as pl
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    facts = pack.extract_fact_columns(sample, as_of, wanted).with_columns(
+    empty = pl.DataFrame(schema=dict(pack.document_schema()))
+    facts = pack.extract_fact_columns(empty, as_of, wanted).with_columns(
         pl.lit(0, dtype=pl.Int64).alias("_row")
     )
     return from_arrow_schema(_arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).schema)
@@ -275,8 +273,7 @@ def _screen_spark(spark: Any, documents: Any, pack: LawPack, as_of: dt.date | No
         raise RuleDefinitionError(f"law pack {pack.id} has no column form for Spark")
     plan = compile_plan(pack.law_book(), pack.program).levelled()
     schema = dict(pack.document_schema())
-    sample, _ = conform(pl.DataFrame(schema=schema), schema)  # the facts' types: no rows needed
-    facts_schema = _facts_schema(pack, sample, as_of, plan.facts)
+    facts_schema = _facts_schema(pack, as_of, plan.facts)
     missing = sorted({spark_name(f) for f in plan.facts} - set(facts_schema.fieldNames()))
     if missing:
         raise RuleDefinitionError(f"law pack {pack.id}: its column form lacks the facts {missing}")

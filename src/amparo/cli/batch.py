@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -12,21 +11,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from amparo.cli.options import parse_date
 from amparo.errors import FieldError, InputError
 
 ENCOUNTER_SCHEMA = "amparo/encounter@1"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    """A YYYY-MM-DD option value, or InputError naming the option."""
-    if value is None:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError([FieldError(option, f"expected a date written YYYY-MM-DD, got '{value}'")]) from None
 
 
 def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: str | None) -> None:
@@ -44,7 +32,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         )
     if path is not None:
         raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
-    on = _date(as_of, "--as-of")
+    on = parse_date(as_of, "--as-of")
     settings = load_settings()
     report = screen_file(
         Path(batch),
@@ -94,7 +82,7 @@ def impact_command(
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
-    before_on, after_on = _date(before, "--before"), _date(after, "--after")
+    before_on, after_on = parse_date(before, "--before"), parse_date(after, "--after")
     if change is None and (before_on is None or after_on is None):
         raise InputError(
             [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]

@@ -12,18 +12,11 @@ not installed, or Spark's Python workers cannot import amparo; the codes of
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, exit_code_for
+from amparo.cli.options import parse_date
 from amparo.errors import AmparoError, MissingExtra
-
-
-def _date_option(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -38,8 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", help="encounter documents, Parquet (any path Spark reads)")
     parser.add_argument("out", help="where to write one row per document, Parquet (overwritten)")
     parser.add_argument("--master", default=None, help="Spark master URL (default: the session's)")
-    parser.add_argument("--as-of", type=_date_option, default=None, help="read the law on this date")
+    parser.add_argument("--as-of", default=None, help="read the law on this date (YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    try:
+        as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
+    except AmparoError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exit_code_for(exc)
     try:
         from py4j.protocol import Py4JJavaError
         from pyspark.errors import PySparkException
@@ -66,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         registry = installed_registry()
         pack = registry.for_schema("amparo/encounter@1") or registry.default
         try:
-            screen_spark(spark, documents, pack, as_of=args.as_of).write.mode("overwrite").parquet(args.out)
+            screen_spark(spark, documents, pack, as_of=as_of).write.mode("overwrite").parquet(args.out)
         except (PySparkException, Py4JJavaError) as exc:
             if "No module named 'amparo'" not in str(exc):
                 raise

@@ -47,7 +47,7 @@ def plan_command(
     From files (--cases and --capacity), or over the store (--from and --to): the open cases whose
     current decision is a removal under an agreement, the capacity recorded for the period; the
     plan is stored as a proposal for a supervisor to decide, family by family."""
-    from amparo.cli.screen import parse_date
+    from amparo.cli.options import parse_date
     from amparo.errors import FieldError, InputError
     from amparo.transfers.planner import plan
 
