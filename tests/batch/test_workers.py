@@ -37,6 +37,28 @@ def test_a_large_frame_is_screened_in_pieces_at_once_with_the_same_rows(
     assert together["encounter_id"].to_list() == frame["id"].to_list()
 
 
+def test_pieces_of_a_large_frame_are_at_most_the_piece_limit(
+    synthetic: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frame far larger than the workers' share is cut into pieces no larger than the limit
+    (columns that stay in the caches), not into one piece per worker."""
+    frame = synthetic.head(1500)
+    alone = BatchScreener(US_PACK, workers=1, verify_sample=0).screen_frame(frame)
+    pieces: list[int] = []
+    screen_piece = BatchScreener._screen_piece
+
+    def counted(self: BatchScreener, part: Any, originals: Any = None) -> Any:
+        pieces.append(part.height)
+        return screen_piece(self, part, originals)
+
+    monkeypatch.setattr(runner, "PIECE_ROWS", 100)
+    monkeypatch.setattr(runner, "PIECE_MAX_ROWS", 160)
+    monkeypatch.setattr(BatchScreener, "_screen_piece", counted)
+    together = BatchScreener(US_PACK, workers=2, verify_sample=0).screen_frame(frame)
+    assert pieces == [160] * 9 + [60]
+    assert together.equals(alone)
+
+
 @pytest.mark.parametrize("suffix", ["parquet", "jsonl"])
 def test_a_file_screened_with_two_workers_equals_one_worker(tmp_path: Path, suffix: str) -> None:
     source = tmp_path / f"in.{suffix}"

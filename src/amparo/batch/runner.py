@@ -49,6 +49,9 @@ ROW = "_row"
 #: The documents of some rows of a frame as they were given (e.g. decoded JSON lines), by position.
 Originals = Callable[[list[int]], list[Any]]
 PIECE_ROWS = 100_000  # a frame of twice this many rows or more is screened in pieces at once
+#: The most rows of one piece: a piece's columns stay in the processor's caches (ten million
+#: documents in memory, pieces of 1,670,000 rows: 750,000-890,000/s; of 200,000: 1.22-1.27 M/s).
+PIECE_MAX_ROWS = 200_000
 
 
 def error_struct_type() -> Any:
@@ -249,7 +252,7 @@ class BatchScreener:
         for the rows the single evaluator reads; without it they are rebuilt from the columns."""
         pl = polars_module()
         if self.workers > 1 and frame.height >= 2 * PIECE_ROWS:
-            size = max(PIECE_ROWS, -(-frame.height // (2 * self.workers)))
+            size = min(PIECE_MAX_ROWS, max(PIECE_ROWS, -(-frame.height // (2 * self.workers))))
             pieces = (
                 (frame.slice(start, size), _shifted(originals, start))
                 for start in range(0, frame.height, size)
