@@ -103,8 +103,8 @@ def run(quick: bool = False) -> Section:
     import polars as pl
 
     from amparo.batch.columns import documents_of
-    from amparo.batch.plan import compile_plan
     from amparo.batch.pipeline import in_order
+    from amparo.batch.plan import compile_plan
     from amparo.batch.polars_backend import compile_stages, run_plan
     from amparo.batch.runner import PIECE_MAX_ROWS, BatchScreener
     from amparo.batch.synth import write_documents
