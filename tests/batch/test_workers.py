@@ -17,11 +17,8 @@ from amparo.errors import InputError
 from amparo.rules.us import US_PACK
 
 
-def test_a_large_frame_is_screened_in_pieces_at_once_with_the_same_rows(
-    synthetic: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    frame = synthetic.head(1500)
-    alone = BatchScreener(US_PACK, workers=1, verify_sample=0).screen_frame(frame)
+def _count_pieces(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The heights of the pieces ``screen_frame`` screens from now on, in order."""
     pieces: list[int] = []
     screen_piece = BatchScreener._screen_piece
 
@@ -29,8 +26,17 @@ def test_a_large_frame_is_screened_in_pieces_at_once_with_the_same_rows(
         pieces.append(part.height)
         return screen_piece(self, part, originals)
 
-    monkeypatch.setattr(runner, "PIECE_ROWS", 200)
     monkeypatch.setattr(BatchScreener, "_screen_piece", counted)
+    return pieces
+
+
+def test_a_large_frame_is_screened_in_pieces_at_once_with_the_same_rows(
+    synthetic: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = synthetic.head(1500)
+    alone = BatchScreener(US_PACK, workers=1, verify_sample=0).screen_frame(frame)
+    monkeypatch.setattr(runner, "PIECE_ROWS", 200)
+    pieces = _count_pieces(monkeypatch)
     together = BatchScreener(US_PACK, workers=2, verify_sample=4).screen_frame(frame)
     assert sum(pieces) == frame.height and len(pieces) == 4  # pieces of 375 rows: two per worker
     assert together.equals(alone)
@@ -44,16 +50,9 @@ def test_pieces_of_a_large_frame_are_at_most_the_piece_limit(
     (columns that stay in the caches), not into one piece per worker."""
     frame = synthetic.head(1500)
     alone = BatchScreener(US_PACK, workers=1, verify_sample=0).screen_frame(frame)
-    pieces: list[int] = []
-    screen_piece = BatchScreener._screen_piece
-
-    def counted(self: BatchScreener, part: Any, originals: Any = None) -> Any:
-        pieces.append(part.height)
-        return screen_piece(self, part, originals)
-
     monkeypatch.setattr(runner, "PIECE_ROWS", 100)
     monkeypatch.setattr(runner, "PIECE_MAX_ROWS", 160)
-    monkeypatch.setattr(BatchScreener, "_screen_piece", counted)
+    pieces = _count_pieces(monkeypatch)
     together = BatchScreener(US_PACK, workers=2, verify_sample=0).screen_frame(frame)
     assert pieces == [160] * 9 + [60]
     assert together.equals(alone)
