@@ -55,6 +55,15 @@ def test_parquet_to_parquet_and_jsonl_to_jsonl_agree(encounters_file: Path, tmp_
     assert len(rows) == len(documents)
     assert disagreements(documents, rows, US_PACK) == []
 
+    # Statistics for the columns of one value a row (a reader filters on them), none for lists.
+    import pyarrow.parquet as pq
+
+    group = pq.ParquetFile(out).metadata.row_group(0)
+    columns = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+    assert columns["encounter_id"].statistics.has_min_max
+    assert columns["as_of"].statistics.min <= columns["as_of"].statistics.max
+    assert columns["flags.list.element"].statistics is None
+
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(json.dumps(d) for d in as_json(documents)) + "\n")
     out_lines = tmp_path / "out.jsonl"

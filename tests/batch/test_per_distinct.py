@@ -91,3 +91,16 @@ def test_a_cleared_memo_computes_every_key_again() -> None:
     out = per_distinct(frame, {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
     assert out["v"].to_list() == [2, 4, 2]
     assert seen == [2, 2]
+
+
+def test_a_memo_fed_new_keys_chunk_after_chunk_stays_right_and_in_few_pieces() -> None:
+    from amparo.engine.per_distinct import _MAX_CHUNKS
+
+    memo, seen = DistinctMemo(), []
+    for chunk in range(3 * _MAX_CHUNKS):
+        frame = pl.DataFrame({"x": [[chunk], [chunk + 1000], [0], [chunk]]})
+        out = per_distinct(frame, {"k": pl.col("x")}, _doubling(seen), memo=(memo, "g"))
+        assert out["v"].to_list() == [2 * chunk, 2 * (chunk + 1000), 0, 2 * chunk]
+        assert memo._known["g"].n_chunks() <= _MAX_CHUNKS
+    assert memo._known["g"].height == 1 + 2 * (3 * _MAX_CHUNKS) - 1  # [0] once; every other key once
+    assert seen[1:] == [2] * (3 * _MAX_CHUNKS - 1)  # after the first chunk only its two new keys

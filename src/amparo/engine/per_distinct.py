@@ -51,16 +51,24 @@ class DistinctMemo:
             new = table.join(known, on=names, how="anti", nulls_equal=True)
             if new.height == 0:
                 return known
-        computed = compute(new)
-        if known is not None and known.height + computed.height <= self.max_rows:
+        added = compute(new)
+        if known is not None and known.height + added.height <= self.max_rows:
+            # Only the new rows are copied into buffers of their own; the remembered ones stay
+            # as they are, in chunks put together once there are many.
             try:
-                computed = pl.concat([known, computed], how="vertical")
+                merged = pl.concat([known, _compacted(added)], how="vertical", rechunk=False)
             except pl.exceptions.SchemaError:  # e.g. a list of another inner type: start afresh
-                computed = compute(table)
-        elif known is not None:
-            computed = compute(table)
-        self._known[group] = _compacted(computed)
-        return computed
+                merged = None
+            if merged is not None:
+                self._known[group] = merged.rechunk() if merged.n_chunks() > _MAX_CHUNKS else merged
+                return merged
+        fresh = added if known is None else compute(table)
+        self._known[group] = _compacted(fresh)
+        return fresh
+
+
+#: Chunks a group's remembered rows may be in before they are put into one.
+_MAX_CHUNKS = 16
 
 
 def _compacted(frame: Any) -> Any:
