@@ -89,3 +89,54 @@ def test_at_most_workers_items_are_taken_and_an_error_stops_the_rest() -> None:
 def test_no_workers_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         list(in_order(abs, [1], 0))
+
+
+def _allocator_settings(code: str, **env: str) -> tuple[list[str], list[str]]:
+    """The two allocators' variables before and after ``keep_freed_memory``, in a fresh process
+    that first runs ``code``."""
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in {"MIMALLOC_PURGE_DELAY", "_RJEM_MALLOC_CONF"}}
+    show = "print(os.environ.get('MIMALLOC_PURGE_DELAY'), os.environ.get('_RJEM_MALLOC_CONF'))"
+    script = (
+        f"import os\n{code}\n{show}\nfrom amparo.batch.pipeline import keep_freed_memory\n"
+        f"keep_freed_memory()\n{show}"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=clean | env, capture_output=True, text=True, check=True
+    )
+    before, after = done.stdout.splitlines()
+    return before.split(), after.split()
+
+
+def test_freed_memory_is_kept_by_both_allocators_unless_told_otherwise() -> None:
+    from amparo.batch.pipeline import POLARS_ALLOCATOR_SETTINGS
+
+    assert _allocator_settings("")[1] == ["-1", POLARS_ALLOCATOR_SETTINGS]
+    # A value the user set is kept.
+    assert _allocator_settings("", _RJEM_MALLOC_CONF="dirty_decay_ms:0")[1] == ["-1", "dirty_decay_ms:0"]
+    # Once a library is loaded its allocator has read its settings: nothing is changed.
+    before, after = _allocator_settings("import polars, pyarrow")
+    assert after == before
+
+
+def test_polars_reads_the_setting_when_it_loads() -> None:
+    """Polars puts its own jemalloc settings first and a value already in the environment after
+    them, which jemalloc reads last: the batch's setting is the one in force."""
+    import os
+    import subprocess
+    import sys
+
+    from amparo.batch.pipeline import POLARS_ALLOCATOR_SETTINGS
+
+    script = (
+        "from amparo.batch.pipeline import keep_freed_memory\nkeep_freed_memory()\nimport polars, os\n"
+        "print(os.environ['_RJEM_MALLOC_CONF'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"MIMALLOC_PURGE_DELAY", "_RJEM_MALLOC_CONF"}}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=clean, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().endswith("," + POLARS_ALLOCATOR_SETTINGS)

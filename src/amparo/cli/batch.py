@@ -19,9 +19,9 @@ ENCOUNTER_SCHEMA = "amparo/encounter@1"
 
 def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: str | None) -> None:
     """``amparo screen --batch IN --out OUT [--as-of DATE]``: exit 0, or 2 when any row was invalid."""
-    from amparo.batch.pipeline import keep_arrow_memory
+    from amparo.batch.pipeline import keep_freed_memory
 
-    keep_arrow_memory()
+    keep_freed_memory()
     from amparo.batch.files import screen_file
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
@@ -74,9 +74,9 @@ def impact_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Who changes outcome between the law read on two dates, or under a rule change."""
-    from amparo.batch.pipeline import keep_arrow_memory
+    from amparo.batch.pipeline import keep_freed_memory
 
-    keep_arrow_memory()
+    keep_freed_memory()
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.overlay import load_change, overlay
     from amparo.cli.packs import pack_registry
