@@ -88,3 +88,16 @@ def test_only_the_facts_a_plan_reads_are_given_with_the_same_values(synthetic: A
     assert {"third_countries_transited", "fear_countries", "family_members"}.isdisjoint(only.columns)
     assert {"third_countries_transited", "fear_countries", "family_members"} <= set(whole.columns)
     assert only.equals(whole.select(only.columns))
+
+
+def test_every_zone_a_place_can_have_is_among_the_zones_the_columns_know() -> None:
+    from types import SimpleNamespace
+
+    from amparo.rules.us import places
+
+    locations = [None, "somewhere else", *(n for names, _ in places._LOCATION_ZONE for n in names)]
+    states = [None, "ZZ", *places._STATE_ZONE]
+    for location in locations:
+        for state in states:
+            stub: Any = SimpleNamespace(place=SimpleNamespace(location=location, state=state))
+            assert places.place_zone(stub) in {*places.ZONES, None}, (location, state)

@@ -24,7 +24,7 @@ from amparo.engine.pack import (
     READ_ON_COLUMN,
     VOUCHED_COLUMN,
 )
-from amparo.engine.per_distinct import DistinctMemo
+from amparo.engine.per_distinct import DistinctMemo, per_distinct
 from amparo.rules.us import places
 from amparo.rules.us.column_exprs import (
     all_of,
@@ -134,20 +134,23 @@ def _vouched(read_on: Any) -> Any:
     )
 
 
-def _place_facts(documents: Any) -> Any:
-    """Zone and named places per distinct (location, state), by the pack's own functions."""
+def _place_facts(documents: Any, memo: DistinctMemo | None = None) -> Any:
+    """Zone and named places of every row, per distinct (location, state), by the pack's own
+    functions."""
+    keys = {"_loc": field("place", "location"), "_state": field("place", "state")}
+    return per_distinct(documents, keys, _place_table, memo=(memo, "place") if memo else None)
+
+
+def _place_table(table: Any) -> Any:
     pl = pl_module()
-    keys = documents.select(
-        field("place", "location").alias("_loc"), field("place", "state").alias("_state")
-    ).unique()
     zones, el_paso, mpp_ports, early = [], [], [], []
-    for location, state in keys.iter_rows():
+    for location, state in table.select("_loc", "_state").iter_rows():
         stub: Any = SimpleNamespace(place=SimpleNamespace(location=location, state=state))
         zones.append(places.place_zone(stub))
         el_paso.append(bool(places.at_any(stub, places.EL_PASO)))
         mpp_ports.append(places.at_any(stub, places.MPP_2021_PORTS))
         early.append(mpp_early_start(location))
-    return keys.with_columns(
+    return table.with_columns(
         pl.Series("_zone", zones, dtype=pl.String),
         pl.Series("at_el_paso", el_paso, dtype=pl.Boolean),
         pl.Series("at_mpp_2021_port", mpp_ports, dtype=pl.Boolean),
@@ -208,18 +211,12 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None, wanted: Collecti
     # One chunk per column: Polars runs list and struct operations chunk by chunk, and a frame
     # read from several Parquet row groups or built by stacking is in many.
     documents = (documents.lazy().collect() if hasattr(documents, "lazy") else documents).rechunk()
-    place_facts = _place_facts(documents)
-    zones = sorted({z for z in place_facts["_zone"].to_list() if z} | {TIME_ZONE})
+    zones = sorted({*places.ZONES, TIME_ZONE})
     border, manner, location = field("place", "border"), field("place", "manner"), field("place", "location")
     arrived_from = pl.coalesce(
         field("place", "arrived_from"), pl.when(border == "southwest_land").then(pl.lit("MX"))
     )
-    places_of_rows = (
-        documents.select(field("place", "location").alias("_loc"), field("place", "state").alias("_state"))
-        .join(place_facts, on=["_loc", "_state"], how="left", nulls_equal=True, maintain_order="left")
-        .drop("_loc", "_state")
-    )
-    frame = documents.hstack(places_of_rows)  # the nested columns are not moved by a join
+    frame = documents.hstack(_place_facts(documents, _MEMO))
     frame = frame.hstack(day_facts(frame, zones, _MEMO))
     frame = frame.hstack(route_facts(documents, border, arrived_from, _MEMO, wanted))
     frame = frame.hstack(fear_facts(documents, _MEMO, wanted)).hstack(findings_facts(documents, _MEMO)).lazy()

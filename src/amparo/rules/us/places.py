@@ -45,6 +45,9 @@ _LOCATION_ZONE = (
     ),
 )
 
+#: Every zone :func:`place_zone` can give.
+ZONES = tuple(sorted({*_STATE_ZONE.values(), *(name for _, name in _LOCATION_ZONE)}))
+
 #: MPP 2021 (the court-ordered reimplementation of Dec. 2021): its seven ports (brief §4.4).
 MPP_2021_PORTS = (
     "san diego",
