@@ -99,6 +99,11 @@ def _spark(path: Path, n: int) -> tuple[float, int] | None:
     return seconds, rows
 
 
+def _against(rate: float, target: float) -> str:
+    """``(96.9% of 1,000,000/s: not met)``."""
+    return f"({rate / target:.1%} of {target:,.0f}/s: {'met' if rate >= target else 'not met'})"
+
+
 def run(quick: bool = False) -> Section:
     import polars as pl
 
@@ -277,13 +282,17 @@ def run(quick: bool = False) -> Section:
     rate = {label: n / seconds for label, seconds in timings.items()}
     anchor_rate = n / anchor if anchor is not None else None
     verdict = (
-        f"**Targets not met.** Facts and rules from documents in memory (distinct values remembered): "
-        f"{rate['memory']:,.0f}/s "
-        f"({rate['memory'] / 5e6:.1%} of 5,000,000/s); the rules alone over facts in memory: "
-        f"{rate['rules']:,.0f}/s; Parquet to Parquet: {rate['parquet']:,.0f}/s "
-        f"({rate['parquet'] / 1e6:.1%} of 1,000,000/s)."
-        if rate["memory"] < 5e6 or rate["parquet"] < 1e6
-        else "**Targets met** (in memory and Parquet to Parquet)."
+        (
+            "**Targets met.** "
+            if rate["memory"] >= 5e6 and rate["parquet"] >= 1e6
+            else "**Not every target met.** "
+        )
+        + f"Facts and rules from documents in memory (distinct values remembered): {rate['memory']:,.0f}/s "
+        + _against(rate["memory"], 5e6)
+        + f"; the rules alone over facts in memory: {rate['rules']:,.0f}/s; "
+        + f"Parquet to Parquet: {rate['parquet']:,.0f}/s "
+        + _against(rate["parquet"], 1e6)
+        + "."
     )
     anchor_line = (
         f" The anchor, OpenFisca's `disposable_income`, ran at {anchor_rate:,.0f} people/s in the same run."
