@@ -91,14 +91,19 @@ def test_no_workers_is_refused() -> None:
         list(in_order(abs, [1], 0))
 
 
+def _without_allocator_settings() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in {"MIMALLOC_PURGE_DELAY", "_RJEM_MALLOC_CONF"}}
+
+
 def _allocator_settings(code: str, **env: str) -> tuple[list[str], list[str]]:
     """The two allocators' variables before and after ``keep_freed_memory``, in a fresh process
     that first runs ``code``."""
-    import os
     import subprocess
     import sys
 
-    clean = {k: v for k, v in os.environ.items() if k not in {"MIMALLOC_PURGE_DELAY", "_RJEM_MALLOC_CONF"}}
+    clean = _without_allocator_settings()
     show = "print(os.environ.get('MIMALLOC_PURGE_DELAY'), os.environ.get('_RJEM_MALLOC_CONF'))"
     script = (
         f"import os\n{code}\n{show}\nfrom amparo.batch.pipeline import keep_freed_memory\n"
@@ -125,7 +130,6 @@ def test_freed_memory_is_kept_by_both_allocators_unless_told_otherwise() -> None
 def test_polars_reads_the_setting_when_it_loads() -> None:
     """Polars puts its own jemalloc settings first and a value already in the environment after
     them, which jemalloc reads last: the batch's setting is the one in force."""
-    import os
     import subprocess
     import sys
 
@@ -135,7 +139,7 @@ def test_polars_reads_the_setting_when_it_loads() -> None:
         "from amparo.batch.pipeline import keep_freed_memory\nkeep_freed_memory()\nimport polars, os\n"
         "print(os.environ['_RJEM_MALLOC_CONF'])"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"MIMALLOC_PURGE_DELAY", "_RJEM_MALLOC_CONF"}}
+    clean = _without_allocator_settings()
     done = subprocess.run(
         [sys.executable, "-c", script], env=clean, capture_output=True, text=True, check=True
     )
