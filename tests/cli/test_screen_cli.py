@@ -84,7 +84,7 @@ def test_as_of_overrides_adjudicated_on() -> None:
     assert decision["summary"]["aca_removal_to"] is None
 
 
-@pytest.mark.parametrize("value", ["2020-13-01", "20200101", "yesterday"])
+@pytest.mark.parametrize("value", ["2020-13-01", "20200101", "2020-W01-1", "2020-1-015", "yesterday"])
 def test_bad_as_of_is_named(value: str) -> None:
     result = run("screen", "-", "--as-of", value, stdin="{}")
     assert result.returncode == 2

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from amparo.errors import FieldError, InputError
+
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -12,6 +15,8 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else dt.date.fromisoformat("x")
+        if not _YYYY_MM_DD.fullmatch(value):  # fromisoformat also takes 20240101 and 2024-W01-1
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError([FieldError(option, f"expected a date written YYYY-MM-DD, got '{value}'")]) from None
