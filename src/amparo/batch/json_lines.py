@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -269,13 +270,25 @@ def decode_lines(chunk: LineChunk, positions: Sequence[int]) -> tuple[list[Any],
     return documents, errors
 
 
+#: A run of digits as long as the 64-bit integers' widest: orjson reads an integer past them as a
+#: float (``1e+20``), the standard library (as ``amparo screen`` reads a document) exactly.
+_WIDE_INTEGER = re.compile(rb"[0-9]{19}")
+
+
 def json_loads() -> Callable[[bytes], Any]:
-    """orjson's decoder when installed (several times faster), else the standard library's."""
+    """orjson's decoder when installed (several times faster), else the standard library's; a
+    text with an integer too wide for orjson is read by the standard library, so that its value
+    (and any error naming it) is the one ``amparo screen`` gives."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
         return json.loads
-    return orjson.loads
+    fast = orjson.loads
+
+    def loads(data: bytes) -> Any:
+        return json.loads(data) if _WIDE_INTEGER.search(data) else fast(data)
+
+    return loads
 
 
 def _read_groups(

@@ -127,19 +127,23 @@ def _route_row(row: dict[str, Any]) -> dict[str, Any]:
         and all(code is not None and code in _ISO for code in nationalities)
         and len(set(nationalities)) == len(nationalities)
         and (residence is None or residence in _ISO)
-        and all(
-            step is not None and step["country"] in _ISO and (step["protection_claim"] or "none") in _CLAIMS
-            for step in route
-        )
+        and all(step is not None and step["country"] in _ISO and _claim(step) in _CLAIMS for step in route)
         and row["_on"] is not None
     )
     if not valid:
         return {"_route_ok": False}
-    steps = [(s["country"], s["entered_on"], s["protection_claim"] or "none") for s in route]
+    steps = [(s["country"], s["entered_on"], _claim(s)) for s in route]
     facts = origin_and_route_facts(
         tuple(nationalities), residence, steps, row["_border"], row["_arrived"], row["_on"]
     )
     return {**facts, "_route_ok": True}
+
+
+def _claim(step: dict[str, Any]) -> str:
+    """A step's protection claim; a missing one (null in columns) is encounter v1's default
+    ``none``, and an empty text stays empty (refused by encounter v1, so screened one by one)."""
+    claim: str | None = step["protection_claim"]
+    return "none" if claim is None else claim
 
 
 def _route_table(table: Any) -> Any:
