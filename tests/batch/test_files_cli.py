@@ -14,7 +14,7 @@ from agreement import as_json, disagreements
 from typer.testing import CliRunner
 
 from amparo.batch.columns import documents_of
-from amparo.cli import build_app
+from amparo.cli import build_app, main
 from amparo.rules.us import US_PACK
 
 RUNNER = CliRunner()
@@ -187,3 +187,37 @@ def test_the_chunk_size_setting_reaches_the_reader(
         result = _run("impact", str(encounters_file), "--before", "2020-01-01", "--after", "2024-07-01")
     assert result.exit_code == 0, result.output
     assert sizes == [1000]
+
+
+def test_parquet_dates_past_the_calendar_are_refused_by_column(
+    encounters_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Parquet file can hold a date or an instant past year 9999, which Python cannot (the batch
+    stopped with a traceback): refused by the column's name, from the file's statistics, before
+    anything is written; the same file within the calendar is screened."""
+    frame = pl.read_parquet(encounters_file).head(6)
+    second = pl.int_range(pl.len()) == 1
+    cases = {
+        "encountered_at": pl.when(second)
+        .then(pl.datetime(10000, 1, 1, 11, time_zone="UTC"))
+        .otherwise(pl.col("encountered_at")),
+        "encountered_on": pl.when(second).then(pl.date(10000, 3, 1)).otherwise(pl.col("encountered_on")),
+        "adjudicated_on": pl.when(second).then(pl.date(-5, 3, 1)).otherwise(pl.col("adjudicated_on")),
+    }
+    for column, value in cases.items():
+        source, out = tmp_path / f"{column}.parquet", tmp_path / f"{column}.jsonl"
+        frame.with_columns(value.alias(column)).write_parquet(source)
+        for command in (
+            ["screen", "--batch", str(source), "--out", str(out)],
+            ["impact", str(source), "--before", "2020-01-01", "--after", "2024-06-05", "--out", str(out)],
+        ):
+            with pytest.raises(SystemExit) as ended:
+                main(command)
+            assert ended.value.code == 2
+            said = " ".join(capsys.readouterr().err.split())
+            assert f"column {column} holds a date outside the years 0001 to 9999" in said
+            assert not out.exists()
+    source, out = tmp_path / "fine.parquet", tmp_path / "fine.jsonl"
+    frame.write_parquet(source)
+    assert _run("screen", "--batch", str(source), "--out", str(out)).exit_code == 0
+    assert len(out.read_text().splitlines()) == 6

@@ -61,6 +61,8 @@ CASES: list[tuple[str, bool]] = [
     (_line(_with("person/nationalities/0", "hn")), True),  # vouched against: single evaluator, as given
     (_line(_with("person/sex", "Q")), True),
     (_line(_with("encountered_on", "2031-01-01")), True),  # beyond the pack's coverage: its error
+    (_line(_with("encountered_on", "9999-12-31")), True),  # its one-year deadline past the calendar
+    (_line(_with("encountered_at", "9999-12-31T23:59:59-12:00")), False),  # in UTC, past year 9999
     (_line(_with("encountered_at", "2024-06-20t22:10:05z")), False),  # valid, but not the usual form
     (_line(_with("encountered_at", "2024-06-20T22:10:05+05:60")), False),
     (_line(_with("encountered_at", "2024-06-20 22:10:05Z")), False),  # refused by encounter v1
@@ -135,6 +137,8 @@ def test_each_line_is_taken_in_columns_or_read_one_by_one_with_the_single_evalua
         "/schema",
         "/colour",
         "/route/0/protection_claim",
+        "/encountered_on",
+        "/encountered_at",
     }
 
 

@@ -13,8 +13,9 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from amparo.errors import EncounterInvalid
-from amparo.rules.eu import SCHEMA_ID, ApplicationInvalid, parse_application
+from amparo.rules.eu import EU_PACK, SCHEMA_ID, ApplicationInvalid, parse_application
 from amparo.rules.eu.document import SCHEMA_PATH
+from amparo.screening import screen
 
 SHARED = Path(__file__).parents[2].parent / "shared/spec/eu"
 VALIDATOR = Draft202012Validator(json.loads(SCHEMA_PATH.read_text()), format_checker=FormatChecker())
@@ -165,6 +166,15 @@ def test_errors_name_each_bad_field() -> None:
     assert "EL" in errors["/entries/0/state"] or "GR" in errors["/entries/0/state"]
     assert errors["/eurodac_hits/0/category"] == "expected one of: 1, 2, 3"
     assert errors["/applicant/visa_waived_in_lodging_state"].startswith("is required when")
+
+
+def test_a_date_whose_clocks_would_run_past_the_calendar_is_refused_by_name() -> None:
+    """Acceptance on 9999-12-31 gave a traceback (the transfer clock ran into year 10000)."""
+    errors = _errors(dict(FULL, acceptance={"state": "SE", "on": "9999-12-31"}))
+    assert list(errors) == ["/acceptance/on"]
+    assert errors["/acceptance/on"].startswith("expected a date up to 9989-12-31")
+    screened = screen(dict(FULL, acceptance={"state": "SE", "on": "9989-12-31"}), EU_PACK)
+    assert screened.summary["transfer_by"] is not None
 
 
 def test_missing_required_fields() -> None:

@@ -110,11 +110,50 @@ def open_parquet(path: Path) -> Any:
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     try:
-        return pq.ParquetFile(path)
+        reader = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(
             [FieldError("IN", f"{path} is not a readable Parquet file ({str(exc).strip().rstrip('.')})")]
         ) from None
+    outside = _past_the_calendar(reader)
+    if outside is not None:
+        column, group = outside
+        raise InputError(
+            [
+                FieldError(
+                    "IN",
+                    f"{path}: column {column} holds a date outside the years 0001 to 9999 (row group "
+                    f"{group}, by the file's statistics); amparo reads dates in those years only",
+                )
+            ]
+        )
+    return reader
+
+
+#: The calendar's first and last days, in days from 1970-01-01 (Parquet's dates), and the units
+#: of a day in Parquet's timestamps.
+_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
+_PER_DAY = {"milliseconds": 86_400_000, "microseconds": 86_400_000_000, "nanoseconds": 86_400_000_000_000}
+
+
+def _past_the_calendar(reader: Any) -> tuple[str, int] | None:
+    """The first date or timestamp column (and row group) whose statistics reach past the years
+    Python holds (the facts and the single evaluator read dates as Python dates). Read from the
+    file's metadata alone; a column written without statistics is not checked."""
+    schema, metadata = reader.schema, reader.metadata
+    for j in range(len(schema)):
+        column = schema.column(j)
+        logical = str(column.logical_type)
+        unit = 1 if logical == "Date" else next((v for k, v in _PER_DAY.items() if k in logical), 0)
+        if not unit or not logical.startswith(("Date", "Timestamp")):
+            continue
+        for group in range(metadata.num_row_groups):
+            stats = metadata.row_group(group).column(j).statistics
+            if stats is None or not stats.has_min_max:
+                continue
+            if stats.min_raw < _FIRST_DAY * unit or stats.max_raw >= (_LAST_DAY + 1) * unit:
+                return column.path, group
+    return None
 
 
 def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
@@ -244,6 +283,8 @@ def screen_file(
     if not source.is_file():
         raise InputError([FieldError("IN", f"no such file: {source}")])
     in_format, out_format = file_format(source, "IN"), output_format(out)
+    if in_format == "parquet":
+        open_parquet(source)  # its errors before anything is written
     # Chunks are screened ``workers`` at once here, each whole (not cut again into pieces).
     screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample, workers=1)
     writer = _Writer(out, out_format, screener)

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.files import PARQUET_CHUNK, file_format, json_input, output_format, parquet_chunks
+from amparo.batch.files import (
+    PARQUET_CHUNK,
+    file_format,
+    json_input,
+    open_parquet,
+    output_format,
+    parquet_chunks,
+)
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
@@ -190,6 +197,8 @@ def run_impact(
         raise InputError([FieldError("IN", f"no such file: {source}")])
     fmt = file_format(source, "IN")
     out_format = output_format(out) if out is not None else None
+    if fmt == "parquet":
+        open_parquet(source)  # its errors before anything is written
     started = time.perf_counter()
     writer: Any = None
     text: Any = None

@@ -2,9 +2,10 @@
 
 The validator accepts exactly what ``application-v1.schema.json`` (copied beside this file from
 ``shared/spec/eu/``) accepts, formats included (a test proves it against the JSON Schema on valid
-and mutated documents), and names every problem by its JSON Pointer with a plain message. It is
-written out by hand because a generic JSON Schema validator takes about ten times as long as the
-whole screening.
+and mutated documents) but for one limit of the calendar, a date after :data:`LAST_DAY` (the
+clocks counted from it would end past year 9999), and names every problem by its JSON Pointer
+with a plain message. It is written out by hand because a generic JSON Schema validator takes
+about ten times as long as the whole screening.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ _OUTCOMES = ("pending", "withdrawn", "rejected")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _NATIONALITY = re.compile(r"^[A-Z]{2}$")
 _STATE_HINT = "expected an EU+ State as a two-letter ISO 3166-1 code such as DE or GR (Greece is GR, not EL)"
+
+
+#: The latest date an application may give: every clock of the pack (at most three years and a
+#: few months from a date the document gives) must end on a date amparo can write (years up to
+#: 9999). A limit of the calendar, not of the law.
+LAST_DAY = dt.date(9989, 12, 31)
 
 
 class ApplicationInvalid(EncounterInvalid):
@@ -168,10 +175,18 @@ class _Reader:
             self.fail(path, "expected a date written YYYY-MM-DD")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(path, "expected a real calendar date written YYYY-MM-DD")
             return None
+        if day > LAST_DAY:
+            self.fail(
+                path,
+                f"expected a date up to {LAST_DAY.isoformat()} (the pack's clocks run up to three years "
+                "past a date; from a later one they would end past the last date amparo can write)",
+            )
+            return None
+        return day
 
     def state(self, value: Any, path: str) -> str:
         if not isinstance(value, str) or value not in EU_PLUS_STATES:

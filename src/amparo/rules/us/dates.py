@@ -12,6 +12,11 @@ TIME_ZONE = "America/New_York"
 #: The earliest date the US pack answers for; earlier dates raise NoRuleInForce.
 COVERAGE_START = d("2018-01-01")
 
+#: The latest encounter date the US pack answers for: the one-year filing deadline it computes
+#: (8 U.S.C. 1158(a)(2)(B), from the encounter) must still be a date amparo can write (years up to
+#: 9999). A limit of the calendar, not of the law.
+LAST_ENCOUNTER_DAY = dt.date(9998, 12, 31)
+
 #: The date the US pack's content was last checked against the legal brief.
 CURRENT_TO = d("2025-12-31")
 

@@ -129,6 +129,7 @@ def _vouched(read_on: Any) -> Any:
             # Ages decompose dates through a table (``_ymd``): a date outside it, one by one.
             on.is_between(_YMD_FIRST, _YMD_LAST),
             read_on.is_between(_YMD_FIRST, _YMD_LAST),
+            pl.col("_eastern_day") <= _YMD_LAST,  # an instant carried past the calendar: its error
             birth.is_null() | birth.is_between(_YMD_FIRST, _YMD_LAST),
         ]
     )

@@ -33,7 +33,7 @@ from amparo.rules.rules_api import (
 )
 from amparo.rules.us import book
 from amparo.rules.us.aca import ACA_RULES
-from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
+from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, LAST_ENCOUNTER_DAY, TIME_ZONE
 from amparo.rules.us.facts import age_at_encounter, extract_facts, merge_companions, moment
 from amparo.rules.us.narrative import FACT_PHRASES, narrative
 from amparo.rules.us.narrative import MESSAGES as NARRATIVE_MESSAGES
@@ -201,14 +201,29 @@ class USLawPack:
         # date in US Eastern time, where the pack's instruments name their hours: rules anchored
         # on the encounter are read on that date, and an adjudication recorded on the same local
         # day cannot precede it.
-        encountered = max(date_in(moment(parsed).instant, self.time_zone), self.coverage_start)
-        read_on = as_of or max(parsed.adjudicated_on or parsed.encountered_on, encountered)
         start = self.coverage_start.isoformat()
         if parsed.encountered_on < self.coverage_start:
             problem = FieldError(
                 "/encountered_on", f"amparo's US law pack answers for encounters from {start}"
             )
             raise EncounterInvalid([problem], encounter_id=parsed.id)
+        if parsed.encountered_on > LAST_ENCOUNTER_DAY:
+            problem = FieldError(
+                "/encountered_on",
+                f"expected a date up to {LAST_ENCOUNTER_DAY.isoformat()} (the one-year filing deadline "
+                "of a later encounter falls past the last date amparo can write)",
+            )
+            raise EncounterInvalid([problem], encounter_id=parsed.id)
+        try:
+            encountered = max(date_in(moment(parsed).instant, self.time_zone), self.coverage_start)
+        except OverflowError:
+            problem = FieldError(
+                "/encountered_at",
+                "expected a moment that falls within the years 0001 to 9999 in UTC and in US "
+                "Eastern time (the offset carries it past the calendar)",
+            )
+            raise EncounterInvalid([problem], encounter_id=parsed.id) from None
+        read_on = as_of or max(parsed.adjudicated_on or parsed.encountered_on, encountered)
         if read_on < self.coverage_start:
             where = "--as-of" if as_of is not None else "/adjudicated_on"
             raise EncounterInvalid(
