@@ -11,12 +11,12 @@ import copy
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from agreement import as_json, single_row
+from json_paths import json_paths
 
 from amparo.batch.columns import documents_of
 from amparo.batch.files import screen_file
@@ -41,21 +41,10 @@ VALUES: list[Any] = [
 ]  # fmt: skip
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if prefix:
-        yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, (*prefix, index))
-
-
 def _mutated(document: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     document = copy.deepcopy(document)
     for _ in range(rng.choice([1, 1, 2, 3])):
-        *parents, last = rng.choice(list(_paths(document)))
+        *parents, last = rng.choice([path for path in json_paths(document) if path])
         target: Any = document
         for key in parents:
             target = target[key]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from json_paths import json_paths
 from jsonschema import Draft202012Validator, FormatChecker
 
 from amparo.errors import EncounterInvalid
@@ -65,16 +66,6 @@ BAD_VALUES: tuple[Any, ...] = (
 )
 
 
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield path
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, (*path, index))
-
-
 def _set(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     out = copy.deepcopy(document)
     target: Any = out
@@ -99,7 +90,7 @@ def _mutations() -> Iterator[dict[str, Any]]:
     ]
     for seed in seeds:
         yield seed
-        for path in _paths(seed):
+        for path in json_paths(seed):
             if not path:
                 continue
             yield _drop(seed, path)
