@@ -143,9 +143,12 @@ def _past_the_calendar(reader: Any) -> tuple[str, int] | None:
     schema, metadata = reader.schema, reader.metadata
     for j in range(len(schema)):
         column = schema.column(j)
-        logical = str(column.logical_type)
-        unit = 1 if logical == "Date" else next((v for k, v in _PER_DAY.items() if k in logical), 0)
-        if not unit or not logical.startswith(("Date", "Timestamp")):
+        logical = str(column.logical_type)  # "Date", or "Timestamp(..., timeUnit=microseconds, ...)"
+        if logical == "Date":
+            unit = 1
+        elif logical.startswith("Timestamp"):
+            unit = next(per_day for name, per_day in _PER_DAY.items() if name in logical)
+        else:
             continue
         for group in range(metadata.num_row_groups):
             stats = metadata.row_group(group).column(j).statistics
