@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 from agreement import as_json, disagreements
+from eu_applications import eu_application
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rules_strategies import encounters
@@ -19,6 +21,7 @@ from toy_pack import TOY_PACK, toy_document
 from amparo.batch.columns import documents_of
 from amparo.batch.runner import BatchScreener
 from amparo.engine.registry import PackRegistry, installed_packs
+from amparo.rules.eu import EU_PACK
 from amparo.rules.us import US_PACK
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -140,6 +143,28 @@ def test_a_column_form_that_disagrees_is_caught_by_the_sample_check(synthetic: A
     rows = screener.screen_frame(frame).to_dicts()
     assert screener.warnings
     assert disagreements(documents_of(frame), rows, US_PACK) == []
+
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2027, 1, 15)])
+def test_random_eu_applications_are_screened_in_columns(as_of: dt.date | None) -> None:
+    """The EU pack's rules run in columns (its facts are read one application at a time, its
+    mapping of Eurodac hits by State included), and every row is the single evaluator's."""
+    documents = [eu_application(random.Random(7000 + n), n) for n in range(1500)]
+    screener = BatchScreener(EU_PACK, as_of=as_of, verify_sample=0)
+    assert screener.plan(EU_PACK) is not None
+    rows = screener.screen_documents(documents).to_dicts()
+    assert screener.warnings == []
+    assert disagreements(documents, rows, EU_PACK, as_of=as_of) == []
+
+
+def test_eu_applications_screened_alone_agree() -> None:
+    """A chunk of one application: every fact it lacks (no hits, no acceptance, no documents)
+    is a column of missing values of the fact's declared type."""
+    documents = [eu_application(random.Random(8000 + n), n) for n in range(40)]
+    screener = BatchScreener(EU_PACK, verify_sample=0)
+    rows = [screener.screen_documents([d]).to_dicts()[0] for d in documents]
+    assert screener.warnings == []
+    assert disagreements(documents, rows, EU_PACK) == []
 
 
 @st.composite

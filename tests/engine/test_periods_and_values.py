@@ -176,3 +176,55 @@ def test_columnar_list_tests_with_constants_agree_with_rows(values: tuple[str, .
         column = frame.select(to_polars(expr).alias("x"))["x"].to_list()
         expected = [bool(expr.evaluate(r)) for r in rows]
         assert column == expected, expr.describe()
+
+
+def test_columnar_meaning_of_a_mapping_lookup() -> None:
+    """``mapping[key]`` (the EU pack's Eurodac hit of the criteria's State) in columns, with the
+    mapping in the batch's column form; every row as row evaluation reads it."""
+    pytest.importorskip("polars")
+    from amparo.batch.facts import rows_to_frame
+    from amparo.engine.columnar import to_polars
+
+    hits = {"IT": D("2024-03-01"), "GR": D("2024-02-01")}
+    rows: list[dict[str, Any]] = [
+        {"hits": hits, "state": "GR"},  # the second entry
+        {"hits": hits, "state": "IT"},
+        {"hits": hits, "state": "DE"},  # not there
+        {"hits": {}, "state": "IT"},
+        {"hits": hits, "state": None},
+        {"hits": None, "state": "IT"},
+    ]
+    frame = rows_to_frame(rows, {"hits": dict[str, dt.date], "state": str})
+    lookup = fact("hits").get(fact("state"))
+    for expr in (
+        lookup,
+        lookup.is_set(),
+        lookup <= D("2024-02-15"),
+        fact("hits").get("IT"),
+        lookup.plus_months(6),
+    ):
+        column = frame.select(to_polars(expr).alias("x"))["x"].to_list()
+        assert column == [expr.evaluate(r) for r in rows], expr.describe()
+
+
+def test_declared_fact_types_give_typed_columns_when_every_value_is_missing() -> None:
+    """A chunk where no document has a date, list or mapping fact: its column still has the
+    declared type, so date and list operations of the rules run on it."""
+    pl = pytest.importorskip("polars")
+    from amparo.batch.facts import declared_type, rows_to_frame
+    from amparo.engine.columnar import to_polars
+    from amparo.errors import RuleDefinitionError
+
+    types = {"on": dt.date, "states": tuple[str, ...], "hits": dict[str, dt.date], "n": int | None}
+    frame = rows_to_frame([dict.fromkeys(types), dict.fromkeys(types)], types)
+    assert frame.schema["on"] == pl.Date
+    assert frame.schema["states"] == pl.List(pl.String)
+    assert frame.schema["hits"] == pl.List(pl.Struct({"key": pl.String, "value": pl.Date}))
+    assert frame.schema["n"] == pl.Int64
+    for expr in (fact("on").plus_months(1), fact("states").contains("IT"), fact("hits").get("IT")):
+        assert (
+            frame.select(to_polars(expr).alias("x"))["x"].to_list()
+            == [expr.evaluate(dict.fromkeys(types))] * 2
+        )
+    with pytest.raises(RuleDefinitionError, match="no column type"):
+        declared_type(bytes)

@@ -199,3 +199,28 @@ def test_who_is_responsible_on_the_reading_date() -> None:
     assert _today(no_request, dt.date(2024, 12, 1)) == "GR"
     assert _today(no_request, dt.date(2024, 12, 2)) == "DE"  # Art. 21(1): no request in time
     assert screen(no_request, EU_PACK, as_of=dt.date(2024, 12, 2)).summary["responsible_state"] == "GR"
+
+
+def test_the_declared_fact_types_match_every_extracted_fact() -> None:
+    """``EU_PACK.fact_types()`` (the batch's column types) names every fact the extraction gives,
+    no other, and each value is of its type or missing."""
+    import random
+    import typing
+
+    from eu_applications import eu_application
+
+    types = EU_PACK.fact_types()
+    seen: dict[str, set[type]] = {}
+    for n in range(400):
+        parsed = EU_PACK.parse(eu_application(random.Random(9000 + n), n))
+        try:
+            dates = EU_PACK.read_dates(parsed, None)
+        except InputError:
+            continue
+        facts = EU_PACK.extract_facts(parsed, dates)
+        assert set(facts) == set(types)
+        for name, value in facts.items():
+            expected = typing.get_origin(types[name]) or types[name]
+            assert value is None or type(value) is expected, (name, value)
+            seen.setdefault(name, set()).add(type(value))
+    assert {name for name, kinds in seen.items() if kinds != {type(None)}} == set(types)

@@ -4,11 +4,13 @@ time through the same ``parse``/``read_dates``/``extract_facts`` the single eval
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from amparo.engine.columnar import polars_module
+from amparo.engine.columnar import MAPPING_FIELDS, polars_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
     DOCUMENT_ID_COLUMN,
@@ -17,7 +19,9 @@ from amparo.engine.pack import (
     VOUCHED_COLUMN,
     ColumnarPack,
     LawPack,
+    TypedFactsPack,
 )
+from amparo.errors import RuleDefinitionError
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,38 @@ def _column_type(values: Sequence[Any]) -> Any:
         inner_type = _column_type(inner) if inner else pl.String
         return pl.List(inner_type)
     if isinstance(sample, Mapping):
-        return pl.Object
+        keys = [k for v in values if v for k in v]
+        entries = [x for v in values if v for x in v.values()]
+        return _mapping_type(
+            _column_type(keys) if keys else pl.String, _column_type(entries) if entries else pl.String
+        )
     return pl.String
+
+
+def _mapping_type(key: Any, value: Any) -> Any:
+    """A mapping fact's column type: a list of ``{key, value}`` structs (``columnar.MAPPING_FIELDS``)."""
+    pl = polars_module()
+    return pl.List(pl.Struct({MAPPING_FIELDS[0]: key, MAPPING_FIELDS[1]: value}))
+
+
+def declared_type(python_type: Any) -> Any:
+    """The column type of a fact declared with a Python type (:class:`TypedFactsPack`)."""
+    pl = polars_module()
+    origin, args = typing.get_origin(python_type), typing.get_args(python_type)
+    if origin in (typing.Union, types.UnionType):  # X | None: a fact may always be missing
+        present = [a for a in args if a is not type(None)]
+        if len(present) == 1:
+            return declared_type(present[0])
+    elif origin in (tuple, list, frozenset) and args:
+        return pl.List(declared_type(args[0]))
+    elif origin is dict and len(args) == 2:
+        return _mapping_type(declared_type(args[0]), declared_type(args[1]))
+    plain = {bool: pl.Boolean, int: pl.Int64, float: pl.Float64, str: pl.String, dt.date: pl.Date}
+    if python_type is dt.datetime:
+        return pl.Datetime("us", "UTC")
+    if python_type in plain:
+        return plain[python_type]
+    raise RuleDefinitionError(f"no column type for a fact of type {python_type!r}")
 
 
 def _plain(value: Any) -> Any:
@@ -55,18 +89,23 @@ def _plain(value: Any) -> Any:
         return value.astimezone(dt.UTC)
     if isinstance(value, tuple | frozenset):
         return [_plain(v) for v in (sorted(value) if isinstance(value, frozenset) else value)]
+    if isinstance(value, Mapping):
+        return [{MAPPING_FIELDS[0]: _plain(k), MAPPING_FIELDS[1]: _plain(v)} for k, v in value.items()]
     return value
 
 
-def rows_to_frame(rows: Sequence[Mapping[str, Any]]) -> Any:
-    """A frame of fact rows (tuples as lists, instants in UTC); a column per key of the first row."""
+def rows_to_frame(rows: Sequence[Mapping[str, Any]], types: Mapping[str, Any] | None = None) -> Any:
+    """A frame of fact rows (tuples as lists, mappings as lists of key/value structs, instants in
+    UTC); a column per key of the first row, of its declared Python type where ``types`` names it
+    (:func:`declared_type`), else of the type its values show."""
     pl = polars_module()
     if not rows:
         return pl.DataFrame()
     columns: dict[str, Any] = {}
     for name in rows[0]:
         values = [_plain(row.get(name)) for row in rows]
-        columns[name] = pl.Series(name, values, dtype=_column_type(values), strict=False)
+        dtype = declared_type(types[name]) if types and name in types else _column_type(values)
+        columns[name] = pl.Series(name, values, dtype=dtype, strict=False)
     return pl.DataFrame(columns)
 
 
@@ -95,7 +134,7 @@ def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None
         rows.append(row)
     if template is not None:
         rows = [row if len(row) > 2 else {**dict.fromkeys(template), **row} for row in rows]
-    return rows_to_frame(rows)
+    return rows_to_frame(rows, pack.fact_types() if isinstance(pack, TypedFactsPack) else None)
 
 
 def fact_columns(

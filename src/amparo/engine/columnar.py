@@ -20,6 +20,7 @@ from amparo.engine.expr import (
     Earliest,
     Expr,
     Fact,
+    Get,
     Intersects,
     IsIn,
     IsoDate,
@@ -47,6 +48,10 @@ def polars_module() -> Any:
 
 
 TestKey = tuple[str, str, tuple[Any, ...]]
+
+#: A mapping fact (e.g. the EU pack's ``category2_hits``, State -> date) in a column: a list of
+#: structs with these two fields, one per entry, in the mapping's order.
+MAPPING_FIELDS = ("key", "value")
 
 
 def constant_test_key(expr: Expr) -> TestKey | None:
@@ -171,6 +176,22 @@ def _compile(expr: Expr, pl: Any, shared: Mapping[TestKey, str]) -> Any:
         return pl.max_horizontal(*(_compile(x, pl, shared) for x in expr.operands))
     if isinstance(expr, Weekday):
         return _compile(expr.operand, pl, shared).dt.weekday()
+    if isinstance(expr, Get):
+        return _lookup(_compile(expr.mapping, pl, shared), _compile(expr.key, pl, shared), pl)
     if isinstance(expr, IsoDate):
         return _compile(expr.operand, pl, shared).dt.strftime("%Y-%m-%d")
     raise RuleDefinitionError(f"no columnar meaning for {type(expr).__name__}")
+
+
+def _lookup(mapping: Any, key: Any, pl: Any) -> Any:
+    """``mapping[key]`` where a mapping fact is a list of ``{key, value}`` structs (its column
+    form, :data:`MAPPING_FIELDS`): the first entry whose key equals the row's key, else null.
+    Polars' list functions cannot read another column, so the row's key is put in front of the
+    mapping's keys and each row's list compares its own first item with the rest."""
+    keys = mapping.list.eval(pl.element().struct.field(MAPPING_FIELDS[0]))
+    index = (
+        pl.concat_list([key, keys])
+        .list.eval((pl.element().slice(1) == pl.element().first()).arg_true())
+        .list.first()
+    )
+    return mapping.list.get(index, null_on_oob=True).struct.field(MAPPING_FIELDS[1])

@@ -235,6 +235,19 @@ ANCHOR_COLUMN_PREFIX = "_anchor."
 
 
 @runtime_checkable
+class TypedFactsPack(Protocol):
+    """Optional: a pack that declares the type of each fact it extracts, for the batch evaluator
+    when it reads facts one document at a time (a fact missing from every row of a chunk then
+    still has a column of its type, which date and list operations need)."""
+
+    def fact_types(self) -> Mapping[str, Any]:
+        """Fact name to its Python type: ``bool``, ``int``, ``float``, ``str``, ``dt.date``,
+        ``dt.datetime`` (an instant), ``tuple[X, ...]`` (a list) or ``dict[K, V]`` (a mapping,
+        read by :class:`~amparo.engine.expr.Get`); every value may also be missing."""
+        ...
+
+
+@runtime_checkable
 class ColumnarPack(Protocol):
     """Optional: a pack that also reads documents column-wise, for the batch evaluator.
 

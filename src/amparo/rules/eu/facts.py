@@ -143,6 +143,59 @@ def _five_month_stay_state(app: Application, ref: dt.date) -> str | None:
     return best[1] if best else None
 
 
+def _first_types(prefix: str) -> dict[str, type]:
+    return {
+        f"{prefix}_state": str,
+        f"{prefix}_status": str,
+        f"{prefix}_relation": str,
+        f"{prefix}_state_count": int,
+    }
+
+
+#: The type of every fact :func:`extract_facts` gives (each may be missing but the counts and
+#: booleans), for the batch evaluator's columns (``EULawPack.fact_types``); a test checks that the
+#: two agree on every key and value.
+FACT_TYPES: dict[str, Any] = {
+    "reading_date": dt.date,
+    "lodged_in": str,
+    "lodged_on": dt.date,
+    "registration_date": dt.date,
+    "request_clock_from": dt.date,
+    "reference_date": dt.date,
+    "first_state": str,
+    "unaccompanied_minor": bool,
+    "minor": bool,
+    **_first_types("uam_family"),
+    **_first_types("uam_relative"),
+    **_first_types("family_beneficiary"),
+    **_first_types("family_pending"),
+    "valid_document_issuer_count": int,
+    "valid_residence_document": bool,
+    "valid_visa": bool,
+    "valid_document_issuer": str,
+    "expired_document_issuer": str,
+    "long_expired_document": bool,
+    "irregular_crossing_state": str,
+    "irregular_crossing_kind": str,
+    "sar_disembarkation_state": str,
+    "sar_lapsed": bool,
+    "visa_waived_entry_state": str,
+    "visa_waived_in_lodging_state": bool,
+    "airport_transit_in_lodging_state": bool,
+    "five_month_stay_state": str,
+    "category2_hits": dict[str, dt.date],
+    "category2_hit_state_count": int,
+    "previous_application_states": tuple[str, ...],
+    "detained": bool,
+    "request_sent_on": dt.date,
+    "request_urgent": bool,
+    "acceptance_state": str,
+    "acceptance_on": dt.date,
+    "absconded_on": dt.date,
+    "imprisoned": bool,
+}
+
+
 def extract_facts(app: Application, framework: str, reading_date: dt.date) -> dict[str, Any]:
     """Every fact the EU rules read, for an application read under ``framework`` on ``reading_date``
     (``--as-of``: it changes no summary key, only the note of who is responsible on that day)."""

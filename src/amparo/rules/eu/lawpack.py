@@ -21,7 +21,7 @@ from amparo.rules.eu import book
 from amparo.rules.eu.criteria import AMMR_CODES, DUBLIN_III_CODES
 from amparo.rules.eu.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
 from amparo.rules.eu.document import SCHEMA_ID, Application, ApplicationInvalid, parse_application
-from amparo.rules.eu.facts import extract_facts
+from amparo.rules.eu.facts import FACT_TYPES, extract_facts
 from amparo.rules.eu.workflow import EU_WORKFLOW
 from amparo.rules.rules_api import (
     AnyApplies,
@@ -155,6 +155,10 @@ class EULawPack:
     def extract_facts(self, parsed: Application, dates: ReadDates) -> dict[str, Any]:
         framework = self.law_book().version_of("framework", dates.anchors["encountered_on"]).value
         return extract_facts(parsed, str(framework), dates.read_on)
+
+    def fact_types(self) -> Mapping[str, Any]:
+        """The type of every fact (the batch evaluator reads the facts one application at a time)."""
+        return FACT_TYPES
 
     def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
         """The take charge, reply and transfer clocks, each with what happens when it runs out."""
