@@ -13,12 +13,13 @@ from typing import Any
 import orjson
 import pytest
 from agreement import as_json, disagreements, single_row
+from eu_applications import eu_application
 
 from amparo.batch.columns import documents_of
 from amparo.batch.files import screen_file
 from amparo.batch.json_lines import LineChunk, line_chunks, parse_lines, screen_lines
 from amparo.batch.runner import BatchScreener
-from amparo.engine.registry import PackRegistry
+from amparo.engine.registry import PackRegistry, installed_registry
 from amparo.rules.us import US_PACK
 
 GOOD: dict[str, Any] = {
@@ -170,6 +171,39 @@ def test_refused_lines_are_found_by_halving_and_the_rest_stay_in_columns(synthet
     assert [r["error"] is not None for r in rows].count(True) == len(bad)
     assert all(rows[i]["error"]["errors"][0]["path"] == "/person/age" for i in bad)
     assert disagreements(_documents(lines), rows, US_PACK) == []
+
+
+def test_lines_of_another_pack_are_set_aside_before_arrow_reads_the_chunk(
+    synthetic: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EU applications among encounter lines go to their own pack without a parse of their own
+    (finding them by halving parsed each small group: ten times slower); a line that names the
+    pack's own schema in another spelling (an escaped slash) is read one by one too."""
+    import random
+
+    import amparo.batch.json_lines as json_lines
+
+    documents: list[Any] = as_json(documents_of(synthetic.head(600)))
+    for n in range(0, 600, 7):
+        documents[n] = eu_application(random.Random(n), n)
+    lines = [_line(d) for d in documents]
+    lines[3] = lines[3].replace('"amparo/encounter@1"', '"amparo\\/encounter@1"')
+    eu = list(range(0, 600, 7))
+    reads: list[int] = []
+    read_groups = json_lines._read_groups
+
+    def counted(chunk: Any, group: list[int], *args: Any) -> Any:
+        reads.append(len(group))
+        return read_groups(chunk, group, *args)
+
+    monkeypatch.setattr(json_lines, "_read_groups", counted)
+    parsed = parse_lines(_chunk(lines), US_PACK)
+    assert parsed.slow == sorted([*eu, 3])
+    assert reads == [600 - len(eu) - 1]  # one read of the encounters, no halving
+    registry = installed_registry("us")
+    rows = screen_lines(BatchScreener(registry, verify_sample=0), parsed).to_dicts()
+    assert [r["pack"] for r in rows[:8]] == ["eu", "us", "us", "us", "us", "us", "us", "eu"]
+    assert disagreements(_documents(lines), rows, registry) == []
 
 
 def test_line_numbers_count_blank_lines_and_chunks(tmp_path: Path) -> None:

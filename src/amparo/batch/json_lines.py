@@ -13,7 +13,8 @@ not JSON) are the single evaluator's own:
 - a line holding ``null`` anywhere (encounter v1 refuses explicit nulls; columns cannot tell a
   null from an absent field), or not starting with ``{``;
 - a group of lines Arrow refuses (found by halving the chunk until the refused lines are alone);
-- a value the form has no column for (an unknown field), a date in another form, a ``schema``
+- a line whose ``schema`` names another pack (found on the bytes, before Arrow reads the chunk);
+  a value the form has no column for (an unknown field), a date in another form, a ``schema``
   read by another pack.
 
 Rows taken in columns are then vouched for, sample-checked and, where needed, re-read one by one
@@ -343,14 +344,21 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
     candidates: list[int] = []
     slow: list[int] = []
     data = chunk.data
-    whole = b"null" not in data and data[:1] == b"{" and data.count(b"\n{") == chunk.count - 1
+    # A line naming another pack's schema is read by that pack (Arrow would refuse most such lines
+    # in the form of this one, and finding them by halving costs a parse per small group).
+    key, own = b'"schema"', json.dumps(pack.schema_id).encode()
+    others = data.count(key) != data.count(own)
+    whole = not others and b"null" not in data and data[:1] == b"{" and data.count(b"\n{") == chunk.count - 1
     if whole:  # every line starts with '{' (none blank) and no 'null' anywhere: read as it stands
         candidates = list(range(chunk.count))
     else:
         for i in range(chunk.count):
             line = chunk.line(i)
             if line.strip():
-                (candidates if line.lstrip()[:1] == b"{" and b"null" not in line else slow).append(i)
+                taken = line.lstrip()[:1] == b"{" and b"null" not in line
+                if taken and others and key in line and own not in line:
+                    taken = False
+                (candidates if taken else slow).append(i)
     frames: list[Any] = []
     fast: list[int] = []
     for group, table in _read_groups(chunk, candidates, options, data if whole else None):
