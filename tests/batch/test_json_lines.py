@@ -346,3 +346,40 @@ def test_a_default_pack_without_a_column_form_reads_lines_document_by_document(t
     assert [r.get("pack") for r in rows] == ["toy", None, "toy", "us", "toy"]
     assert "line 3 " in rows[1]["error"]["errors"][0]["message"]
     assert rows[3]["encounter_id"] == "G-0" and rows[4]["encounter_id"] == "T-2"
+
+
+def test_nan_and_infinity_are_not_json_for_the_batch_nor_for_amparo_screen(tmp_path: Path) -> None:
+    """``NaN``, ``Infinity`` and ``-Infinity`` (which Python's decoder takes) make a line "not
+    valid JSON" in both readings, the line with a 20-digit number too (read by the standard
+    library in the batch); the other lines are screened."""
+    from amparo.screening.inputs import read_items
+
+    lines = [
+        _line(GOOD),
+        _line(GOOD).replace('"id": "G-0"', '"id": "G-1", "n": NaN'),
+        _line(GOOD).replace('"id": "G-0"', '"id": "G-2", "n": [Infinity, 12345678901234567890]'),
+        _line(GOOD).replace('"id": "G-0"', '"id": "G-3", "n": -Infinity'),
+        _line(GOOD).replace('"id": "G-0"', '"id": "G-4"'),
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    screen_file(source, out, US_PACK, verify_sample=0)
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    _, items = read_items(source.read_text(), source=str(source))
+    singles = list(items)
+    for number in (2, 3, 4):
+        batch_message = rows[number - 1]["error"]["errors"][0]["message"]
+        single = singles[number - 1].error
+        assert single is not None
+        assert batch_message.startswith(f"line {number} is not valid JSON"), batch_message
+        assert single.errors[0].message.startswith(f"line {number} is not valid JSON"), single
+    assert [r["encounter_id"] for r in rows] == ["G-0", None, None, None, "G-4"]
+    assert singles[0].error is None and singles[4].error is None
+    for text, shape in ((json.dumps([GOOD])[:-1] + ", NaN]", "array"), ('{"id": Infinity}', "object")):
+        got_shape, got = read_items(text, source="-")
+        item = list(got)[-1]
+        assert got_shape == shape and item.error is not None
+        assert "Infinity is not a JSON value" in str(item.error) or "NaN is not a JSON value" in str(
+            item.error
+        )

@@ -38,6 +38,7 @@ from amparo.engine.columnar import polars_module
 from amparo.engine.pack import ColumnarPack, LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, RuleDefinitionError
+from amparo.screening.inputs import loads_json
 
 #: Lines Arrow refuses are looked for by halving a group down to this many lines, then line by line.
 SMALLEST_GROUP = 8
@@ -277,17 +278,18 @@ _WIDE_INTEGER = re.compile(rb"[0-9]{19}")
 
 
 def json_loads() -> Callable[[bytes], Any]:
-    """orjson's decoder when installed (several times faster), else the standard library's; a
+    """orjson's decoder when installed (several times faster), else the standard library's
+    refusing ``NaN`` as orjson does (:func:`~amparo.screening.inputs.loads_json`); a
     text with an integer too wide for orjson is read by the standard library, so that its value
     (and any error naming it) is the one ``amparo screen`` gives."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
-        return json.loads
+        return loads_json
     fast = orjson.loads
 
     def loads(data: bytes) -> Any:
-        return json.loads(data) if _WIDE_INTEGER.search(data) else fast(data)
+        return loads_json(data) if _WIDE_INTEGER.search(data) else fast(data)
 
     return loads
 

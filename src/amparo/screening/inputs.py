@@ -15,7 +15,27 @@ from typing import Any, Literal
 from amparo.errors import EncounterInvalid, FieldError, InputError
 
 Shape = Literal["object", "array", "lines"]
-_DECODER = json.JSONDecoder()
+
+
+class NotJsonValue(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's decoder takes them, JSON (RFC 8259) has no
+    such value, and the batch's decoder (orjson) refuses them; refused here too, so that a document
+    holding one is "not valid JSON" whichever command reads it."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJsonValue(f"{name} is not a JSON value")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def loads_json(text: str | bytes) -> Any:
+    """One JSON text, decoded as the standard library does but refusing ``NaN`` and ``Infinity``
+    (:class:`NotJsonValue`, a ``ValueError`` as ``json.JSONDecodeError`` is)."""
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
 _WS = " \t\r\n"
 _TOO_DEEP = "the JSON is nested too deeply to be a document (more than about 1,000 levels)"
 
@@ -58,6 +78,10 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
             value, end = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError:
             return "lines", _lines(text, source)
+        except NotJsonValue as exc:
+            if "\n" in text.strip():  # perhaps JSON Lines: each line judged alone
+                return "lines", _lines(text, source)
+            return "object", iter([_bad(f"the input is not valid JSON ({exc})", source)])
         except RecursionError:
             return "object", iter([_bad(_TOO_DEEP, source)])
         if _skip(text, end) == len(text):
@@ -79,6 +103,9 @@ def _array(text: str, start: int, source: str) -> Iterator[Item]:
                 f"element {number} of the array is not valid JSON ({exc.msg} at {_where(text, exc.pos)})",
                 source,
             )
+            return
+        except NotJsonValue as exc:
+            yield _bad(f"element {number} of the array is not valid JSON ({exc})", source)
             return
         except RecursionError:
             yield _bad(f"element {number}: {_TOO_DEEP}", source)
@@ -105,10 +132,12 @@ def _lines(text: str, source: str) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            item = Item(json.loads(line))
+            item = Item(loads_json(line))
         except json.JSONDecodeError as exc:
             message = f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})"
             item = _bad(message, f"{source}:{number}")
+        except NotJsonValue as exc:
+            item = _bad(f"line {number} is not valid JSON ({exc})", f"{source}:{number}")
         except RecursionError:
             item = _bad(f"line {number}: {_TOO_DEEP}", f"{source}:{number}")
         if held is None:
