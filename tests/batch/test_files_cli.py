@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from agreement import as_json, disagreements
+from agreement import as_json, disagreements, single_row
 from typer.testing import CliRunner
 
 from amparo.batch.columns import documents_of
@@ -103,7 +103,6 @@ def test_invalid_rows_give_error_rows_in_place_and_exit_2(tmp_path: Path) -> Non
 
 
 def test_a_bad_extension_or_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from amparo.cli import main
 
     source = tmp_path / "in.jsonl"
     source.write_text("")
@@ -122,7 +121,6 @@ def test_an_output_in_a_missing_folder_is_refused_before_any_work(
 ) -> None:
     """Refused up front, for every command that writes one (screening millions of rows and then
     failing to write them would lose the work)."""
-    from amparo.cli import main
 
     source = tmp_path / "in.jsonl"
     source.write_text("")
@@ -189,35 +187,49 @@ def test_the_chunk_size_setting_reaches_the_reader(
     assert sizes == [1000]
 
 
-def test_parquet_dates_past_the_calendar_are_refused_by_column(
-    encounters_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("statistics", [True, False])
+def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
+    encounters_file: Path, tmp_path: Path, statistics: bool
 ) -> None:
     """A Parquet file can hold a date or an instant past year 9999, which Python cannot (the batch
-    stopped with a traceback): refused by the column's name, from the file's statistics, before
-    anything is written; the same file within the calendar is screened."""
+    stopped with a traceback): that row gets the error a JSON document writing the day as text
+    gets, at its path (nested ones too), whether the file has statistics or not; the others are
+    screened as the single evaluator screens them, and `impact` counts the row as invalid."""
+    import pyarrow.parquet as pq
+
     frame = pl.read_parquet(encounters_file).head(6)
     second = pl.int_range(pl.len()) == 1
+    route = pl.col("route").list.eval(
+        pl.element().struct.with_fields(pl.date(10183, 9, 21).alias("entered_on"))
+    )
     cases = {
-        "encountered_at": pl.when(second)
+        "/encountered_at": pl.when(second)
         .then(pl.datetime(10000, 1, 1, 11, time_zone="UTC"))
-        .otherwise(pl.col("encountered_at")),
-        "encountered_on": pl.when(second).then(pl.date(10000, 3, 1)).otherwise(pl.col("encountered_on")),
-        "adjudicated_on": pl.when(second).then(pl.date(-5, 3, 1)).otherwise(pl.col("adjudicated_on")),
+        .otherwise(pl.col("encountered_at"))
+        .alias("encountered_at"),
+        "/encountered_on": pl.when(second).then(pl.date(10000, 3, 1)).otherwise(pl.col("encountered_on")),
+        "/adjudicated_on": pl.when(second).then(pl.date(-5, 3, 1)).otherwise(pl.col("adjudicated_on")),
+        "/person/birth_date": pl.when(second)
+        .then(pl.col("person").struct.with_fields(pl.date(12000, 1, 1).alias("birth_date")))
+        .otherwise(pl.col("person")),
+        "/route/0/entered_on": pl.when(second & (pl.col("route").list.len() > 0))
+        .then(route)
+        .otherwise(pl.col("route")),
     }
-    for column, value in cases.items():
+    expected = as_json([single_row(d, US_PACK) for d in as_json(documents_of(frame))])
+    for path, value in cases.items():
+        column = path.split("/")[1]
         source, out = tmp_path / f"{column}.parquet", tmp_path / f"{column}.jsonl"
-        frame.with_columns(value.alias(column)).write_parquet(source)
-        for command in (
-            ["screen", "--batch", str(source), "--out", str(out)],
-            ["impact", str(source), "--before", "2020-01-01", "--after", "2024-06-05", "--out", str(out)],
-        ):
-            with pytest.raises(SystemExit) as ended:
-                main(command)
-            assert ended.value.code == 2
-            said = " ".join(capsys.readouterr().err.split())
-            assert f"column {column} holds a date outside the years 0001 to 9999" in said
-            assert not out.exists()
-    source, out = tmp_path / "fine.parquet", tmp_path / "fine.jsonl"
-    frame.write_parquet(source)
-    assert _run("screen", "--batch", str(source), "--out", str(out)).exit_code == 0
-    assert len(out.read_text().splitlines()) == 6
+        pq.write_table(
+            frame.with_columns(value.alias(column)).to_arrow(), source, write_statistics=statistics
+        )
+        assert _run("screen", "--batch", str(source), "--out", str(out)).exit_code == 2
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        assert len(rows) == 6
+        paths = [e["path"] for e in rows[1]["error"]["errors"]]
+        assert path in paths, paths
+        for i in (0, 2, 3, 4, 5):
+            assert {k: rows[i].get(k) for k in expected[i]} == expected[i], (path, i)
+        impact = _run("impact", str(source), "--before", "2020-01-01", "--after", "2024-06-05", "--json")
+        assert impact.exit_code == 0, impact.output
+        assert json.loads(impact.output)["invalid"] == 1

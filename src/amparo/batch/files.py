@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from amparo.batch.calendar import past_the_calendar_as_text, statistics_vouch
 from amparo.batch.json_lines import (
     LineChunk,
     columnar_pack,
@@ -115,48 +116,7 @@ def open_parquet(path: Path) -> Any:
         raise InputError(
             [FieldError("IN", f"{path} is not a readable Parquet file ({str(exc).strip().rstrip('.')})")]
         ) from None
-    outside = _past_the_calendar(reader)
-    if outside is not None:
-        column, group = outside
-        raise InputError(
-            [
-                FieldError(
-                    "IN",
-                    f"{path}: column {column} holds a date outside the years 0001 to 9999 (row group "
-                    f"{group}, by the file's statistics); amparo reads dates in those years only",
-                )
-            ]
-        )
     return reader
-
-
-#: The calendar's first and last days, in days from 1970-01-01 (Parquet's dates), and the units
-#: of a day in Parquet's timestamps.
-_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
-_PER_DAY = {"milliseconds": 86_400_000, "microseconds": 86_400_000_000, "nanoseconds": 86_400_000_000_000}
-
-
-def _past_the_calendar(reader: Any) -> tuple[str, int] | None:
-    """The first date or timestamp column (and row group) whose statistics reach past the years
-    Python holds (the facts and the single evaluator read dates as Python dates). Read from the
-    file's metadata alone; a column written without statistics is not checked."""
-    schema, metadata = reader.schema, reader.metadata
-    for j in range(len(schema)):
-        column = schema.column(j)
-        logical = str(column.logical_type)  # "Date", or "Timestamp(..., timeUnit=microseconds, ...)"
-        if logical == "Date":
-            unit = 1
-        elif logical.startswith("Timestamp"):
-            unit = next(per_day for name, per_day in _PER_DAY.items() if name in logical)
-        else:
-            continue
-        for group in range(metadata.num_row_groups):
-            stats = metadata.row_group(group).column(j).statistics
-            if stats is None or not stats.has_min_max:
-                continue
-            if stats.min_raw < _FIRST_DAY * unit or stats.max_raw >= (_LAST_DAY + 1) * unit:
-                return column.path, group
-    return None
 
 
 def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
@@ -168,10 +128,17 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
     200,000-row chunk: 175 -> 146 ms of CPU)."""
     pl = polars_module()
     reader = open_parquet(path)
+    checked = statistics_vouch(reader)
+
+    def frame(table: Any) -> Any:
+        return pl.from_arrow(table if checked else past_the_calendar_as_text(table))
+
     counts = [reader.metadata.row_group(i).num_rows for i in range(reader.metadata.num_row_groups)]
     if not counts or max(counts) > 2 * size:
+        import pyarrow as pa
+
         for batch in reader.iter_batches(batch_size=size, use_threads=False):
-            yield pl.from_arrow(batch)
+            yield frame(pa.Table.from_batches([batch]))
         return
     groups: list[int] = []
     rows = 0
@@ -179,7 +146,7 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[Any]:
         groups.append(index)
         rows += count
         if rows >= size or index == len(counts) - 1:
-            yield pl.from_arrow(reader.read_row_groups(groups, use_threads=False))
+            yield frame(reader.read_row_groups(groups, use_threads=False))
             groups, rows = [], 0
 
 

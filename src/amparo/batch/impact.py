@@ -68,17 +68,29 @@ def _text(value: Any) -> str:
 
 
 def _document_columns(frame: Any) -> Any:
-    """Nationality (the first) and month of the encounter of each row of a document frame."""
+    """Nationality (the first) and month of the encounter of each row of a document frame (a
+    column of another type than encounter v1's, as a Parquet file may hold, is read as a JSON
+    document's would be: a date written as text by its first seven characters, else unknown)."""
     pl = polars_module()
+    person = frame.schema.get("person")
+    codes = (
+        {f.name: f.dtype for f in person.fields}.get("nationalities")
+        if isinstance(person, pl.Struct)
+        else None
+    )
     nationality = (
-        pl.col("person").struct.field("nationalities").list.first()
-        if "person" in frame.columns and isinstance(frame["person"].dtype, pl.Struct)
+        pl.col("person").struct.field("nationalities").list.first().cast(pl.String, strict=False)
+        if isinstance(codes, pl.List) and codes.inner == pl.String
         else pl.lit(None, dtype=pl.String)
     )
-    on = pl.col("encountered_on") if "encountered_on" in frame.columns else pl.lit(None, dtype=pl.Date)
-    return frame.select(
-        nationality.cast(pl.String).alias("nationality"), on.cast(pl.Date).dt.strftime("%Y-%m").alias("month")
-    )
+    kind = frame.schema.get("encountered_on")
+    if kind == pl.Date:
+        month = pl.col("encountered_on").dt.strftime("%Y-%m")
+    elif kind == pl.String:
+        month = pl.col("encountered_on").str.slice(0, 7)
+    else:
+        month = pl.lit(None, dtype=pl.String)
+    return frame.select(nationality.alias("nationality"), month.alias("month"))
 
 
 def _json_document_columns(documents: list[Any]) -> Any:
