@@ -233,3 +233,37 @@ def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
         impact = _run("impact", str(source), "--before", "2020-01-01", "--after", "2024-06-05", "--json")
         assert impact.exit_code == 0, impact.output
         assert json.loads(impact.output)["invalid"] == 1
+
+
+def test_days_past_the_calendar_become_text_at_any_depth_in_a_sliced_table() -> None:
+    """The Arrow side of the above: only a column holding such a day changes, each of its dates
+    written as encounter v1 writes them, nulls kept, in a table that is a slice of a larger one."""
+    import pyarrow as pa
+
+    from amparo.batch.calendar import past_the_calendar_as_text
+
+    day = pa.int32()
+    route = pa.list_(pa.struct([("country", pa.string()), ("entered_on", pa.date32())]))
+    table = pa.table(
+        {
+            "on": pa.array([0, 1, 2, 3], day).cast(pa.date32()),
+            "route": pa.array(
+                [
+                    [{"country": "MX", "entered_on": None}],
+                    None,
+                    [{"country": "GT", "entered_on": 19_000}, {"country": "MX", "entered_on": 3_000_000}],
+                    [],
+                ],
+                pa.list_(pa.struct([("country", pa.string()), ("entered_on", day)])),
+            ).cast(route),
+        }
+    ).slice(1)
+    out = past_the_calendar_as_text(table)
+    assert out.column("on") == table.column("on")  # untouched: within the calendar
+    assert out.column("route").to_pylist() == [
+        None,
+        [{"country": "GT", "entered_on": "2022-01-08"}, {"country": "MX", "entered_on": "10183-09-21"}],
+        [],
+    ]
+    within = table.select(["on"])
+    assert past_the_calendar_as_text(within) is within  # nothing to change: the table as it was

@@ -102,11 +102,12 @@ def _as_text(array: Any) -> Any:
             mask=array.is_null(),
         )
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        values = array.flatten()
+        first, last = array.offsets[0].as_py(), array.offsets[-1].as_py()
+        values = array.values.slice(first, last - first)  # what the offsets point at, null slots' too
         text = _as_text(values)
         if text is None:
             return None
-        offsets = pc.subtract(array.offsets, array.offsets[0])
+        offsets = pc.subtract(array.offsets, pa.scalar(first, array.offsets.type))
         maker = pa.LargeListArray if pa.types.is_large_list(kind) else pa.ListArray
         return maker.from_arrays(offsets, text, mask=array.is_null())
     return None
