@@ -349,7 +349,8 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
     # A line naming another pack's schema is read by that pack (Arrow would refuse most such lines
     # in the form of this one, and finding them by halving costs a parse per small group).
     key, own = b'"schema"', json.dumps(pack.schema_id).encode()
-    others = data.count(key) != data.count(own)
+    named = data.count(own)  # one scan when every line names this pack's schema (the usual case)
+    others = named != chunk.count and data.count(key) != named
     whole = not others and b"null" not in data and data[:1] == b"{" and data.count(b"\n{") == chunk.count - 1
     if whole:  # every line starts with '{' (none blank) and no 'null' anywhere: read as it stands
         candidates = list(range(chunk.count))
