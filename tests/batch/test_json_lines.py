@@ -376,7 +376,13 @@ def test_nan_and_infinity_are_not_json_for_the_batch_nor_for_amparo_screen(tmp_p
         assert single.errors[0].message.startswith(f"line {number} is not valid JSON"), single
     assert [r["encounter_id"] for r in rows] == ["G-0", None, None, None, "G-4"]
     assert singles[0].error is None and singles[4].error is None
-    for text, shape in ((json.dumps([GOOD])[:-1] + ", NaN]", "array"), ('{"id": Infinity}', "object")):
+    pretty = '{\n  "id": "A",\n  "n": NaN\n}\n'  # one object over several lines
+    cases = (
+        (json.dumps([GOOD])[:-1] + ", NaN]", "array"),
+        ('{"id": Infinity}', "object"),
+        (pretty, "object"),
+    )
+    for text, shape in cases:
         got_shape, got = read_items(text, source="-")
         item = list(got)[-1]
         assert got_shape == shape and item.error is not None

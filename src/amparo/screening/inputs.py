@@ -79,9 +79,12 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
         except json.JSONDecodeError:
             return "lines", _lines(text, source)
         except NotJsonValue as exc:
-            if "\n" in text.strip():  # perhaps JSON Lines: each line judged alone
-                return "lines", _lines(text, source)
-            return "object", iter([_bad(f"the input is not valid JSON ({exc})", source)])
+            # The shape as Python's decoder reads it: one object (refused whole), or JSON Lines
+            # (each line judged alone).
+            _, end = json.JSONDecoder().raw_decode(text, start)
+            if _skip(text, end) == len(text):
+                return "object", iter([_bad(f"the input is not valid JSON ({exc})", source)])
+            return "lines", _lines(text, source)
         except RecursionError:
             return "object", iter([_bad(_TOO_DEEP, source)])
         if _skip(text, end) == len(text):
