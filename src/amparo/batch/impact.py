@@ -79,7 +79,7 @@ def _document_columns(frame: Any) -> Any:
         else None
     )
     nationality = (
-        pl.col("person").struct.field("nationalities").list.first().cast(pl.String, strict=False)
+        pl.col("person").struct.field("nationalities").list.first()
         if isinstance(codes, pl.List) and codes.inner == pl.String
         else pl.lit(None, dtype=pl.String)
     )
