@@ -187,22 +187,14 @@ def test_the_chunk_size_setting_reaches_the_reader(
     assert sizes == [1000]
 
 
-@pytest.mark.parametrize("statistics", [True, False])
-def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
-    encounters_file: Path, tmp_path: Path, statistics: bool
-) -> None:
-    """A Parquet file can hold a date or an instant past year 9999, which Python cannot (the batch
-    stopped with a traceback): that row gets the error a JSON document writing the day as text
-    gets, at its path (nested ones too), whether the file has statistics or not; the others are
-    screened as the single evaluator screens them, and `impact` counts the row as invalid."""
-    import pyarrow.parquet as pq
-
-    frame = pl.read_parquet(encounters_file).head(6)
+def _second_row_past_the_calendar() -> dict[str, Any]:
+    """For each date field of encounter v1 (its JSON path), the column with the second row's day
+    past the calendar (years 0001 to 9999), nested ones too."""
     second = pl.int_range(pl.len()) == 1
     route = pl.col("route").list.eval(
         pl.element().struct.with_fields(pl.date(10183, 9, 21).alias("entered_on"))
     )
-    cases = {
+    return {
         "/encountered_at": pl.when(second)
         .then(pl.datetime(10000, 1, 1, 11, time_zone="UTC"))
         .otherwise(pl.col("encountered_at"))
@@ -216,6 +208,20 @@ def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
         .then(route)
         .otherwise(pl.col("route")),
     }
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
+    encounters_file: Path, tmp_path: Path, statistics: bool
+) -> None:
+    """A Parquet file can hold a date or an instant past year 9999, which Python cannot (the batch
+    stopped with a traceback): that row gets the error a JSON document writing the day as text
+    gets, at its path (nested ones too), whether the file has statistics or not; the others are
+    screened as the single evaluator screens them, and `impact` counts the row as invalid."""
+    import pyarrow.parquet as pq
+
+    frame = pl.read_parquet(encounters_file).head(6)
+    cases = _second_row_past_the_calendar()
     expected = as_json([single_row(d, US_PACK) for d in as_json(documents_of(frame))])
     for path, value in cases.items():
         column = path.split("/")[1]
@@ -233,6 +239,30 @@ def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
         impact = _run("impact", str(source), "--before", "2020-01-01", "--after", "2024-06-05", "--json")
         assert impact.exit_code == 0, impact.output
         assert json.loads(impact.output)["invalid"] == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_frames_in_memory_with_days_past_the_calendar_give_an_error_row(
+    encounters_file: Path, workers: int
+) -> None:
+    """The same through the Python API (``BatchScreener.screen_frame``, a Polars frame given in
+    memory, in pieces or whole): it raised ``ValueError`` from Polars' conversion to Python dates."""
+    from amparo.batch.runner import PIECE_ROWS, BatchScreener
+
+    frame = pl.read_parquet(encounters_file)
+    frame = pl.concat([frame] * (-(-2 * PIECE_ROWS // frame.height)))[: 2 * PIECE_ROWS]
+    frame = frame.with_columns(pl.format("e-{}", pl.int_range(pl.len())).alias("id"))
+    for path, value in _second_row_past_the_calendar().items():
+        column = path.split("/")[1]
+        given = frame.with_columns(value.alias(column))
+        out = BatchScreener(US_PACK, workers=workers).screen_frame(given)
+        assert out.height == given.height
+        assert [e["path"] for e in out["error"][1]["errors"]] == [path]
+        head = as_json(out.head(6).to_dicts())
+        expected = as_json([single_row(d, US_PACK) for d in as_json(documents_of(frame.head(6)))])
+        for i in (0, 2, 3, 4, 5):
+            assert {k: head[i].get(k) for k in expected[i]} == expected[i], (path, i)
+        assert out["error"].is_null().sum() == given.height - 1
 
 
 def test_days_past_the_calendar_become_text_at_any_depth_in_a_sliced_table() -> None:

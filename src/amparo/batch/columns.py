@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from amparo.batch.calendar import past_the_calendar_as_text
 from amparo.engine.columnar import polars_module
 
 #: Free data of the sending agency: never read by a rule, never a reason to leave the columns.
@@ -76,5 +77,14 @@ def _strip(value: Any) -> Any:
 
 
 def documents_of(frame: Any) -> list[dict[str, Any]]:
-    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart)."""
+    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart).
+
+    A date or an instant past the calendar (years 0001 to 9999: a Polars or Parquet column may hold
+    one, Python cannot) is given as text, with the other values of its column, so the single
+    evaluator refuses that row at the field's path (:mod:`amparo.batch.calendar`)."""
+    pl = polars_module()
+    table = frame.to_arrow()
+    within = past_the_calendar_as_text(table)
+    if within is not table:
+        frame = pl.from_arrow(within)
     return [_strip(row) for row in frame.to_dicts()]
