@@ -228,3 +228,44 @@ def test_declared_fact_types_give_typed_columns_when_every_value_is_missing() ->
         )
     with pytest.raises(RuleDefinitionError, match="no column type"):
         declared_type(bytes)
+
+
+def test_declared_fact_columns_hold_every_kind_of_value_as_the_undeclared_ones() -> None:
+    """Columns of declared facts are built by Arrow from the values as extracted (a mapping, a
+    tuple, a frozenset, an instant in another zone): each holds what the undeclared column, value
+    by value, holds (a mapping of an undeclared fact was typed from its converted form: a list of
+    lists of the words "key" and "value"); a value of another type than declared is converted as
+    an undeclared one is."""
+    pl = pytest.importorskip("polars")
+    from amparo.batch.facts import rows_to_frame
+
+    east = dt.timezone(dt.timedelta(hours=-5))
+    rows: list[dict[str, Any]] = [
+        {
+            "hits": {"IT": D("2024-03-01"), "GR": D("2024-02-01")},
+            "states": ("DE", "AT"),
+            "set": frozenset({"SE", "FR"}),
+            "at": dt.datetime(2024, 1, 1, 10, tzinfo=east),
+            "n": 3,
+            "flag": True,
+            "odd": 7,
+        },
+        {"hits": {}, "states": (), "set": frozenset(), "at": None, "n": None, "flag": None, "odd": None},
+        dict.fromkeys(("hits", "states", "set", "at", "n", "flag", "odd")),
+    ]
+    declared = {
+        "hits": dict[str, dt.date],
+        "states": tuple[str, ...],
+        "set": frozenset[str],
+        "at": dt.datetime,
+        "n": int,
+        "flag": bool,
+        "odd": str,  # an int given: Arrow refuses it, Polars' own conversion writes it as text
+    }
+    typed, shown = rows_to_frame(rows, declared), rows_to_frame(rows)
+    assert typed.schema["at"] == pl.Datetime("us", "UTC")
+    assert typed["at"][0] == dt.datetime(2024, 1, 1, 15, tzinfo=dt.UTC)
+    assert typed["set"].to_list()[:2] == [["FR", "SE"], []]
+    assert typed["odd"].to_list() == ["7", None, None]
+    for name in ("hits", "states", "set", "at", "n", "flag"):
+        assert typed[name].to_list() == shown[name].to_list(), name

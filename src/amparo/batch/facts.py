@@ -4,6 +4,7 @@ time through the same ``parse``/``read_dates``/``extract_facts`` the single eval
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Collection, Mapping, Sequence
@@ -103,10 +104,47 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]], types: Mapping[str, Any] | 
         return pl.DataFrame()
     columns: dict[str, Any] = {}
     for name in rows[0]:
-        values = [_plain(row.get(name)) for row in rows]
-        dtype = declared_type(types[name]) if types and name in types else _column_type(values)
-        columns[name] = pl.Series(name, values, dtype=dtype, strict=False)
+        if types and name in types:
+            columns[name] = _declared_column(
+                name, [row.get(name) for row in rows], declared_type(types[name])
+            )
+            continue
+        given = [row.get(name) for row in rows]  # the type from the values as extracted
+        columns[name] = pl.Series(name, [_plain(v) for v in given], dtype=_column_type(given), strict=False)
     return pl.DataFrame(columns)
+
+
+def _declared_column(name: str, values: list[Any], dtype: Any) -> Any:
+    """A column of a declared type, built by Arrow from the values as they are (nothing converted
+    in Python but a mapping's items and a set's order); values Arrow does not take as that type go
+    the way of an undeclared column's."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    pl = polars_module()
+    given = values
+    if _is_mapping(dtype):
+        values = [None if v is None else list(v.items()) for v in values]
+    elif isinstance(dtype, pl.List):
+        values = [sorted(v) if isinstance(v, frozenset) else v for v in values]
+    try:
+        return pl.from_arrow(pa.array(values, type=_arrow_type(dtype))).alias(name)
+    except (pa.ArrowException, TypeError, ValueError):
+        return pl.Series(name, [_plain(v) for v in given], dtype=dtype, strict=False)
+
+
+def _is_mapping(dtype: Any) -> bool:
+    pl = polars_module()
+    return (
+        isinstance(dtype, pl.List)
+        and isinstance(dtype.inner, pl.Struct)
+        and tuple(f.name for f in dtype.inner.fields) == MAPPING_FIELDS
+    )
+
+
+@functools.cache
+def _arrow_type(dtype: Any) -> Any:
+    """The Arrow type Polars gives a column of ``dtype``."""
+    return polars_module().Series([], dtype=dtype).to_arrow().type
 
 
 def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None) -> Any:
