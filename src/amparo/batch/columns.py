@@ -83,8 +83,21 @@ def documents_of(frame: Any) -> list[dict[str, Any]]:
     one, Python cannot) is given as text, with the other values of its column, so the single
     evaluator refuses that row at the field's path (:mod:`amparo.batch.calendar`)."""
     pl = polars_module()
-    table = frame.to_arrow()
-    within = past_the_calendar_as_text(table)
-    if within is not table:
-        frame = pl.from_arrow(within)
+    if any(_holds_days(dtype) for dtype in frame.schema.values()):
+        table = frame.to_arrow()
+        within = past_the_calendar_as_text(table)
+        if within is not table:
+            frame = pl.from_arrow(within)
     return [_strip(row) for row in frame.to_dicts()]
+
+
+def _holds_days(dtype: Any) -> bool:
+    """Whether a column of ``dtype`` holds dates or instants, at any depth."""
+    pl = polars_module()
+    if dtype == pl.Date or dtype == pl.Datetime:  # the class matches every unit and zone
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _holds_days(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_days(f.dtype) for f in dtype.fields)
+    return False
