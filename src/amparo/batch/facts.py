@@ -172,7 +172,17 @@ def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None
         rows.append(row)
     if template is not None:
         rows = [row if len(row) > 2 else {**dict.fromkeys(template), **row} for row in rows]
-    return rows_to_frame(rows, pack.fact_types() if isinstance(pack, TypedFactsPack) else None)
+    # The engine's own columns have known types; the facts' are the pack's to declare.
+    types: dict[str, Any] = {
+        DOCUMENT_ID_COLUMN: str,
+        OCCURRED_ON_COLUMN: dt.date,
+        READ_ON_COLUMN: dt.date,
+        VOUCHED_COLUMN: bool,
+        **{name: dt.date for name in template or () if name.startswith(ANCHOR_COLUMN_PREFIX)},
+    }
+    if isinstance(pack, TypedFactsPack):
+        types.update(pack.fact_types())
+    return rows_to_frame(rows, types)
 
 
 def fact_columns(
