@@ -207,6 +207,9 @@ def _second_row_past_the_calendar() -> dict[str, Any]:
         "/route/0/entered_on": pl.when(second & (pl.col("route").list.len() > 0))
         .then(route)
         .otherwise(pl.col("route")),
+        "/documents/metered_before": pl.when(second)
+        .then(pl.struct(pl.date(10000, 1, 1).alias("metered_before")))
+        .otherwise(pl.col("documents")),
     }
 
 
@@ -241,12 +244,16 @@ def test_parquet_dates_past_the_calendar_give_an_error_row_at_their_path(
         assert json.loads(impact.output)["invalid"] == 1
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("workers", "as_of"), [(1, None), (2, None), (1, "2024-07-01")])
 def test_frames_in_memory_with_days_past_the_calendar_give_an_error_row(
-    encounters_file: Path, workers: int
+    encounters_file: Path, workers: int, as_of: str | None
 ) -> None:
     """The same through the Python API (``BatchScreener.screen_frame``, a Polars frame given in
-    memory, in pieces or whole): it raised ``ValueError`` from Polars' conversion to Python dates."""
+    memory, in pieces or whole): it raised ``ValueError`` from Polars' conversion to Python dates,
+    and a day the facts never bound (an adjudication date read ``--as-of``, ``metered_before``)
+    gave a decision where the single evaluator gives an error."""
+    import datetime as dt
+
     from amparo.batch.runner import PIECE_ROWS, BatchScreener
 
     frame = pl.read_parquet(encounters_file)
@@ -255,11 +262,13 @@ def test_frames_in_memory_with_days_past_the_calendar_give_an_error_row(
     for path, value in _second_row_past_the_calendar().items():
         column = path.split("/")[1]
         given = frame.with_columns(value.alias(column))
-        out = BatchScreener(US_PACK, workers=workers).screen_frame(given)
+        read_on = dt.date.fromisoformat(as_of) if as_of else None
+        out = BatchScreener(US_PACK, workers=workers, as_of=read_on).screen_frame(given)
         assert out.height == given.height
         assert [e["path"] for e in out["error"][1]["errors"]] == [path]
         head = as_json(out.head(6).to_dicts())
-        expected = as_json([single_row(d, US_PACK) for d in as_json(documents_of(frame.head(6)))])
+        documents = as_json(documents_of(frame.head(6)))
+        expected = as_json([single_row(d, US_PACK, as_of=read_on) for d in documents])
         for i in (0, 2, 3, 4, 5):
             assert {k: head[i].get(k) for k in expected[i]} == expected[i], (path, i)
         assert out["error"].is_null().sum() == given.height - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amparo.batch.calendar import past_the_calendar_as_text
+from amparo.batch.calendar import holds_days, past_the_calendar_as_text, rows_past_the_calendar
 from amparo.engine.columnar import polars_module
 
 #: Free data of the sending agency: never read by a rule, never a reason to leave the columns.
@@ -51,7 +51,8 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
 
 def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
     """``frame`` in the columns of ``schema`` (missing ones null), and a boolean series of the rows
-    the conversion cannot vouch for (a value of another type, a column the form does not have)."""
+    the conversion cannot vouch for (a value of another type, a column the form does not have, a
+    day past the calendar: that row's value of the column is left null, :mod:`amparo.batch.calendar`)."""
     pl = polars_module()
     suspect = _falses(frame.height)
     columns = []
@@ -60,6 +61,9 @@ def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
             columns.append(_nulls(name, frame.height, dtype))
             continue
         series, bad = _conform_series(frame[name], dtype)
+        past = rows_past_the_calendar(series)
+        if past is not None:  # a day Python cannot hold: not read in columns, nor vouched for
+            series, bad = pl.select(pl.when(~past).then(series)).to_series(), bad | past
         columns.append(series.alias(name))
         suspect = suspect | bad
     for name in frame.columns:
@@ -83,21 +87,9 @@ def documents_of(frame: Any) -> list[dict[str, Any]]:
     one, Python cannot) is given as text, with the other values of its column, so the single
     evaluator refuses that row at the field's path (:mod:`amparo.batch.calendar`)."""
     pl = polars_module()
-    if any(_holds_days(dtype) for dtype in frame.schema.values()):
+    if any(holds_days(dtype) for dtype in frame.schema.values()):
         table = frame.to_arrow()
         within = past_the_calendar_as_text(table)
         if within is not table:
             frame = pl.from_arrow(within)
     return [_strip(row) for row in frame.to_dicts()]
-
-
-def _holds_days(dtype: Any) -> bool:
-    """Whether a column of ``dtype`` holds dates or instants, at any depth."""
-    pl = polars_module()
-    if dtype == pl.Date or dtype == pl.Datetime:  # the class matches every unit and zone
-        return True
-    if isinstance(dtype, pl.List | pl.Array):
-        return _holds_days(dtype.inner)
-    if isinstance(dtype, pl.Struct):
-        return any(_holds_days(f.dtype) for f in dtype.fields)
-    return False

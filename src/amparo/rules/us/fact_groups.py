@@ -148,17 +148,7 @@ def _claim(step: dict[str, Any]) -> str:
 
 def _route_table(table: Any) -> Any:
     pl = pl_module()
-
-    # A date Python cannot hold (past year 9999: a Parquet or Polars column may) is not read here:
-    # the combination is not vouched, and the single evaluator refuses its rows at the field.
-    def held(day: Any) -> Any:
-        return day.is_null() | day.is_between(dt.date.min, dt.date.max)
-
-    in_calendar = held(pl.col("_on")) & pl.col("_route").list.eval(
-        held(pl.element().struct.field("entered_on"))
-    ).list.all().fill_null(True)
-    readable = table.with_columns(pl.when(in_calendar).then(pl.col(name)) for name in ("_route", "_on"))
-    rows = [_route_row(row) for row in readable.iter_rows(named=True)]
+    rows = [_route_row(row) for row in table.iter_rows(named=True)]
     # Column by column: a frame built from dictionaries makes a Series of every list value.
     return table.hstack(
         [
