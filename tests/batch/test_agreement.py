@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from agreement import as_json, disagreements
 from eu_applications import eu_application
@@ -155,6 +156,21 @@ def test_random_eu_applications_are_screened_in_columns(as_of: dt.date | None) -
     rows = screener.screen_documents(documents).to_dicts()
     assert screener.warnings == []
     assert disagreements(documents, rows, EU_PACK, as_of=as_of) == []
+
+
+def test_eu_applications_in_a_parquet_file_keep_a_stateless_applicant(tmp_path: Path) -> None:
+    """Applications read from columns (a Parquet file, alone or beside encounters in a registry):
+    a null nationality (stateless or unknown, required by application v1) stays null instead of
+    becoming an absent field, so every row is the single evaluator's reading of the application."""
+    documents = [eu_application(random.Random(9000 + n), n) for n in range(300)]
+    assert any(d["applicant"]["nationality"] is None for d in documents)
+    source = tmp_path / "applications.parquet"
+    pl.DataFrame(documents).write_parquet(source)
+    frame = pl.read_parquet(source)
+    for packs in (EU_PACK, PackRegistry([US_PACK, EU_PACK])):
+        rows = BatchScreener(packs, verify_sample=0).screen_frame(frame).to_dicts()
+        assert all(row["error"] is None for row in rows)
+        assert disagreements(documents, rows, EU_PACK) == []
 
 
 def test_eu_applications_screened_alone_agree() -> None:

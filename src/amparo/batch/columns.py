@@ -3,10 +3,12 @@ to plain documents for the rows the single evaluator must read."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from amparo.batch.calendar import holds_days, past_the_calendar_as_text, rows_past_the_calendar
 from amparo.engine.columnar import polars_module
+from amparo.engine.pack import NullableFieldsPack
 
 #: Free data of the sending agency: never read by a rule, never a reason to leave the columns.
 IGNORED = frozenset({"extensions"})
@@ -80,8 +82,33 @@ def _strip(value: Any) -> Any:
     return value
 
 
-def documents_of(frame: Any) -> list[dict[str, Any]]:
-    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart).
+def _strip_keeping(value: Any, kept: Mapping[str, Any]) -> Any:
+    """:func:`_strip`, but a null at a path of ``kept`` (a tree of keys; ``{}`` ends a path) stays."""
+    if isinstance(value, dict):
+        return {
+            k: _strip_keeping(v, kept[k]) if kept.get(k) else _strip(v)
+            for k, v in value.items()
+            if v is not None or kept.get(k) == {}
+        }
+    if isinstance(value, list):
+        return [_strip_keeping(v, kept) for v in value]
+    return value
+
+
+def kept_nulls(packs: Iterable[Any]) -> list[tuple[str, ...]]:
+    """The paths where a null is a value (:class:`~amparo.engine.pack.NullableFieldsPack`) of each pack."""
+    return [
+        tuple(path)
+        for pack in packs
+        if isinstance(pack, NullableFieldsPack)
+        for path in pack.required_nullable_fields()
+    ]
+
+
+def documents_of(frame: Any, nulls_kept: Collection[tuple[str, ...]] = ()) -> list[dict[str, Any]]:
+    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart),
+    but a null at one of the paths ``nulls_kept`` (:func:`kept_nulls`) stays, where the object that
+    holds it is given.
 
     A date or an instant past the calendar (years 0001 to 9999: a Polars or Parquet column may hold
     one, Python cannot) is given as text, with the other values of its column, so the single
@@ -92,4 +119,11 @@ def documents_of(frame: Any) -> list[dict[str, Any]]:
         within = past_the_calendar_as_text(table)
         if within is not table:
             frame = pl.from_arrow(within)
-    return [_strip(row) for row in frame.to_dicts()]
+    if not nulls_kept:
+        return [_strip(row) for row in frame.to_dicts()]
+    tree: dict[str, Any] = {}
+    for path in nulls_kept:
+        node = tree
+        for key in path:
+            node = node.setdefault(key, {})
+    return [_strip_keeping(row, tree) for row in frame.to_dicts()]

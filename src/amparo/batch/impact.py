@@ -3,8 +3,13 @@
 The same documents are screened twice, column-wise: the law as read on ``--before`` and on
 ``--after`` (``as_of`` for every document), or the pack as it stands and the pack with a rule change
 laid over it (:mod:`amparo.batch.overlay`). A document changes when any summary key differs. Per
-changed document: its keys before and after; over all: counts by key (and by transition), by
-nationality and by month of the encounter.
+changed document: its pack and its keys before and after; over all: counts by key (and by
+transition), by nationality, by month of the encounter (of the application, for the EU pack: the
+month of the pack's own date of the document) and by pack.
+
+Every installed pack is read: each document by the pack its ``schema`` names, as ``amparo screen
+--batch`` reads it. Nationality and month come from the columns of a pack's columnar form, or
+from the pack's own reading of the person (:meth:`~amparo.engine.pack.LawPack.person`).
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from amparo.batch.columns import documents_of, kept_nulls
 from amparo.batch.files import (
     PARQUET_CHUNK,
     file_format,
@@ -29,7 +36,8 @@ from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
-from amparo.errors import FieldError, InputError
+from amparo.engine.registry import PackRegistry
+from amparo.errors import AmparoError, FieldError, InputError
 
 
 @dataclass
@@ -43,6 +51,8 @@ class ImpactCounts:
     transitions: dict[str, Counter[str]] = field(default_factory=dict)
     by_nationality: Counter[str] = field(default_factory=Counter)
     by_month: Counter[str] = field(default_factory=Counter)
+    #: Per pack id: its documents screened (valid before and after) and those that changed.
+    by_pack: dict[str, Counter[str]] = field(default_factory=dict)
 
     def as_dict(self, before: str, after: str, seconds: float) -> dict[str, Any]:
         return {
@@ -57,6 +67,10 @@ class ImpactCounts:
             },
             "by_nationality": dict(self.by_nationality.most_common()),
             "by_month": dict(sorted(self.by_month.items())),
+            "by_pack": {
+                pack: {"screened": counts["screened"], "changed": counts["changed"]}
+                for pack, counts in sorted(self.by_pack.items())
+            },
             "seconds": round(seconds, 3),
         }
 
@@ -81,7 +95,7 @@ def _document_columns(frame: Any) -> Any:
     nationality = (
         pl.col("person").struct.field("nationalities").list.first()
         if isinstance(codes, pl.List) and codes.inner == pl.String
-        else pl.lit(None, dtype=pl.String)
+        else pl.repeat(None, pl.len(), dtype=pl.String)
     )
     kind = frame.schema.get("encountered_on")
     if kind == pl.Date:
@@ -89,31 +103,56 @@ def _document_columns(frame: Any) -> Any:
     elif kind == pl.String:
         month = pl.col("encountered_on").str.slice(0, 7)
     else:
-        month = pl.lit(None, dtype=pl.String)
+        month = pl.repeat(None, pl.len(), dtype=pl.String)
     return frame.select(nationality.alias("nationality"), month.alias("month"))
 
 
-def _json_document_columns(documents: list[Any]) -> Any:
+def _json_document_columns(documents: Sequence[Any], registry: PackRegistry) -> Any:
+    """Nationality (the first) and month of each decoded document, as its pack reads the person
+    (unknown for a document its pack refuses: such a row is invalid, never counted as changed)."""
     pl = polars_module()
-    nationality, month = [], []
-    for doc in documents:
-        person = doc.get("person") if isinstance(doc, dict) else None
-        codes = person.get("nationalities") if isinstance(person, dict) else None
-        nationality.append(
-            codes[0] if isinstance(codes, list) and codes and isinstance(codes[0], str) else None
-        )
-        on = doc.get("encountered_on") if isinstance(doc, dict) else None
-        month.append(on[:7] if isinstance(on, str) else None)
+    nationality: list[str | None] = []
+    month: list[str | None] = []
+    for document in documents:
+        try:
+            pack = registry.for_document(document) if isinstance(document, Mapping) else registry.default
+            person = pack.person(pack.parse(document))
+        except AmparoError:
+            nationality.append(None)
+            month.append(None)
+            continue
+        nationality.append(person.nationalities[0] if person.nationalities else None)
+        month.append(person.occurred_on.strftime("%Y-%m"))
     return pl.DataFrame(
         {"nationality": nationality, "month": month}, schema={"nationality": pl.String, "month": pl.String}
     )
 
 
-def _lines_document_columns(parsed: ParsedLines) -> Any:
+def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
+    """Nationality and month of each row of a document frame (e.g. a Parquet chunk): from the
+    columns for rows of the columnar pack, from each document's own reading for rows whose
+    ``schema`` names another pack."""
+    pl = polars_module()
+    pack = columnar_pack(registry)
+    if "schema" not in frame.columns or frame.schema["schema"] != pl.String or pack is None:
+        return _document_columns(frame)
+    other = (frame["schema"] != pack.schema_id).fill_null(registry.default_id != pack.id)
+    if not other.any():
+        return _document_columns(frame)
+    rows = pl.int_range(frame.height, dtype=pl.Int64, eager=True).alias(ROW)
+    fast = _document_columns(frame.filter(~other)).with_columns(rows.filter(~other))
+    others = [p for p in registry if p.id != pack.id]
+    slow = _json_document_columns(
+        documents_of(frame.filter(other), kept_nulls(others)), registry
+    ).with_columns(rows.filter(other))
+    return pl.concat([fast, slow], how="vertical").sort(ROW).drop(ROW)
+
+
+def _lines_document_columns(parsed: ParsedLines, registry: PackRegistry) -> Any:
     """Nationality and month of each line of a chunk read partly in columns, in line order."""
     pl = polars_module()
     fast = _document_columns(parsed.frame).with_columns(pl.Series(ROW, parsed.fast, dtype=pl.Int64))
-    slow = _json_document_columns(parsed.slow_documents[0]).with_columns(
+    slow = _json_document_columns(parsed.slow_documents[0], registry).with_columns(
         pl.Series(ROW, parsed.slow, dtype=pl.Int64)
     )
     return pl.concat([fast, slow], how="vertical").sort(ROW).drop(ROW)
@@ -124,8 +163,8 @@ class Impact:
 
     def __init__(
         self,
-        before: LawPack,
-        after: LawPack,
+        before: LawPack | PackRegistry,
+        after: LawPack | PackRegistry,
         *,
         before_on: dt.date | None,
         after_on: dt.date | None,
@@ -143,21 +182,38 @@ class Impact:
         self.after = BatchScreener(
             after, as_of=after_on, verify_sample=verify_sample, shared_facts=shared, workers=1
         )
-        self.keys = before.program.summary_keys
+        packs = self.before.registry.ids
+        if self.after.registry.ids != packs:
+            raise InputError([FieldError("after", f"expected the law packs {list(packs)}, as before")])
+        #: Each pack's summary keys; ``keys``: all of them, once each, in the packs' order.
+        self.keys_by_pack = {pack.id: pack.program.summary_keys for pack in self.before.registry}
+        self.keys = tuple(dict.fromkeys(k for keys in self.keys_by_pack.values() for k in keys))
         self.counts = ImpactCounts()
+
+    @property
+    def registry(self) -> PackRegistry:
+        return self.before.registry
 
     def screen_json(self, chunk: Any) -> tuple[Any, Any, Any]:
         """Both readings of a chunk of JSON input (lines read in columns once, for both), and the
         nationality and month of each row."""
-        pack = columnar_pack(self.before.registry)
+        pack = columnar_pack(self.registry)
         if isinstance(chunk, LineChunk) and pack is not None:
             parsed = parse_lines(chunk, pack)
-            where = _lines_document_columns(parsed)
+            where = _lines_document_columns(parsed, self.registry)
             return screen_lines(self.before, parsed), screen_lines(self.after, parsed), where
         return (
             self.before.screen_documents(chunk.documents, chunk.errors),
             self.after.screen_documents(chunk.documents, chunk.errors),
-            _json_document_columns(chunk.documents),
+            _json_document_columns(chunk.documents, self.registry),
+        )
+
+    def screen_frame(self, frame: Any) -> tuple[Any, Any, Any]:
+        """Both readings of a chunk of documents in columns, and the nationality and month of each row."""
+        return (
+            self.before.screen_frame(frame),
+            self.after.screen_frame(frame),
+            _frame_document_columns(frame, self.registry),
         )
 
     def chunk(self, before: Any, after: Any, where: Any) -> Any:
@@ -174,7 +230,7 @@ class Impact:
         any_change = pl.select(pl.any_horizontal(differs)).to_series() if differs else valid & False
         rows = pl.concat(
             [
-                before.select("encounter_id"),
+                before.select("encounter_id", "pack"),
                 where,
                 before.select([pl.col(k).alias(f"{k}_before") for k in self.keys]),
                 after.select([pl.col(k).alias(f"{k}_after") for k in self.keys]),
@@ -182,6 +238,10 @@ class Impact:
             how="horizontal",
         ).filter(any_change)
         self.counts.changed += rows.height
+        for pack, screened in before.filter(valid).group_by("pack").len().iter_rows():
+            self.counts.by_pack.setdefault(pack, Counter())["screened"] += screened
+        for pack, changed in rows.group_by("pack").len().iter_rows():
+            self.counts.by_pack.setdefault(pack, Counter())["changed"] += changed
         for key, mask in zip(self.keys, differs, strict=True):
             n = int(mask.sum())
             if not n:
@@ -195,6 +255,18 @@ class Impact:
             for value, count in rows.group_by(name).len().iter_rows():
                 counter[value or "unknown"] += count
         return rows
+
+
+def _json_lines(rows: Any, keys_by_pack: Mapping[str, Sequence[str]]) -> str:
+    """Changed rows as JSON Lines, each with its own pack's keys (before, then after) only."""
+    pl = polars_module()
+    head = ["encounter_id", "pack", "nationality", "month"]
+    chosen: Any = pl
+    for pack_id, keys in keys_by_pack.items():
+        fields = [*head, *(f"{k}_before" for k in keys), *(f"{k}_after" for k in keys)]
+        chosen = chosen.when(pl.col("pack") == pack_id).then(pl.struct(fields).struct.json_encode())
+    lines = rows.select(chosen.otherwise(pl.struct(head).struct.json_encode()).alias("line"))["line"]
+    return "\n".join(lines.to_list()) + "\n"
 
 
 def run_impact(
@@ -218,13 +290,13 @@ def run_impact(
         chunks: Any
         if fmt == "parquet":
             chunks = in_order(
-                lambda f: (impact.before.screen_frame(f), impact.after.screen_frame(f), _document_columns(f)),
+                impact.screen_frame,
                 read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)),
                 impact.workers,
             )
         else:
             chunks = in_order(
-                impact.screen_json, json_input(source, impact.before.registry, chunk_rows), impact.workers
+                impact.screen_json, json_input(source, impact.registry, chunk_rows), impact.workers
             )
         for before, after, where in chunks:  # counted and written here, in input order
             rows = impact.chunk(before, after, where)
@@ -239,7 +311,7 @@ def run_impact(
             else:
                 text = text or out.open("w", encoding="utf-8")
                 if rows.height:
-                    text.write(rows.write_ndjson())
+                    text.write(_json_lines(rows, impact.keys_by_pack))
     finally:
         if writer is not None:
             writer.close()

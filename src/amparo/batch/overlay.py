@@ -20,6 +20,9 @@ through the changed law book (same program, same facts):
 A blocked rule does not apply on the dates of the block (the outcome a court order gives: its
 conditions are not read, no exception, no flag); an extended version pushes back the versions
 after it. The single evaluator and the batch evaluator read the same changed book.
+
+With several law packs installed (:func:`overlay_registry`), each change goes to the pack whose law
+book holds the rule or instrument it names; ``pack: eu`` says which when more than one does.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from amparo.engine.expr import FALSE
 from amparo.engine.law import LawBook, Rule, RuleStatus, RuleVersion
 from amparo.engine.pack import LawPack
+from amparo.engine.registry import PackRegistry
 from amparo.errors import FieldError, InputError
 
 BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
@@ -58,6 +63,7 @@ class Change(_Strict):
 
     block: Target | None = None
     extend: Target | None = None
+    pack: str | None = None  # the law pack whose book the change applies to (when several hold it)
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
     until: dt.date | None = None
@@ -164,10 +170,13 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
     return dataclasses.replace(rule, versions=tuple(versions))
 
 
-def apply_change(book: LawBook, change: RuleChange) -> LawBook:
-    """A new law book: ``book`` with every change laid over it, in order."""
+def apply_change(book: LawBook, change: RuleChange, indices: Collection[int] | None = None) -> LawBook:
+    """A new law book: ``book`` with every change laid over it, in order (``indices``: only the
+    changes at these positions of the file)."""
     rules = dict(book.rules)
     for index, item in enumerate(change.changes):
+        if indices is not None and index not in indices:
+            continue
         if (item.block is None) == (item.extend is None):
             raise InputError([FieldError(f"/changes/{index}", "give either 'block' or 'extend'")])
         if item.block is not None:
@@ -182,7 +191,10 @@ def apply_change(book: LawBook, change: RuleChange) -> LawBook:
                 rules[rule.id] = _extend(
                     rules[rule.id], item.extend.version, item.until, f"/changes/{index}/extend"
                 )
-    digest = hashlib.sha256(change.model_dump_json(by_alias=True).encode()).hexdigest()[:8]
+    applied = change.model_dump(by_alias=True, mode="json")["changes"]
+    if indices is not None:
+        applied = [item for index, item in enumerate(applied) if index in indices]
+    digest = hashlib.sha256(json.dumps(applied, sort_keys=True).encode()).hexdigest()[:8]
     return LawBook.build(
         id=book.id,
         version=f"{book.version}+whatif.{digest}",
@@ -208,6 +220,71 @@ class OverlaidPack:
 
 def overlay(pack: LawPack, change: RuleChange) -> LawPack:
     """``pack`` with ``change`` laid over its law book."""
-    overlaid: Any = OverlaidPack(pack, apply_change(pack.law_book(), change))
+    for index, item in enumerate(change.changes):
+        if item.pack is not None and item.pack != pack.id:
+            raise InputError(
+                [FieldError(f"/changes/{index}/pack", f"expected {pack.id!r}, the law pack read here")]
+            )
+    return _overlaid(pack, apply_change(pack.law_book(), change))
+
+
+def _overlaid(pack: LawPack, book: LawBook) -> LawPack:
+    overlaid: Any = OverlaidPack(pack, book)
     result: LawPack = overlaid
     return result
+
+
+def overlay_registry(registry: PackRegistry, change: RuleChange) -> PackRegistry:
+    """Every pack of ``registry``, each with the changes that name its rules or instruments laid
+    over its law book (a pack no change names stays as it is). A change whose rule or instrument
+    no pack holds, or more than one holds without ``pack`` saying which, is refused by field."""
+    chosen: dict[str, list[int]] = {}
+    for index, item in enumerate(change.changes):
+        chosen.setdefault(_pack_of(registry, item, index), []).append(index)
+    packs = [
+        _overlaid(pack, apply_change(pack.law_book(), change, set(chosen[pack.id])))
+        if pack.id in chosen
+        else pack
+        for pack in registry
+    ]
+    return PackRegistry(packs, default=registry.default_id)
+
+
+def _holds(book: LawBook, target: Target) -> bool:
+    if target.rule is not None:
+        return target.rule in book.rules
+    return any(rule.instrument == target.instrument for rule in book.rules.values())
+
+
+def _pack_of(registry: PackRegistry, item: Change, index: int) -> str:
+    """The id of the pack change ``index`` applies to."""
+    if item.pack is not None:
+        if item.pack not in registry.ids:
+            known = ", ".join(registry.ids)
+            raise InputError(
+                [FieldError(f"/changes/{index}/pack", f"no law pack {item.pack!r}; expected one of: {known}")]
+            )
+        return item.pack
+    what, target = ("block", item.block) if item.block is not None else ("extend", item.extend)
+    if target is None or (target.rule is None) == (target.instrument is None):
+        return registry.default_id  # apply_change names what is missing
+    holders = [pack.id for pack in registry if _holds(pack.law_book(), target)]
+    if len(holders) == 1:
+        return holders[0]
+    field, name = ("rule", target.rule) if target.rule is not None else ("instrument", target.instrument)
+    if not holders:
+        known = ", ".join(registry.ids)
+        message = (
+            f"no rule '{name}' in any law pack ({known})"
+            if field == "rule"
+            else f"no rule of any law pack ({known}) implements '{name}'"
+        )
+        raise InputError([FieldError(f"/changes/{index}/{what}/{field}", message)])
+    raise InputError(
+        [
+            FieldError(
+                f"/changes/{index}/pack",
+                f"the packs {', '.join(holders)} all hold '{name}': name one with 'pack'",
+            )
+        ]
+    )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from amparo.batch.columns import conform, documents_of
+from amparo.batch.columns import conform, documents_of, kept_nulls
 from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
@@ -285,7 +285,11 @@ class BatchScreener:
                 )
                 subset, subset_rows = frame.filter(mask), rows.filter(mask)
             if pack is None or not isinstance(pack, ColumnarPack) or self.plan(pack) is None:
-                given = originals(subset_rows.to_list()) if originals else documents_of(subset)
+                given = (
+                    originals(subset_rows.to_list())
+                    if originals
+                    else documents_of(subset, kept_nulls([pack]))
+                )
                 part = self.screen_documents(given)
                 parts.append(part.with_columns(pl.Series(ROW, subset_rows, dtype=pl.Int64)))
                 continue

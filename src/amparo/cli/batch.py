@@ -78,7 +78,7 @@ def impact_command(
 
     keep_freed_memory()
     from amparo.batch.impact import Impact, run_impact
-    from amparo.batch.overlay import load_change, overlay
+    from amparo.batch.overlay import load_change, overlay_registry
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
@@ -88,10 +88,9 @@ def impact_command(
             [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
         )
     registry = pack_registry()
-    pack = registry.for_schema(ENCOUNTER_SCHEMA) or registry.default
-    changed = overlay(pack, load_change(Path(change))) if change is not None else pack
+    changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
     settings = load_settings()
-    impact = Impact(pack, changed, before_on=before_on, after_on=after_on, workers=settings.batch_workers)
+    impact = Impact(registry, changed, before_on=before_on, after_on=after_on, workers=settings.batch_workers)
     counts, seconds = run_impact(
         Path(source), impact, out=Path(out) if out else None, chunk_rows=settings.batch_chunk_rows
     )
@@ -102,11 +101,20 @@ def impact_command(
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     console = Console()
+    packs = result["by_pack"]
+    encounters_only = set(packs) <= {p.id for p in registry if p.schema_id == ENCOUNTER_SCHEMA}
     console.print(
-        f"[bold]{counts.changed:,}[/] of {counts.screened:,} encounters change outcome between "
+        f"[bold]{counts.changed:,}[/] of {counts.screened:,} {'encounters' if encounters_only else 'documents'} "
+        f"change outcome between "
         f"{label_before} and {label_after} ({counts.invalid:,} invalid; {seconds:.1f} s)",
         highlight=False,
     )
+    if len(packs) > 1:
+        console.print(
+            "  by law pack: "
+            + ", ".join(f"{pack} {n['changed']:,} of {n['screened']:,}" for pack, n in packs.items()),
+            highlight=False,
+        )
     for key, item in result["by_key"].items():
         console.print(f"  {key}: {item['changed']:,}", highlight=False)
         for transition, n in list(item["transitions"].items())[:5]:

@@ -235,6 +235,18 @@ ANCHOR_COLUMN_PREFIX = "_anchor."
 
 
 @runtime_checkable
+class NullableFieldsPack(Protocol):
+    """Optional: a pack whose documents hold fields that must be given but may be null (EU
+    application v1: ``applicant.nationality``, null for a stateless applicant or an unknown
+    nationality). In columns (a Parquet file) a null and an absent field look alike; a document
+    rebuilt from columns keeps such a field, null, wherever the object holding it is given."""
+
+    def required_nullable_fields(self) -> Collection[tuple[str, ...]]:
+        """The path of each such field, by its keys from the document's root."""
+        ...
+
+
+@runtime_checkable
 class TypedFactsPack(Protocol):
     """Optional: a pack that declares the type of each fact it extracts, for the batch evaluator
     when it reads facts one document at a time (a fact missing from every row of a chunk then

@@ -11,7 +11,7 @@ summary states. Each step is a rule with its article; its result becomes a named
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,11 @@ class EULawPack:
     def extract_facts(self, parsed: Application, dates: ReadDates) -> dict[str, Any]:
         framework = self.law_book().version_of("framework", dates.anchors["encountered_on"]).value
         return extract_facts(parsed, str(framework), dates.read_on)
+
+    def required_nullable_fields(self) -> Collection[tuple[str, ...]]:
+        """``applicant.nationality``: required by application-v1.schema.json, and null for a
+        stateless applicant or an unknown nationality (a document rebuilt from columns keeps it)."""
+        return (("applicant", "nationality"),)
 
     def fact_types(self) -> Mapping[str, Any]:
         """The type of every fact (the batch evaluator reads the facts one application at a time)."""
