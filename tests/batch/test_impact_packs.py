@@ -93,6 +93,8 @@ def test_impact_reads_each_document_by_its_pack_and_lays_each_change_over_its_pa
     table = pl.read_parquet(parquet_out)
     assert table["encounter_id"].to_list() == [row["encounter_id"] for row in rows]
     assert {"framework_before", "asylum_bars_after", "pack"} <= set(table.columns)
+    # The default pack's keys (encounter v1's) come first.
+    assert table.columns.index("asylum_bars_before") < table.columns.index("framework_before")
 
     # Read on two dates, an application keeps its outcome (the EU pack reads the law on its
     # registration date; as_of dates the reading only): none of them changes, all are screened.

@@ -185,8 +185,10 @@ class Impact:
         packs = self.before.registry.ids
         if self.after.registry.ids != packs:
             raise InputError([FieldError("after", f"expected the law packs {list(packs)}, as before")])
-        #: Each pack's summary keys; ``keys``: all of them, once each, in the packs' order.
-        self.keys_by_pack = {pack.id: pack.program.summary_keys for pack in self.before.registry}
+        #: Each pack's summary keys, the default pack's first; ``keys``: all of them, once each.
+        registry = self.before.registry
+        ordered = sorted(registry, key=lambda pack: pack.id != registry.default_id)
+        self.keys_by_pack = {pack.id: pack.program.summary_keys for pack in ordered}
         self.keys = tuple(dict.fromkeys(k for keys in self.keys_by_pack.values() for k in keys))
         self.counts = ImpactCounts()
 
