@@ -122,7 +122,7 @@ def _json_document_columns(documents: Sequence[Any], registry: PackRegistry) -> 
             month.append(None)
             continue
         nationality.append(person.nationalities[0] if person.nationalities else None)
-        month.append(person.occurred_on.strftime("%Y-%m"))
+        month.append(person.occurred_on.isoformat()[:7])
     return pl.DataFrame(
         {"nationality": nationality, "month": month}, schema={"nationality": pl.String, "month": pl.String}
     )
