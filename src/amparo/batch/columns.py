@@ -3,7 +3,7 @@ to plain documents for the rows the single evaluator must read."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from amparo.batch.calendar import holds_days, past_the_calendar_as_text, rows_past_the_calendar
@@ -74,41 +74,25 @@ def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
     return pl.DataFrame(columns), suspect
 
 
-def _strip(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value
-
-
-def _strip_keeping(value: Any, kept: Mapping[str, Any]) -> Any:
-    """:func:`_strip`, but a null at a path of ``kept`` (a tree of keys; ``{}`` ends a path) stays."""
+def _strip(value: Any, kept: Mapping[str, Any]) -> Any:
+    """``value`` without its null fields, but for a null at a path of ``kept`` (a tree of keys;
+    ``{}`` ends a path)."""
     if isinstance(value, dict):
         return {
-            k: _strip_keeping(v, kept[k]) if kept.get(k) else _strip(v)
+            k: _strip(v, kept.get(k) or {})
             for k, v in value.items()
-            if v is not None or kept.get(k) == {}
+            if v is not None or (k in kept and not kept[k])
         }
     if isinstance(value, list):
-        return [_strip_keeping(v, kept) for v in value]
+        return [_strip(v, kept) for v in value]
     return value
 
 
-def kept_nulls(packs: Iterable[Any]) -> list[tuple[str, ...]]:
-    """The paths where a null is a value (:class:`~amparo.engine.pack.NullableFieldsPack`) of each pack."""
-    return [
-        tuple(path)
-        for pack in packs
-        if isinstance(pack, NullableFieldsPack)
-        for path in pack.required_nullable_fields()
-    ]
-
-
-def documents_of(frame: Any, nulls_kept: Collection[tuple[str, ...]] = ()) -> list[dict[str, Any]]:
+def documents_of(frame: Any, packs: Iterable[Any] = ()) -> list[dict[str, Any]]:
     """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart),
-    but a null at one of the paths ``nulls_kept`` (:func:`kept_nulls`) stays, where the object that
-    holds it is given.
+    but a field that one of ``packs`` (the packs that read these rows) names as given but null
+    (:class:`~amparo.engine.pack.NullableFieldsPack`) stays, null, where the object that holds it
+    is given.
 
     A date or an instant past the calendar (years 0001 to 9999: a Polars or Parquet column may hold
     one, Python cannot) is given as text, with the other values of its column, so the single
@@ -119,11 +103,10 @@ def documents_of(frame: Any, nulls_kept: Collection[tuple[str, ...]] = ()) -> li
         within = past_the_calendar_as_text(table)
         if within is not table:
             frame = pl.from_arrow(within)
-    if not nulls_kept:
-        return [_strip(row) for row in frame.to_dicts()]
-    tree: dict[str, Any] = {}
-    for path in nulls_kept:
-        node = tree
-        for key in path:
-            node = node.setdefault(key, {})
-    return [_strip_keeping(row, tree) for row in frame.to_dicts()]
+    kept: dict[str, Any] = {}
+    for pack in packs:
+        for path in pack.required_nullable_fields() if isinstance(pack, NullableFieldsPack) else ():
+            node = kept
+            for key in path:
+                node = node.setdefault(key, {})
+    return [_strip(row, kept) for row in frame.to_dicts()]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.columns import documents_of, kept_nulls
+from amparo.batch.columns import documents_of
 from amparo.batch.files import (
     PARQUET_CHUNK,
     file_format,
@@ -142,9 +142,9 @@ def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
     rows = pl.int_range(frame.height, dtype=pl.Int64, eager=True).alias(ROW)
     fast = _document_columns(frame.filter(~other)).with_columns(rows.filter(~other))
     others = [p for p in registry if p.id != pack.id]
-    slow = _json_document_columns(
-        documents_of(frame.filter(other), kept_nulls(others)), registry
-    ).with_columns(rows.filter(other))
+    slow = _json_document_columns(documents_of(frame.filter(other), others), registry).with_columns(
+        rows.filter(other)
+    )
     return pl.concat([fast, slow], how="vertical").sort(ROW).drop(ROW)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from amparo.batch.columns import conform, documents_of, kept_nulls
+from amparo.batch.columns import conform, documents_of
 from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
@@ -285,11 +285,7 @@ class BatchScreener:
                 )
                 subset, subset_rows = frame.filter(mask), rows.filter(mask)
             if pack is None or not isinstance(pack, ColumnarPack) or self.plan(pack) is None:
-                given = (
-                    originals(subset_rows.to_list())
-                    if originals
-                    else documents_of(subset, kept_nulls([pack]))
-                )
+                given = originals(subset_rows.to_list()) if originals else documents_of(subset, [pack])
                 part = self.screen_documents(given)
                 parts.append(part.with_columns(pl.Series(ROW, subset_rows, dtype=pl.Int64)))
                 continue
@@ -306,7 +302,7 @@ class BatchScreener:
         def given(positions: list[int]) -> list[Any]:
             if originals is not None:
                 return originals([rows[i] for i in positions])
-            return documents_of(frame[positions]) if positions else []
+            return documents_of(frame[positions], [pack]) if positions else []
 
         plan = self.plan(pack)
         if not isinstance(pack, ColumnarPack) or plan is None:  # pragma: no cover - screen_frame checks

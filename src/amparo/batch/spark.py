@@ -346,7 +346,9 @@ def _screen_spark(spark: Any, documents: Any, pack: LawPack, as_of: dt.date | No
         screener = BatchScreener(pack, as_of=as_of, verify_sample=0)
         singles = [
             screener.single_row(int(row), document, pack)
-            for row, document in zip(frame["_row"].to_list(), documents_of(frame.drop("_row")), strict=True)
+            for row, document in zip(
+                frame["_row"].to_list(), documents_of(frame.drop("_row"), [pack]), strict=True
+            )
         ]
         from pyspark.sql.types import StructField, StructType
 
