@@ -173,6 +173,35 @@ def test_eu_applications_in_a_parquet_file_keep_a_stateless_applicant(tmp_path: 
         assert disagreements(documents, rows, EU_PACK) == []
 
 
+def test_a_frame_of_several_schemas_gives_each_row_its_packs_reading(synthetic: Any) -> None:
+    """A frame (e.g. one Parquet file) whose rows name different schemas, one of them a pack that
+    reads one document at a time and one no installed pack: every row in its place, each pack's
+    rows as the single evaluator reads them, the unknown schema refused at its path."""
+    applications = [eu_application(random.Random(7000 + n), n) for n in range(60)]
+    for document in applications:  # an application's documents and family are lists, an encounter's objects
+        document.pop("documents", None)
+        document.pop("family", None)
+    encounters = synthetic.head(60)
+    frame = pl.concat(
+        [encounters.head(30), pl.DataFrame(applications, infer_schema_length=None), encounters.tail(30)],
+        how="diagonal_relaxed",
+    )
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 5)
+        .then(pl.lit("amparo/unknown@9"))
+        .otherwise("schema")
+        .alias("schema")
+    )
+    rows = BatchScreener(PackRegistry([US_PACK, EU_PACK]), verify_sample=0).screen_frame(frame).to_dicts()
+    assert len(rows) == 120
+    assert rows[5]["error"]["errors"][0]["path"] == "/schema"
+    assert [row["pack"] for row in rows[30:90]] == ["eu"] * 60
+    assert disagreements(applications, rows[30:90], EU_PACK) == []
+    documents = documents_of(encounters)
+    assert disagreements(documents[:5] + documents[6:30], rows[:5] + rows[6:30], US_PACK) == []
+    assert disagreements(documents[30:], rows[90:], US_PACK) == []
+
+
 def test_eu_applications_screened_alone_agree() -> None:
     """A chunk of one application: every fact it lacks (no hits, no acceptance, no documents)
     is a column of missing values of the fact's declared type."""

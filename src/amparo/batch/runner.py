@@ -287,7 +287,7 @@ class BatchScreener:
             if pack is None or not isinstance(pack, ColumnarPack) or self.plan(pack) is None:
                 given = originals(subset_rows.to_list()) if originals else documents_of(subset, [pack])
                 part = self.screen_documents(given)
-                parts.append(part.with_columns(pl.Series(ROW, subset_rows, dtype=pl.Int64)))
+                parts.append(part.select(pl.Series(ROW, subset_rows, dtype=pl.Int64), *self.schema))
                 continue
             parts.append(self._screen_columns(pack, subset, subset_rows, originals))
         out = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
