@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,132 @@ def test_the_session_gets_its_own_settings_back(spark: Any) -> None:
     assert spark.conf.get(first) == "true"
 
 
+def _applications(n: int, seed: int) -> list[dict[str, Any]]:
+    import random
+
+    from eu_applications import eu_application
+
+    rng = random.Random(seed)
+    documents = [eu_application(rng, i) for i in range(n)]
+    documents[3]["lodged_on"] = "2023-02-30"  # refused by parse: its error, from the single evaluator
+    documents[5]["applicant"]["age"] = 300
+    documents[8]["lodged_on"] = "2001-01-01"  # refused by read_dates: before the pack's coverage
+    del documents[11]["lodged_in"]
+    documents[13]["applicant"]["nationality"] = None  # stateless: given, null
+    return documents
+
+
+def test_eu_applications_on_spark_give_the_polars_rows(spark: Any, tmp_path: Path) -> None:
+    """The EU pack on Spark: its facts read one application at a time inside ``mapInArrow``, its
+    plan (months and years added, earliest and latest, weekdays, ISO dates, mapping lookups) as
+    Spark SQL; every row, its errors included, as the Polars evaluator gives it."""
+    from amparo.batch.spark import screen_spark
+    from amparo.rules.eu import EU_PACK
+
+    path = tmp_path / "applications.parquet"
+    pl.DataFrame(_applications(600, 21), infer_schema_length=None).write_parquet(path)
+    frame = pl.read_parquet(path)
+    got = pl.from_arrow(screen_spark(spark, spark.read.parquet(str(path)), EU_PACK).toArrow())
+    expected = BatchScreener(EU_PACK, verify_sample=0).screen_frame(frame)
+    assert got.columns == expected.columns
+    assert got.to_dicts() == expected.to_dicts()
+    errors = got["error"].to_list()
+    assert [e is not None for e in errors[:14]] == [i in {3, 5, 8, 11} for i in range(14)]
+    assert errors[8]["errors"][0]["path"] == "/lodged_on"
+    assert errors[13] is None and got["framework"][13] is not None  # a stateless applicant is screened
+    assert set(got["framework"].drop_nulls()) == {"dublin_iii", "ammr"}  # both frameworks came up
+    assert got["flags"].list.len().sum() > 0
+
+
+def test_a_mixed_file_on_spark_reads_each_row_by_its_schema(
+    spark: Any, synthetic: Any, tmp_path: Path
+) -> None:
+    """Encounters and EU applications in one Parquet file, each row read by the pack its ``schema``
+    names (a row with none: the default pack's; a schema no pack reads: the error ``screen
+    --batch`` gives); the output has every pack's keys, in the Polars evaluator's order."""
+    from amparo.batch.spark import screen_spark
+    from amparo.engine.registry import installed_registry
+
+    # An encounter's documents and family are objects, an application's lists: not in one column
+    applications = pl.DataFrame(_applications(150, 4), infer_schema_length=None).drop("documents", "family")
+    encounters = synthetic.head(150)
+    mixed = pl.concat(
+        [encounters.head(75), applications.head(75), encounters.tail(75), applications.tail(75)],
+        how="diagonal_relaxed",
+    )
+    mixed = mixed.with_columns(
+        pl.when(pl.int_range(pl.len()) == 20)
+        .then(pl.lit("amparo/unknown@9"))
+        .when(pl.int_range(pl.len()) == 30)
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.col("schema"))
+        .alias("schema")
+    )
+    path = tmp_path / "mixed.parquet"
+    mixed.write_parquet(path)
+    registry = installed_registry()
+    got = pl.from_arrow(screen_spark(spark, spark.read.parquet(str(path)), registry).toArrow())
+    expected = BatchScreener(registry, verify_sample=0).screen_frame(pl.read_parquet(path))
+    assert got.columns == expected.columns
+    assert got.to_dicts() == expected.to_dicts()
+    # an error row names no pack: four applications, the unknown schema, and row 30 (the default
+    # pack's encounter v1 requires its schema)
+    assert Counter(got["pack"].to_list()) == {"us": 148, "eu": 146, None: 6}
+    assert got["error"][20]["errors"][0]["path"] == "/schema"
+    assert got["error"][30]["errors"][0]["path"] == "/schema"
+
+
+def test_spark_meanings_of_dates_and_lookups_are_the_engines(spark: Any) -> None:
+    """Each date and mapping expression the EU plan uses, in Spark SQL, against the engine's own
+    meaning on awkward rows: month ends, a leap day, missing values, an absent key, a key twice."""
+    import datetime as dt
+
+    from amparo.batch.spark import spark_name, spark_sql
+    from amparo.engine.expr import Get, IsoDate, PlusPeriod, Weekday, earliest, fact, latest
+
+    rows = [
+        {"d": dt.date(2024, 1, 31), "e": dt.date(2023, 6, 1), "m": {"DE": 1, "IT": 2}, "k": "IT"},
+        {"d": dt.date(2024, 2, 29), "e": None, "m": {"DE": 3}, "k": "FR"},
+        {"d": dt.date(2023, 8, 31), "e": dt.date(2023, 8, 31), "m": None, "k": "DE"},
+        {"d": None, "e": None, "m": {"DE": 4}, "k": None},
+        {"d": dt.date(2025, 12, 28), "e": dt.date(2026, 1, 4), "m": {}, "k": "DE"},
+    ]
+    d, e = fact("d"), fact("e")
+    exprs = [
+        PlusPeriod(d, 1, "months"),
+        PlusPeriod(d, 6, "months"),
+        PlusPeriod(d, 18, "months"),
+        PlusPeriod(d, 1, "years"),
+        PlusPeriod(d, 3, "years"),
+        PlusPeriod(d, 2, "weeks"),
+        PlusPeriod(d, -1, "days"),
+        earliest(d, e),
+        latest(d, e),
+        earliest(d),
+        latest(PlusPeriod(d, 1, "months"), e, d),
+        Weekday(d),
+        Weekday(e),
+        IsoDate(d),
+        Get(fact("m"), fact("k")),
+    ]
+    frame = spark.createDataFrame(
+        [
+            (r["d"], r["e"], None if r["m"] is None else [(k, v) for k, v in r["m"].items()], r["k"])
+            for r in rows
+        ],
+        "d date, e date, m array<struct<key:string,value:bigint>>, k string",
+    )
+    got = frame.selectExpr(*(f"{spark_sql(x)} AS x{i}" for i, x in enumerate(exprs))).collect()
+    for row, facts in zip(got, rows, strict=True):
+        assert [row[f"x{i}"] for i in range(len(exprs))] == [x.evaluate(facts) for x in exprs], facts
+    assert spark_name("a.b") == "a__b"
+    duplicate = spark.createDataFrame(
+        [([("DE", 1), ("DE", 2)], "DE")], "m array<struct<key:string,value:bigint>>, k string"
+    )
+    assert duplicate.selectExpr(f"{spark_sql(Get(fact('m'), fact('k')))} AS v").first()["v"] == 1
+
+
+# The job command stops the session it ran in: these come last.
 def test_the_job_command_names_a_bad_date_before_starting_spark(capsys: Any) -> None:
     from amparo.cli.spark_job import main
 
@@ -145,3 +272,18 @@ def test_the_job_command_names_an_input_spark_cannot_read(spark: Any, tmp_path: 
         assert err.startswith(f"error: IN: cannot read {source} as Parquet (")
         assert "Traceback" not in err
         assert not (tmp_path / "out.parquet").exists()
+
+
+def test_the_job_command_reads_a_file_of_eu_applications(spark: Any, tmp_path: Path) -> None:
+    """``python -m amparo.cli.spark_job`` reads each row by the pack its schema names: a file of
+    EU applications gives the EU pack's rows (it read every row as an encounter before)."""
+    from amparo.cli.spark_job import main
+    from amparo.engine.registry import installed_registry
+
+    source, out = tmp_path / "applications.parquet", tmp_path / "out.parquet"
+    pl.DataFrame(_applications(200, 8), infer_schema_length=None).write_parquet(source)
+    assert main([str(source), str(out), "--master", "local[1]"]) == 0
+    got = pl.read_parquet(out / "*.parquet")  # part files, named in the order of the rows
+    expected = BatchScreener(installed_registry(), verify_sample=0).screen_frame(pl.read_parquet(source))
+    assert got.to_dicts() == expected.to_dicts()
+    assert set(got["pack"].drop_nulls()) == {"eu"}

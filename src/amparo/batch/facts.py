@@ -22,7 +22,7 @@ from amparo.engine.pack import (
     LawPack,
     TypedFactsPack,
 )
-from amparo.errors import RuleDefinitionError
+from amparo.errors import AmparoError, RuleDefinitionError
 
 
 @dataclass(frozen=True)
@@ -149,10 +149,14 @@ def _arrow_type(dtype: Any) -> Any:
 
 def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None) -> Any:
     """The fact frame of parsed documents, one ``read_dates``/``extract_facts`` per document; a
-    document whose dates are refused is marked not vouched (screened alone, it gives its error)."""
+    document whose dates are refused, or ``None`` in place of one ``parse`` refused, is a row not
+    vouched (screened alone, it gives its error)."""
     rows: list[dict[str, Any]] = []
     template: dict[str, Any] | None = None
     for document in parsed:
+        if document is None:
+            rows.append({DOCUMENT_ID_COLUMN: None, VOUCHED_COLUMN: False})
+            continue
         person = pack.person(document)
         try:
             dates = pack.read_dates(document, as_of)
@@ -193,3 +197,45 @@ def fact_columns(
     if isinstance(pack, ColumnarPack):
         return pack.extract_fact_columns(pack.documents_frame(parsed), as_of, facts)
     return facts_one_by_one(pack, parsed, as_of)
+
+
+def declared_fact_schema(pack: LawPack, facts: Collection[str], anchors: Collection[str]) -> dict[str, Any]:
+    """The columns and types of the fact frame of a pack that reads documents one at a time, known
+    before any is read (for an engine that must be told them first, as Spark's ``mapInArrow``):
+    the engine's own columns, ``anchors`` and ``facts`` (the plan's) of their declared types."""
+    pl = polars_module()
+    declared = pack.fact_types() if isinstance(pack, TypedFactsPack) else {}
+    undeclared = sorted(set(facts) - set(declared))
+    if undeclared:
+        raise RuleDefinitionError(
+            f"law pack {pack.id}: no declared type (TypedFactsPack.fact_types) for the facts {undeclared}"
+        )
+    return {
+        DOCUMENT_ID_COLUMN: pl.String,
+        OCCURRED_ON_COLUMN: pl.Date,
+        READ_ON_COLUMN: pl.Date,
+        VOUCHED_COLUMN: pl.Boolean,
+        **{ANCHOR_COLUMN_PREFIX + name: pl.Date for name in sorted(anchors)},
+        **{name: declared_type(declared[name]) for name in sorted(facts)},
+    }
+
+
+def facts_of_documents(
+    pack: LawPack, documents: Sequence[Mapping[str, Any]], as_of: dt.date | None, schema: Mapping[str, Any]
+) -> Any:
+    """The fact frame of plain documents in the columns of ``schema`` (:func:`declared_fact_schema`),
+    each parsed and read by the pack one at a time; a document it refuses is a row not vouched."""
+    pl = polars_module()
+    parsed: list[Any] = []
+    for document in documents:
+        try:
+            parsed.append(pack.parse(document))
+        except AmparoError:  # the single evaluator gives its error
+            parsed.append(None)
+    if not parsed:
+        return pl.DataFrame(schema=dict(schema))
+    frame = facts_one_by_one(pack, parsed, as_of)
+    return frame.select(
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in schema.items()
+    )

@@ -16,8 +16,9 @@ On a cluster: the command :mod:`amparo.cli.spark_job` (``python -m amparo.cli.sp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,19 +34,25 @@ from amparo.batch.plan import (
     compile_plan,
     summary_column,
 )
+from amparo.engine.columnar import MAPPING_FIELDS
 from amparo.engine.expr import (
     And,
     Compare,
     Contains,
+    Earliest,
     Expr,
     Fact,
+    Get,
     Intersects,
     IsIn,
+    IsoDate,
     IsSet,
+    Latest,
     Lit,
     Not,
     Or,
     PlusPeriod,
+    Weekday,
 )
 from amparo.engine.pack import (
     DOCUMENT_ID_COLUMN,
@@ -55,6 +62,7 @@ from amparo.engine.pack import (
     ColumnarPack,
     LawPack,
 )
+from amparo.engine.registry import PackRegistry
 from amparo.errors import MissingExtra, RuleDefinitionError
 
 
@@ -128,9 +136,39 @@ def spark_sql(expr: Expr) -> str:
         return _false_if_null("(" + joiner.join(spark_sql(o) for o in expr.operands) + ")")
     if isinstance(expr, Not):
         return f"(NOT {_false_if_null(spark_sql(expr.operand))})"
-    if isinstance(expr, PlusPeriod) and expr.unit in {"days", "weeks"}:
-        return f"date_add({spark_sql(expr.start)}, {expr.amount * (7 if expr.unit == 'weeks' else 1)})"
+    if isinstance(expr, PlusPeriod):
+        return _plus_period(expr)
+    if isinstance(expr, Earliest | Latest):
+        operands = [spark_sql(o) for o in expr.operands]
+        if len(operands) == 1:
+            return operands[0]
+        # least/greatest skip nulls, and are null only when every operand is (as the engine's)
+        return ("least(" if isinstance(expr, Earliest) else "greatest(") + ", ".join(operands) + ")"
+    if isinstance(expr, Weekday):  # Spark's weekday: 0 Monday ... 6 Sunday; ISO: 1 ... 7
+        return f"(weekday({spark_sql(expr.operand)}) + 1)"
+    if isinstance(expr, IsoDate):
+        return f"date_format({spark_sql(expr.operand)}, 'yyyy-MM-dd')"
+    if isinstance(expr, Get):
+        return _lookup(spark_sql(expr.mapping), spark_sql(expr.key))
     raise RuleDefinitionError(f"no Spark meaning for {type(expr).__name__}")
+
+
+def _plus_period(expr: PlusPeriod) -> str:
+    """The period's last day (:func:`amparo.engine.periods.add_period`): Spark's ``add_months``
+    clips to the end of a shorter month as the engine does (2024-01-31 + 1 month = 2024-02-29), and
+    keeps the day of a month's last day (2024-02-29 + 1 month = 2024-03-29, not the 31st)."""
+    start = spark_sql(expr.start)
+    if expr.unit in {"days", "weeks"}:
+        return f"date_add({start}, {expr.amount * (7 if expr.unit == 'weeks' else 1)})"
+    return f"add_months({start}, {expr.amount * (12 if expr.unit == 'years' else 1)})"
+
+
+def _lookup(mapping: str, key: str) -> str:
+    """``mapping[key]`` of a mapping fact in its column form (a list of ``{key, value}`` structs,
+    :data:`~amparo.engine.columnar.MAPPING_FIELDS`): the first entry whose key equals the key, else
+    null (a null mapping, a null key, no such entry)."""
+    name, value = (f"`{field}`" for field in MAPPING_FIELDS)
+    return f"try_element_at(filter({mapping}, entry__ -> entry__.{name} = {key}), 1).{value}"
 
 
 _TYPES = {
@@ -241,39 +279,142 @@ def _arrow_for_spark(frame: Any) -> Any:
     return table.cast(pa.schema([pa.field(f.name, plain(f.type)) for f in table.schema]))
 
 
-def _facts_schema(pack: ColumnarPack, as_of: dt.date | None, wanted: Collection[str]) -> Any:
-    """The Spark schema of the facts ``mapInArrow`` gives: the pack's column form over no rows of
-    its document form (the types need no data, and no Spark job to read any)."""
-    import polars as pl
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    empty = pl.DataFrame(schema=dict(pack.document_schema()))
-    facts = pack.extract_fact_columns(empty, as_of, wanted).with_columns(
-        pl.lit(0, dtype=pl.Int64).alias("_row")
-    )
-    return from_arrow_schema(_arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).schema)
-
-
-def screen_spark(spark: Any, documents: Any, pack: LawPack, *, as_of: dt.date | None = None) -> Any:
-    """The batch output (``encounter_id``, ``pack``, ``as_of``, summary keys, ``flags``, ``error``)
-    of a Spark DataFrame of documents in the pack's columnar form (computed under
-    :data:`SESSION_SETTINGS`)."""
-    with session_settings(spark):
-        return _screen_spark(spark, documents, pack, as_of)
-
-
-def _screen_spark(spark: Any, documents: Any, pack: LawPack, as_of: dt.date | None) -> Any:
+def _fact_reader(pack: LawPack, plan: Plan, as_of: dt.date | None) -> tuple[Any, Callable[[Any], Any]]:
+    """The Spark schema of the facts ``mapInArrow`` gives, and how a Polars frame of documents
+    becomes them. A :class:`ColumnarPack` reads the whole frame in its column form (the schema is
+    that form over no rows: the types need no data, nor a Spark job to read any); another pack
+    reads the documents one at a time, into the types it declares (:class:`TypedFactsPack`)."""
     import polars as pl
 
     from amparo.batch.columns import conform, documents_of
+    from amparo.batch.facts import declared_fact_schema, facts_of_documents
+
+    if isinstance(pack, ColumnarPack):
+        document_schema = dict(pack.document_schema())
+
+        def read(frame: Any) -> Any:
+            documents, suspect = conform(frame, document_schema)
+            facts = pack.extract_fact_columns(documents, as_of, plan.facts)
+            return facts.with_columns((pl.col(VOUCHED_COLUMN) & ~suspect).alias(VOUCHED_COLUMN))
+
+        empty = pack.extract_fact_columns(pl.DataFrame(schema=document_schema), as_of, plan.facts)
+    else:
+        anchors = {rule.anchor for rule in pack.law_book().rules.values()}
+        fact_schema = declared_fact_schema(pack, plan.facts, anchors)
+
+        def read(frame: Any) -> Any:
+            return facts_of_documents(pack, documents_of(frame, [pack]), as_of, fact_schema)
+
+        empty = pl.DataFrame(schema=fact_schema)
+    return _spark_schema(empty.with_columns(pl.lit(0, dtype=pl.Int64).alias("_row"))), read
+
+
+def _spark_schema(frame: Any, *, rename: bool = True) -> Any:
+    """The Spark schema of a Polars frame's columns (their names as Spark reads them: ``rename``)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    if rename:
+        frame = frame.rename({c: spark_name(c) for c in frame.columns})
+    return from_arrow_schema(_arrow_for_spark(frame).schema)
+
+
+def screen_spark(
+    spark: Any, documents: Any, packs: LawPack | PackRegistry, *, as_of: dt.date | None = None
+) -> Any:
+    """The batch output (``encounter_id``, ``pack``, ``as_of``, summary keys, ``flags``, ``error``)
+    of a Spark DataFrame of documents (computed under :data:`SESSION_SETTINGS`). Given a registry,
+    each row is read by the pack its ``schema`` column names (the default pack where it names none,
+    or where there is no such column), as ``screen --batch`` reads a frame, and the output has every
+    pack's keys (null where a key is not its row's pack's); a row naming no installed pack gets the
+    single evaluator's error."""
+    registry = packs if isinstance(packs, PackRegistry) else PackRegistry([packs])
+    with session_settings(spark):
+        return _screen_spark(spark, documents, registry, as_of)
+
+
+def _screen_spark(spark: Any, documents: Any, registry: PackRegistry, as_of: dt.date | None) -> Any:
+    import polars as pl
+
     from amparo.batch.runner import BatchScreener
 
     F = _functions()
-    if not isinstance(pack, ColumnarPack):
-        raise RuleDefinitionError(f"law pack {pack.id} has no column form for Spark")
+    indexed = documents.withColumn("_row", F.monotonically_increasing_id())  # input order, kept
+    parallelism = spark.sparkContext.defaultParallelism
+    if indexed.rdd.getNumPartitions() < parallelism:  # e.g. one file of one split: every core works
+        indexed = indexed.repartition(parallelism)
+    screener = BatchScreener(registry, as_of=as_of, verify_sample=0)  # the output's columns and types
+    routes: dict[str | None, list[Any]] = {}  # pack id (None: no installed pack) -> row conditions
+    if len(registry) == 1 or "schema" not in documents.columns:
+        routes[registry.default.id] = [F.lit(True)]
+    else:
+        for (schema,) in documents.select("schema").distinct().collect():
+            pack = registry.default if schema is None else registry.for_schema(str(schema))
+            condition = F.col("schema").isNull() if schema is None else F.col("schema") == F.lit(schema)
+            routes.setdefault(pack.id if pack is not None else None, []).append(condition)
+    results: list[Any] = []
+    redo: dict[int, LawPack | None] = {}  # the rows the single evaluator reads, by their pack
+    for pack_id, conditions in routes.items():
+        condition = functools.reduce(lambda a, b: a | b, conditions)
+        rows = indexed if len(routes) == 1 else indexed.filter(condition)
+        if pack_id is None:
+            redo.update((r["_row"], None) for r in rows.select("_row").collect())
+            continue
+        pack = registry.get(pack_id)
+        result, again = _screen_pack(spark, rows, pack, as_of)
+        results.append(result)
+        redo.update(dict.fromkeys(again, pack))
+    columns = _spark_schema(pl.DataFrame(schema={"_row": pl.Int64, **screener.schema}), rename=False)
+    out = (
+        functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), results)
+        if results
+        else None
+    )
+    if redo:
+        fixed = spark.createDataFrame(_single_rows(indexed, redo, screener, registry), schema=columns)
+        out = fixed if out is None else out.unionByName(fixed, allowMissingColumns=True)
+    if out is None:
+        return spark.createDataFrame([], schema=columns).drop("_row")
+    out = out.select(
+        *(
+            (F.col(f.name) if f.name in out.columns else F.lit(None)).cast(f.dataType).alias(f.name)
+            for f in columns.fields
+        )
+    )
+    return out.orderBy("_row").drop("_row")
+
+
+def _single_rows(
+    indexed: Any, redo: Mapping[int, LawPack | None], screener: Any, registry: PackRegistry
+) -> list[tuple[Any, ...]]:
+    """The output rows of the documents the columns cannot vouch for, read by the single evaluator
+    on the driver (a row naming no installed pack: its error, as ``screen --batch`` gives it)."""
+    from amparo.batch.columns import documents_of
+
+    F = _functions()
+    frame = _polars_frame(indexed.filter(F.col("_row").isin(list(redo))).toArrow())
+    rows = [int(r) for r in frame["_row"].to_list()]
+    documents = documents_of(frame.drop("_row"), registry)
+    names = ["_row", *screener.schema]
+    singles = [
+        screener.single_row(row, document, pack)
+        for row, document in zip(rows, documents, strict=True)
+        if (pack := redo[row]) is not None
+    ]
+    unread = [(row, document) for row, document in zip(rows, documents, strict=True) if redo[row] is None]
+    if unread:
+        errors = screener.screen_documents([document for _, document in unread]).to_dicts()
+        singles += [{**error, "_row": row} for (row, _), error in zip(unread, errors, strict=True)]
+    return [tuple(single.get(name) for name in names) for single in singles]
+
+
+def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None) -> tuple[Any, list[int]]:
+    """The output rows of one pack's documents that its columns vouch for (``_row`` kept), and the
+    ``_row`` of each other one (the single evaluator reads it)."""
+    import polars as pl
+
+    F = _functions()
     plan = compile_plan(pack.law_book(), pack.program).levelled()
-    schema = dict(pack.document_schema())
-    facts_schema = _facts_schema(pack, as_of, plan.facts)
+    facts_schema, read = _fact_reader(pack, plan, as_of)
     missing = sorted({spark_name(f) for f in plan.facts} - set(facts_schema.fieldNames()))
     if missing:
         raise RuleDefinitionError(f"law pack {pack.id}: its column form lacks the facts {missing}")
@@ -281,16 +422,9 @@ def _screen_spark(spark: Any, documents: Any, pack: LawPack, as_of: dt.date | No
     def extract(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
             whole = _polars_frame(batch)
-            frame, suspect = conform(whole.drop("_row"), schema)
-            facts = pack.extract_fact_columns(frame, as_of, plan.facts).with_columns(
-                (pl.col(VOUCHED_COLUMN) & ~suspect).alias(VOUCHED_COLUMN), whole["_row"].cast(pl.Int64)
-            )
+            facts = read(whole.drop("_row")).with_columns(whole["_row"].cast(pl.Int64))
             yield from _arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).to_batches()
 
-    indexed = documents.withColumn("_row", F.monotonically_increasing_id())  # input order, kept
-    parallelism = spark.sparkContext.defaultParallelism
-    if indexed.rdd.getNumPartitions() < parallelism:  # e.g. one file of one split: every core works
-        indexed = indexed.repartition(parallelism)
     facts = indexed.mapInArrow(extract, facts_schema)
     evaluated = run_plan_spark(plan, facts)
     lists = {
@@ -332,30 +466,15 @@ def _screen_spark(spark: Any, documents: Any, pack: LawPack, as_of: dt.date | No
             )
             for row in distinct
         ]
-        decoded = spark.createDataFrame(table, [*words, *extra, target]) if table else None
+        # Typed, not inferred: a word or ``_beyond`` may be null on every row, the lists all empty.
+        types = [*(f"{w} bigint" for w in words), *(f"{e} boolean" for e in extra), f"{target} array<string>"]
+        decoded = spark.createDataFrame(table, ", ".join(types)) if table else None
         if decoded is not None:
             out = out.join(F.broadcast(decoded), on=[*words, *extra], how="left")
         out = out.drop(*words)
     out = out.drop("_beyond")
-    # The rows the columns cannot vouch for: read by the single evaluator on the driver.
-    redo = out.filter("_redo").select("_row").collect()
-    result = out.filter(~F.col("_redo")).drop("_redo").withColumn("error", F.lit(None).cast(_error_type()))
-    if redo:
-        rows = [r["_row"] for r in redo]
-        frame = _polars_frame(indexed.filter(F.col("_row").isin(rows)).toArrow())
-        screener = BatchScreener(pack, as_of=as_of, verify_sample=0)
-        singles = [
-            screener.single_row(int(row), document, pack)
-            for row, document in zip(
-                frame["_row"].to_list(), documents_of(frame.drop("_row"), [pack]), strict=True
-            )
-        ]
-        from pyspark.sql.types import StructField, StructType
-
-        fixed = [tuple(single.get(c) for c in result.columns) for single in singles]
-        nullable = StructType([StructField(f.name, f.dataType, True) for f in result.schema.fields])
-        result = result.unionByName(spark.createDataFrame(fixed, schema=nullable))
-    return result.orderBy("_row").drop("_row")
+    redo = [int(r["_row"]) for r in out.filter("_redo").select("_row").collect()]
+    return out.filter(~F.col("_redo")).drop("_redo"), redo
 
 
 def _polars_frame(arrow: Any) -> Any:
@@ -363,7 +482,3 @@ def _polars_frame(arrow: Any) -> Any:
     import polars as pl
 
     return pl.from_arrow(arrow)
-
-
-def _error_type() -> str:
-    return "struct<type:string,title:string,errors:array<struct<path:string,message:string>>>"

@@ -4,6 +4,9 @@
     spark-submit --master yarn --conf spark.sql.session.timeZone=UTC --py-files amparo.whl \\
         $(python -c 'import amparo.cli.spark_job as m; print(m.__file__)') IN.parquet OUT.parquet
 
+Each row is read by the installed law pack its ``schema`` column names (encounter v1, EU
+application v1; the default pack where it names none), as ``amparo screen --batch`` reads a file.
+
 Exit 0 when done; 2 when an option or the input is wrong (named, no traceback); 3 when pyspark is
 not installed, or Spark's Python workers cannot import amparo; the codes of
 :mod:`amparo.cli.exit_codes` for amparo's own errors (4: the law pack).
@@ -28,7 +31,11 @@ def _first_line(exc: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m amparo.cli.spark_job")
-    parser.add_argument("source", help="encounter documents, Parquet (any path Spark reads)")
+    parser.add_argument(
+        "source",
+        help="documents, Parquet (any path Spark reads): each row read by the law pack its schema "
+        "column names (encounters where there is none)",
+    )
     parser.add_argument("out", help="where to write one row per document, Parquet (overwritten)")
     parser.add_argument("--master", default=None, help="Spark master URL (default: the session's)")
     parser.add_argument("--as-of", default=None, help="read the law on this date (YYYY-MM-DD)")
@@ -62,9 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({_first_line(exc)})\n")
             return INVALID_INPUT
         registry = installed_registry()
-        pack = registry.for_schema("amparo/encounter@1") or registry.default
         try:
-            screen_spark(spark, documents, pack, as_of=as_of).write.mode("overwrite").parquet(args.out)
+            screen_spark(spark, documents, registry, as_of=as_of).write.mode("overwrite").parquet(args.out)
         except (PySparkException, Py4JJavaError) as exc:
             if "No module named 'amparo'" not in str(exc):
                 raise
