@@ -170,7 +170,7 @@ def test_a_mixed_file_on_spark_reads_each_row_by_its_schema(
     names (a row with none: the default pack's; a schema no pack reads: the error ``screen
     --batch`` gives); the output has every pack's keys, in the Polars evaluator's order."""
     from amparo.batch.spark import screen_spark
-    from amparo.engine.registry import installed_registry
+    from amparo.cli.packs import pack_registry
 
     # An encounter's documents and family are objects, an application's lists: not in one column
     applications = pl.DataFrame(_applications(150, 4), infer_schema_length=None).drop("documents", "family")
@@ -189,16 +189,16 @@ def test_a_mixed_file_on_spark_reads_each_row_by_its_schema(
     )
     path = tmp_path / "mixed.parquet"
     mixed.write_parquet(path)
-    registry = installed_registry()
+    registry = pack_registry()
     got = pl.from_arrow(screen_spark(spark, spark.read.parquet(str(path)), registry).toArrow())
     expected = BatchScreener(registry, verify_sample=0).screen_frame(pl.read_parquet(path))
     assert got.columns == expected.columns
     assert got.to_dicts() == expected.to_dicts()
-    # an error row names no pack: four applications, the unknown schema, and row 30 (the default
-    # pack's encounter v1 requires its schema)
-    assert Counter(got["pack"].to_list()) == {"us": 148, "eu": 146, None: 6}
+    # an error row names no pack: four applications and the unknown schema; row 30 names none and
+    # is read by the default pack (the settings': us)
+    assert Counter(got["pack"].to_list()) == {"us": 149, "eu": 146, None: 5}
     assert got["error"][20]["errors"][0]["path"] == "/schema"
-    assert got["error"][30]["errors"][0]["path"] == "/schema"
+    assert got["pack"][30] == "us" and got["error"][30] is None
 
 
 def test_spark_meanings_of_dates_and_lookups_are_the_engines(spark: Any) -> None:
@@ -277,13 +277,13 @@ def test_the_job_command_names_an_input_spark_cannot_read(spark: Any, tmp_path: 
 def test_the_job_command_reads_a_file_of_eu_applications(spark: Any, tmp_path: Path) -> None:
     """``python -m amparo.cli.spark_job`` reads each row by the pack its schema names: a file of
     EU applications gives the EU pack's rows (it read every row as an encounter before)."""
+    from amparo.cli.packs import pack_registry
     from amparo.cli.spark_job import main
-    from amparo.engine.registry import installed_registry
 
     source, out = tmp_path / "applications.parquet", tmp_path / "out.parquet"
     pl.DataFrame(_applications(200, 8), infer_schema_length=None).write_parquet(source)
     assert main([str(source), str(out), "--master", "local[1]"]) == 0
     got = pl.read_parquet(out / "*.parquet")  # part files, named in the order of the rows
-    expected = BatchScreener(installed_registry(), verify_sample=0).screen_frame(pl.read_parquet(source))
+    expected = BatchScreener(pack_registry(), verify_sample=0).screen_frame(pl.read_parquet(source))
     assert got.to_dicts() == expected.to_dicts()
     assert set(got["pack"].drop_nulls()) == {"eu"}

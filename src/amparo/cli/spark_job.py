@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {missing}\n")
         return exit_code_for(missing)
     from amparo.batch.spark import SESSION_SETTINGS, screen_spark
-    from amparo.engine.registry import installed_registry
+    from amparo.cli.packs import pack_registry
 
     builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
     for key, value in SESSION_SETTINGS.items():  # for the whole job, the final write included
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         except (PySparkException, Py4JJavaError) as exc:
             sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({_first_line(exc)})\n")
             return INVALID_INPUT
-        registry = installed_registry()
+        registry = pack_registry()  # every installed pack, the default from the settings
         try:
             screen_spark(spark, documents, registry, as_of=as_of).write.mode("overwrite").parquet(args.out)
         except (PySparkException, Py4JJavaError) as exc:
