@@ -162,6 +162,54 @@ def test_a_json_array_and_a_wrapped_spec_example(tmp_path: Path) -> None:
     assert rows[1]["error"]["errors"][0]["path"] == "/encounter"
 
 
+@pytest.mark.parametrize("indent", [None, 1])
+def test_a_json_array_is_read_in_columns_as_json_lines_are(
+    encounters_file: Path, tmp_path: Path, indent: int | None
+) -> None:
+    """A whole JSON array (on one line, or indented) is read in columns, as the same documents in
+    JSON Lines are (each was read one by one before, three times over by ``impact``): the same
+    rows and counts. A chunk holding an element that is not an object, or a number past a float
+    (orjson would write it back as null), stays decoded, and its rows are the single evaluator's."""
+    from amparo.batch.files import JsonChunk, json_input
+    from amparo.batch.json_lines import LineChunk
+    from amparo.cli.packs import pack_registry
+
+    documents = as_json(documents_of(pl.read_parquet(encounters_file)))
+    documents[3]["person"]["nationalities"] = ["XX"]
+    lines, array = tmp_path / "e.jsonl", tmp_path / "e.json"
+    lines.write_text("".join(json.dumps(d) + "\n" for d in documents))
+    array.write_text(json.dumps(documents, indent=indent))
+    registry = pack_registry()
+    assert {type(chunk) for chunk in json_input(array, registry, 200)} == {LineChunk}
+    assert sum(chunk.consumed for chunk in json_input(array, registry, 200)) == array.stat().st_size
+    for source in (lines, array):
+        result = _run("screen", "--batch", str(source), "--out", str(tmp_path / f"{source.suffix}.jsonl"))
+        assert result.exit_code == 2, result.output  # the one invalid document
+    rows = (tmp_path / ".json.jsonl").read_text()
+    assert rows == (tmp_path / ".jsonl.jsonl").read_text()
+    expected = as_json([single_row(d, US_PACK) for d in documents])
+    assert [
+        {k: json.loads(r).get(k) for k in e} for r, e in zip(rows.splitlines(), expected, strict=True)
+    ] == expected
+    impact = [
+        json.loads(_run("impact", str(s), "--before", "2024-05-01", "--after", "2024-07-01", "--json").stdout)
+        for s in (lines, array)
+    ]
+    for counts in impact:
+        counts.pop("seconds")
+    assert impact[0] == impact[1] and impact[0]["changed"] > 0
+
+    odd = [*documents[:250], 7, *documents[250:450], {**documents[450], "person": {"age": 1e400}}]
+    array.write_text(json.dumps(odd).replace("Infinity", "1e400"))
+    kinds = [type(chunk) for chunk in json_input(array, registry, 200)]
+    assert kinds == [LineChunk, JsonChunk, JsonChunk]  # the 7 in the second, 1e400 in the third
+    result = _run("screen", "--batch", str(array), "--out", str(tmp_path / "odd.jsonl"))
+    rows = [json.loads(r) for r in (tmp_path / "odd.jsonl").read_text().splitlines()]
+    assert len(rows) == len(odd) and rows[250]["error"] is not None
+    last = as_json([single_row(json.loads(array.read_text())[-1], US_PACK)])[0]
+    assert {k: rows[-1].get(k) for k in last} == last and rows[-1]["error"] is not None
+
+
 @pytest.mark.parametrize("command", ["screen", "impact"])
 def test_the_chunk_size_setting_reaches_the_reader(
     encounters_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str

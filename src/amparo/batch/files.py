@@ -9,6 +9,7 @@ never stops the batch.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -72,14 +73,25 @@ def _whole_json(path: Path) -> bool:
     """Whether the file is one JSON value over several lines (an array, a pretty-printed object)
     rather than JSON Lines: read whole then, as ``amparo screen`` reads it."""
     with path.open("rb") as handle:
-        first = handle.readline().strip()
-    if not first.startswith((b"[", b"{")):
-        return False
+        first = handle.readline(_LINE_START)
+        while not first.strip() and first and not first.endswith(b"\n"):  # a long run of spaces
+            first += handle.readline(_LINE_START)
+        start = first.lstrip()[:1]
+        if start == b"[":  # read whole however it parses (not the first line parsed for nothing:
+            return True  # a one-line array is the whole file)
+        if start != b"{":
+            return False
+        if not first.endswith(b"\n"):
+            first += handle.readline()
     try:
-        json_loads()(first)
+        json_loads()(first.strip())
     except ValueError:
         return True
-    return first.startswith(b"[")
+    return False
+
+
+#: How much of the first line is read to see how it starts.
+_LINE_START = 1 << 16
 
 
 def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
@@ -280,9 +292,40 @@ def screen_file(
 def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> Iterator[Any]:
     """Chunks of a JSON input: raw lines for the column reading (:mod:`amparo.batch.json_lines`)
     when the default pack has a column form and the file is JSON Lines; decoded documents otherwise."""
-    if columnar_pack(registry) is not None and not _whole_json(source):
+    if columnar_pack(registry) is None:
+        return json_chunks(source, chunk_rows or JSON_CHUNK)
+    if not _whole_json(source):
         return line_chunks(source, chunk_rows or JSON_CHUNK)
-    return json_chunks(source, chunk_rows or JSON_CHUNK)
+    return _as_lines(json_chunks(source, chunk_rows or JSON_CHUNK), str(source))
+
+
+def _as_lines(chunks: Iterator[JsonChunk], source: str) -> Iterator[LineChunk | JsonChunk]:
+    """The chunks of a whole JSON file (an array, read whole), each written back as JSON lines for
+    the column reading, as the same documents in a JSON Lines file are read (each read one by one
+    before: 200,000 encounters, ``impact`` 68 s against 3 s for JSON Lines). A chunk stays decoded
+    where an element was refused as it was read, is not an object, or holds a value JSON cannot
+    write (an integer past 64 bits, a number too large for a float): a document keeps its meaning."""
+    import orjson
+
+    for chunk in chunks:
+        if chunk.errors or not all(isinstance(document, dict) for document in chunk.documents):
+            yield chunk
+            continue
+        try:
+            lines = [_json_line(document, orjson.dumps) for document in chunk.documents]
+        except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+            yield chunk
+            continue
+        yield LineChunk.of(lines, source, read=chunk.consumed)  # the whole file, read with the first
+
+
+def _json_line(document: dict[str, Any], dumps: Callable[[Any], bytes]) -> bytes:
+    """``document`` as one line of JSON. orjson writes an infinite float as ``null``: a line with a
+    null is written again by the standard library, which refuses one (``ValueError``)."""
+    line = dumps(document)
+    if b"null" in line:
+        json.dumps(document, allow_nan=False)
+    return line
 
 
 def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]:

@@ -56,14 +56,17 @@ class LineChunk:
     starts: list[int]  # the offset of each line in ``data``, then the end of the last one
     first: int  # the line number (from 1) of the first line
     source: str
+    read: int | None = None  # bytes of the file this chunk stands for, when not its own length
 
     @classmethod
-    def of(cls, lines: Sequence[bytes], source: str = "", first: int = 1) -> LineChunk:
+    def of(
+        cls, lines: Sequence[bytes], source: str = "", first: int = 1, read: int | None = None
+    ) -> LineChunk:
         """A chunk of the given lines (without their line ends)."""
         starts = [0]
         for line in lines:
             starts.append(starts[-1] + len(line) + 1)
-        return cls(b"".join(line + b"\n" for line in lines), starts, first, source)
+        return cls(b"".join(line + b"\n" for line in lines), starts, first, source, read)
 
     @property
     def count(self) -> int:
@@ -73,7 +76,7 @@ class LineChunk:
     @property
     def consumed(self) -> int:
         """Bytes read, for the progress bar."""
-        return len(self.data)
+        return len(self.data) if self.read is None else self.read
 
     def line(self, i: int) -> bytes:
         """Line ``i`` of the chunk (from 0), without its line end."""
