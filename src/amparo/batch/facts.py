@@ -147,6 +147,15 @@ def _arrow_type(dtype: Any) -> Any:
     return polars_module().Series([], dtype=dtype).to_arrow().type
 
 
+#: The types of the engine's own columns of a fact frame (an anchor's is a date too).
+ENGINE_COLUMN_TYPES: Mapping[str, Any] = {
+    DOCUMENT_ID_COLUMN: str,
+    OCCURRED_ON_COLUMN: dt.date,
+    READ_ON_COLUMN: dt.date,
+    VOUCHED_COLUMN: bool,
+}
+
+
 def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None) -> Any:
     """The fact frame of parsed documents, one ``read_dates``/``extract_facts`` per document; a
     document whose dates are refused, or ``None`` in place of one ``parse`` refused, is a row not
@@ -178,10 +187,7 @@ def facts_one_by_one(pack: LawPack, parsed: Sequence[Any], as_of: dt.date | None
         rows = [row if len(row) > 2 else {**dict.fromkeys(template), **row} for row in rows]
     # The engine's own columns have known types; the facts' are the pack's to declare.
     types: dict[str, Any] = {
-        DOCUMENT_ID_COLUMN: str,
-        OCCURRED_ON_COLUMN: dt.date,
-        READ_ON_COLUMN: dt.date,
-        VOUCHED_COLUMN: bool,
+        **ENGINE_COLUMN_TYPES,
         **{name: dt.date for name in template or () if name.startswith(ANCHOR_COLUMN_PREFIX)},
     }
     if isinstance(pack, TypedFactsPack):
@@ -211,10 +217,7 @@ def declared_fact_schema(pack: LawPack, facts: Collection[str], anchors: Collect
             f"law pack {pack.id}: no declared type (TypedFactsPack.fact_types) for the facts {undeclared}"
         )
     return {
-        DOCUMENT_ID_COLUMN: pl.String,
-        OCCURRED_ON_COLUMN: pl.Date,
-        READ_ON_COLUMN: pl.Date,
-        VOUCHED_COLUMN: pl.Boolean,
+        **{name: declared_type(kind) for name, kind in ENGINE_COLUMN_TYPES.items()},
         **{ANCHOR_COLUMN_PREFIX + name: pl.Date for name in sorted(anchors)},
         **{name: declared_type(declared[name]) for name in sorted(facts)},
     }
