@@ -8,8 +8,9 @@ never stops the batch.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +34,8 @@ from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, FieldError, InputError
+from amparo.screening.json_values import loads_json
+from amparo.user_text import decode_user_bytes
 
 Format = Literal["jsonl", "parquet"]
 JSON_CHUNK = 50_000
@@ -69,25 +72,36 @@ class JsonChunk:
     consumed: int  # bytes read, for the progress bar
 
 
-def _whole_json(path: Path) -> bool:
-    """Whether the file is one JSON value over several lines (an array, a pretty-printed object)
-    rather than JSON Lines: read whole then, as ``amparo screen`` reads it."""
+def _json_shape(path: Path) -> Literal["lines", "array", "object"]:
+    """Whether the file is JSON Lines, one JSON array (read element by element, streaming), or one
+    JSON value over several lines (a pretty-printed object, read whole as ``amparo screen`` reads
+    it). A byte order mark is skipped."""
     with path.open("rb") as handle:
-        first = handle.readline(_LINE_START)
-        while not first.strip() and first and not first.endswith(b"\n"):  # a long run of spaces
-            first += handle.readline(_LINE_START)
+        first = handle.readline(_LINE_START).removeprefix(codecs.BOM_UTF8)
+        while first and not first.strip():  # blank lines, or a long run of spaces
+            first = handle.readline(_LINE_START)
         start = first.lstrip()[:1]
-        if start == b"[":  # read whole however it parses (not the first line parsed for nothing:
-            return True  # a one-line array is the whole file)
+        if start == b"[":  # an array however it parses (not the first line parsed for nothing:
+            return "array"  # a one-line array is the whole file)
         if start != b"{":
-            return False
+            return "lines"
         if not first.endswith(b"\n"):
             first += handle.readline()
+        if _one_object(first):
+            return "lines"
+        second = b""
+        while not second.strip():  # JSON Lines whose first line is broken: the next one is whole
+            second = handle.readline(_LINE_START)
+            if not second:
+                break
+    return "lines" if second.lstrip()[:1] == b"{" and _one_object(second) else "object"
+
+
+def _one_object(line: bytes) -> bool:
     try:
-        json_loads()(first.strip())
+        return isinstance(json_loads()(line.strip()), dict)
     except ValueError:
-        return True
-    return False
+        return False
 
 
 #: How much of the first line is read to see how it starts.
@@ -96,24 +110,51 @@ _LINE_START = 1 << 16
 
 def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
     """Chunks of decoded JSON Lines (a line that is not JSON is an error in its place); a file
-    holding one JSON array or object is read whole."""
-    if _whole_json(path):
+    holding one JSON array is read element by element, one holding one object whole."""
+    shape = _json_shape(path)
+    if shape == "array":
+        yield from _array_chunks(path, size)
+        return
+    if shape == "object":
         from amparo.screening.inputs import read_items
 
-        _, decoded = read_items(path.read_text(encoding="utf-8"), source=str(path))
-        items = list(decoded)
-        whole = [item.document for item in items]
-        known: dict[int, AmparoError] = {
-            i: item.error for i, item in enumerate(items) if item.error is not None
-        }
-        for start in range(0, len(whole), size):
-            part = {i - start: e for i, e in known.items() if start <= i < start + size}
-            yield JsonChunk(whole[start : start + size], part, path.stat().st_size if start == 0 else 0)
+        text = decode_user_bytes(path.read_bytes(), str(path), "IN", encoding="utf-8-sig")
+        _, decoded = read_items(text, source=str(path))
+        whole = path.stat().st_size
+        yield from _chunked(((item.document, item.error) for item in decoded), size, lambda: whole)
         return
     for chunk in line_chunks(path, size):
         documents, errors = decode_lines(chunk, [i for i in range(chunk.count) if chunk.line(i).strip()])
         if documents:
             yield JsonChunk(documents, errors, chunk.consumed)
+
+
+def _array_chunks(path: Path, size: int) -> Iterator[JsonChunk]:
+    """The array's elements, ``size`` at a time; memory stays flat whatever the file's size."""
+    from amparo.screening.json_array import array_of_file
+
+    with path.open("rb") as handle:
+        yield from _chunked(array_of_file(handle, str(path)), size, handle.tell)
+
+
+def _chunked(
+    elements: Iterator[tuple[Any, AmparoError | None]], size: int, position: Callable[[], int]
+) -> Iterator[JsonChunk]:
+    """``elements`` (a document, or None and its error) ``size`` at a time; ``position``: how far
+    the file has been read, for the progress bar."""
+    documents: list[Any] = []
+    errors: dict[int, AmparoError] = {}
+    told = 0
+    for document, error in elements:
+        if error is not None:
+            errors[len(documents)] = error
+        documents.append(document)
+        if len(documents) == size:
+            yield JsonChunk(documents, errors, position() - told)
+            told = position()
+            documents, errors = [], {}
+    if documents:
+        yield JsonChunk(documents, errors, position() - told)
 
 
 def open_parquet(path: Path) -> Any:
@@ -290,42 +331,40 @@ def screen_file(
 
 
 def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> Iterator[Any]:
-    """Chunks of a JSON input: raw lines for the column reading (:mod:`amparo.batch.json_lines`)
-    when the default pack has a column form and the file is JSON Lines; decoded documents otherwise."""
+    """Chunks of a JSON input: lines for the column reading (:mod:`amparo.batch.json_lines`) when
+    the default pack has a column form and the file is JSON Lines or an array (its elements' texts);
+    decoded documents otherwise."""
     if columnar_pack(registry) is None:
         return json_chunks(source, chunk_rows or JSON_CHUNK)
-    if not _whole_json(source):
+    shape = _json_shape(source)
+    if shape == "lines":
         return line_chunks(source, chunk_rows or JSON_CHUNK)
-    return _as_lines(json_chunks(source, chunk_rows or JSON_CHUNK), str(source))
+    if shape == "array":
+        return _array_lines(source, chunk_rows or JSON_CHUNK)
+    return json_chunks(source, chunk_rows or JSON_CHUNK)
 
 
-def _as_lines(chunks: Iterator[JsonChunk], source: str) -> Iterator[LineChunk | JsonChunk]:
-    """The chunks of a whole JSON file (an array, read whole), each written back as JSON lines for
-    the column reading, as the same documents in a JSON Lines file are read (each read one by one
-    before: 200,000 encounters, ``impact`` 68 s against 3 s for JSON Lines). A chunk stays decoded
-    where an element was refused as it was read, is not an object, or holds a value JSON cannot
-    write (an integer past 64 bits, a number too large for a float): a document keeps its meaning."""
-    import orjson
+def _array_lines(path: Path, size: int) -> Iterator[LineChunk | JsonChunk]:
+    """A JSON array's elements, ``size`` at a time, each as the JSON line of its own text (the
+    line ends in it are spaces between tokens: JSON text holds none in a string), for the column
+    reading, as the same documents in a JSON Lines file are read. A chunk is given decoded
+    where an element was refused (an error in its place) or a number in it may be past a float's
+    range, which the decoder of JSON lines refuses and ``amparo screen`` reads as infinite."""
+    from amparo.screening.json_array import array_of_file
 
-    for chunk in chunks:
-        if chunk.errors or not all(isinstance(document, dict) for document in chunk.documents):
-            yield chunk
-            continue
-        try:
-            lines = [_json_line(document, orjson.dumps) for document in chunk.documents]
-        except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-            yield chunk
-            continue
-        yield LineChunk.of(lines, source, read=chunk.consumed)  # the whole file, read with the first
+    with path.open("rb") as handle:
+        for chunk in _chunked(array_of_file(handle, str(path), texts=True), size, handle.tell):
+            lines = [text.replace("\n", " ").encode("utf-8") for text in chunk.documents if text is not None]
+            whole = LineChunk.of(lines, str(path), read=chunk.consumed)
+            if chunk.errors or _WIDE_NUMBER.search(whole.data):
+                documents = [None if text is None else loads_json(text) for text in chunk.documents]
+                yield JsonChunk(documents, chunk.errors, chunk.consumed)
+            else:
+                yield whole
 
 
-def _json_line(document: dict[str, Any], dumps: Callable[[Any], bytes]) -> bytes:
-    """``document`` as one line of JSON. orjson writes an infinite float as ``null``: a line with a
-    null is written again by the standard library, which refuses one (``ValueError``)."""
-    line = dumps(document)
-    if b"null" in line:
-        json.dumps(document, allow_nan=False)
-    return line
+#: A number that may be past a float's range (an exponent of three digits, or 309 digits).
+_WIDE_NUMBER = re.compile(rb"[0-9][eE][+-]?[0-9]{3}|[0-9]{309}")
 
 
 def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]:

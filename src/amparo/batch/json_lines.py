@@ -23,6 +23,7 @@ by :class:`~amparo.batch.runner.BatchScreener` exactly as Parquet rows are — f
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -94,6 +95,8 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
 
     first, rest = 1, b""
     with path.open("rb") as handle:
+        mark = handle.read(len(codecs.BOM_UTF8))  # a byte order mark is skipped, as `amparo screen` skips it
+        rest, skipped = (b"", len(mark)) if mark == codecs.BOM_UTF8 else (mark, 0)
         while True:
             block = handle.read(_READ_BLOCK)
             data = rest + block if rest else block
@@ -102,16 +105,24 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
                 if data:
                     bounds = [0, *ends.tolist()]
                     yield LineChunk(
-                        data, bounds if bounds[-1] == len(data) else [*bounds, len(data)], first, str(path)
+                        data,
+                        bounds if bounds[-1] == len(data) else [*bounds, len(data)],
+                        first,
+                        str(path),
+                        len(data) + skipped if skipped else None,
                     )
                 return
             taken = k = 0
             while len(ends) - k >= size:
                 stop = int(ends[k + size - 1])
                 yield LineChunk(
-                    data[taken:stop], [0, *(ends[k : k + size] - taken).tolist()], first, str(path)
+                    data[taken:stop],
+                    [0, *(ends[k : k + size] - taken).tolist()],
+                    first,
+                    str(path),
+                    stop - taken + skipped if skipped else None,
                 )
-                first, taken, k = first + size, stop, k + size
+                first, taken, k, skipped = first + size, stop, k + size, 0
             rest = data[taken:]
 
 
@@ -269,10 +280,25 @@ def decode_lines(chunk: LineChunk, positions: Sequence[int]) -> tuple[list[Any],
         except ValueError as exc:
             number = chunk.number(i)
             errors[len(documents)] = invalid_json(
-                f"line {number} is not valid JSON ({exc})", f"{chunk.source}:{number}"
+                _not_json(chunk.line(i), number, exc), f"{chunk.source}:{number}"
             )
             documents.append(None)
     return documents, errors
+
+
+def _not_json(line: bytes, number: int, exc: ValueError) -> str:
+    """Why line ``number`` was refused: its bytes are not UTF-8 (as ``amparo screen`` says of a
+    file), else the decoder's reason (the standard library's for half a surrogate pair)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"line {number} is not UTF-8 text (byte 0x{line[bad.start]:02x} at byte {bad.start + 1})"
+    if "surrogate" in str(exc):  # orjson's words for half a pair: the reason `amparo screen` gives
+        try:
+            loads_json(line)
+        except ValueError as reason:
+            exc = reason
+    return f"line {number} is not valid JSON ({exc})"
 
 
 #: A run of digits as long as the 64-bit integers' widest: orjson reads an integer past them as a
@@ -318,6 +344,9 @@ def _read_groups(
             ),
             parse_options=options,
         )
+        # Arrow's reader takes bytes that are not UTF-8, and ``\\ud800`` (half a surrogate pair),
+        # into its text columns unchecked; such a line is read alone, and refused there.
+        table.validate(full=True)
     except (pa.ArrowException, UnicodeDecodeError, ValueError):
         table = None
     if table is not None and table.num_rows == len(group):

@@ -13,31 +13,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from amparo.errors import EncounterInvalid, FieldError, InputError
+from amparo.screening.json_array import array_of_text
+from amparo.screening.json_values import (
+    JSON_DECODER,
+    TOO_DEEP,
+    NotJsonValue,
+    loads_json,
+    refuse_lone_surrogates,
+)
+
+__all__ = ["Item", "NotJsonValue", "error_object", "loads_json", "read_items", "wrapped_example"]
 
 Shape = Literal["object", "array", "lines"]
 
 
-class NotJsonValue(ValueError):
-    """``NaN``, ``Infinity`` or ``-Infinity``: Python's decoder takes them, JSON (RFC 8259) has no
-    such value, and the batch's decoder (orjson) refuses them; refused here too, so that a document
-    holding one is "not valid JSON" whichever command reads it."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise NotJsonValue(f"{name} is not a JSON value")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-
-
-def loads_json(text: str | bytes) -> Any:
-    """One JSON text, decoded as the standard library does but refusing ``NaN`` and ``Infinity``
-    (:class:`NotJsonValue`, a ``ValueError`` as ``json.JSONDecodeError`` is)."""
-    return json.loads(text, parse_constant=_refuse_constant)
-
-
 _WS = " \t\r\n"
-_TOO_DEEP = "the JSON is nested too deeply to be a document (more than about 1,000 levels)"
 
 
 @dataclass(frozen=True)
@@ -54,12 +44,6 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
-def _where(text: str, i: int) -> str:
-    line = text.count("\n", 0, i) + 1
-    column = i - (text.rfind("\n", 0, i) + 1) + 1
-    return f"line {line}, column {column}"
-
-
 def _bad(message: str, source: str) -> Item:
     return Item(None, EncounterInvalid([FieldError("", message)], source=source))
 
@@ -72,10 +56,11 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
             [_bad("the input is empty; expected a JSON object, a JSON array or JSON Lines", source)]
         )
     if text[start] == "[":
-        return "array", _array(text, start, source)
+        return "array", _array(text, source)
     if text[start] == "{":
         try:
-            value, end = _DECODER.raw_decode(text, start)
+            value, end = JSON_DECODER.raw_decode(text, start)
+            refuse_lone_surrogates(value, text, start, end)
         except json.JSONDecodeError:
             return "lines", _lines(text, source)
         except NotJsonValue as exc:
@@ -86,45 +71,16 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
                 return "object", iter([_bad(f"the input is not valid JSON ({exc})", source)])
             return "lines", _lines(text, source)
         except RecursionError:
-            return "object", iter([_bad(_TOO_DEEP, source)])
+            return "object", iter([_bad(TOO_DEEP, source)])
         if _skip(text, end) == len(text):
             return "object", iter([Item(value)])
         return "lines", _lines(text, source)
     return "lines", _lines(text, source)
 
 
-def _array(text: str, start: int, source: str) -> Iterator[Item]:
-    i = _skip(text, start + 1)
-    if i < len(text) and text[i] == "]":
-        return
-    number = 0
-    while True:
-        try:
-            value, i = _DECODER.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            yield _bad(
-                f"element {number} of the array is not valid JSON ({exc.msg} at {_where(text, exc.pos)})",
-                source,
-            )
-            return
-        except NotJsonValue as exc:
-            yield _bad(f"element {number} of the array is not valid JSON ({exc})", source)
-            return
-        except RecursionError:
-            yield _bad(f"element {number}: {_TOO_DEEP}", source)
-            return
-        yield Item(value)
-        number += 1
-        i = _skip(text, i)
-        if i < len(text) and text[i] == ",":
-            i = _skip(text, i + 1)
-            continue
-        if i < len(text) and text[i] == "]":
-            if _skip(text, i + 1) != len(text):
-                yield _bad(f"unexpected text after the array at {_where(text, _skip(text, i + 1))}", source)
-            return
-        yield _bad(f"expected ',' or ']' after element {number - 1} at {_where(text, i)}", source)
-        return
+def _array(text: str, source: str) -> Iterator[Item]:
+    for document, error in array_of_text(text, source):
+        yield Item(document, error)
 
 
 def _lines(text: str, source: str) -> Iterator[Item]:
@@ -142,7 +98,7 @@ def _lines(text: str, source: str) -> Iterator[Item]:
         except NotJsonValue as exc:
             item = _bad(f"line {number} is not valid JSON ({exc})", f"{source}:{number}")
         except RecursionError:
-            item = _bad(f"line {number}: {_TOO_DEEP}", f"{source}:{number}")
+            item = _bad(f"line {number}: {TOO_DEEP}", f"{source}:{number}")
         if held is None:
             yield item
         elif item.error is not None:

@@ -1,0 +1,162 @@
+"""The text of a JSON input as ``screen --batch`` and ``impact`` read it: bytes that are not UTF-8,
+half a surrogate pair and a byte order mark are judged line by line (element by element in an
+array) as ``amparo screen`` judges them, never screened from garbled columns nor a crash; a JSON
+array is read in blocks, element by element."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from agreement import as_json, single_row
+from typer.testing import CliRunner
+
+from amparo.batch.columns import documents_of
+from amparo.cli import build_app
+from amparo.rules.us import US_PACK
+
+RUNNER = CliRunner()
+
+
+def _run(*args: str) -> Any:
+    return RUNNER.invoke(build_app(), list(args))
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("synth") / "encounters.parquet"
+    result = _run("synth", "encounters", "--n", "300", "--seed", "11", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return as_json(documents_of(pl.read_parquet(out)))
+
+
+def _lines(documents: list[dict[str, Any]]) -> list[bytes]:
+    return [json.dumps(d, ensure_ascii=False).encode() for d in documents]
+
+
+def _bad_bytes(line: bytes) -> tuple[bytes, int]:
+    """``line`` with a byte that is not UTF-8 inside its id; where it is (from 1)."""
+    at = line.index(b'"id": "') + len(b'"id": "') + 2
+    return line[:at] + b"\xff" + line[at:], at + 1
+
+
+def _lone_surrogate(line: bytes) -> bytes:
+    return line.replace(b'"id": "', b'"id": "\\ud800', 1)
+
+
+def _messages(rows: list[dict[str, Any]]) -> dict[int, str]:
+    return {i: r["error"]["errors"][0]["message"] for i, r in enumerate(rows) if r.get("error")}
+
+
+@pytest.mark.parametrize("chunk", [None, 40])
+def test_lines_that_are_not_utf8_text_are_error_rows_and_the_rest_is_screened(
+    documents: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int | None
+) -> None:
+    """Arrow's JSON reader takes bytes that are not UTF-8 (and ``\\ud800``) into its text columns
+    unchecked: such a line was screened from garbled text, then ``screen --batch`` stopped with an
+    internal error and ``impact`` with a Rust panic writing its rows. A byte order mark made the
+    first line an error (``amparo screen`` skips it)."""
+    if chunk:  # several chunks, the bad lines in the first and the fourth
+        monkeypatch.setattr("amparo.batch.files.JSON_CHUNK", chunk)
+    lines = _lines(documents)
+    lines[7], at = _bad_bytes(lines[7])
+    lines[150] = _lone_surrogate(lines[150])
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(codecs.BOM_UTF8 + b"\n".join(lines) + b"\n")
+    out = tmp_path / "out.jsonl"
+    result = _run("screen", "--batch", str(source), "--out", str(out))
+    assert result.exit_code == 2, result.output
+    rows = [json.loads(r) for r in out.read_text().splitlines()]
+    assert _messages(rows) == {
+        7: f"line 8 is not UTF-8 text (byte 0xff at byte {at})",
+        150: "line 151 is not valid JSON (\\ud800 is half of a UTF-16 surrogate pair, not a character)",
+    }
+    expected = as_json([single_row(d, US_PACK) for d in documents])
+    for i in set(range(len(documents))) - {7, 150}:
+        assert {k: rows[i].get(k) for k in expected[i]} == expected[i], i
+
+    for options in ([], ["--out", str(tmp_path / "impact.jsonl")]):
+        result = _run(
+            "impact", str(source), "--before", "2024-05-01", "--after", "2024-07-01", "--json", *options
+        )
+        assert result.exit_code == 0, result.output
+        counts = json.loads(result.stdout)
+        assert (counts["invalid"], counts["screened"]) == (2, len(documents)), counts["screened"]
+
+
+def _array(documents: list[Any], indent: int | None) -> bytes:
+    return json.dumps(documents, indent=indent, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_array_is_read_in_blocks_with_the_rows_of_json_lines(
+    documents: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indent: int | None
+) -> None:
+    """An array is read block by block (it was read whole, and every element decoded, before its
+    first row: 1.3 GB for 200,000 encounters), with a byte order mark skipped; blocks far smaller
+    than an element cut elements, numbers and characters of several bytes anywhere."""
+    import amparo.screening.json_array as json_array
+
+    monkeypatch.setattr(json_array, "BLOCK", 97)
+    asked: list[int] = []
+    reading = json_array._Window.more
+
+    def more(window: Any) -> bool:
+        asked.append(len(window.text))
+        return reading(window)
+
+    monkeypatch.setattr(json_array._Window, "more", more)
+    source, lines = tmp_path / "in.json", tmp_path / "in.jsonl"
+    source.write_bytes(codecs.BOM_UTF8 + _array(documents, indent))
+    lines.write_bytes(b"\n".join(_lines(documents)) + b"\n")
+    for path in (source, lines):
+        result = _run("screen", "--batch", str(path), "--out", str(tmp_path / f"{path.suffix}.jsonl"))
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / ".json.jsonl").read_text() == (tmp_path / ".jsonl.jsonl").read_text()
+    longest = max(len(_array([d], indent)) for d in documents)
+    assert len(asked) > len(documents) and max(asked) < 4 * (longest + 97)  # never the whole file
+
+
+def test_an_array_element_that_is_not_utf8_ends_the_array_in_its_place(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """The elements before the bad bytes are screened; the one holding them is an error row naming
+    the byte and its offset in the file (the whole file was refused before, with no row)."""
+    text = _array(documents[:40], None)
+    at = text.index(documents[25]["id"].encode())
+    source = tmp_path / "in.json"
+    source.write_bytes(text[:at] + b"\xc3(" + text[at:])
+    out = tmp_path / "out.jsonl"
+    result = _run("screen", "--batch", str(source), "--out", str(out))
+    assert result.exit_code == 2, result.output
+    rows = [json.loads(r) for r in out.read_text().splitlines()]
+    assert len(rows) == 26
+    assert _messages(rows) == {25: f"element 25 of the array is not UTF-8 text (byte 0xc3 at offset {at})"}
+    expected = as_json([single_row(d, US_PACK) for d in documents[:25]])
+    assert [{k: r.get(k) for k in e} for r, e in zip(rows, expected, strict=False)] == expected
+
+
+def test_json_lines_with_a_broken_first_line_are_read_as_lines(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """A first line that is not JSON made the file "one value over several lines", read whole and
+    screened one document at a time; the next line being a whole object says it is JSON Lines."""
+    from amparo.batch.files import json_input
+    from amparo.batch.json_lines import LineChunk
+    from amparo.cli.packs import pack_registry
+
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "X-1", \n\n' + b"\n".join(_lines(documents[:30])) + b"\n")
+    assert {type(c) for c in json_input(source, pack_registry(), 10)} == {LineChunk}
+    out = tmp_path / "out.jsonl"
+    assert _run("screen", "--batch", str(source), "--out", str(out)).exit_code == 2
+    rows = [json.loads(r) for r in out.read_text().splitlines()]
+    assert len(rows) == 31 and list(_messages(rows)) == [0] and "line 1" in _messages(rows)[0]
+    pretty = tmp_path / "one.json"
+    pretty.write_text(json.dumps(documents[0], indent=2))
+    assert _run("screen", "--batch", str(pretty), "--out", str(out)).exit_code == 0
+    assert [json.loads(r)["encounter_id"] for r in out.read_text().splitlines()] == [documents[0]["id"]]
