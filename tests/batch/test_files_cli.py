@@ -168,10 +168,10 @@ def test_a_json_array_is_read_in_columns_as_json_lines_are(
 ) -> None:
     """A whole JSON array (on one line, or indented) is read in columns, as the same documents in
     JSON Lines are (each was read one by one before, three times over by ``impact``): the same
-    rows and counts. An element that is not an object is a line as in JSON Lines (refused in its
-    place); a chunk holding a number past a float (the JSON lines' decoder refuses it, ``amparo
-    screen`` reads it as infinite) stays decoded, and its rows are the single evaluator's."""
-    from amparo.batch.files import JsonChunk, json_input
+    rows and counts. An element that is not an object, or holds a number past a float's range
+    (read as infinite, as ``amparo screen`` reads it), is a line as in JSON Lines, and its row is
+    the single evaluator's."""
+    from amparo.batch.files import json_input
     from amparo.batch.json_lines import LineChunk
     from amparo.cli.packs import pack_registry
 
@@ -203,7 +203,7 @@ def test_a_json_array_is_read_in_columns_as_json_lines_are(
     odd = [*documents[:250], 7, *documents[250:450], {**documents[450], "person": {"age": 1e400}}]
     array.write_text(json.dumps(odd).replace("Infinity", "1e400"))
     kinds = [type(chunk) for chunk in json_input(array, registry, 200)]
-    assert kinds == [LineChunk, LineChunk, JsonChunk]  # the 7 in the second, 1e400 in the third
+    assert kinds == [LineChunk, LineChunk, LineChunk]  # the 7 in the second, 1e400 in the third
     result = _run("screen", "--batch", str(array), "--out", str(tmp_path / "odd.jsonl"))
     rows = [json.loads(r) for r in (tmp_path / "odd.jsonl").read_text().splitlines()]
     assert len(rows) == len(odd) and rows[250]["error"] is not None

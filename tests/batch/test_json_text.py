@@ -160,3 +160,29 @@ def test_json_lines_with_a_broken_first_line_are_read_as_lines(
     pretty.write_text(json.dumps(documents[0], indent=2))
     assert _run("screen", "--batch", str(pretty), "--out", str(out)).exit_code == 0
     assert [json.loads(r)["encounter_id"] for r in out.read_text().splitlines()] == [documents[0]["id"]]
+
+
+def test_a_number_past_a_float_is_read_as_amparo_screen_reads_it(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """``1e400`` in a document's extensions: ``amparo screen`` reads it (as infinite) and screens
+    the document; the batch's decoder (orjson) refused the line. Now read by the standard library
+    there too, in a JSON Lines file and in an array alike (an array's chunk holding one was set
+    apart by a scan of every chunk's text that cost as much as reading it)."""
+    chosen = documents[:60]
+    odd = json.dumps({**chosen[5], "extensions": {"x": 1.0}}).replace("1.0}", "1e400}")
+    lines = [json.dumps(d) for d in chosen]
+    lines[5] = odd
+    source, array = tmp_path / "in.jsonl", tmp_path / "in.json"
+    source.write_text("\n".join(lines) + "\n")
+    array.write_text("[" + ",\n".join(lines) + "]")
+    screened = _run("screen", str(source), "--json")
+    assert screened.exit_code == 0, screened.output
+    assert json.loads(screened.stdout.splitlines()[5])["encounter_id"] == chosen[5]["id"]
+    expected = as_json([single_row(json.loads(line), US_PACK) for line in lines])
+    for path in (source, array):
+        out = tmp_path / f"{path.suffix}.out.jsonl"
+        result = _run("screen", "--batch", str(path), "--out", str(out))
+        assert result.exit_code == 0, result.output
+        rows = [json.loads(r) for r in out.read_text().splitlines()]
+        assert [{k: r.get(k) for k in e} for r, e in zip(rows, expected, strict=True)] == expected

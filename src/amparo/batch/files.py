@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -347,24 +346,19 @@ def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> 
 def _array_lines(path: Path, size: int) -> Iterator[LineChunk | JsonChunk]:
     """A JSON array's elements, ``size`` at a time, each as the JSON line of its own text (the
     line ends in it are spaces between tokens: JSON text holds none in a string), for the column
-    reading, as the same documents in a JSON Lines file are read. A chunk is given decoded
-    where an element was refused (an error in its place) or a number in it may be past a float's
-    range, which the decoder of JSON lines refuses and ``amparo screen`` reads as infinite."""
+    reading, as the same documents in a JSON Lines file are read. A chunk is given decoded where
+    an element was refused (an error in its place: it ends the array)."""
     from amparo.screening.json_array import array_of_file
 
     with path.open("rb") as handle:
         for chunk in _chunked(array_of_file(handle, str(path), texts=True), size, handle.tell):
             lines = [text.replace("\n", " ").encode("utf-8") for text in chunk.documents if text is not None]
             whole = LineChunk.of(lines, str(path), read=chunk.consumed)
-            if chunk.errors or _WIDE_NUMBER.search(whole.data):
+            if chunk.errors:
                 documents = [None if text is None else loads_json(text) for text in chunk.documents]
                 yield JsonChunk(documents, chunk.errors, chunk.consumed)
             else:
                 yield whole
-
-
-#: A number that may be past a float's range (an exponent of three digits, or 309 digits).
-_WIDE_NUMBER = re.compile(rb"[0-9][eE][+-]?[0-9]{3}|[0-9]{309}")
 
 
 def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]:

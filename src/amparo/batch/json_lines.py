@@ -309,8 +309,9 @@ _WIDE_INTEGER = re.compile(rb"[0-9]{19}")
 def json_loads() -> Callable[[bytes], Any]:
     """orjson's decoder when installed (several times faster), else the standard library's
     refusing ``NaN`` as orjson does (:func:`~amparo.screening.inputs.loads_json`); a
-    text with an integer too wide for orjson is read by the standard library, so that its value
-    (and any error naming it) is the one ``amparo screen`` gives."""
+    text with an integer too wide for orjson, or a number past a float's range (which orjson
+    refuses), is read by the standard library, so that its value (and any error naming it) is the
+    one ``amparo screen`` gives."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
@@ -318,7 +319,14 @@ def json_loads() -> Callable[[bytes], Any]:
     fast = orjson.loads
 
     def loads(data: bytes) -> Any:
-        return loads_json(data) if _WIDE_INTEGER.search(data) else fast(data)
+        if _WIDE_INTEGER.search(data):
+            return loads_json(data)
+        try:
+            return fast(data)
+        except orjson.JSONDecodeError as exc:
+            if "number is infinity" not in str(exc):
+                raise
+        return loads_json(data)
 
     return loads
 
