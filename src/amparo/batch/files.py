@@ -352,13 +352,12 @@ def _array_lines(path: Path, size: int) -> Iterator[LineChunk | JsonChunk]:
 
     with path.open("rb") as handle:
         for chunk in _chunked(array_of_file(handle, str(path), texts=True), size, handle.tell):
-            lines = [text.replace("\n", " ").encode("utf-8") for text in chunk.documents if text is not None]
-            whole = LineChunk.of(lines, str(path), read=chunk.consumed)
             if chunk.errors:
                 documents = [None if text is None else loads_json(text) for text in chunk.documents]
                 yield JsonChunk(documents, chunk.errors, chunk.consumed)
-            else:
-                yield whole
+                continue
+            lines = [text.replace("\n", " ").encode("utf-8") for text in chunk.documents]
+            yield LineChunk.of(lines, str(path), read=chunk.consumed)
 
 
 def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]:

@@ -39,7 +39,7 @@ from amparo.engine.columnar import polars_module
 from amparo.engine.pack import ColumnarPack, LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, RuleDefinitionError
-from amparo.screening.inputs import loads_json
+from amparo.screening.json_values import loads_json
 
 #: Lines Arrow refuses are looked for by halving a group down to this many lines, then line by line.
 SMALLEST_GROUP = 8
@@ -93,7 +93,7 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
     decoded here; only where each line starts is found (numpy, over the whole block)."""
     import numpy as np
 
-    first, rest = 1, b""
+    first = 1
     with path.open("rb") as handle:
         mark = handle.read(len(codecs.BOM_UTF8))  # a byte order mark is skipped, as `amparo screen` skips it
         rest, skipped = (b"", len(mark)) if mark == codecs.BOM_UTF8 else (mark, 0)
@@ -288,16 +288,11 @@ def decode_lines(chunk: LineChunk, positions: Sequence[int]) -> tuple[list[Any],
 
 def _not_json(line: bytes, number: int, exc: ValueError) -> str:
     """Why line ``number`` was refused: its bytes are not UTF-8 (as ``amparo screen`` says of a
-    file), else the decoder's reason (the standard library's for half a surrogate pair)."""
+    file), else the decoder's reason."""
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as bad:
         return f"line {number} is not UTF-8 text (byte 0x{line[bad.start]:02x} at byte {bad.start + 1})"
-    if "surrogate" in str(exc):  # orjson's words for half a pair: the reason `amparo screen` gives
-        try:
-            loads_json(line)
-        except ValueError as reason:
-            exc = reason
     return f"line {number} is not valid JSON ({exc})"
 
 
@@ -306,12 +301,18 @@ def _not_json(line: bytes, number: int, exc: ValueError) -> str:
 _WIDE_INTEGER = re.compile(rb"[0-9]{19}")
 
 
+#: orjson's refusals that the standard library's reading decides instead: a number past a float's
+#: range (read as infinite), half a surrogate pair, bytes that are not UTF-8 (both refused, in
+#: words that say so).
+_READ_AS_AMPARO_SCREEN = ("number is infinity", "surrogate")
+
+
 def json_loads() -> Callable[[bytes], Any]:
     """orjson's decoder when installed (several times faster), else the standard library's
     refusing ``NaN`` as orjson does (:func:`~amparo.screening.inputs.loads_json`); a
-    text with an integer too wide for orjson, or a number past a float's range (which orjson
-    refuses), is read by the standard library, so that its value (and any error naming it) is the
-    one ``amparo screen`` gives."""
+    text with an integer too wide for orjson, a number past a float's range or half a surrogate
+    pair (which orjson refuses in its own words) is read by the standard library, so that its value
+    (and any error naming it) is the one ``amparo screen`` gives."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency of the api extra
@@ -324,7 +325,7 @@ def json_loads() -> Callable[[bytes], Any]:
         try:
             return fast(data)
         except orjson.JSONDecodeError as exc:
-            if "number is infinity" not in str(exc):
+            if not any(reason in str(exc) for reason in _READ_AS_AMPARO_SCREEN):
                 raise
         return loads_json(data)
 
