@@ -201,6 +201,28 @@ def test_a_mixed_file_on_spark_reads_each_row_by_its_schema(
     assert got["pack"][30] == "us" and got["error"][30] is None
 
 
+def test_rows_whose_text_is_not_utf8_are_the_error_rows_screen_batch_gives(
+    spark: Any, synthetic: Any, tmp_path: Path
+) -> None:
+    """Such a row made a Python worker stop with a panic reading its route (the job failed); now its
+    error row is given on the driver, as ``amparo screen --batch`` gives it, and every other row is
+    screened."""
+    from spoiled_text import SPOILED, expected_errors, spoilable, write_spoiled
+
+    from amparo.batch.files import screen_file
+    from amparo.batch.spark import screen_spark
+    from amparo.cli.packs import pack_registry
+
+    source = write_spoiled(spoilable(synthetic), tmp_path / "in.parquet")
+    got = pl.from_arrow(screen_spark(spark, spark.read.parquet(str(source)), pack_registry()).toArrow())
+    screen_file(source, tmp_path / "out.parquet", pack_registry(), progress=False, verify_sample=0)
+    expected = pl.read_parquet(tmp_path / "out.parquet")
+    assert got.to_dicts() == expected.to_dicts()
+    errors = {i: e["errors"] for i, e in enumerate(got["error"].to_list()) if e is not None}
+    assert errors == {row: [error] for row, error in expected_errors().items()}
+    assert len(SPOILED) == 5
+
+
 def test_spark_meanings_of_dates_and_lookups_are_the_engines(spark: Any) -> None:
     """Each date and mapping expression the EU plan uses, in Spark SQL, against the engine's own
     meaning on awkward rows: month ends, a leap day, missing values, an absent key, a key twice."""

@@ -95,7 +95,7 @@ def test_parquet_chunks_follow_row_groups_only_when_none_is_large(
     frame.write_parquet(source, row_group_size=group_rows)
     chunks = list(parquet_chunks(source, 50))
     assert [c.height for c in chunks] == heights
-    assert pl.concat(chunks).equals(frame)
+    assert pl.concat([c.frame for c in chunks]).equals(frame)
 
 
 def test_parquet_chunks_keep_a_short_last_group(synthetic: Any, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from amparo.batch.columns import documents_of
 from amparo.batch.files import (
     PARQUET_CHUNK,
+    ParquetChunk,
     file_format,
     json_input,
     open_parquet,
@@ -210,12 +211,18 @@ class Impact:
             _json_document_columns(chunk.documents, self.registry),
         )
 
-    def screen_frame(self, frame: Any) -> tuple[Any, Any, Any]:
-        """Both readings of a chunk of documents in columns, and the nationality and month of each row."""
+    def screen_parquet(self, chunk: ParquetChunk) -> tuple[Any, Any, Any]:
+        """Both readings of a chunk of Parquet rows, and the nationality and month of each row
+        (unknown for a row refused as it was read)."""
+        pl = polars_module()
+        unknown = pl.DataFrame(
+            {"nationality": [None] * len(chunk.refused), "month": [None] * len(chunk.refused)},
+            schema={"nationality": pl.String, "month": pl.String},
+        )
         return (
-            self.before.screen_frame(frame),
-            self.after.screen_frame(frame),
-            _frame_document_columns(frame, self.registry),
+            chunk.screened_by(self.before),
+            chunk.screened_by(self.after),
+            chunk.placed(_frame_document_columns(chunk.frame, self.registry), unknown),
         )
 
     def chunk(self, before: Any, after: Any, where: Any) -> Any:
@@ -292,7 +299,7 @@ def run_impact(
         chunks: Any
         if fmt == "parquet":
             chunks = in_order(
-                impact.screen_frame,
+                impact.screen_parquet,
                 read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)),
                 impact.workers,
             )

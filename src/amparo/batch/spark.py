@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from amparo.batch.arrow_text import other_rows, refused_rows
 from amparo.batch.plan import (
     FLAGS,
     NO_VERSION,
@@ -353,10 +354,23 @@ def _screen_spark(spark: Any, documents: Any, registry: PackRegistry, as_of: dt.
     if len(registry) == 1 or "schema" not in documents.columns:
         routes[registry.default.id] = [F.lit(True)]
     else:
+        unknown = False
         for (schema,) in documents.select("schema").distinct().collect():
             pack = registry.default if schema is None else registry.for_schema(str(schema))
+            if pack is None:  # read below, as every row no pack takes
+                unknown = True
+                continue
             condition = F.col("schema").isNull() if schema is None else F.col("schema") == F.lit(schema)
-            routes.setdefault(pack.id if pack is not None else None, []).append(condition)
+            routes.setdefault(pack.id, []).append(condition)
+        if unknown:
+            # Not each value collected: one whose bytes are not UTF-8 comes back to Python changed
+            # (U+FFFD in their place) and would match no row, which would be lost.
+            taken = [c for conditions in routes.values() for c in conditions]
+            routes[None] = (
+                [~F.coalesce(functools.reduce(lambda a, b: a | b, taken), F.lit(False))]
+                if taken
+                else [F.lit(True)]
+            )
     results: list[Any] = []
     redo: dict[int, LawPack | None] = {}  # the rows the single evaluator reads, by their pack
     for pack_id, conditions in routes.items():
@@ -397,11 +411,19 @@ def _single_rows(
     from amparo.batch.columns import documents_of
 
     F = _functions()
-    frame = _polars_frame(indexed.filter(F.col("_row").isin(list(redo))).toArrow())
+    table = indexed.filter(F.col("_row").isin(list(redo))).toArrow()
+    refused = refused_rows(table)
+    names = ["_row", *screener.schema]
+    singles: list[dict[str, Any]] = []
+    if refused:
+        errors = screener.screen_documents([None] * len(refused), dict(enumerate(refused.values())))
+        at = table.column("_row").take(list(refused)).to_pylist()
+        singles += [{**error, "_row": row} for row, error in zip(at, errors.to_dicts(), strict=True)]
+        table = other_rows(table, refused)
+    frame = _polars_frame(table)
     rows = [int(r) for r in frame["_row"].to_list()]
     documents = documents_of(frame.drop("_row"), registry)
-    names = ["_row", *screener.schema]
-    singles = [
+    singles += [
         screener.single_row(row, document, pack)
         for row, document in zip(rows, documents, strict=True)
         if (pack := redo[row]) is not None
@@ -426,9 +448,22 @@ def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None)
         raise RuleDefinitionError(f"law pack {pack.id}: its column form lacks the facts {missing}")
 
     def extract(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
         for batch in batches:
-            whole = _polars_frame(batch)
+            table = pa.Table.from_batches([batch])
+            # A row whose text is not UTF-8 is not read here: its facts are none, it is not
+            # vouched for, and the driver gives its error row (_single_rows).
+            refused = refused_rows(table)
+            whole = _polars_frame(other_rows(table, refused) if refused else table)
             facts = read(whole.drop("_row")).with_columns(whole["_row"].cast(pl.Int64))
+            if refused:
+                rows = table.column("_row").take(list(refused)).to_pylist()
+                unread = pl.DataFrame(
+                    {"_row": rows, VOUCHED_COLUMN: [False] * len(rows)},
+                    schema={"_row": pl.Int64, VOUCHED_COLUMN: pl.Boolean},
+                )
+                facts = pl.concat([facts, unread], how="diagonal_relaxed")
             yield from _arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).to_batches()
 
     facts = indexed.mapInArrow(extract, facts_schema)
