@@ -89,6 +89,108 @@ def test_a_bad_change_file_names_the_field(tmp_path: Path) -> None:
     assert error.value.errors[0].path == "/changes/0/from"
 
 
+EXTEND = "  - extend: {rule: aca.guatemala_2019, version: phase_1_el_paso}\n"
+BLOCK = "  - block: {instrument: securing_border_2024}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        (BLOCK + "    from: 2024-13-01\n", "/changes/0/from", "expected a date written YYYY-MM-DD"),
+        (BLOCK + "    from: 2024-07-01\n    to: 2024-01-01\n", "/changes/0/to", "not after it starts"),
+        (BLOCK + "    from: 2024-07-01\n    to: 2024-07-01\n", "/changes/0/to", "not after it starts"),
+        (BLOCK + "    to: 2024-07-01\n", "/changes/0/from", "a block needs the date it starts"),
+        (
+            BLOCK + "    from: 2024-07-01\n    until: 2025-01-01\n",
+            "/changes/0/until",
+            "'until' is for 'extend'",
+        ),
+        (
+            "  - block: {rule: bar.securing_border_2024, version: ifr_2024}\n    from: 2024-07-01\n",
+            "/changes/0/block/version",
+            "give the dates, not a version",
+        ),
+        (EXTEND + "    until: 2020-02-01\n    from: 2019-12-01\n", "/changes/0/from", "only 'until'"),
+        (EXTEND + "    until: 2020-02-01\n    status: vacated\n", "/changes/0/status", "only 'until'"),
+        (EXTEND, "/changes/0/until", "an extension needs its new end"),
+        (
+            "  - extend: {rule: aca.guatemala_2019}\n    until: 2020-02-01\n",
+            "/changes/0/extend/version",
+            "name",
+        ),
+        (
+            "  - extend: {version: families}\n    until: 2020-02-01\n",
+            "/changes/0/extend",
+            "name either a rule or an instrument",
+        ),
+        ("  - {from: 2020-02-01}\n", "/changes/0", "give either 'block' or 'extend'"),
+    ],
+)
+def test_a_change_that_is_not_whole_is_refused_at_its_field(
+    tmp_path: Path, text: str, where: str, words: str
+) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text("changes:\n" + text)
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert [(e.path, words in e.message) for e in error.value.errors] == [(where, True)]
+
+
+@pytest.mark.parametrize(
+    ("until", "words"),
+    [
+        ("2019-12-01", "already ends on 2019-12-12: an extension ends later (to end it sooner, block"),
+        ("2019-01-01", "'until' is before it starts on 2019-11-21"),
+        ("2019-12-12", "already ends on 2019-12-12"),
+    ],
+)
+def test_an_extension_that_would_shorten_its_version_is_refused(
+    tmp_path: Path, until: str, words: str
+) -> None:
+    """Before, an earlier end left days with no version in force (their rows became errors) or
+    stopped the command with an inconsistent law book."""
+    path = tmp_path / "change.yaml"
+    path.write_text(f"changes:\n{EXTEND}    until: {until}\n")
+    with pytest.raises(InputError) as error:
+        overlay(US_PACK, load_change(path))
+    assert error.value.errors[0].path == "/changes/0/until"
+    assert words in error.value.errors[0].message
+
+
+def test_a_version_in_force_with_no_end_cannot_be_extended(tmp_path: Path) -> None:
+    path = tmp_path / "change.json"
+    path.write_text(json.dumps({"changes": [{"extend": {"rule": "aca.guatemala_2019", "version": "terminated"},
+                                             "until": "2030-01-01"}]}))  # fmt: skip
+    with pytest.raises(InputError) as error:
+        overlay(US_PACK, load_change(path))
+    assert error.value.errors[0].path == "/changes/0/extend/version"
+    assert "no end" in error.value.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("content", "found"),
+    [
+        ("", "an empty file"),
+        ("- 1\n", "a list"),
+        ("3\n", "a number"),
+        ("no\n", "true or false"),
+        ("x\n", "text"),
+    ],
+)
+def test_a_change_file_that_is_not_a_mapping_says_what_it_found(
+    tmp_path: Path, content: str, found: str
+) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text(content)
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert error.value.errors[0].path == "/"
+    assert found in error.value.errors[0].message
+    with pytest.raises(InputError) as error:
+        load_change(tmp_path)
+    assert error.value.errors[0].message == "is a folder; expected a file"
+
+
 def test_impact_from_the_command_line(synthetic: Any, tmp_path: Path) -> None:
     source = tmp_path / "in.parquet"
     synthetic.write_parquet(source)

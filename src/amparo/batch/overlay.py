@@ -13,8 +13,8 @@ through the changed law book (same program, same facts):
         to: 2025-01-01            # optional: the block lifted on this date
         status: vacated           # enjoined, vacated, stayed, suspended or terminated
         citation: "What-if: the 2024 rule vacated from July 1, 2024"
-      - extend: {rule: aca.guatemala_2019, version: "2019-11-21"}
-        until: 2021-06-01         # the version stays in force until this date
+      - extend: {rule: aca.guatemala_2019, version: phase_1_el_paso}
+        until: 2020-02-01         # the version stays in force until this date (later than its end)
         citation: "What-if: the first phase extended"
 
 A blocked rule does not apply on the dates of the block (the outcome a court order gives: its
@@ -35,13 +35,14 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from amparo.engine.expr import FALSE
 from amparo.engine.law import LawBook, Rule, RuleStatus, RuleVersion
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, RuleDefinitionError
 
 BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
 
@@ -70,35 +71,108 @@ class Change(_Strict):
     status: BlockStatus = "enjoined"
     citation: str = "Hypothetical rule change (amparo impact --change)"
 
+    def errors(self, where: str) -> list[FieldError]:
+        """What this change lacks or gives that its kind does not take, each at its path (``where``:
+        the change's own, ``/changes/0``); the law book is not needed to tell."""
+        given = self.model_fields_set
+        what, target = ("block", self.block) if self.block is not None else ("extend", self.extend)
+        if target is None or (self.block is not None and self.extend is not None):
+            return [FieldError(where, "give either 'block' or 'extend'")]
+        out = []
+        if (target.rule is None) == (target.instrument is None):
+            out.append(FieldError(f"{where}/{what}", "name either a rule or an instrument"))
+        if self.block is not None:
+            if self.from_ is None:
+                out.append(FieldError(f"{where}/from", "a block needs the date it starts"))
+            elif self.to is not None and self.to <= self.from_:
+                out.append(
+                    FieldError(
+                        f"{where}/to",
+                        f"the block is lifted on {self.to}, not after it starts on {self.from_}",
+                    )
+                )
+            if target.version is not None:
+                out.append(
+                    FieldError(
+                        f"{where}/block/version",
+                        "a block covers every version in force between 'from' and 'to': give the dates, not a version",
+                    )
+                )
+            if self.until is not None:
+                out.append(FieldError(f"{where}/until", "a block is lifted on 'to'; 'until' is for 'extend'"))
+            return out
+        if target.version is None:
+            out.append(FieldError(f"{where}/extend/version", "name the version to extend"))
+        if self.until is None:
+            out.append(FieldError(f"{where}/until", "an extension needs its new end"))
+        for name, field in (("from_", "from"), ("to", "to"), ("status", "status")):
+            if name in given:
+                out.append(
+                    FieldError(
+                        f"{where}/{field}", f"an extension takes only 'until'; '{field}' is for 'block'"
+                    )
+                )
+        return out
+
 
 class RuleChange(_Strict):
     """A change file."""
 
     changes: list[Change] = Field(min_length=1)
 
+    def errors(self, indices: Collection[int] | None = None) -> list[FieldError]:
+        """Every change's :meth:`Change.errors` (``indices``: only the changes at these positions)."""
+        return [
+            error
+            for index, item in enumerate(self.changes)
+            if indices is None or index in indices
+            for error in item.errors(f"/changes/{index}")
+        ]
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """YAML read with dates left as the text they are written in, so that a date that is not one
+    (``2024-13-01``) is refused at its field, as in a JSON change file, not for the whole file."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+_FOUND = {str: "text", int: "a number", float: "a number", bool: "true or false"}
+
 
 def load_change(path: Path) -> RuleChange:
     """The change file at ``path`` (YAML or JSON), or InputError naming each bad field."""
-    if not path.is_file():
-        raise InputError([FieldError("--change", f"no such file: {path}")])
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
+    from amparo.plain_words import field_errors
+    from amparo.user_text import read_user_text
 
-            data = yaml.safe_load(text)
-    except Exception as exc:  # malformed YAML or JSON: say where
-        raise InputError([FieldError("--change", f"{path.name} is not valid YAML or JSON: {exc}")]) from None
+    if not path.exists():
+        raise InputError([FieldError("--change", f"no such file: {path}")])
+    text = read_user_text(path, "--change")
     try:
-        return RuleChange.model_validate(data)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DatesAsText)
+    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where
+        raise InputError([FieldError("--change", f"{path.name} is not valid YAML or JSON: {exc}")]) from None
+    if not isinstance(data, dict):
+        found = _FOUND.get(type(data), "a list") if data is not None else "an empty file"
+        raise InputError(
+            [FieldError("/", f"expected a mapping with the list of changes under 'changes'; found {found}")],
+            source=str(path),
+        )
+    try:
+        change = RuleChange.model_validate(data)
     except ValidationError as exc:
         errors = [
-            FieldError("/" + "/".join(str(p) for p in e["loc"]).replace("from_", "from"), e["msg"])
-            for e in exc.errors(include_url=False)
+            FieldError(error.path.replace("/from_", "/from"), error.message) for error in field_errors(exc)
         ]
-        raise InputError(errors) from None
+        raise InputError(errors, source=str(path)) from None
+    errors = change.errors()
+    if errors:
+        raise InputError(errors, source=str(path))
+    return change
 
 
 def _targets(book: LawBook, target: Target, index: int, what: str) -> list[Rule]:
@@ -152,9 +226,38 @@ def _block(rule: Rule, start: dt.date, end: dt.date | None, change: Change) -> R
 
 
 def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> Rule:
+    """``rule`` with version ``version_id`` in force until ``until`` (``where``: the change's path)."""
     ids = [v.version for v in rule.versions]
     if version_id not in ids:
-        raise InputError([FieldError(f"{where}/version", f"rule '{rule.id}' has versions {ids}")])
+        raise InputError([FieldError(f"{where}/extend/version", f"rule '{rule.id}' has versions {ids}")])
+    start, current = (
+        rule.versions[ids.index(version_id)].valid_from,
+        rule.versions[ids.index(version_id)].valid_to,
+    )
+    if current is None:
+        raise InputError(
+            [
+                FieldError(
+                    f"{where}/extend/version",
+                    f"version '{version_id}' of rule '{rule.id}' is in force with no end: nothing to extend",
+                )
+            ]
+        )
+    if until <= current:
+        sooner = (
+            f"'until' is before it starts on {start}"
+            if until <= start
+            else f"to end it sooner, block the rule from {until}"
+        )
+        raise InputError(
+            [
+                FieldError(
+                    f"{where}/until",
+                    f"version '{version_id}' of rule '{rule.id}' already ends on {current}: an extension "
+                    f"ends later ({sooner})",
+                )
+            ]
+        )
     versions: list[RuleVersion] = []
     extended = False
     for v in rule.versions:
@@ -173,35 +276,33 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
 def apply_change(book: LawBook, change: RuleChange, indices: Collection[int] | None = None) -> LawBook:
     """A new law book: ``book`` with every change laid over it, in order (``indices``: only the
     changes at these positions of the file)."""
+    errors = change.errors(indices)
+    if errors:
+        raise InputError(errors)
     rules = dict(book.rules)
     for index, item in enumerate(change.changes):
         if indices is not None and index not in indices:
             continue
-        if (item.block is None) == (item.extend is None):
-            raise InputError([FieldError(f"/changes/{index}", "give either 'block' or 'extend'")])
-        if item.block is not None:
-            if item.from_ is None:
-                raise InputError([FieldError(f"/changes/{index}/from", "a block needs the date it starts")])
+        if item.block is not None and item.from_ is not None:
             for rule in _targets(book, item.block, index, "block"):
                 rules[rule.id] = _block(rules[rule.id], item.from_, item.to, item)
-        elif item.extend is not None:
-            if item.until is None:
-                raise InputError([FieldError(f"/changes/{index}/until", "an extension needs its new end")])
+        elif item.extend is not None and item.until is not None:
             for rule in _targets(book, item.extend, index, "extend"):
-                rules[rule.id] = _extend(
-                    rules[rule.id], item.extend.version, item.until, f"/changes/{index}/extend"
-                )
+                rules[rule.id] = _extend(rules[rule.id], item.extend.version, item.until, f"/changes/{index}")
     applied = change.model_dump(by_alias=True, mode="json")["changes"]
     if indices is not None:
         applied = [item for index, item in enumerate(applied) if index in indices]
     digest = hashlib.sha256(json.dumps(applied, sort_keys=True).encode()).hexdigest()[:8]
-    return LawBook.build(
-        id=book.id,
-        version=f"{book.version}+whatif.{digest}",
-        instruments=book.instruments.values(),
-        rules=rules.values(),
-        flags=book.flags.values(),
-    )
+    try:
+        return LawBook.build(
+            id=book.id,
+            version=f"{book.version}+whatif.{digest}",
+            instruments=book.instruments.values(),
+            rules=rules.values(),
+            flags=book.flags.values(),
+        )
+    except RuleDefinitionError as exc:  # a change the checks above did not foresee
+        raise InputError([FieldError("--change", f"the changed law book is not consistent: {exc}")]) from None
 
 
 class OverlaidPack:
