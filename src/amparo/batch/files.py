@@ -28,6 +28,7 @@ from amparo.batch.json_lines import (
     parse_lines,
     screen_lines,
 )
+from amparo.batch.output_file import refuse_overwriting, staged
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener
 from amparo.engine.columnar import polars_module
@@ -344,36 +345,38 @@ def screen_file(
     if not source.is_file():
         raise InputError([FieldError("IN", f"no such file: {source}")])
     in_format, out_format = file_format(source, "IN"), output_format(out)
+    refuse_overwriting(out, [("IN", source)])
     if in_format == "parquet":
         open_parquet(source)  # its errors before anything is written
     # Chunks are screened ``workers`` at once here, each whole (not cut again into pieces).
     screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample, workers=1)
-    writer = _Writer(out, out_format, screener)
-    started = time.perf_counter()
-    rows = invalid = 0
-    show = sys.stderr.isatty() if progress is None else progress
-    bar, task = _progress(show, source, in_format)
-    try:
-        if in_format == "parquet":
-            frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
-            for result in in_order(lambda chunk: chunk.screened_by(screener), frames, workers):
-                writer.write(result)
-                rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
-                if bar is not None:
-                    bar.advance(task, result.height)
-        else:
-            screened = in_order(
-                _json_screening(screener), json_input(source, screener.registry, chunk_rows), workers
-            )
-            for result, consumed in screened:
-                writer.write(result)
-                rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
-                if bar is not None:
-                    bar.advance(task, consumed)
-    finally:
-        writer.close(screener.schema)
-        if bar is not None:
-            bar.stop()
+    with staged(out) as part:  # renamed to ``out`` once whole
+        writer = _Writer(part, out_format, screener)
+        started = time.perf_counter()
+        rows = invalid = 0
+        show = sys.stderr.isatty() if progress is None else progress
+        bar, task = _progress(show, source, in_format)
+        try:
+            if in_format == "parquet":
+                frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
+                for result in in_order(lambda chunk: chunk.screened_by(screener), frames, workers):
+                    writer.write(result)
+                    rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
+                    if bar is not None:
+                        bar.advance(task, result.height)
+            else:
+                screened = in_order(
+                    _json_screening(screener), json_input(source, screener.registry, chunk_rows), workers
+                )
+                for result, consumed in screened:
+                    writer.write(result)
+                    rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
+                    if bar is not None:
+                        bar.advance(task, consumed)
+        finally:
+            writer.close(screener.schema)
+            if bar is not None:
+                bar.stop()
     return BatchReport(rows, int(invalid), time.perf_counter() - started, tuple(screener.warnings))
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from amparo.batch.files import (
     parquet_chunks,
 )
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
+from amparo.batch.output_file import refuse_overwriting, staged
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
@@ -290,42 +292,45 @@ def run_impact(
         raise InputError([FieldError("IN", f"no such file: {source}")])
     fmt = file_format(source, "IN")
     out_format = output_format(out) if out is not None else None
+    if out is not None:
+        refuse_overwriting(out, [("IN", source)])
     if fmt == "parquet":
         open_parquet(source)  # its errors before anything is written
-    started = time.perf_counter()
-    writer: Any = None
-    text: Any = None
-    try:
-        chunks: Any
-        if fmt == "parquet":
-            chunks = in_order(
-                impact.screen_parquet,
-                read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)),
-                impact.workers,
-            )
-        else:
-            chunks = in_order(
-                impact.screen_json, json_input(source, impact.registry, chunk_rows), impact.workers
-            )
-        for before, after, where in chunks:  # counted and written here, in input order
-            rows = impact.chunk(before, after, where)
-            if out is None:
-                continue
-            if out_format == "parquet":
-                import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-                table = rows.to_arrow()
-                writer = writer or pq.ParquetWriter(out, table.schema)
-                writer.write_table(table.cast(writer.schema))
+    with staged(out) if out is not None else nullcontext() as part:  # renamed to ``out`` once whole
+        started = time.perf_counter()
+        writer: Any = None
+        text: Any = None
+        try:
+            chunks: Any
+            if fmt == "parquet":
+                chunks = in_order(
+                    impact.screen_parquet,
+                    read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)),
+                    impact.workers,
+                )
             else:
-                text = text or out.open("w", encoding="utf-8")
-                if rows.height:
-                    text.write(_json_lines(rows, impact.keys_by_pack))
-    finally:
-        if writer is not None:
-            writer.close()
-        if text is not None:
-            text.close()
-        elif out is not None and out_format == "jsonl" and writer is None:
-            out.write_text("", encoding="utf-8")
+                chunks = in_order(
+                    impact.screen_json, json_input(source, impact.registry, chunk_rows), impact.workers
+                )
+            for before, after, where in chunks:  # counted and written here, in input order
+                rows = impact.chunk(before, after, where)
+                if part is None:
+                    continue
+                if out_format == "parquet":
+                    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+                    table = rows.to_arrow()
+                    writer = writer or pq.ParquetWriter(part, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                else:
+                    text = text or part.open("w", encoding="utf-8")
+                    if rows.height:
+                        text.write(_json_lines(rows, impact.keys_by_pack))
+        finally:
+            if writer is not None:
+                writer.close()
+            if text is not None:
+                text.close()
+            elif part is not None and out_format == "jsonl" and writer is None:
+                part.write_text("", encoding="utf-8")
     return impact.counts, time.perf_counter() - started

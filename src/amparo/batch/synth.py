@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from amparo.batch.output_file import staged
 from amparo.engine.columnar import polars_module
 from amparo.engine.law import LawBook
 from amparo.engine.pack import ColumnarPack, LawPack
@@ -463,9 +464,15 @@ def generate(n: int, seed: int, pack: ColumnarPack) -> Iterator[Any]:
 
 
 def write_documents(n: int, seed: int, path: Path, pack: ColumnarPack) -> int:
-    """Write ``n`` documents to ``path`` (JSON Lines or Parquet by extension), chunk by chunk."""
+    """Write ``n`` documents to ``path`` (JSON Lines or Parquet by extension), chunk by chunk (under
+    a temporary name renamed to ``path`` once whole)."""
+    with staged(path) as part:
+        return _write_documents(n, seed, path.suffix.lower() in {".parquet", ".pq"}, part, pack)
+
+
+def _write_documents(n: int, seed: int, parquet: bool, path: Path, pack: ColumnarPack) -> int:
     written = 0
-    if path.suffix.lower() in {".parquet", ".pq"}:
+    if parquet:
         import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         writer: Any = None

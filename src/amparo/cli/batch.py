@@ -78,6 +78,7 @@ def impact_command(
 
     keep_freed_memory()
     from amparo.batch.impact import Impact, run_impact
+    from amparo.batch.output_file import refuse_overwriting
     from amparo.batch.overlay import load_change, overlay_registry
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
@@ -87,6 +88,8 @@ def impact_command(
         raise InputError(
             [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
         )
+    if out is not None and change is not None:
+        refuse_overwriting(Path(out), [("--change", Path(change))])
     registry = pack_registry()
     changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
     settings = load_settings()

@@ -16,10 +16,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, exit_code_for
 from amparo.cli.options import parse_date
-from amparo.errors import AmparoError, MissingExtra
+from amparo.errors import AmparoError, FieldError, InputError, MissingExtra
+
+
+def _refuse_writing_over_the_input(source: str, out: str) -> None:
+    """OUT naming IN would have Spark delete the input before reading it (``overwrite``)."""
+    from amparo.batch.output_file import refuse_overwriting
+
+    if "://" not in source and "://" not in out:
+        refuse_overwriting(Path(out), [("IN", Path(source))], option="OUT")
+    elif source.rstrip("/") == out.rstrip("/"):
+        raise InputError([FieldError("OUT", f"{out} is the path read as IN; give another path to write")])
 
 
 def _first_line(exc: BaseException) -> str:
@@ -42,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
+        _refuse_writing_over_the_input(args.source, args.out)
     except AmparoError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exit_code_for(exc)

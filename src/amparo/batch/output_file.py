@@ -1,0 +1,47 @@
+"""A file a batch command writes row by row (``screen --batch``, ``impact --out``, ``synth``).
+
+It is written beside its place under a hidden temporary name and renamed into place only once
+whole: a run stopped half-way (a bad input, Ctrl-C, a full disk) leaves no half-written file, and
+a file already there under that name stays as it was. A file the command reads is never one it
+writes over: ``--out`` naming the input is refused before anything is read.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from amparo.errors import FieldError, InputError
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)  # a link or another spelling of the same file too
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: str = "--out") -> None:
+    """InputError when ``out`` is one of ``inputs`` (each ``(its option, its path)``)."""
+    for name, source in inputs:
+        if _same_file(out, source):
+            raise InputError(
+                [FieldError(option, f"{out} is the file read as {name}; give another file name to write")]
+            )
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """The temporary path to write ``out`` at; renamed to ``out`` when the block ends without an
+    error, removed when it ends with one."""
+    part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    try:
+        yield part
+        if part.exists():
+            os.replace(part, out)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,124 @@
+"""A file a batch command writes is put in place only once whole, and never over its input:
+``screen --batch``, ``impact --out`` and ``synth encounters`` (batch.output_file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from amparo.batch import files
+from amparo.batch.impact import Impact, run_impact
+from amparo.batch.overlay import RuleChange, overlay_registry
+from amparo.batch.synth import write_documents
+from amparo.cli import main
+from amparo.engine.registry import PackRegistry
+from amparo.errors import InputError
+from amparo.rules.us import US_PACK
+
+VACATED = {"changes": [{"block": {"instrument": "securing_border_2024"}, "from": "2024-07-01"}]}
+
+
+@pytest.fixture(scope="module")
+def encounters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("in") / "encounters.jsonl"
+    write_documents(3_000, 11, path, US_PACK)
+    return path
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_a_run_stopped_half_way_leaves_the_earlier_file_as_it_was(
+    encounters: Path, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / f"out{suffix}"
+    out.write_text("an earlier run's file\n")
+    written = []
+    real = files._Writer.write
+
+    def stops_on_the_second_chunk(self: Any, frame: Any) -> None:
+        written.append(frame.height)
+        if len(written) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, a full disk: anything that stops the run
+        real(self, frame)
+
+    monkeypatch.setattr(files._Writer, "write", stops_on_the_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        files.screen_file(encounters, out, US_PACK, chunk_rows=1_000, workers=1)
+    assert written[0] == 1_000  # the first chunk was written, to the temporary file
+    assert out.read_text() == "an earlier run's file\n"
+    assert _leftovers(tmp_path) == []
+    monkeypatch.undo()
+    report = files.screen_file(encounters, out, US_PACK, chunk_rows=1_000, workers=1)
+    assert report.rows == 3_000
+    height = pl.read_parquet(out).height if suffix == ".parquet" else len(out.read_text().splitlines())
+    assert height == 3_000
+    assert _leftovers(tmp_path) == []
+
+
+def test_impact_and_synth_write_only_whole_files(
+    encounters: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = PackRegistry([US_PACK])
+    changed = overlay_registry(registry, RuleChange.model_validate(VACATED))
+    out = tmp_path / "changed.parquet"
+    counts, _ = run_impact(
+        encounters,
+        Impact(registry, changed, before_on=None, after_on=None, workers=1),
+        out=out,
+        chunk_rows=1_000,
+    )
+    assert pl.read_parquet(out).height == counts.changed > 0
+    assert _leftovers(tmp_path) == []
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("amparo.batch.synth.json_lines_of", fails)
+    again = tmp_path / "again.jsonl"
+    with pytest.raises(OSError):
+        write_documents(500, 3, again, US_PACK)
+    assert not again.exists()
+    assert _leftovers(tmp_path) == []
+
+
+def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    return " ".join(capsys.readouterr().err.split())  # Rich wraps long lines
+
+
+@pytest.mark.parametrize("command", ["screen", "impact"])
+def test_out_naming_the_input_is_refused_before_it_is_read(
+    encounters: Path, tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = encounters.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(encounters)
+    dates = ["--before", "2024-01-01", "--after", "2024-12-01"]
+    for out in (encounters, link, tmp_path / ".." / tmp_path.name / "link.jsonl"):
+        if command == "screen":
+            args = ["screen", "--batch", str(encounters), "--out", str(out)]
+        else:
+            args = ["impact", str(encounters), *dates, "--out", str(out)]
+        assert "--out: " in (err := _refused(args, capsys)) and "is the file read as IN" in err
+    assert encounters.read_bytes() == before
+
+
+def test_impact_out_naming_the_change_file_is_refused(
+    encounters: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change = tmp_path / "change.jsonl"  # an extension both read and written
+    change.write_text(json.dumps(VACATED))
+    with pytest.raises(InputError):
+        files.screen_file(encounters, encounters, US_PACK)
+    err = _refused(["impact", str(encounters), "--change", str(change), "--out", str(change)], capsys)
+    assert "is the file read as --change" in err
+    assert json.loads(change.read_text()) == VACATED
