@@ -355,3 +355,24 @@ def test_days_past_the_calendar_become_text_at_any_depth_in_a_sliced_table() -> 
     ]
     within = table.select(["on"])
     assert past_the_calendar_as_text(within) is within  # nothing to change: the table as it was
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["synth", "encounters", "--n", "5", "--seed", "-1", "--out", "{tmp}/e.jsonl"],
+        ["synth", "population", "--n", "5", "--seed", "-1", "--out", "{tmp}/people"],
+        ["demo", "--seed", "-1", "--size", "150", "--out", "{tmp}/demo"],
+    ],
+)
+def test_a_negative_seed_is_refused_as_the_users_mistake(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """numpy's generators take no negative seed: it stopped each command as "a bug in amparo"."""
+    with pytest.raises(SystemExit) as exit_:
+        main([part.format(tmp=tmp_path) for part in command])
+    assert exit_.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "'--seed'" in err and "greater than or equal to 0" in err
+    assert "bug" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -135,7 +135,10 @@ def impact_command(
 
 def synth_encounters(
     n: Annotated[int, typer.Option("--n", min=1, help="Number of encounter documents.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives identical files.")],
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, help="Random seed (0 or more): the same seed gives identical files."),
+    ],
     out: Annotated[str, typer.Option("--out", help="Where to write them (.jsonl or .parquet).")],
 ) -> None:
     """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""

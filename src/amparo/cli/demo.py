@@ -58,7 +58,8 @@ def demo(
         ),
     ] = DEFAULT_SIZE,
     seed: Annotated[
-        int, typer.Option("--seed", help="The cohort's seed (same seed and size: same cohort).")
+        int,
+        typer.Option("--seed", min=0, help="The cohort's seed, 0 or more (same seed and size: same cohort)."),
     ] = 2019,
     fresh: Annotated[
         bool,

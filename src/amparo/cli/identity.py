@@ -81,7 +81,10 @@ def link(
 
 def synth_population(
     n: Annotated[int, typer.Option("--n", min=1, help="Number of encounter records to generate.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives identical files.")],
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, help="Random seed (0 or more): the same seed gives identical files."),
+    ],
     out: Annotated[
         Path, typer.Option("--out", help="Folder to write encounters.csv, persons.csv, templates.npy.")
     ],
