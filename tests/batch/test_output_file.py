@@ -122,3 +122,25 @@ def test_impact_out_naming_the_change_file_is_refused(
     err = _refused(["impact", str(encounters), "--change", str(change), "--out", str(change)], capsys)
     assert "is the file read as --change" in err
     assert json.loads(change.read_text()) == VACATED
+
+
+def test_a_parquet_page_spoiled_after_the_footer_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    source, written = tmp_path / "in.parquet", tmp_path / "written.parquet"
+    write_documents(3_000, 11, written, US_PACK)
+    pq.write_table(pq.read_table(written), source, row_group_size=1_000)  # three row groups
+    group = pq.ParquetFile(source).metadata.row_group(1)  # its pages spoiled, the footer kept
+    column = group.column(0)
+    start = min(column.data_page_offset, column.dictionary_page_offset or column.data_page_offset)
+    data = bytearray(source.read_bytes())
+    data[start : start + 4_000] = bytes(4_000)
+    source.write_bytes(bytes(data))
+    out = tmp_path / "out.parquet"
+    out.write_text("an earlier run's file\n")
+    with pytest.raises(InputError) as error:
+        files.screen_file(source, out, US_PACK, chunk_rows=1_000, workers=1)
+    assert error.value.errors[0].path == "IN"
+    assert "in.parquet cannot be read after its first" in error.value.errors[0].message
+    assert out.read_text() == "an earlier run's file\n"
+    assert _leftovers(tmp_path) == []

@@ -296,6 +296,44 @@ def test_the_job_command_names_an_input_spark_cannot_read(spark: Any, tmp_path: 
         assert not (tmp_path / "out.parquet").exists()
 
 
+def test_the_job_command_refuses_out_naming_in_before_starting_spark(tmp_path: Path, capsys: Any) -> None:
+    from amparo.cli.spark_job import main
+
+    source = tmp_path / "in.parquet"
+    source.write_bytes(b"kept")
+    assert main([str(source), str(tmp_path / ".." / tmp_path.name / "in.parquet")]) == 2
+    assert "OUT: " in capsys.readouterr().err
+    assert main(["s3://bucket/in.parquet/", "s3://bucket/in.parquet"]) == 2
+    assert "OUT: s3://bucket/in.parquet is the path read as IN" in capsys.readouterr().err
+    assert source.read_bytes() == b"kept"  # Spark's overwrite deletes OUT before it reads IN
+
+
+def test_the_job_command_names_a_page_spoiled_after_the_footer(
+    spark: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """Spark reads the footer when the job is planned and the pages only when it runs: a spoiled
+    page stopped the command with a traceback."""
+    import pyarrow.parquet as pq
+
+    from amparo.batch.synth import write_documents
+    from amparo.cli.spark_job import main
+    from amparo.rules.us import US_PACK
+
+    written, source = tmp_path / "written.parquet", tmp_path / "in.parquet"
+    write_documents(3_000, 11, written, US_PACK)
+    pq.write_table(pq.read_table(written), source, row_group_size=1_000)
+    column = pq.ParquetFile(source).metadata.row_group(1).column(0)
+    start = min(column.data_page_offset, column.dictionary_page_offset or column.data_page_offset)
+    data = bytearray(source.read_bytes())
+    data[start : start + 4_000] = bytes(4_000)
+    source.write_bytes(bytes(data))
+    code = main([str(source), str(tmp_path / "out.parquet"), "--master", "local[1]"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"error: IN: cannot read {source} (" in err
+    assert "Traceback" not in err
+
+
 def test_the_job_command_reads_a_file_of_eu_applications(spark: Any, tmp_path: Path) -> None:
     """``python -m amparo.cli.spark_job`` reads each row by the pack its schema names: a file of
     EU applications gives the EU pack's rows (it read every row as an encounter before)."""

@@ -221,18 +221,29 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[ParquetChu
 
     reader = open_parquet(path)
     counts = [reader.metadata.row_group(i).num_rows for i in range(reader.metadata.num_row_groups)]
-    if not counts or max(counts) > 2 * size:
-        for batch in reader.iter_batches(batch_size=size, use_threads=False):
-            yield _checked(pa.Table.from_batches([batch]))
-        return
-    groups: list[int] = []
-    rows = 0
-    for index, count in enumerate(counts):
-        groups.append(index)
-        rows += count
-        if rows >= size or index == len(counts) - 1:
-            yield _checked(reader.read_row_groups(groups, use_threads=False))
-            groups, rows = [], 0
+    done = 0
+    try:
+        if not counts or max(counts) > 2 * size:
+            for batch in reader.iter_batches(batch_size=size, use_threads=False):
+                chunk = _checked(pa.Table.from_batches([batch]))
+                done += chunk.height
+                yield chunk
+            return
+        groups: list[int] = []
+        rows = 0
+        for index, count in enumerate(counts):
+            groups.append(index)
+            rows += count
+            if rows >= size or index == len(counts) - 1:
+                chunk = _checked(reader.read_row_groups(groups, use_threads=False))
+                done += chunk.height
+                yield chunk
+                groups, rows = [], 0
+    except (pa.ArrowException, OSError) as exc:  # a page spoiled after the footer was read
+        where = f"after its first {done:,} rows" if done else "from its first row"
+        raise InputError(
+            [FieldError("IN", f"{path} cannot be read {where} ({str(exc).strip().rstrip('.')})")]
+        ) from None
 
 
 def _checked(table: Any) -> ParquetChunk:

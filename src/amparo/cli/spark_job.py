@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             screen_spark(spark, documents, registry, as_of=as_of).write.mode("overwrite").parquet(args.out)
         except (PySparkException, Py4JJavaError) as exc:
+            if "FAILED_READ_FILE" in str(exc):  # a page spoiled after the footer was read
+                sys.stderr.write(f"error: IN: cannot read {args.source} ({_first_line(exc)})\n")
+                return INVALID_INPUT
             if "No module named 'amparo'" not in str(exc):
                 raise
             sys.stderr.write(
