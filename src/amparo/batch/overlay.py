@@ -230,10 +230,8 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
     ids = [v.version for v in rule.versions]
     if version_id not in ids:
         raise InputError([FieldError(f"{where}/extend/version", f"rule '{rule.id}' has versions {ids}")])
-    start, current = (
-        rule.versions[ids.index(version_id)].valid_from,
-        rule.versions[ids.index(version_id)].valid_to,
-    )
+    chosen = rule.versions[ids.index(version_id)]
+    start, current = chosen.valid_from, chosen.valid_to
     if current is None:
         raise InputError(
             [
