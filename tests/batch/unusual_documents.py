@@ -14,6 +14,7 @@ import string
 from typing import Any
 
 from hypothesis import strategies as st
+from rules_strategies import DOCUMENT_FLAGS, FINDING_FLAGS, fear_claim_lists
 
 COMMON = ("GT", "HN", "SV", "MX", "VE", "CU", "NI", "BR", "CN", "IN", "CO", "EC", "CR", "PA", "US", "CA")
 codes = st.one_of(st.sampled_from(COMMON), st.text(alphabet=string.ascii_uppercase, min_size=2, max_size=2))
@@ -32,37 +33,6 @@ OFFSETS = (
     "-12:00",
     "+05:45",
     "-23:59",
-)
-FINDING_FLAGS = (
-    "severe_trafficking_victim",
-    "public_interest_exception",
-    "acute_medical_emergency",
-    "imminent_extreme_threat",
-    "scheduling_obstacle",
-    "known_health_issue",
-    "lgbtqi_risk_in_mexico",
-    "pregnant",
-    "advanced_age",
-    "criminal_history",
-    "interest_to_government",
-    "processed_for_expedited_removal",
-    "asylum_request_withdrawn",
-)
-DOCUMENT_FLAGS = (
-    "valid_us_visa",
-    "visa_exempt_entry",
-    "cbp_one_appointment",
-    "parole_travel_authorization",
-    "lawful_permanent_resident",
-)
-BASES = (
-    "race",
-    "religion",
-    "nationality",
-    "particular_social_group",
-    "political_opinion",
-    "torture",
-    "general_crime",
 )
 CLAIMS = ("none", "pending", "abandoned", "denied_final", "granted")
 
@@ -137,16 +107,7 @@ def unusual_encounters(draw: st.DrawFn) -> dict[str, Any]:
             "documents": st.fixed_dictionaries(
                 {}, optional={**{name: st.booleans() for name in DOCUMENT_FLAGS}, "metered_before": days}
             ),
-            "fear_claims": st.lists(
-                st.fixed_dictionaries(
-                    {"country": codes},
-                    optional={
-                        "affirmatively_stated": st.booleans(),
-                        "basis": st.lists(st.sampled_from(BASES), max_size=3),
-                    },
-                ),
-                max_size=4,
-            ),
+            "fear_claims": fear_claim_lists(codes, bases=3, claims=4),
             "findings": st.fixed_dictionaries(
                 {},
                 optional={

@@ -56,6 +56,22 @@ def _optional_flags(names: tuple[str, ...], *, rare: bool) -> st.SearchStrategy[
     return st.fixed_dictionaries({}, optional=dict.fromkeys(names, weight))
 
 
+def fear_claim_lists(
+    country: st.SearchStrategy[str], *, bases: int, claims: int
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Lists of up to ``claims`` fear claims, each of up to ``bases`` grounds."""
+    return st.lists(
+        st.fixed_dictionaries(
+            {"country": country},
+            optional={
+                "affirmatively_stated": st.booleans(),
+                "basis": st.lists(st.sampled_from(BASES), max_size=bases),
+            },
+        ),
+        max_size=claims,
+    )
+
+
 @st.composite
 def encounters(draw: st.DrawFn) -> dict[str, Any]:
     """One valid encounter v1 document."""
@@ -131,18 +147,7 @@ def encounters(draw: st.DrawFn) -> dict[str, Any]:
             documents["metered_before"] = draw(st.dates(dt.date(2018, 6, 1), dt.date(2020, 3, 1))).isoformat()
         doc["documents"] = documents
     if draw(st.booleans()):
-        doc["fear_claims"] = draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {"country": countries},
-                    optional={
-                        "affirmatively_stated": st.booleans(),
-                        "basis": st.lists(st.sampled_from(BASES), max_size=2),
-                    },
-                ),
-                max_size=3,
-            )
-        )
+        doc["fear_claims"] = draw(fear_claim_lists(countries, bases=2, claims=3))
     if draw(st.booleans()):
         findings: dict[str, Any] = draw(_optional_flags(FINDING_FLAGS, rare=True))
         if draw(st.booleans()):
