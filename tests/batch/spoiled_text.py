@@ -77,3 +77,18 @@ def _bad_at(data: bytes) -> int:
     except UnicodeDecodeError as bad:
         return bad.start
     raise AssertionError(data)
+
+
+def write_with_a_spoiled_page(path: Path, pack: Any) -> None:
+    """3,000 synthetic encounters in three row groups, the second's first pages zeroed and the
+    footer kept: the file opens, and a reader fails only when it reaches that row group."""
+    from amparo.batch.synth import write_documents
+
+    written = path.with_name(f"whole-{path.name}")
+    write_documents(3_000, 11, written, pack)
+    pq.write_table(pq.read_table(written), path, row_group_size=1_000)
+    column = pq.ParquetFile(path).metadata.row_group(1).column(0)
+    start = min(column.data_page_offset, column.dictionary_page_offset or column.data_page_offset)
+    data = bytearray(path.read_bytes())
+    data[start : start + 4_000] = bytes(4_000)
+    path.write_bytes(bytes(data))

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from spoiled_text import write_with_a_spoiled_page
 
 from amparo.batch import files
 from amparo.batch.impact import Impact, run_impact
@@ -125,17 +126,8 @@ def test_impact_out_naming_the_change_file_is_refused(
 
 
 def test_a_parquet_page_spoiled_after_the_footer_is_named_and_nothing_is_written(tmp_path: Path) -> None:
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-    source, written = tmp_path / "in.parquet", tmp_path / "written.parquet"
-    write_documents(3_000, 11, written, US_PACK)
-    pq.write_table(pq.read_table(written), source, row_group_size=1_000)  # three row groups
-    group = pq.ParquetFile(source).metadata.row_group(1)  # its pages spoiled, the footer kept
-    column = group.column(0)
-    start = min(column.data_page_offset, column.dictionary_page_offset or column.data_page_offset)
-    data = bytearray(source.read_bytes())
-    data[start : start + 4_000] = bytes(4_000)
-    source.write_bytes(bytes(data))
+    source = tmp_path / "in.parquet"
+    write_with_a_spoiled_page(source, US_PACK)
     out = tmp_path / "out.parquet"
     out.write_text("an earlier run's file\n")
     with pytest.raises(InputError) as error:

@@ -313,20 +313,12 @@ def test_the_job_command_names_a_page_spoiled_after_the_footer(
 ) -> None:
     """Spark reads the footer when the job is planned and the pages only when it runs: a spoiled
     page stopped the command with a traceback."""
-    import pyarrow.parquet as pq
+    from spoiled_text import write_with_a_spoiled_page
 
-    from amparo.batch.synth import write_documents
     from amparo.cli.spark_job import main
-    from amparo.rules.us import US_PACK
 
-    written, source = tmp_path / "written.parquet", tmp_path / "in.parquet"
-    write_documents(3_000, 11, written, US_PACK)
-    pq.write_table(pq.read_table(written), source, row_group_size=1_000)
-    column = pq.ParquetFile(source).metadata.row_group(1).column(0)
-    start = min(column.data_page_offset, column.dictionary_page_offset or column.data_page_offset)
-    data = bytearray(source.read_bytes())
-    data[start : start + 4_000] = bytes(4_000)
-    source.write_bytes(bytes(data))
+    source = tmp_path / "in.parquet"
+    write_with_a_spoiled_page(source, US_PACK)
     code = main([str(source), str(tmp_path / "out.parquet"), "--master", "local[1]"])
     err = capsys.readouterr().err
     assert code == 2, err

@@ -176,9 +176,7 @@ def load_change(path: Path) -> RuleChange:
 
 
 def _targets(book: LawBook, target: Target, index: int, what: str) -> list[Rule]:
-    where = f"/changes/{index}/{what}"
-    if (target.rule is None) == (target.instrument is None):
-        raise InputError([FieldError(where, "name either a rule or an instrument")])
+    where = f"/changes/{index}/{what}"  # a rule or an instrument, not both (Change.errors)
     if target.rule is not None:
         if target.rule not in book.rules:
             raise InputError([FieldError(f"{where}/rule", f"no rule '{target.rule}' in the law pack")])
