@@ -65,10 +65,12 @@ def refused_rows(table: Any) -> dict[int, EncounterInvalid]:
 
 
 def other_rows(table: Any, rows: Any) -> Any:
-    """``table`` without ``rows`` (positions)."""
+    """``table`` without ``rows`` (positions); ``table`` itself when there are none."""
     import pyarrow as pa  # type: ignore[import-untyped]
 
     dropped = set(rows)
+    if not dropped:
+        return table
     return table.filter(pa.array([row not in dropped for row in range(table.num_rows)], pa.bool_()))
 
 

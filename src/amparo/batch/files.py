@@ -250,7 +250,7 @@ def _checked(table: Any) -> ParquetChunk:
     """The rows of ``table`` whose text is UTF-8 as a Polars frame, and the others refused."""
     pl = polars_module()
     refused = refused_rows(table)
-    return ParquetChunk(pl.from_arrow(other_rows(table, refused) if refused else table), refused)
+    return ParquetChunk(pl.from_arrow(other_rows(table, refused)), refused)
 
 
 class _Writer:

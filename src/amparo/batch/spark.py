@@ -455,7 +455,7 @@ def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None)
             # A row whose text is not UTF-8 is not read here: its facts are none, it is not
             # vouched for, and the driver gives its error row (_single_rows).
             refused = refused_rows(table)
-            whole = _polars_frame(other_rows(table, refused) if refused else table)
+            whole = _polars_frame(other_rows(table, refused))
             facts = read(whole.drop("_row")).with_columns(whole["_row"].cast(pl.Int64))
             if refused:
                 rows = table.column("_row").take(list(refused)).to_pylist()
