@@ -269,3 +269,26 @@ def test_declared_fact_columns_hold_every_kind_of_value_as_the_undeclared_ones()
     assert typed["odd"].to_list() == ["7", None, None]
     for name in ("hits", "states", "set", "at", "n", "flag"):
         assert typed[name].to_list() == shown[name].to_list(), name
+
+
+def test_fact_rows_with_keys_missing_or_in_another_order_give_each_value_its_column() -> None:
+    """The rows are turned into columns by name, whether a row lists its keys in another order
+    or lacks one (a missing value) or has one the first row lacks (not a column)."""
+    pytest.importorskip("polars")
+    from amparo.batch.facts import rows_to_frame
+
+    rows: list[dict[str, Any]] = [
+        {"a": 1, "b": "x", "c": D("2024-01-02")},
+        {"c": D("2024-03-04"), "a": 2, "b": "y"},
+        {"a": 3, "c": D("2024-05-06"), "extra": True},
+    ]
+    for types in (None, {"a": int, "b": str, "c": dt.date}):
+        frame = rows_to_frame(rows, types)
+        assert frame.columns == ["a", "b", "c"]
+        assert frame.to_dicts() == [
+            {"a": 1, "b": "x", "c": D("2024-01-02")},
+            {"a": 2, "b": "y", "c": D("2024-03-04")},
+            {"a": 3, "b": None, "c": D("2024-05-06")},
+        ]
+        ordered = rows_to_frame(rows[:2], types)
+        assert ordered.to_dicts() == frame.to_dicts()[:2]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import types
 import typing
 from collections.abc import Collection, Mapping, Sequence
@@ -102,16 +103,27 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]], types: Mapping[str, Any] | 
     pl = polars_module()
     if not rows:
         return pl.DataFrame()
+    names = list(rows[0])
     columns: dict[str, Any] = {}
-    for name in rows[0]:
+    for name, values in zip(names, _transposed(rows, names), strict=True):
         if types and name in types:
-            columns[name] = _declared_column(
-                name, [row.get(name) for row in rows], declared_type(types[name])
-            )
+            columns[name] = _declared_column(name, values, declared_type(types[name]))
             continue
-        given = [row.get(name) for row in rows]  # the type from the values as extracted
-        columns[name] = pl.Series(name, [_plain(v) for v in given], dtype=_column_type(given), strict=False)
+        # the type from the values as extracted
+        columns[name] = pl.Series(name, [_plain(v) for v in values], dtype=_column_type(values), strict=False)
     return pl.DataFrame(columns)
+
+
+def _transposed(rows: Sequence[Mapping[str, Any]], names: list[str]) -> list[list[Any]]:
+    """The values of each of ``names`` in every row (``None`` where a row lacks one): one C-level
+    pass over the rows when every row has every name (the usual case), else name by name."""
+    if len(names) > 1:
+        pick = operator.itemgetter(*names)
+        try:
+            return [list(column) for column in zip(*map(pick, rows), strict=True)]
+        except KeyError:
+            pass
+    return [[row.get(name) for row in rows] for name in names]
 
 
 def _declared_column(name: str, values: list[Any], dtype: Any) -> Any:
