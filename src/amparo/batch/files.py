@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from amparo.batch.arrow_text import other_rows, refused_rows
+from amparo.batch.compression import InputFile, codec_of, inner_suffix, open_text_output
 from amparo.batch.json_lines import (
     LineChunk,
     columnar_pack,
@@ -44,13 +45,20 @@ PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk
 
 
 def file_format(path: Path, option: str) -> Format:
-    """JSON Lines (``.jsonl``, ``.ndjson``, ``.json``) or Parquet (``.parquet``), by extension."""
-    suffix = path.suffix.lower()
+    """JSON Lines (``.jsonl``, ``.ndjson``, ``.json``; compressed too, e.g. ``.jsonl.gz``:
+    :mod:`amparo.batch.compression`) or Parquet (``.parquet``), by extension."""
+    suffix = inner_suffix(path)
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return "jsonl"
-    if suffix in {".parquet", ".pq"}:
+    if suffix in {".parquet", ".pq"} and codec_of(path) is None:
         return "parquet"
-    raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'")])
+    hint = ""
+    if codec_of(path) is not None:
+        hint = (
+            " (only JSON Lines are read and written compressed: .jsonl.gz, .jsonl.bz2 or .jsonl.xz; "
+            "a Parquet file compresses its own columns)"
+        )
+    raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'{hint}")])
 
 
 def output_format(path: Path, option: str = "--out") -> Format:
@@ -77,7 +85,7 @@ def _json_shape(path: Path) -> Literal["lines", "array", "object"]:
     """Whether the file is JSON Lines, one JSON array (read element by element, streaming), or one
     JSON value over several lines (a pretty-printed object, read whole as ``amparo screen`` reads
     it). A byte order mark is skipped."""
-    with path.open("rb") as handle:
+    with InputFile(path) as handle:
         first = handle.readline(_LINE_START).removeprefix(codecs.BOM_UTF8)
         while first and not first.strip():  # blank lines, or a long run of spaces
             first = handle.readline(_LINE_START)
@@ -119,7 +127,8 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
     if shape == "object":
         from amparo.screening.inputs import read_items
 
-        text = decode_user_bytes(path.read_bytes(), str(path), "IN", encoding="utf-8-sig")
+        with InputFile(path) as handle:
+            text = decode_user_bytes(handle.read(), str(path), "IN", encoding="utf-8-sig")
         _, decoded = read_items(text, source=str(path))
         whole = path.stat().st_size
         yield from _chunked(((item.document, item.error) for item in decoded), size, lambda: whole)
@@ -134,8 +143,8 @@ def _array_chunks(path: Path, size: int) -> Iterator[JsonChunk]:
     """The array's elements, ``size`` at a time; memory stays flat whatever the file's size."""
     from amparo.screening.json_array import array_of_file
 
-    with path.open("rb") as handle:
-        yield from _chunked(array_of_file(handle, str(path)), size, handle.tell)
+    with InputFile(path) as handle:
+        yield from _chunked(array_of_file(handle, str(path)), size, handle.position)
 
 
 def _chunked(
@@ -254,8 +263,8 @@ def _checked(table: Any) -> ParquetChunk:
 
 
 class _Writer:
-    def __init__(self, path: Path, fmt: Format, screener: BatchScreener) -> None:
-        self.path, self.format, self.screener = path, fmt, screener
+    def __init__(self, path: Path, fmt: Format, screener: BatchScreener, codec: str | None = None) -> None:
+        self.path, self.format, self.screener, self.codec = path, fmt, screener, codec
         self._parquet: Any = None
         self._text: Any = None
         self._executor: ThreadPoolExecutor | None = None
@@ -297,7 +306,7 @@ class _Writer:
         other row ``encounter_id``, ``pack``, ``as_of``, its pack's summary keys and ``flags``."""
         pl = polars_module()
         if self._text is None:
-            self._text = self.path.open("w", encoding="utf-8")
+            self._text = open_text_output(self.path, self.codec)
         if frame.height == 0:
             return
         chosen: Any = pl.when(pl.col("error").is_not_null()).then(
@@ -324,10 +333,8 @@ class _Writer:
                 polars_module().DataFrame(schema=empty_schema).write_parquet(self.path)
             else:
                 self._parquet.close()
-        elif self._text is not None:
-            self._text.close()
-        else:
-            self.path.write_text("", encoding="utf-8")
+        else:  # an empty input: an empty file (of its codec)
+            (self._text or open_text_output(self.path, self.codec)).close()
 
 
 @dataclass(frozen=True)
@@ -362,7 +369,7 @@ def screen_file(
     # Chunks are screened ``workers`` at once here, each whole (not cut again into pieces).
     screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample, workers=1)
     with staged(out) as part:  # renamed to ``out`` once whole
-        writer = _Writer(part, out_format, screener)
+        writer = _Writer(part, out_format, screener, codec_of(out))
         started = time.perf_counter()
         rows = invalid = 0
         show = sys.stderr.isatty() if progress is None else progress
@@ -412,8 +419,8 @@ def _array_lines(path: Path, size: int) -> Iterator[LineChunk | JsonChunk]:
     an element was refused (an error in its place: it ends the array)."""
     from amparo.screening.json_array import array_of_file
 
-    with path.open("rb") as handle:
-        for chunk in _chunked(array_of_file(handle, str(path), texts=True), size, handle.tell):
+    with InputFile(path) as handle:
+        for chunk in _chunked(array_of_file(handle, str(path), texts=True), size, handle.position):
             if chunk.errors:
                 documents = [None if text is None else loads_json(text) for text in chunk.documents]
                 yield JsonChunk(documents, chunk.errors, chunk.consumed)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from amparo.batch.columns import documents_of
+from amparo.batch.compression import codec_of, open_text_output
 from amparo.batch.files import (
     PARQUET_CHUNK,
     ParquetChunk,
@@ -296,6 +297,7 @@ def run_impact(
         refuse_overwriting(out, [("IN", source)])
     if fmt == "parquet":
         open_parquet(source)  # its errors before anything is written
+    codec = codec_of(out) if out is not None else None
     with staged(out) if out is not None else nullcontext() as part:  # renamed to ``out`` once whole
         started = time.perf_counter()
         writer: Any = None
@@ -323,7 +325,7 @@ def run_impact(
                     writer = writer or pq.ParquetWriter(part, table.schema)
                     writer.write_table(table.cast(writer.schema))
                 else:
-                    text = text or part.open("w", encoding="utf-8")
+                    text = text or open_text_output(part, codec)
                     if rows.height:
                         text.write(_json_lines(rows, impact.keys_by_pack))
         finally:
@@ -332,5 +334,5 @@ def run_impact(
             if text is not None:
                 text.close()
             elif part is not None and out_format == "jsonl" and writer is None:
-                part.write_text("", encoding="utf-8")
+                open_text_output(part, codec).close()  # no row changed: an empty file
     return impact.counts, time.perf_counter() - started

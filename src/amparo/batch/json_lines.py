@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from amparo.batch.columns import conform
+from amparo.batch.compression import InputFile
 from amparo.batch.runner import ROW, BatchScreener, invalid_json
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import ColumnarPack, LawPack
@@ -94,9 +95,20 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
     import numpy as np
 
     first = 1
-    with path.open("rb") as handle:
+    with InputFile(path) as handle:
         mark = handle.read(len(codecs.BOM_UTF8))  # a byte order mark is skipped, as `amparo screen` skips it
         rest, skipped = (b"", len(mark)) if mark == codecs.BOM_UTF8 else (mark, 0)
+        told = 0  # of a compressed file: how much of it as stored the chunks so far stand for
+
+        def read(text_bytes: int) -> int | None:
+            """What a chunk of ``text_bytes`` bytes of text stands for in the file, when not that."""
+            nonlocal told
+            if handle.codec is None:
+                return text_bytes + skipped if skipped else None
+            position, before = handle.position(), told
+            told = position
+            return position - before
+
         while True:
             block = handle.read(_READ_BLOCK)
             data = rest + block if rest else block
@@ -109,7 +121,7 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
                         bounds if bounds[-1] == len(data) else [*bounds, len(data)],
                         first,
                         str(path),
-                        len(data) + skipped if skipped else None,
+                        read(len(data)),
                     )
                 return
             taken = k = 0
@@ -120,7 +132,7 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
                     [0, *(ends[k : k + size] - taken).tolist()],
                     first,
                     str(path),
-                    stop - taken + skipped if skipped else None,
+                    read(stop - taken),
                 )
                 first, taken, k, skipped = first + size, stop, k + size, 0
             rest = data[taken:]

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from amparo.batch.compression import codec_of, inner_suffix, open_text_output
 from amparo.batch.output_file import staged
 from amparo.engine.columnar import polars_module
 from amparo.engine.law import LawBook
@@ -467,10 +468,14 @@ def write_documents(n: int, seed: int, path: Path, pack: ColumnarPack) -> int:
     """Write ``n`` documents to ``path`` (JSON Lines or Parquet by extension), chunk by chunk (under
     a temporary name renamed to ``path`` once whole)."""
     with staged(path) as part:
-        return _write_documents(n, seed, path.suffix.lower() in {".parquet", ".pq"}, part, pack)
+        return _write_documents(
+            n, seed, inner_suffix(path) in {".parquet", ".pq"}, part, pack, codec_of(path)
+        )
 
 
-def _write_documents(n: int, seed: int, parquet: bool, path: Path, pack: ColumnarPack) -> int:
+def _write_documents(
+    n: int, seed: int, parquet: bool, path: Path, pack: ColumnarPack, codec: str | None = None
+) -> int:
     written = 0
     if parquet:
         import pyarrow.parquet as pq  # type: ignore[import-untyped]
@@ -486,9 +491,9 @@ def _write_documents(n: int, seed: int, parquet: bool, path: Path, pack: Columna
             if writer is not None:
                 writer.close()
         return written
-    with path.open("wb") as handle:
+    with open_text_output(path, codec) as handle:
         for frame in generate(n, seed, pack):
-            handle.write(json_lines_of(frame).encode())
+            handle.write(json_lines_of(frame))
             written += frame.height
     return written
 

@@ -54,7 +54,9 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
 
 
 def impact_command(
-    source: Annotated[str, typer.Argument(help="Encounters (.jsonl or .parquet).")],
+    source: Annotated[
+        str, typer.Argument(help="Encounters (.jsonl or .parquet; .jsonl.gz, .bz2 or .xz compressed).")
+    ],
     before: Annotated[
         str | None, typer.Option("--before", help="Read the law on this date first (YYYY-MM-DD).")
     ] = None,
@@ -68,7 +70,8 @@ def impact_command(
     out: Annotated[
         str | None,
         typer.Option(
-            "--out", help="Write each encounter that changes, keys before and after (.jsonl/.parquet)."
+            "--out",
+            help="Write each encounter that changes, keys before and after (.jsonl/.parquet; .jsonl.gz etc. compressed).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
@@ -139,7 +142,10 @@ def synth_encounters(
         int,
         typer.Option("--seed", min=0, help="Random seed (0 or more): the same seed gives identical files."),
     ],
-    out: Annotated[str, typer.Option("--out", help="Where to write them (.jsonl or .parquet).")],
+    out: Annotated[
+        str,
+        typer.Option("--out", help="Where to write them (.jsonl or .parquet; .jsonl.gz etc. compressed)."),
+    ],
 ) -> None:
     """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""
     from amparo.batch.files import output_format

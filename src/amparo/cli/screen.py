@@ -59,11 +59,17 @@ def screen_command(
     ] = "en",
     batch: Annotated[
         str | None,
-        typer.Option("--batch", help="Batch mode: screen every document of this .jsonl or .parquet file."),
+        typer.Option(
+            "--batch",
+            help="Batch mode: screen every document of this .jsonl or .parquet file (.jsonl.gz, .bz2 or .xz: compressed).",
+        ),
     ] = None,
     out: Annotated[
         str | None,
-        typer.Option("--out", help="Batch mode: write one row per input here (.jsonl or .parquet)."),
+        typer.Option(
+            "--out",
+            help="Batch mode: write one row per input here (.jsonl or .parquet; .jsonl.gz etc. compressed).",
+        ),
     ] = None,
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""

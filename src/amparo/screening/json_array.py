@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import Protocol
 
 from amparo.errors import EncounterInvalid, FieldError
 from amparo.screening.json_values import JSON_DECODER, TOO_DEEP, NotJsonValue, refuse_lone_surrogates
@@ -167,7 +167,13 @@ def array_of_text(text: str, source: str) -> Iterator[Element]:
     return _elements(_Window(read, keep=True), source)
 
 
-def array_of_file(handle: IO[bytes], source: str, *, texts: bool = False) -> Iterator[Element]:
+class ByteSource(Protocol):
+    """What the array is read from: a file opened for bytes, or a decompressing reader."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def array_of_file(handle: ByteSource, source: str, *, texts: bool = False) -> Iterator[Element]:
     """The elements of the JSON array in the file (UTF-8, a byte order mark skipped, as ``amparo
     screen`` skips it), read in blocks from the file's start; ``texts``: each element's text."""
     decoder = codecs.getincrementaldecoder("utf-8")()

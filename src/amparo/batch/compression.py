@@ -1,0 +1,108 @@
+"""JSON Lines compressed as a whole file (``encounters.jsonl.gz``, ``.bz2``, ``.xz``), read and
+written with the standard library's codecs, block by block as plain files are (memory stays flat
+whatever the file's size). A Parquet file compresses its own columns and is never wrapped."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import zlib
+from pathlib import Path
+from typing import IO, Any
+
+from amparo.errors import FieldError, InputError
+
+#: The codec of each file name ending, by the name a user knows it by.
+CODECS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+
+#: How hard the output is compressed: gzip's and bzip2's 9 take two to four times as long as 6 for
+#: a few per cent smaller files; xz's preset 6 is its own default.
+_LEVEL = 6
+
+#: What a codec raises on a file that is not of its kind, or cut short.
+_CODEC_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
+
+
+def codec_of(path: Path) -> str | None:
+    """The codec ``path``'s name ends in (``None``: not compressed)."""
+    return CODECS.get(path.suffix.lower())
+
+
+def inner_suffix(path: Path) -> str:
+    """The file's own extension under a codec's (``.jsonl`` of ``a.jsonl.gz``), in lower case."""
+    return Path(path.stem).suffix.lower() if codec_of(path) else path.suffix.lower()
+
+
+class InputFile:
+    """A file read as bytes, decompressed when its name ends in a codec's extension. ``position``
+    is how far into the file as stored it has been read (for a progress bar over its size); a
+    file the codec cannot read, or one cut short, raises an :class:`InputError` naming ``option``
+    (before, it would be read as text that is not JSON)."""
+
+    def __init__(self, path: Path, option: str = "IN") -> None:
+        self.path, self.option, self.codec = path, option, codec_of(path)
+        self._raw = path.open("rb")
+        self._stream: Any = self._raw
+        if self.codec == "gzip":
+            self._stream = gzip.GzipFile(fileobj=self._raw, mode="rb")
+        elif self.codec == "bzip2":
+            self._stream = bz2.BZ2File(self._raw, mode="rb")
+        elif self.codec == "xz":
+            self._stream = lzma.LZMAFile(self._raw, mode="rb")
+
+    def read(self, size: int = -1) -> bytes:
+        return self._guarded(self._stream.read, size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._guarded(self._stream.readline, size)
+
+    def tell(self) -> int:
+        """Bytes of the decompressed text read so far."""
+        return int(self._stream.tell())
+
+    def position(self) -> int:
+        """Bytes of the stored file read so far."""
+        return self._raw.tell()
+
+    def _guarded(self, read: Any, size: int) -> bytes:
+        if self.codec is None:
+            data: bytes = read(size)
+            return data
+        try:
+            data = read(size)
+        except _CODEC_ERRORS as exc:
+            raise InputError(
+                [
+                    FieldError(
+                        self.option,
+                        f"{self.path.name} cannot be read as a {self.codec} file ({exc}); "
+                        f"give a whole {self.codec} file or the text itself",
+                    )
+                ]
+            ) from exc
+        return data
+
+    def close(self) -> None:
+        try:
+            if self._stream is not self._raw:
+                self._stream.close()
+        finally:
+            self._raw.close()
+
+    def __enter__(self) -> InputFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_text_output(path: Path, codec: str | None) -> IO[str]:
+    """``path`` opened to write UTF-8 text, compressed with ``codec`` (``None``: as it is)."""
+    if codec == "gzip":
+        return gzip.open(path, "wt", encoding="utf-8", compresslevel=_LEVEL)
+    if codec == "bzip2":
+        return bz2.open(path, "wt", encoding="utf-8", compresslevel=_LEVEL)
+    if codec == "xz":
+        return lzma.open(path, "wt", encoding="utf-8", preset=_LEVEL)
+    return path.open("w", encoding="utf-8")
