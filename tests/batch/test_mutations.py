@@ -79,7 +79,9 @@ def test_mutated_documents_get_the_single_evaluators_answer(
         documents.append(document)
     source, out = tmp_path / "mutated.jsonl", tmp_path / "rows.jsonl"
     source.write_text("".join(json.dumps(d) + "\n" for d in documents))
-    packs = PackRegistry(installed_packs())
+    packs = PackRegistry(
+        installed_packs(), default="us"
+    )  # as the command line reads a document without `schema`
     for as_of in (None, dt.date(2024, 6, 5)):
         report = screen_file(source, out, packs, as_of=as_of, progress=False)
         rows = [json.loads(line) for line in out.read_text().splitlines()]

@@ -45,10 +45,51 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
         return rebuilt, suspect.fill_null(False)
     if isinstance(dtype, pl.Struct | pl.List) or isinstance(series.dtype, pl.Struct | pl.List):
         return _nulls(series.name, len(series), dtype), series.is_not_null()
+    kind = _same_values(series.dtype, dtype)
+    if kind is None:  # e.g. 1 for true, 17.5 for an age, a day for an instant: read one by one
+        return _nulls(series.name, len(series), dtype), series.is_not_null()
+    suspect = _falses(len(series))
+    if kind == "whole":  # a float column for a whole number: 17.0 is read as 17, 17.5 one by one
+        whole = (series.is_finite() & (series == series.floor())).fill_null(True)
+        series, suspect = pl.select(pl.when(whole).then(series)).to_series().alias(series.name), ~whole
     try:
-        return series.cast(dtype, strict=True), _falses(len(series))
+        return series.cast(dtype, strict=True), suspect
     except Exception:  # any value the column type cannot hold: those rows are read one by one
         return _nulls(series.name, len(series), dtype), series.is_not_null()
+
+
+def _same_values(given: Any, wanted: Any) -> str | None:
+    """Whether a column of type ``given`` is cast to ``wanted`` without changing what the single
+    evaluator reads from it (``"yes"``; ``"whole"``: a float column for a whole number, whose
+    whole values are read as integers), or not (``None``: its rows are read one by one).
+
+    A cast Polars allows may still change the value a document gives: ``1`` or ``"true"`` cast to a
+    boolean, ``17.5`` to the whole number 17, a day to an instant, an instant without a time zone
+    to one in UTC, bytes to text: encounter v1 refuses each of those as written."""
+    pl = polars_module()
+    if given == pl.Null:
+        return "yes"
+    if given.is_integer() and wanted.is_integer():
+        return "yes"
+    if given.is_float() and wanted.is_float():
+        return "yes"
+    if given.is_float() and wanted.is_integer():
+        return "whole"
+    if isinstance(given, pl.Categorical | pl.Enum) and wanted == pl.String:
+        return "yes"
+    if isinstance(given, pl.Datetime) and isinstance(wanted, pl.Datetime):
+        return "yes" if given.time_zone is not None and wanted.time_zone is not None else None
+    return None
+
+
+def schema_as_text(frame: Any) -> Any:
+    """``frame`` with its ``schema`` column (which picks each row's pack) as text where it is
+    dictionary-encoded (a Parquet dictionary, a pandas or Polars categorical): the rows are then
+    told apart by pack as with plain text (before, every row went to the default pack)."""
+    pl = polars_module()
+    if "schema" in frame.columns and isinstance(frame.schema["schema"], pl.Categorical | pl.Enum):
+        return frame.with_columns(pl.col("schema").cast(pl.String))
+    return frame
 
 
 def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:

@@ -233,10 +233,22 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[ParquetChu
     done = 0
     try:
         if not counts or max(counts) > 2 * size:
-            for batch in reader.iter_batches(batch_size=size, use_threads=False):
-                chunk = _checked(pa.Table.from_batches([batch]))
-                done += chunk.height
-                yield chunk
+            try:
+                for batch in reader.iter_batches(batch_size=size, use_threads=False):
+                    chunk = _checked(pa.Table.from_batches([batch]))
+                    done += chunk.height
+                    yield chunk
+                return
+            except pa.ArrowNotImplementedError:
+                if done:
+                    raise
+            # Dictionary-encoded text inside a nested column, which Arrow reads a row group at a time only.
+            for index in range(len(counts)):
+                group = reader.read_row_group(index, use_threads=False)
+                for start in range(0, group.num_rows, size):
+                    chunk = _checked(group.slice(start, size))
+                    done += chunk.height
+                    yield chunk
             return
         groups: list[int] = []
         rows = 0
@@ -244,7 +256,7 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[ParquetChu
             groups.append(index)
             rows += count
             if rows >= size or index == len(counts) - 1:
-                chunk = _checked(reader.read_row_groups(groups, use_threads=False))
+                chunk = _checked(_row_groups(reader, groups))
                 done += chunk.height
                 yield chunk
                 groups, rows = [], 0
@@ -255,9 +267,43 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[ParquetChu
         ) from None
 
 
+def _row_groups(reader: Any, groups: list[int]) -> Any:
+    """Row groups of the file as one table (their columns decoded at once); one group at a time
+    where Arrow reads a column only so (text dictionary-encoded inside a list or a struct)."""
+    import pyarrow as pa
+
+    try:
+        return reader.read_row_groups(groups, use_threads=False)
+    except pa.ArrowNotImplementedError:
+        return pa.concat_tables([reader.read_row_group(index, use_threads=False) for index in groups])
+
+
+def _instants_in_utc(table: Any) -> Any:
+    """``table`` with every timestamp that has a time zone in UTC: the same instants, and a zone
+    Polars reads (it refuses some Arrow holds, such as the fixed offset ``+05:30``)."""
+    import pyarrow as pa
+
+    def utc(kind: Any) -> Any:
+        if pa.types.is_timestamp(kind):
+            return pa.timestamp(kind.unit, "UTC") if kind.tz is not None else kind
+        if pa.types.is_struct(kind):
+            return pa.struct(
+                [kind.field(i).with_type(utc(kind.field(i).type)) for i in range(kind.num_fields)]
+            )
+        if pa.types.is_list(kind):
+            return pa.list_(kind.value_field.with_type(utc(kind.value_type)))
+        if pa.types.is_large_list(kind):
+            return pa.large_list(kind.value_field.with_type(utc(kind.value_type)))
+        return kind
+
+    schema = pa.schema([field.with_type(utc(field.type)) for field in table.schema])
+    return table if schema.equals(table.schema) else table.cast(schema)
+
+
 def _checked(table: Any) -> ParquetChunk:
     """The rows of ``table`` whose text is UTF-8 as a Polars frame, and the others refused."""
     pl = polars_module()
+    table = _instants_in_utc(table)
     refused = refused_rows(table)
     return ParquetChunk(pl.from_arrow(other_rows(table, refused)), refused)
 

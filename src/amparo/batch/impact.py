@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.columns import documents_of
+from amparo.batch.columns import documents_of, schema_as_text
 from amparo.batch.compression import codec_of, open_text_output
 from amparo.batch.files import (
     PARQUET_CHUNK,
@@ -138,6 +138,7 @@ def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
     ``schema`` names another pack."""
     pl = polars_module()
     pack = columnar_pack(registry)
+    frame = schema_as_text(frame)
     if "schema" not in frame.columns or frame.schema["schema"] != pl.String or pack is None:
         return _document_columns(frame)
     other = (frame["schema"] != pack.schema_id).fill_null(registry.default_id != pack.id)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from amparo.batch.columns import conform, documents_of
+from amparo.batch.columns import conform, documents_of, schema_as_text
 from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
@@ -251,6 +251,7 @@ class BatchScreener:
         ``originals``: the documents as they were given, by row position (e.g. decoded JSON lines),
         for the rows the single evaluator reads; without it they are rebuilt from the columns."""
         pl = polars_module()
+        frame = schema_as_text(frame)
         if self.workers > 1 and frame.height >= 2 * PIECE_ROWS:
             size = min(PIECE_MAX_ROWS, max(PIECE_ROWS, -(-frame.height // (2 * self.workers))))
             pieces = (

@@ -32,7 +32,12 @@ def _iso_date(value: Any) -> Any:
 
 
 def _iso_datetime(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # from columns (Parquet): an instant only with its zone
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                "expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00 "
+                "(a date-time column without a time zone does not say which instant it is)"
+            )
         return value
     if not isinstance(value, str) or not _DATETIME.match(value):
         raise ValueError(

@@ -130,6 +130,8 @@ def _vouched(read_on: Any) -> Any:
             on.is_between(_YMD_FIRST, _YMD_LAST),
             read_on.is_between(_YMD_FIRST, _YMD_LAST),
             pl.col("_eastern_day") <= _YMD_LAST,  # an instant carried past the calendar: its error
+            # Polars' zone rules (chrono-tz) stop at 2100: later local dates, one by one (zoneinfo).
+            pl.col("_instant").is_null() | (pl.col("_instant") < _ZONE_RULES_END),
             birth.is_null() | birth.is_between(_YMD_FIRST, _YMD_LAST),
         ]
     )
@@ -161,6 +163,11 @@ def _place_table(table: Any) -> Any:
 
 #: The dates :func:`_ymd` decomposes through its table; a row with a date outside is not vouched.
 _YMD_FIRST, _YMD_LAST = dt.date(1800, 1, 1), dt.date(2200, 12, 31)
+
+#: The first instant whose local time Polars' time zone rules (chrono-tz) may give otherwise than
+#: Python's ``zoneinfo``: they apply daylight saving time up to 2099 only (from 2100-03-14 an
+#: instant in July is an hour off in New York; tests/batch/test_vouching.py).
+_ZONE_RULES_END = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 @cache

@@ -33,7 +33,7 @@ from amparo.rules.us.column_exprs import (
     is_country,
 )
 from amparo.rules.us.dates import BOUNDARIES, TIME_ZONE
-from amparo.rules.us.facts import origin_and_route_facts
+from amparo.rules.us.facts import HOST_NATIONALITY, origin_and_route_facts
 
 _CLAIMS: tuple[str, ...] = get_args(ProtectionClaim)
 _BASES: tuple[str, ...] = get_args(Basis)
@@ -126,6 +126,7 @@ def _route_row(row: dict[str, Any]) -> dict[str, Any]:
         not row["_nationalities_raw_null"]
         and all(code is not None and code in _ISO for code in nationalities)
         and len(set(nationalities)) == len(nationalities)
+        and HOST_NATIONALITY not in nationalities  # refused by the pack's parse
         and (residence is None or residence in _ISO)
         and all(step is not None and step["country"] in _ISO and _claim(step) in _CLAIMS for step in route)
         and row["_on"] is not None

@@ -43,6 +43,10 @@ FAMILY_SHARED = (
     "severe_trafficking_victim",
 )
 
+#: The country whose nationals the pack never screens: ``USLawPack.parse`` refuses such a document
+#: (issue 11), and the column form leaves it to the single evaluator (``fact_groups._route_row``).
+HOST_NATIONALITY = "US"
+
 #: ACA populations of the 2019-2020 implementation are nationals (brief §2.5); a stateless person
 #: habitually resident in one of these countries is flagged (``aca_stateless_population``).
 ACA_NATIONAL_POPULATIONS = frozenset({"HN", "SV", "MX"})

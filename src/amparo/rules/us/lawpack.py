@@ -34,7 +34,13 @@ from amparo.rules.rules_api import (
 from amparo.rules.us import book
 from amparo.rules.us.aca import ACA_RULES
 from amparo.rules.us.dates import COVERAGE_START, CURRENT_TO, LAST_ENCOUNTER_DAY, TIME_ZONE
-from amparo.rules.us.facts import age_at_encounter, extract_facts, merge_companions, moment
+from amparo.rules.us.facts import (
+    HOST_NATIONALITY,
+    age_at_encounter,
+    extract_facts,
+    merge_companions,
+    moment,
+)
 from amparo.rules.us.narrative import FACT_PHRASES, narrative
 from amparo.rules.us.narrative import MESSAGES as NARRATIVE_MESSAGES
 from amparo.rules.us.workflow import US_WORKFLOW
@@ -162,7 +168,7 @@ class USLawPack:
 
     def parse(self, document: Mapping[str, Any]) -> Encounter:
         encounter = parse_encounter(document)
-        if "US" in encounter.person.nationalities:
+        if HOST_NATIONALITY in encounter.person.nationalities:
             # A US national is not screened for protection pathways in the US: refused, never given
             # an ACA removal or a bar (issue 11; the access policy refuses such a document at intake too).
             raise EncounterInvalid(

@@ -1,0 +1,249 @@
+"""Rows the columns must not vouch for, found by fuzzing the batch evaluator against the single
+one (twentieth round): each is screened as the single evaluator screens it, with the sample check
+off (a row's answer must not depend on whether the sample picked it)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from agreement import disagreements, single_row
+
+from amparo.batch.files import screen_file
+from amparo.batch.impact import Impact, run_impact
+from amparo.batch.runner import BatchScreener
+from amparo.engine.registry import PackRegistry
+from amparo.rules.eu import EU_PACK
+from amparo.rules.us import US_PACK
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+REGISTRY = PackRegistry([US_PACK, EU_PACK], default="us")
+
+
+def _example() -> dict[str, Any]:
+    """Encounter v1's lawful-pathways example, with no route or state (a decision in columns)."""
+    document = json.loads((SHARED / "spec" / "examples" / "lawful-pathways-2023-08.json").read_text())[
+        "encounter"
+    ]
+    document.pop("route", None)
+    document["place"].pop("state", None)
+    return dict(document)
+
+
+def _copies(n: int, change: Any = None) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        document = copy.deepcopy(_example())
+        document["id"] = f"V-{i}"
+        if change is not None:
+            change(i, document)
+        out.append(document)
+    return out
+
+
+def _lines_rows(documents: list[dict[str, Any]], tmp_path: Path, **kwargs: Any) -> list[dict[str, Any]]:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.parquet"
+    source.write_text("".join(json.dumps(d, default=str) + "\n" for d in documents), encoding="utf-8")
+    screen_file(source, out, REGISTRY, progress=False, verify_sample=0, **kwargs)
+    return pl.read_parquet(out).to_dicts()
+
+
+def _parquet_rows(table: Any, tmp_path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The batch rows of a Parquet file holding ``table``, and its documents as the single
+    evaluator reads them (rebuilt from the file's own columns)."""
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(table, source, row_group_size=7)
+    screen_file(source, out, REGISTRY, progress=False, verify_sample=0)
+    return pl.read_parquet(out).to_dicts(), [_given(row) for row in pq.read_table(source).to_pylist()]
+
+
+def _given(value: Any) -> Any:
+    """A row as pyarrow reads it, a null field an absent one (as the file's columns give it)."""
+    if isinstance(value, dict):
+        return {k: _given(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_given(v) for v in value]
+    return value
+
+
+def test_a_us_national_is_refused_in_columns_as_one_by_one(tmp_path: Path) -> None:
+    """``USLawPack.parse`` refuses a US national (issue 11); the column form gave a decision."""
+    nationalities = [["US"], ["US", "GT"], ["GT", "US"], ["GT"]]
+
+    def national(i: int, document: dict[str, Any]) -> None:
+        document["person"]["nationalities"] = nationalities[i % 4]
+
+    documents = _copies(40, national)
+    rows = _lines_rows(documents, tmp_path)
+    assert disagreements(documents, rows, REGISTRY) == []
+    refused = [r for r in rows if r["error"] is not None]
+    assert len(refused) == 30
+    assert {r["error"]["errors"][0]["path"] for r in refused} == {"/person/nationalities"}
+    frame = pl.read_parquet(tmp_path / "out.parquet")
+    assert frame.height == 40
+    in_memory = BatchScreener(REGISTRY, verify_sample=0).screen_documents(documents).to_dicts()
+    assert disagreements(documents, in_memory, REGISTRY) == []
+
+
+@pytest.mark.parametrize("year", [2099, 2100, 2150, 2199])
+def test_instants_from_2100_read_their_local_day_as_zoneinfo_does(tmp_path: Path, year: int) -> None:
+    """Polars' zone rules stop applying daylight saving time in 2100: a summer evening in Texas
+    is the next day in New York under Python's rules, and the column form read it a day early."""
+
+    def evening(i: int, document: dict[str, Any]) -> None:
+        document["encountered_on"] = f"{year}-07-0{1 + i % 3}"
+        document["encountered_at"] = f"{year}-07-0{1 + i % 3}T23:{10 + i:02d}:00-05:00"
+        document["place"] = {
+            "border": "southwest_land",
+            "manner": "between_ports",
+            "location": "Laredo Sector",
+        }
+        document["person"] = {"nationalities": ["GT"], "birth_date": f"{year - 18}-07-0{2 + i % 3}"}
+
+    documents = _copies(12, evening)
+    for as_of in (None, dt.date(year, 7, 2)):
+        kwargs = {"as_of": as_of} if as_of else {}
+        rows = _lines_rows(documents, tmp_path, **kwargs)
+        assert disagreements(documents, rows, REGISTRY, **kwargs) == []
+        if as_of is None:
+            assert {row["as_of"] for row in rows} == {
+                dt.date(year, 7, 2),
+                dt.date(year, 7, 3),
+                dt.date(year, 7, 4),
+            }
+
+
+def _retyped(value_of: Any, path: tuple[str, ...], kind: Any, n: int = 20) -> Any:
+    """A table of ``n`` copies whose field at ``path`` is a column of ``kind``, row 0 holding
+    ``value_of(0)`` and the others ``value_of(i)``."""
+    documents = _copies(n)
+    for document in documents:
+        document["encountered_on"] = dt.date.fromisoformat(document["encountered_on"])
+    table = pa.Table.from_pylist(documents)
+    values = pa.array([value_of(i) for i in range(n)], kind)
+    if len(path) == 1:
+        if path[0] not in table.column_names:
+            return table.append_column(path[0], values)
+        return table.set_column(table.schema.get_field_index(path[0]), path[0], values)
+    if path[0] not in table.column_names:
+        present = pa.array([value_of(i) is not None for i in range(n)])
+        struct = pa.StructArray.from_arrays([values], [path[1]], mask=pc.invert(present))
+        return table.append_column(path[0], struct)
+    parent = table.column(path[0]).combine_chunks()
+    names = [parent.type.field(i).name for i in range(parent.type.num_fields)]
+    arrays = [parent.field(i) for i in range(len(names))]
+    if path[1] in names:
+        arrays[names.index(path[1])] = values
+    else:
+        names, arrays = [*names, path[1]], [*arrays, values]
+    return table.set_column(
+        table.schema.get_field_index(path[0]), path[0], pa.StructArray.from_arrays(arrays, names)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value_of", "path", "kind"),
+    [
+        ("age 17.5 in a float column", lambda i: 17.5 if i == 0 else 27.0, ("person", "age"), pa.float64()),
+        ("whole ages in a float column", lambda i: 17.0 + i, ("person", "age"), pa.float64()),
+        ("an age written as text", lambda i: str(17 + i), ("person", "age"), pa.string()),
+        ("an age written as a boolean", lambda i: i % 2 == 0, ("person", "age"), pa.bool_()),
+        ("1 for true", lambda i: 1 if i == 0 else None, ("documents", "cbp_one_appointment"), pa.int64()),
+        (
+            "a day for an instant",
+            lambda i: dt.date(2023, 8, 14) if i == 0 else None,
+            ("encountered_at",),
+            pa.date32(),
+        ),
+        (
+            "an instant without a zone",
+            lambda i: dt.datetime(2023, 8, 14, 10) if i == 0 else None,
+            ("encountered_at",),
+            pa.timestamp("us"),
+        ),
+        (
+            "an instant at a fixed offset of +05:30",
+            lambda i: dt.datetime(2023, 8, 14, 10, i, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+            ("encountered_at",),
+            pa.timestamp("us", "+05:30"),
+        ),
+        ("an instant for a day", lambda i: dt.datetime(2023, 8, 14), ("encountered_on",), pa.timestamp("ms")),
+        ("bytes for text", lambda i: b"Rio Grande Valley", ("place", "location"), pa.binary()),
+        (
+            "text in a dictionary",
+            lambda i: "Rio Grande Valley",
+            ("place", "location"),
+            pa.dictionary(pa.int8(), pa.string()),
+        ),
+    ],
+)
+def test_parquet_columns_of_another_type_give_the_single_evaluators_rows(
+    tmp_path: Path, name: str, value_of: Any, path: tuple[str, ...], kind: Any
+) -> None:
+    """A cast Polars allows may change the value a document gives (17.5 to 17, 1 to true, a day
+    to an instant): such rows are read one by one; casts that keep every value stay in columns."""
+    rows, documents = _parquet_rows(_retyped(value_of, path, kind), tmp_path)
+    assert disagreements(documents, rows, REGISTRY) == [], name
+
+
+def test_a_dictionary_encoded_schema_column_gives_each_row_its_pack(tmp_path: Path) -> None:
+    """A ``schema`` column written as a dictionary (a pandas or Polars categorical) picks each
+    row's pack as text does; every row went to the default pack."""
+    application = json.loads(next((SHARED / "spec" / "eu" / "examples").glob("*.json")).read_text())
+    application = application.get("document", application.get("encounter", application))
+    source = tmp_path / "applications.parquet"
+    frame = pl.DataFrame([application] * 3).with_columns(pl.col("schema").cast(pl.Categorical))
+    frame.write_parquet(source)
+    assert pa.types.is_dictionary(pq.read_schema(source).field("schema").type)
+    out = tmp_path / "out.parquet"
+    screen_file(source, out, REGISTRY, progress=False, verify_sample=0)
+    rows = pl.read_parquet(out).to_dicts()
+    assert [row["pack"] for row in rows] == ["eu"] * 3
+    assert disagreements([application] * 3, rows, REGISTRY) == []
+    counts, _ = run_impact(
+        source, Impact(REGISTRY, REGISTRY, before_on=dt.date(2020, 1, 1), after_on=dt.date(2026, 7, 1))
+    )
+    assert counts.screened == 3 and counts.invalid == 0
+    in_memory = BatchScreener(REGISTRY, verify_sample=0).screen_frame(frame).to_dicts()
+    assert [row["pack"] for row in in_memory] == ["eu"] * 3
+
+
+def test_dictionary_text_in_a_nested_column_over_several_row_groups_is_read(tmp_path: Path) -> None:
+    """Arrow reads text dictionary-encoded inside a list or struct one row group at a time only:
+    the file was refused as unreadable from its first row."""
+    documents = _copies(60, lambda i, d: d["person"].update(nationalities=[["GT"], ["HN"], ["SV"]][i % 3]))
+    table = pa.Table.from_pylist(documents)
+    person = table.column("person").combine_chunks()
+    names = [person.type.field(i).name for i in range(person.type.num_fields)]
+    nationalities = person.field(names.index("nationalities"))
+    encoded = pa.ListArray.from_arrays(nationalities.offsets, nationalities.flatten().dictionary_encode())
+    arrays = [encoded if n == "nationalities" else person.field(i) for i, n in enumerate(names)]
+    table = table.set_column(
+        table.schema.get_field_index("person"), "person", pa.StructArray.from_arrays(arrays, names)
+    )
+    for group in (7, 60):
+        source, out = tmp_path / f"nested-{group}.parquet", tmp_path / f"out-{group}.parquet"
+        pq.write_table(table, source, row_group_size=group)
+        for chunk_rows in (None, 5):
+            screen_file(source, out, REGISTRY, progress=False, verify_sample=0, chunk_rows=chunk_rows)
+            rows = pl.read_parquet(out).to_dicts()
+            assert disagreements(documents, rows, REGISTRY) == []
+            assert all(row["error"] is None for row in rows)
+
+
+def test_a_zoneless_instant_read_one_by_one_is_an_error_not_a_crash() -> None:
+    """An instant without its zone, given in columns (a Parquet timestamp without a time zone),
+    read by the single evaluator: an error at its path, where it stopped the command."""
+    document = _example()
+    document["encountered_at"] = dt.datetime(2023, 8, 14, 10)
+    row = single_row(document, REGISTRY)
+    assert row["error"]["errors"][0]["path"] == "/encountered_at"
+    assert "offset" in row["error"]["errors"][0]["message"]
