@@ -47,6 +47,8 @@ def test_spark_gives_the_polars_rows(spark: Any, synthetic: Any, tmp_path: Path)
         .with_columns(
             pl.when(pl.int_range(pl.len()) == 7)
             .then(pl.lit(["XX"]))
+            .when(pl.int_range(pl.len()) == 9)
+            .then(pl.lit(["GT", "US"]))  # a US national: refused, as one by one
             .otherwise(pl.col("nationalities"))
             .alias("nationalities")
         )
@@ -60,6 +62,7 @@ def test_spark_gives_the_polars_rows(spark: Any, synthetic: Any, tmp_path: Path)
     assert got.select(columns).to_dicts() == expected.select(columns).to_dicts()
     assert got["error"].is_not_null().to_list() == expected["error"].is_not_null().to_list()
     assert got["error"][7]["errors"][0]["path"] == "/person/nationalities/0"
+    assert got["error"][9]["errors"][0]["path"] == "/person/nationalities"
 
 
 def test_sql_literals_have_the_values_and_types_of_spark_literals(spark: Any) -> None:
