@@ -239,7 +239,7 @@ def test_dictionary_text_in_a_nested_column_over_several_row_groups_is_read(tmp_
             assert all(row["error"] is None for row in rows)
 
 
-def test_a_zoneless_instant_read_one_by_one_is_an_error_not_a_crash() -> None:
+def test_a_zoneless_instant_or_a_timestamp_for_a_day_read_one_by_one_is_an_error() -> None:
     """An instant without its zone, given in columns (a Parquet timestamp without a time zone),
     read by the single evaluator: an error at its path, where it stopped the command."""
     document = _example()
@@ -247,3 +247,7 @@ def test_a_zoneless_instant_read_one_by_one_is_an_error_not_a_crash() -> None:
     row = single_row(document, REGISTRY)
     assert row["error"]["errors"][0]["path"] == "/encountered_at"
     assert "offset" in row["error"]["errors"][0]["message"]
+    document = _example()
+    document["encountered_on"] = dt.datetime(2023, 8, 14)  # a timestamp column for a day
+    message = single_row(document, REGISTRY)["error"]["errors"][0]
+    assert message["path"] == "/encountered_on" and "not a date and time" in message["message"]

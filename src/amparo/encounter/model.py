@@ -23,6 +23,11 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if isinstance(value, dt.datetime):  # from columns: a Parquet timestamp where a day is wanted
+        raise ValueError(
+            "expected a date written YYYY-MM-DD, not a date and time (in Parquet, a date column rather "
+            "than a timestamp)"
+        )
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError("expected a date written YYYY-MM-DD")
     try:
