@@ -241,7 +241,8 @@ def test_dictionary_text_in_a_nested_column_over_several_row_groups_is_read(tmp_
 
 def test_a_zoneless_instant_or_a_timestamp_for_a_day_read_one_by_one_is_an_error() -> None:
     """An instant without its zone, given in columns (a Parquet timestamp without a time zone),
-    read by the single evaluator: an error at its path, where it stopped the command."""
+    read by the single evaluator: an error at its path, where it stopped the command. A timestamp
+    given for a day says what was given."""
     document = _example()
     document["encountered_at"] = dt.datetime(2023, 8, 14, 10)
     row = single_row(document, REGISTRY)
