@@ -252,3 +252,95 @@ def test_a_zoneless_instant_or_a_timestamp_for_a_day_read_one_by_one_is_an_error
     document["encountered_on"] = dt.datetime(2023, 8, 14)  # a timestamp column for a day
     message = single_row(document, REGISTRY)["error"]["errors"][0]
     assert message["path"] == "/encountered_on" and "not a date and time" in message["message"]
+
+
+@pytest.mark.parametrize("value", [5, "x", [1, 2], [], True, 1.5])
+def test_extensions_that_are_not_an_object_are_refused_in_columns_as_one_by_one(
+    tmp_path: Path, value: Any
+) -> None:
+    """Free data is read by no rule, but encounter v1 wants an object: a row whose ``extensions``
+    is anything else got a decision in columns."""
+
+    def extended(i: int, document: dict[str, Any]) -> None:
+        document["extensions"] = value if i == 13 else {"case": i}
+
+    documents = _copies(30, extended)
+    rows = _lines_rows(documents, tmp_path)
+    assert disagreements(documents, rows, REGISTRY) == []
+    assert rows[13]["error"]["errors"][0]["path"] == "/extensions"
+    table = pa.Table.from_pylist(
+        [{**d, "extensions": None if i != 13 else str(value)} for i, d in enumerate(_copies(30))]
+    )
+    parquet_rows, given = _parquet_rows(table, tmp_path)
+    assert disagreements(given, parquet_rows, REGISTRY) == []
+    assert [i for i, row in enumerate(parquet_rows) if row["error"] is not None] == [13]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, 4, 56, tzinfo=dt.UTC),
+        dt.datetime(1799, 12, 31, tzinfo=dt.UTC),
+    ],
+)
+def test_an_instant_whose_eastern_time_is_before_the_year_1_is_refused_in_columns(
+    tmp_path: Path, value: Any
+) -> None:
+    rows, documents = _parquet_rows(
+        _retyped(lambda i: value if i == 3 else None, ("encountered_at",), pa.timestamp("s", "UTC")), tmp_path
+    )
+    assert disagreements(documents, rows, REGISTRY) == []
+
+
+def test_seconds_past_what_microseconds_hold_are_an_error_row_not_a_panic(tmp_path: Path) -> None:
+    table = _retyped(lambda i: None, ("encountered_at",), pa.timestamp("s", "UTC"))
+    huge = pa.array([10**15 if i == 3 else None for i in range(table.num_rows)], pa.int64()).cast(
+        pa.timestamp("s", "UTC")
+    )
+    table = table.set_column(table.schema.get_field_index("encountered_at"), "encountered_at", huge)
+    source, out = tmp_path / "huge.parquet", tmp_path / "out.parquet"
+    pq.write_table(table, source)
+    screen_file(source, out, REGISTRY, progress=False, verify_sample=0)
+    rows = pl.read_parquet(out).to_dicts()
+    assert [i for i, row in enumerate(rows) if row["error"] is not None] == [3]
+    assert rows[3]["error"]["errors"][0]["path"] == "/encountered_at"
+
+
+def test_columns_polars_cannot_hold_refuse_the_file_naming_in_and_the_column(tmp_path: Path) -> None:
+    """Two columns of one name, or a type Polars does not read (``decimal256``, a list view):
+    the file is refused naming IN and the column (it stopped the command with an internal error).
+    A map of instants at a fixed offset is read."""
+    from amparo.errors import InputError
+
+    base = pa.Table.from_pylist(_copies(5))
+    cases = {
+        "twice": (
+            pa.Table.from_arrays([*base.columns, base.column("id")], [*base.column_names, "id"]),
+            "two columns named 'id'",
+        ),
+        "decimal256": (
+            base.append_column("notes", pa.array([1] * 5, pa.decimal256(40, 0))),
+            "the column 'notes' (decimal256",
+        ),
+        "list view": (
+            base.append_column("extensions", pa.array([[1]] * 5, pa.list_view(pa.int64()))),
+            "the column 'extensions' (list_view",
+        ),
+    }
+    for name, (table, said) in cases.items():
+        source = tmp_path / f"{name}.parquet"
+        pq.write_table(table, source)
+        with pytest.raises(InputError) as raised:
+            screen_file(source, tmp_path / "out.parquet", REGISTRY, progress=False)
+        assert raised.value.errors[0].path == "IN" and said in raised.value.errors[0].message, name
+        assert not (tmp_path / "out.parquet").exists()
+    offset = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    mapped = pa.array(
+        [[("seen", dt.datetime(2023, 8, 14, 10, tzinfo=offset))]] * 5,
+        pa.map_(pa.string(), pa.timestamp("us", "+05:30")),
+    )
+    source = tmp_path / "map.parquet"
+    pq.write_table(base.append_column("extensions", mapped), source)
+    screen_file(source, tmp_path / "out.parquet", REGISTRY, progress=False, verify_sample=0)
+    assert pl.read_parquet(tmp_path / "out.parquet").height == 5

@@ -10,7 +10,8 @@ from amparo.batch.calendar import holds_days, past_the_calendar_as_text, rows_pa
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import NullableFieldsPack
 
-#: Free data of the sending agency: never read by a rule, never a reason to leave the columns.
+#: Free data of the sending agency: never read by a rule, never a reason to leave the columns
+#: while it is an object (a struct column).
 IGNORED = frozenset({"extensions"})
 
 
@@ -49,13 +50,24 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
     if kind is None:  # e.g. 1 for true, 17.5 for an age, a day for an instant: read one by one
         return _nulls(series.name, len(series), dtype), series.is_not_null()
     suspect = _falses(len(series))
+    if isinstance(series.dtype, pl.Datetime) and isinstance(dtype, pl.Datetime):
+        # seconds or milliseconds past what microseconds hold: one by one (Polars panics casting them)
+        per = _PER_SECOND[dtype.time_unit] // _PER_SECOND[series.dtype.time_unit]
+        if per > 1:
+            held = (series.to_physical().abs() <= (2**63 - 1) // per).fill_null(True)
+            series, suspect = pl.select(pl.when(held).then(series)).to_series().alias(series.name), ~held
     if kind == "whole":  # a float column for a whole number: 17.0 is read as 17, 17.5 one by one
         whole = (series.is_finite() & (series == series.floor())).fill_null(True)
         series, suspect = pl.select(pl.when(whole).then(series)).to_series().alias(series.name), ~whole
     try:
         return series.cast(dtype, strict=True), suspect
-    except Exception:  # any value the column type cannot hold: those rows are read one by one
+    # any value the column type cannot hold (Polars panics on some: seconds past its range)
+    except (Exception, pl.exceptions.PanicException):
         return _nulls(series.name, len(series), dtype), series.is_not_null()
+
+
+#: Ticks a second of each of Polars' time units.
+_PER_SECOND = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 
 
 def _same_values(given: Any, wanted: Any) -> str | None:
@@ -110,7 +122,13 @@ def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
         columns.append(series.alias(name))
         suspect = suspect | bad
     for name in frame.columns:
-        if name not in schema and name not in IGNORED:
+        if name in schema:
+            continue
+        if name not in IGNORED:
+            suspect = suspect | frame[name].is_not_null()
+        elif not isinstance(frame.schema[name], pl.Struct | pl.Null):
+            # Free data is read by no rule, but it is an object: any other value (5, "x", a list,
+            # a Parquet map) is refused one by one (it was screened, its row given a decision).
             suspect = suspect | frame[name].is_not_null()
     return pl.DataFrame(columns), suspect
 

@@ -290,6 +290,12 @@ def _instants_in_utc(table: Any) -> Any:
             return pa.struct(
                 [kind.field(i).with_type(utc(kind.field(i).type)) for i in range(kind.num_fields)]
             )
+        if pa.types.is_map(kind):
+            return pa.map_(
+                kind.key_field.with_type(utc(kind.key_type)), kind.item_field.with_type(utc(kind.item_type))
+            )
+        if pa.types.is_fixed_size_list(kind):
+            return pa.list_(kind.value_field.with_type(utc(kind.value_type)), kind.list_size)
         if pa.types.is_list(kind):
             return pa.list_(kind.value_field.with_type(utc(kind.value_type)))
         if pa.types.is_large_list(kind):
@@ -302,10 +308,66 @@ def _instants_in_utc(table: Any) -> Any:
 
 def _checked(table: Any) -> ParquetChunk:
     """The rows of ``table`` whose text is UTF-8 as a Polars frame, and the others refused."""
-    pl = polars_module()
     table = _instants_in_utc(table)
     refused = refused_rows(table)
-    return ParquetChunk(pl.from_arrow(other_rows(table, refused)), refused)
+    return ParquetChunk(_frame_of(other_rows(table, refused)), refused)
+
+
+def _frame_of(table: Any) -> Any:
+    """``table`` as a Polars frame; an :class:`InputError` naming IN and the column where Polars
+    cannot hold one (two columns of one name, a type it does not read such as ``decimal256``):
+    a property of the file, not of a row (it stopped the command with an internal error)."""
+    import pyarrow as pa
+
+    pl = polars_module()
+    twice = _named_twice(table.schema)
+    if twice is not None:
+        raise InputError(
+            [FieldError("IN", f"the file has two columns named {twice!r}; each needs a name of its own")]
+        )
+    try:
+        return pl.from_arrow(table)
+    except (Exception, pl.exceptions.PanicException) as exc:
+        for field in table.schema:
+            try:
+                pl.from_arrow(table.select([field.name]))
+            except (Exception, pl.exceptions.PanicException):
+                where = f"the column {field.name!r} ({field.type})"
+                break
+        else:
+            where = "a column"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            [
+                FieldError(
+                    "IN",
+                    f"{where} is of an Arrow type amparo cannot read ({reason}); "
+                    "write it as text, numbers, booleans, dates, timestamps, lists or structs",
+                )
+            ]
+        ) from (exc if isinstance(exc, pa.ArrowException | pl.exceptions.PolarsError) else None)
+
+
+def _named_twice(schema: Any) -> str | None:
+    """The first name two columns (or two fields of one struct) share, as a path."""
+    import pyarrow as pa
+
+    def twice(fields: list[Any], prefix: str) -> str | None:
+        seen: set[str] = set()
+        for field in fields:
+            if field.name in seen:
+                return f"{prefix}{field.name}"
+            seen.add(str(field.name))
+            kind = field.type
+            while pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+                kind = kind.value_type
+            if pa.types.is_struct(kind):
+                found = twice([kind.field(i) for i in range(kind.num_fields)], f"{prefix}{field.name}.")
+                if found is not None:
+                    return found
+        return None
+
+    return twice(list(schema), "")
 
 
 class _Writer:

@@ -131,7 +131,10 @@ def _vouched(read_on: Any) -> Any:
             read_on.is_between(_YMD_FIRST, _YMD_LAST),
             pl.col("_eastern_day") <= _YMD_LAST,  # an instant carried past the calendar: its error
             # Polars' zone rules (chrono-tz) stop at 2100: later local dates, one by one (zoneinfo).
-            pl.col("_instant").is_null() | (pl.col("_instant") < _ZONE_RULES_END),
+            # ... and before 1800 (from columns, an instant whose local time is before the year 1 in
+            # some zone must be refused; the eastern day is clipped to the coverage's start).
+            pl.col("_instant").is_null()
+            | pl.col("_instant").is_between(_INSTANT_FIRST, _ZONE_RULES_END, closed="left"),
             birth.is_null() | birth.is_between(_YMD_FIRST, _YMD_LAST),
         ]
     )
@@ -168,6 +171,7 @@ _YMD_FIRST, _YMD_LAST = dt.date(1800, 1, 1), dt.date(2200, 12, 31)
 #: Python's ``zoneinfo``: they apply daylight saving time up to 2099 only (from 2100-03-14 an
 #: instant in July is an hour off in New York; tests/batch/test_vouching.py).
 _ZONE_RULES_END = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+_INSTANT_FIRST = dt.datetime(_YMD_FIRST.year, 1, 1, tzinfo=dt.UTC)
 
 
 @cache
