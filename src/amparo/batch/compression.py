@@ -57,10 +57,6 @@ class InputFile:
     def readline(self, size: int = -1) -> bytes:
         return self._guarded(self._stream.readline, size)
 
-    def tell(self) -> int:
-        """Bytes of the decompressed text read so far."""
-        return int(self._stream.tell())
-
     def position(self) -> int:
         """Bytes of the stored file read so far."""
         return self._raw.tell()

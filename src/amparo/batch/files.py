@@ -317,8 +317,6 @@ def _frame_of(table: Any) -> Any:
     """``table`` as a Polars frame; an :class:`InputError` naming IN and the column where Polars
     cannot hold one (two columns of one name, a type it does not read such as ``decimal256``):
     a property of the file, not of a row (it stopped the command with an internal error)."""
-    import pyarrow as pa
-
     pl = polars_module()
     twice = _named_twice(table.schema)
     if twice is not None:
@@ -345,7 +343,7 @@ def _frame_of(table: Any) -> Any:
                     "write it as text, numbers, booleans, dates, timestamps, lists or structs",
                 )
             ]
-        ) from (exc if isinstance(exc, pa.ArrowException | pl.exceptions.PolarsError) else None)
+        ) from None
 
 
 def _named_twice(schema: Any) -> str | None:
