@@ -11,6 +11,13 @@ import zlib
 from pathlib import Path
 from typing import IO, Any
 
+from amparo.batch.standard_streams import (
+    is_standard_input,
+    is_standard_output,
+    open_standard_input,
+    open_standard_output,
+    standard_input_codec,
+)
 from amparo.errors import FieldError, InputError
 
 #: The codec of each file name ending, by the name a user knows it by.
@@ -35,21 +42,28 @@ def inner_suffix(path: Path) -> str:
 
 
 class InputFile:
-    """A file read as bytes, decompressed when its name ends in a codec's extension. ``position``
+    """A file read as bytes (or standard input: :mod:`amparo.batch.standard_streams`),
+    decompressed when its name ends in a codec's extension. ``position``
     is how far into the file as stored it has been read (for a progress bar over its size); a
     file the codec cannot read, or one cut short, raises an :class:`InputError` naming ``option``
     (before, it would be read as text that is not JSON)."""
 
-    def __init__(self, path: Path, option: str = "IN") -> None:
-        self.path, self.option, self.codec = path, option, codec_of(path)
-        self._raw = path.open("rb")
-        self._stream: Any = self._raw
+    def __init__(self, path: Path, option: str = "IN", *, peek: bool = False) -> None:
+        self.path, self.option = path, option
+        self._file: Any
+        if is_standard_input(path):  # its codec told by its first bytes; ``peek``: read again after
+            self.name, self.codec = "standard input", standard_input_codec()
+            self._file, self._raw = open_standard_input(peek)
+        else:
+            self.name, self.codec = path.name, codec_of(path)
+            self._file = self._raw = path.open("rb")
+        self._stream: Any = self._file
         if self.codec == "gzip":
-            self._stream = gzip.GzipFile(fileobj=self._raw, mode="rb")
+            self._stream = gzip.GzipFile(fileobj=self._file, mode="rb")
         elif self.codec == "bzip2":
-            self._stream = bz2.BZ2File(self._raw, mode="rb")
+            self._stream = bz2.BZ2File(self._file, mode="rb")
         elif self.codec == "xz":
-            self._stream = lzma.LZMAFile(self._raw, mode="rb")
+            self._stream = lzma.LZMAFile(self._file, mode="rb")
 
     def read(self, size: int = -1) -> bytes:
         return self._guarded(self._stream.read, size)
@@ -59,7 +73,7 @@ class InputFile:
 
     def position(self) -> int:
         """Bytes of the stored file read so far."""
-        return self._raw.tell()
+        return int(self._raw.tell())
 
     def _guarded(self, read: Any, size: int) -> bytes:
         if self.codec is None:
@@ -72,7 +86,7 @@ class InputFile:
                 [
                     FieldError(
                         self.option,
-                        f"{self.path.name} cannot be read as a {self.codec} file ({exc}); "
+                        f"{self.name} cannot be read as a {self.codec} file ({exc}); "
                         f"give a whole {self.codec} file or the text itself",
                     )
                 ]
@@ -81,10 +95,10 @@ class InputFile:
 
     def close(self) -> None:
         try:
-            if self._stream is not self._raw:
+            if self._stream is not self._file:
                 self._stream.close()
         finally:
-            self._raw.close()
+            self._file.close()
 
     def __enter__(self) -> InputFile:
         return self
@@ -94,7 +108,10 @@ class InputFile:
 
 
 def open_text_output(path: Path, codec: str | None) -> IO[str]:
-    """``path`` opened to write UTF-8 text, compressed with ``codec`` (``None``: as it is)."""
+    """``path`` opened to write UTF-8 text, compressed with ``codec`` (``None``: as it is);
+    standard output as it is."""
+    if is_standard_output(path):
+        return open_standard_output()
     if codec == "gzip":
         return gzip.open(path, "wt", encoding="utf-8", compresslevel=_LEVEL)
     if codec == "bzip2":

@@ -32,6 +32,13 @@ from amparo.batch.json_lines import (
 from amparo.batch.output_file import refuse_overwriting, staged
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener
+from amparo.batch.standard_streams import (
+    is_standard_input,
+    is_standard_output,
+    source_name,
+    standard_input_codec,
+    standard_input_size,
+)
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
@@ -46,7 +53,13 @@ PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk
 
 def file_format(path: Path, option: str) -> Format:
     """JSON Lines (``.jsonl``, ``.ndjson``, ``.json``; compressed too, e.g. ``.jsonl.gz``:
-    :mod:`amparo.batch.compression`) or Parquet (``.parquet``), by extension."""
+    :mod:`amparo.batch.compression`) or Parquet (``.parquet``), by extension; standard input and
+    output (``-``) are JSON Lines."""
+    if is_standard_output(path):
+        return "jsonl"
+    if is_standard_input(path):
+        standard_input_codec()  # refuses a Parquet file, which is read from its end
+        return "jsonl"
     suffix = inner_suffix(path)
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return "jsonl"
@@ -65,6 +78,8 @@ def output_format(path: Path, option: str = "--out") -> Format:
     """The format of a file to write, by extension, checked before any work: its folder must exist
     and ``path`` must not be a folder (an error after screening millions of rows would lose them)."""
     fmt = file_format(path, option)
+    if is_standard_output(path):
+        return fmt
     if path.is_dir():
         raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
     if not path.parent.is_dir():
@@ -85,7 +100,7 @@ def _json_shape(path: Path) -> Literal["lines", "array", "object"]:
     """Whether the file is JSON Lines, one JSON array (read element by element, streaming), or one
     JSON value over several lines (a pretty-printed object, read whole as ``amparo screen`` reads
     it). A byte order mark is skipped."""
-    with InputFile(path) as handle:
+    with InputFile(path, peek=True) as handle:  # standard input: what is read here is read again
         first = handle.readline(_LINE_START).removeprefix(codecs.BOM_UTF8)
         while first and not first.strip():  # blank lines, or a long run of spaces
             first = handle.readline(_LINE_START)
@@ -128,9 +143,9 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
         from amparo.screening.inputs import read_items
 
         with InputFile(path) as handle:
-            text = decode_user_bytes(handle.read(), str(path), "IN", encoding="utf-8-sig")
-        _, decoded = read_items(text, source=str(path))
-        whole = path.stat().st_size
+            text = decode_user_bytes(handle.read(), source_name(path), "IN", encoding="utf-8-sig")
+            whole = handle.position()
+        _, decoded = read_items(text, source=source_name(path))
         yield from _chunked(((item.document, item.error) for item in decoded), size, lambda: whole)
         return
     for chunk in line_chunks(path, size):
@@ -144,7 +159,7 @@ def _array_chunks(path: Path, size: int) -> Iterator[JsonChunk]:
     from amparo.screening.json_array import array_of_file
 
     with InputFile(path) as handle:
-        yield from _chunked(array_of_file(handle, str(path)), size, handle.position)
+        yield from _chunked(array_of_file(handle, source_name(path)), size, handle.position)
 
 
 def _chunked(
@@ -165,6 +180,12 @@ def _chunked(
             documents, errors = [], {}
     if documents:
         yield JsonChunk(documents, errors, position() - told)
+
+
+def refuse_missing(source: Path) -> None:
+    """InputError naming IN when ``source`` is not a file (standard input always is one)."""
+    if not is_standard_input(source) and not source.is_file():
+        raise InputError([FieldError("IN", f"no such file: {source}")])
 
 
 def open_parquet(path: Path) -> Any:
@@ -466,8 +487,7 @@ def screen_file(
 ) -> BatchReport:
     """Screen every document in ``source`` into ``out``; a progress bar on a terminal.
     ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`)."""
-    if not source.is_file():
-        raise InputError([FieldError("IN", f"no such file: {source}")])
+    refuse_missing(source)
     in_format, out_format = file_format(source, "IN"), output_format(out)
     refuse_overwriting(out, [("IN", source)])
     if in_format == "parquet":
@@ -526,13 +546,13 @@ def _array_lines(path: Path, size: int) -> Iterator[LineChunk | JsonChunk]:
     from amparo.screening.json_array import array_of_file
 
     with InputFile(path) as handle:
-        for chunk in _chunked(array_of_file(handle, str(path), texts=True), size, handle.position):
+        for chunk in _chunked(array_of_file(handle, source_name(path), texts=True), size, handle.position):
             if chunk.errors:
                 documents = [None if text is None else loads_json(text) for text in chunk.documents]
                 yield JsonChunk(documents, chunk.errors, chunk.consumed)
                 continue
             lines = [text.replace("\n", " ").encode("utf-8") for text in chunk.documents]
-            yield LineChunk.of(lines, str(path), read=chunk.consumed)
+            yield LineChunk.of(lines, source_name(path), read=chunk.consumed)
 
 
 def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]:
@@ -555,8 +575,8 @@ def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
 
     if fmt == "parquet":
         total = open_parquet(source).metadata.num_rows
-    else:
-        total = source.stat().st_size
+    else:  # a pipe's size is not known: the bar shows work going on
+        total = standard_input_size() if is_standard_input(source) else source.stat().st_size
     bar = Progress(
         TextColumn("screening"),
         BarColumn(),

@@ -33,6 +33,7 @@ from amparo.batch.files import (
     open_parquet,
     output_format,
     parquet_chunks,
+    refuse_missing,
 )
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
 from amparo.batch.output_file import refuse_overwriting, staged
@@ -290,8 +291,7 @@ def run_impact(
     chunk_rows: int | None = None,
 ) -> tuple[ImpactCounts, float]:
     """Run ``impact`` over every document of ``source``; changed rows go to ``out`` if given."""
-    if not source.is_file():
-        raise InputError([FieldError("IN", f"no such file: {source}")])
+    refuse_missing(source)
     fmt = file_format(source, "IN")
     out_format = output_format(out) if out is not None else None
     if out is not None:

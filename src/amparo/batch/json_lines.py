@@ -36,6 +36,7 @@ from typing import Any
 from amparo.batch.columns import conform
 from amparo.batch.compression import InputFile
 from amparo.batch.runner import ROW, BatchScreener, invalid_json
+from amparo.batch.standard_streams import source_name
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import ColumnarPack, LawPack
 from amparo.engine.registry import PackRegistry
@@ -120,7 +121,7 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
                         data,
                         bounds if bounds[-1] == len(data) else [*bounds, len(data)],
                         first,
-                        str(path),
+                        source_name(path),
                         read(len(data)),
                     )
                 return
@@ -131,7 +132,7 @@ def line_chunks(path: Path, size: int) -> Iterator[LineChunk]:
                     data[taken:stop],
                     [0, *(ends[k : k + size] - taken).tolist()],
                     first,
-                    str(path),
+                    source_name(path),
                     read(stop - taken),
                 )
                 first, taken, k, skipped = first + size, stop, k + size, 0

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from amparo.batch.standard_streams import is_standard_output
 from amparo.errors import FieldError, InputError
 
 
@@ -25,7 +26,10 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: str = "--out") -> None:
-    """InputError when ``out`` is one of ``inputs`` (each ``(its option, its path)``)."""
+    """InputError when ``out`` is one of ``inputs`` (each ``(its option, its path)``). Standard
+    output is not checked: a terminal or ``/dev/null`` may be standard input too."""
+    if is_standard_output(out):
+        return
     for name, source in inputs:
         if _same_file(out, source):
             raise InputError(
@@ -36,7 +40,10 @@ def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: st
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
     """The temporary path to write ``out`` at; renamed to ``out`` when the block ends without an
-    error, removed when it ends with one."""
+    error, removed when it ends with one (standard output: itself)."""
+    if is_standard_output(out):  # a pipe is written as it goes
+        yield out
+        return
     part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
         yield part

@@ -23,6 +23,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
 
     keep_freed_memory()
     from amparo.batch.files import screen_file
+    from amparo.batch.standard_streams import input_path, output_path
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
@@ -35,8 +36,8 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     on = parse_date(as_of, "--as-of")
     settings = load_settings()
     report = screen_file(
-        Path(batch),
-        Path(out),
+        input_path(batch),
+        output_path(out),
         pack_registry(),
         as_of=on,
         workers=settings.batch_workers,
@@ -45,7 +46,8 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     err = Console(stderr=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
     err.print(
-        f"{report.rows} documents screened into {out} in {report.seconds:.1f} s ({rate:,.0f}/s); "
+        f"{report.rows} documents screened into {'standard output' if out == '-' else out} "
+        f"in {report.seconds:.1f} s ({rate:,.0f}/s); "
         f"{report.invalid} invalid",
         highlight=False,
     )
@@ -55,7 +57,10 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
 
 def impact_command(
     source: Annotated[
-        str, typer.Argument(help="Encounters (.jsonl or .parquet; .jsonl.gz, .bz2 or .xz compressed).")
+        str,
+        typer.Argument(
+            help="Encounters (.jsonl or .parquet; .jsonl.gz, .bz2 or .xz compressed; - for JSON Lines on stdin)."
+        ),
     ],
     before: Annotated[
         str | None, typer.Option("--before", help="Read the law on this date first (YYYY-MM-DD).")
@@ -83,6 +88,7 @@ def impact_command(
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.output_file import refuse_overwriting
     from amparo.batch.overlay import load_change, overlay_registry
+    from amparo.batch.standard_streams import input_path
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
@@ -91,6 +97,10 @@ def impact_command(
         raise InputError(
             [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
         )
+    if out == "-":
+        raise InputError(
+            [FieldError("--out", "the counts are printed on standard output; give a file name for the rows")]
+        )
     if out is not None and change is not None:
         refuse_overwriting(Path(out), [("--change", Path(change))])
     registry = pack_registry()
@@ -98,7 +108,7 @@ def impact_command(
     settings = load_settings()
     impact = Impact(registry, changed, before_on=before_on, after_on=after_on, workers=settings.batch_workers)
     counts, seconds = run_impact(
-        Path(source), impact, out=Path(out) if out else None, chunk_rows=settings.batch_chunk_rows
+        input_path(source), impact, out=Path(out) if out else None, chunk_rows=settings.batch_chunk_rows
     )
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
@@ -144,15 +154,19 @@ def synth_encounters(
     ],
     out: Annotated[
         str,
-        typer.Option("--out", help="Where to write them (.jsonl or .parquet; .jsonl.gz etc. compressed)."),
+        typer.Option(
+            "--out",
+            help="Where to write them (.jsonl or .parquet; .jsonl.gz etc. compressed; - for JSON Lines on stdout).",
+        ),
     ],
 ) -> None:
     """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""
     from amparo.batch.files import output_format
+    from amparo.batch.standard_streams import output_path
     from amparo.batch.synth import write_documents
     from amparo.cli.packs import pack_registry
 
-    path = Path(out)
+    path = output_path(out)
     output_format(path)
     from amparo.engine.pack import ColumnarPack
 
@@ -162,7 +176,8 @@ def synth_encounters(
     started = time.perf_counter()
     written = write_documents(n, seed, path, pack)
     seconds = time.perf_counter() - started
-    Console(stderr=True).print(f"{written} encounters written to {out} in {seconds:.1f} s", highlight=False)
+    where = "standard output" if out == "-" else out
+    Console(stderr=True).print(f"{written} encounters written to {where} in {seconds:.1f} s", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

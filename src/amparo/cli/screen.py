@@ -61,14 +61,16 @@ def screen_command(
         str | None,
         typer.Option(
             "--batch",
-            help="Batch mode: screen every document of this .jsonl or .parquet file (.jsonl.gz, .bz2 or .xz: compressed).",
+            help="Batch mode: screen every document of this .jsonl or .parquet file (.jsonl.gz, .bz2 or .xz: "
+            "compressed; - for JSON Lines on stdin, compressed or not).",
         ),
     ] = None,
     out: Annotated[
         str | None,
         typer.Option(
             "--out",
-            help="Batch mode: write one row per input here (.jsonl or .parquet; .jsonl.gz etc. compressed).",
+            help="Batch mode: write one row per input here (.jsonl or .parquet; .jsonl.gz etc. compressed; "
+            "- for JSON Lines on stdout).",
         ),
     ] = None,
 ) -> None:
