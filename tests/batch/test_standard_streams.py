@@ -124,6 +124,12 @@ def test_what_standard_streams_cannot_carry_is_refused_naming_the_option(
     assert "IN: standard input cannot be read as a gzip file" in said
     assert not out.exists() and not list(tmp_path.glob(".*.part"))
 
+    text = tmp_path / "a.txt"
+    text.write_text("{}\n")
+    said = _refused(["screen", "--batch", str(text), "--out", str(out)], b"", monkeypatch, capsys)
+    assert "IN: expected a .jsonl or .parquet file, got 'a.txt'" in said
+    assert ".jsonl.gz" in said and "- for standard input" in said
+
     dates = ["--before", "2019-01-01", "--after", "2020-01-01"]
     said = _refused(["impact", str(lines), *dates, "--out", "-"], b"", monkeypatch, capsys)
     assert "--out: the counts are printed on standard output" in said

@@ -71,6 +71,8 @@ def file_format(path: Path, option: str) -> Format:
             " (only JSON Lines are read and written compressed: .jsonl.gz, .jsonl.bz2 or .jsonl.xz; "
             "a Parquet file compresses its own columns)"
         )
+    stream = "; - for standard input" if option == "IN" else ""
+    hint = hint or f" (JSON Lines also as .ndjson or .json, compressed as .jsonl.gz, .bz2 or .xz{stream})"
     raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'{hint}")])
 
 
