@@ -185,3 +185,17 @@ def test_a_pipe_between_two_processes(lines: Path, tmp_path: Path) -> None:
     expected = tmp_path / "o.jsonl"
     assert _run("screen", "--batch", str(file), "--out", str(expected)).exit_code == 0
     assert screened.stdout == expected.read_bytes()
+
+
+def test_the_progress_bar_over_a_pipe_counts_what_was_read(
+    lines: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from amparo.batch.files import screen_file
+    from amparo.rules.us import US_PACK
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines.read_bytes())))
+    report = screen_file(STANDARD_INPUT, tmp_path / "o.jsonl", US_PACK, progress=True)
+    assert report.rows == 300
+    shown = capsys.readouterr().err
+    assert f"{lines.stat().st_size / 1000:.1f}/? kB" in shown  # no total: no percentage to show
+    assert "%" not in shown

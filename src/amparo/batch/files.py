@@ -573,18 +573,15 @@ def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
     if not show:
         return None, None
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     if fmt == "parquet":
         total = open_parquet(source).metadata.num_rows
-    else:  # a pipe's size is not known: the bar shows work going on
+    else:  # a pipe's size is not known: the bar shows work going on, and how much was read
         total = standard_input_size() if is_standard_input(source) else source.stat().st_size
-    bar = Progress(
-        TextColumn("screening"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
+    columns = (
+        (TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn()) if total else (DownloadColumn(),)
     )
+    bar = Progress(TextColumn("screening"), BarColumn(), *columns, console=Console(stderr=True))
     bar.start()
     return bar, bar.add_task("screen", total=total)
