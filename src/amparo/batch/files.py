@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from amparo.batch.arrow_text import other_rows, refused_rows
 from amparo.batch.compression import InputFile, codec_of, inner_suffix, open_text_output
 from amparo.batch.json_lines import (
     LineChunk,
@@ -30,8 +29,9 @@ from amparo.batch.json_lines import (
     screen_lines,
 )
 from amparo.batch.output_file import refuse_overwriting, staged
+from amparo.batch.parquet_input import PARQUET_CHUNK, parquet_chunks, parquet_parts, parquet_rows
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
-from amparo.batch.runner import ROW, BatchScreener
+from amparo.batch.runner import BatchScreener
 from amparo.batch.standard_streams import (
     is_standard_input,
     is_standard_output,
@@ -42,13 +42,12 @@ from amparo.batch.standard_streams import (
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
-from amparo.errors import AmparoError, EncounterInvalid, FieldError, InputError
+from amparo.errors import AmparoError, FieldError, InputError
 from amparo.screening.json_values import loads_json
 from amparo.user_text import decode_user_bytes
 
 Format = Literal["jsonl", "parquet"]
 JSON_CHUNK = 50_000
-PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk costs ~20 ms besides its rows
 
 
 def file_format(path: Path, option: str) -> Format:
@@ -60,6 +59,9 @@ def file_format(path: Path, option: str) -> Format:
     if is_standard_input(path):
         standard_input_codec()  # refuses a Parquet file, which is read from its end
         return "jsonl"
+    if path.is_dir():  # a folder of Parquet parts, as Spark writes them
+        parquet_parts(path, option)
+        return "parquet"
     suffix = inner_suffix(path)
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return "jsonl"
@@ -79,11 +81,11 @@ def file_format(path: Path, option: str) -> Format:
 def output_format(path: Path, option: str = "--out") -> Format:
     """The format of a file to write, by extension, checked before any work: its folder must exist
     and ``path`` must not be a folder (an error after screening millions of rows would lose them)."""
+    if path.is_dir():
+        raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
     fmt = file_format(path, option)
     if is_standard_output(path):
         return fmt
-    if path.is_dir():
-        raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
     if not path.parent.is_dir():
         raise InputError(
             [FieldError(option, f"no such folder: {path.parent} (folders are not created for a file)")]
@@ -185,210 +187,10 @@ def _chunked(
 
 
 def refuse_missing(source: Path) -> None:
-    """InputError naming IN when ``source`` is not a file (standard input always is one)."""
-    if not is_standard_input(source) and not source.is_file():
+    """InputError naming IN when ``source`` is neither a file nor a folder (of Parquet parts;
+    standard input always is one)."""
+    if not is_standard_input(source) and not source.is_file() and not source.is_dir():
         raise InputError([FieldError("IN", f"no such file: {source}")])
-
-
-def open_parquet(path: Path) -> Any:
-    """The Parquet file at ``path``; InputError naming it when it is not one (garbage, truncated)."""
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-    try:
-        return pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(
-            [FieldError("IN", f"{path} is not a readable Parquet file ({str(exc).strip().rstrip('.')})")]
-        ) from None
-
-
-@dataclass
-class ParquetChunk:
-    """Rows read from a Parquet file: ``frame``, in columns, those whose text is UTF-8;
-    ``refused``, the others' positions in the chunk (in order) and their errors
-    (:mod:`amparo.batch.arrow_text`)."""
-
-    frame: Any
-    refused: dict[int, EncounterInvalid]
-
-    @property
-    def height(self) -> int:
-        return int(self.frame.height) + len(self.refused)
-
-    def placed(self, screened: Any, refused: Any) -> Any:
-        """A frame of a row per row of ``frame`` (``screened``) and one of a row per refused row,
-        as one in the chunk's order."""
-        if not self.refused:
-            return screened
-        pl = polars_module()
-        import numpy as np
-
-        at = pl.Series(ROW, list(self.refused), dtype=pl.Int64)
-        kept = pl.Series(ROW, np.setdiff1d(np.arange(self.height), at.to_numpy()), dtype=pl.Int64)
-        return (
-            pl.concat([screened.with_columns(kept), refused.with_columns(at)], how="vertical")
-            .sort(ROW)
-            .drop(ROW)
-        )
-
-    def screened_by(self, screener: BatchScreener) -> Any:
-        """One output row per row of the chunk: the frame screened, an error row for each refused."""
-        out = screener.screen_frame(self.frame)
-        if not self.refused:
-            return out
-        errors = dict(enumerate(self.refused.values()))
-        return self.placed(out, screener.screen_documents([None] * len(errors), errors))
-
-
-def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[ParquetChunk]:
-    """Chunks of a Parquet file, of about ``size`` rows: whole row groups where none is over twice
-    that (read with their columns decoded at once, each chunk one buffer per column), else slices
-    of the file's batches (memory stays flat whatever its row groups). Their text is checked
-    (:func:`~amparo.batch.arrow_text.utf8_faults`, ~12 ms per 200,000 rows).
-    Decoded in the calling thread only (no Arrow thread pool): the reader runs beside the
-    screening workers, which keep both cores busy, and Arrow's threads only added work (one
-    200,000-row chunk: 175 -> 146 ms of CPU)."""
-    import pyarrow as pa
-
-    reader = open_parquet(path)
-    counts = [reader.metadata.row_group(i).num_rows for i in range(reader.metadata.num_row_groups)]
-    done = 0
-    try:
-        if not counts or max(counts) > 2 * size:
-            try:
-                for batch in reader.iter_batches(batch_size=size, use_threads=False):
-                    chunk = _checked(pa.Table.from_batches([batch]))
-                    done += chunk.height
-                    yield chunk
-                return
-            except pa.ArrowNotImplementedError:
-                if done:
-                    raise
-            # Dictionary-encoded text inside a nested column, which Arrow reads a row group at a time only.
-            for index in range(len(counts)):
-                group = reader.read_row_group(index, use_threads=False)
-                for start in range(0, group.num_rows, size):
-                    chunk = _checked(group.slice(start, size))
-                    done += chunk.height
-                    yield chunk
-            return
-        groups: list[int] = []
-        rows = 0
-        for index, count in enumerate(counts):
-            groups.append(index)
-            rows += count
-            if rows >= size or index == len(counts) - 1:
-                chunk = _checked(_row_groups(reader, groups))
-                done += chunk.height
-                yield chunk
-                groups, rows = [], 0
-    except (pa.ArrowException, OSError) as exc:  # a page spoiled after the footer was read
-        where = f"after its first {done:,} rows" if done else "from its first row"
-        raise InputError(
-            [FieldError("IN", f"{path} cannot be read {where} ({str(exc).strip().rstrip('.')})")]
-        ) from None
-
-
-def _row_groups(reader: Any, groups: list[int]) -> Any:
-    """Row groups of the file as one table (their columns decoded at once); one group at a time
-    where Arrow reads a column only so (text dictionary-encoded inside a list or a struct)."""
-    import pyarrow as pa
-
-    try:
-        return reader.read_row_groups(groups, use_threads=False)
-    except pa.ArrowNotImplementedError:
-        return pa.concat_tables([reader.read_row_group(index, use_threads=False) for index in groups])
-
-
-def _instants_in_utc(table: Any) -> Any:
-    """``table`` with every timestamp that has a time zone in UTC: the same instants, and a zone
-    Polars reads (it refuses some Arrow holds, such as the fixed offset ``+05:30``)."""
-    import pyarrow as pa
-
-    def utc(kind: Any) -> Any:
-        if pa.types.is_timestamp(kind):
-            return pa.timestamp(kind.unit, "UTC") if kind.tz is not None else kind
-        if pa.types.is_struct(kind):
-            return pa.struct(
-                [kind.field(i).with_type(utc(kind.field(i).type)) for i in range(kind.num_fields)]
-            )
-        if pa.types.is_map(kind):
-            return pa.map_(
-                kind.key_field.with_type(utc(kind.key_type)), kind.item_field.with_type(utc(kind.item_type))
-            )
-        if pa.types.is_fixed_size_list(kind):
-            return pa.list_(kind.value_field.with_type(utc(kind.value_type)), kind.list_size)
-        if pa.types.is_list(kind):
-            return pa.list_(kind.value_field.with_type(utc(kind.value_type)))
-        if pa.types.is_large_list(kind):
-            return pa.large_list(kind.value_field.with_type(utc(kind.value_type)))
-        return kind
-
-    schema = pa.schema([field.with_type(utc(field.type)) for field in table.schema])
-    return table if schema.equals(table.schema) else table.cast(schema)
-
-
-def _checked(table: Any) -> ParquetChunk:
-    """The rows of ``table`` whose text is UTF-8 as a Polars frame, and the others refused."""
-    table = _instants_in_utc(table)
-    refused = refused_rows(table)
-    return ParquetChunk(_frame_of(other_rows(table, refused)), refused)
-
-
-def _frame_of(table: Any) -> Any:
-    """``table`` as a Polars frame; an :class:`InputError` naming IN and the column where Polars
-    cannot hold one (two columns of one name, a type it does not read such as ``decimal256``):
-    a property of the file, not of a row (it stopped the command with an internal error)."""
-    pl = polars_module()
-    twice = _named_twice(table.schema)
-    if twice is not None:
-        raise InputError(
-            [FieldError("IN", f"the file has two columns named {twice!r}; each needs a name of its own")]
-        )
-    try:
-        return pl.from_arrow(table)
-    except (Exception, pl.exceptions.PanicException) as exc:
-        for field in table.schema:
-            try:
-                pl.from_arrow(table.select([field.name]))
-            except (Exception, pl.exceptions.PanicException):
-                where = f"the column {field.name!r} ({field.type})"
-                break
-        else:
-            where = "a column"
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            [
-                FieldError(
-                    "IN",
-                    f"{where} is of an Arrow type amparo cannot read ({reason}); "
-                    "write it as text, numbers, booleans, dates, timestamps, lists or structs",
-                )
-            ]
-        ) from None
-
-
-def _named_twice(schema: Any) -> str | None:
-    """The first name two columns (or two fields of one struct) share, as a path."""
-    import pyarrow as pa
-
-    def twice(fields: list[Any], prefix: str) -> str | None:
-        seen: set[str] = set()
-        for field in fields:
-            if field.name in seen:
-                return f"{prefix}{field.name}"
-            seen.add(str(field.name))
-            kind = field.type
-            while pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
-                kind = kind.value_type
-            if pa.types.is_struct(kind):
-                found = twice([kind.field(i) for i in range(kind.num_fields)], f"{prefix}{field.name}.")
-                if found is not None:
-                    return found
-        return None
-
-    return twice(list(schema), "")
 
 
 class _Writer:
@@ -418,8 +220,8 @@ class _Writer:
             pending.result()  # an error writing is raised here
 
     def _write_parquet(self, frame: Any) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         table = frame.to_arrow()
         if self._parquet is None:
@@ -493,7 +295,7 @@ def screen_file(
     in_format, out_format = file_format(source, "IN"), output_format(out)
     refuse_overwriting(out, [("IN", source)])
     if in_format == "parquet":
-        open_parquet(source)  # its errors before anything is written
+        parquet_rows(source)  # its errors (every part's) before anything is written
     # Chunks are screened ``workers`` at once here, each whole (not cut again into pieces).
     screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample, workers=1)
     with staged(out) as part:  # renamed to ``out`` once whole
@@ -575,8 +377,9 @@ def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+    total: int | None
     if fmt == "parquet":
-        total = open_parquet(source).metadata.num_rows
+        total = parquet_rows(source)
     else:  # a pipe's size is not known: the bar shows work going on, and how much was read
         total = standard_input_size() if is_standard_input(source) else source.stat().st_size
     columns = (

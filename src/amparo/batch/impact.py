@@ -25,18 +25,10 @@ from typing import Any
 
 from amparo.batch.columns import documents_of, schema_as_text
 from amparo.batch.compression import codec_of, open_text_output
-from amparo.batch.files import (
-    PARQUET_CHUNK,
-    ParquetChunk,
-    file_format,
-    json_input,
-    open_parquet,
-    output_format,
-    parquet_chunks,
-    refuse_missing,
-)
+from amparo.batch.files import file_format, json_input, output_format, refuse_missing
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
 from amparo.batch.output_file import refuse_overwriting, staged
+from amparo.batch.parquet_input import PARQUET_CHUNK, ParquetChunk, parquet_chunks, parquet_rows
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
@@ -297,7 +289,7 @@ def run_impact(
     if out is not None:
         refuse_overwriting(out, [("IN", source)])
     if fmt == "parquet":
-        open_parquet(source)  # its errors before anything is written
+        parquet_rows(source)  # its errors (every part's) before anything is written
     codec = codec_of(out) if out is not None else None
     with staged(out) if out is not None else nullcontext() as part:  # renamed to ``out`` once whole
         started = time.perf_counter()

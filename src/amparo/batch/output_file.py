@@ -31,6 +31,10 @@ def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: st
     if is_standard_output(out):
         return
     for name, source in inputs:
+        if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
+            raise InputError(
+                [FieldError(option, f"{out} is inside the folder read as {name}; write it elsewhere")]
+            )
         if _same_file(out, source):
             raise InputError(
                 [FieldError(option, f"{out} is the file read as {name}; give another file name to write")]

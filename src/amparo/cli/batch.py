@@ -59,7 +59,8 @@ def impact_command(
     source: Annotated[
         str,
         typer.Argument(
-            help="Encounters (.jsonl or .parquet; .jsonl.gz, .bz2 or .xz compressed; - for JSON Lines on stdin)."
+            help="Encounters (.jsonl or .parquet; .jsonl.gz, .bz2 or .xz compressed; a folder of Parquet parts; "
+            "- for JSON Lines on stdin)."
         ),
     ],
     before: Annotated[

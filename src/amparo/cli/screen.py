@@ -62,7 +62,7 @@ def screen_command(
         typer.Option(
             "--batch",
             help="Batch mode: screen every document of this .jsonl or .parquet file (.jsonl.gz, .bz2 or .xz: "
-            "compressed; - for JSON Lines on stdin, compressed or not).",
+            "compressed; a folder of Parquet parts, as Spark writes one; - for JSON Lines on stdin).",
         ),
     ] = None,
     out: Annotated[
