@@ -58,6 +58,12 @@ def test_the_2024_rule_vacated_changes_exactly_those_it_barred_after_the_date(sy
     assert disagreements(documents, out, changed_pack) == []
 
 
+def test_the_shipped_example_is_the_2024_rule_vacated() -> None:
+    """``examples/changes/2024-rule-vacated-2024-07-01.yaml`` (docs/BATCH.md) is the what-if above."""
+    example = Path(__file__).resolve().parents[2] / "examples/changes/2024-rule-vacated-2024-07-01.yaml"
+    assert load_change(example) == RuleChange.model_validate(VACATED)
+
+
 def test_an_extended_phase_is_read_in_place_of_the_next(synthetic: Any) -> None:
     change = RuleChange.model_validate(
         {
