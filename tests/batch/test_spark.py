@@ -3,6 +3,7 @@ an invalid row included (read by the single evaluator on the driver)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections import Counter
@@ -204,6 +205,34 @@ def test_a_mixed_file_on_spark_reads_each_row_by_its_schema(
     assert got["pack"][30] == "us" and got["error"][30] is None
 
 
+def test_a_schema_column_that_is_not_text_gives_the_single_evaluators_error(
+    spark: Any, tmp_path: Path
+) -> None:
+    """A ``schema`` column of a map type stopped the job (Spark cannot take the distinct of a map)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from amparo.batch.files import screen_file
+    from amparo.batch.spark import screen_spark
+    from amparo.cli.packs import pack_registry
+
+    document = {
+        "id": "M-1",
+        "encountered_on": dt.date(2023, 8, 14),
+        "place": {"border": "southwest_land", "manner": "between_ports"},
+        "person": {"nationalities": ["GT"], "age": 27},
+    }
+    table = pa.Table.from_pylist([document, {**document, "id": "M-2"}]).append_column(
+        "schema", pa.array([[("a", "b")], None], pa.map_(pa.string(), pa.string()))
+    )
+    source = tmp_path / "map.parquet"
+    pq.write_table(table, source)
+    got = pl.from_arrow(screen_spark(spark, spark.read.parquet(str(source)), pack_registry()).toArrow())
+    screen_file(source, tmp_path / "out.parquet", pack_registry(), progress=False, verify_sample=0)
+    assert got.to_dicts() == pl.read_parquet(tmp_path / "out.parquet").to_dicts()
+    assert got["error"][0]["errors"][0]["path"] == "/schema" and got["error"][1] is None
+
+
 def test_rows_whose_text_is_not_utf8_are_the_error_rows_screen_batch_gives(
     spark: Any, synthetic: Any, tmp_path: Path
 ) -> None:
@@ -342,3 +371,42 @@ def test_the_job_command_reads_a_file_of_eu_applications(spark: Any, tmp_path: P
     expected = BatchScreener(pack_registry(), verify_sample=0).screen_frame(pl.read_parquet(source))
     assert got.to_dicts() == expected.to_dicts()
     assert set(got["pack"].drop_nulls()) == {"eu"}
+
+
+def test_the_job_command_reads_odd_columns_and_as_of_as_screen_batch_does(
+    spark: Any, synthetic: Any, tmp_path: Path
+) -> None:
+    """Found by fuzzing the job (twenty-first round): a column ``_row`` was written over by the
+    job's own order (its rows decided where the single evaluator refuses the field); ``ID`` beside
+    ``id`` stopped the job (Spark read names case-insensitively); ``--as-of`` before a document's
+    day was read, where ``screen --batch`` refuses it."""
+    from amparo.batch.files import screen_file
+    from amparo.cli.packs import pack_registry
+    from amparo.cli.spark_job import main
+
+    n = pl.int_range(pl.len())
+    frame = synthetic.head(300).with_columns(
+        pl.when(n == 3).then(pl.lit("x")).otherwise(pl.lit(None, dtype=pl.String)).alias("ID"),
+        pl.when(n == 5).then(pl.lit(7)).otherwise(pl.lit(None, dtype=pl.Int64)).alias("_row"),
+    )
+    source, out, expected_path = (
+        tmp_path / "in.parquet",
+        tmp_path / "out.parquet",
+        tmp_path / "expected.parquet",
+    )
+    frame.write_parquet(source)
+    assert main([str(source), str(out), "--master", "local[1]", "--as-of", "2021-01-01"]) == 0
+    got = pl.read_parquet(out / "*.parquet")
+    screen_file(
+        source,
+        expected_path,
+        pack_registry(),
+        as_of=dt.date(2021, 1, 1),
+        progress=False,
+        verify_sample=0,
+        refuse_read_before=True,
+    )
+    assert got.to_dicts() == pl.read_parquet(expected_path).to_dicts()
+    errors = [e["errors"][0]["path"] if e else None for e in got["error"].to_list()]
+    assert errors[3] == "/ID" and errors[5] == "/_row"
+    assert "--as-of" in errors and errors.count(None) > 0

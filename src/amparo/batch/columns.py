@@ -57,13 +57,15 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
             held = (series.to_physical().abs() <= (2**63 - 1) // per).fill_null(True)
             series, suspect = pl.select(pl.when(held).then(series)).to_series().alias(series.name), ~held
     if kind == "whole":  # a float column for a whole number: 17.0 is read as 17, 17.5 one by one
+        series = series.cast(pl.Float64)  # a half-precision float's floor is not itself
         whole = (series.is_finite() & (series == series.floor())).fill_null(True)
         series, suspect = pl.select(pl.when(whole).then(series)).to_series().alias(series.name), ~whole
     try:
         return series.cast(dtype, strict=True), suspect
-    # any value the column type cannot hold (Polars panics on some: seconds past its range)
+    # any value the column type cannot hold (Polars panics on some: seconds past its range); the
+    # rows already found suspect (NaN beside 1e300) stay so
     except (Exception, pl.exceptions.PanicException):
-        return _nulls(series.name, len(series), dtype), series.is_not_null()
+        return _nulls(series.name, len(series), dtype), suspect | series.is_not_null()
 
 
 #: Ticks a second of each of Polars' time units.
@@ -102,6 +104,28 @@ def schema_as_text(frame: Any) -> Any:
     if "schema" in frame.columns and isinstance(frame.schema["schema"], pl.Categorical | pl.Enum):
         return frame.with_columns(pl.col("schema").cast(pl.String))
     return frame
+
+
+def instants_in_utc(frame: Any) -> Any:
+    """``frame`` with every instant that has a time zone in UTC, in structs and lists too: the same
+    instants (Polars keeps them in UTC; the zone is how they are shown). A row rebuilt as a
+    document for the single evaluator then holds a UTC instant, as a Parquet row does
+    (``parquet_input``): one in another zone whose local year is 0 or 10000 stopped the run."""
+    pl = polars_module()
+
+    def utc(dtype: Any) -> Any:
+        if isinstance(dtype, pl.Datetime):
+            return pl.Datetime(dtype.time_unit, "UTC") if dtype.time_zone not in (None, "UTC") else dtype
+        if isinstance(dtype, pl.Struct):
+            return pl.Struct([pl.Field(f.name, utc(f.dtype)) for f in dtype.fields])
+        if isinstance(dtype, pl.List):
+            return pl.List(utc(dtype.inner))
+        if isinstance(dtype, pl.Array):
+            return pl.Array(utc(dtype.inner), dtype.shape)
+        return dtype
+
+    changed = {name: utc(dtype) for name, dtype in frame.schema.items() if utc(dtype) != dtype}
+    return frame.cast(changed) if changed else frame
 
 
 def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:

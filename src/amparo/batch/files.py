@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from amparo.batch.compression import InputFile, codec_of, inner_suffix, open_text_output
 from amparo.batch.json_lines import (
+    JSON_SPACE,
     LineChunk,
     columnar_pack,
     decode_lines,
@@ -153,7 +154,9 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
         yield from _chunked(((item.document, item.error) for item in decoded), size, lambda: whole)
         return
     for chunk in line_chunks(path, size):
-        documents, errors = decode_lines(chunk, [i for i in range(chunk.count) if chunk.line(i).strip()])
+        documents, errors = decode_lines(
+            chunk, [i for i in range(chunk.count) if chunk.line(i).strip(JSON_SPACE)]
+        )
         if documents:
             yield JsonChunk(documents, errors, chunk.consumed)
 
@@ -288,16 +291,22 @@ def screen_file(
     verify_sample: int = 8,
     chunk_rows: int | None = None,
     workers: int = DEFAULT_WORKERS,
+    refuse_read_before: bool = False,
 ) -> BatchReport:
     """Screen every document in ``source`` into ``out``; a progress bar on a terminal.
-    ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`)."""
+    ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`).
+    ``refuse_read_before``: a document dated after ``as_of`` gets the error ``amparo screen
+    --as-of`` gives it (the command line's reading); else it is read on ``as_of``, as
+    :func:`amparo.screening.screen` reads it."""
     refuse_missing(source)
     in_format, out_format = file_format(source, "IN"), output_format(out)
     refuse_overwriting(out, [("IN", source)])
     if in_format == "parquet":
         parquet_rows(source)  # its errors (every part's) before anything is written
     # Chunks are screened ``workers`` at once here, each whole (not cut again into pieces).
-    screener = BatchScreener(packs, as_of=as_of, verify_sample=verify_sample, workers=1)
+    screener = BatchScreener(
+        packs, as_of=as_of, verify_sample=verify_sample, workers=1, refuse_read_before=refuse_read_before
+    )
     with staged(out) as part:  # renamed to ``out`` once whole
         writer = _Writer(part, out_format, screener, codec_of(out))
         started = time.perf_counter()

@@ -301,13 +301,22 @@ def decode_lines(chunk: LineChunk, positions: Sequence[int]) -> tuple[list[Any],
 
 def _not_json(line: bytes, number: int, exc: ValueError) -> str:
     """Why line ``number`` was refused: its bytes are not UTF-8 (as ``amparo screen`` says of a
-    file), else the decoder's reason."""
+    file), else in the words ``amparo screen`` gives the line (the standard library's reason, not
+    orjson's), else the decoder's reason."""
+    from amparo.screening.inputs import read_line
+
     try:
-        line.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError as bad:
         return f"line {number} is not UTF-8 text (byte 0x{line[bad.start]:02x} at byte {bad.start + 1})"
+    item = read_line(text, number, "")
+    if item.error is not None and item.error.errors:
+        return item.error.errors[0].message
     return f"line {number} is not valid JSON ({exc})"
 
+
+#: What JSON reads as space between tokens (RFC 8259): a line of these only is blank.
+JSON_SPACE = b" \t\r\n"
 
 #: A run of digits as long as the 64-bit integers' widest: orjson reads an integer past them as a
 #: float (``1e+20``), the standard library (as ``amparo screen`` reads a document) exactly.
@@ -406,13 +415,17 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
     named = data.count(own)  # one scan when every line names this pack's schema (the usual case)
     others = named != chunk.count and data.count(key) != named
     whole = not others and b"null" not in data and data[:1] == b"{" and data.count(b"\n{") == chunk.count - 1
+    odd = _odd_lines(chunk)  # read one by one: Arrow and Polars cannot take them
+    whole = whole and not odd
     if whole:  # every line starts with '{' (none blank) and no 'null' anywhere: read as it stands
         candidates = list(range(chunk.count))
     else:
         for i in range(chunk.count):
             line = chunk.line(i)
-            if line.strip():
-                taken = line.lstrip()[:1] == b"{" and b"null" not in line
+            if i in odd:
+                slow.append(i)
+            elif line.strip(JSON_SPACE):
+                taken = line.lstrip(JSON_SPACE)[:1] == b"{" and b"null" not in line
                 if taken and others and key in line and own not in line:
                     taken = False
                 (candidates if taken else slow).append(i)
@@ -434,6 +447,44 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
         fast.extend(group[i] for i in kept)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
     return ParsedLines(chunk, frame, fast, sorted(slow))
+
+
+#: The most ``[`` and ``{`` a line read by Arrow may hold. A line nested deeper than some
+#: hundreds of levels (in ``extensions`` or an unknown field, which Arrow reads with the type it
+#: infers) overflows the stack of Polars' conversion (from about 850 levels) or of Arrow's reader
+#: (by 50,000): the process ends with a segmentation fault. No line holding fewer brackets can be
+#: nested deeper; a line holding more is read one by one (the standard library's decoder refuses
+#: past its depth in words), as is one whose bytes are not UTF-8 (Arrow takes them into a nested
+#: field's name, where Polars panics).
+_MOST_OPENINGS = 256
+
+
+def _odd_lines(chunk: LineChunk) -> set[int]:
+    """The chunk's lines Arrow must not read: not UTF-8, or with more than
+    :data:`_MOST_OPENINGS` brackets (numpy over the whole chunk: about 1 % of its reading)."""
+    import numpy as np
+
+    data = chunk.data
+    odd: set[int] = set()
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            odd = {i for i in range(chunk.count) if not _is_utf8(chunk.line(i))}
+    if data.count(b"[") + data.count(b"{") <= _MOST_OPENINGS:
+        return odd
+    codes = np.frombuffer(data, dtype=np.uint8)
+    openings = np.flatnonzero((codes == ord("[")) | (codes == ord("{")))
+    counts = np.diff(np.searchsorted(openings, np.asarray(chunk.starts)))
+    return odd | set(np.flatnonzero(counts > _MOST_OPENINGS).tolist())
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _own_schema(frame: Any, pack: LawPack) -> Any:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from amparo.batch.columns import conform, documents_of, schema_as_text
+from amparo.batch.columns import conform, documents_of, instants_in_utc, schema_as_text
 from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
@@ -42,7 +42,7 @@ from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, EncounterInvalid, FieldError, InputError, RuleDefinitionError
 from amparo.screening import screen, screen_parsed
 from amparo.screening.decision import Decision
-from amparo.screening.inputs import error_object, wrapped_example
+from amparo.screening.inputs import error_object, read_before, wrapped_example
 from amparo.screening.screen import BEYOND_CURRENCY
 
 ROW = "_row"
@@ -127,12 +127,16 @@ class BatchScreener:
         seed: int = 0,
         shared_facts: SharedFacts | None = None,
         workers: int = DEFAULT_WORKERS,
+        refuse_read_before: bool = False,
     ) -> None:
         if workers < 1:
             raise InputError([FieldError("workers", f"expected at least 1, got {workers}")])
         self.workers = workers
         self.registry = packs if isinstance(packs, PackRegistry) else PackRegistry([packs])
         self.as_of = as_of
+        # ``amparo screen --batch --as-of``: a document dated after ``as_of`` is refused at
+        # --as-of, as ``amparo screen --as-of`` refuses it (``impact`` reads it on any date).
+        self.refuse_read_before = refuse_read_before and as_of is not None
         self.shared_facts = shared_facts
         self.verify_sample = verify_sample
         self._random = random.Random(seed)
@@ -197,6 +201,10 @@ class BatchScreener:
         return out
 
     def single_row(self, row: int, document: Any, pack: LawPack, parsed: Any = None) -> dict[str, Any]:
+        if self.refuse_read_before:
+            refused = read_before(document, self.registry, self.as_of)
+            if refused is not None:
+                return self._error_row(row, refused, document)
         try:
             decision = (
                 screen_parsed(parsed, pack, as_of=self.as_of)
@@ -251,7 +259,7 @@ class BatchScreener:
         ``originals``: the documents as they were given, by row position (e.g. decoded JSON lines),
         for the rows the single evaluator reads; without it they are rebuilt from the columns."""
         pl = polars_module()
-        frame = schema_as_text(frame)
+        frame = instants_in_utc(schema_as_text(frame))
         if self.workers > 1 and frame.height >= 2 * PIECE_ROWS:
             size = min(PIECE_MAX_ROWS, max(PIECE_ROWS, -(-frame.height // (2 * self.workers))))
             pieces = (
@@ -269,6 +277,11 @@ class BatchScreener:
         if frame.height == 0:
             return self._frame([]).drop(ROW)
         rows = pl.int_range(frame.height, dtype=pl.Int64, eager=True).alias(ROW)
+        if "schema" in frame.columns and frame["schema"].dtype not in (pl.String, pl.Null):
+            # A schema that is not text (a number, a list) names no pack: each row's document
+            # says so, as to the single evaluator (rows where it is null go to the default pack).
+            given = originals(rows.to_list()) if originals else documents_of(frame, list(self.registry))
+            return self.screen_documents(given)
         if "schema" in frame.columns and frame["schema"].dtype == pl.String:
             schemas = frame["schema"].unique().to_list()
         else:
@@ -424,7 +437,9 @@ class BatchScreener:
             (pl.max_horizontal(pl.col(READ_ON_COLUMN), pl.col(OCCURRED_ON_COLUMN)) > pack.current_to)
             .fill_null(False)
             .alias("_beyond"),
-            (~pl.col(VOUCHED_COLUMN) | pl.col(NO_VERSION).fill_null(True)).alias("_redo"),
+            (~pl.col(VOUCHED_COLUMN) | pl.col(NO_VERSION).fill_null(True) | self._read_before()).alias(
+                "_redo"
+            ),
         )
         frame = out.collect()
         redo = frame.select(pl.arg_where(pl.col("_redo"))).to_series().to_list()
@@ -436,6 +451,13 @@ class BatchScreener:
             for name, dtype in {ROW: pl.Int64, **self.schema}.items()
         ]
         return frame.select(columns), redo
+
+    def _read_before(self) -> Any:
+        """Rows dated after ``as_of`` when they are refused (read one by one, which says so)."""
+        pl = polars_module()
+        if not self.refuse_read_before:
+            return pl.lit(False)
+        return (pl.col(OCCURRED_ON_COLUMN) > self.as_of).fill_null(False)
 
     def _decode_flags(self, frame: Any, plan: Plan, words: list[str] | None) -> Any:
         """The flag ids of each row, as the single evaluator lists them (its currency flag last);

@@ -64,7 +64,7 @@ from amparo.engine.pack import (
     LawPack,
 )
 from amparo.engine.registry import PackRegistry
-from amparo.errors import MissingExtra, RuleDefinitionError
+from amparo.errors import FieldError, InputError, MissingExtra, RuleDefinitionError
 
 if TYPE_CHECKING:
     from amparo.batch.runner import BatchScreener
@@ -234,7 +234,13 @@ CHECKPOINT_EVERY = 64
 #: methods too large for the JVM to compile (it interprets them): per-operator code is faster. Arrow
 #: batches of 100,000 rows give the pack's column form chunks it reads efficiently (10,000 by
 #: default), and no byte limit spares Spark measuring the nested documents' batch after every row.
+#: The column that keeps the input's order; a document with a column of that name is refused (it
+#: would be written over). Spark reads names case-insensitively unless told (below).
+ROW_INDEX = "_amparo_row"
+
 SESSION_SETTINGS: Mapping[str, str] = {
+    # ``id`` and ``ID`` are two fields, as in JSON: the single evaluator refuses an unknown one.
+    "spark.sql.caseSensitive": "true",
     "spark.sql.codegen.wholeStage": "false",
     "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
     "spark.sql.execution.arrow.maxBytesPerBatch": "2147483647",
@@ -313,7 +319,7 @@ def _fact_reader(pack: LawPack, plan: Plan, as_of: dt.date | None) -> tuple[Any,
             return facts_of_documents(pack, documents_of(frame, [pack]), as_of, fact_schema)
 
         empty = pl.DataFrame(schema=fact_schema)
-    return _spark_schema(empty.with_columns(pl.lit(0, dtype=pl.Int64).alias("_row"))), read
+    return _spark_schema(empty.with_columns(pl.lit(0, dtype=pl.Int64).alias(ROW_INDEX))), read
 
 
 def _spark_schema(frame: Any, *, rename: bool = True) -> Any:
@@ -326,33 +332,55 @@ def _spark_schema(frame: Any, *, rename: bool = True) -> Any:
 
 
 def screen_spark(
-    spark: Any, documents: Any, packs: LawPack | PackRegistry, *, as_of: dt.date | None = None
+    spark: Any,
+    documents: Any,
+    packs: LawPack | PackRegistry,
+    *,
+    as_of: dt.date | None = None,
+    refuse_read_before: bool = False,
 ) -> Any:
     """The batch output (``encounter_id``, ``pack``, ``as_of``, summary keys, ``flags``, ``error``)
     of a Spark DataFrame of documents (computed under :data:`SESSION_SETTINGS`). Given a registry,
     each row is read by the pack its ``schema`` column names (the default pack where it names none,
     or where there is no such column), as ``screen --batch`` reads a frame, and the output has every
     pack's keys (null where a key is not its row's pack's); a row naming no installed pack gets the
-    single evaluator's error."""
+    single evaluator's error. ``refuse_read_before``: a document dated after ``as_of`` gets the
+    error ``amparo screen --as-of`` gives it, as ``screen --batch`` gives it (the job's reading)."""
     registry = packs if isinstance(packs, PackRegistry) else PackRegistry([packs])
     with session_settings(spark):
-        return _screen_spark(spark, documents, registry, as_of)
+        return _screen_spark(spark, documents, registry, as_of, refuse_read_before)
 
 
-def _screen_spark(spark: Any, documents: Any, registry: PackRegistry, as_of: dt.date | None) -> Any:
+def _screen_spark(
+    spark: Any, documents: Any, registry: PackRegistry, as_of: dt.date | None, refuse_read_before: bool
+) -> Any:
     import polars as pl
 
     from amparo.batch.runner import BatchScreener
 
     F = _functions()
-    indexed = documents.withColumn("_row", F.monotonically_increasing_id())  # input order, kept
+    if any(name.lower() == ROW_INDEX for name in documents.columns):
+        raise InputError(
+            [
+                FieldError(
+                    "IN", f"the column {ROW_INDEX!r} is the name the Spark job orders rows by; rename it"
+                )
+            ]
+        )
+    indexed = documents.withColumn(ROW_INDEX, F.monotonically_increasing_id())  # input order, kept
     parallelism = spark.sparkContext.defaultParallelism
     if indexed.rdd.getNumPartitions() < parallelism:  # e.g. one file of one split: every core works
         indexed = indexed.repartition(parallelism)
-    screener = BatchScreener(registry, as_of=as_of, verify_sample=0)  # the output's columns and types
+    # the output's columns and types; the rows the single evaluator reads
+    screener = BatchScreener(registry, as_of=as_of, verify_sample=0, refuse_read_before=refuse_read_before)
     routes: dict[str | None, list[Any]] = {}  # pack id (None: no installed pack) -> row conditions
     if len(registry) == 1 or "schema" not in documents.columns:
         routes[registry.default.id] = [F.lit(True)]
+    elif documents.schema["schema"].dataType.typeName() != "string":
+        # A schema that is not text (a number, a map) names no pack: the single evaluator says so;
+        # a null one is the default pack's.
+        routes[registry.default.id] = [F.col("schema").isNull()]
+        routes[None] = [F.col("schema").isNotNull()]
     else:
         unknown = False
         for (schema,) in documents.select("schema").distinct().collect():
@@ -377,13 +405,13 @@ def _screen_spark(spark: Any, documents: Any, registry: PackRegistry, as_of: dt.
         condition = functools.reduce(lambda a, b: a | b, conditions)
         rows = indexed if len(routes) == 1 else indexed.filter(condition)
         if pack_id is None:
-            redo.update((r["_row"], None) for r in rows.select("_row").collect())
+            redo.update((r[ROW_INDEX], None) for r in rows.select(ROW_INDEX).collect())
             continue
         pack = registry.get(pack_id)
-        result, again = _screen_pack(spark, rows, pack, as_of)
+        result, again = _screen_pack(spark, rows, pack, as_of, refuse_read_before)
         results.append(result)
         redo.update(dict.fromkeys(again, pack))
-    columns = _spark_schema(pl.DataFrame(schema={"_row": pl.Int64, **screener.schema}), rename=False)
+    columns = _spark_schema(pl.DataFrame(schema={ROW_INDEX: pl.Int64, **screener.schema}), rename=False)
     out = (
         functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), results)
         if results
@@ -393,14 +421,14 @@ def _screen_spark(spark: Any, documents: Any, registry: PackRegistry, as_of: dt.
         fixed = spark.createDataFrame(_single_rows(indexed, redo, screener, registry), schema=columns)
         out = fixed if out is None else out.unionByName(fixed, allowMissingColumns=True)
     if out is None:
-        return spark.createDataFrame([], schema=columns).drop("_row")
+        return spark.createDataFrame([], schema=columns).drop(ROW_INDEX)
     out = out.select(
         *(
             (F.col(f.name) if f.name in out.columns else F.lit(None)).cast(f.dataType).alias(f.name)
             for f in columns.fields
         )
     )
-    return out.orderBy("_row").drop("_row")
+    return out.orderBy(ROW_INDEX).drop(ROW_INDEX)
 
 
 def _single_rows(
@@ -411,33 +439,35 @@ def _single_rows(
     from amparo.batch.columns import documents_of
 
     F = _functions()
-    table = indexed.filter(F.col("_row").isin(list(redo))).toArrow()
+    table = indexed.filter(F.col(ROW_INDEX).isin(list(redo))).toArrow()
     refused = refused_rows(table)
-    names = ["_row", *screener.schema]
+    names = [ROW_INDEX, *screener.schema]
     singles: list[dict[str, Any]] = []
     if refused:
         errors = screener.screen_documents([None] * len(refused), dict(enumerate(refused.values())))
-        at = table.column("_row").take(list(refused)).to_pylist()
-        singles += [{**error, "_row": row} for row, error in zip(at, errors.to_dicts(), strict=True)]
+        at = table.column(ROW_INDEX).take(list(refused)).to_pylist()
+        singles += [{**error, ROW_INDEX: row} for row, error in zip(at, errors.to_dicts(), strict=True)]
         table = other_rows(table, refused)
     frame = _polars_frame(table)
-    rows = [int(r) for r in frame["_row"].to_list()]
-    documents = documents_of(frame.drop("_row"), registry)
+    rows = [int(r) for r in frame[ROW_INDEX].to_list()]
+    documents = documents_of(frame.drop(ROW_INDEX), registry)
     singles += [
-        screener.single_row(row, document, pack)
+        {**screener.single_row(row, document, pack), ROW_INDEX: row}
         for row, document in zip(rows, documents, strict=True)
         if (pack := redo[row]) is not None
     ]
     unread = [(row, document) for row, document in zip(rows, documents, strict=True) if redo[row] is None]
     if unread:
         errors = screener.screen_documents([document for _, document in unread]).to_dicts()
-        singles += [{**error, "_row": row} for (row, _), error in zip(unread, errors, strict=True)]
+        singles += [{**error, ROW_INDEX: row} for (row, _), error in zip(unread, errors, strict=True)]
     return [tuple(single.get(name) for name in names) for single in singles]
 
 
-def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None) -> tuple[Any, list[int]]:
-    """The output rows of one pack's documents that its columns vouch for (``_row`` kept), and the
-    ``_row`` of each other one (the single evaluator reads it)."""
+def _screen_pack(
+    spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None, refuse_read_before: bool = False
+) -> tuple[Any, list[int]]:
+    """The output rows of one pack's documents that its columns vouch for (``ROW_INDEX`` kept), and the
+    ``ROW_INDEX`` of each other one (the single evaluator reads it)."""
     import polars as pl
 
     F = _functions()
@@ -456,12 +486,12 @@ def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None)
             # vouched for, and the driver gives its error row (_single_rows).
             refused = refused_rows(table)
             whole = _polars_frame(other_rows(table, refused))
-            facts = read(whole.drop("_row")).with_columns(whole["_row"].cast(pl.Int64))
+            facts = read(whole.drop(ROW_INDEX)).with_columns(whole[ROW_INDEX].cast(pl.Int64))
             if refused:
-                rows = table.column("_row").take(list(refused)).to_pylist()
+                rows = table.column(ROW_INDEX).take(list(refused)).to_pylist()
                 unread = pl.DataFrame(
-                    {"_row": rows, VOUCHED_COLUMN: [False] * len(rows)},
-                    schema={"_row": pl.Int64, VOUCHED_COLUMN: pl.Boolean},
+                    {ROW_INDEX: rows, VOUCHED_COLUMN: [False] * len(rows)},
+                    schema={ROW_INDEX: pl.Int64, VOUCHED_COLUMN: pl.Boolean},
                 )
                 facts = pl.concat([facts, unread], how="diagonal_relaxed")
             yield from _arrow_for_spark(facts.rename({c: spark_name(c) for c in facts.columns})).to_batches()
@@ -479,7 +509,7 @@ def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None)
         pack.current_to
     )
     out = evaluated.select(
-        "_row",
+        ROW_INDEX,
         F.col(spark_name(DOCUMENT_ID_COLUMN)).alias("encounter_id"),
         F.lit(pack.id).alias("pack"),
         F.col(spark_name(READ_ON_COLUMN)).alias("as_of"),
@@ -490,9 +520,15 @@ def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None)
             for i in range(len(c.words()))
         ),
         beyond.alias("_beyond"),
-        (~F.col(spark_name(VOUCHED_COLUMN)) | F.coalesce(F.col(spark_name(NO_VERSION)), F.lit(True))).alias(
-            "_redo"
-        ),
+        (
+            ~F.col(spark_name(VOUCHED_COLUMN))
+            | F.coalesce(F.col(spark_name(NO_VERSION)), F.lit(True))
+            | (
+                F.coalesce(F.col(spark_name(OCCURRED_ON_COLUMN)) > F.lit(as_of), F.lit(False))
+                if refuse_read_before and as_of is not None
+                else F.lit(False)
+            )
+        ).alias("_redo"),
     ).cache()  # the few output columns, not the plan's hundreds: read by each action below
     for name, collect in lists.items():
         words = [spark_name(f"{name}#{i}") for i in range(len(collect.words()))]
@@ -514,7 +550,7 @@ def _screen_pack(spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None)
             out = out.join(F.broadcast(decoded), on=[*words, *extra], how="left")
         out = out.drop(*words)
     out = out.drop("_beyond")
-    redo = [int(r["_row"]) for r in out.filter("_redo").select("_row").collect()]
+    redo = [int(r[ROW_INDEX]) for r in out.filter("_redo").select(ROW_INDEX).collect()]
     return out.filter(~F.col("_redo")).drop("_redo"), redo
 
 

@@ -42,6 +42,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         as_of=on,
         workers=settings.batch_workers,
         chunk_rows=settings.batch_chunk_rows,
+        refuse_read_before=True,  # as `amparo screen --as-of` refuses a document dated after it
     )
     err = Console(stderr=True)
     rate = report.rows / report.seconds if report.seconds else 0.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -89,7 +88,7 @@ def screen_command(
     from amparo.i18n import LANGUAGES, gettext_for
     from amparo.screening import screen
     from amparo.screening.explain import explain
-    from amparo.screening.inputs import error_object, read_items, wrapped_example
+    from amparo.screening.inputs import error_object, read_before, read_items, wrapped_example
     from amparo.screening.screen import BEYOND_CURRENCY
 
     if lang not in LANGUAGES:
@@ -106,7 +105,7 @@ def screen_command(
         for item in items:
             advance()
             try:
-                error = item.error or wrapped_example(item.document) or _read_before(item.document, packs, on)
+                error = item.error or wrapped_example(item.document) or read_before(item.document, packs, on)
                 if error is not None:
                     raise error
                 decision = screen(item.document, packs, as_of=on)
@@ -138,32 +137,6 @@ def screen_command(
         )
     if invalid:
         raise typer.Exit(2)
-
-
-def _read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | None:
-    """An InputError naming --as-of when it is before the day the document records (the law is read
-    on or after it, as /adjudicated_on must be); None otherwise, or when the document is itself
-    invalid (screening then says why)."""
-    from amparo.errors import AmparoError
-
-    if on is None or not isinstance(document, dict):
-        return None
-    try:
-        pack = packs.for_document(document)
-        occurred = pack.read_dates(pack.parse(document), on).occurred_on
-    except AmparoError:
-        return None
-    if occurred is None or on >= occurred:
-        return None
-    return InputError(
-        [
-            FieldError(
-                "--as-of",
-                f"{on.isoformat()} is before the day the document records ({occurred.isoformat()}); "
-                "the law is read on or after it",
-            )
-        ]
-    )
 
 
 class _JsonWriter:

@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return INVALID_INPUT
         registry = pack_registry()  # every installed pack, the default from the settings
         try:
-            screen_spark(spark, documents, registry, as_of=as_of).write.mode("overwrite").parquet(args.out)
+            screened = screen_spark(spark, documents, registry, as_of=as_of, refuse_read_before=True)
+            screened.write.mode("overwrite").parquet(args.out)
         except (PySparkException, Py4JJavaError) as exc:
             if "FAILED_READ_FILE" in str(exc):  # a page spoiled after the footer was read
                 sys.stderr.write(f"error: IN: cannot read {args.source} ({_first_line(exc)})\n")

@@ -7,6 +7,7 @@ place of the document (never an exception that stops the other documents).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,15 @@ from amparo.screening.json_values import (
     refuse_lone_surrogates,
 )
 
-__all__ = ["Item", "NotJsonValue", "error_object", "loads_json", "read_items", "wrapped_example"]
+__all__ = [
+    "Item",
+    "NotJsonValue",
+    "error_object",
+    "loads_json",
+    "read_before",
+    "read_items",
+    "wrapped_example",
+]
 
 Shape = Literal["object", "array", "lines"]
 
@@ -83,22 +92,31 @@ def _array(text: str, source: str) -> Iterator[Item]:
         yield Item(document, error)
 
 
+def read_line(line: str, number: int, source: str) -> Item:
+    """Line ``number`` of JSON Lines: its value, or the error saying why it is not JSON (the batch
+    evaluator gives a line it cannot read the same words: :mod:`amparo.batch.json_lines`)."""
+    try:
+        return Item(loads_json(line))
+    except json.JSONDecodeError as exc:
+        message = f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})"
+    except NotJsonValue as exc:
+        message = f"line {number} is not valid JSON ({exc})"
+    except RecursionError:
+        message = f"line {number}: {TOO_DEEP}"
+    return _bad(message, f"{source}:{number}")
+
+
 def _lines(text: str, source: str) -> Iterator[Item]:
     """JSON Lines. Until one line decodes, bad lines are held back: when none does, the input is
     not JSON at all and one error says so (not one per line of garbage)."""
     held: list[Item] | None = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    # Lines end at "\n" only (a line's "\r" before it is JSON's space): U+2028 and the other ends
+    # Python's ``splitlines`` knows may stand inside a JSON string. A blank line holds JSON's spaces
+    # only (one holding U+00A0 is not JSON), as the batch evaluator reads lines.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip(_WS):
             continue
-        try:
-            item = Item(loads_json(line))
-        except json.JSONDecodeError as exc:
-            message = f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})"
-            item = _bad(message, f"{source}:{number}")
-        except NotJsonValue as exc:
-            item = _bad(f"line {number} is not valid JSON ({exc})", f"{source}:{number}")
-        except RecursionError:
-            item = _bad(f"line {number}: {TOO_DEEP}", f"{source}:{number}")
+        item = read_line(line, number, source)
         if held is None:
             yield item
         elif item.error is not None:
@@ -149,3 +167,30 @@ def wrapped_example(document: Any) -> InputError | None:
             ]
         )
     return None
+
+
+def read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | None:
+    """An InputError naming --as-of when it is before the day the document records (the law is read
+    on or after it, as /adjudicated_on must be); None otherwise, or when the document is itself
+    invalid (screening then says why). ``amparo screen --as-of`` and ``amparo screen --batch --as-of``
+    refuse such a document; ``impact`` reads any document on any date."""
+    from amparo.errors import AmparoError
+
+    if on is None or not isinstance(document, dict):
+        return None
+    try:
+        pack = packs.for_document(document)
+        occurred = pack.read_dates(pack.parse(document), on).occurred_on
+    except AmparoError:
+        return None
+    if occurred is None or on >= occurred:
+        return None
+    return InputError(
+        [
+            FieldError(
+                "--as-of",
+                f"{on.isoformat()} is before the day the document records ({occurred.isoformat()}); "
+                "the law is read on or after it",
+            )
+        ]
+    )

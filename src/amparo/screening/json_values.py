@@ -29,13 +29,14 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 def loads_json(text: str | bytes) -> Any:
     """One JSON text, decoded as the standard library does but refusing ``NaN``, ``Infinity`` and
-    a lone surrogate (:class:`NotJsonValue`, a ``ValueError`` as ``json.JSONDecodeError`` is)."""
-    value = json.loads(text, parse_constant=_refuse_constant)
+    a lone surrogate (:class:`NotJsonValue`, a ``ValueError`` as ``json.JSONDecodeError`` is).
+    Bytes must be UTF-8 (a ``UnicodeDecodeError``, also a ``ValueError``, where not): the standard
+    library would read a surrogate written in bytes, or skip a byte order mark, where ``amparo
+    screen`` reading the file refuses both."""
     if isinstance(text, bytes):
-        if b"\\u" in text:
-            refuse_lone_surrogates(value, text.decode("utf-8", "replace"), 0, len(text))
-    else:
-        refuse_lone_surrogates(value, text, 0, len(text))
+        text = text.decode("utf-8")
+    value = json.loads(text, parse_constant=_refuse_constant)
+    refuse_lone_surrogates(value, text, 0, len(text))
     return value
 
 
