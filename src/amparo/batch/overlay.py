@@ -31,12 +31,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from amparo.engine.expr import FALSE
 from amparo.engine.law import LawBook, Rule, RuleStatus, RuleVersion
@@ -45,6 +46,20 @@ from amparo.engine.registry import PackRegistry
 from amparo.errors import FieldError, InputError, RuleDefinitionError
 
 BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
+
+
+def _day_as_text(value: Any) -> Any:
+    """A day written ``YYYY-MM-DD`` (a date already read as one passes): pydantic alone would read
+    a number as Unix seconds (``from: 0`` as 1970-01-01) and take a date-time at midnight."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+#: A day in a change file.
+Day = Annotated[dt.date, BeforeValidator(_day_as_text)]
 
 
 class _Strict(BaseModel):
@@ -65,9 +80,9 @@ class Change(_Strict):
     block: Target | None = None
     extend: Target | None = None
     pack: str | None = None  # the law pack whose book the change applies to (when several hold it)
-    from_: dt.date | None = Field(default=None, alias="from")
-    to: dt.date | None = None
-    until: dt.date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
+    until: Day | None = None
     status: BlockStatus = "enjoined"
     citation: str = "Hypothetical rule change (amparo impact --change)"
 
@@ -165,9 +180,7 @@ def load_change(path: Path) -> RuleChange:
     try:
         change = RuleChange.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            FieldError(error.path.replace("/from_", "/from"), error.message) for error in field_errors(exc)
-        ]
+        errors = [FieldError(error.path, error.message) for error in field_errors(exc)]
         raise InputError(errors, source=str(path)) from None
     errors = change.errors()
     if errors:
@@ -228,8 +241,29 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
     ids = [v.version for v in rule.versions]
     if version_id not in ids:
         raise InputError([FieldError(f"{where}/extend/version", f"rule '{rule.id}' has versions {ids}")])
-    chosen = rule.versions[ids.index(version_id)]
-    start, current = chosen.valid_from, chosen.valid_to
+    # An earlier block may have cut the version in pieces (before, during and after it): the
+    # version ends where its last piece ends, and only that piece is extended.
+    pieces = [i for i, v in enumerate(rule.versions) if v.version == version_id]
+    last = pieces[-1]
+    start, current = rule.versions[pieces[0]].valid_from, rule.versions[last].valid_to
+    cut = next(
+        (
+            v
+            for v in rule.versions[last + 1 :]
+            if v.version.startswith(f"{version_id}+") and v.valid_from == current
+        ),
+        None,
+    )
+    if cut is not None:
+        raise InputError(
+            [
+                FieldError(
+                    f"{where}/extend/version",
+                    f"version '{version_id}' of rule '{rule.id}' is {cut.status} from {current} by an earlier "
+                    "change: extending it would lift that block (give the extension before the block)",
+                )
+            ]
+        )
     if current is None:
         raise InputError(
             [
@@ -256,8 +290,8 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
         )
     versions: list[RuleVersion] = []
     extended = False
-    for v in rule.versions:
-        if v.version == version_id:
+    for i, v in enumerate(rule.versions):
+        if i == last:
             versions.append(dataclasses.replace(v, valid_to=until))
             extended = True
         elif extended and v.valid_from < until:
@@ -302,7 +336,12 @@ def apply_change(book: LawBook, change: RuleChange, indices: Collection[int] | N
 
 
 class OverlaidPack:
-    """A law pack read through a changed law book; everything else is the pack's own."""
+    """A law pack read through a changed law book; everything else is the pack's own. The pack's
+    own methods run with this object as ``self``, so that one reading its law book (the EU pack
+    chooses its time limits by the ``framework`` rule in force) reads the changed one (it read the
+    pack's own book, and a changed framework was read half). Only the column facts are the base
+    pack's, bound to it: they must not read the law book (``ColumnarPack``), and both readings of
+    ``impact`` share them."""
 
     def __init__(self, base: LawPack, book: LawBook) -> None:
         self._base = base
@@ -312,7 +351,15 @@ class OverlaidPack:
         return self._book
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._base, name)
+        value = getattr(self._base, name)
+        function = getattr(value, "__func__", None)
+        if function is None or getattr(value, "__self__", None) is not self._base or name in _SHARED:
+            return value
+        return function.__get__(self)
+
+
+#: Methods bound to the base pack through an overlay (their results do not depend on the book).
+_SHARED = frozenset({"extract_fact_columns", "documents_frame", "document_schema"})
 
 
 def overlay(pack: LawPack, change: RuleChange) -> LawPack:

@@ -105,6 +105,8 @@ def impact_command(
         )
     if out is not None and change is not None:
         refuse_overwriting(Path(out), [("--change", Path(change))])
+    if change is not None and after_on is None:
+        after_on = before_on  # the change read on the same date as before (as its label says)
     registry = pack_registry()
     changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
     settings = load_settings()

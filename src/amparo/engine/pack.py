@@ -284,5 +284,8 @@ class ColumnarPack(Protocol):
         ``_anchor.<name>`` for every anchor :meth:`LawPack.read_dates` gives, and ``_vouched``:
         false for a row that ``parse`` or ``read_dates`` might refuse (it is then screened by the
         single evaluator, which gives its error or its decision). ``facts``: the facts the caller
-        reads (its plan's); a pack may then leave the others out (``None``: every fact)."""
+        reads (its plan's); a pack may then leave the others out (``None``: every fact). They must
+        not depend on :meth:`LawPack.law_book` (a rule change laid over the book shares them between
+        the two readings of ``amparo impact``); a pack whose facts read its book reads them
+        one document at a time."""
         ...
