@@ -41,6 +41,7 @@ from amparo.engine.columnar import polars_module
 from amparo.engine.pack import ColumnarPack, LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, RuleDefinitionError
+from amparo.screening.inputs import read_line
 from amparo.screening.json_values import loads_json
 
 #: Lines Arrow refuses are looked for by halving a group down to this many lines, then line by line.
@@ -303,8 +304,6 @@ def _not_json(line: bytes, number: int, exc: ValueError) -> str:
     """Why line ``number`` was refused: its bytes are not UTF-8 (as ``amparo screen`` says of a
     file), else in the words ``amparo screen`` gives the line (the standard library's reason, not
     orjson's), else the decoder's reason."""
-    from amparo.screening.inputs import read_line
-
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as bad:

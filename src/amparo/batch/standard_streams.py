@@ -44,6 +44,11 @@ def source_name(path: Path) -> str:
     return "<stdin>" if is_standard_input(path) else str(path)
 
 
+def output_name(path: Path) -> str:
+    """How the report names an output: its path, or standard output."""
+    return "standard output" if is_standard_output(path) else str(path)
+
+
 def is_standard_input(path: Path) -> bool:
     return path == STANDARD_INPUT
 

@@ -23,7 +23,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
 
     keep_freed_memory()
     from amparo.batch.files import screen_file
-    from amparo.batch.standard_streams import input_path, output_path
+    from amparo.batch.standard_streams import input_path, output_name, output_path
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
@@ -35,9 +35,10 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
     on = parse_date(as_of, "--as-of")
     settings = load_settings()
+    target = output_path(out)
     report = screen_file(
         input_path(batch),
-        output_path(out),
+        target,
         pack_registry(),
         as_of=on,
         workers=settings.batch_workers,
@@ -47,7 +48,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     err = Console(stderr=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
     err.print(
-        f"{report.rows} documents screened into {'standard output' if out == '-' else out} "
+        f"{report.rows} documents screened into {output_name(target)} "
         f"in {report.seconds:.1f} s ({rate:,.0f}/s); "
         f"{report.invalid} invalid",
         highlight=False,
@@ -166,7 +167,7 @@ def synth_encounters(
 ) -> None:
     """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""
     from amparo.batch.files import output_format
-    from amparo.batch.standard_streams import output_path
+    from amparo.batch.standard_streams import output_name, output_path
     from amparo.batch.synth import write_documents
     from amparo.cli.packs import pack_registry
 
@@ -180,8 +181,9 @@ def synth_encounters(
     started = time.perf_counter()
     written = write_documents(n, seed, path, pack)
     seconds = time.perf_counter() - started
-    where = "standard output" if out == "-" else out
-    Console(stderr=True).print(f"{written} encounters written to {where} in {seconds:.1f} s", highlight=False)
+    Console(stderr=True).print(
+        f"{written} encounters written to {output_name(path)} in {seconds:.1f} s", highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:

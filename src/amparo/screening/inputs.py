@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from amparo.errors import EncounterInvalid, FieldError, InputError
+from amparo.errors import AmparoError, EncounterInvalid, FieldError, InputError
 from amparo.screening.json_array import array_of_text
 from amparo.screening.json_values import (
     JSON_DECODER,
@@ -174,8 +174,6 @@ def read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | N
     on or after it, as /adjudicated_on must be); None otherwise, or when the document is itself
     invalid (screening then says why). ``amparo screen --as-of`` and ``amparo screen --batch --as-of``
     refuse such a document; ``impact`` reads any document on any date."""
-    from amparo.errors import AmparoError
-
     if on is None or not isinstance(document, dict):
         return None
     try:
