@@ -14,11 +14,12 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
-from agreement import single_row
+from agreement import as_json, single_row
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from unusual_documents import unusual_encounters
 
+from amparo.batch.columns import documents_of
 from amparo.batch.files import screen_file
 from amparo.engine.registry import PackRegistry
 from amparo.rules.us import US_PACK
@@ -67,3 +68,31 @@ def test_parquet_written_by_pyarrow_agrees_with_the_single_evaluator(
     source = tmp_path_factory.mktemp("parquet") / "in.parquet"
     pq.write_table(pa.Table.from_struct_array(pa.array(documents)), source)
     assert _disagreements(documents, _screened(source, as_of), as_of) == []
+
+
+@pytest.mark.parametrize("decimal", [pl.Decimal(20, 0), pl.Decimal(10, 2)])
+def test_a_decimal_column_is_read_as_json_reads_that_number(
+    synthetic: Any, tmp_path: Path, decimal: Any
+) -> None:
+    """A decimal (as an unsigned 64-bit column reaches Spark, or a Parquet file a database wrote)
+    holding an age: ``20`` and ``20.00`` are the whole number 20, as in JSON; ``20.50`` is refused
+    as a number that is not whole. Every such row was an error row (``expected a whole number``)."""
+    frame = synthetic.head(400)
+    documents = as_json(documents_of(frame, [US_PACK]))
+    ages = [d["person"].get("age") for d in documents]
+    half = decimal.scale > 0 and [i for i, age in enumerate(ages) if age is not None][:3]
+    for i in half or []:
+        documents[i]["person"]["age"] = ages[i] + 0.5
+    age = pl.col("person").struct.field("age")
+    if half:
+        age = pl.when(pl.int_range(pl.len()).is_in(half)).then(age.cast(pl.Float64) + 0.5).otherwise(age)
+    source = tmp_path / "in.parquet"
+    frame.with_columns(pl.col("person").struct.with_fields(age.cast(decimal).alias("age"))).write_parquet(
+        source
+    )
+    assert pl.read_parquet(source).schema["person"].to_schema()["age"] == decimal
+    rows = _screened(source, None)
+    assert _disagreements(documents, rows, None) == []
+    errors = [row["error"]["errors"][0]["path"] for row in rows if row["error"]]
+    assert errors == (["/person/age"] * 3 if half else [])
+    assert sum(age is not None for age in ages) > 20

@@ -21,7 +21,8 @@ from amparo.rules.us import US_PACK
 @pytest.fixture
 def single_and_parts(synthetic: Any, tmp_path: Path) -> tuple[Path, Path]:
     """The synthetic encounters as one file, and as a folder of parts with what Spark writes
-    beside them (``_SUCCESS``, checksums) and a Hive-like sub-folder."""
+    beside them (``_SUCCESS``, checksums) and a Hive-like sub-folder, its part named as Hive names
+    one (no extension)."""
     table = synthetic.head(1200).to_arrow()
     single = tmp_path / "all.parquet"
     pq.write_table(table, single)
@@ -30,7 +31,7 @@ def single_and_parts(synthetic: Any, tmp_path: Path) -> tuple[Path, Path]:
     pq.write_table(table.slice(0, 500), folder / "part-00000-x.snappy.parquet", row_group_size=128)
     pq.write_table(table.slice(500, 0), folder / "part-00001-x.snappy.parquet")  # an empty part
     pq.write_table(table.slice(500, 400), folder / "part-00002-x.snappy.parquet")
-    pq.write_table(table.slice(900, 300), folder / "year=2025" / "part-00000.parquet")
+    pq.write_table(table.slice(900, 300), folder / "year=2025" / "000000_0")  # as Hive names a part
     (folder / "_SUCCESS").write_bytes(b"")
     (folder / ".part-00000-x.snappy.parquet.crc").write_bytes(b"not parquet")
     (folder / "_temporary").mkdir()
@@ -46,7 +47,7 @@ def test_a_folder_gives_the_rows_of_one_file_in_the_parts_order(
         "part-00000-x.snappy.parquet",
         "part-00001-x.snappy.parquet",
         "part-00002-x.snappy.parquet",
-        "year=2025/part-00000.parquet",
+        "year=2025/000000_0",
     ]
     for out_name in ("one.parquet", "two.parquet"):
         source = single if out_name == "one.parquet" else folder
@@ -71,7 +72,9 @@ def test_what_a_folder_cannot_be_is_refused_naming_the_option(
 
     empty = tmp_path / "empty"
     (empty / "_temporary").mkdir(parents=True)
-    with pytest.raises(InputError, match="IN: the folder .*empty holds no .parquet file"):
+    with pytest.raises(
+        InputError, match=r"IN: the folder .*empty holds no part \(a file whose name starts with no _ or \.\)"
+    ):
         screen_file(empty, tmp_path / "o.parquet", US_PACK, progress=False)
 
     (folder / "part-00003-x.snappy.parquet").write_bytes(b"junk")

@@ -66,6 +66,26 @@ def test_spark_gives_the_polars_rows(spark: Any, synthetic: Any, tmp_path: Path)
     assert got["error"][9]["errors"][0]["path"] == "/person/nationalities"
 
 
+def test_an_unsigned_column_that_spark_reads_as_a_decimal_gives_the_polars_rows(
+    spark: Any, synthetic: Any, tmp_path: Path
+) -> None:
+    """Spark reads a Parquet ``uint64`` as ``decimal(20,0)``: each age so written was an error row
+    on Spark (``/person/age: expected a whole number``) and a decision in ``screen --batch``."""
+    from amparo.batch.spark import screen_spark
+
+    age = pl.col("person").struct.field("age").cast(pl.UInt64)
+    frame = synthetic.head(150).with_columns(pl.col("person").struct.with_fields(age.alias("age")))
+    path = tmp_path / "unsigned.parquet"
+    frame.write_parquet(path)
+    documents = spark.read.parquet(str(path))
+    assert "decimal(20,0)" in documents.schema["person"].dataType.simpleString()
+    got = pl.from_arrow(screen_spark(spark, documents, US_PACK).toArrow())
+    expected = BatchScreener(US_PACK, verify_sample=0).screen_frame(pl.read_parquet(path))
+    columns = ["encounter_id", "as_of", *US_PACK.program.summary_keys, "flags", "error"]
+    assert got.select(columns).to_dicts() == expected.select(columns).to_dicts()
+    assert got["error"].is_null().all() and frame["person"].struct.field("age").is_not_null().sum() > 5
+
+
 def test_sql_literals_have_the_values_and_types_of_spark_literals(spark: Any) -> None:
     """The plan reaches Spark as SQL text: every literal reads back as the value, of the type
     ``F.lit`` gives it (an instant as its UTC wall time: the session reads UTC)."""
@@ -410,3 +430,35 @@ def test_the_job_command_reads_odd_columns_and_as_of_as_screen_batch_does(
     errors = [e["errors"][0]["path"] if e else None for e in got["error"].to_list()]
     assert errors[3] == "/ID" and errors[5] == "/_row"
     assert "--as-of" in errors and errors.count(None) > 0
+
+
+def test_the_job_command_reads_a_folder_as_screen_batch_does(
+    spark: Any, synthetic: Any, tmp_path: Path
+) -> None:
+    """A folder of parts, as Spark or Hive writes one: the job read the largest part first (its rows
+    came out in that order) and gave each document a Hive partition's key as a field (every row of
+    ``year=2025/`` an error, ``/year`` unknown); it now reads the parts ``screen --batch`` reads, in
+    the order of their paths, a part with no extension included."""
+    import pyarrow.parquet as pq
+
+    from amparo.batch.files import screen_file
+    from amparo.cli.packs import pack_registry
+    from amparo.cli.spark_job import main
+
+    table = synthetic.head(1200).to_arrow()
+    folder = tmp_path / "parts"
+    (folder / "year=2025").mkdir(parents=True)
+    pq.write_table(table.slice(0, 200), folder / "part-00000.parquet")
+    pq.write_table(table.slice(200, 0), folder / "part-00001.parquet")
+    pq.write_table(table.slice(200, 300), folder / "part-00002.parquet", row_group_size=64)
+    pq.write_table(table.slice(500, 700), folder / "year=2025" / "000000_0", row_group_size=100)
+    (folder / "_SUCCESS").write_bytes(b"")
+    (folder / ".notes").write_bytes(b"not parquet")  # (a .crc beside a part is checked by Hadoop)
+    out, expected_path = tmp_path / "out.parquet", tmp_path / "expected.parquet"
+    assert main([str(folder), str(out), "--master", "local[2]"]) == 0
+    got = pl.read_parquet(out / "*.parquet")
+    screen_file(folder, expected_path, pack_registry(), progress=False, verify_sample=0)
+    expected = pl.read_parquet(expected_path)
+    assert got["encounter_id"].to_list() == table.column("id").to_pylist()
+    assert got.to_dicts() == expected.to_dicts()
+    assert got["error"].is_null().all()

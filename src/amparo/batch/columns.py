@@ -4,6 +4,7 @@ to plain documents for the rows the single evaluator must read."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from amparo.batch.calendar import holds_days, past_the_calendar_as_text, rows_past_the_calendar
@@ -168,11 +169,15 @@ def _strip(value: Any, kept: Mapping[str, Any]) -> Any:
         }
     if isinstance(value, list):
         return [_strip(v, kept) for v in value]
+    if isinstance(value, Decimal):  # a decimal column's value, as JSON gives that number
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
 def documents_of(frame: Any, packs: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart),
+    """Plain documents of a frame's rows (a null is an absent field: columns cannot tell them apart;
+    a decimal is the number JSON reads from it, ``20`` for a whole one, as an unsigned 64-bit
+    column reaches Spark, ``30.5`` otherwise),
     but a field that one of ``packs`` (the packs that read these rows) names as given but null
     (:class:`~amparo.engine.pack.NullableFieldsPack`) stays, null, where the object that holds it
     is given.

@@ -18,21 +18,22 @@ PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk
 
 
 def parquet_parts(path: Path, option: str = "IN") -> list[Path]:
-    """The Parquet files ``path`` names: itself, or a folder's ``.parquet`` files (its sub-folders'
-    too, as Hive partitions them), in the order of their paths (``part-00000`` before
-    ``part-00001``); names starting with ``_`` or ``.`` are not parts (``_SUCCESS``, checksums), as
-    Spark and Hive read them."""
+    """The Parquet files ``path`` names: itself, or a folder's files (its sub-folders' too, as Hive
+    partitions them), in the order of their paths (``part-00000`` before ``part-00001``); names
+    starting with ``_`` or ``.`` are not parts (``_SUCCESS``, checksums). These are the files Spark
+    reads (the Spark job reads a folder so, :mod:`amparo.batch.spark_input`): a part need not end in
+    ``.parquet`` (Hive writes ``000000_0``), and a file that is not Parquet is named, not skipped."""
     if not path.is_dir():
         return [path]
     parts = sorted(
         part
         for part in path.rglob("*")
-        if part.suffix.lower() in {".parquet", ".pq"}
-        and not any(name.startswith(("_", ".")) for name in part.relative_to(path).parts)
-        and part.is_file()
+        if not any(name.startswith(("_", ".")) for name in part.relative_to(path).parts) and part.is_file()
     )
     if not parts:
-        raise InputError([FieldError(option, f"the folder {path} holds no .parquet file")])
+        raise InputError(
+            [FieldError(option, f"the folder {path} holds no part (a file whose name starts with no _ or .)")]
+        )
     return parts
 
 

@@ -35,6 +35,7 @@ from amparo.batch.plan import (
     compile_plan,
     summary_column,
 )
+from amparo.batch.spark_input import with_input_order
 from amparo.engine.columnar import MAPPING_FIELDS
 from amparo.engine.expr import (
     And,
@@ -367,7 +368,7 @@ def _screen_spark(
                 )
             ]
         )
-    indexed = documents.withColumn(ROW_INDEX, F.monotonically_increasing_id())  # input order, kept
+    indexed = with_input_order(documents, ROW_INDEX)  # input order, kept
     parallelism = spark.sparkContext.defaultParallelism
     if indexed.rdd.getNumPartitions() < parallelism:  # e.g. one file of one split: every core works
         indexed = indexed.repartition(parallelism)

@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {missing}\n")
         return exit_code_for(missing)
     from amparo.batch.spark import SESSION_SETTINGS, screen_spark
+    from amparo.batch.spark_input import read_parquet
     from amparo.cli.packs import pack_registry
 
     builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = builder.getOrCreate()
     try:
         try:
-            documents = spark.read.parquet(args.source)
+            documents = read_parquet(spark, args.source)
         except (PySparkException, Py4JJavaError) as exc:
             sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({_first_line(exc)})\n")
             return INVALID_INPUT
