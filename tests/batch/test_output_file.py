@@ -136,3 +136,41 @@ def test_a_parquet_page_spoiled_after_the_footer_is_named_and_nothing_is_written
     assert "in.parquet cannot be read after its first" in error.value.errors[0].message
     assert out.read_text() == "an earlier run's file\n"
     assert _leftovers(tmp_path) == []
+
+
+def test_a_run_ended_by_sigterm_leaves_no_half_written_file(tmp_path: Path) -> None:
+    """``kill``, ``timeout`` or a scheduler ends a command with SIGTERM: it left the hidden
+    ``.NAME.part`` file (6-18 MB, a new one each run) and, raised into the main thread inside a
+    library's callback, sometimes an internal error or nothing at all (the file written whole)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "big.parquet"
+    command = [sys.executable, "-m", "amparo", "synth", "encounters", "--n", "5000000", "--seed", "1"]
+    process = subprocess.Popen([*command, "--out", str(out)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size > 0 for p in tmp_path.glob(".*.part")):  # a chunk written
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "terminated"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_place_no_file_can_be_written_is_refused_naming_out(
+    encounters: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error named the hidden temporary file (``Failed to open local file
+    '/sys/.x.parquet.6f0f88ea.part'``), not ``--out`` and the path given. ``/proc`` is a folder
+    no one, root included, creates a file in."""
+    for args in (
+        ["synth", "encounters", "--n", "3", "--seed", "1", "--out", "/proc/amparo-x.parquet"],
+        ["screen", "--batch", str(encounters), "--out", "/proc/amparo-x.jsonl"],
+    ):
+        err = _refused(args, capsys)
+        assert f"--out: {args[-1]}: cannot write a file there (" in err
+        assert ".part" not in err

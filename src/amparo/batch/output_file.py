@@ -42,13 +42,21 @@ def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: st
 
 
 @contextmanager
-def staged(out: Path) -> Iterator[Path]:
+def staged(out: Path, option: str = "--out") -> Iterator[Path]:
     """The temporary path to write ``out`` at; renamed to ``out`` when the block ends without an
-    error, removed when it ends with one (standard output: itself)."""
+    error, removed when it ends with one (standard output: itself). A place where no file can be
+    written (no permission, a read-only or virtual file system) is refused naming ``option`` and
+    ``out`` before anything is computed, not the temporary name once the writer opens it."""
     if is_standard_output(out):  # a pipe is written as it goes
         yield out
         return
     part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    try:
+        part.open("xb").close()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InputError([FieldError(option, f"{out}: cannot write a file there ({reason})")]) from None
+    _PARTS.add(part)
     try:
         yield part
         if part.exists():
@@ -56,3 +64,16 @@ def staged(out: Path) -> Iterator[Path]:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+    finally:
+        _PARTS.discard(part)
+
+
+#: The temporary files being written now (a process may write several: ``impact --out``).
+_PARTS: set[Path] = set()
+
+
+def remove_partial_files() -> None:
+    """Remove every file :func:`staged` is writing: the command line's SIGTERM handler calls it
+    before the process ends (Ctrl-C unwinds through ``staged`` itself)."""
+    for part in list(_PARTS):
+        part.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, exit_code_for
+from amparo.batch.output_file import remove_partial_files
+from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.errors import AmparoError
 
 # Modules that each define ``register(app)``; heavy libraries are imported inside commands.
@@ -74,16 +76,28 @@ def build_app() -> typer.Typer:
     return app
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    """SIGTERM: the files being written removed, then the process ends (exit 143). Not an exception
+    raised into the main thread: it may be inside a library's callback that wraps or drops it."""
+    remove_partial_files()
+    os.write(2, b"terminated\n")
+    os._exit(TERMINATED)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of ``amparo`` and ``python -m amparo``.
 
     Typer handles usage errors itself (exit 2 with a message); domain errors become a one-line
     message and their exit code; a file that cannot be read or written is said with its path
-    (exit 2); Ctrl-C ends quietly (exit 130); anything else is reported as an internal error (exit 1).
+    (exit 2); Ctrl-C ends quietly (exit 130), SIGTERM too (exit 143); anything else is reported as an internal error (exit 1).
     """
     if argv is None and hasattr(signal, "SIGPIPE"):
         # `amparo screen ... | head`: a reader that stops early ends us quietly, as for any Unix tool.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if argv is None:
+        # `kill`, `timeout`, a scheduler stopping the job: ended as Ctrl-C ends it, so the files a
+        # command was writing are removed (batch.output_file), not left half-written.
+        signal.signal(signal.SIGTERM, _terminate)
     err = Console(stderr=True)
     try:
         app = build_app()

@@ -13,6 +13,7 @@ code   meaning
 6      not found (a record the access policy refuses is reported the same way)
 7      conflict: already exists, changed since read, or a workflow step not allowed from here
 130    interrupted (Ctrl-C)
+143    terminated (SIGTERM: ``kill``, ``timeout``, a scheduler); files being written are removed
 =====  ==========================================================================================
 """
 
@@ -45,6 +46,7 @@ DENIED = 5
 NOT_FOUND = 6
 CONFLICT = 7
 INTERRUPTED = 130
+TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
 
 _TABLE: tuple[tuple[type[AmparoError], int], ...] = (
     (InputError, INVALID_INPUT),
