@@ -4,58 +4,58 @@ Each document draws a cell of CBP's Southwest Land Border Encounters table (mont
 demographic, citizenship grouping, title of authority) in proportion to its count, so the mix by
 month, nationality, demographic and component follows the published series (``data/cbp``). The
 "Other" citizenship group is split by the Border Patrol's own monthly counts by citizenship
-(``data/ohss``, southwest border; the last year published stands in after November 2024).
+(``data/ohss``, southwest border; the last twelve months published stand in after November 2024).
 
 Around that skeleton: the day, and for most the hour, of the encounter (with its offset in the
 sector's zone), the sector or port, ages and birth dates by demographic, families, routes through
 the usual corridors with claims made on the way, fear claims, documents (CBP One, parole, visas),
-findings and adjudication dates. A share of encounters is drawn within days of every date on
-which a rule version of the pack begins, so every version is exercised. Everything is drawn with
-numpy from one seed, chunk by chunk: the same seed gives the same documents whatever the size.
+findings and adjudication dates, and the rarer inputs every rule reads (a stateless person, a
+second nationality, an unknown place, routes through a country not party to the refugee
+instruments, the rarer findings). A share of encounters is drawn within days of every date on which
+a rule version of the pack begins or ends, so every version is exercised; each takes a cell of
+that day's month, so its nationality, demographic and component are the month's. Everything is
+drawn with numpy from one seed, chunk by chunk: the same seed and size give the same documents, and
+two sizes share their whole chunks of :data:`CHUNK` rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from amparo.batch.calibration import EPOCH, calibration, other_nationalities
 from amparo.batch.compression import codec_of, inner_suffix, open_text_output
 from amparo.batch.output_file import staged
 from amparo.engine.columnar import polars_module
 from amparo.engine.law import LawBook
 from amparo.engine.pack import ColumnarPack, LawPack
-from amparo.iso_countries import iso_alpha2
 
 CHUNK = 200_000
-EPOCH = dt.date(1970, 1, 1)
 
-# Sectors and ports: (location, state written when it is a valid code today, zone, offset in
-# winter, in summer), with the component that works there.
+# Sectors and ports: (location, state, zone, share), with the component that works there.
 _SECTORS = (
     ("San Diego Sector", "CA", "America/Los_Angeles", 0.08),
     ("El Centro Sector", "CA", "America/Los_Angeles", 0.04),
     ("Yuma Sector", "AZ", "America/Phoenix", 0.07),
     ("Tucson Sector", "AZ", "America/Phoenix", 0.12),
-    ("El Paso Sector", None, "America/Denver", 0.12),
-    ("Big Bend Sector", None, "America/Chicago", 0.01),
-    ("Del Rio Sector", None, "America/Chicago", 0.15),
-    ("Laredo Sector", None, "America/Chicago", 0.06),
-    ("Rio Grande Valley Sector", None, "America/Chicago", 0.35),
+    ("El Paso Sector", "TX", "America/Denver", 0.12),  # New Mexico's stations: NM (below)
+    ("Big Bend Sector", "TX", "America/Chicago", 0.01),
+    ("Del Rio Sector", "TX", "America/Chicago", 0.15),
+    ("Laredo Sector", "TX", "America/Chicago", 0.06),
+    ("Rio Grande Valley Sector", "TX", "America/Chicago", 0.35),
 )
 _PORTS = (
     ("San Ysidro Port of Entry", "CA", "America/Los_Angeles", 0.25),
     ("Calexico Port of Entry", "CA", "America/Los_Angeles", 0.06),
     ("Nogales Port of Entry", "AZ", "America/Phoenix", 0.12),
-    ("El Paso Port of Entry", None, "America/Denver", 0.17),
-    ("Eagle Pass Port of Entry", None, "America/Chicago", 0.08),
-    ("Laredo Port of Entry", None, "America/Chicago", 0.17),
-    ("Brownsville Port of Entry", None, "America/Chicago", 0.15),
+    ("El Paso Port of Entry", "TX", "America/Denver", 0.17),
+    ("Eagle Pass Port of Entry", "TX", "America/Chicago", 0.08),
+    ("Laredo Port of Entry", "TX", "America/Chicago", 0.17),
+    ("Brownsville Port of Entry", "TX", "America/Chicago", 0.15),
 )
 # Routes by where a person starts, as lists of transit countries (claims drawn separately).
 _ROUTES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -70,11 +70,19 @@ _ROUTES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("NI", "HN", "GT", "MX"),
         ("TR", "MX"),
         ("BR", "PE", "EC", "CO", "PA", "CR", "NI", "HN", "GT", "MX"),
+        ("AE", "MX"),  # a hub not in the pack's treaty table
+        ("GY", "BR", "PE", "EC", "CO", "PA", "CR", "NI", "HN", "GT", "MX"),  # Guyana: no refugee treaty
     ),
 }
+#: Route picks: every group's routes (1, 3 or 6 of them) equally likely.
+_ROUTE_PICKS = 12
+#: A second nationality (a dual national), where it is not the first.
+_SECOND_NATIONALITIES = ("ES", "IT", "MX")
+#: Days since 1970 written for a date a document does not give (a birth date may be before 1970).
+_ABSENT = np.iinfo(np.int32).min
 _SOUTH = frozenset("VE CO EC PE BR BO CL AR UY PY NI CR PA BZ".split())
 _CARIBBEAN = frozenset("CU HT DO JM".split())
-_GIVEN = (
+_GIVEN = (  # female and male names in turn
     "María",
     "José",
     "Ana",
@@ -101,71 +109,6 @@ _SURNAMES = (
     "Morales",
 )
 _BASES = ("particular_social_group", "political_opinion", "general_crime", "religion", "race", "torture")
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Cell probabilities from the CBP table and the split of its "Other" group by month."""
-
-    month: np.ndarray  # days since 1970 of each cell's month
-    component: np.ndarray  # "USBP" / "OFO"
-    demographic: np.ndarray
-    citizenship: np.ndarray
-    title42: np.ndarray
-    p: np.ndarray
-    other_codes: tuple[str, ...]
-    other_by_month: dict[int, np.ndarray]  # month (days since 1970) -> cumulative shares
-    other_overall: np.ndarray
-
-
-@cache
-def calibration() -> Calibration:
-    """The CBP cells (Oct 2018 – Aug 2025) and the OHSS split of "Other" nationalities."""
-    pl = polars_module()
-    from amparo.flows.ingest import normalised_frame
-
-    rows = normalised_frame()
-    cells = (
-        rows.filter(pl.col("source").str.starts_with("cbp_sw"), pl.col("encounters") > 0)
-        .group_by("month", "component", "demographic", "citizenship", "title_of_authority")
-        .agg(pl.col("encounters").sum())
-        .sort("month", "component", "demographic", "citizenship", "title_of_authority")
-    )
-    big = {"MX", "GT", "HN", "SV", "OTHER"}
-    other = (
-        rows.filter(
-            pl.col("source") == "ohss_usbp_citizenship",
-            pl.col("region") == "southwest_land_border",
-            pl.col("month") >= dt.date(2018, 10, 1),
-            ~pl.col("citizenship").is_in(sorted(big)),
-            pl.col("citizenship").is_in(sorted(iso_alpha2())),  # e.g. Kosovo's XK is not an ISO code
-            pl.col("encounters") > 0,
-        )
-        .group_by("month", "citizenship")
-        .agg(pl.col("encounters").sum())
-    )
-    codes = tuple(sorted(other["citizenship"].unique().to_list()))
-    index = {c: i for i, c in enumerate(codes)}
-    by_month: dict[int, np.ndarray] = {}
-    overall = np.zeros(len(codes))
-    for (month,), part in other.group_by("month"):
-        shares = np.zeros(len(codes))
-        for code, count in zip(part["citizenship"].to_list(), part["encounters"].to_list(), strict=True):
-            shares[index[code]] += count
-        overall += shares
-        by_month[(month - EPOCH).days] = np.cumsum(shares / shares.sum())
-    counts = cells["encounters"].to_numpy().astype(float)
-    return Calibration(
-        month=np.array([(m - EPOCH).days for m in cells["month"].to_list()]),
-        component=cells["component"].to_numpy(),
-        demographic=cells["demographic"].fill_null("single_adults").to_numpy(),
-        citizenship=cells["citizenship"].to_numpy(),
-        title42=(cells["title_of_authority"] == "title_42").to_numpy(),
-        p=counts / counts.sum(),
-        other_codes=codes,
-        other_by_month=by_month,
-        other_overall=np.cumsum(overall / overall.sum()),
-    )
 
 
 def _edge_days(book: LawBook | None) -> np.ndarray:
@@ -197,17 +140,6 @@ def _pick(
     return rng.choice(len(options), size=n, p=w / w.sum())
 
 
-def _other_nationalities(cal: Calibration, month: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Nationalities of the "Other" group, month by month from the Border Patrol's split."""
-    out = np.empty(len(month), dtype=object)
-    codes = np.array(cal.other_codes, dtype=object)
-    for m in np.unique(month):
-        where = month == m
-        cumulative = cal.other_by_month.get(int(m), cal.other_overall)
-        out[where] = codes[np.minimum(np.searchsorted(cumulative, u[where]), len(codes) - 1)]
-    return out
-
-
 def _route_group(nationality: str) -> str:
     if nationality in ("MX", "GT", "HN", "SV"):
         return nationality
@@ -215,6 +147,7 @@ def _route_group(nationality: str) -> str:
 
 
 def _route(nationality: str, pick: int, claim: str, claim_at: int) -> list[dict[str, Any]] | None:
+    """The countries crossed (a corridor of the nationality's group) and a claim made in one."""
     routes = _ROUTES[_route_group(nationality)]
     countries = [c for c in routes[pick % len(routes)] if c != nationality]
     if not countries:
@@ -227,6 +160,39 @@ def _route(nationality: str, pick: int, claim: str, claim_at: int) -> list[dict[
         }
         for k, c in enumerate(countries)
     ]
+
+
+def _routes_of(nationality: np.ndarray) -> np.ndarray:
+    """How many routes each nationality's group has (a pick is one of them: fewer distinct keys)."""
+    codes, at = np.unique(nationality.astype(str), return_inverse=True)
+    sizes: np.ndarray = np.array([len(_ROUTES[_route_group(code)]) for code in codes])[at]
+    return sizes
+
+
+def _with_entry_days(flat: Any) -> Any:
+    """``route`` with the day each country was entered, a week apart, the last a week before
+    ``left_on`` (days since 1970), where ``left_on`` is given (one route in ten)."""
+    pl = polars_module()
+    c = pl.col
+    rows = flat.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), "route", "left_on").filter(
+        (c("left_on") != _ABSENT) & c("route").is_not_null()
+    )
+    at = pl.int_range(pl.len()).over("row")
+    dated = (
+        rows.explode("route")
+        .with_columns(
+            (c("left_on") + 7 * (at - pl.len().over("row"))).cast(pl.Date).alias("entered_on"),
+            c("route").struct.field("country", "protection_claim"),
+        )
+        .group_by("row", maintain_order=True)
+        .agg(pl.struct("country", "entered_on", "protection_claim").alias("dated"))
+    )
+    return (
+        flat.with_row_index("row")
+        .join(dated, on="row", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("dated", "route").alias("route"))
+        .drop("row", "dated")
+    )
 
 
 def _by_key(frame: Any, keys: list[str], name: str, build: Any, dtype: Any) -> Any:
@@ -255,12 +221,16 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
     if len(edges):
         near = rng.random(n) < 0.04
         day = np.where(near, edges[rng.integers(0, len(edges), n)] + rng.integers(-2, 3, n), day)
+        # the cell of that day's month: its nationality, demographic and component are the month's
+        month_of_day = day.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
+        cell = np.where(near, cal.cells_in_months(month_of_day.astype(np.int64), rng.random(n)), cell)
+        month = cal.month[cell]
     ofo = cal.component[cell] == "OFO"
     demographic = cal.demographic[cell]
     title42 = cal.title42[cell]
     nationality = cal.citizenship[cell].astype(object)
     other = nationality == "OTHER"
-    nationality[other] = _other_nationalities(cal, month[other], rng.random(int(other.sum())))
+    nationality[other] = other_nationalities(cal, month[other], rng.random(int(other.sum())))
 
     sector = _pick(rng, _SECTORS, tuple(x[3] for x in _SECTORS), n)
     port = _pick(rng, _PORTS, tuple(x[3] for x in _PORTS), n)
@@ -282,6 +252,7 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
     age = np.minimum(np.where(minor, child_age, 18 + rng.gamma(2.0, 7.0, n).astype(np.int64)), 90)
     birth = day - (age * 365 + rng.integers(0, 365, n))
     has_birth = rng.random(n) < 0.7
+    age_unknown = ~has_birth & (rng.random(n) < 0.005)  # neither a birth date nor an age stated
     female = rng.random(n) < np.where(demographic == "single_adults", 0.25, 0.5)
     named = rng.random(n) < 0.3
     has_time = rng.random(n) < 0.75
@@ -297,7 +268,16 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
     chnv = np.isin(nationality, ["CU", "HT", "NI", "VE"]) & (day >= (dt.date(2023, 1, 5) - EPOCH).days)
     metered = ofo & (day < (dt.date(2020, 3, 21) - EPOCH).days) & (rng.random(n) < 0.1)
     findings = rng.random(n) < 0.25
-    f = rng.random((12, n))
+    f = rng.random((16, n))
+    sea = ~ofo & (rng.random(n) < 0.002)  # landed by sea between ports
+    # where a place is not known (2 %), and New Mexico's share of the El Paso sector's stations
+    unplaced = rng.random(n) < 0.02
+    state = np.where((where(0) == "El Paso Sector") & (rng.random(n) < 0.4), "NM", where(1))
+    location = np.where(sea, "San Diego Sector", where(0))  # a maritime landing: San Diego's coast
+    state = np.where(sea, "CA", state)
+    nationals = rng.random(n)  # 0.2 % stateless (the nationality drawn: where they lived), 0.5 % dual
+    with_route = rng.random(n) < 0.85
+    entered = with_route & (rng.random(n) < 0.1)  # the days each country was entered, for one in ten
     adjudicated_on = np.minimum(
         day + rng.exponential(120.0, n).astype(np.int64) + 1, (dt.date(2026, 6, 30) - EPOCH).days
     )
@@ -307,22 +287,31 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         {
             "id": pl.Series(ids).cast(pl.String).str.zfill(9),
             "on": day.astype(np.int32),
-            "adjudicated": np.where(rng.random(n) < 0.5, adjudicated_on, -1).astype(np.int32),
+            "adjudicated": np.where(rng.random(n) < 0.5, adjudicated_on, _ABSENT).astype(np.int32),
             "seconds": np.where(has_time, local_seconds, -1),
             "zone": where(2).astype(str),
             "ofo": ofo,
-            "sea": rng.random(n) < 0.002,
-            "location": where(0).astype(str),
-            "state": pl.Series(where(1).tolist(), dtype=pl.String),
+            "sea": sea,
+            "location": location.astype(str),
+            "state": state.astype(str),
+            "unplaced": unplaced,
             "nat": nationality.astype(str),
-            "birth": np.where(has_birth, birth, -1).astype(np.int32),
-            "age": np.where(has_birth, -1, age),
+            "stateless": nationals < 0.002,
+            "second": np.array(_SECOND_NATIONALITIES)[rng.integers(0, len(_SECOND_NATIONALITIES), n)],
+            "dual": nationals > 0.995,
+            "birth": np.where(has_birth, birth, _ABSENT).astype(np.int32),
+            "age": np.where(has_birth | age_unknown, -1, age),
             "sex": np.where(female, "F", "M"),
             "named": named,
+            "given": pl.Series(_GIVEN).gather(2 * rng.integers(0, len(_GIVEN) // 2, n) + (~female)),
+            "surname": pl.Series(_SURNAMES).gather(rng.integers(0, len(_SURNAMES), n)),
+            "second_surname": pl.Series(_SURNAMES).gather(rng.integers(0, len(_SURNAMES), n)),
+            "members": rng.random(n) < 0.3,
             "demographic": demographic.astype(str),
             "minor": minor,
-            "route_pick": rng.integers(0, 4, n),
-            "with_route": rng.random(n) < 0.85,
+            "route_pick": rng.integers(0, _ROUTE_PICKS, n) % _routes_of(nationality),
+            "with_route": with_route,
+            "left_on": np.where(entered, month - 7 - rng.integers(0, 60, n), _ABSENT).astype(np.int32),
             "claim": claim,
             "claim_at": rng.integers(0, 8, n),
             "fear": fear,
@@ -332,11 +321,12 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
             "cbp_one": cbp_one,
             "parole": ofo & chnv & (rng.random(n) < 0.2),
             "visa": rng.random(n) < 0.01,
+            "visa_exempt": rng.random(n) < 0.005,
             "lpr": rng.random(n) < 0.003,
-            "metered": np.where(metered, day - 1 - rng.integers(0, 30, n), -1).astype(np.int32),
+            "metered": np.where(metered, day - 1 - rng.integers(0, 30, n), _ABSENT).astype(np.int32),
             "findings": findings,
             "aca_fear": np.array(["GT", "HN", "SV", "MX"])[rng.integers(0, 4, n)],
-            **{f"f{k}": f[k] for k in range(12)},
+            **{f"f{k}": f[k] for k in range(len(f))},
         }
     )
     flat = _by_key(
@@ -346,6 +336,7 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         lambda nat, pick, claim_, at: None if pick is None else _route(nat, pick, claim_, at),
         schema["route"],
     )
+    flat = _with_entry_days(flat)
     flat = _by_key(
         flat,
         ["fear", "nat", "stated", "basis", "fear_mexico"],
@@ -378,11 +369,11 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         return pl.when(c(f"f{k}") < share).then(pl.lit(True)).alias(name)
 
     def optional_date(name: str) -> Any:
-        return pl.when(c(name) >= 0).then(c(name).cast(pl.Date))
+        return pl.when(c(name) != _ABSENT).then(c(name).cast(pl.Date))
 
     documents = pl.struct(
         pl.when(c("visa")).then(True).alias("valid_us_visa"),
-        pl.lit(None, dtype=pl.Boolean).alias("visa_exempt_entry"),
+        pl.when(c("visa_exempt")).then(True).alias("visa_exempt_entry"),
         pl.when(c("cbp_one")).then(True).alias("cbp_one_appointment"),
         pl.when(c("parole")).then(True).alias("parole_travel_authorization"),
         pl.when(c("lpr")).then(True).alias("lawful_permanent_resident"),
@@ -398,6 +389,10 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         ("pregnant", 0.05),
         ("criminal_history", 0.05),
         ("processed_for_expedited_removal", 0.5),
+        ("scheduling_obstacle", 0.02),
+        ("advanced_age", 0.02),
+        ("interest_to_government", 0.01),
+        ("asylum_request_withdrawn", 0.01),
     )
     found = pl.struct(
         pl.when(c("f0") < 0.15).then(pl.concat_list(c("aca_fear"))).alias("more_likely_than_not_harm_in"),
@@ -416,35 +411,53 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
             .then(pl.lit("port_of_entry"))
             .otherwise(pl.lit("between_ports"))
             .alias("manner"),
-            c("location"),
-            c("state"),
+            pl.when(~c("unplaced")).then(c("location")).alias("location"),
+            pl.when(~c("unplaced")).then(c("state")).alias("state"),
             pl.lit("MX").alias("arrived_from"),
         ).alias("place"),
         pl.struct(
-            pl.concat_list(c("nat")).alias("nationalities"),
-            pl.lit(None, dtype=pl.String).alias("last_habitual_residence"),
+            pl.when(c("stateless"))
+            .then(pl.lit([], dtype=pl.List(pl.String)))
+            .when(c("dual") & (c("second") != c("nat")))
+            .then(pl.concat_list(c("nat"), c("second")))
+            .otherwise(pl.concat_list(c("nat")))
+            .alias("nationalities"),
+            pl.when(c("stateless")).then(c("nat")).alias("last_habitual_residence"),
             optional_date("birth").alias("birth_date"),
             pl.when(c("age") >= 0).then(c("age")).alias("age"),
             c("sex"),
-            pl.when(c("named")).then(pl.lit(_GIVEN[0])).alias("given_names"),
-            pl.when(c("named")).then(pl.lit(_SURNAMES[0])).alias("surnames"),
+            pl.when(c("named")).then(c("given")).alias("given_names"),
+            pl.when(c("named"))
+            .then(pl.concat_str(c("surname"), c("second_surname"), separator=" "))
+            .alias("surnames"),
         ).alias("person"),
         pl.when(c("demographic").is_in(["family_units", "accompanied_minors", "unaccompanied_children"]))
         .then(
             pl.struct(
-                (c("demographic") != "unaccompanied_children")
-                & ((c("demographic") == "accompanied_minors") | c("minor")).alias(
-                    "with_parent_or_legal_guardian"
-                ),
+                # (the alias on the whole condition: Polars names ``a & b.alias(x)`` after ``a``,
+                # and the field was dropped by the cast to the schema, every minor unaccompanied)
+                (
+                    (c("demographic") != "unaccompanied_children")
+                    & ((c("demographic") == "accompanied_minors") | c("minor"))
+                ).alias("with_parent_or_legal_guardian"),
                 pl.when(c("demographic") != "accompanied_minors")
                 .then(c("demographic") == "family_units")
                 .alias("family_unit"),
-                pl.lit(None, dtype=pl.List(pl.String)).alias("members"),
+                # the next encounter's id: one member of the family unit named, for three in ten
+                pl.when((c("demographic") == "family_units") & c("members"))
+                .then(
+                    pl.concat_list(
+                        pl.lit(f"SYN-{seed}-") + (c("id").cast(pl.Int64) + 1).cast(pl.String).str.zfill(9)
+                    )
+                )
+                .alias("members"),
             )
         )
         .alias("family"),
         c("route"),
-        pl.when(c("visa") | c("cbp_one") | c("parole") | c("lpr") | (c("metered") >= 0))
+        pl.when(
+            c("visa") | c("visa_exempt") | c("cbp_one") | c("parole") | c("lpr") | (c("metered") != _ABSENT)
+        )
         .then(documents)
         .alias("documents"),
         c("fear_claims"),
