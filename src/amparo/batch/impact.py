@@ -50,6 +50,8 @@ class ImpactCounts:
     by_month: Counter[str] = field(default_factory=Counter)
     #: Per pack id: its documents screened (valid before and after) and those that changed.
     by_pack: dict[str, Counter[str]] = field(default_factory=dict)
+    #: The first invalid rows (:data:`INVALID_EXAMPLES`): row (from 1), id and first error.
+    invalid_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self, before: str, after: str, seconds: float) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ class ImpactCounts:
                 pack: {"screened": counts["screened"], "changed": counts["changed"]}
                 for pack, counts in sorted(self.by_pack.items())
             },
+            "invalid_rows": self.invalid_rows,
             "seconds": round(seconds, 3),
         }
 
@@ -81,7 +84,8 @@ def _text(value: Any) -> str:
 def _document_columns(frame: Any) -> Any:
     """Nationality (the first) and month of the encounter of each row of a document frame (a
     column of another type than encounter v1's, as a Parquet file may hold, is read as a JSON
-    document's would be: a date written as text by its first seven characters, else unknown)."""
+    document's would be: a date written as text by its first seven characters, text or codes
+    dictionary-encoded or in a fixed-size list as text, else unknown)."""
     pl = polars_module()
     person = frame.schema.get("person")
     codes = (
@@ -89,19 +93,58 @@ def _document_columns(frame: Any) -> Any:
         if isinstance(person, pl.Struct)
         else None
     )
+    codes_column = pl.col("person").struct.field("nationalities")
+    if isinstance(codes, pl.Array):  # a fixed-size list (Arrow's fixed_size_list)
+        codes_column, codes = codes_column.arr.to_list(), pl.List(codes.inner)
     nationality = (
-        pl.col("person").struct.field("nationalities").list.first()
-        if isinstance(codes, pl.List) and codes.inner == pl.String
+        codes_column.list.first().cast(pl.String)
+        if isinstance(codes, pl.List) and _is_text(codes.inner)
         else pl.repeat(None, pl.len(), dtype=pl.String)
     )
     kind = frame.schema.get("encountered_on")
     if kind == pl.Date:
         month = pl.col("encountered_on").dt.strftime("%Y-%m")
-    elif kind == pl.String:
-        month = pl.col("encountered_on").str.slice(0, 7)
+    elif kind is not None and _is_text(kind):
+        month = pl.col("encountered_on").cast(pl.String).str.slice(0, 7)
     else:
         month = pl.repeat(None, pl.len(), dtype=pl.String)
     return frame.select(nationality.alias("nationality"), month.alias("month"))
+
+
+#: How many invalid rows the report names (``screen --batch`` gives every one its error row).
+INVALID_EXAMPLES = 5
+
+
+def _invalid_rows(before: Any, after: Any, valid: Any, first_row: int, most: int) -> list[dict[str, Any]]:
+    """The first ``most`` invalid rows of a chunk whose first row is ``first_row`` in the input:
+    its row, id and first error (the reading before's, else after's: a document dated after
+    ``--before`` is refused on that date only)."""
+    pl = polars_module()
+    rows = (
+        pl.DataFrame({"id": before["encounter_id"], "before": before["error"], "after": after["error"]})
+        .select("id", pl.coalesce("before", "after").alias("error"))
+        .with_row_index("row", offset=first_row)
+        .filter(~valid)
+        .head(most)
+    )
+    found = []
+    for row, encounter_id, error in rows.iter_rows():
+        first = (error.get("errors") or [{}])[0] if error else {}
+        found.append(
+            {
+                "row": row,
+                "encounter_id": encounter_id,
+                "path": first.get("path"),
+                "message": first.get("message") or (error or {}).get("title"),
+            }
+        )
+    return found
+
+
+def _is_text(dtype: Any) -> bool:
+    """Text, plain or dictionary-encoded (a Parquet dictionary, a pandas or Polars categorical)."""
+    pl = polars_module()
+    return dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
 
 
 def _json_document_columns(documents: Sequence[Any], registry: PackRegistry) -> Any:
@@ -227,8 +270,13 @@ class Impact:
         nationality and month of each row); the counts are updated."""
         pl = polars_module()
         valid = before["error"].is_null() & after["error"].is_null()
+        first_row = self.counts.screened + 1
         self.counts.screened += before.height
         self.counts.invalid += int((~valid).sum())
+        if len(self.counts.invalid_rows) < INVALID_EXAMPLES and not valid.all():
+            self.counts.invalid_rows += _invalid_rows(
+                before, after, valid, first_row, INVALID_EXAMPLES - len(self.counts.invalid_rows)
+            )
         differs = [
             (before[k] != after[k]).fill_null(before[k].is_null() != after[k].is_null()) & valid
             for k in self.keys

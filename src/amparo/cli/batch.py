@@ -118,6 +118,21 @@ def impact_command(
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
+    if counts.invalid:  # not counted as changed or not: said, with the first, on standard error
+        err = Console(stderr=True)
+        err.print(
+            f"{counts.invalid:,} invalid row{'s' if counts.invalid > 1 else ''} not compared "
+            f"(`amparo screen --batch` gives each its error row); the first:",
+            highlight=False,
+            markup=False,
+        )
+        for item in counts.invalid_rows:
+            err.print(
+                f"  row {item['row']:,} ({item['encounter_id'] or 'no id'}): "
+                f"{item['path'] or '/'}: {item['message']}",
+                highlight=False,
+                markup=False,
+            )
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

@@ -171,6 +171,8 @@ class _Reader:
         return True
 
     def date(self, value: Any, path: str) -> dt.date | None:
+        if type(value) is dt.date:  # a day of a typed column (a Parquet DATE): the day it writes
+            value = value.isoformat()
         if not isinstance(value, str) or not _DATE.fullmatch(value):
             self.fail(path, "expected a date written YYYY-MM-DD")
             return None
