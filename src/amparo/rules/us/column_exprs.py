@@ -32,6 +32,12 @@ def country_ok(expr: Any) -> Any:
     return expr.is_null() | is_country(expr)
 
 
+def us_state_ok(expr: Any) -> Any:
+    """Absent, or two upper-case letters (encounter v1's ``place.state``; ``UsState`` in the model:
+    a pattern, no list of states)."""
+    return expr.is_null() | expr.str.contains(r"^[A-Z]{2}$")
+
+
 def all_countries_ok(expr: Any) -> Any:
     pl = pl_module()
     bad = expr.list.eval(pl.element().is_null() | ~is_country(pl.element())).list.any()

@@ -33,6 +33,7 @@ from amparo.rules.us.column_exprs import (
     country_ok,
     field,
     flag,
+    us_state_ok,
 )
 from amparo.rules.us.dates import COVERAGE_START, TIME_ZONE
 from amparo.rules.us.emergency import PERIODS
@@ -113,7 +114,7 @@ def _vouched(read_on: Any) -> Any:
             pl.col("place").is_not_null(),
             field("place", "border").is_in(_BORDERS),
             field("place", "manner").is_in(_MANNERS),
-            country_ok(field("place", "state")),
+            us_state_ok(field("place", "state")),  # TX, NM: were read one by one (not countries)
             country_ok(field("place", "arrived_from")),
             pl.col("person").is_not_null(),
             pl.col("_route_ok"),
