@@ -199,3 +199,18 @@ def test_the_progress_bar_over_a_pipe_counts_what_was_read(
     shown = capsys.readouterr().err
     assert f"{lines.stat().st_size / 1000:.1f}/? kB" in shown  # no total: no percentage to show
     assert "%" not in shown
+
+
+def test_dev_null_as_out_throws_the_rows_away(lines: Path) -> None:
+    """``--out /dev/null`` (to time a run) was refused: ``expected a .jsonl or .parquet file, got
+    'null'``. It is written as it goes, as standard output is, with no temporary file beside it."""
+    for code, args in (
+        (2, ["screen", "--batch", str(lines), "--out", "/dev/null"]),  # its two invalid rows
+        (0, ["impact", str(lines), "--before", "2019-01-01", "--after", "2025-01-01", "--out", "/dev/null"]),
+        (0, ["synth", "encounters", "--n", "5", "--seed", "1", "--out", "/dev/null"]),
+    ):
+        result = _run(*args)
+        assert result.exit_code == code, result.output
+        assert "expected a .jsonl or .parquet file" not in " ".join(result.output.split())
+    assert Path("/dev/null").is_char_device()
+    assert not [p for p in Path("/dev").iterdir() if p.name.startswith(".null")]

@@ -35,7 +35,7 @@ from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener
 from amparo.batch.standard_streams import (
     is_standard_input,
-    is_standard_output,
+    is_written_as_it_goes,
     source_name,
     standard_input_codec,
     standard_input_size,
@@ -54,8 +54,8 @@ JSON_CHUNK = 50_000
 def file_format(path: Path, option: str) -> Format:
     """JSON Lines (``.jsonl``, ``.ndjson``, ``.json``; compressed too, e.g. ``.jsonl.gz``:
     :mod:`amparo.batch.compression`) or Parquet (``.parquet``), by extension; standard input and
-    output (``-``) are JSON Lines."""
-    if is_standard_output(path):
+    output (``-``) are JSON Lines, as is ``/dev/null``."""
+    if is_written_as_it_goes(path):
         return "jsonl"
     if is_standard_input(path):
         standard_input_codec()  # refuses a Parquet file, which is read from its end
@@ -85,7 +85,7 @@ def output_format(path: Path, option: str = "--out") -> Format:
     if path.is_dir():
         raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
     fmt = file_format(path, option)
-    if is_standard_output(path):
+    if is_written_as_it_goes(path):
         return fmt
     if not path.parent.is_dir():
         raise InputError(

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from amparo.batch.standard_streams import is_standard_output
+from amparo.batch.standard_streams import is_written_as_it_goes
 from amparo.errors import FieldError, InputError
 
 
@@ -27,8 +27,8 @@ def _same_file(one: Path, other: Path) -> bool:
 
 def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: str = "--out") -> None:
     """InputError when ``out`` is one of ``inputs`` (each ``(its option, its path)``). Standard
-    output is not checked: a terminal or ``/dev/null`` may be standard input too."""
-    if is_standard_output(out):
+    output and ``/dev/null`` are not checked: a terminal or ``/dev/null`` may be standard input too."""
+    if is_written_as_it_goes(out):
         return
     for name, source in inputs:
         if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
@@ -47,7 +47,7 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
     error, removed when it ends with one (standard output: itself). A place where no file can be
     written (no permission, a read-only or virtual file system) is refused naming ``option`` and
     ``out`` before anything is computed, not the temporary name once the writer opens it."""
-    if is_standard_output(out):  # a pipe is written as it goes
+    if is_written_as_it_goes(out):  # a pipe is written as it goes (and /dev/null is no file)
         yield out
         return
     part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")

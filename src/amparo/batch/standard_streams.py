@@ -23,6 +23,8 @@ from amparo.errors import FieldError, InputError
 #: is read the same way: a pipe cannot be opened twice).
 STANDARD_INPUT = Path("/dev/stdin")
 STANDARD_OUTPUT = Path("/dev/stdout")
+#: An output thrown away (``--out /dev/null``, to time a run): JSON Lines, written as it goes.
+DISCARDED = Path("/dev/null")
 
 #: The first bytes of each codec's files, and of a Parquet file.
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
@@ -55,6 +57,11 @@ def is_standard_input(path: Path) -> bool:
 
 def is_standard_output(path: Path) -> bool:
     return path == STANDARD_OUTPUT
+
+
+def is_written_as_it_goes(path: Path) -> bool:
+    """Standard output or ``/dev/null``: JSON Lines, no temporary file renamed into place."""
+    return path in (STANDARD_OUTPUT, DISCARDED)
 
 
 class _Source:
