@@ -318,7 +318,15 @@ def test_impact_over_json_lines_equals_impact_over_parquet(
         answers[path.suffix] = ({k: v for k, v in counts.items() if k != "seconds"}, pl.read_parquet(out))
     (json_counts, json_rows), (parquet_counts, parquet_rows) = answers[".jsonl"], answers[".parquet"]
     assert json_counts["invalid"] == 1 and json_counts["screened"] == 1201
-    assert {**json_counts, "invalid": 0, "screened": 1200} == parquet_counts
+    assert json_counts["invalid_rows"] == [
+        {
+            "row": 10,
+            "encounter_id": None,
+            "path": "",
+            "message": "line 10 is not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        }
+    ]
+    assert {**json_counts, "invalid": 0, "screened": 1200, "invalid_rows": []} == parquet_counts
     assert json_counts["changed"] > 0 and json_rows.equals(parquet_rows)
     # JSON: the chunk's lines in columns extracted once for both readings, the line read one by one
     # once by each; then the Parquet chunk once.

@@ -118,6 +118,9 @@ def impact_command(
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
+    if as_json:  # the invalid rows are in it (invalid_rows)
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
     if counts.invalid:  # not counted as changed or not: said, with the first, on standard error
         err = Console(stderr=True)
         err.print(
@@ -133,9 +136,6 @@ def impact_command(
                 highlight=False,
                 markup=False,
             )
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
     console = Console()
     packs = result["by_pack"]
     encounters_only = set(packs) <= {p.id for p in registry if p.schema_id == ENCOUNTER_SCHEMA}
