@@ -6,9 +6,11 @@ largest part first."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
+
+from amparo.errors import AmparoError
 
 #: Spark's reader options for a folder of parts: every file under it, no partition discovery
 #: (a ``year=2025`` folder would otherwise add a ``year`` field to each document, which the single
@@ -19,9 +21,61 @@ _FILE, _PARTITION, _SHIFT = "_amparo_file", "_amparo_partition", "_amparo_shift"
 _PARTITION_BITS = 33  # monotonically_increasing_id: the partition's id above the row's place in it
 
 
+#: Spark reads a nanosecond timestamp (pandas' default) as a whole number under this setting, and
+#: refuses the file without it (``PARQUET_TYPE_ILLEGAL``).
+NANOS_AS_LONG = "spark.sql.legacy.parquet.nanosAsLong"
+
+
 def read_parquet(spark: Any, source: str) -> Any:
-    """The documents of the Parquet file or folder ``source``."""
-    return spark.read.options(**READ_OPTIONS).parquet(source)
+    """The documents of the Parquet file or folder ``source``. A top-level column of nanosecond
+    timestamps (``encountered_at`` as pandas writes it) is read as the instant (in a time zone) or
+    the local time (none) Arrow reads, to the microsecond, as ``screen --batch`` reads it; one
+    nested in a struct or list stays a whole number (a field encounter v1 does not have)."""
+    from pyspark.sql import functions as F
+
+    nanos = _nanosecond_columns(source)
+    if nanos is not None:
+        spark.conf.set(NANOS_AS_LONG, "true")
+    frame = spark.read.options(**READ_OPTIONS).parquet(source)
+    for name, zoned in (nanos or {}).items():
+        micros = F.expr(f"timestamp_micros(div(`{name.replace('`', '``')}`, 1000))")
+        frame = frame.withColumn(name, micros if zoned else micros.cast("timestamp_ntz"))
+    return frame
+
+
+def _nanosecond_columns(source: str) -> dict[str, bool] | None:
+    """Where a local Parquet file (or a folder's first part) holds nanosecond timestamps: each
+    top-level such column and whether it has a time zone (``{}``: only nested ones); ``None``
+    where it holds none or cannot be read here (a remote path: Spark says what it finds)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    from amparo.batch.parquet_input import parquet_parts
+
+    path = Path(source)
+    try:
+        schema = pq.read_schema(parquet_parts(path)[0]) if path.exists() else None
+    except (AmparoError, pa.ArrowException, OSError):
+        return None
+    if schema is None:
+        return None
+
+    def nanos(dtype: Any) -> bool:
+        if pa.types.is_timestamp(dtype):
+            return bool(dtype.unit == "ns")
+        if pa.types.is_struct(dtype):
+            return any(nanos(dtype.field(i).type) for i in range(dtype.num_fields))
+        if pa.types.is_list(dtype) or pa.types.is_large_list(dtype) or pa.types.is_fixed_size_list(dtype):
+            return nanos(dtype.value_type)
+        if pa.types.is_map(dtype):
+            return nanos(dtype.key_type) or nanos(dtype.item_type)
+        return False
+
+    if not any(nanos(f.type) for f in schema):
+        return None
+    return {
+        f.name: f.type.tz is not None for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"
+    }
 
 
 def _path_of(uri: str) -> PurePosixPath:
