@@ -464,20 +464,27 @@ def test_the_job_command_reads_a_folder_as_screen_batch_does(
     assert got["error"].is_null().all()
 
 
-@pytest.mark.parametrize("zone", ["UTC", None])
+@pytest.mark.parametrize("zone", ["UTC", None, "int96"])
 def test_the_job_command_reads_nanosecond_instants_as_screen_batch_does(
     spark: Any, synthetic: Any, tmp_path: Path, zone: str | None
 ) -> None:
     """``encountered_at`` as pandas writes it (nanoseconds) stopped the job before any row
     (``PARQUET_TYPE_ILLEGAL``, exit 2). Now read as Arrow reads it: an instant where the column has a
-    time zone, and without one the zoneless instant ``screen --batch`` refuses at its path."""
+    time zone, and without one the zoneless instant ``screen --batch`` refuses at its path. An INT96
+    timestamp (deprecated) was an instant in UTC for Spark, decided, and zoneless for Arrow."""
+    import pyarrow.parquet as pq
+
     from amparo.batch.files import screen_file
     from amparo.cli.packs import pack_registry
     from amparo.cli.spark_job import main
 
     source, out, expected_path = tmp_path / "in.parquet", tmp_path / "out.parquet", tmp_path / "e.parquet"
-    instants = pl.col("encountered_at").cast(pl.Datetime("ns", zone) if zone else pl.Datetime("ns"))
-    synthetic.head(100).with_columns(instants).write_parquet(source)
+    if zone == "int96":
+        pq.write_table(synthetic.head(100).to_arrow(), source, use_deprecated_int96_timestamps=True)
+        zone = None
+    else:
+        instants = pl.col("encountered_at").cast(pl.Datetime("ns", zone) if zone else pl.Datetime("ns"))
+        synthetic.head(100).with_columns(instants).write_parquet(source)
     assert main([str(source), str(out), "--master", "local[1]"]) == 0
     got = pl.read_parquet(out / "*.parquet")
     screen_file(source, expected_path, pack_registry(), progress=False, verify_sample=0)

@@ -2,10 +2,11 @@
 (every file, sub-folders' too, none whose name starts with ``_`` or ``.``; no Hive partition
 column added to the documents), and each row's place in the input counted with the parts in the
 order of their paths (:func:`amparo.batch.parquet_input.parquet_parts`), where Spark reads the
-largest part first."""
+largest part first; instants Spark reads otherwise than Arrow read as Arrow reads them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -27,26 +28,46 @@ NANOS_AS_LONG = "spark.sql.legacy.parquet.nanosAsLong"
 
 
 def read_parquet(spark: Any, source: str) -> Any:
-    """The documents of the Parquet file or folder ``source``. A top-level column of nanosecond
-    timestamps (``encountered_at`` as pandas writes it) is read as the instant (in a time zone) or
-    the local time (none) Arrow reads, to the microsecond, as ``screen --batch`` reads it; one
-    nested in a struct or list stays a whole number (a field encounter v1 does not have)."""
+    """The documents of the Parquet file or folder ``source``, their instants read as Arrow reads
+    them (``screen --batch``), where Spark reads them otherwise:
+
+    - a top-level column of nanosecond timestamps (``encountered_at`` as pandas writes it), which
+      Spark refuses: read as whole numbers (:data:`NANOS_AS_LONG`) and turned back into the instant
+      (in a time zone) or local time (none), to the microsecond; one nested in a struct or list
+      stays a whole number (a field encounter v1 does not have);
+    - a top-level INT96 timestamp (a deprecated form), an instant in UTC for Spark and a local
+      time without a zone for Arrow: a local time (``screen --batch`` refuses it at its path)."""
     from pyspark.sql import functions as F
 
-    nanos = _nanosecond_columns(source)
-    if nanos is not None:
+    found = _timestamp_columns(source)
+    if found is not None and found.nested_nanos | set(found.nanos):
         spark.conf.set(NANOS_AS_LONG, "true")
     frame = spark.read.options(**READ_OPTIONS).parquet(source)
-    for name, zoned in (nanos or {}).items():
-        micros = F.expr(f"timestamp_micros(div(`{name.replace('`', '``')}`, 1000))")
+    for name, zoned in (found.nanos if found else {}).items():
+        micros = F.expr(f"timestamp_micros(div({_quoted(name)}, 1000))")
         frame = frame.withColumn(name, micros if zoned else micros.cast("timestamp_ntz"))
+    for name in found.int96 if found else ():
+        frame = frame.withColumn(name, F.col(_quoted(name)).cast("timestamp_ntz"))
     return frame
 
 
-def _nanosecond_columns(source: str) -> dict[str, bool] | None:
-    """Where a local Parquet file (or a folder's first part) holds nanosecond timestamps: each
-    top-level such column and whether it has a time zone (``{}``: only nested ones); ``None``
-    where it holds none or cannot be read here (a remote path: Spark says what it finds)."""
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+@dataclass(frozen=True)
+class _Timestamps:
+    """The timestamp columns of a Parquet schema that Spark reads otherwise than Arrow."""
+
+    nanos: dict[str, bool]  # top-level nanosecond columns -> whether they have a time zone
+    nested_nanos: set[str]  # leaf paths of nested ones
+    int96: set[str]  # top-level INT96 columns
+
+
+def _timestamp_columns(source: str) -> _Timestamps | None:
+    """The timestamp columns of a local Parquet file (or a folder's first part) Spark reads
+    otherwise than Arrow; ``None`` where it cannot be read here (a remote path: Spark says what it
+    finds)."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -54,28 +75,25 @@ def _nanosecond_columns(source: str) -> dict[str, bool] | None:
 
     path = Path(source)
     try:
-        schema = pq.read_schema(parquet_parts(path)[0]) if path.exists() else None
+        schema = pq.ParquetFile(parquet_parts(path)[0]).schema if path.exists() else None
     except (AmparoError, pa.ArrowException, OSError):
         return None
     if schema is None:
         return None
-
-    def nanos(dtype: Any) -> bool:
-        if pa.types.is_timestamp(dtype):
-            return bool(dtype.unit == "ns")
-        if pa.types.is_struct(dtype):
-            return any(nanos(dtype.field(i).type) for i in range(dtype.num_fields))
-        if pa.types.is_list(dtype) or pa.types.is_large_list(dtype) or pa.types.is_fixed_size_list(dtype):
-            return nanos(dtype.value_type)
-        if pa.types.is_map(dtype):
-            return nanos(dtype.key_type) or nanos(dtype.item_type)
-        return False
-
-    if not any(nanos(f.type) for f in schema):
-        return None
-    return {
-        f.name: f.type.tz is not None for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"
-    }
+    arrow = schema.to_arrow_schema()
+    found = _Timestamps({}, set(), set())
+    for i in range(len(schema)):
+        column = schema.column(i)
+        top = "." not in column.path
+        if column.physical_type == "INT96":
+            if top:
+                found.int96.add(column.path)
+        elif column.physical_type == "INT64" and "unit=nanoseconds" in str(column.logical_type).lower():
+            if top:
+                found.nanos[column.path] = arrow.field(column.path).type.tz is not None
+            else:
+                found.nested_nanos.add(column.path)
+    return found
 
 
 def _path_of(uri: str) -> PurePosixPath:
