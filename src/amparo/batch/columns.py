@@ -45,6 +45,8 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
         rebuilt = pl.select(pl.struct(fields).alias(series.name)).to_series()
         rebuilt = pl.select(pl.when(series.is_not_null()).then(rebuilt)).to_series().alias(series.name)
         return rebuilt, suspect.fill_null(False)
+    if isinstance(dtype, pl.List) and isinstance(series.dtype, pl.List):
+        return _conform_lists(series, dtype)
     if isinstance(dtype, pl.Struct | pl.List) or isinstance(series.dtype, pl.Struct | pl.List):
         return _nulls(series.name, len(series), dtype), series.is_not_null()
     kind = _same_values(series.dtype, dtype)
@@ -67,6 +69,36 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
     # rows already found suspect (NaN beside 1e300) stay so
     except (Exception, pl.exceptions.PanicException):
         return _nulls(series.name, len(series), dtype), suspect | series.is_not_null()
+
+
+def _conform_lists(series: Any, dtype: Any) -> tuple[Any, Any]:
+    """A list column in the list type ``dtype``, its items conformed as a column of their own (a
+    struct's fields in another order or missing, dictionary-encoded text, lists that are all empty):
+    a row is suspect where one of its items is. Before, any list not of the exact type sent every
+    row holding one to the single evaluator (a Parquet file written from JSON by Polars, whose
+    ``route`` fields come in the order first seen: 7–9 times slower)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    pl = polars_module()
+    lists = series.cast(pl.List(series.dtype.inner)).to_arrow()  # one chunk, 64-bit offsets
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    offsets = lists.offsets
+    start, end = offsets[0].as_py(), offsets[-1].as_py()
+    items = pl.from_arrow(lists.values.slice(start, end - start))
+    if not isinstance(items, pl.Series):
+        items = items.to_series()
+    shifted = pc.subtract(offsets, start)
+    conformed, bad = _conform_series(items.alias("item"), dtype.inner)
+
+    def rebuilt(values: Any) -> Any:
+        array = pa.LargeListArray.from_arrays(shifted, values.to_arrow(), mask=lists.is_null())
+        return pl.from_arrow(array)
+
+    series_out = rebuilt(conformed).cast(dtype).alias(series.name)
+    suspect = rebuilt(bad).list.any().fill_null(False)
+    return series_out, suspect
 
 
 #: Ticks a second of each of Polars' time units.
