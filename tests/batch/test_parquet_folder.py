@@ -33,6 +33,8 @@ def single_and_parts(synthetic: Any, tmp_path: Path) -> tuple[Path, Path]:
     pq.write_table(table.slice(500, 400), folder / "part-00002-x.snappy.parquet")
     pq.write_table(table.slice(900, 300), folder / "year=2025" / "000000_0")  # as Hive names a part
     (folder / "_SUCCESS").write_bytes(b"")
+    (folder / "_metadata").write_bytes(b"a summary file, not a part")
+    (folder / "part-00009-x.snappy.parquet._COPYING_").write_bytes(b"a copy being written")
     (folder / ".part-00000-x.snappy.parquet.crc").write_bytes(b"not parquet")
     (folder / "_temporary").mkdir()
     (folder / "_temporary" / "part-9.parquet").write_bytes(b"not parquet")
@@ -85,3 +87,17 @@ def test_what_a_folder_cannot_be_is_refused_naming_the_option(
 
     with pytest.raises(InputError, match="--out: .* is a folder; give a file name"):
         screen_file(tmp_path / "all.parquet", folder, US_PACK, progress=False)
+
+
+def test_the_parts_are_those_spark_reads(tmp_path: Path) -> None:
+    """Spark's filter (HadoopFSUtils.shouldFilterOutPathName): a private name is one starting with
+    ``_`` unless it holds ``=`` (a partition folder ``_x=1``); a copy being written (``._COPYING_``)
+    and Parquet's summary files are not parts. The Spark job read a ``_x=1/`` folder that ``screen
+    --batch`` left out, and the reverse for ``._COPYING_``: both gave as many rows, each shifted."""
+    for name in ("part-0.parquet", "_x=1/part-0.parquet", "part-1.parquet._COPYING_", "_common_metadata"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    assert [p.relative_to(tmp_path).as_posix() for p in parquet_parts(tmp_path)] == [
+        "_x=1/part-0.parquet",
+        "part-0.parquet",
+    ]

@@ -438,7 +438,8 @@ def test_the_job_command_reads_a_folder_as_screen_batch_does(
     """A folder of parts, as Spark or Hive writes one: the job read the largest part first (its rows
     came out in that order) and gave each document a Hive partition's key as a field (every row of
     ``year=2025/`` an error, ``/year`` unknown); it now reads the parts ``screen --batch`` reads, in
-    the order of their paths, a part with no extension included."""
+    the order of their paths, a part with no extension included, each with its own columns (a
+    field the first part lacked was null in every other part on Spark)."""
     import pyarrow.parquet as pq
 
     from amparo.batch.files import screen_file
@@ -448,7 +449,8 @@ def test_the_job_command_reads_a_folder_as_screen_batch_does(
     table = synthetic.head(1200).to_arrow()
     folder = tmp_path / "parts"
     (folder / "year=2025").mkdir(parents=True)
-    pq.write_table(table.slice(0, 200), folder / "part-00000.parquet")
+    # the first part without two columns: Spark read every part with its columns (no merge)
+    pq.write_table(table.slice(0, 200).drop_columns(["findings", "documents"]), folder / "part-00000.parquet")
     pq.write_table(table.slice(200, 0), folder / "part-00001.parquet")
     pq.write_table(table.slice(200, 300), folder / "part-00002.parquet", row_group_size=64)
     pq.write_table(table.slice(500, 700), folder / "year=2025" / "000000_0", row_group_size=100)

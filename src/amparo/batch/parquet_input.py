@@ -20,7 +20,8 @@ PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk
 def parquet_parts(path: Path, option: str = "IN") -> list[Path]:
     """The Parquet files ``path`` names: itself, or a folder's files (its sub-folders' too, as Hive
     partitions them), in the order of their paths (``part-00000`` before ``part-00001``); names
-    starting with ``_`` or ``.`` are not parts (``_SUCCESS``, checksums). These are the files Spark
+    starting with ``_`` or ``.`` are not parts (``_SUCCESS``, checksums), as :func:`_not_data`
+    says with Spark's exceptions. These are the files Spark
     reads (the Spark job reads a folder so, :mod:`amparo.batch.spark_input`): a part need not end in
     ``.parquet`` (Hive writes ``000000_0``), and a file that is not Parquet is named, not skipped."""
     if not path.is_dir():
@@ -28,13 +29,21 @@ def parquet_parts(path: Path, option: str = "IN") -> list[Path]:
     parts = sorted(
         part
         for part in path.rglob("*")
-        if not any(name.startswith(("_", ".")) for name in part.relative_to(path).parts) and part.is_file()
+        if not any(_not_data(name) for name in part.relative_to(path).parts) and part.is_file()
     )
     if not parts:
         raise InputError(
             [FieldError(option, f"the folder {path} holds no part (a file whose name starts with no _ or .)")]
         )
     return parts
+
+
+def _not_data(name: str) -> bool:
+    """A file or folder name Spark leaves out of a folder's data (``HadoopFSUtils``): hidden
+    (``.``), private (``_``, but for a partition folder such as ``_x=1``), a copy being written
+    (``._COPYING_``), and Parquet's summary files (``_metadata``, ``_common_metadata``)."""
+    private = name.startswith("_") and "=" not in name
+    return private or name.startswith((".", "_metadata", "_common_metadata")) or name.endswith("._COPYING_")
 
 
 def parquet_rows(path: Path) -> int:

@@ -15,8 +15,11 @@ from amparo.errors import AmparoError
 
 #: Spark's reader options for a folder of parts: every file under it, no partition discovery
 #: (a ``year=2025`` folder would otherwise add a ``year`` field to each document, which the single
-#: evaluator refuses as unknown, and root parts beside such a folder stop the read).
-READ_OPTIONS = {"recursiveFileLookup": "true"}
+#: evaluator refuses as unknown, and root parts beside such a folder stop the read), and the
+#: parts' schemas merged (Spark reads every part with the first one's columns otherwise: a field
+#: the first part lacks was null in every other part, silently, where ``screen --batch`` reads each
+#: part with its own).
+READ_OPTIONS = {"recursiveFileLookup": "true", "mergeSchema": "true"}
 
 _FILE, _PARTITION, _SHIFT = "_amparo_file", "_amparo_partition", "_amparo_shift"
 _PARTITION_BITS = 33  # monotonically_increasing_id: the partition's id above the row's place in it

@@ -89,10 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             if "FAILED_READ_FILE" in str(exc):  # a page spoiled after the footer was read
                 sys.stderr.write(f"error: IN: cannot read {args.source} ({_first_line(exc)})\n")
                 return INVALID_INPUT
-            if "No module named 'amparo'" not in str(exc):
+            if "No module named '" not in str(exc):  # amparo, or one of its libraries (polars)
                 raise
             sys.stderr.write(
-                "error: Spark's Python workers cannot import amparo: install it where they run "
+                "error: Spark's Python workers cannot import amparo or its libraries: install it where they run "
                 "(PYSPARK_PYTHON set to a Python that has it, or a wheel given with --py-files)\n"
             )
             return CONFIG
