@@ -86,11 +86,9 @@ def _conform_lists(series: Any, dtype: Any) -> tuple[Any, Any]:
         lists = lists.combine_chunks()
     offsets = lists.offsets
     start, end = offsets[0].as_py(), offsets[-1].as_py()
-    items = pl.from_arrow(lists.values.slice(start, end - start))
-    if not isinstance(items, pl.Series):
-        items = items.to_series()
+    items = pl.Series("item", lists.values.slice(start, end - start))
     shifted = pc.subtract(offsets, start)
-    conformed, bad = _conform_series(items.alias("item"), dtype.inner)
+    conformed, bad = _conform_series(items, dtype.inner)
 
     def rebuilt(values: Any) -> Any:
         array = pa.LargeListArray.from_arrays(shifted, values.to_arrow(), mask=lists.is_null())
@@ -122,11 +120,17 @@ def _same_values(given: Any, wanted: Any) -> str | None:
         return "yes"
     if given.is_float() and wanted.is_integer():
         return "whole"
-    if isinstance(given, pl.Categorical | pl.Enum) and wanted == pl.String:
+    if is_dictionary_text(given) and wanted == pl.String:
         return "yes"
     if isinstance(given, pl.Datetime) and isinstance(wanted, pl.Datetime):
         return "yes" if given.time_zone is not None and wanted.time_zone is not None else None
     return None
+
+
+def is_dictionary_text(dtype: Any) -> bool:
+    """Text dictionary-encoded (a Parquet dictionary, a pandas or Polars categorical)."""
+    pl = polars_module()
+    return isinstance(dtype, pl.Categorical | pl.Enum)
 
 
 def schema_as_text(frame: Any) -> Any:
@@ -134,7 +138,7 @@ def schema_as_text(frame: Any) -> Any:
     dictionary-encoded (a Parquet dictionary, a pandas or Polars categorical): the rows are then
     told apart by pack as with plain text (before, every row went to the default pack)."""
     pl = polars_module()
-    if "schema" in frame.columns and isinstance(frame.schema["schema"], pl.Categorical | pl.Enum):
+    if "schema" in frame.columns and is_dictionary_text(frame.schema["schema"]):
         return frame.with_columns(pl.col("schema").cast(pl.String))
     return frame
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.columns import documents_of, schema_as_text
+from amparo.batch.columns import documents_of, is_dictionary_text, schema_as_text
 from amparo.batch.compression import codec_of, open_text_output
 from amparo.batch.files import file_format, json_input, output_format, refuse_missing
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
@@ -98,13 +98,13 @@ def _document_columns(frame: Any) -> Any:
         codes_column, codes = codes_column.arr.to_list(), pl.List(codes.inner)
     nationality = (
         codes_column.list.first().cast(pl.String)
-        if isinstance(codes, pl.List) and _is_text(codes.inner)
+        if isinstance(codes, pl.List) and (codes.inner == pl.String or is_dictionary_text(codes.inner))
         else pl.repeat(None, pl.len(), dtype=pl.String)
     )
     kind = frame.schema.get("encountered_on")
     if kind == pl.Date:
         month = pl.col("encountered_on").dt.strftime("%Y-%m")
-    elif kind is not None and _is_text(kind):
+    elif kind == pl.String or is_dictionary_text(kind):
         month = pl.col("encountered_on").cast(pl.String).str.slice(0, 7)
     else:
         month = pl.repeat(None, pl.len(), dtype=pl.String)
@@ -139,12 +139,6 @@ def _invalid_rows(before: Any, after: Any, valid: Any, first_row: int, most: int
             }
         )
     return found
-
-
-def _is_text(dtype: Any) -> bool:
-    """Text, plain or dictionary-encoded (a Parquet dictionary, a pandas or Polars categorical)."""
-    pl = polars_module()
-    return dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
 
 
 def _json_document_columns(documents: Sequence[Any], registry: PackRegistry) -> Any:

@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     Typer handles usage errors itself (exit 2 with a message); domain errors become a one-line
     message and their exit code; a file that cannot be read or written is said with its path
-    (exit 2); Ctrl-C ends quietly (exit 130), SIGTERM too (exit 143); anything else is reported as an internal error (exit 1).
+    (exit 2); Ctrl-C ends quietly (exit 130), SIGTERM too (exit 143); anything else is reported as
+    an internal error (exit 1).
     """
     if argv is None and hasattr(signal, "SIGPIPE"):
         # `amparo screen ... | head`: a reader that stops early ends us quietly, as for any Unix tool.
