@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rules_strategies import encounters
 
-from amparo.rules.us import US_PACK
+from amparo.rules.us import US_PACK, treaties
 
 
 def _plain(value: Any) -> Any:
@@ -119,3 +119,52 @@ def test_every_zone_a_place_can_have_is_among_the_zones_the_columns_know() -> No
         for state in states:
             stub: Any = SimpleNamespace(place=SimpleNamespace(location=location, state=state))
             assert places.place_zone(stub) in {*places.ZONES, None}, (location, state)
+
+
+def test_dates_of_entry_on_either_side_of_a_treaty_date_give_the_single_facts(monkeypatch: Any) -> None:
+    """The route's facts are computed once per distinct route with each date of entry read as the
+    treaty period it falls in: days on either side of an accession (Mexico's to the Protocol,
+    2000-06-07; the CAT's for Guyana, 1988-05-19) still give the single extraction's facts, and
+    routes whose days differ only within one period are computed once."""
+    import bisect
+
+    from amparo.engine.per_distinct import DistinctMemo
+    from amparo.rules.us import fact_groups
+
+    days = ["2000-06-06", "2000-06-07", "2000-06-08", "1988-05-18", "1988-05-19", "2019-01-02", None]
+    pairs = [(mx, gy) for mx in days for gy in days]
+    parsed = []
+    for i, (mx, gy) in enumerate(pairs):
+        route: list[dict[str, Any]] = [{"country": "GY"}, {"country": "MX"}]
+        if gy is not None:
+            route[0]["entered_on"] = gy
+        if mx is not None:
+            route[1]["entered_on"] = mx
+        document = {
+            "id": f"E-{i}",
+            "encountered_on": "2019-08-20",
+            "place": {"border": "southwest_land", "manner": "between_ports"},
+            "person": {"nationalities": ["CU"]},
+            "route": route,
+        }
+        parsed.append(US_PACK.parse(document))
+    assert _differences(parsed) == []
+
+    computed: list[int] = []
+    route_table = fact_groups._route_table
+
+    def counted(table: Any) -> Any:
+        computed.append(table.height)
+        return route_table(table)
+
+    monkeypatch.setattr(fact_groups, "_route_table", counted)
+    frame = US_PACK.documents_frame(parsed)
+    facts = fact_groups.route_facts(frame, pl.lit("southwest_land"), pl.lit("MX"), DistinctMemo())
+    assert facts.height == len(pairs)
+
+    def period(day: str | None) -> int | None:
+        treaty_dates = sorted({d for p in treaties.TABLE.values() for d in (p.refugee, p.cat) if d})
+        return None if day is None else bisect.bisect_right(treaty_dates, dt.date.fromisoformat(day))
+
+    assert computed == [len({(period(mx), period(gy)) for mx, gy in pairs})]
+    assert computed[0] < len(pairs)

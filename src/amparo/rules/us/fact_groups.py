@@ -87,7 +87,7 @@ def route_facts(
     on = pl.col("encountered_on")
     bucket = pl.lit(pl.Series(_TREATY_DATES, dtype=pl.Date)).search_sorted(on, side="right")
     keys = {
-        "_route": pl.col("route"),
+        "_route": _route_in_treaty_periods(pl.col("route")),
         "_nationalities": countries(field("person", "nationalities")),
         "_nationalities_raw_null": field("person", "nationalities").is_null(),
         "_residence": field("person", "last_habitual_residence"),
@@ -103,6 +103,24 @@ def route_facts(
         memo=(memo, "route") if memo else None,
         keep=None if keep is None else {*keep, "_route_ok"},
     )
+
+
+def _route_in_treaty_periods(route: Any) -> Any:
+    """The route with each step's date of entry replaced by the latest treaty date on or before
+    it: the facts compare it with those dates only (``treaties``), so routes whose steps differ
+    only in days between two of them share one distinct value (a route with dates of entry is
+    otherwise nearly unique to its encounter, and its facts were computed once per row)."""
+    pl = pl_module()
+    entered = pl.element().struct.field("entered_on")
+    period: Any = pl.when(entered.is_null()).then(pl.lit(None, dtype=pl.Date))
+    for day in reversed(_TREATY_DATES):
+        period = period.when(entered >= day).then(pl.lit(day, dtype=pl.Date))
+    step = pl.struct(
+        pl.element().struct.field("country"),
+        period.otherwise(pl.lit(None, dtype=pl.Date)).alias("entered_on"),
+        pl.element().struct.field("protection_claim"),
+    )
+    return route.list.eval(pl.when(pl.element().is_not_null()).then(step))
 
 
 def _route_schema() -> dict[str, Any]:
