@@ -135,6 +135,25 @@ def test_an_output_in_a_missing_folder_is_refused_before_any_work(
         ),
         (["synth", "encounters", "--n", "3", "--seed", "1", "--out", missing], "no such folder"),
         (["screen", "--batch", str(source), "--out", str(folder)], "is a folder"),
+        # A name ending in "/" names a folder (as cp reads it); the file without it was written.
+        (["screen", "--batch", str(source), "--out", f"{tmp_path}/new.parquet/"], "names a folder"),
+        (
+            [
+                "impact",
+                str(source),
+                "--before",
+                "2020-01-01",
+                "--after",
+                "2021-01-01",
+                "--out",
+                f"{tmp_path}/i.jsonl/",
+            ],
+            "names a folder",
+        ),
+        (
+            ["synth", "encounters", "--n", "3", "--seed", "1", "--out", f"{tmp_path}/s.parquet/"],
+            "names a folder",
+        ),
     ):
         with pytest.raises(SystemExit) as exit_:
             main(args)
@@ -142,6 +161,7 @@ def test_an_output_in_a_missing_folder_is_refused_before_any_work(
         err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
         assert "--out" in err and said in err, err
     assert not (tmp_path / "no-such-folder").exists()
+    assert not {"new.parquet", "i.jsonl", "s.parquet"} & {p.name for p in tmp_path.iterdir()}
 
 
 def test_a_json_array_and_a_wrapped_spec_example(tmp_path: Path) -> None:

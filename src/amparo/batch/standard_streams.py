@@ -36,9 +36,22 @@ def input_path(text: str) -> Path:
     return STANDARD_INPUT if text == "-" else Path(text)
 
 
-def output_path(text: str) -> Path:
-    """The path a command line's ``--out`` names (``-``: standard output)."""
-    return STANDARD_OUTPUT if text == "-" else Path(text)
+def output_path(text: str, option: str = "--out") -> Path:
+    """The path a command line's ``--out`` names (``-``: standard output). A name ending in ``/``
+    names a folder, as ``cp`` reads it: refused (the path without the ``/`` was written as a file)."""
+    if text == "-":
+        return STANDARD_OUTPUT
+    if text.endswith(("/", os.sep)):
+        raise InputError(
+            [
+                FieldError(
+                    option,
+                    f"{text!r} ends with '/', so it names a folder; give the file to write, "
+                    "ending .parquet or .jsonl",
+                )
+            ]
+        )
+    return Path(text)
 
 
 def source_name(path: Path) -> str:

@@ -91,7 +91,7 @@ def impact_command(
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.output_file import refuse_overwriting
     from amparo.batch.overlay import load_change, overlay_registry
-    from amparo.batch.standard_streams import input_path
+    from amparo.batch.standard_streams import input_path, output_path
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
@@ -104,17 +104,16 @@ def impact_command(
         raise InputError(
             [FieldError("--out", "the counts are printed on standard output; give a file name for the rows")]
         )
-    if out is not None and change is not None:
-        refuse_overwriting(Path(out), [("--change", Path(change))])
+    target = output_path(out) if out else None
+    if target is not None and change is not None:
+        refuse_overwriting(target, [("--change", Path(change))])
     if change is not None and after_on is None:
         after_on = before_on  # the change read on the same date as before (as its label says)
     registry = pack_registry()
     changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
     settings = load_settings()
     impact = Impact(registry, changed, before_on=before_on, after_on=after_on, workers=settings.batch_workers)
-    counts, seconds = run_impact(
-        input_path(source), impact, out=Path(out) if out else None, chunk_rows=settings.batch_chunk_rows
-    )
+    counts, seconds = run_impact(input_path(source), impact, out=target, chunk_rows=settings.batch_chunk_rows)
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
