@@ -396,3 +396,26 @@ def test_a_negative_seed_is_refused_as_the_users_mistake(
     assert "'--seed'" in err and "greater than or equal to 0" in err
     assert "bug" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_name_is_refused_naming_its_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--batch ""`` read the current folder as a folder of Parquet parts; ``impact --out ""``
+    wrote nothing and said nothing."""
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "in.jsonl"
+    source.write_text("")
+    for args, option in (
+        (["screen", "--batch", "", "--out", "o.jsonl"], "--batch"),
+        (["screen", "--batch", str(source), "--out", ""], "--out"),
+        (["impact", "", "--before", "2020-01-01", "--after", "2021-01-01"], "IN"),
+        (["impact", str(source), "--before", "2020-01-01", "--after", "2021-01-01", "--out", ""], "--out"),
+        (["synth", "encounters", "--n", "3", "--seed", "1", "--out", ""], "--out"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(args)
+        assert exit_.value.code == 2, args
+        err = " ".join(capsys.readouterr().err.split())
+        assert f"{option}: expected a file name" in err, (args, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

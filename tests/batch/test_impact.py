@@ -222,6 +222,97 @@ def test_impact_from_the_command_line(synthetic: Any, tmp_path: Path) -> None:
     assert "change outcome between 2023-05-01 and 2023-06-01" in dates.output
 
 
+def test_every_bad_field_of_a_change_file_is_named_at_once(tmp_path: Path) -> None:
+    """A field refused as it is read (a bad date, an unknown field) no longer hides what the other
+    changes lack: each is named, in the file's order, and a refused field is not named twice."""
+    path = tmp_path / "change.yaml"
+    path.write_text(
+        "changes:\n"
+        + BLOCK
+        + "    from: 2024-13-01\n"
+        + EXTEND
+        + "  - block: {instrument: securing_border_2024, bogus: 2}\n"
+        + "    to: 2024-07-01\n"
+    )
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert [e.path for e in error.value.errors] == [
+        "/changes/0/from",
+        "/changes/1/until",
+        "/changes/2/block/bogus",
+        "/changes/2/from",
+    ]
+
+
+def test_impact_of_no_rows_writes_a_parquet_file_of_no_rows(synthetic: Any, tmp_path: Path) -> None:
+    """An input of no rows gives an OUT Parquet can read, with the columns a run that read rows
+    writes (it was a file of 0 bytes)."""
+    empty, rows = tmp_path / "empty.jsonl", tmp_path / "in.parquet"
+    empty.write_text("")
+    synthetic.head(400).write_parquet(rows)
+    outs = {}
+    for name, source in (("none", empty), ("some", rows)):
+        outs[name] = tmp_path / f"{name}.parquet"
+        result = CliRunner().invoke(
+            build_app(),
+            [
+                "impact",
+                str(source),
+                "--before",
+                "2020-01-01",
+                "--after",
+                "2024-12-01",
+                "--out",
+                str(outs[name]),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    none, some = pl.read_parquet(outs["none"]), pl.read_parquet(outs["some"])
+    assert none.height == 0 < some.height
+    assert none.schema == some.schema
+
+
+def test_a_date_before_the_pack_reads_the_law_is_named_by_its_option(synthetic: Any, tmp_path: Path) -> None:
+    """The pack refuses a reading date before its coverage naming ``--as-of``; impact names its own
+    option, ``--before`` or ``--after``."""
+    source = tmp_path / "in.parquet"
+    synthetic.head(50).write_parquet(source)
+    for args, option in (
+        (["--before", "2017-06-01", "--after", "2024-01-01"], "--before"),
+        (["--before", "2024-01-01", "--after", "2017-06-01"], "--after"),
+    ):
+        result = CliRunner().invoke(build_app(), ["impact", str(source), *args, "--json"])
+        assert result.exit_code == 0, result.output
+        counts = json.loads(result.output)
+        assert counts["invalid"] == 50
+        assert {row["path"] for row in counts["invalid_rows"]} == {option}
+
+
+def test_the_text_report_says_what_it_leaves_out(synthetic: Any, tmp_path: Path) -> None:
+    """Past five transitions of a key and ten nationalities the report says how many more there are."""
+    source = tmp_path / "in.parquet"
+    synthetic.write_parquet(source)
+    result = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--before", "2020-01-01", "--after", "2024-12-01"]
+    )
+    assert result.exit_code == 0, result.output
+    full = json.loads(
+        CliRunner()
+        .invoke(
+            build_app(), ["impact", str(source), "--before", "2020-01-01", "--after", "2024-12-01", "--json"]
+        )
+        .output
+    )
+    text = " ".join(result.output.split())
+    for key, item in full["by_key"].items():
+        hidden = len(item["transitions"]) - 5
+        assert (f"… {hidden} more (" in text) == (hidden > 0) or hidden <= 0, key
+    more = len(full["by_nationality"]) - 10
+    if more > 0:
+        assert f"… {more} more (--json for all)" in text
+    assert any(len(item["transitions"]) > 5 for item in full["by_key"].values()) or more > 0
+
+
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The height of each frame the US pack extracts facts from, in order."""

@@ -122,19 +122,25 @@ def _invalid_rows(before: Any, after: Any, valid: Any, first_row: int, most: int
     pl = polars_module()
     rows = (
         pl.DataFrame({"id": before["encounter_id"], "before": before["error"], "after": after["error"]})
-        .select("id", pl.coalesce("before", "after").alias("error"))
+        .select(
+            "id",
+            pl.coalesce("before", "after").alias("error"),
+            pl.when(pl.col("before").is_not_null()).then(pl.lit("--before")).otherwise(pl.lit("--after")),
+        )
         .with_row_index("row", offset=first_row)
         .filter(~valid)
         .head(most)
     )
     found = []
-    for row, encounter_id, error in rows.iter_rows():
+    for row, encounter_id, error, option in rows.iter_rows():
         first = (error.get("errors") or [{}])[0] if error else {}
+        path = first.get("path")
         found.append(
             {
                 "row": row,
                 "encounter_id": encounter_id,
-                "path": first.get("path"),
+                # The date the law was read on is this command's option (the pack names --as-of).
+                "path": option if path == "--as-of" else path,
                 "message": first.get("message") or (error or {}).get("title"),
             }
         )
@@ -230,6 +236,20 @@ class Impact:
     @property
     def registry(self) -> PackRegistry:
         return self.before.registry
+
+    def changed_schema(self) -> dict[str, Any]:
+        """The columns of the changed rows (``--out``): id, pack, nationality and month, then each
+        summary key before and after, of the screeners' types."""
+        pl = polars_module()
+        kinds = self.before.schema
+        return {
+            "encounter_id": pl.String,
+            "pack": pl.String,
+            "nationality": pl.String,
+            "month": pl.String,
+            **{f"{k}_before": kinds[k] for k in self.keys},
+            **{f"{k}_after": kinds[k] for k in self.keys},
+        }
 
     def screen_json(self, chunk: Any) -> tuple[Any, Any, Any]:
         """Both readings of a chunk of JSON input (lines read in columns once, for both), and the
@@ -366,8 +386,10 @@ def run_impact(
         finally:
             if writer is not None:
                 writer.close()
+            elif part is not None and out_format == "parquet":  # no chunk read: a file of no rows
+                polars_module().DataFrame(schema=impact.changed_schema()).write_parquet(part)
             if text is not None:
                 text.close()
-            elif part is not None and out_format == "jsonl" and writer is None:
+            elif part is not None and out_format == "jsonl":
                 open_text_output(part, codec).close()  # no row changed: an empty file
     return impact.counts, time.perf_counter() - started

@@ -181,11 +181,62 @@ def load_change(path: Path) -> RuleChange:
         change = RuleChange.model_validate(data)
     except ValidationError as exc:
         errors = [FieldError(error.path, error.message) for error in field_errors(exc)]
-        raise InputError(errors, source=str(path)) from None
+        # ... and what the changes that were read lack or give wrongly, so that every bad field
+        # of the file is named at once.
+        raise InputError(
+            _in_file_order([*errors, *_read_changes_errors(data, errors)]), source=str(path)
+        ) from None
     errors = change.errors()
     if errors:
         raise InputError(errors, source=str(path))
     return change
+
+
+def _read_changes_errors(data: dict[str, Any], refused: list[FieldError]) -> list[FieldError]:
+    """:meth:`Change.errors` of each item of ``changes``, read without the fields the validation
+    ``refused`` (a bad date, an unknown field), at paths it did not name already."""
+    items = data.get("changes")
+    if not isinstance(items, list):
+        return []
+    named = {error.path for error in refused}
+    errors = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        where = f"/changes/{index}"
+        for path in named:
+            if path.startswith(where + "/"):
+                item = _without(item, path.split("/")[3:])
+        try:
+            change = Change.model_validate(item)
+        except ValidationError:
+            continue
+        errors += [
+            error
+            for error in change.errors(where)
+            if not any(error.path == path or error.path.startswith(path + "/") for path in named)
+        ]
+    return errors
+
+
+def _without(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """A copy of ``item`` without the field at ``keys`` (a path inside it)."""
+    head, rest = keys[0], keys[1:]
+    if head not in item:
+        return item
+    if rest and isinstance(item[head], dict):
+        return {**item, head: _without(item[head], rest)}
+    return {key: value for key, value in item.items() if key != head}
+
+
+def _in_file_order(errors: list[FieldError]) -> list[FieldError]:
+    """``errors`` by the change they are in (the file's order); errors of the file itself first."""
+
+    def change_index(error: FieldError) -> int:
+        parts = error.path.split("/")
+        return int(parts[2]) if len(parts) > 2 and parts[1] == "changes" and parts[2].isdigit() else -1
+
+    return sorted(errors, key=change_index)
 
 
 def _targets(book: LawBook, target: Target, index: int, what: str) -> list[Rule]:

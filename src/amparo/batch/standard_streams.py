@@ -31,8 +31,11 @@ _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
 _PARQUET_MAGIC = b"PAR1"
 
 
-def input_path(text: str) -> Path:
-    """The path a command line's IN names (``-``: standard input)."""
+def input_path(text: str, option: str = "IN") -> Path:
+    """The path a command line's IN names (``-``: standard input); an empty name is refused (it
+    read the current folder as a folder of Parquet parts)."""
+    if not text:
+        raise InputError([FieldError(option, "expected a file name (or - for standard input), got ''")])
     return STANDARD_INPUT if text == "-" else Path(text)
 
 
@@ -41,6 +44,8 @@ def output_path(text: str, option: str = "--out") -> Path:
     names a folder, as ``cp`` reads it: refused (the path without the ``/`` was written as a file)."""
     if text == "-":
         return STANDARD_OUTPUT
+    if not text:
+        raise InputError([FieldError(option, "expected a file name, got ''")])
     if text.endswith(("/", os.sep)):
         raise InputError(
             [

@@ -37,7 +37,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
     settings = load_settings()
     target = output_path(out)
     report = screen_file(
-        input_path(batch),
+        input_path(batch, "--batch"),
         target,
         pack_registry(),
         as_of=on,
@@ -104,7 +104,7 @@ def impact_command(
         raise InputError(
             [FieldError("--out", "the counts are printed on standard output; give a file name for the rows")]
         )
-    target = output_path(out) if out else None
+    target = output_path(out) if out is not None else None
     if target is not None and change is not None:
         refuse_overwriting(target, [("--change", Path(change))])
     if change is not None and after_on is None:
@@ -131,7 +131,7 @@ def impact_command(
         for item in counts.invalid_rows:
             err.print(
                 f"  row {item['row']:,} ({item['encounter_id'] or 'no id'}): "
-                f"{item['path'] or '/'}: {item['message']}",
+                f"{item['path'] or '(the document)'}: {item['message']}",
                 highlight=False,
                 markup=False,
             )
@@ -152,17 +152,37 @@ def impact_command(
         )
     for key, item in result["by_key"].items():
         console.print(f"  {key}: {item['changed']:,}", highlight=False)
-        for transition, n in list(item["transitions"].items())[:5]:
+        transitions = list(item["transitions"].items())
+        for transition, n in transitions[:_TRANSITIONS_SHOWN]:
             console.print(f"      {transition}: {n:,}", highlight=False, markup=False)
-    top = list(result["by_nationality"].items())[:10]
-    if top:
-        console.print("  by nationality: " + ", ".join(f"{k} {v:,}" for k, v in top), highlight=False)
+        if len(transitions) > _TRANSITIONS_SHOWN:
+            rest = transitions[_TRANSITIONS_SHOWN:]
+            count = sum(n for _, n in rest)
+            console.print(
+                f"      … {len(rest)} more ({count:,} row{'s' if count > 1 else ''}; --json for all)",
+                highlight=False,
+                markup=False,
+            )
+    nationalities = list(result["by_nationality"].items())
+    if nationalities:
+        more = len(nationalities) - _NATIONALITIES_SHOWN
+        console.print(
+            "  by nationality: "
+            + ", ".join(f"{k} {v:,}" for k, v in nationalities[:_NATIONALITIES_SHOWN])
+            + (f", … {more} more (--json for all)" if more > 0 else ""),
+            highlight=False,
+        )
     months = list(result["by_month"].items())
     if months:
         console.print(
             f"  by month: {months[0][0]} … {months[-1][0]} ({len(months)} months; --json for all)",
             highlight=False,
         )
+
+
+#: How many transitions of a key, and nationalities, the text report lists (``--json``: all).
+_TRANSITIONS_SHOWN = 5
+_NATIONALITIES_SHOWN = 10
 
 
 def synth_encounters(
