@@ -360,6 +360,60 @@ def test_the_job_command_refuses_out_naming_in_before_starting_spark(tmp_path: P
     assert source.read_bytes() == b"kept"  # Spark's overwrite deletes OUT before it reads IN
 
 
+def test_the_job_command_refuses_an_out_holding_in_a_bad_master_and_an_unwritable_out(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Found by a helper (twenty-third round): OUT naming the folder that held IN deleted the input
+    (Spark's overwrite) and exited 0; a --master that is no master URL, or an OUT where nothing can
+    be written, ended in a traceback, exit 1. Each is refused before Spark starts, naming it."""
+    from amparo.cli.spark_job import main
+
+    folder = tmp_path / "p3"
+    folder.mkdir()
+    source = folder / "in.parquet"
+    pl.DataFrame({"id": ["E-1"]}).write_parquet(source)
+    kept = source.read_bytes()
+    for args, said in (
+        ([str(source), str(folder)], f"OUT: {folder} holds {source}, read as IN"),
+        (["s3://b/p3/in.parquet", "s3://b/p3/"], "OUT: s3://b/p3/ holds s3://b/p3/in.parquet"),
+        ([str(source), str(tmp_path / "o"), "--master", "bogus://x"], "--master: expected local, local[N]"),
+        ([str(source), str(tmp_path / "o"), "--master", "local[0]"], "--master: expected"),
+        ([str(source), str(tmp_path / "no-such" / "o")], "OUT: "),
+        ([str(tmp_path / "missing.parquet"), str(tmp_path / "o")], "IN: cannot read"),
+    ):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err, err
+    assert source.read_bytes() == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p3"]
+
+
+def test_the_job_command_keeps_an_existing_out_until_the_new_one_is_whole(
+    spark: Any, synthetic: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Spark's overwrite deleted OUT before the job ran: one that failed or was stopped left none.
+    OUT is now written beside itself and put in place once whole."""
+    from amparo.batch import spark as spark_module
+    from amparo.cli.spark_job import main
+
+    source, out = tmp_path / "in.parquet", tmp_path / "out"
+    synthetic.head(50).write_parquet(source)
+    out.mkdir()
+    (out / "marker.txt").write_text("earlier run")
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise spark_module.RuleDefinitionError("the law pack broke")
+
+    monkeypatch.setattr(spark_module, "screen_spark", failing)
+    assert main([str(source), str(out), "--master", "local[1]"]) == 4
+    assert (out / "marker.txt").read_text() == "earlier run"
+    monkeypatch.undo()
+    assert main([str(source), str(out), "--master", "local[1]"]) == 0
+    assert not (out / "marker.txt").exists()
+    assert pl.read_parquet(out / "*.parquet").height == 50
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "out"]
+
+
 def test_the_job_command_names_a_page_spoiled_after_the_footer(
     spark: Any, tmp_path: Path, capsys: Any
 ) -> None:

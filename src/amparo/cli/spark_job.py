@@ -1,11 +1,17 @@
 """The batch job on a Spark cluster, as a command (the edge where its errors become exit codes):
 
     python -m amparo.cli.spark_job IN.parquet OUT.parquet [--master URL] [--as-of DATE]
-    spark-submit --master yarn --conf spark.sql.session.timeZone=UTC --py-files amparo.whl \\
+    spark-submit --master yarn --conf spark.sql.session.timeZone=UTC --py-files amparo.zip \\
         $(python -c 'import amparo.cli.spark_job as m; print(m.__file__)') IN.parquet OUT.parquet
+
+(``amparo.zip``: amparo's wheel under a name Spark puts on the workers' path, docs/BATCH.md.)
 
 Each row is read by the installed law pack its ``schema`` column names (encounter v1, EU
 application v1; the default pack where it names none), as ``amparo screen --batch`` reads a file.
+
+A local OUT is written beside itself under a hidden name and put in place once whole: a job that
+fails or is stopped (SIGTERM: exit 143) leaves an existing OUT as it was. A remote OUT (``s3://``)
+is written by Spark in place (``overwrite``).
 
 Exit 0 when done; 2 when an option or the input is wrong (named, no traceback); 3 when pyspark is
 not installed, or Spark's Python workers cannot import amparo; the codes of
@@ -15,22 +21,124 @@ not installed, or Spark's Python workers cannot import amparo; the codes of
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
-from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, exit_code_for
+from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import parse_date
 from amparo.errors import AmparoError, FieldError, InputError, MissingExtra
 
+#: The master URLs Spark takes (``SparkContext``): local mode, a standalone cluster, YARN, Kubernetes.
+_MASTER = re.compile(
+    r"local(\[(\*|[1-9][0-9]*)(,[0-9]+)?\])?|local-cluster\[[0-9]+,[0-9]+,[0-9]+\]|yarn"
+    r"|spark://[^\s/]+|k8s://\S+"
+)
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path
+
 
 def _refuse_writing_over_the_input(source: str, out: str) -> None:
-    """OUT naming IN would have Spark delete the input before reading it (``overwrite``)."""
+    """OUT naming IN, or a folder that holds IN, would have Spark delete the input (``overwrite``)."""
     from amparo.batch.output_file import refuse_overwriting
 
-    if "://" not in source and "://" not in out:
+    if _is_local(source) and _is_local(out):
         refuse_overwriting(Path(out), [("IN", Path(source))], option="OUT")
+        if Path(out).is_dir() and Path(source).resolve().is_relative_to(Path(out).resolve()):
+            raise InputError(
+                [
+                    FieldError(
+                        "OUT", f"{out} holds {source}, read as IN, and is written over; write it elsewhere"
+                    )
+                ]
+            )
     elif source.rstrip("/") == out.rstrip("/"):
         raise InputError([FieldError("OUT", f"{out} is the path read as IN; give another path to write")])
+    elif source.startswith(out.rstrip("/") + "/"):
+        raise InputError(
+            [FieldError("OUT", f"{out} holds {source}, read as IN, and is written over; write it elsewhere")]
+        )
+
+
+def _refused_master(master: str | None) -> InputError | None:
+    if master is None or _MASTER.fullmatch(master):
+        return None
+    return InputError(
+        [
+            FieldError(
+                "--master",
+                f"expected local, local[N], local[*], yarn, spark://HOST:PORT or k8s://URL, got {master!r}",
+            )
+        ]
+    )
+
+
+def _unreadable_input(source: str) -> str | None:
+    """Why a local IN cannot be read as Parquet (every part's footer read here, before Spark
+    starts and logs its own stack trace); ``None`` when it can, or when it is remote."""
+    from amparo.batch.parquet_input import parquet_rows
+
+    if not _is_local(source):
+        return None
+    if not Path(source).exists():
+        return "no such file or folder"
+    try:
+        parquet_rows(Path(source))
+    except InputError as exc:
+        return "; ".join(error.message for error in exc.errors)
+    return None
+
+
+@contextmanager
+def _staged_folder(out: str) -> Iterator[str]:
+    """Where Spark writes a local OUT: a hidden folder beside it, put in place of OUT once the job
+    is done, removed if it is not (an existing OUT is kept whole). A remote OUT: itself."""
+    if not _is_local(out):
+        yield out
+        return
+    target = Path(out)
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        part.mkdir()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InputError([FieldError("OUT", f"{out}: cannot write there ({reason})")]) from None
+    _STAGED.add(part)
+    try:
+        yield str(part)
+        old = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
+        replaced = target.exists() or target.is_symlink()
+        if replaced:
+            os.replace(target, old)
+        os.replace(part, target)
+        if replaced:
+            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+        _STAGED.discard(part)
+
+
+#: The local output folders being written now (removed if the job is stopped).
+_STAGED: set[Path] = set()
+
+
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM: the output being written removed, then the process ends (exit 143); Spark's JVM
+    ends with it. Not an exception raised into the main thread: it waits inside Py4J's calls."""
+    for part in list(_STAGED):
+        shutil.rmtree(part, ignore_errors=True)
+    os.write(2, b"terminated\n")
+    os._exit(TERMINATED)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -54,17 +162,43 @@ def main(argv: list[str] | None = None) -> int:
     try:
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
         _refuse_writing_over_the_input(args.source, args.out)
+        refused = _refused_master(args.master)
+        if refused is not None:
+            raise refused
     except AmparoError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exit_code_for(exc)
+    unreadable = _unreadable_input(args.source)
+    if unreadable is not None:
+        sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({unreadable})\n")
+        return INVALID_INPUT
     try:
-        from py4j.protocol import Py4JJavaError
-        from pyspark.errors import PySparkException
-        from pyspark.sql import SparkSession
+        import pyspark  # noqa: F401
     except ImportError:
         missing = MissingExtra("pyspark", "spark")
         sys.stderr.write(f"error: {missing}\n")
         return exit_code_for(missing)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with _staged_folder(args.out) as written:
+            return _run(args, as_of, written)
+    except _JobFailed as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exc.code
+    except AmparoError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exit_code_for(exc)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
+    """The job: Spark started, the documents read and screened into ``written``; an error raised
+    for the output to be removed (the exit code it carries)."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+    from pyspark.sql import SparkSession
+
     from amparo.batch.spark import SESSION_SETTINGS, screen_spark
     from amparo.batch.spark_input import read_parquet
     from amparo.cli.packs import pack_registry
@@ -74,34 +208,56 @@ def main(argv: list[str] | None = None) -> int:
         builder = builder.config(key, value)
     if args.master:
         builder = builder.master(args.master)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except (PySparkException, Py4JJavaError, RuntimeError, OSError) as exc:
+        where = (
+            f"--master: Spark could not start at {args.master}" if args.master else "Spark could not start"
+        )
+        raise _JobFailed(f"{where} ({_first_line(exc)})", INVALID_INPUT if args.master else CONFIG) from None
     try:
         try:
             documents = read_parquet(spark, args.source)
         except (PySparkException, Py4JJavaError) as exc:
-            sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({_first_line(exc)})\n")
-            return INVALID_INPUT
+            raise _JobFailed(
+                f"IN: cannot read {args.source} as Parquet ({_first_line(exc)})", INVALID_INPUT
+            ) from None
         registry = pack_registry()  # every installed pack, the default from the settings
         try:
             screened = screen_spark(spark, documents, registry, as_of=as_of, refuse_read_before=True)
-            screened.write.mode("overwrite").parquet(args.out)
+            screened.write.mode("overwrite").parquet(written)
         except (PySparkException, Py4JJavaError) as exc:
-            if "FAILED_READ_FILE" in str(exc):  # a page spoiled after the footer was read
-                sys.stderr.write(f"error: IN: cannot read {args.source} ({_first_line(exc)})\n")
-                return INVALID_INPUT
-            if "No module named '" not in str(exc):  # amparo, or one of its libraries (polars)
-                raise
-            sys.stderr.write(
-                "error: Spark's Python workers cannot import amparo or its libraries: install it where they run "
-                "(PYSPARK_PYTHON set to a Python that has it, or a wheel given with --py-files)\n"
-            )
-            return CONFIG
-    except AmparoError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return exit_code_for(exc)
+            text = str(exc)
+            if "FAILED_READ_FILE" in text:  # a page spoiled after the footer was read
+                raise _JobFailed(
+                    f"IN: cannot read {args.source} ({_first_line(exc)})", INVALID_INPUT
+                ) from None
+            if "No module named '" in text:  # amparo, or one of its libraries (polars)
+                raise _JobFailed(_NO_MODULE, CONFIG) from None
+            if "stopped SparkContext" in text and args.master:  # the master never took the job
+                raise _JobFailed(
+                    f"--master: the Spark master at {args.master} did not run the job ({_first_line(exc)})",
+                    INVALID_INPUT,
+                ) from None
+            raise
     finally:
         spark.stop()
     return 0
+
+
+_NO_MODULE = (
+    "Spark's Python workers cannot import amparo or its libraries: install it where they run "
+    "(PYSPARK_PYTHON set to a Python that has it, or amparo's wheel renamed .zip and given with "
+    "--py-files, its libraries installed on the workers: docs/BATCH.md)"
+)
+
+
+class _JobFailed(AmparoError):
+    """The job could not be done, for a reason named on one line (its exit code with it)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 if __name__ == "__main__":
