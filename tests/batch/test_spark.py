@@ -440,15 +440,16 @@ def test_the_job_command_reads_a_file_of_eu_applications(spark: Any, tmp_path: P
 
     source, out = tmp_path / "applications.parquet", tmp_path / "out.parquet"
     pl.DataFrame(_applications(200, 8), infer_schema_length=None).write_parquet(source)
-    assert main([str(source), str(out), "--master", "local[1]"]) == 0
+    code = main([str(source), str(out), "--master", "local[1]"])
     got = pl.read_parquet(out / "*.parquet")  # part files, named in the order of the rows
     expected = BatchScreener(pack_registry(), verify_sample=0).screen_frame(pl.read_parquet(source))
     assert got.to_dicts() == expected.to_dicts()
+    assert code == (2 if expected["error"].is_not_null().any() else 0)
     assert set(got["pack"].drop_nulls()) == {"eu"}
 
 
 def test_the_job_command_reads_odd_columns_and_as_of_as_screen_batch_does(
-    spark: Any, synthetic: Any, tmp_path: Path
+    spark: Any, synthetic: Any, tmp_path: Path, capsys: Any
 ) -> None:
     """Found by fuzzing the job (twenty-first round): a column ``_row`` was written over by the
     job's own order (its rows decided where the single evaluator refuses the field); ``ID`` beside
@@ -469,7 +470,9 @@ def test_the_job_command_reads_odd_columns_and_as_of_as_screen_batch_does(
         tmp_path / "expected.parquet",
     )
     frame.write_parquet(source)
-    assert main([str(source), str(out), "--master", "local[1]", "--as-of", "2021-01-01"]) == 0
+    # Invalid rows: exit 2, as `screen --batch` (each has its error row; the job exited 0).
+    assert main([str(source), str(out), "--master", "local[1]", "--as-of", "2021-01-01"]) == 2
+    report = capsys.readouterr().err.splitlines()[-1]
     got = pl.read_parquet(out / "*.parquet")
     screen_file(
         source,
@@ -484,6 +487,10 @@ def test_the_job_command_reads_odd_columns_and_as_of_as_screen_batch_does(
     errors = [e["errors"][0]["path"] if e else None for e in got["error"].to_list()]
     assert errors[3] == "/ID" and errors[5] == "/_row"
     assert "--as-of" in errors and errors.count(None) > 0
+    invalid = len(errors) - errors.count(None)
+    assert report.startswith(f"300 documents screened into {out} in ") and report.endswith(
+        f"; {invalid} invalid"
+    )
 
 
 def test_the_job_command_reads_a_folder_as_screen_batch_does(
@@ -541,9 +548,10 @@ def test_the_job_command_reads_nanosecond_instants_as_screen_batch_does(
     else:
         instants = pl.col("encountered_at").cast(pl.Datetime("ns", zone) if zone else pl.Datetime("ns"))
         synthetic.head(100).with_columns(instants).write_parquet(source)
-    assert main([str(source), str(out), "--master", "local[1]"]) == 0
+    code = main([str(source), str(out), "--master", "local[1]"])
     got = pl.read_parquet(out / "*.parquet")
     screen_file(source, expected_path, pack_registry(), progress=False, verify_sample=0)
     assert got.to_dicts() == pl.read_parquet(expected_path).to_dicts()
     errors = got["error"].is_not_null().sum()
+    assert code == (2 if errors else 0)
     assert errors == 0 if zone else errors == synthetic.head(100)["encountered_at"].is_not_null().sum() > 0

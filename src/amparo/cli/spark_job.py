@@ -13,7 +13,8 @@ A local OUT is written beside itself under a hidden name and put in place once w
 fails or is stopped (SIGTERM: exit 143) leaves an existing OUT as it was. A remote OUT (``s3://``)
 is written by Spark in place (``overwrite``).
 
-Exit 0 when done; 2 when an option or the input is wrong (named, no traceback); 3 when pyspark is
+Exit 0 when done, 2 when any row was invalid (each has its error row), as ``amparo screen --batch``;
+2 too when an option or the input is wrong (named, no traceback); 3 when pyspark is
 not installed, or Spark's Python workers cannot import amparo; the codes of
 :mod:`amparo.cli.exit_codes` for amparo's own errors (4: the law pack).
 """
@@ -28,10 +29,12 @@ import secrets
 import shutil
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import parse_date
@@ -224,8 +227,10 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
             ) from None
         registry = pack_registry()  # every installed pack, the default from the settings
         try:
+            started = time.perf_counter()
             screened = screen_spark(spark, documents, registry, as_of=as_of, refuse_read_before=True)
             screened.write.mode("overwrite").parquet(written)
+            rows, invalid = _counted(spark, written)
         except (PySparkException, Py4JJavaError) as exc:
             text = str(exc)
             if "FAILED_READ_FILE" in text:  # a page spoiled after the footer was read
@@ -242,7 +247,35 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
             raise
     finally:
         spark.stop()
-    return 0
+    seconds = time.perf_counter() - started
+    rate = rows / seconds if seconds else 0.0
+    sys.stderr.write(
+        f"{rows} documents screened into {args.out} in {seconds:.1f} s ({rate:,.0f}/s); {invalid} invalid\n"
+    )
+    return INVALID_INPUT if invalid else 0  # as `amparo screen --batch`: 2 when any row was invalid
+
+
+def _counted(spark: Any, written: str) -> tuple[int, int]:
+    """The rows of the written output and those that are errors: a local folder read here with
+    Arrow (its ``error`` column alone; Spark leaves the hidden folder out), a remote one by Spark."""
+    if _is_local(written):
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+        from amparo.batch.parquet_input import parquet_parts
+
+        rows = invalid = 0
+        for part in parquet_parts(Path(written), option="OUT"):
+            column = pq.read_table(part, columns=["error"]).column("error")
+            rows, invalid = rows + len(column), invalid + len(column) - column.null_count
+        return rows, invalid
+    from pyspark.sql import functions as F
+
+    counts = (
+        spark.read.parquet(written)
+        .select(F.count(F.lit(1)).alias("rows"), F.count(F.col("error")).alias("invalid"))
+        .first()
+    )
+    return int(counts["rows"]), int(counts["invalid"])
 
 
 _NO_MODULE = (
