@@ -47,17 +47,28 @@ _MASTER = re.compile(
 )
 
 
+def _local_path(text: str) -> Path | None:
+    """The local path a path given to Spark names (a plain path or a ``file:`` URL, which Spark
+    reads alike); ``None`` for another file system (``s3://``, ``hdfs://``)."""
+    if text.startswith("file://"):
+        return Path(text[len("file://") :] or "/")
+    if text.startswith("file:"):
+        return Path(text[len("file:") :])
+    return None if "://" in text else Path(text)
+
+
 def _is_local(path: str) -> bool:
-    return "://" not in path
+    return _local_path(path) is not None
 
 
 def _refuse_writing_over_the_input(source: str, out: str) -> None:
     """OUT naming IN, or a folder that holds IN, would have Spark delete the input (``overwrite``)."""
     from amparo.batch.output_file import refuse_overwriting
 
-    if _is_local(source) and _is_local(out):
-        refuse_overwriting(Path(out), [("IN", Path(source))], option="OUT")
-        if Path(out).is_dir() and Path(source).resolve().is_relative_to(Path(out).resolve()):
+    local_source, local_out = _local_path(source), _local_path(out)
+    if local_source is not None and local_out is not None:
+        refuse_overwriting(local_out, [("IN", local_source)], option="OUT")
+        if local_out.is_dir() and local_source.resolve().is_relative_to(local_out.resolve()):
             raise InputError(
                 [
                     FieldError(
@@ -91,12 +102,13 @@ def _unreadable_input(source: str) -> str | None:
     starts and logs its own stack trace); ``None`` when it can, or when it is remote."""
     from amparo.batch.parquet_input import parquet_rows
 
-    if not _is_local(source):
+    path = _local_path(source)
+    if path is None:
         return None
-    if not Path(source).exists():
+    if not path.exists():
         return "no such file or folder"
     try:
-        parquet_rows(Path(source))
+        parquet_rows(path)
     except InputError as exc:
         return "; ".join(error.message for error in exc.errors)
     return None
@@ -106,10 +118,10 @@ def _unreadable_input(source: str) -> str | None:
 def _staged_folder(out: str) -> Iterator[str]:
     """Where Spark writes a local OUT: a hidden folder beside it, put in place of OUT once the job
     is done, removed if it is not (an existing OUT is kept whole). A remote OUT: itself."""
-    if not _is_local(out):
+    target = _local_path(out)
+    if target is None:
         yield out
         return
-    target = Path(out)
     part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         part.mkdir()
