@@ -377,6 +377,8 @@ def test_the_job_command_refuses_an_out_holding_in_a_bad_master_and_an_unwritabl
         ([str(source), str(folder)], f"OUT: {folder} holds {source}, read as IN"),
         ([f"file://{source}", f"file:{folder}"], "read as IN, and is written over"),  # Spark's own URLs
         ([f"file://{source}", f"file://{source}"], "OUT: "),
+        ([str(source), str(tmp_path / "p3" / "..")], "names no folder the job can replace"),
+        ([str(source), ""], "names no folder the job can replace"),
         (["s3://b/p3/in.parquet", "s3://b/p3/"], "OUT: s3://b/p3/ holds s3://b/p3/in.parquet"),
         ([str(source), str(tmp_path / "o"), "--master", "bogus://x"], "--master: expected local, local[N]"),
         ([str(source), str(tmp_path / "o"), "--master", "local[0]"], "--master: expected"),

@@ -36,7 +36,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from amparo.cli.exit_codes import CONFIG, INVALID_INPUT, TERMINATED, exit_code_for
+from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import parse_date
 from amparo.errors import AmparoError, FieldError, InputError, MissingExtra
 
@@ -48,13 +48,26 @@ _MASTER = re.compile(
 
 
 def _local_path(text: str) -> Path | None:
-    """The local path a path given to Spark names (a plain path or a ``file:`` URL, which Spark
-    reads alike); ``None`` for another file system (``s3://``, ``hdfs://``)."""
+    """The local path a path given to Spark names (a ``file:`` URL, or a plain path where Spark
+    reads plain paths as local files); ``None`` for another file system (``s3://``, ``hdfs://``,
+    or a plain path that names the cluster's default file system)."""
     if text.startswith("file://"):
         return Path(text[len("file://") :] or "/")
     if text.startswith("file:"):
         return Path(text[len("file:") :])
-    return None if "://" in text else Path(text)
+    return Path(text) if "://" not in text and _PLAIN_PATHS_LOCAL[0] else None
+
+
+#: Whether a plain path names a local file: in a session this command starts in local mode with
+#: no Hadoop configuration. Under ``spark-submit``, with another master or a Hadoop configuration
+#: (``fs.defaultFS``, often HDFS) a plain path is Spark's to read and write, as any remote path.
+_PLAIN_PATHS_LOCAL = [True]
+
+
+def _plain_paths_are_local(master: str | None) -> bool:
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM, its master
+    hadoop = any(os.environ.get(name) for name in ("HADOOP_CONF_DIR", "YARN_CONF_DIR"))
+    return not submitted and not hadoop and (master is None or master.startswith("local"))
 
 
 def _is_local(path: str) -> bool:
@@ -62,10 +75,15 @@ def _is_local(path: str) -> bool:
 
 
 def _refuse_writing_over_the_input(source: str, out: str) -> None:
-    """OUT naming IN, or a folder that holds IN, would have Spark delete the input (``overwrite``)."""
+    """OUT naming IN, or a folder that holds IN, would have Spark delete the input (``overwrite``);
+    a local OUT must be a name that can be replaced (not ``.``, ``..`` or a mount point)."""
     from amparo.batch.output_file import refuse_overwriting
 
     local_source, local_out = _local_path(source), _local_path(out)
+    if local_out is not None and (not out or local_out.name in ("", ".", "..") or os.path.ismount(local_out)):
+        raise InputError(
+            [FieldError("OUT", f"{out!r} names no folder the job can replace; give the folder to write")]
+        )
     if local_source is not None and local_out is not None:
         refuse_overwriting(local_out, [("IN", local_source)], option="OUT")
         if local_out.is_dir() and local_source.resolve().is_relative_to(local_out.resolve()):
@@ -131,29 +149,50 @@ def _staged_folder(out: str) -> Iterator[str]:
     _STAGED.add(part)
     try:
         yield str(part)
-        old = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
-        replaced = target.exists() or target.is_symlink()
-        if replaced:
-            os.replace(target, old)
-        os.replace(part, target)
-        if replaced:
-            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        # The old OUT moved aside, the new one put in place and the old removed, with SIGTERM and
+        # SIGHUP held until it is done (stopped between the two moves, OUT would be under no name).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            _put_in_place(part, target, out)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
     finally:
         shutil.rmtree(part, ignore_errors=True)
         _STAGED.discard(part)
 
 
+def _put_in_place(part: Path, target: Path, out: str) -> None:
+    old = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
+    replaced = target.exists() or target.is_symlink()
+    try:
+        if replaced:
+            os.replace(target, old)
+        os.replace(part, target)
+    except OSError as exc:
+        if replaced and old.exists() and not (target.exists() or target.is_symlink()):
+            os.replace(old, target)  # the earlier OUT back in place
+        reason = (exc.strerror or str(exc)).lower()
+        raise _JobFailed(
+            f"OUT: {out}: the new output could not be put in place ({reason})", INVALID_INPUT
+        ) from None
+    if replaced:
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
+
+
 #: The local output folders being written now (removed if the job is stopped).
 _STAGED: set[Path] = set()
+#: The signals that stop the job (``kill``, a scheduler; the terminal closed).
+_STOPPING = {signal.SIGTERM, signal.SIGHUP}
 
 
-def _terminate(_signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM: the output being written removed, then the process ends (exit 143); Spark's JVM
-    ends with it. Not an exception raised into the main thread: it waits inside Py4J's calls."""
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM or SIGHUP: the output being written removed, then the process ends (exit 143, or
+    129); Spark's JVM ends with it. Not an exception raised into the main thread: it waits inside
+    Py4J's calls."""
     for part in list(_STAGED):
         shutil.rmtree(part, ignore_errors=True)
     os.write(2, b"terminated\n")
-    os._exit(TERMINATED)
+    os._exit(TERMINATED if signum == signal.SIGTERM else 128 + signum)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -174,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--master", default=None, help="Spark master URL (default: the session's)")
     parser.add_argument("--as-of", default=None, help="read the law on this date (YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    _PLAIN_PATHS_LOCAL[0] = _plain_paths_are_local(args.master)
     try:
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
         _refuse_writing_over_the_input(args.source, args.out)
@@ -193,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         missing = MissingExtra("pyspark", "spark")
         sys.stderr.write(f"error: {missing}\n")
         return exit_code_for(missing)
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = {number: signal.signal(number, _terminate) for number in _STOPPING}
     try:
         with _staged_folder(args.out) as written:
             return _run(args, as_of, written)
@@ -203,8 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     except AmparoError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exit_code_for(exc)
+    except KeyboardInterrupt:  # Ctrl-C: the staged output removed on the way out
+        sys.stderr.write("interrupted\n")
+        return INTERRUPTED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
@@ -256,7 +300,8 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
                     f"--master: the Spark master at {args.master} did not run the job ({_first_line(exc)})",
                     INVALID_INPUT,
                 ) from None
-            raise
+            # Anything else is the cluster's or the machine's (a full disk, a lost executor).
+            raise _JobFailed(f"Spark stopped the job ({_first_line(exc)})", CONFIG) from None
     finally:
         spark.stop()
     seconds = time.perf_counter() - started
