@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from amparo.batch.output_file import remove_partial_files
+from amparo.batch.output_file import STOPPING, remove_partial_files
 from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.errors import AmparoError
 
@@ -76,12 +76,13 @@ def build_app() -> typer.Typer:
     return app
 
 
-def _terminate(_signum: int, _frame: object) -> None:
-    """SIGTERM: the files being written removed, then the process ends (exit 143). Not an exception
-    raised into the main thread: it may be inside a library's callback that wraps or drops it."""
+def end_when_stopped(signum: int, _frame: object) -> None:
+    """SIGTERM or SIGHUP (``STOPPING``): the files being written removed, then the process ends
+    (exit 143, or 129). Not an exception raised into the main thread: it may be inside a library's
+    callback that wraps or drops it (or Py4J's, waiting on Spark)."""
     remove_partial_files()
     os.write(2, b"terminated\n")
-    os._exit(TERMINATED)
+    os._exit(TERMINATED if signum == signal.SIGTERM else 128 + signum)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -89,16 +90,17 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     Typer handles usage errors itself (exit 2 with a message); domain errors become a one-line
     message and their exit code; a file that cannot be read or written is said with its path
-    (exit 2); Ctrl-C ends quietly (exit 130), SIGTERM too (exit 143); anything else is reported as
+    (exit 2); Ctrl-C ends quietly (exit 130), SIGTERM and SIGHUP too (exit 143, 129); anything else is reported as
     an internal error (exit 1).
     """
     if argv is None and hasattr(signal, "SIGPIPE"):
         # `amparo screen ... | head`: a reader that stops early ends us quietly, as for any Unix tool.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if argv is None:
-        # `kill`, `timeout`, a scheduler stopping the job: ended as Ctrl-C ends it, so the files a
-        # command was writing are removed (batch.output_file), not left half-written.
-        signal.signal(signal.SIGTERM, _terminate)
+        # `kill`, `timeout`, a scheduler stopping the job, the terminal closed: ended as Ctrl-C
+        # ends it, so the files a command was writing are removed (batch.output_file).
+        for number in STOPPING:
+            signal.signal(number, end_when_stopped)
     err = Console(stderr=True)
     try:
         app = build_app()

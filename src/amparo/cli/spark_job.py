@@ -25,18 +25,15 @@ import argparse
 import datetime as dt
 import os
 import re
-import secrets
-import shutil
 import signal
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
-from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
+from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, exit_code_for
 from amparo.cli.options import parse_date
 from amparo.errors import AmparoError, FieldError, InputError, MissingExtra
 
@@ -133,66 +130,18 @@ def _unreadable_input(source: str) -> str | None:
 
 
 @contextmanager
-def _staged_folder(out: str) -> Iterator[str]:
-    """Where Spark writes a local OUT: a hidden folder beside it, put in place of OUT once the job
-    is done, removed if it is not (an existing OUT is kept whole). A remote OUT: itself."""
+def _staged_output(out: str) -> Iterator[str]:
+    """Where Spark writes OUT: for a local OUT a hidden folder beside it, put in place once the job
+    is done (:func:`~amparo.batch.output_file.staged_folder`); a remote OUT: itself (Spark's
+    ``overwrite``)."""
+    from amparo.batch.output_file import staged_folder
+
     target = _local_path(out)
     if target is None:
         yield out
         return
-    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    try:
-        part.mkdir()
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputError([FieldError("OUT", f"{out}: cannot write there ({reason})")]) from None
-    _STAGED.add(part)
-    try:
+    with staged_folder(target) as part:
         yield str(part)
-        # The old OUT moved aside, the new one put in place and the old removed, with SIGTERM and
-        # SIGHUP held until it is done (stopped between the two moves, OUT would be under no name).
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
-        try:
-            _put_in_place(part, target, out)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    finally:
-        shutil.rmtree(part, ignore_errors=True)
-        _STAGED.discard(part)
-
-
-def _put_in_place(part: Path, target: Path, out: str) -> None:
-    old = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
-    replaced = target.exists() or target.is_symlink()
-    try:
-        if replaced:
-            os.replace(target, old)
-        os.replace(part, target)
-    except OSError as exc:
-        if replaced and old.exists() and not (target.exists() or target.is_symlink()):
-            os.replace(old, target)  # the earlier OUT back in place
-        reason = (exc.strerror or str(exc)).lower()
-        raise _JobFailed(
-            f"OUT: {out}: the new output could not be put in place ({reason})", INVALID_INPUT
-        ) from None
-    if replaced:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
-
-
-#: The local output folders being written now (removed if the job is stopped).
-_STAGED: set[Path] = set()
-#: The signals that stop the job (``kill``, a scheduler; the terminal closed).
-_STOPPING = {signal.SIGTERM, signal.SIGHUP}
-
-
-def _terminate(signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM or SIGHUP: the output being written removed, then the process ends (exit 143, or
-    129); Spark's JVM ends with it. Not an exception raised into the main thread: it waits inside
-    Py4J's calls."""
-    for part in list(_STAGED):
-        shutil.rmtree(part, ignore_errors=True)
-    os.write(2, b"terminated\n")
-    os._exit(TERMINATED if signum == signal.SIGTERM else 128 + signum)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -233,9 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         missing = MissingExtra("pyspark", "spark")
         sys.stderr.write(f"error: {missing}\n")
         return exit_code_for(missing)
-    previous = {number: signal.signal(number, _terminate) for number in _STOPPING}
+    from amparo.batch.output_file import STOPPING
+    from amparo.cli import end_when_stopped
+
+    previous = {number: signal.signal(number, end_when_stopped) for number in STOPPING}
     try:
-        with _staged_folder(args.out) as written:
+        with _staged_output(args.out) as written:
             return _run(args, as_of, written)
     except _JobFailed as exc:
         sys.stderr.write(f"error: {exc}\n")
