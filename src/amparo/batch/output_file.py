@@ -53,13 +53,7 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
     if is_written_as_it_goes(out):  # a pipe is written as it goes (and /dev/null is no file)
         yield out
         return
-    part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        part.open("xb").close()
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputError([FieldError(option, f"{out}: cannot write a file there ({reason})")]) from None
-    _PARTS.add(part)
+    part = _hidden_part(out, option, folder=False)
     try:
         yield part
         if part.exists():
@@ -71,6 +65,20 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
         _PARTS.discard(part)
 
 
+def _hidden_part(out: Path, option: str, *, folder: bool) -> Path:
+    """A new hidden file or folder beside ``out`` to write it at, remembered for
+    :func:`remove_partial_files`; a place where none can be made is refused naming ``option``."""
+    part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    try:
+        part.mkdir() if folder else part.open("xb").close()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        what = "folder" if folder else "file"
+        raise InputError([FieldError(option, f"{out}: cannot write a {what} there ({reason})")]) from None
+    _PARTS.add(part)
+    return part
+
+
 @contextmanager
 def staged_folder(out: Path, option: str = "OUT") -> Iterator[Path]:
     """:func:`staged` for a folder (a writer that makes a folder of parts at the path it is given,
@@ -78,13 +86,7 @@ def staged_folder(out: Path, option: str = "OUT") -> Iterator[Path]:
     block ends without an error, removed when it ends with one; an earlier ``out`` is kept whole
     until then. The two renames run with :data:`STOPPING` held (stopped between them, ``out``
     would be under no name)."""
-    part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        part.mkdir()
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputError([FieldError(option, f"{out}: cannot write there ({reason})")]) from None
-    _PARTS.add(part)
+    part = _hidden_part(out, option, folder=True)
     try:
         yield part
         held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
