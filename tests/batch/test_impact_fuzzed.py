@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,9 @@ import pytest
 from agreement import single_row
 from typer.testing import CliRunner
 
-from amparo.batch.overlay import RuleChange, load_change, overlay_registry
+from amparo.batch.change_file import RuleChange, load_change
+from amparo.batch.impact import ImpactCounts
+from amparo.batch.overlay import overlay_registry
 from amparo.cli import build_app
 from amparo.engine.registry import PackRegistry
 from amparo.errors import InputError
@@ -59,7 +63,7 @@ ENCOUNTER = {
     "encountered_on": "2020-03-02",
     "place": {"border": "southwest_land", "manner": "between_ports"},
     "person": {"nationalities": ["GT"], "age": 30},
-    "fear_claims": [{"on": "2020-03-02", "stage": "at_encounter"}],
+    "fear_claims": [{"country": "GT"}],
 }
 
 
@@ -81,7 +85,8 @@ def test_an_extension_after_a_block_of_its_version_extends_its_real_end_or_is_re
     ]
     assert all(v[2] is None or v[1] < v[2] for v in versions)  # no piece empty
     assert all(a[2] == b[1] for a, b in zip(versions, versions[1:], strict=False))  # no gap, no overlap
-    # a block with no end cut the version short: an extension would lift it, and says so
+    # a block with no end made the version's pieces end where the version really ends (2021-01-20
+    # or later): an extension to an earlier date would end it sooner, and says so
     with pytest.raises(InputError) as error:
         _mpp_versions(
             [
@@ -89,8 +94,49 @@ def test_an_extension_after_a_block_of_its_version_extends_its_real_end_or_is_re
                 {"extend": {"rule": "mpp", "version": "2019"}, "until": "2020-06-01"},
             ]
         )
-    assert error.value.errors[0].path == "/changes/1/extend/version"
-    assert "would lift that block" in error.value.errors[0].message
+    assert error.value.errors[0].path == "/changes/1/until"
+    assert "(blocked from 2020-01-01 by an earlier change)" in error.value.errors[0].message
+
+
+def _aca_versions(changes: list[dict[str, Any]]) -> tuple[Any, ...]:
+    book = overlay_registry(REGISTRY, RuleChange.model_validate({"changes": changes})).get("us").law_book()
+    return book.rules["aca.guatemala_2019"].versions
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"from": "2019-12-20", "to": "2020-01-10"},  # the version ends within the block
+        {"from": "2019-12-20"},  # a block with no end
+        {"from": "2020-01-20", "to": "2020-01-25"},  # a block of the next version, within the extension
+        {"from": "2020-01-20"},  # the same, with no end
+        {"from": "2019-11-25", "to": "2019-12-01"},  # a block before the version
+    ],
+)
+def test_a_block_and_an_extension_give_the_same_law_in_either_order(block: dict[str, Any]) -> None:
+    """Fuzzing (twenty-fourth round): an extension after a block that covered the version's end
+    was refused as if it would lift the block, and one over a later block of the next version
+    lifted it silently. The days a block covers stay blocked whichever comes first."""
+    blocking = {"block": {"rule": "aca.guatemala_2019"}, **block}
+    extending = {"extend": {"rule": "aca.guatemala_2019", "version": "families"}, "until": "2020-02-01"}
+    first, second = _aca_versions([blocking, extending]), _aca_versions([extending, blocking])
+    assert first == second
+    assert all(a.valid_to == b.valid_from for a, b in zip(first, first[1:], strict=False))
+    on = {
+        day: next(
+            v.version for v in first if v.valid_from <= day and (v.valid_to is None or day < v.valid_to)
+        )
+        for day in (dt.date(2020, 1, 5), dt.date(2020, 1, 22), dt.date(2020, 1, 31), dt.date(2020, 2, 1))
+    }
+    start = dt.date.fromisoformat(block["from"])
+    end = dt.date.fromisoformat(block["to"]) if "to" in block else None
+
+    def blocked(day: dt.date) -> bool:
+        return start <= day and (end is None or day < end)
+
+    for day, version in on.items():
+        expected = "families" if day < dt.date(2020, 2, 1) else "mexicans"
+        assert version == (f"{expected}+enjoined" if blocked(day) else expected), day
 
 
 @pytest.mark.parametrize("value", ["0", "1719792000", "1735689600.0", "2024-07-01T00:00:00", "20240701"])
@@ -132,3 +178,141 @@ def test_a_change_with_before_only_reads_after_on_the_same_date(tmp_path: Path) 
     counts = json.loads(result.stdout)
     assert counts["before"] == "2019-01-01" and counts["after"] == "2019-01-01 with noop.yaml"
     assert counts["changed"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "key"),
+    [
+        (
+            "twice.yaml",
+            "changes:\n  - block: {instrument: securing_border_2024}\n    from: 2024-07-01\n"
+            "changes:\n  - block: {rule: aca.guatemala_2019}\n    from: 2019-12-01\n",
+            "'changes'",
+        ),
+        (
+            "from.yaml",
+            "changes:\n  - block: {rule: uac}\n    from: 2024-07-01\n    from: 2025-07-01\n",
+            "'from'",
+        ),
+        (
+            "twice.json",
+            '{"changes": [{"block": {"rule": "uac"}, "from": "2024-07-01", "from": "2025-07-01"}]}',
+            "'from'",
+        ),
+    ],
+)
+def test_a_key_written_twice_in_a_change_file_is_refused(
+    tmp_path: Path, name: str, text: str, key: str
+) -> None:
+    """Fuzzing (twenty-fourth round): YAML and JSON keep the last of two equal keys, so a second
+    ``changes:`` list dropped the first change silently and the answer was wrong, exit 0."""
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert error.value.errors[0].path == "--change"
+    assert f"the key {key} is written twice" in error.value.errors[0].message
+
+
+def test_a_yaml_change_file_is_told_of_mappings_and_a_target_given_wrongly_is_not_missing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text("changes:\n  - block: securing_border_2024\n    from: 2024-07-01\n")
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert [(e.path, e.message) for e in error.value.errors] == [
+        ("/changes/0/block", "expected a mapping (key: value pairs), got 'securing_border_2024'")
+    ]
+
+
+def test_every_name_a_change_file_gets_wrong_is_named_at_once_with_its_pack(tmp_path: Path) -> None:
+    change = RuleChange.model_validate(
+        {
+            "changes": [
+                {"block": {"rule": "nope"}, "from": "2020-01-01"},
+                {"block": {"instrument": "securing_border_2024"}, "from": "2024-07-01", "pack": "eu"},
+                {"extend": {"rule": "mpp", "version": "2077"}, "until": "2021-06-01"},
+            ]
+        }
+    )
+    with pytest.raises(InputError) as error:
+        overlay_registry(REGISTRY, change)
+    found = [(e.path, e.message) for e in error.value.errors]
+    assert [path for path, _ in found] == [
+        "/changes/0/block/rule",
+        "/changes/1/block/instrument",
+        "/changes/2/extend/version",
+    ]
+    assert found[1][1] == (
+        "law pack 'eu' has no rule implementing 'securing_border_2024'; law pack 'us' does "
+        "(leave out 'pack', or name that one)"
+    )
+
+
+VACATED_2024 = {"changes": [{"block": {"instrument": "securing_border_2024"}, "from": "2024-07-01"}]}
+
+
+def test_a_change_with_one_date_reads_both_sides_on_it_and_the_report_keeps_its_lines(
+    synthetic: Any, tmp_path: Path
+) -> None:
+    """Fuzzing (twenty-fourth round): with ``--after`` alone the document's own date was compared
+    with that date and the change (a date move counted as the change); ``--before`` alone read
+    both sides on it. A line of the report was cut at 80 columns in a file or a pipe."""
+    source, change = tmp_path / "in.parquet", tmp_path / "vacated.json"
+    synthetic.write_parquet(source)
+    change.write_text(json.dumps(VACATED_2024))
+    runs = {
+        option: CliRunner().invoke(
+            build_app(), ["impact", str(source), "--change", str(change), option, "2025-01-01", "--json"]
+        )
+        for option in ("--before", "--after")
+    }
+    counts = {option: json.loads(run.output) for option, run in runs.items()}
+    for run in runs.values():
+        assert run.exit_code == 0, run.output
+    assert counts["--after"]["changed"] == counts["--before"]["changed"] > 0
+    assert counts["--after"]["by_key"] == counts["--before"]["by_key"]
+    assert set(counts["--after"]["by_key"]) <= {"asylum_bars", "protection_screening_standard"}
+    text = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--change", str(change), "--after", "2025-01-01"]
+    )
+    assert text.exit_code == 0, text.output
+    headline = text.output.splitlines()[0]
+    assert headline.startswith(f"{counts['--after']['changed']:,} of 3,000 encounters change outcome with ")
+    assert headline.endswith("s)") and len(headline) > 80
+
+
+def test_impact_exits_2_when_no_row_could_be_compared(synthetic: Any, tmp_path: Path) -> None:
+    """Fuzzing (twenty-fourth round): a date before the pack's coverage made every row invalid,
+    and the command said "0 of 2,000 encounters change outcome", exit 0, as if nothing changed."""
+    source = tmp_path / "in.parquet"
+    synthetic.head(50).write_parquet(source)
+    for extra in ([], ["--json"]):
+        result = CliRunner().invoke(
+            build_app(), ["impact", str(source), "--before", "2010-01-01", "--after", "2024-01-01", *extra]
+        )
+        assert result.exit_code == 2, result.output
+    text = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--before", "2010-01-01", "--after", "2024-01-01"]
+    )
+    assert "No encounter compared: every one of the 50 rows is invalid" in text.output
+    # some rows compared: the counts are whole for them, exit 0 (docs/BATCH.md)
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(json.dumps(ENCOUNTER) + "\n{}\n")
+    some = CliRunner().invoke(
+        build_app(), ["impact", str(mixed), "--before", "2019-06-01", "--after", "2020-03-02"]
+    )
+    assert some.exit_code == 0, some.output
+
+
+def test_equal_counts_are_reported_in_the_order_of_their_names() -> None:
+    """Fuzzing (twenty-fourth round): ties came in the order the threads counted them in."""
+    counts = ImpactCounts()
+    counts.by_nationality.update({"SV": 2, "BR": 2, "HN": 3, "AR": 1})
+    counts.by_key.update({"b": 1, "a": 1})
+    counts.transitions["b"] = Counter({"y -> z": 1, "x -> z": 1})
+    report = counts.as_dict("a", "b", 0.0)
+    assert list(report["by_nationality"]) == ["HN", "BR", "SV", "AR"]
+    assert list(report["by_key"]) == ["a", "b"]
+    assert list(report["by_key"]["b"]["transitions"]) == ["x -> z", "y -> z"]

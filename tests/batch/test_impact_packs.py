@@ -16,9 +16,10 @@ from eu_applications import eu_application
 from toy_pack import TOY_PACK
 from typer.testing import CliRunner
 
+from amparo.batch.change_file import RuleChange
 from amparo.batch.columns import documents_of
 from amparo.batch.impact import Impact
-from amparo.batch.overlay import RuleChange, overlay, overlay_registry
+from amparo.batch.overlay import overlay, overlay_registry
 from amparo.cli import build_app
 from amparo.engine.registry import PackRegistry
 from amparo.errors import InputError

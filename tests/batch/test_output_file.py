@@ -12,8 +12,9 @@ import pytest
 from spoiled_text import write_with_a_spoiled_page
 
 from amparo.batch import files
+from amparo.batch.change_file import RuleChange
 from amparo.batch.impact import Impact, run_impact
-from amparo.batch.overlay import RuleChange, overlay_registry
+from amparo.batch.overlay import overlay_registry
 from amparo.batch.synth import write_documents
 from amparo.cli import main
 from amparo.engine.registry import PackRegistry

@@ -61,10 +61,10 @@ class ImpactCounts:
             "invalid": self.invalid,
             "changed": self.changed,
             "by_key": {
-                key: {"changed": n, "transitions": dict(self.transitions.get(key, Counter()).most_common())}
-                for key, n in self.by_key.most_common()
+                key: {"changed": n, "transitions": _ranked(self.transitions.get(key, Counter()))}
+                for key, n in _ranked(self.by_key).items()
             },
-            "by_nationality": dict(self.by_nationality.most_common()),
+            "by_nationality": _ranked(self.by_nationality),
             "by_month": dict(sorted(self.by_month.items())),
             "by_pack": {
                 pack: {"screened": counts["screened"], "changed": counts["changed"]}
@@ -73,6 +73,12 @@ class ImpactCounts:
             "invalid_rows": self.invalid_rows,
             "seconds": round(seconds, 3),
         }
+
+
+def _ranked(counts: Counter[str]) -> dict[str, int]:
+    """``counts`` from the most to the fewest, equal counts by name: the same report on every run
+    (chunks are counted as they come, in an order the threads choose)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _text(value: Any) -> str:

@@ -1,25 +1,15 @@
-"""A rule change given as data, laid over a law pack without editing it.
+"""A rule change given as data (:mod:`amparo.batch.change_file`), laid over a law pack without
+editing it.
 
 An analyst asks "what if the 2024 rule had been vacated on this date", "what if the Guatemala
-agreement had been suspended", "what if that implementation phase had run longer". The change file
-(YAML or JSON) lists changes; each makes new versions of the rules it names, and the pack is read
-through the changed law book (same program, same facts):
-
-.. code-block:: yaml
-
-    changes:
-      - block: {instrument: securing_border_2024}   # or {rule: bar.securing_border_2024}
-        from: 2024-07-01
-        to: 2025-01-01            # optional: the block lifted on this date
-        status: vacated           # enjoined, vacated, stayed, suspended or terminated
-        citation: "What-if: the 2024 rule vacated from July 1, 2024"
-      - extend: {rule: aca.guatemala_2019, version: phase_1_el_paso}
-        until: 2020-02-01         # the version stays in force until this date (later than its end)
-        citation: "What-if: the first phase extended"
+agreement had been suspended", "what if that implementation phase had run longer". Each change
+makes new versions of the rules it names, and the pack is read through the changed law book (same
+program, same facts).
 
 A blocked rule does not apply on the dates of the block (the outcome a court order gives: its
 conditions are not read, no exception, no flag); an extended version pushes back the versions
-after it. The single evaluator and the batch evaluator read the same changed book.
+after it, except on the days a block covers. The single evaluator and the batch evaluator read the
+same changed book.
 
 With several law packs installed (:func:`overlay_registry`), each change goes to the pack whose law
 book holds the rule or instrument it names; ``pack: eu`` says which when more than one does.
@@ -31,228 +21,49 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Collection
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, get_args
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-
+from amparo.batch.change_file import BlockStatus, Change, RuleChange, Target, in_file_order
 from amparo.engine.expr import FALSE
 from amparo.engine.law import LawBook, Rule, RuleStatus, RuleVersion
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import FieldError, InputError, RuleDefinitionError
 
-BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
 
-
-def _day_as_text(value: Any) -> Any:
-    """A day written ``YYYY-MM-DD`` (a date already read as one passes): pydantic alone would read
-    a number as Unix seconds (``from: 0`` as 1970-01-01) and take a date-time at midnight."""
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        return value
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
-
-
-#: A day in a change file.
-Day = Annotated[dt.date, BeforeValidator(_day_as_text)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Target(_Strict):
-    """The rules a change touches: one rule, or every rule implementing an instrument."""
-
-    rule: str | None = None
-    instrument: str | None = None
-    version: str | None = None
-
-
-class Change(_Strict):
-    """One change: ``block`` rules from a date (to a date), or ``extend`` a version until a date."""
-
-    block: Target | None = None
-    extend: Target | None = None
-    pack: str | None = None  # the law pack whose book the change applies to (when several hold it)
-    from_: Day | None = Field(default=None, alias="from")
-    to: Day | None = None
-    until: Day | None = None
-    status: BlockStatus = "enjoined"
-    citation: str = "Hypothetical rule change (amparo impact --change)"
-
-    def errors(self, where: str) -> list[FieldError]:
-        """What this change lacks or gives that its kind does not take, each at its path (``where``:
-        the change's own, ``/changes/0``); the law book is not needed to tell."""
-        given = self.model_fields_set
-        what, target = ("block", self.block) if self.block is not None else ("extend", self.extend)
-        if target is None or (self.block is not None and self.extend is not None):
-            return [FieldError(where, "give either 'block' or 'extend'")]
-        out = []
-        if (target.rule is None) == (target.instrument is None):
-            out.append(FieldError(f"{where}/{what}", "name either a rule or an instrument"))
-        if self.block is not None:
-            if self.from_ is None:
-                out.append(FieldError(f"{where}/from", "a block needs the date it starts"))
-            elif self.to is not None and self.to <= self.from_:
-                out.append(
-                    FieldError(
-                        f"{where}/to",
-                        f"the block is lifted on {self.to}, not after it starts on {self.from_}",
-                    )
-                )
-            if target.version is not None:
-                out.append(
-                    FieldError(
-                        f"{where}/block/version",
-                        "a block covers every version in force between 'from' and 'to': give the dates, not a version",
-                    )
-                )
-            if self.until is not None:
-                out.append(FieldError(f"{where}/until", "a block is lifted on 'to'; 'until' is for 'extend'"))
-            return out
-        if target.version is None:
-            out.append(FieldError(f"{where}/extend/version", "name the version to extend"))
-        if self.until is None:
-            out.append(FieldError(f"{where}/until", "an extension needs its new end"))
-        for name, field in (("from_", "from"), ("to", "to"), ("status", "status")):
-            if name in given:
-                out.append(
-                    FieldError(
-                        f"{where}/{field}", f"an extension takes only 'until'; '{field}' is for 'block'"
-                    )
-                )
-        return out
-
-
-class RuleChange(_Strict):
-    """A change file."""
-
-    changes: list[Change] = Field(min_length=1)
-
-    def errors(self, indices: Collection[int] | None = None) -> list[FieldError]:
-        """Every change's :meth:`Change.errors` (``indices``: only the changes at these positions)."""
-        return [
-            error
-            for index, item in enumerate(self.changes)
-            if indices is None or index in indices
-            for error in item.errors(f"/changes/{index}")
-        ]
-
-
-class _DatesAsText(yaml.SafeLoader):
-    """YAML read with dates left as the text they are written in, so that a date that is not one
-    (``2024-13-01``) is refused at its field, as in a JSON change file, not for the whole file."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-_FOUND = {str: "text", int: "a number", float: "a number", bool: "true or false"}
-
-
-def load_change(path: Path) -> RuleChange:
-    """The change file at ``path`` (YAML or JSON), or InputError naming each bad field."""
-    from amparo.plain_words import field_errors
-    from amparo.user_text import read_user_text
-
-    if not path.exists():
-        raise InputError([FieldError("--change", f"no such file: {path}")])
-    text = read_user_text(path, "--change")
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_DatesAsText)
-    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where
-        raise InputError([FieldError("--change", f"{path.name} is not valid YAML or JSON: {exc}")]) from None
-    if not isinstance(data, dict):
-        found = _FOUND.get(type(data), "a list") if data is not None else "an empty file"
-        raise InputError(
-            [FieldError("/", f"expected a mapping with the list of changes under 'changes'; found {found}")],
-            source=str(path),
-        )
-    try:
-        change = RuleChange.model_validate(data)
-    except ValidationError as exc:
-        errors = [FieldError(error.path, error.message) for error in field_errors(exc)]
-        # ... and what the changes that were read lack or give wrongly, so that every bad field
-        # of the file is named at once.
-        raise InputError(
-            _in_file_order([*errors, *_read_changes_errors(data, errors)]), source=str(path)
-        ) from None
-    errors = change.errors()
-    if errors:
-        raise InputError(errors, source=str(path))
-    return change
-
-
-def _read_changes_errors(data: dict[str, Any], refused: list[FieldError]) -> list[FieldError]:
-    """:meth:`Change.errors` of each item of ``changes``, read without the fields the validation
-    ``refused`` (a bad date, an unknown field), at paths it did not name already."""
-    items = data.get("changes")
-    if not isinstance(items, list):
-        return []
-    named = {error.path for error in refused}
-    errors = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        where = f"/changes/{index}"
-        for path in named:
-            if path.startswith(where + "/"):
-                item = _without(item, path.split("/")[3:])
-        try:
-            change = Change.model_validate(item)
-        except ValidationError:
-            continue
-        errors += [
-            error
-            for error in change.errors(where)
-            if not any(error.path == path or error.path.startswith(path + "/") for path in named)
-        ]
-    return errors
-
-
-def _without(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
-    """A copy of ``item`` without the field at ``keys`` (a path inside it)."""
-    head, rest = keys[0], keys[1:]
-    if head not in item:
-        return item
-    if rest and isinstance(item[head], dict):
-        return {**item, head: _without(item[head], rest)}
-    return {key: value for key, value in item.items() if key != head}
-
-
-def _in_file_order(errors: list[FieldError]) -> list[FieldError]:
-    """``errors`` by the change they are in (the file's order); errors of the file itself first."""
-
-    def change_index(error: FieldError) -> int:
-        parts = error.path.split("/")
-        return int(parts[2]) if len(parts) > 2 and parts[1] == "changes" and parts[2].isdigit() else -1
-
-    return sorted(errors, key=change_index)
-
-
-def _targets(book: LawBook, target: Target, index: int, what: str) -> list[Rule]:
+def _targets(book: LawBook, target: Target, index: int, what: str, pack_id: str | None) -> list[Rule]:
     where = f"/changes/{index}/{what}"  # a rule or an instrument, not both (Change.errors)
+    pack = f"law pack {pack_id!r}" if pack_id is not None else "the law pack"
     if target.rule is not None:
         if target.rule not in book.rules:
-            raise InputError([FieldError(f"{where}/rule", f"no rule '{target.rule}' in the law pack")])
+            raise InputError([FieldError(f"{where}/rule", f"no rule '{target.rule}' in {pack}")])
         return [book.rules[target.rule]]
     rules = [r for r in book.rules.values() if r.instrument == target.instrument]
     if not rules:
-        raise InputError([FieldError(f"{where}/instrument", f"no rule implements '{target.instrument}'")])
+        raise InputError(
+            [FieldError(f"{where}/instrument", f"no rule of {pack} implements '{target.instrument}'")]
+        )
     return rules
 
 
-def _blocked(version: RuleVersion, start: dt.date, end: dt.date | None, change: Change) -> RuleVersion:
-    status: RuleStatus = change.status
+#: The endings :func:`_blocked` gives a version's name (``2019+enjoined``).
+_BLOCK_ENDINGS = tuple(f"+{status}" for status in get_args(BlockStatus))
+
+
+def _is_block(version: RuleVersion) -> bool:
+    """Whether ``version`` is a piece a block made (:func:`_blocked`)."""
+    return version.version.endswith(_BLOCK_ENDINGS)
+
+
+def _own_name(version: RuleVersion) -> str:
+    """The name of the version a piece belongs to (``2019`` for ``2019`` and ``2019+enjoined``)."""
+    return version.version.split("+", 1)[0] if _is_block(version) else version.version
+
+
+def _blocked(
+    version: RuleVersion, start: dt.date, end: dt.date | None, status: RuleStatus, citations: tuple[str, ...]
+) -> RuleVersion:
     return dataclasses.replace(
         version,
         version=f"{version.version}+{status}",
@@ -260,7 +71,7 @@ def _blocked(version: RuleVersion, start: dt.date, end: dt.date | None, change: 
         valid_to=end,
         status=status,
         summary=f"{status.capitalize()} (what-if): {version.summary}",
-        citations=(change.citation,),
+        citations=citations,
         applies=FALSE,
         exceptions=(),
         cases=(),
@@ -281,49 +92,50 @@ def _block(rule: Rule, start: dt.date, end: dt.date | None, change: Change) -> R
             versions.append(dataclasses.replace(v, valid_to=start))
         lo = max(v.valid_from, start)
         hi = v_end if end is None else (end if v_end is None else min(v_end, end))
-        versions.append(_blocked(v, lo, hi, change))
+        versions.append(_blocked(v, lo, hi, change.status, (change.citation,)))
         if end is not None and (v_end is None or end < v_end):
             versions.append(dataclasses.replace(v, valid_from=end))
     return dataclasses.replace(rule, versions=tuple(versions))
 
 
 def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> Rule:
-    """``rule`` with version ``version_id`` in force until ``until`` (``where``: the change's path)."""
-    ids = [v.version for v in rule.versions]
-    if version_id not in ids:
+    """``rule`` with version ``version_id`` in force until ``until`` (``where``: the change's path).
+
+    The version's end is where its last piece ends, blocked or not (an earlier block may have cut
+    it in pieces). From there to ``until`` it replaces the versions in force, except on the days
+    an earlier block covers: those stay blocked (a block applies to whatever version is in force),
+    named after the extended version. So a block and an extension give the same book in either
+    order."""
+    own = [i for i, v in enumerate(rule.versions) if _own_name(v) == version_id]
+    if not own:
+        ids = list(dict.fromkeys(_own_name(v) for v in rule.versions))
         raise InputError([FieldError(f"{where}/extend/version", f"rule '{rule.id}' has versions {ids}")])
-    # An earlier block may have cut the version in pieces (before, during and after it): the
-    # version ends where its last piece ends, and only that piece is extended.
-    pieces = [i for i, v in enumerate(rule.versions) if v.version == version_id]
-    last = pieces[-1]
-    start, current = rule.versions[pieces[0]].valid_from, rule.versions[last].valid_to
-    cut = next(
-        (
-            v
-            for v in rule.versions[last + 1 :]
-            if v.version.startswith(f"{version_id}+") and v.valid_from == current
-        ),
-        None,
-    )
-    if cut is not None:
+    unblocked = [i for i in own if not _is_block(rule.versions[i])]
+    if not unblocked:
         raise InputError(
             [
                 FieldError(
                     f"{where}/extend/version",
-                    f"version '{version_id}' of rule '{rule.id}' is {cut.status} from {current} by an earlier "
-                    "change: extending it would lift that block (give the extension before the block)",
+                    f"version '{version_id}' of rule '{rule.id}' is blocked on every day it is in force "
+                    "by an earlier change: an extension would be blocked too",
                 )
             ]
         )
-    if current is None:
+    template = rule.versions[unblocked[-1]]
+    start = rule.versions[own[0]].valid_from
+    ends = [rule.versions[i].valid_to for i in own]
+    blocked_from = next((rule.versions[i].valid_from for i in own if _is_block(rule.versions[i])), None)
+    blocked = f" (blocked from {blocked_from} by an earlier change)" if blocked_from is not None else ""
+    if any(end is None for end in ends):
         raise InputError(
             [
                 FieldError(
                     f"{where}/extend/version",
-                    f"version '{version_id}' of rule '{rule.id}' is in force with no end: nothing to extend",
+                    f"version '{version_id}' of rule '{rule.id}' is in force with no end{blocked}: nothing to extend",
                 )
             ]
         )
+    current = max(end for end in ends if end is not None)
     if until <= current:
         sooner = (
             f"'until' is before it starts on {start}"
@@ -334,29 +146,59 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
             [
                 FieldError(
                     f"{where}/until",
-                    f"version '{version_id}' of rule '{rule.id}' already ends on {current}: an extension "
-                    f"ends later ({sooner})",
+                    f"version '{version_id}' of rule '{rule.id}' already ends on {current}{blocked}: an "
+                    f"extension ends later ({sooner})",
                 )
             ]
         )
     versions: list[RuleVersion] = []
-    extended = False
-    for i, v in enumerate(rule.versions):
-        if i == last:
-            versions.append(dataclasses.replace(v, valid_to=until))
-            extended = True
-        elif extended and v.valid_from < until:
-            if v.valid_to is not None and v.valid_to <= until:
-                continue  # wholly replaced by the extension
-            versions.append(dataclasses.replace(v, valid_from=until))
-        else:
+    filled = current  # the extension's days up to here have a version
+    for v in rule.versions:
+        lo, hi = max(v.valid_from, current), until if v.valid_to is None else min(v.valid_to, until)
+        if lo >= hi:  # not within the extension
             versions.append(v)
-    return dataclasses.replace(rule, versions=tuple(versions))
+            continue
+        if filled < lo:  # days no version covered: the extended version's now
+            versions.append(dataclasses.replace(template, valid_from=filled, valid_to=lo))
+        if v.valid_from < lo:
+            versions.append(dataclasses.replace(v, valid_to=lo))
+        if _is_block(v):
+            versions.append(_blocked(template, lo, hi, v.status, v.citations))
+        else:
+            versions.append(dataclasses.replace(template, valid_from=lo, valid_to=hi))
+        if v.valid_to is None or v.valid_to > hi:
+            versions.append(dataclasses.replace(v, valid_from=hi))
+        filled = hi
+    if filled < until:
+        versions.append(dataclasses.replace(template, valid_from=filled, valid_to=until))
+    versions.sort(key=lambda v: v.valid_from)
+    return dataclasses.replace(rule, versions=tuple(_joined(versions)))
 
 
-def apply_change(book: LawBook, change: RuleChange, indices: Collection[int] | None = None) -> LawBook:
+def _joined(versions: list[RuleVersion]) -> list[RuleVersion]:
+    """``versions`` with two pieces of one reading that meet made one (the extended version and
+    its extension)."""
+    out: list[RuleVersion] = []
+    for v in versions:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.valid_to == v.valid_from
+            and dataclasses.replace(previous, valid_to=v.valid_to)
+            == dataclasses.replace(v, valid_from=previous.valid_from)
+        ):
+            out[-1] = dataclasses.replace(previous, valid_to=v.valid_to)
+        else:
+            out.append(v)
+    return out
+
+
+def apply_change(
+    book: LawBook, change: RuleChange, indices: Collection[int] | None = None, pack_id: str | None = None
+) -> LawBook:
     """A new law book: ``book`` with every change laid over it, in order (``indices``: only the
-    changes at these positions of the file)."""
+    changes at these positions of the file; ``pack_id``: the pack's name in messages). Every
+    change that cannot be laid is named at once."""
     errors = change.errors(indices)
     if errors:
         raise InputError(errors)
@@ -364,12 +206,19 @@ def apply_change(book: LawBook, change: RuleChange, indices: Collection[int] | N
     for index, item in enumerate(change.changes):
         if indices is not None and index not in indices:
             continue
-        if item.block is not None and item.from_ is not None:
-            for rule in _targets(book, item.block, index, "block"):
-                rules[rule.id] = _block(rules[rule.id], item.from_, item.to, item)
-        elif item.extend is not None and item.until is not None:
-            for rule in _targets(book, item.extend, index, "extend"):
-                rules[rule.id] = _extend(rules[rule.id], item.extend.version, item.until, f"/changes/{index}")
+        try:
+            if item.block is not None and item.from_ is not None:
+                for rule in _targets(book, item.block, index, "block", pack_id):
+                    rules[rule.id] = _block(rules[rule.id], item.from_, item.to, item)
+            elif item.extend is not None and item.until is not None:
+                for rule in _targets(book, item.extend, index, "extend", pack_id):
+                    rules[rule.id] = _extend(
+                        rules[rule.id], item.extend.version, item.until, f"/changes/{index}"
+                    )
+        except InputError as exc:  # the next changes are still read, for their own errors
+            errors += exc.errors
+    if errors:
+        raise InputError(errors)
     applied = change.model_dump(by_alias=True, mode="json")["changes"]
     if indices is not None:
         applied = [item for index, item in enumerate(applied) if index in indices]
@@ -420,7 +269,7 @@ def overlay(pack: LawPack, change: RuleChange) -> LawPack:
             raise InputError(
                 [FieldError(f"/changes/{index}/pack", f"expected {pack.id!r}, the law pack read here")]
             )
-    return _overlaid(pack, apply_change(pack.law_book(), change))
+    return _overlaid(pack, apply_change(pack.law_book(), change, pack_id=pack.id))
 
 
 def _overlaid(pack: LawPack, book: LawBook) -> LawPack:
@@ -434,14 +283,22 @@ def overlay_registry(registry: PackRegistry, change: RuleChange) -> PackRegistry
     over its law book (a pack no change names stays as it is). A change whose rule or instrument
     no pack holds, or more than one holds without ``pack`` saying which, is refused by field."""
     chosen: dict[str, list[int]] = {}
+    errors: list[FieldError] = []
     for index, item in enumerate(change.changes):
-        chosen.setdefault(_pack_of(registry, item, index), []).append(index)
-    packs = [
-        _overlaid(pack, apply_change(pack.law_book(), change, set(chosen[pack.id])))
-        if pack.id in chosen
-        else pack
-        for pack in registry
-    ]
+        try:
+            chosen.setdefault(_pack_of(registry, item, index), []).append(index)
+        except InputError as exc:  # every change's errors are named at once
+            errors += exc.errors
+    books: dict[str, LawBook] = {}
+    for pack in registry:
+        if pack.id in chosen:
+            try:
+                books[pack.id] = apply_change(pack.law_book(), change, set(chosen[pack.id]), pack.id)
+            except InputError as exc:
+                errors += exc.errors
+    if errors:
+        raise InputError(in_file_order(errors))
+    packs = [_overlaid(pack, books[pack.id]) if pack.id in books else pack for pack in registry]
     return PackRegistry(packs, default=registry.default_id)
 
 
@@ -453,14 +310,37 @@ def _holds(book: LawBook, target: Target) -> bool:
 
 def _pack_of(registry: PackRegistry, item: Change, index: int) -> str:
     """The id of the pack change ``index`` applies to."""
+    what, target = ("block", item.block) if item.block is not None else ("extend", item.extend)
     if item.pack is not None:
         if item.pack not in registry.ids:
             known = ", ".join(registry.ids)
             raise InputError(
                 [FieldError(f"/changes/{index}/pack", f"no law pack {item.pack!r}; expected one of: {known}")]
             )
+        named = registry.get(item.pack)
+        if (
+            target is not None
+            and (target.rule is None) != (target.instrument is None)
+            and not _holds(named.law_book(), target)
+        ):
+            field, name = (
+                ("rule", target.rule) if target.rule is not None else ("instrument", target.instrument)
+            )
+            holders = [pack.id for pack in registry if _holds(pack.law_book(), target)]
+            held = (
+                f"; law pack {', '.join(repr(h) for h in holders)} does (leave out 'pack', or name that one)"
+                if holders
+                else ""
+            )
+            what_not = f"no rule '{name}'" if field == "rule" else f"no rule implementing '{name}'"
+            raise InputError(
+                [
+                    FieldError(
+                        f"/changes/{index}/{what}/{field}", f"law pack {item.pack!r} has {what_not}{held}"
+                    )
+                ]
+            )
         return item.pack
-    what, target = ("block", item.block) if item.block is not None else ("extend", item.extend)
     if target is None or (target.rule is None) == (target.instrument is None):
         return registry.default_id  # apply_change names what is missing
     holders = [pack.id for pack in registry if _holds(pack.law_book(), target)]

@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # ends it, so the files a command was writing are removed (batch.output_file).
         for number in STOPPING:
             signal.signal(number, end_when_stopped)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # one line per message in a log file too
     try:
         app = build_app()
         app(args=list(argv) if argv is not None else None, prog_name="amparo")

@@ -45,7 +45,7 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         chunk_rows=settings.batch_chunk_rows,
         refuse_read_before=True,  # as `amparo screen --as-of` refuses a document dated after it
     )
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
     err.print(
         f"{report.rows} documents screened into {output_name(target)} "
@@ -88,9 +88,10 @@ def impact_command(
     from amparo.batch.pipeline import keep_freed_memory
 
     keep_freed_memory()
+    from amparo.batch.change_file import load_change
     from amparo.batch.impact import Impact, run_impact
     from amparo.batch.output_file import refuse_overwriting
-    from amparo.batch.overlay import load_change, overlay_registry
+    from amparo.batch.overlay import overlay_registry
     from amparo.batch.standard_streams import input_path, output_path
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
@@ -107,8 +108,11 @@ def impact_command(
     target = output_path(out) if out is not None else None
     if target is not None and change is not None:
         refuse_overwriting(target, [("--change", Path(change))])
-    if change is not None and after_on is None:
-        after_on = before_on  # the change read on the same date as before (as its label says)
+    if change is not None and (before_on is None) != (after_on is None):
+        # one date with a change: both sides read on it, so that only the change differs (with
+        # --after alone, the document's own date was compared with that date and the change)
+        before_on = after_on = before_on or after_on
+        before = after = before or after
     registry = pack_registry()
     changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
     settings = load_settings()
@@ -117,11 +121,14 @@ def impact_command(
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
+    compared_none = counts.screened > 0 and counts.invalid == counts.screened
     if as_json:  # the invalid rows are in it (invalid_rows)
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        if compared_none:
+            raise typer.Exit(2)
         return
     if counts.invalid:  # not counted as changed or not: said, with the first, on standard error
-        err = Console(stderr=True)
+        err = Console(stderr=True, soft_wrap=True)
         err.print(
             f"{counts.invalid:,} invalid row{'s' if counts.invalid > 1 else ''} not compared "
             f"(`amparo screen --batch` gives each its error row); the first:",
@@ -135,13 +142,24 @@ def impact_command(
                 highlight=False,
                 markup=False,
             )
-    console = Console()
+    console = Console(soft_wrap=True)  # a line per count, also in a file or a pipe
+    if compared_none:
+        console.print(
+            f"[bold]No encounter compared[/]: every one of the {counts.screened:,} rows is invalid "
+            f"(the first are named above; {seconds:.1f} s)",
+            highlight=False,
+        )
+        raise typer.Exit(2)
     packs = result["by_pack"]
     encounters_only = set(packs) <= {p.id for p in registry if p.schema_id == ENCOUNTER_SCHEMA}
+    between = (
+        f"with {Path(change).name}, the law read on {label_before}"
+        if change is not None and before == after
+        else f"between {label_before} and {label_after}"
+    )
     console.print(
         f"[bold]{counts.changed:,}[/] of {counts.screened:,} {'encounters' if encounters_only else 'documents'} "
-        f"change outcome between "
-        f"{label_before} and {label_after} ({counts.invalid:,} invalid; {seconds:.1f} s)",
+        f"change outcome {between} ({counts.invalid:,} invalid; {seconds:.1f} s)",
         highlight=False,
     )
     if len(packs) > 1:
@@ -173,16 +191,22 @@ def impact_command(
             highlight=False,
         )
     months = list(result["by_month"].items())
-    if months:
+    if len(months) > _MONTHS_SHOWN:
+        most = sorted(months, key=lambda item: (-item[1], item[0]))[:3]
         console.print(
-            f"  by month: {months[0][0]} … {months[-1][0]} ({len(months)} months; --json for all)",
+            f"  by month: {months[0][0]} … {months[-1][0]} ({len(months)} months; the most: "
+            + ", ".join(f"{k} {v:,}" for k, v in most)
+            + "; --json for all)",
             highlight=False,
         )
+    elif months:
+        console.print("  by month: " + ", ".join(f"{k} {v:,}" for k, v in months), highlight=False)
 
 
 #: How many transitions of a key, and nationalities, the text report lists (``--json``: all).
 _TRANSITIONS_SHOWN = 5
 _NATIONALITIES_SHOWN = 10
+_MONTHS_SHOWN = 12
 
 
 def synth_encounters(
@@ -215,7 +239,7 @@ def synth_encounters(
     started = time.perf_counter()
     written = write_documents(n, seed, path, pack)
     seconds = time.perf_counter() - started
-    Console(stderr=True).print(
+    Console(stderr=True, soft_wrap=True).print(
         f"{written} encounters written to {output_name(path)} in {seconds:.1f} s", highlight=False
     )
 

@@ -1,0 +1,282 @@
+"""A rule change given as data (``amparo impact --change FILE``): the change file read and checked,
+every bad field named at once. :mod:`amparo.batch.overlay` lays it over the law packs.
+
+.. code-block:: yaml
+
+    changes:
+      - block: {instrument: securing_border_2024}   # or {rule: bar.securing_border_2024}
+        from: 2024-07-01
+        to: 2025-01-01            # optional: the block lifted on this date
+        status: vacated           # enjoined, vacated, stayed, suspended or terminated
+        citation: "What-if: the 2024 rule vacated from July 1, 2024"
+      - extend: {rule: aca.guatemala_2019, version: phase_1_el_paso}
+        until: 2020-02-01         # the version stays in force until this date (later than its end)
+        citation: "What-if: the first phase extended"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Collection
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from amparo.errors import FieldError, InputError
+
+BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
+
+
+def _day_as_text(value: Any) -> Any:
+    """A day written ``YYYY-MM-DD`` (a date already read as one passes): pydantic alone would read
+    a number as Unix seconds (``from: 0`` as 1970-01-01) and take a date-time at midnight."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+#: A day in a change file.
+Day = Annotated[dt.date, BeforeValidator(_day_as_text)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(_Strict):
+    """The rules a change touches: one rule, or every rule implementing an instrument."""
+
+    rule: str | None = None
+    instrument: str | None = None
+    version: str | None = None
+
+
+class Change(_Strict):
+    """One change: ``block`` rules from a date (to a date), or ``extend`` a version until a date."""
+
+    block: Target | None = None
+    extend: Target | None = None
+    pack: str | None = None  # the law pack whose book the change applies to (when several hold it)
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
+    until: Day | None = None
+    status: BlockStatus = "enjoined"
+    citation: str = "Hypothetical rule change (amparo impact --change)"
+
+    def errors(self, where: str) -> list[FieldError]:
+        """What this change lacks or gives that its kind does not take, each at its path (``where``:
+        the change's own, ``/changes/0``); the law book is not needed to tell."""
+        given = self.model_fields_set
+        what, target = ("block", self.block) if self.block is not None else ("extend", self.extend)
+        if target is None or (self.block is not None and self.extend is not None):
+            return [FieldError(where, "give either 'block' or 'extend'")]
+        out = []
+        if (target.rule is None) == (target.instrument is None):
+            out.append(FieldError(f"{where}/{what}", "name either a rule or an instrument"))
+        if self.block is not None:
+            if self.from_ is None:
+                out.append(FieldError(f"{where}/from", "a block needs the date it starts"))
+            elif self.to is not None and self.to <= self.from_:
+                out.append(
+                    FieldError(
+                        f"{where}/to",
+                        f"the block is lifted on {self.to}, not after it starts on {self.from_}",
+                    )
+                )
+            if target.version is not None:
+                out.append(
+                    FieldError(
+                        f"{where}/block/version",
+                        "a block covers every version in force between 'from' and 'to': give the dates, not a version",
+                    )
+                )
+            if self.until is not None:
+                out.append(FieldError(f"{where}/until", "a block is lifted on 'to'; 'until' is for 'extend'"))
+            return out
+        if target.version is None:
+            out.append(FieldError(f"{where}/extend/version", "name the version to extend"))
+        if self.until is None:
+            out.append(FieldError(f"{where}/until", "an extension needs its new end"))
+        for name, field in (("from_", "from"), ("to", "to"), ("status", "status")):
+            if name in given:
+                out.append(
+                    FieldError(
+                        f"{where}/{field}", f"an extension takes only 'until'; '{field}' is for 'block'"
+                    )
+                )
+        return out
+
+
+class RuleChange(_Strict):
+    """A change file."""
+
+    changes: list[Change] = Field(min_length=1)
+
+    def errors(self, indices: Collection[int] | None = None) -> list[FieldError]:
+        """Every change's :meth:`Change.errors` (``indices``: only the changes at these positions)."""
+        return [
+            error
+            for index, item in enumerate(self.changes)
+            if indices is None or index in indices
+            for error in item.errors(f"/changes/{index}")
+        ]
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """YAML read with dates left as the text they are written in, so that a date that is not one
+    (``2024-13-01``) is refused at its field, as in a JSON change file, not for the whole file; a
+    key written twice in one mapping is refused (YAML would keep the last silently: a second
+    ``changes:`` list dropped the first, and the answer with it)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    repeated = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the constructor says so
+                    continue
+                if repeated:
+                    raise _KeyTwice(key, key_node.start_mark.line + 1)
+        return super().construct_mapping(node, deep=deep)
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _KeyTwice(ValueError):
+    """A key written twice in one mapping or object of a change file (``line``: where, when known)."""
+
+    def __init__(self, key: Any, line: int | None = None) -> None:
+        where = f" (line {line})" if line is not None else ""
+        super().__init__(f"the key {key!r} is written twice in one mapping{where}; write it once")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object of a change file, refused where a key is written twice (``json`` keeps the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _KeyTwice(key)
+        out[key] = value
+    return out
+
+
+_FOUND = {str: "text", int: "a number", float: "a number", bool: "true or false"}
+
+#: Pydantic's words for a JSON document, said of a YAML one.
+_YAML_WORDS = {"a JSON object (key: value pairs)": "a mapping (key: value pairs)"}
+
+
+def load_change(path: Path) -> RuleChange:
+    """The change file at ``path`` (YAML or JSON), or InputError naming each bad field."""
+    from amparo.plain_words import field_errors
+    from amparo.user_text import read_user_text
+
+    if not path.exists():
+        raise InputError([FieldError("--change", f"no such file: {path}")])
+    text = read_user_text(path, "--change")
+    is_json = path.suffix.lower() == ".json"
+    try:
+        data = (
+            json.loads(text, object_pairs_hook=_json_object)
+            if is_json
+            else yaml.load(text, Loader=_DatesAsText)
+        )
+    except _KeyTwice as exc:
+        raise InputError([FieldError("--change", f"{path.name}: {exc}")]) from None
+    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where
+        raise InputError([FieldError("--change", f"{path.name} is not valid YAML or JSON: {exc}")]) from None
+    if not isinstance(data, dict):
+        found = _FOUND.get(type(data), "a list") if data is not None else "an empty file"
+        raise InputError(
+            [FieldError("/", f"expected a mapping with the list of changes under 'changes'; found {found}")],
+            source=str(path),
+        )
+    try:
+        change = RuleChange.model_validate(data)
+    except ValidationError as exc:
+        errors = [FieldError(error.path, _worded(error.message, is_json)) for error in field_errors(exc)]
+        # ... and what the changes that were read lack or give wrongly, so that every bad field
+        # of the file is named at once.
+        raise InputError(
+            in_file_order([*errors, *_read_changes_errors(data, errors)]), source=str(path)
+        ) from None
+    errors = change.errors()
+    if errors:
+        raise InputError(errors, source=str(path))
+    return change
+
+
+def _worded(message: str, is_json: bool) -> str:
+    """A validation message in the words of the change file's language (YAML: a mapping)."""
+    if is_json:
+        return message
+    for json_words, yaml_words in _YAML_WORDS.items():
+        message = message.replace(json_words, yaml_words)
+    return message
+
+
+def _read_changes_errors(data: dict[str, Any], refused: list[FieldError]) -> list[FieldError]:
+    """:meth:`Change.errors` of each item of ``changes``, read without the fields the validation
+    ``refused`` (a bad date, an unknown field), at paths it did not name already."""
+    items = data.get("changes")
+    if not isinstance(items, list):
+        return []
+    named = {error.path for error in refused}
+    errors = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        where = f"/changes/{index}"
+        for path in named:
+            if path.startswith(where + "/"):
+                item = _without(item, path.split("/")[3:])
+        try:
+            change = Change.model_validate(item)
+        except ValidationError:
+            continue
+        # a refused 'block' or 'extend' was given: the change does not lack one
+        target_refused = any(
+            path.split("/")[3:4] in (["block"], ["extend"]) for path in named if path.startswith(where + "/")
+        )
+        errors += [
+            error
+            for error in change.errors(where)
+            if not any(error.path == path or error.path.startswith(path + "/") for path in named)
+            and not (target_refused and error.path == where)
+        ]
+    return errors
+
+
+def _without(item: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """A copy of ``item`` without the field at ``keys`` (a path inside it)."""
+    head, rest = keys[0], keys[1:]
+    if head not in item:
+        return item
+    if rest and isinstance(item[head], dict):
+        return {**item, head: _without(item[head], rest)}
+    return {key: value for key, value in item.items() if key != head}
+
+
+def in_file_order(errors: list[FieldError]) -> list[FieldError]:
+    """``errors`` by the change they are in (the file's order); errors of the file itself first."""
+
+    def change_index(error: FieldError) -> int:
+        parts = error.path.split("/")
+        return int(parts[2]) if len(parts) > 2 and parts[1] == "changes" and parts[2].isdigit() else -1
+
+    return sorted(errors, key=change_index)
