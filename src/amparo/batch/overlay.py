@@ -98,8 +98,9 @@ def _block(rule: Rule, start: dt.date, end: dt.date | None, change: Change) -> R
     return dataclasses.replace(rule, versions=tuple(versions))
 
 
-def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> Rule:
-    """``rule`` with version ``version_id`` in force until ``until`` (``where``: the change's path).
+def _extend(rule: Rule, original: Rule, version_id: str | None, until: dt.date, where: str) -> Rule:
+    """``rule`` with version ``version_id`` in force until ``until`` (``where``: the change's path;
+    ``original``: the rule as the pack has it, whose version is laid on the new days).
 
     The version's end is where its last piece ends, blocked or not (an earlier block may have cut
     it in pieces). From there to ``until`` it replaces the versions in force, except on the days
@@ -107,21 +108,20 @@ def _extend(rule: Rule, version_id: str | None, until: dt.date, where: str) -> R
     named after the extended version. So a block and an extension give the same book in either
     order."""
     own = [i for i, v in enumerate(rule.versions) if _own_name(v) == version_id]
-    if not own:
-        ids = list(dict.fromkeys(_own_name(v) for v in rule.versions))
+    template = next((v for v in original.versions if v.version == version_id), None)
+    if template is None:
+        ids = [v.version for v in original.versions]
         raise InputError([FieldError(f"{where}/extend/version", f"rule '{rule.id}' has versions {ids}")])
-    unblocked = [i for i in own if not _is_block(rule.versions[i])]
-    if not unblocked:
+    if not own:
         raise InputError(
             [
                 FieldError(
                     f"{where}/extend/version",
-                    f"version '{version_id}' of rule '{rule.id}' is blocked on every day it is in force "
-                    "by an earlier change: an extension would be blocked too",
+                    f"version '{version_id}' of rule '{rule.id}' is in force on no day after the earlier "
+                    "changes (another version's extension replaced it): nothing to extend",
                 )
             ]
         )
-    template = rule.versions[unblocked[-1]]
     start = rule.versions[own[0]].valid_from
     ends = [rule.versions[i].valid_to for i in own]
     blocked_from = next((rule.versions[i].valid_from for i in own if _is_block(rule.versions[i])), None)
@@ -213,7 +213,7 @@ def apply_change(
             elif item.extend is not None and item.until is not None:
                 for rule in _targets(book, item.extend, index, "extend", pack_id):
                     rules[rule.id] = _extend(
-                        rules[rule.id], item.extend.version, item.until, f"/changes/{index}"
+                        rules[rule.id], rule, item.extend.version, item.until, f"/changes/{index}"
                     )
         except InputError as exc:  # the next changes are still read, for their own errors
             errors += exc.errors
