@@ -119,3 +119,72 @@ def test_a_switch_between_text_constants_gives_text() -> None:
     assert out.schema["kind"] == pl.String
     for row, got in zip(_rows(facts), out["kind"].to_list(), strict=True):
         assert got == ("mexican" if _bool(MX, row) else "land" if _bool(LAND, row) else None)
+
+
+def _mpp_blocked_day_by_day(blocks: int) -> Any:
+    """The US pack with ``blocks`` one-day blocks of MPP, a week apart from 2019-06-10."""
+    import datetime as dt
+
+    from amparo.batch.change_file import RuleChange
+    from amparo.batch.overlay import overlay
+    from amparo.rules.us import US_PACK
+
+    start = dt.date(2019, 6, 10)
+    changes = [
+        {
+            "block": {"rule": "mpp"},
+            "from": (start + dt.timedelta(days=7 * k)).isoformat(),
+            "to": (start + dt.timedelta(days=7 * k + 1)).isoformat(),
+        }
+        for k in range(blocks)
+    ]
+    return overlay(US_PACK, RuleChange.model_validate({"changes": changes}))
+
+
+def test_a_rule_of_many_versions_finds_its_version_by_one_search_as_the_chain_does() -> None:
+    """Twenty-fourth round: a change file of many short blocks gave a rule thousands of versions,
+    and Polars' cost for the ``when/then`` chain of its version index grew with the square of its
+    length (2,000 blocks: 132 s and 16.7 GB for 600 documents)."""
+    import datetime as dt
+
+    from amparo.batch.plan import compile_plan
+    from amparo.batch.polars_backend import SEARCHED_VERSIONS, _compile, _version_search
+
+    pack = _mpp_blocked_day_by_day(120)
+    plan = compile_plan(pack.law_book(), pack.program)
+    switch = next(c for stage in plan.stages for name, c, _ in stage.columns if name == "_vi.mpp")
+    assert isinstance(switch, Switch) and len(switch.branches) >= SEARCHED_VERSIONS
+    searched = _version_search(switch)
+    assert searched is not None
+    edges = sorted(
+        {v.valid_from for v in pack.law_book().rules["mpp"].versions}
+        | {v.valid_to for v in pack.law_book().rules["mpp"].versions if v.valid_to is not None}
+    )
+    days = [d + dt.timedelta(days=k) for d in edges for k in (-1, 0, 1)] + [dt.date(1900, 1, 1), None]
+    frame = pl.DataFrame({"_anchor.encountered_on": days}, schema={"_anchor.encountered_on": pl.Date})
+    chain = _compile(Switch(switch.branches, switch.otherwise, None), "version", {})  # no search: a chain
+    got = frame.select(searched.alias("searched"), chain.cast(pl.UInt16).alias("chain"))
+    assert got["searched"].to_list() == got["chain"].to_list()
+    assert got["searched"].null_count() == 3  # the day before the first version, 1900, and no date
+    # the pack's own rules keep the chain
+    from amparo.rules.us import US_PACK
+
+    own = compile_plan(US_PACK.law_book(), US_PACK.program)
+    assert not any(
+        _version_search(c) is not None
+        for stage in own.stages
+        for _, c, _ in stage.columns
+        if isinstance(c, Switch)
+    )
+
+
+def test_many_short_blocks_are_screened_in_columns_as_one_by_one(synthetic: Any) -> None:
+    from agreement import disagreements
+
+    from amparo.batch.columns import documents_of
+    from amparo.batch.runner import BatchScreener
+
+    pack = _mpp_blocked_day_by_day(400)
+    frame = synthetic.filter(pl.col("encountered_on").dt.year() <= 2021).head(400)
+    out = BatchScreener(pack, verify_sample=0).screen_frame(frame).to_dicts()
+    assert disagreements(documents_of(frame), out, pack) == []
