@@ -14,16 +14,23 @@ from amparo.errors import FieldError, InputError
 USER_TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
 
 
-def read_user_text(path: Path, field: str, *, encoding: str | None = None) -> str:
+def read_user_text(path: Path, field: str, *, encoding: str | None = None, most: int | None = None) -> str:
     """The text of a file a user named: UTF-8 (with or without a byte-order mark), else cp1252,
-    or ``encoding`` when given. Binary data, a folder or a missing file is an InputError naming
-    ``field``, the file, and for undecodable bytes the line and byte."""
+    or ``encoding`` when given. Binary data, a folder, a missing file or one of more than ``most``
+    bytes (when given: ``/dev/zero`` never ends) is an InputError naming ``field``, the file, and
+    for undecodable bytes the line and byte."""
     if path.is_dir():
         raise InputError([FieldError(field, "is a folder; expected a file")], source=str(path))
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read() if most is None else file.read(most + 1)
     except OSError as exc:
         raise InputError([FieldError(field, f"cannot read {path}: {exc.strerror or exc}")]) from None
+    if most is not None and len(raw) > most:
+        raise InputError(
+            [FieldError(field, f"{path} holds more than {most:,} bytes; expected a smaller file")],
+            source=str(path),
+        )
     return decode_user_bytes(raw, str(path), field, encoding=encoding)
 
 

@@ -77,8 +77,13 @@ def test_an_extended_phase_is_read_in_place_of_the_next(synthetic: Any) -> None:
         }
     )
     book = overlay(US_PACK, change).law_book()
-    versions = [(v.version, v.valid_from, v.valid_to) for v in book.rule("aca.guatemala_2019").versions]
-    assert ("phase_1_el_paso", dt.date(2019, 11, 21), dt.date(2020, 2, 1)) in versions
+    rule = book.rule("aca.guatemala_2019")
+    versions = [(v.version, v.valid_from, v.valid_to) for v in rule.versions]
+    # the phase as it was, then its extension, which cites the change too
+    assert ("phase_1_el_paso", dt.date(2019, 11, 21), dt.date(2019, 12, 12)) in versions
+    assert ("phase_1_el_paso", dt.date(2019, 12, 12), dt.date(2020, 2, 1)) in versions
+    extension = next(v for v in rule.versions if v.valid_from == dt.date(2019, 12, 12))
+    assert extension.citations[-1] == "Hypothetical rule change (amparo impact --change)"
     assert all(v != "families" for v, _, _ in versions)
     assert ("mexicans", dt.date(2020, 2, 1), dt.date(2020, 3, 16)) in versions
     assert book.version != US_PACK.law_book().version

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from agreement import single_row
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from amparo.batch.change_file import RuleChange, load_change
@@ -81,7 +82,8 @@ def test_an_extension_after_a_block_of_its_version_extends_its_real_end_or_is_re
     assert pieces == [
         ("2019", "2019-06-07", "2020-01-01"),
         ("2019+enjoined", "2020-01-01", "2020-02-01"),
-        ("2019", "2020-02-01", "2021-06-01"),
+        ("2019", "2020-02-01", "2021-01-21"),
+        ("2019", "2021-01-21", "2021-06-01"),  # the extension, citing the change too
     ]
     assert all(v[2] is None or v[1] < v[2] for v in versions)  # no piece empty
     assert all(a[2] == b[1] for a, b in zip(versions, versions[1:], strict=False))  # no gap, no overlap
@@ -316,3 +318,123 @@ def test_equal_counts_are_reported_in_the_order_of_their_names() -> None:
     assert list(report["by_nationality"]) == ["HN", "BR", "SV", "AR"]
     assert list(report["by_key"]) == ["a", "b"]
     assert list(report["by_key"]["b"]["transitions"]) == ["x -> z", "y -> z"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "changes:\n  - <<:\n      block: {rule: mpp}\n      block: {rule: title42}\n      from: 2020-01-01\n",
+        "changes:\n  - <<: {block: {rule: mpp}, from: 2020-01-01, from: 2021-01-01}\n",
+        "<<: [{changes: [{block: {rule: mpp}, from: 2020-01-01}]}, {changes: [{block: {rule: uac}, from: 2020-01-01}]}]\n",
+    ],
+)
+def test_a_key_given_twice_through_a_merge_is_refused(tmp_path: Path, text: str) -> None:
+    """Fuzzing (twenty-fourth round): the keys of a merged mapping (``<<:``) were not checked."""
+    path = tmp_path / "change.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert error.value.errors[0].path == "--change"
+    assert "twice" in error.value.errors[0].message or "two of the mappings" in error.value.errors[0].message
+
+
+def test_a_key_beside_a_merge_overrides_it_as_yaml_intends(tmp_path: Path) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text(
+        "changes:\n  - &base {block: {rule: mpp}, from: 2020-01-01}\n  - <<: *base\n    from: 2021-01-01\n"
+    )
+    change = load_change(path)
+    assert [str(item.from_) for item in change.changes] == ["2020-01-01", "2021-01-01"]
+
+
+def test_an_extension_of_an_instrument_extends_the_rules_that_have_the_version() -> None:
+    """Fuzzing (twenty-fourth round): the AMMR's ``framework`` rule has no ``before_ammr`` and the
+    whole extension was refused naming it; an extension's citation was dropped."""
+    change = RuleChange.model_validate(
+        {
+            "changes": [
+                {
+                    "extend": {"instrument": "ammr", "version": "before_ammr"},
+                    "until": "2027-06-12",
+                    "citation": "What-if: the AMMR a year later",
+                }
+            ]
+        }
+    )
+    book = overlay_registry(REGISTRY, change).get("eu").law_book()
+    extended = [
+        rule.id
+        for rule in book.rules.values()
+        if any("What-if: the AMMR a year later" in v.citations for v in rule.versions)
+    ]
+    having = [
+        rule.id
+        for rule in EU_PACK.law_book().rules.values()
+        if rule.instrument == "ammr" and any(v.version == "before_ammr" for v in rule.versions)
+    ]
+    assert sorted(extended) == sorted(having) and "framework" not in extended and len(having) > 1
+    with pytest.raises(InputError) as error:
+        overlay_registry(
+            REGISTRY,
+            RuleChange.model_validate(
+                {"changes": [{"extend": {"instrument": "ammr", "version": "nope"}, "until": "2027-06-12"}]}
+            ),
+        )
+    assert error.value.errors[0].message.startswith(
+        "no rule of law pack 'eu' implementing 'ammr' has a version 'nope'; their versions: "
+    )
+
+
+def test_a_version_named_by_a_number_is_read_as_its_text() -> None:
+    change = RuleChange.model_validate(
+        {"changes": [{"extend": {"rule": "mpp", "version": 2019}, "until": "2021-06-01"}]}
+    )
+    assert change.changes[0].extend is not None and change.changes[0].extend.version == "2019"
+    with pytest.raises(ValidationError):
+        RuleChange.model_validate(
+            {"changes": [{"extend": {"rule": "mpp", "version": True}, "until": "2021-06-01"}]}
+        )
+
+
+def test_a_change_file_without_end_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import amparo.batch.change_file as change_file
+
+    monkeypatch.setattr(change_file, "CHANGE_FILE_BYTES", 100)
+    path = tmp_path / "change.yaml"
+    path.write_text("changes:\n" + "  - block: {rule: uac}\n    from: 2024-07-01\n" * 5)
+    with pytest.raises(InputError) as error:
+        load_change(path)
+    assert error.value.errors[0].message.endswith("holds more than 100 bytes; expected a smaller file")
+
+
+def test_a_failed_impact_keeps_the_earlier_out_and_names_the_option_given(
+    synthetic: Any, tmp_path: Path
+) -> None:
+    """Fuzzing (twenty-fourth round): a run with no row compared replaced ``--out`` with an empty
+    file, and with ``--after`` alone each refused row named ``--before``."""
+    source, change, out = tmp_path / "in.parquet", tmp_path / "c[bold]x.json", tmp_path / "out.jsonl"
+    synthetic.head(20).write_parquet(source)
+    change.write_text(json.dumps(VACATED_2024))
+    out.write_text("precious\n")
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "impact",
+            str(source),
+            "--change",
+            str(change),
+            "--after",
+            "2010-01-01",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert {row["path"] for row in json.loads(result.stdout)["invalid_rows"]} == {"--after"}
+    assert out.read_text() == "precious\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    text = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--change", str(change), "--after", "2025-01-01"]
+    )
+    assert "with c[bold]x.json, the law read on 2025-01-01" in text.output  # the name, not markup

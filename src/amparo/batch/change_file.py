@@ -49,12 +49,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _name_as_text(value: Any) -> Any:
+    """A version named by a whole number (``version: 2019``, MPP's first) read as its text, as
+    YAML would need it quoted; ``true`` or ``1.5`` stay refused."""
+    return str(value) if type(value) is int else value
+
+
 class Target(_Strict):
     """The rules a change touches: one rule, or every rule implementing an instrument."""
 
     rule: str | None = None
     instrument: str | None = None
-    version: str | None = None
+    version: Annotated[str | None, BeforeValidator(_name_as_text)] = None
 
 
 class Change(_Strict):
@@ -136,19 +142,39 @@ class _DatesAsText(yaml.SafeLoader):
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = self.construct_object(key_node, deep=deep)
-                try:
-                    repeated = key in seen
-                    seen.add(key)
-                except TypeError:  # an unhashable key: the constructor says so
-                    continue
-                if repeated:
-                    raise _KeyTwice(key, key_node.start_mark.line + 1)
+            self._keys_once(node, deep)
         return super().construct_mapping(node, deep=deep)
+
+    def _keys_once(self, node: Any, deep: bool) -> set[Any]:
+        """The keys ``node`` gives, those of the mappings it merges (``<<:``) included; a key
+        written twice in it, or given by two of the mappings it merges, is refused (YAML keeps one
+        silently). A key written in it overrides a merged one, as YAML's merge intends."""
+        written: set[Any] = set()
+        merged: set[Any] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    if isinstance(source, yaml.MappingNode):
+                        given = self._keys_once(source, deep)
+                        twice = next(iter(given & merged), None)
+                        if twice is not None:
+                            raise _KeyTwice(twice, source.start_mark.line + 1, merged_twice=True)
+                        merged |= given
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                repeated = key in written
+                written.add(key)
+            except TypeError:  # an unhashable key: the constructor says so
+                continue
+            if repeated:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else key
+                raise _KeyTwice(shown, key_node.start_mark.line + 1)
+        return written | merged
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 _DatesAsText.yaml_implicit_resolvers = {
@@ -158,11 +184,16 @@ _DatesAsText.yaml_implicit_resolvers = {
 
 
 class _KeyTwice(ValueError):
-    """A key written twice in one mapping or object of a change file (``line``: where, when known)."""
+    """A key written twice in one mapping or object of a change file (``line``: where, when known;
+    ``merged_twice``: given by two mappings merged into one)."""
 
-    def __init__(self, key: Any, line: int | None = None) -> None:
+    def __init__(self, key: Any, line: int | None = None, *, merged_twice: bool = False) -> None:
         where = f" (line {line})" if line is not None else ""
-        super().__init__(f"the key {key!r} is written twice in one mapping{where}; write it once")
+        if merged_twice:
+            message = f"the key {key!r} is given by two of the mappings merged into one{where}; give it once"
+        else:
+            message = f"the key {key!r} is written twice in one mapping{where}; write it once"
+        super().__init__(message)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -177,6 +208,9 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 _FOUND = {str: "text", int: "a number", float: "a number", bool: "true or false"}
 
+#: The most a change file may hold (``--change /dev/zero`` was read until memory ran out).
+CHANGE_FILE_BYTES = 64 * 1024 * 1024
+
 #: Pydantic's words for a JSON document, said of a YAML one.
 _YAML_WORDS = {"a JSON object (key: value pairs)": "a mapping (key: value pairs)"}
 
@@ -188,7 +222,7 @@ def load_change(path: Path) -> RuleChange:
 
     if not path.exists():
         raise InputError([FieldError("--change", f"no such file: {path}")])
-    text = read_user_text(path, "--change")
+    text = read_user_text(path, "--change", most=CHANGE_FILE_BYTES)
     is_json = path.suffix.lower() == ".json"
     try:
         data = (
@@ -203,7 +237,13 @@ def load_change(path: Path) -> RuleChange:
     if not isinstance(data, dict):
         found = _FOUND.get(type(data), "a list") if data is not None else "an empty file"
         raise InputError(
-            [FieldError("/", f"expected a mapping with the list of changes under 'changes'; found {found}")],
+            [
+                FieldError(
+                    "/",
+                    f"expected {'an object' if is_json else 'a mapping'} with the list of changes "
+                    f"under 'changes'; found {found}",
+                )
+            ],
             source=str(path),
         )
     try:

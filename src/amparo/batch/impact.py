@@ -53,6 +53,12 @@ class ImpactCounts:
     #: The first invalid rows (:data:`INVALID_EXAMPLES`): row (from 1), id and first error.
     invalid_rows: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def compared_none(self) -> bool:
+        """Rows were read and none could be compared: every one is invalid (a date before the
+        pack's coverage, say); the command fails and writes no ``--out``."""
+        return self.screened > 0 and self.invalid == self.screened
+
     def as_dict(self, before: str, after: str, seconds: float) -> dict[str, Any]:
         return {
             "before": before,
@@ -121,17 +127,19 @@ def _document_columns(frame: Any) -> Any:
 INVALID_EXAMPLES = 5
 
 
-def _invalid_rows(before: Any, after: Any, valid: Any, first_row: int, most: int) -> list[dict[str, Any]]:
+def _invalid_rows(
+    before: Any, after: Any, valid: Any, first_row: int, most: int, options: tuple[str, str]
+) -> list[dict[str, Any]]:
     """The first ``most`` invalid rows of a chunk whose first row is ``first_row`` in the input:
     its row, id and first error (the reading before's, else after's: a document dated after
-    ``--before`` is refused on that date only)."""
+    ``--before`` is refused on that date only; ``options``: the command's names of the two dates)."""
     pl = polars_module()
     rows = (
         pl.DataFrame({"id": before["encounter_id"], "before": before["error"], "after": after["error"]})
         .select(
             "id",
             pl.coalesce("before", "after").alias("error"),
-            pl.when(pl.col("before").is_not_null()).then(pl.lit("--before")).otherwise(pl.lit("--after")),
+            pl.when(pl.col("before").is_not_null()).then(pl.lit(options[0])).otherwise(pl.lit(options[1])),
         )
         .with_row_index("row", offset=first_row)
         .filter(~valid)
@@ -217,7 +225,10 @@ class Impact:
         after_on: dt.date | None,
         verify_sample: int = 0,
         workers: int = DEFAULT_WORKERS,
+        options: tuple[str, str] = ("--before", "--after"),
     ) -> None:
+        #: The options that gave the two dates, named where a row is refused on one of them.
+        self.options = options
         # Read on the same date, the two packs read the same facts: extracted once per chunk.
         shared = SharedFacts() if before_on == after_on else None
         # ``workers`` chunks at once (run_impact), each read whole by both screeners in one thread,
@@ -295,7 +306,12 @@ class Impact:
         self.counts.invalid += int((~valid).sum())
         if len(self.counts.invalid_rows) < INVALID_EXAMPLES and not valid.all():
             self.counts.invalid_rows += _invalid_rows(
-                before, after, valid, first_row, INVALID_EXAMPLES - len(self.counts.invalid_rows)
+                before,
+                after,
+                valid,
+                first_row,
+                INVALID_EXAMPLES - len(self.counts.invalid_rows),
+                self.options,
             )
         differs = [
             (before[k] != after[k]).fill_null(before[k].is_null() != after[k].is_null()) & valid
@@ -359,8 +375,28 @@ def run_impact(
     if fmt == "parquet":
         parquet_rows(source)  # its errors (every part's) before anything is written
     codec = codec_of(out) if out is not None else None
+    started = time.perf_counter()
+    try:
+        _write_impact(source, fmt, impact, out, out_format, codec, chunk_rows)
+    except _NothingCompared:  # an earlier --out is left as it was
+        pass
+    return impact.counts, time.perf_counter() - started
+
+
+class _NothingCompared(Exception):
+    """No row could be compared: the ``--out`` being written is dropped."""
+
+
+def _write_impact(
+    source: Path,
+    fmt: str,
+    impact: Impact,
+    out: Path | None,
+    out_format: str | None,
+    codec: Any,
+    chunk_rows: int | None,
+) -> None:
     with staged(out) if out is not None else nullcontext() as part:  # renamed to ``out`` once whole
-        started = time.perf_counter()
         writer: Any = None
         text: Any = None
         try:
@@ -398,4 +434,5 @@ def run_impact(
                 text.close()
             elif part is not None and out_format == "jsonl":
                 open_text_output(part, codec).close()  # no row changed: an empty file
-    return impact.counts, time.perf_counter() - started
+        if impact.counts.compared_none and part is not None:
+            raise _NothingCompared

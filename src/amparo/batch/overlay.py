@@ -47,6 +47,29 @@ def _targets(book: LawBook, target: Target, index: int, what: str, pack_id: str 
     return rules
 
 
+def _extended(book: LawBook, target: Target, index: int, pack_id: str | None) -> list[Rule]:
+    """The rules an extension applies to: the rule it names, or those of the instrument it names
+    that have the version (an instrument's rules need not share their versions: the EU pack's
+    ``framework`` rule of the AMMR has no ``before_ammr``)."""
+    rules = _targets(book, target, index, "extend", pack_id)
+    if target.instrument is None:
+        return rules
+    having = [rule for rule in rules if any(v.version == target.version for v in rule.versions)]
+    if having:
+        return having
+    pack = f"law pack {pack_id!r}" if pack_id is not None else "the law pack"
+    versions = sorted({v.version for rule in rules for v in rule.versions})
+    raise InputError(
+        [
+            FieldError(
+                f"/changes/{index}/extend/version",
+                f"no rule of {pack} implementing '{target.instrument}' has a version "
+                f"'{target.version}'; their versions: {versions}",
+            )
+        ]
+    )
+
+
 #: The endings :func:`_blocked` gives a version's name (``2019+enjoined``).
 _BLOCK_ENDINGS = tuple(f"+{status}" for status in get_args(BlockStatus))
 
@@ -98,26 +121,32 @@ def _block(rule: Rule, start: dt.date, end: dt.date | None, change: Change) -> R
     return dataclasses.replace(rule, versions=tuple(versions))
 
 
-def _extend(rule: Rule, original: Rule, version_id: str | None, until: dt.date, where: str) -> Rule:
-    """``rule`` with version ``version_id`` in force until ``until`` (``where``: the change's path;
-    ``original``: the rule as the pack has it, whose version is laid on the new days).
+def _extend(rule: Rule, original: Rule, item: Change, where: str, pack_id: str | None) -> Rule:
+    """``rule`` with the version ``item`` extends in force until its ``until`` (``where``: the
+    change's path; ``original``: the rule as the pack has it, whose version is laid on the new
+    days, citing the change too).
 
     The version's end is where its last piece ends, blocked or not (an earlier block may have cut
     it in pieces). From there to ``until`` it replaces the versions in force, except on the days
     an earlier block covers: those stay blocked (a block applies to whatever version is in force),
     named after the extended version. So a block and an extension give the same book in either
     order."""
+    if item.extend is None or item.until is None:  # pragma: no cover - Change.errors refused it
+        raise InputError([FieldError(where, "give 'extend' and 'until'")])
+    version_id, until = item.extend.version, item.until
+    name = f"rule '{rule.id}'" + (f" of law pack '{pack_id}'" if pack_id is not None else "")
     own = [i for i, v in enumerate(rule.versions) if _own_name(v) == version_id]
-    template = next((v for v in original.versions if v.version == version_id), None)
-    if template is None:
+    found = next((v for v in original.versions if v.version == version_id), None)
+    if found is None:
         ids = [v.version for v in original.versions]
-        raise InputError([FieldError(f"{where}/extend/version", f"rule '{rule.id}' has versions {ids}")])
+        raise InputError([FieldError(f"{where}/extend/version", f"{name} has versions {ids}")])
+    template = dataclasses.replace(found, citations=(*found.citations, item.citation))
     if not own:
         raise InputError(
             [
                 FieldError(
                     f"{where}/extend/version",
-                    f"version '{version_id}' of rule '{rule.id}' is in force on no day after the earlier "
+                    f"version '{version_id}' of {name} is in force on no day after the earlier "
                     "changes (another version's extension replaced it): nothing to extend",
                 )
             ]
@@ -131,7 +160,7 @@ def _extend(rule: Rule, original: Rule, version_id: str | None, until: dt.date, 
             [
                 FieldError(
                     f"{where}/extend/version",
-                    f"version '{version_id}' of rule '{rule.id}' is in force with no end{blocked}: nothing to extend",
+                    f"version '{version_id}' of {name} is in force with no end{blocked}: nothing to extend",
                 )
             ]
         )
@@ -146,7 +175,7 @@ def _extend(rule: Rule, original: Rule, version_id: str | None, until: dt.date, 
             [
                 FieldError(
                     f"{where}/until",
-                    f"version '{version_id}' of rule '{rule.id}' already ends on {current}{blocked}: an "
+                    f"version '{version_id}' of {name} already ends on {current}{blocked}: an "
                     f"extension ends later ({sooner})",
                 )
             ]
@@ -172,7 +201,7 @@ def _extend(rule: Rule, original: Rule, version_id: str | None, until: dt.date, 
     if filled < until:
         versions.append(dataclasses.replace(template, valid_from=filled, valid_to=until))
     versions.sort(key=lambda v: v.valid_from)
-    return dataclasses.replace(rule, versions=tuple(_joined(versions)))
+    return dataclasses.replace(rule, versions=tuple(versions))
 
 
 def _joined(versions: list[RuleVersion]) -> list[RuleVersion]:
@@ -211,14 +240,21 @@ def apply_change(
                 for rule in _targets(book, item.block, index, "block", pack_id):
                     rules[rule.id] = _block(rules[rule.id], item.from_, item.to, item)
             elif item.extend is not None and item.until is not None:
-                for rule in _targets(book, item.extend, index, "extend", pack_id):
-                    rules[rule.id] = _extend(
-                        rules[rule.id], rule, item.extend.version, item.until, f"/changes/{index}"
-                    )
+                for rule in _extended(book, item.extend, index, pack_id):
+                    try:
+                        rules[rule.id] = _extend(rules[rule.id], rule, item, f"/changes/{index}", pack_id)
+                    except InputError as exc:  # every rule's problem is named
+                        errors += exc.errors
         except InputError as exc:  # the next changes are still read, for their own errors
             errors += exc.errors
     if errors:
         raise InputError(errors)
+    rules = {  # pieces of one reading that meet made one: the same book whatever the changes' order
+        rule_id: rule
+        if rule is book.rules[rule_id]
+        else dataclasses.replace(rule, versions=tuple(_joined(list(rule.versions))))
+        for rule_id, rule in rules.items()
+    }
     applied = change.model_dump(by_alias=True, mode="json")["changes"]
     if indices is not None:
         applied = [item for index, item in enumerate(applied) if index in indices]

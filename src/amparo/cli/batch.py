@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from amparo.cli.options import parse_date
 from amparo.errors import FieldError, InputError
@@ -108,7 +109,9 @@ def impact_command(
     target = output_path(out) if out is not None else None
     if target is not None and change is not None:
         refuse_overwriting(target, [("--change", Path(change))])
+    options = ("--before", "--after")
     if change is not None and (before_on is None) != (after_on is None):
+        options = ("--before",) * 2 if before_on is not None else ("--after",) * 2
         # one date with a change: both sides read on it, so that only the change differs (with
         # --after alone, the document's own date was compared with that date and the change)
         before_on = after_on = before_on or after_on
@@ -116,12 +119,19 @@ def impact_command(
     registry = pack_registry()
     changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
     settings = load_settings()
-    impact = Impact(registry, changed, before_on=before_on, after_on=after_on, workers=settings.batch_workers)
+    impact = Impact(
+        registry,
+        changed,
+        before_on=before_on,
+        after_on=after_on,
+        workers=settings.batch_workers,
+        options=options,
+    )
     counts, seconds = run_impact(input_path(source), impact, out=target, chunk_rows=settings.batch_chunk_rows)
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
-    compared_none = counts.screened > 0 and counts.invalid == counts.screened
+    compared_none = counts.compared_none  # exit 2; no --out written
     if as_json:  # the invalid rows are in it (invalid_rows)
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         if compared_none:
@@ -153,9 +163,9 @@ def impact_command(
     packs = result["by_pack"]
     encounters_only = set(packs) <= {p.id for p in registry if p.schema_id == ENCOUNTER_SCHEMA}
     between = (
-        f"with {Path(change).name}, the law read on {label_before}"
+        f"with {escape(Path(change).name)}, the law read on {label_before}"
         if change is not None and before == after
-        else f"between {label_before} and {label_after}"
+        else f"between {escape(label_before)} and {escape(label_after)}"
     )
     console.print(
         f"[bold]{counts.changed:,}[/] of {counts.screened:,} {'encounters' if encounters_only else 'documents'} "
