@@ -245,3 +245,22 @@ def test_ages_in_a_float_column_are_whole_or_read_one_by_one(
     ]
     _same(rows, as_json([single_row(d, REGISTRY) for d in singles]))
     assert "error" in rows[0]
+
+
+def test_a_parquet_row_wrapped_as_the_specs_examples_is_told_so_as_a_json_line_is(tmp_path: Path) -> None:
+    """Fuzzing (twenty-fourth round): a Parquet row holding the document under ``encounter`` (the
+    spec's example format) listed every missing field; the same JSON line says it is wrapped."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    wrapped = {"encounter": {key: GOOD[key] for key in ("id", "encountered_on", "place", "person")}}
+    lines, table = tmp_path / "in.jsonl", tmp_path / "in.parquet"
+    lines.write_text(json.dumps(wrapped) + "\n")
+    pq.write_table(pa.Table.from_struct_array(pa.array([wrapped])), table)
+    rows = {}
+    for source in (lines, table):
+        out = tmp_path / f"{source.suffix[1:]}.jsonl"
+        screen_file(source, out, REGISTRY)
+        rows[source.suffix] = json.loads(out.read_text())
+    assert rows[".parquet"] == rows[".jsonl"]
+    assert [e["path"] for e in rows[".parquet"]["error"]["errors"]] == ["/encounter"]

@@ -201,6 +201,9 @@ class BatchScreener:
         return out
 
     def single_row(self, row: int, document: Any, pack: LawPack, parsed: Any = None) -> dict[str, Any]:
+        wrapped = wrapped_example(document) if parsed is None else None
+        if wrapped is not None:  # as for a JSON line (screen_documents): a Parquet row too
+            return self._error_row(row, wrapped, document)
         if self.refuse_read_before:
             refused = read_before(document, self.registry, self.as_of)
             if refused is not None:
