@@ -204,6 +204,49 @@ def _by_key(frame: Any, keys: list[str], name: str, build: Any, dtype: Any) -> A
     return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
+def _born(day: np.ndarray, age: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Birth days (days since 1970) of people ``age`` whole years old on ``day``: ``back`` days
+    (0-364) before the day they turned ``age`` (calendar years: 365-day years made some adults
+    of 18 still 17, a few days short)."""
+    on = day.astype("datetime64[D]")
+    months = on.astype("datetime64[M]")
+    day_of_month = (on - months).astype(np.int64)  # 0-based
+    birthday_month = months - (age * 12).astype("timedelta64[M]")
+    month_days = (
+        (birthday_month + 1).astype("datetime64[D]") - birthday_month.astype("datetime64[D]")
+    ).astype(np.int64)
+    birthday = birthday_month.astype("datetime64[D]") + np.minimum(day_of_month, month_days - 1)  # 29 Feb: 28
+    born: np.ndarray = (birthday - back).astype(np.int64)
+    return born
+
+
+def _family_pairs(cell: np.ndarray, family: np.ndarray, named: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of family-unit rows of one cell met together: each row that names a member (``named``)
+    and the next family-unit row of its cell, neither in another pair. The second takes the
+    first's day, time, place and route; each names the other."""
+    rows = np.flatnonzero(family)
+    rows = rows[np.argsort(cell[rows], kind="stable")]  # by cell, in row order within one
+    first, second = [], []
+    taken = False
+    for a, b in zip(rows[:-1].tolist(), rows[1:].tolist(), strict=True):
+        if taken:
+            taken = False
+            continue
+        if named[a] and cell[a] == cell[b]:
+            first.append(a)
+            second.append(b)
+            taken = True
+    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64)
+
+
+def _member_ids(ids: np.ndarray, first: np.ndarray, second: np.ndarray) -> list[str | None]:
+    """Each row's named member's id (its number, nine digits at least), or None."""
+    member: list[str | None] = [None] * len(ids)
+    for a, b in zip(first.tolist(), second.tolist(), strict=True):
+        member[a], member[b] = str(ids[b]).zfill(9), str(ids[a]).zfill(9)
+    return member
+
+
 def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: ColumnarPack) -> Any:
     """``size`` documents (chunk ``chunk`` of the seed) as a Polars frame in the columnar form of
     ``pack``'s documents (the pack that reads encounter v1); every date on which one of its rule
@@ -234,6 +277,11 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
 
     sector = _pick(rng, _SECTORS, tuple(x[3] for x in _SECTORS), n)
     port = _pick(rng, _PORTS, tuple(x[3] for x in _PORTS), n)
+    # three in ten family units name one member: another encounter of the same cell, met together
+    # (drawn from a stream of their own, so that every other draw of the seed stays as it was)
+    named_member = (demographic == "family_units") & (np.random.default_rng([seed, chunk, 1]).random(n) < 0.3)
+    first, second = _family_pairs(cell, demographic == "family_units", named_member)
+    day[second], sector[second], port[second] = day[first], sector[first], port[first]
 
     def where(column: int) -> np.ndarray:
         chosen: np.ndarray = np.where(
@@ -250,13 +298,14 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         demographic == "unaccompanied_children", rng.integers(12, 18, n), rng.integers(0, 18, n)
     )
     age = np.minimum(np.where(minor, child_age, 18 + rng.gamma(2.0, 7.0, n).astype(np.int64)), 90)
-    birth = day - (age * 365 + rng.integers(0, 365, n))
+    birth = _born(day, age, rng.integers(0, 365, n))
     has_birth = rng.random(n) < 0.7
     age_unknown = ~has_birth & (rng.random(n) < 0.005)  # neither a birth date nor an age stated
     female = rng.random(n) < np.where(demographic == "single_adults", 0.25, 0.5)
     named = rng.random(n) < 0.3
     has_time = rng.random(n) < 0.75
     local_seconds = (rng.normal(2.0, 5.0, n) % 24 * 3600).astype(np.int64)
+    has_time[second], local_seconds[second] = has_time[first], local_seconds[first]
     claim_draw = rng.random(n)
     claim = np.select(
         [claim_draw < 0.03, claim_draw < 0.07, claim_draw < 0.09],
@@ -272,10 +321,14 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
     sea = ~ofo & (rng.random(n) < 0.002)  # landed by sea between ports
     # where a place is not known (2 %), and New Mexico's share of the El Paso sector's stations
     unplaced = rng.random(n) < 0.02
+    sea[second], unplaced[second] = sea[first], unplaced[first]
     state = np.where((where(0) == "El Paso Sector") & (rng.random(n) < 0.4), "NM", where(1))
+    state[second] = state[first]
     location = np.where(sea, "San Diego Sector", where(0))  # a maritime landing: San Diego's coast
     state = np.where(sea, "CA", state)
+    zone = np.where(sea, "America/Los_Angeles", where(2))  # its local time is San Diego's
     nationals = rng.random(n)  # 0.2 % stateless (the nationality drawn: where they lived), 0.5 % dual
+    nationals[second] = nationals[first]
     with_route = rng.random(n) < 0.85
     entered = with_route & (rng.random(n) < 0.1)  # the days each country was entered, for one in ten
     adjudicated_on = np.minimum(
@@ -289,7 +342,7 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
             "on": day.astype(np.int32),
             "adjudicated": np.where(rng.random(n) < 0.5, adjudicated_on, _ABSENT).astype(np.int32),
             "seconds": np.where(has_time, local_seconds, -1),
-            "zone": where(2).astype(str),
+            "zone": zone.astype(str),
             "ofo": ofo,
             "sea": sea,
             "location": location.astype(str),
@@ -306,7 +359,8 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
             "given": pl.Series(_GIVEN).gather(2 * rng.integers(0, len(_GIVEN) // 2, n) + (~female)),
             "surname": pl.Series(_SURNAMES).gather(rng.integers(0, len(_SURNAMES), n)),
             "second_surname": pl.Series(_SURNAMES).gather(rng.integers(0, len(_SURNAMES), n)),
-            "members": rng.random(n) < 0.3,
+            "member": pl.Series(_member_ids(ids, first, second), dtype=pl.String),
+            "_kept_draw": rng.random(n),  # where members were drawn until 2026-12: the draws after stay
             "demographic": demographic.astype(str),
             "minor": minor,
             "route_pick": rng.integers(0, _ROUTE_PICKS, n) % _routes_of(nationality),
@@ -329,6 +383,10 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
             **{f"f{k}": f[k] for k in range(len(f))},
         }
     )
+    source = np.arange(n)
+    source[second] = first  # a family's second member: the first's nationality and route
+    together = ["nat", "route_pick", "with_route", "left_on", "claim", "claim_at"]
+    flat = flat.with_columns(pl.col(together).gather(pl.Series(source)))
     flat = _by_key(
         flat.with_columns(pl.when(pl.col("with_route")).then(pl.col("route_pick")).alias("route_pick")),
         ["nat", "route_pick", "claim", "claim_at"],
@@ -443,13 +501,9 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
                 pl.when(c("demographic") != "accompanied_minors")
                 .then(c("demographic") == "family_units")
                 .alias("family_unit"),
-                # the next encounter's id: one member of the family unit named, for three in ten
-                pl.when((c("demographic") == "family_units") & c("members"))
-                .then(
-                    pl.concat_list(
-                        pl.lit(f"SYN-{seed}-") + (c("id").cast(pl.Int64) + 1).cast(pl.String).str.zfill(9)
-                    )
-                )
+                # the id of the member met with them (same cell, day, time, place and route)
+                pl.when((c("demographic") == "family_units") & c("member").is_not_null())
+                .then(pl.concat_list(pl.lit(f"SYN-{seed}-") + c("member")))
                 .alias("members"),
             )
         )

@@ -223,7 +223,12 @@ def synth_encounters(
     n: Annotated[int, typer.Option("--n", min=1, help="Number of encounter documents.")],
     seed: Annotated[
         int,
-        typer.Option("--seed", min=0, help="Random seed (0 or more): the same seed gives identical files."),
+        typer.Option(
+            "--seed",
+            min=0,
+            max=2**63 - 1,
+            help="Random seed (0 to 2**63-1): the same seed gives identical files.",
+        ),
     ],
     out: Annotated[
         str,
