@@ -521,6 +521,10 @@ def test_the_job_command_reads_a_folder_as_screen_batch_does(
     pq.write_table(table.slice(500, 700), folder / "year=2025" / "000000_0", row_group_size=100)
     (folder / "_SUCCESS").write_bytes(b"")
     (folder / ".notes").write_bytes(b"not parquet")  # (a .crc beside a part is checked by Hadoop)
+    # a linked sub-folder is not followed by screen --batch; Spark followed it (twenty-fourth round)
+    (tmp_path / "elsewhere").mkdir()
+    pq.write_table(table.slice(0, 10), tmp_path / "elsewhere" / "part-00009.parquet")
+    (folder / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     out, expected_path = tmp_path / "out.parquet", tmp_path / "expected.parquet"
     assert main([str(folder), str(out), "--master", "local[2]"]) == 0
     got = pl.read_parquet(out / "*.parquet")
@@ -559,3 +563,36 @@ def test_the_job_command_reads_nanosecond_instants_as_screen_batch_does(
     errors = got["error"].is_not_null().sum()
     assert code == (2 if errors else 0)
     assert errors == 0 if zone else errors == synthetic.head(100)["encountered_at"].is_not_null().sum() > 0
+
+
+def test_the_job_command_reads_the_file_named_not_a_pattern(synthetic: Any, tmp_path: Path) -> None:
+    """Twenty-fourth round: Spark read IN as a Hadoop pattern: ``x[ab].parquet`` screened the file
+    ``xa.parquet`` beside it, exit 0, and ``enc[1].parquet`` was "not found"."""
+    from amparo.cli.spark_job import main
+
+    named, other = tmp_path / "x[ab].parquet", tmp_path / "xa.parquet"
+    synthetic.head(30).write_parquet(named)
+    synthetic.tail(50).write_parquet(other)
+    out = tmp_path / "out.parquet"
+    assert main([str(named), str(out), "--master", "local[1]"]) == 0
+    got = pl.read_parquet(out / "*.parquet")
+    assert got["encounter_id"].to_list() == synthetic.head(30)["id"].to_list()
+
+
+def test_the_job_command_names_nanoseconds_in_some_parts_only(
+    synthetic: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """Twenty-fourth round: only the first part's instants were looked at, and a folder where a later
+    part held nanoseconds (pandas) stopped on Spark's ``PARQUET_TYPE_ILLEGAL`` or
+    ``CANNOT_MERGE_SCHEMAS``; Spark cannot read the two as one column, and the job says which."""
+    from amparo.cli.spark_job import main
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    synthetic.head(20).write_parquet(folder / "part-00000.parquet")
+    nanos = pl.col("encountered_at").cast(pl.Datetime("ns", "UTC"))
+    synthetic.slice(20, 20).with_columns(nanos).write_parquet(folder / "part-00001.parquet")
+    assert main([str(folder), str(tmp_path / "out.parquet"), "--master", "local[1]"]) == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "the column 'encountered_at' holds nanosecond timestamps in " in message
+    assert "part-00001.parquet and not in " in message and not (tmp_path / "out.parquet").exists()

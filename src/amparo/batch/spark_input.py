@@ -6,12 +6,14 @@ largest part first; instants Spark reads otherwise than Arrow read as Arrow read
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from amparo.errors import AmparoError
+from amparo.errors import FieldError, InputError
 
 #: Spark's reader options for a folder of parts: every file under it, no partition discovery
 #: (a ``year=2025`` folder would otherwise add a ``year`` field to each document, which the single
@@ -30,9 +32,12 @@ _PARTITION_BITS = 33  # monotonically_increasing_id: the partition's id above th
 NANOS_AS_LONG = "spark.sql.legacy.parquet.nanosAsLong"
 
 
-def read_parquet(spark: Any, source: str) -> Any:
-    """The documents of the Parquet file or folder ``source``, their instants read as Arrow reads
-    them (``screen --batch``), where Spark reads them otherwise:
+def read_parquet(spark: Any, source: str, parts: Sequence[Path] | None = None) -> Any:
+    """The documents of the Parquet file or folder ``source`` (``parts``: its part files, when it
+    is local: Spark is given exactly the files ``screen --batch`` reads, each named literally, so
+    that a name holding ``[``, ``*`` or ``{`` is not a pattern matching other files and a linked
+    sub-folder is not followed), their instants read as Arrow reads them, where Spark reads them
+    otherwise:
 
     - a top-level column of nanosecond timestamps (``encountered_at`` as pandas writes it), which
       Spark refuses: read as whole numbers (:data:`NANOS_AS_LONG`) and turned back into the instant
@@ -42,10 +47,13 @@ def read_parquet(spark: Any, source: str) -> Any:
       time without a zone for Arrow: a local time (``screen --batch`` refuses it at its path)."""
     from pyspark.sql import functions as F
 
-    found = _timestamp_columns(source)
+    found = _timestamp_columns(parts) if parts else None
     if found is not None and found.nested_nanos | set(found.nanos):
         spark.conf.set(NANOS_AS_LONG, "true")
-    frame = spark.read.options(**READ_OPTIONS).parquet(source)
+    if parts:
+        frame = spark.read.options(**READ_OPTIONS, **LITERAL_PATHS).parquet(*map(_literal, parts))
+    else:
+        frame = spark.read.options(**READ_OPTIONS).parquet(source)
     for name, zoned in (found.nanos if found else {}).items():
         micros = F.expr(f"timestamp_micros(div({_quoted(name)}, 1000))")
         frame = frame.withColumn(name, micros if zoned else micros.cast("timestamp_ntz"))
@@ -67,35 +75,57 @@ class _Timestamps:
     int96: set[str]  # top-level INT96 columns
 
 
-def _timestamp_columns(source: str) -> _Timestamps | None:
-    """The timestamp columns of a local Parquet file (or a folder's first part) Spark reads
-    otherwise than Arrow; ``None`` where it cannot be read here (a remote path: Spark says what it
-    finds)."""
+def _literal(path: Path) -> str:
+    """A local file as a ``file:`` path (read with :data:`LITERAL_PATHS`: ``x[ab].parquet`` is that
+    file, where Hadoop's patterns matched ``xa.parquet``, and ``enc[1].parquet`` nothing)."""
+    return "file://" + os.path.abspath(path)
+
+
+#: Spark's reader option that takes each path as a name, not a pattern (``DataSource.GLOB_PATHS_KEY``).
+LITERAL_PATHS = {"__globPaths__": "false"}
+
+
+def _timestamp_columns(parts: Sequence[Path]) -> _Timestamps | None:
+    """The timestamp columns of local Parquet parts that Spark reads otherwise than Arrow, over
+    every part (a nanosecond column in a later part only was refused by Spark); ``None`` where
+    one cannot be read here (Spark says what it finds). A top-level column of nanoseconds in some
+    parts and not in others cannot be read as one column by Spark: refused, naming both."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    from amparo.batch.parquet_input import parquet_parts
-
-    path = Path(source)
-    try:
-        schema = pq.ParquetFile(parquet_parts(path)[0]).schema if path.exists() else None
-    except (AmparoError, pa.ArrowException, OSError):
-        return None
-    if schema is None:
-        return None
-    arrow = schema.to_arrow_schema()
     found = _Timestamps({}, set(), set())
-    for i in range(len(schema)):
-        column = schema.column(i)
-        top = "." not in column.path
-        if column.physical_type == "INT96":
-            if top:
-                found.int96.add(column.path)
-        elif column.physical_type == "INT64" and "unit=nanoseconds" in str(column.logical_type).lower():
-            if top:
-                found.nanos[column.path] = arrow.field(column.path).type.tz is not None
-            else:
+    kinds: dict[str, tuple[bool, Path]] = {}  # column -> (nanoseconds, a part where it is so)
+    for part in parts:
+        try:
+            schema = pq.ParquetFile(part).schema
+        except (pa.ArrowException, OSError):
+            return None
+        arrow = schema.to_arrow_schema()
+        for i in range(len(schema)):
+            column = schema.column(i)
+            top = "." not in column.path
+            nanos = column.physical_type == "INT64" and "unit=nanoseconds" in str(column.logical_type).lower()
+            if column.physical_type == "INT96":
+                if top:
+                    found.int96.add(column.path)
+            elif nanos and not top:
                 found.nested_nanos.add(column.path)
+            elif nanos:
+                found.nanos[column.path] = arrow.field(column.path).type.tz is not None
+            if top:
+                kinds.setdefault(column.path, (nanos, part))
+                if kinds[column.path][0] != nanos:
+                    ns, other = (part, kinds[column.path][1]) if nanos else (kinds[column.path][1], part)
+                    raise InputError(
+                        [
+                            FieldError(
+                                "IN",
+                                f"the column {column.path!r} holds nanosecond timestamps in {ns} and "
+                                f"not in {other}: Spark cannot read them as one column (write every "
+                                "part alike, or screen them with `amparo screen --batch`)",
+                            )
+                        ]
+                    )
     return found
 
 

@@ -210,6 +210,7 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
+    from amparo.batch.parquet_input import parquet_parts
     from amparo.batch.spark import SESSION_SETTINGS, screen_spark
     from amparo.batch.spark_input import read_parquet
     from amparo.cli.packs import pack_registry
@@ -228,7 +229,8 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
         raise _JobFailed(f"{where} ({_first_line(exc)})", INVALID_INPUT if args.master else CONFIG) from None
     try:
         try:
-            documents = read_parquet(spark, args.source)
+            local = _local_path(args.source)
+            documents = read_parquet(spark, args.source, parquet_parts(local) if local is not None else None)
         except (PySparkException, Py4JJavaError) as exc:
             raise _JobFailed(
                 f"IN: cannot read {args.source} as Parquet ({_first_line(exc)})", INVALID_INPUT
