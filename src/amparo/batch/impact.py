@@ -67,10 +67,10 @@ class ImpactCounts:
             "invalid": self.invalid,
             "changed": self.changed,
             "by_key": {
-                key: {"changed": n, "transitions": _ranked(self.transitions.get(key, Counter()))}
-                for key, n in _ranked(self.by_key).items()
+                key: {"changed": n, "transitions": ranked(self.transitions.get(key, Counter()))}
+                for key, n in ranked(self.by_key).items()
             },
-            "by_nationality": _ranked(self.by_nationality),
+            "by_nationality": ranked(self.by_nationality),
             "by_month": dict(sorted(self.by_month.items())),
             "by_pack": {
                 pack: {"screened": counts["screened"], "changed": counts["changed"]}
@@ -81,7 +81,7 @@ class ImpactCounts:
         }
 
 
-def _ranked(counts: Counter[str]) -> dict[str, int]:
+def ranked(counts: Mapping[str, int]) -> dict[str, int]:
     """``counts`` from the most to the fewest, equal counts by name: the same report on every run
     (chunks are counted as they come, in an order the threads choose)."""
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -34,7 +34,7 @@ from amparo.errors import FieldError, InputError, RuleDefinitionError
 
 def _targets(book: LawBook, target: Target, index: int, what: str, pack_id: str | None) -> list[Rule]:
     where = f"/changes/{index}/{what}"  # a rule or an instrument, not both (Change.errors)
-    pack = f"law pack {pack_id!r}" if pack_id is not None else "the law pack"
+    pack = _pack_named(pack_id)
     if target.rule is not None:
         if target.rule not in book.rules:
             raise InputError([FieldError(f"{where}/rule", f"no rule '{target.rule}' in {pack}")])
@@ -47,6 +47,11 @@ def _targets(book: LawBook, target: Target, index: int, what: str, pack_id: str 
     return rules
 
 
+def _pack_named(pack_id: str | None) -> str:
+    """The law pack as messages name it (``law pack 'us'``)."""
+    return f"law pack {pack_id!r}" if pack_id is not None else "the law pack"
+
+
 def _extended(book: LawBook, target: Target, index: int, pack_id: str | None) -> list[Rule]:
     """The rules an extension applies to: the rule it names, or those of the instrument it names
     that have the version (an instrument's rules need not share their versions: the EU pack's
@@ -57,7 +62,7 @@ def _extended(book: LawBook, target: Target, index: int, pack_id: str | None) ->
     having = [rule for rule in rules if any(v.version == target.version for v in rule.versions)]
     if having:
         return having
-    pack = f"law pack {pack_id!r}" if pack_id is not None else "the law pack"
+    pack = _pack_named(pack_id)
     versions = sorted({v.version for rule in rules for v in rule.versions})
     raise InputError(
         [
@@ -134,7 +139,7 @@ def _extend(rule: Rule, original: Rule, item: Change, where: str, pack_id: str |
     if item.extend is None or item.until is None:  # pragma: no cover - Change.errors refused it
         raise InputError([FieldError(where, "give 'extend' and 'until'")])
     version_id, until = item.extend.version, item.until
-    name = f"rule '{rule.id}'" + (f" of law pack '{pack_id}'" if pack_id is not None else "")
+    name = f"rule '{rule.id}' of {_pack_named(pack_id)}"
     own = [i for i, v in enumerate(rule.versions) if _own_name(v) == version_id]
     found = next((v for v in original.versions if v.version == version_id), None)
     if found is None:

@@ -90,7 +90,7 @@ def impact_command(
 
     keep_freed_memory()
     from amparo.batch.change_file import load_change
-    from amparo.batch.impact import Impact, run_impact
+    from amparo.batch.impact import Impact, ranked, run_impact
     from amparo.batch.output_file import refuse_overwriting
     from amparo.batch.overlay import overlay_registry
     from amparo.batch.standard_streams import input_path, output_path
@@ -202,7 +202,7 @@ def impact_command(
         )
     months = list(result["by_month"].items())
     if len(months) > _MONTHS_SHOWN:
-        most = sorted(months, key=lambda item: (-item[1], item[0]))[:3]
+        most = list(ranked(result["by_month"]).items())[:3]
         console.print(
             f"  by month: {months[0][0]} … {months[-1][0]} ({len(months)} months; the most: "
             + ", ".join(f"{k} {v:,}" for k, v in most)
@@ -213,7 +213,7 @@ def impact_command(
         console.print("  by month: " + ", ".join(f"{k} {v:,}" for k, v in months), highlight=False)
 
 
-#: How many transitions of a key, and nationalities, the text report lists (``--json``: all).
+#: How many transitions of a key, nationalities and months the text report lists (``--json``: all).
 _TRANSITIONS_SHOWN = 5
 _NATIONALITIES_SHOWN = 10
 _MONTHS_SHOWN = 12

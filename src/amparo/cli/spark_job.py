@@ -2,7 +2,7 @@
 
     python -m amparo.cli.spark_job IN.parquet OUT.parquet [--master URL] [--as-of DATE]
     spark-submit --master yarn --conf spark.sql.session.timeZone=UTC --py-files amparo.zip \\
-        $(python -c 'import amparo.cli.spark_job as m; print(m.__file__)') IN.parquet OUT.parquet
+        src/amparo/cli/spark_job.py IN.parquet OUT.parquet
 
 (``amparo.zip``: amparo's wheel under a name Spark puts on the workers' path, docs/BATCH.md.)
 
