@@ -596,3 +596,99 @@ def test_the_job_command_names_nanoseconds_in_some_parts_only(
     message = capsys.readouterr().err.strip().splitlines()[-1]
     assert "the column 'encountered_at' holds nanosecond timestamps in " in message
     assert "part-00001.parquet and not in " in message and not (tmp_path / "out.parquet").exists()
+
+
+def _with_times_and_half_floats(frame: pl.DataFrame) -> Any:
+    """``frame`` as Arrow with columns Spark does not read: times of day and half floats, top-level
+    (a column a pipeline left, null on most rows), in a struct, in a list's structs, in a map."""
+    import numpy as np
+    import pyarrow as pa
+
+    table = frame.to_arrow()
+    n = table.num_rows
+    some = [i % 7 == 3 for i in range(n)]
+    clock = pa.array([dt.time(i % 24, i % 60) if s else None for i, s in enumerate(some)], pa.time64("us"))
+    nanos = pa.array([i * 1_000_001 if i % 11 == 5 else None for i in range(n)], pa.time64("ns"))
+    half = pa.array(np.arange(n, dtype=np.float16), mask=np.array([i % 5 != 1 for i in range(n)]))
+    person = table.column("person").combine_chunks()
+    names = [person.type.field(i).name for i in range(person.type.num_fields)]
+    children = [person.field(i) for i in range(person.type.num_fields)]
+    at = names.index("age")
+    ages = children[at].to_pylist()
+    children[at] = pa.array(  # a known field of the wrong type: the error screen --batch gives
+        [a if i % 13 != 6 or a is None else a + 0.5 for i, a in enumerate(ages)], pa.float64()
+    ).cast(pa.float16())
+    children.append(pa.array([dt.time(1, 2) if i % 17 == 2 else None for i in range(n)], pa.time32("ms")))
+    items = pa.array(
+        [[{"at": dt.time(3)}, None] if i % 19 == 4 else None for i in range(n)],
+        pa.list_(pa.struct([("at", pa.time64("us"))])),
+    )
+    marks = pa.array(
+        [[("k", np.float16(1.5))] if i % 23 == 8 else None for i in range(n)],
+        pa.map_(pa.string(), pa.float16()),
+    )
+    return (
+        table.set_column(
+            table.schema.get_field_index("person"),
+            "person",
+            pa.StructArray.from_arrays(children, names=[*names, "clock"]),
+        )
+        .append_column("clock", clock)
+        .append_column("nanos", nanos)
+        .append_column("half", half)
+        .append_column("stops", items)
+        .append_column("marks", marks)
+    )
+
+
+def test_the_job_command_reads_times_of_day_and_half_floats_as_screen_batch_does(
+    synthetic: Any, tmp_path: Path
+) -> None:
+    """Found by testers: a Parquet column of times of day (``time64``) or half floats
+    (``float16``), top-level or nested, stopped the job (Spark's ``UNSUPPORTED_TIME_TYPE``,
+    ``PARQUET_TYPE_ILLEGAL``, with Java stack traces); ``screen --batch`` reads the file: a field
+    encounter v1 lacks is the row's error where it is set, nothing where it is null. Spark now
+    reads them as stored, and the Python side gives them their Arrow type back: the same rows."""
+    import pyarrow.parquet as pq
+
+    from amparo.batch.files import screen_file
+    from amparo.cli.packs import pack_registry
+    from amparo.cli.spark_job import main
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    table = _with_times_and_half_floats(synthetic.head(400))
+    pq.write_table(table.slice(0, 150), folder / "part-00000.parquet")
+    pq.write_table(table.slice(150), folder / "part-00001.parquet", row_group_size=100)
+    out, expected_path = tmp_path / "out.parquet", tmp_path / "expected.parquet"
+    code = main([str(folder), str(out), "--master", "local[2]"])
+    screen_file(folder, expected_path, pack_registry(), progress=False, verify_sample=0)
+    got, expected = pl.read_parquet(out / "*.parquet"), pl.read_parquet(expected_path)
+    assert got.to_dicts() == expected.to_dicts()
+    assert code == 2
+    paths = Counter(e["errors"][0]["path"] for e in got["error"].drop_nulls().to_list())
+    assert {"/clock", "/nanos", "/half", "/person/clock", "/person/age", "/stops/1", "/marks"} <= set(paths)
+    assert got["error"].is_null().sum() > 50  # the rows where every such column is null: decided
+
+
+def test_the_job_command_names_a_time_column_of_another_type_in_another_part(
+    synthetic: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """A column of times of day in one part and of whole numbers in another cannot be read by Spark
+    as one column (both are read as numbers): refused, naming the column, its types and both parts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from amparo.cli.spark_job import main
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    table = synthetic.head(20).to_arrow()
+    pq.write_table(
+        table.append_column("clock", pa.array([dt.time(1)] * 20, pa.time64("us"))), folder / "a.parquet"
+    )
+    pq.write_table(table.append_column("clock", pa.array([5] * 20, pa.int64())), folder / "b.parquet")
+    assert main([str(folder), str(tmp_path / "out.parquet"), "--master", "local[1]"]) == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "the column 'clock' is time64[us] in " in message and "a.parquet and int64 in " in message
+    assert "Traceback" not in message and not (tmp_path / "out.parquet").exists()

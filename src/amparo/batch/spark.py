@@ -36,6 +36,7 @@ from amparo.batch.plan import (
     summary_column,
 )
 from amparo.batch.spark_input import with_input_order
+from amparo.batch.spark_types import noted_leaves, restore
 from amparo.engine.columnar import MAPPING_FIELDS
 from amparo.engine.expr import (
     And,
@@ -368,6 +369,7 @@ def _screen_spark(
                 )
             ]
         )
+    stored = noted_leaves(documents.schema)  # leaves read as stored: their Arrow type given back
     indexed = with_input_order(documents, ROW_INDEX)  # input order, kept
     parallelism = spark.sparkContext.defaultParallelism
     if indexed.rdd.getNumPartitions() < parallelism:  # e.g. one file of one split: every core works
@@ -409,7 +411,7 @@ def _screen_spark(
             redo.update((r[ROW_INDEX], None) for r in rows.select(ROW_INDEX).collect())
             continue
         pack = registry.get(pack_id)
-        result, again = _screen_pack(spark, rows, pack, as_of, refuse_read_before)
+        result, again = _screen_pack(spark, rows, pack, as_of, refuse_read_before, stored)
         results.append(result)
         redo.update(dict.fromkeys(again, pack))
     columns = _spark_schema(pl.DataFrame(schema={ROW_INDEX: pl.Int64, **screener.schema}), rename=False)
@@ -419,7 +421,7 @@ def _screen_spark(
         else None
     )
     if redo:
-        fixed = spark.createDataFrame(_single_rows(indexed, redo, screener, registry), schema=columns)
+        fixed = spark.createDataFrame(_single_rows(indexed, redo, screener, registry, stored), schema=columns)
         out = fixed if out is None else out.unionByName(fixed, allowMissingColumns=True)
     if out is None:
         return spark.createDataFrame([], schema=columns).drop(ROW_INDEX)
@@ -433,14 +435,18 @@ def _screen_spark(
 
 
 def _single_rows(
-    indexed: Any, redo: Mapping[int, LawPack | None], screener: BatchScreener, registry: PackRegistry
+    indexed: Any,
+    redo: Mapping[int, LawPack | None],
+    screener: BatchScreener,
+    registry: PackRegistry,
+    stored: Mapping[str, Any],
 ) -> list[tuple[Any, ...]]:
     """The output rows of the documents the columns cannot vouch for, read by the single evaluator
     on the driver (a row naming no installed pack: its error, as ``screen --batch`` gives it)."""
     from amparo.batch.columns import documents_of
 
     F = _functions()
-    table = indexed.filter(F.col(ROW_INDEX).isin(list(redo))).toArrow()
+    table = restore(indexed.filter(F.col(ROW_INDEX).isin(list(redo))).toArrow(), stored)
     refused = refused_rows(table)
     names = [ROW_INDEX, *screener.schema]
     singles: list[dict[str, Any]] = []
@@ -465,7 +471,12 @@ def _single_rows(
 
 
 def _screen_pack(
-    spark: Any, indexed: Any, pack: LawPack, as_of: dt.date | None, refuse_read_before: bool = False
+    spark: Any,
+    indexed: Any,
+    pack: LawPack,
+    as_of: dt.date | None,
+    refuse_read_before: bool = False,
+    stored: Mapping[str, Any] | None = None,
 ) -> tuple[Any, list[int]]:
     """The output rows of one pack's documents that its columns vouch for (``ROW_INDEX`` kept), and the
     ``ROW_INDEX`` of each other one (the single evaluator reads it)."""
@@ -482,7 +493,7 @@ def _screen_pack(
         import pyarrow as pa
 
         for batch in batches:
-            table = pa.Table.from_batches([batch])
+            table = restore(pa.Table.from_batches([batch]), stored or {})
             # A row whose text is not UTF-8 is not read here: its facts are none, it is not
             # vouched for, and the driver gives its error row (_single_rows).
             refused = refused_rows(table)

@@ -44,14 +44,22 @@ def read_parquet(spark: Any, source: str, parts: Sequence[Path] | None = None) -
       (in a time zone) or local time (none), to the microsecond; one nested in a struct or list
       stays a whole number (a field encounter v1 does not have);
     - a top-level INT96 timestamp (a deprecated form), an instant in UTC for Spark and a local
-      time without a zone for Arrow: a local time (``screen --batch`` refuses it at its path)."""
+      time without a zone for Arrow: a local time (``screen --batch`` refuses it at its path);
+    - times of day and half floats, which Spark does not read: read as stored, their Arrow type
+      given back in each batch (:mod:`amparo.batch.spark_types`)."""
     from pyspark.sql import functions as F
+
+    from amparo.batch.spark_types import refuse_mixed, stand_in_schema, unreadable_leaves
 
     found = _timestamp_columns(parts) if parts else None
     if found is not None and found.nested_nanos | set(found.nanos):
         spark.conf.set(NANOS_AS_LONG, "true")
     if parts:
-        frame = spark.read.options(**READ_OPTIONS, **LITERAL_PATHS).parquet(*map(_literal, parts))
+        reader = spark.read.options(**READ_OPTIONS, **LITERAL_PATHS)
+        if found is not None and any(unreadable_leaves(f.type) for _, s in found.schemas for f in s):
+            refuse_mixed(found.schemas)
+            reader = reader.schema(stand_in_schema(spark, found.schemas, found.int96))
+        frame = reader.parquet(*map(_literal, parts))
     else:
         frame = spark.read.options(**READ_OPTIONS).parquet(source)
     for name, zoned in (found.nanos if found else {}).items():
@@ -73,6 +81,7 @@ class _Timestamps:
     nanos: dict[str, bool]  # top-level nanosecond columns -> whether they have a time zone
     nested_nanos: set[str]  # leaf paths of nested ones
     int96: set[str]  # top-level INT96 columns
+    schemas: list[tuple[Path, Any]]  # each part's Arrow schema
 
 
 def _literal(path: Path) -> str:
@@ -93,7 +102,7 @@ def _timestamp_columns(parts: Sequence[Path]) -> _Timestamps | None:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    found = _Timestamps({}, set(), set())
+    found = _Timestamps({}, set(), set(), [])
     kinds: dict[str, tuple[bool, Path]] = {}  # column -> (nanoseconds, a part where it is so)
     for part in parts:
         try:
@@ -101,10 +110,16 @@ def _timestamp_columns(parts: Sequence[Path]) -> _Timestamps | None:
         except (pa.ArrowException, OSError):
             return None
         arrow = schema.to_arrow_schema()
+        found.schemas.append((part, arrow))
         for i in range(len(schema)):
             column = schema.column(i)
             top = "." not in column.path
-            nanos = column.physical_type == "INT64" and "unit=nanoseconds" in str(column.logical_type).lower()
+            logical = str(column.logical_type).lower()  # a time of day in nanoseconds is no instant
+            nanos = (
+                column.physical_type == "INT64"
+                and logical.startswith("timestamp")
+                and "unit=nanoseconds" in logical
+            )
             if column.physical_type == "INT96":
                 if top:
                     found.int96.add(column.path)
