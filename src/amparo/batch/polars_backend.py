@@ -8,7 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from amparo.batch.plan import Collect, Column, Plan, Switch, ValueType
-from amparo.engine.columnar import TestKey, constant_test_key, constant_tests, polars_module, to_polars
+from amparo.engine.columnar import (
+    TestKey,
+    constant_test_key,
+    constant_tests,
+    polars_module,
+    text_lists,
+    to_polars,
+)
 from amparo.engine.expr import And, Compare, Expr, Fact, Lit
 
 Shared = Mapping[TestKey, str]
@@ -244,12 +251,11 @@ def word_columns(plan: Plan, name: str) -> list[str]:
 def decode_lists(frame: Any, plan: Plan, names: dict[str, str]) -> Any:
     """``frame`` (eager) with each list column ``names[source]`` decoded from its bit words; the
     words are dropped. Each distinct word combination is decoded once."""
-    pl = polars_module()
     collects = list_columns(plan)
     for source, target in names.items():
         words = word_columns(plan, source)
         table = frame.select(words).unique()
         decoded = [collects[source].decode(tuple(row)) for row in table.iter_rows()]
-        table = table.with_columns(pl.Series(target, decoded, dtype=pl.List(pl.String)))
+        table = table.with_columns(text_lists(target, decoded))
         frame = frame.join(table, on=words, how="left", nulls_equal=True, maintain_order="left").drop(words)
     return frame

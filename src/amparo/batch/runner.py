@@ -29,7 +29,7 @@ from amparo.batch.polars_backend import (
     run_plan,
     word_columns,
 )
-from amparo.engine.columnar import polars_module
+from amparo.engine.columnar import polars_module, text_lists
 from amparo.engine.pack import (
     DOCUMENT_ID_COLUMN,
     OCCURRED_ON_COLUMN,
@@ -465,7 +465,6 @@ class BatchScreener:
     def _decode_flags(self, frame: Any, plan: Plan, words: list[str] | None) -> Any:
         """The flag ids of each row, as the single evaluator lists them (its currency flag last);
         each distinct word is decoded once (:meth:`Collect.decode` remembers it)."""
-        pl = polars_module()
         keys = [*(words or [FLAGS]), "_beyond"]
         table = frame.select(keys).unique()
         collect = list_columns(plan).get(FLAGS)
@@ -473,7 +472,7 @@ class BatchScreener:
         for row in table.iter_rows():
             ids = collect.decode(tuple(row[:-1])) if collect is not None and words else list(row[0] or [])
             decoded.append([*ids, BEYOND_CURRENCY] if row[-1] else ids)
-        table = table.with_columns(pl.Series("flags", decoded, dtype=pl.List(pl.String)))
+        table = table.with_columns(text_lists("flags", decoded))
         return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(keys)
 
     def _verify(

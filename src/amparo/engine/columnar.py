@@ -47,6 +47,15 @@ def polars_module() -> Any:
     return polars
 
 
+def text_lists(name: str, values: list[Any]) -> Any:
+    """A Polars series of lists of text (``None`` for a missing list) from Python lists, built by
+    Arrow: Polars converts nested Python values one element at a time (2,000 short lists: 8.6 ms
+    against 0.2 ms through ``pyarrow.array``; flags and a route's facts are built so per chunk)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    return polars_module().from_arrow(pa.array(values, type=pa.list_(pa.string()))).alias(name)
+
+
 TestKey = tuple[str, str, tuple[Any, ...]]
 
 #: A mapping fact (e.g. the EU pack's ``category2_hits``, State -> date) in a column: a list of

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from amparo.encounter.model import Basis, ProtectionClaim
 from amparo.engine.columnar import polars_module as pl_module
+from amparo.engine.columnar import text_lists
 from amparo.engine.per_distinct import DistinctMemo, per_distinct
 from amparo.iso_countries import iso_alpha2
 from amparo.rules.us import places, treaties
@@ -171,7 +172,9 @@ def _route_table(table: Any) -> Any:
     # Column by column: a frame built from dictionaries makes a Series of every list value.
     return table.hstack(
         [
-            pl.Series(name, [row.get(name) for row in rows], dtype=dtype)
+            text_lists(name, [row.get(name) for row in rows])
+            if dtype == pl.List(pl.String)
+            else pl.Series(name, [row.get(name) for row in rows], dtype=dtype)
             for name, dtype in _route_schema().items()
         ]
     )
