@@ -9,9 +9,10 @@
 Each row is read by the installed law pack its ``schema`` column names (encounter v1, EU
 application v1; the default pack where it names none), as ``amparo screen --batch`` reads a file.
 
-A local OUT is written beside itself under a hidden name and put in place once whole: a job that
-fails or is stopped (SIGTERM: exit 143) leaves an existing OUT as it was. A remote OUT (``s3://``)
-is written by Spark in place (``overwrite``).
+OUT, local or remote (``hdfs://``, ``s3a://``), is written beside itself under a hidden name and
+put in place once whole (:mod:`amparo.batch.spark_output`): a job that fails or is stopped (Ctrl-C:
+exit 130, one line; SIGTERM: 143) leaves an existing OUT as it was. A ``spark://`` master that does
+not answer is named before Spark starts.
 
 Exit 0 when done, 2 when any row was invalid (each has its error row), as ``amparo screen --batch``;
 2 too when an option or the input is wrong (named, no traceback); 3 when pyspark is
@@ -22,18 +23,21 @@ not installed, or Spark's Python workers cannot import amparo; the codes of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 import signal
+import socket
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, exit_code_for
+from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import parse_date
 from amparo.errors import AmparoError, FieldError, InputError, MissingExtra
 
@@ -112,6 +116,52 @@ def _refused_master(master: str | None) -> InputError | None:
     )
 
 
+#: How long a ``spark://`` master has to accept a connection before it is said not to answer
+#: (Spark itself retries for about a minute, then says only that its context was stopped).
+_CONNECT_SECONDS = 10.0
+
+
+def _unreachable_master(master: str | None, setting: str) -> InputError | None:
+    """A ``spark://HOST:PORT[,HOST:PORT...]`` master none of whose addresses takes a connection,
+    named with the option or setting that gave it; ``None`` when one does, or for another master."""
+    if master is None or not master.startswith("spark://"):
+        return None
+    reasons = []
+    for address in master[len("spark://") :].split(","):
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            return None  # not an address: Spark says what is wrong with it
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_SECONDS):
+                return None
+        except OSError as exc:
+            reasons.append((exc.strerror or str(exc) or type(exc).__name__).lower())
+    return InputError(
+        [
+            FieldError(
+                setting,
+                f"the Spark master at {master} could not be reached ({'; '.join(dict.fromkeys(reasons))}); "
+                "give the address of a running master",
+            )
+        ]
+    )
+
+
+def _submitted_master() -> str | None:
+    """The master ``spark-submit`` was given (its ``--master``, ``spark.master``), where it
+    started this process; ``None`` otherwise."""
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        return None
+    try:
+        from pyspark import SparkContext
+
+        SparkContext._ensure_initialized()
+        master = SparkContext._jvm.java.lang.System.getProperty("spark.master")  # type: ignore[union-attr]
+    except Exception:  # Spark says what it finds when it starts
+        return None
+    return str(master) if master else None
+
+
 def _unreadable_input(source: str) -> str | None:
     """Why a local IN cannot be read as Parquet (every part's footer read here, before Spark
     starts and logs its own stack trace); ``None`` when it can, or when it is remote."""
@@ -129,19 +179,47 @@ def _unreadable_input(source: str) -> str | None:
     return None
 
 
-@contextmanager
-def _staged_output(out: str) -> Iterator[str]:
-    """Where Spark writes OUT: for a local OUT a hidden folder beside it, put in place once the job
-    is done (:func:`~amparo.batch.output_file.staged_folder`); a remote OUT: itself (Spark's
-    ``overwrite``)."""
-    from amparo.batch.output_file import staged_folder
+def _staged_local(out: str) -> AbstractContextManager[Path | None]:
+    """Where Spark writes a local OUT (:func:`~amparo.batch.spark_output.staged_local`, made
+    before Spark starts); ``None`` for a remote one (staged once Spark runs: :func:`_run`)."""
+    from amparo.batch.spark_output import staged_local
 
     target = _local_path(out)
-    if target is None:
-        yield out
-        return
-    with staged_folder(target) as part:
-        yield str(part)
+    return nullcontext(None) if target is None else staged_local(target)
+
+
+def _stopped(signum: int, _frame: object) -> None:
+    """SIGINT (Ctrl-C), SIGTERM, SIGHUP: the JVM this process started killed first (its tasks would
+    go on writing; ended with SIGTERM, its shutdown logs every task it stops with a Java stack
+    trace) and its scratch folder removed, then the folder being written, one line said, and the
+    process ended (130, 143, 129). Not an exception raised into the main thread: Py4J, waiting on
+    Spark, logs it with its stack trace, and so does PySpark's own handler of SIGINT (replaced)."""
+    from amparo.batch.spark_output import remove_live_parts
+
+    context = getattr(sys.modules.get("pyspark"), "SparkContext", None)
+    proc = getattr(getattr(context, "_gateway", None), "proc", None)
+    said = os.dup(2)  # standard error kept for the one line; PySpark's threads (its accumulator
+    quiet = os.open(os.devnull, os.O_WRONLY)  # server) print their stack traces when the JVM ends
+    os.dup2(quiet, 2)
+    if proc is not None and proc.poll() is None:  # None under spark-submit: its JVM is our parent
+        proc.kill()
+        with contextlib.suppress(Exception):
+            proc.wait(timeout=10)
+    for scratch in _SCRATCH:
+        shutil.rmtree(scratch, ignore_errors=True)
+    remove_live_parts()
+    os.write(said, b"interrupted\n" if signum == signal.SIGINT else b"terminated\n")
+    os._exit(
+        INTERRUPTED if signum == signal.SIGINT else TERMINATED if signum == signal.SIGTERM else 128 + signum
+    )
+
+
+#: The folder the JVM this command starts keeps its scratch files in (``spark.local.dir``), removed
+#: when the job ends however it ends (killed, the JVM would leave them in the system's temp folder).
+_SCRATCH: list[str] = []
+
+#: The signals that stop the job: each ends it through :func:`_stopped`.
+_STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -166,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
         _refuse_writing_over_the_input(args.source, args.out)
-        refused = _refused_master(args.master)
+        refused = _refused_master(args.master) or _unreachable_master(args.master, "--master")
         if refused is not None:
             raise refused
     except AmparoError as exc:
@@ -182,12 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         missing = MissingExtra("pyspark", "spark")
         sys.stderr.write(f"error: {missing}\n")
         return exit_code_for(missing)
-    from amparo.batch.output_file import STOPPING
-    from amparo.cli import end_when_stopped
-
-    previous = {number: signal.signal(number, end_when_stopped) for number in STOPPING}
+    previous = {number: signal.signal(number, _stopped) for number in _STOPPING}
     try:
-        with _staged_output(args.out) as written:
+        with _staged_local(args.out) as written:
             return _run(args, as_of, written)
     except _JobFailed as exc:
         sys.stderr.write(f"error: {exc}\n")
@@ -195,17 +270,20 @@ def main(argv: list[str] | None = None) -> int:
     except AmparoError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exit_code_for(exc)
-    except KeyboardInterrupt:  # Ctrl-C: the staged output removed on the way out
+    except KeyboardInterrupt:  # Ctrl-C where a library caught the signal first: removed on the way out
         sys.stderr.write("interrupted\n")
         return INTERRUPTED
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        while _SCRATCH:
+            shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
 
 
-def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
-    """The job: Spark started, the documents read and screened into ``written``; an error raised
-    for the output to be removed (the exit code it carries)."""
+def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) -> int:
+    """The job: Spark started, the documents read and screened into ``local`` (a local OUT's staged
+    folder) or beside a remote OUT; an error raised for the output to be removed (the exit code it
+    carries)."""
     from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
@@ -213,6 +291,7 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
     from amparo.batch.parquet_input import parquet_parts
     from amparo.batch.spark import SESSION_SETTINGS, screen_spark
     from amparo.batch.spark_input import read_parquet
+    from amparo.batch.spark_output import staged_remote
     from amparo.cli.packs import pack_registry
 
     builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
@@ -220,27 +299,49 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
         builder = builder.config(key, value)
     if args.master:
         builder = builder.master(args.master)
+    own_jvm = "PYSPARK_GATEWAY_PORT" not in os.environ and SparkSession.getActiveSession() is None
+    if own_jvm and (args.master or "local").startswith("local") and not os.environ.get("SPARK_LOCAL_DIRS"):
+        _SCRATCH.append(tempfile.mkdtemp(prefix="amparo-spark-"))
+        builder = builder.config("spark.local.dir", _SCRATCH[-1]).config(
+            "spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={_SCRATCH[-1]}"
+        )
+    master = (
+        (args.master, "--master")
+        if args.master
+        else (_submitted_master(), "spark.master (spark-submit --master)")
+    )
+    refused = None if args.master else _unreachable_master(*master)  # --master: looked at in main
+    if refused is not None:
+        raise refused
     try:
         spark = builder.getOrCreate()
     except (PySparkException, Py4JJavaError, RuntimeError, OSError) as exc:
-        where = (
-            f"--master: Spark could not start at {args.master}" if args.master else "Spark could not start"
-        )
-        raise _JobFailed(f"{where} ({_first_line(exc)})", INVALID_INPUT if args.master else CONFIG) from None
+        raise _master_failed(exc, *master) or _JobFailed(
+            f"--master: Spark could not start at {args.master} ({_first_line(exc)})"
+            if args.master
+            else f"Spark could not start ({_first_line(exc)})",
+            INVALID_INPUT if args.master else CONFIG,
+        ) from None
+    for number in _STOPPING:  # PySpark's context put its own handler of SIGINT in place of ours
+        signal.signal(number, _stopped)
     try:
         try:
-            local = _local_path(args.source)
-            documents = read_parquet(spark, args.source, parquet_parts(local) if local is not None else None)
+            source = _local_path(args.source)
+            documents = read_parquet(
+                spark, args.source, parquet_parts(source) if source is not None else None
+            )
         except (PySparkException, Py4JJavaError) as exc:
-            raise _JobFailed(
-                f"IN: cannot read {args.source} as Parquet ({_first_line(exc)})", INVALID_INPUT
+            raise _master_failed(exc, *master) or _JobFailed(
+                f"IN: cannot read {args.source} as Parquet ({_unreadable_type(exc)}{_first_line(exc)})",
+                INVALID_INPUT,
             ) from None
         registry = pack_registry()  # every installed pack, the default from the settings
         try:
             started = time.perf_counter()
             screened = screen_spark(spark, documents, registry, as_of=as_of, refuse_read_before=True)
-            screened.write.mode("overwrite").parquet(written)
-            rows, invalid = _counted(spark, written)
+            with nullcontext(str(local)) if local is not None else staged_remote(spark, args.out) as written:
+                screened.write.mode("overwrite").parquet(written)
+                rows, invalid = _counted(spark, written)
         except (PySparkException, Py4JJavaError) as exc:
             text = str(exc)
             if "FAILED_READ_FILE" in text:  # a page spoiled after the footer was read
@@ -249,11 +350,9 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
                 ) from None
             if "No module named '" in text:  # amparo, or one of its libraries (polars)
                 raise _JobFailed(_NO_MODULE, CONFIG) from None
-            if "stopped SparkContext" in text and args.master:  # the master never took the job
-                raise _JobFailed(
-                    f"--master: the Spark master at {args.master} did not run the job ({_first_line(exc)})",
-                    INVALID_INPUT,
-                ) from None
+            failed = _master_failed(exc, *master)
+            if failed is not None:  # the master never took the job
+                raise failed from None
             # Anything else is the cluster's or the machine's (a full disk, a lost executor).
             raise _JobFailed(f"Spark stopped the job ({_first_line(exc)})", CONFIG) from None
     finally:
@@ -264,6 +363,36 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, written: str) -> int:
         f"{rows} documents screened into {args.out} in {seconds:.1f} s ({rate:,.0f}/s); {invalid} invalid\n"
     )
     return INVALID_INPUT if invalid else 0  # as `amparo screen --batch`: 2 when any row was invalid
+
+
+def _master_failed(exc: BaseException, master: str | None, setting: str) -> _JobFailed | None:
+    """The master taking no job, said as such: Spark retries a ``spark://`` master that does not
+    answer for about a minute, then stops its context, and the next call fails on "a stopped
+    SparkContext" (said before as the input's or the master's "could not start")."""
+    text = str(exc)
+    if master is None or not ("stopped SparkContext" in text or "All masters are unresponsive" in text):
+        return None
+    return _JobFailed(
+        f"{setting}: the Spark master at {master} could not be reached, or did not take the job "
+        "(Spark gave up on it and stopped); give the address of a running master",
+        INVALID_INPUT,
+    )
+
+
+def _unreadable_type(exc: BaseException) -> str:
+    """What Spark could not read, where it refused a column's type (a remote IN: a local one's
+    times of day and half floats are read as stored, :mod:`amparo.batch.spark_types`)."""
+    text = str(exc)
+    if "UNSUPPORTED_TIME_TYPE" in text or "(TIME(" in text:
+        what = "times of day (Parquet TIME, Arrow time32/time64)"
+    elif "(FLOAT16)" in text:
+        what = "half-precision floats (Parquet FLOAT16, Arrow float16)"
+    else:
+        return ""
+    return (
+        f"a column of {what}, which Spark reads only from a local IN: drop the column, "
+        "or give IN as a local path; "
+    )
 
 
 def _counted(spark: Any, written: str) -> tuple[int, int]:
