@@ -49,6 +49,8 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
         return _conform_lists(series, dtype)
     if isinstance(dtype, pl.Struct | pl.List) or isinstance(series.dtype, pl.Struct | pl.List):
         return _nulls(series.name, len(series), dtype), series.is_not_null()
+    if series.dtype == pl.String and dtype == pl.Date:
+        return _text_days(series)
     kind = _same_values(series.dtype, dtype)
     if kind is None:  # e.g. 1 for true, 17.5 for an age, a day for an instant: read one by one
         return _nulls(series.name, len(series), dtype), series.is_not_null()
@@ -69,6 +71,18 @@ def _conform_series(series: Any, dtype: Any) -> tuple[Any, Any]:
     # rows already found suspect (NaN beside 1e300) stay so
     except (Exception, pl.exceptions.PanicException):
         return _nulls(series.name, len(series), dtype), suspect | series.is_not_null()
+
+
+def _text_days(series: Any) -> tuple[Any, Any]:
+    """A text column of days written ``YYYY-MM-DD`` (as JSON gives them, and every pack's parser
+    reads them: a Parquet file written from JSON documents) as dates; any other text (another
+    form, a day no calendar has) is left null and its row read one by one (before, every row of
+    such a column was)."""
+    pl = polars_module()
+    days = series.str.to_date("%Y-%m-%d", strict=False)
+    ok = (series.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & (days.dt.year() >= 1)).fill_null(False)
+    kept = pl.select(pl.when(ok).then(days)).to_series().alias(series.name)
+    return kept, series.is_not_null() & ~ok
 
 
 def _conform_lists(series: Any, dtype: Any) -> tuple[Any, Any]:
@@ -176,7 +190,9 @@ def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
         if name not in frame.columns:
             columns.append(_nulls(name, frame.height, dtype))
             continue
-        series, bad = _conform_series(frame[name], dtype)
+        series, bad = _conform_series(
+            _read_fields(frame[name], dtype) if name in IGNORED else frame[name], dtype
+        )
         past = rows_past_the_calendar(series)
         if past is not None:  # a day Python cannot hold: not read in columns, nor vouched for
             series, bad = pl.select(pl.when(~past).then(series)).to_series(), bad | past
@@ -192,6 +208,20 @@ def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
             # a Parquet map) is refused one by one (it was screened, its row given a decision).
             suspect = suspect | frame[name].is_not_null()
     return pl.DataFrame(columns), suspect
+
+
+def _read_fields(series: Any, dtype: Any) -> Any:
+    """Free data a pack's form reads some fields of (the EU pack's ``extensions``): only those
+    fields, the others being read by no rule (before, a note beside them sent the row one by one)."""
+    pl = polars_module()
+    if not (isinstance(series.dtype, pl.Struct) and isinstance(dtype, pl.Struct)):
+        return series
+    wanted = {f.name for f in dtype.fields}
+    have = [f.name for f in series.dtype.fields if f.name in wanted]
+    if not have:  # an object without them: as absent (a struct has at least one field)
+        return pl.Series(series.name, [None] * len(series), dtype=pl.Null)
+    fields = pl.struct([series.struct.field(name) for name in have])
+    return pl.select(pl.when(series.is_not_null()).then(fields)).to_series().alias(series.name)
 
 
 def _strip(value: Any, kept: Mapping[str, Any]) -> Any:
