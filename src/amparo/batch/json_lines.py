@@ -38,7 +38,7 @@ from amparo.batch.compression import InputFile
 from amparo.batch.runner import ROW, BatchScreener, invalid_json
 from amparo.batch.standard_streams import source_name
 from amparo.engine.columnar import polars_module
-from amparo.engine.pack import ColumnarPack, LawPack
+from amparo.engine.pack import ColumnarPack, LawPack, NullableFieldsPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, RuleDefinitionError
 from amparo.screening.inputs import read_line
@@ -437,7 +437,7 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
         typed, taken = typed_frame(pl.from_arrow(table), schema)
         conformed, suspect = conform(typed, schema)
         own = _own_schema(conformed, pack)
-        keep = taken & ~suspect & own
+        keep = taken & ~suspect & own & _nullables_given(conformed, pack)
         kept = pl.arg_where(keep, eager=True).to_list()
         if len(kept) < len(group):
             slow.extend(group[i] for i in pl.arg_where(~keep, eager=True).to_list())
@@ -491,6 +491,22 @@ def _is_utf8(line: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _nullables_given(frame: Any, pack: LawPack) -> Any:
+    """Rows that give every field ``pack`` requires but allows null (:class:`NullableFieldsPack`,
+    the EU applicant's nationality). No line read in columns holds a null (those are read one by
+    one), so a null there is an absent field: the single evaluator refuses it, while the columns
+    would read it as given null, as a Parquet row's."""
+    pl = polars_module()
+    checks = [pl.lit(True)]
+    for path in pack.required_nullable_fields() if isinstance(pack, NullableFieldsPack) else ():
+        parent = pl.col(path[0])
+        for key in path[1:-1]:
+            parent = parent.struct.field(key)
+        given = parent.struct.field(path[-1]).is_not_null() if len(path) > 1 else parent.is_not_null()
+        checks.append((parent.is_null() | given) if len(path) > 1 else given)
+    return frame.select(pl.all_horizontal(checks).fill_null(False).alias("given"))["given"]
 
 
 def _own_schema(frame: Any, pack: LawPack) -> Any:
