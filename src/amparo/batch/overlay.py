@@ -294,13 +294,21 @@ class OverlaidPack:
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._base, name)
         function = getattr(value, "__func__", None)
-        if function is None or getattr(value, "__self__", None) is not self._base or name in _SHARED:
+        if function is None or getattr(value, "__self__", None) is not self._base:
+            return value
+        if name in _SHARED and not (name == "extract_fact_columns" and _facts_read_book(self._base)):
             return value
         return function.__get__(self)
 
 
 #: Methods bound to the base pack through an overlay (their results do not depend on the book).
 _SHARED = frozenset({"extract_fact_columns", "documents_frame", "document_schema"})
+
+
+def _facts_read_book(pack: LawPack) -> bool:
+    """Whether the pack's column facts read its law book (``ColumnarPack``): they are then read
+    through the changed book, each reading of ``impact`` its own (the EU pack's framework)."""
+    return bool(getattr(pack, "column_facts_read_book", False))
 
 
 def overlay(pack: LawPack, change: RuleChange) -> LawPack:

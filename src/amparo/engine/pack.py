@@ -286,6 +286,7 @@ class ColumnarPack(Protocol):
         single evaluator, which gives its error or its decision). ``facts``: the facts the caller
         reads (its plan's); a pack may then leave the others out (``None``: every fact). They must
         not depend on :meth:`LawPack.law_book` (a rule change laid over the book shares them between
-        the two readings of ``amparo impact``); a pack whose facts read its book reads them
-        one document at a time."""
+        the two readings of ``amparo impact``), unless the pack has a true attribute
+        ``column_facts_read_book`` (the EU pack, whose time limits follow the ``framework`` rule): a
+        changed book then has its own facts, read through it."""
         ...
