@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from amparo.errors import FieldError
-from amparo.rules.eu import book
+from amparo.rules.eu import book, fact_columns
 from amparo.rules.eu.criteria import AMMR_CODES, DUBLIN_III_CODES
 from amparo.rules.eu.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
 from amparo.rules.eu.document import SCHEMA_ID, Application, ApplicationInvalid, parse_application
@@ -116,6 +116,9 @@ class EULawPack:
     confidentiality: Confidentiality | None = None
     workflow: Workflow = EU_WORKFLOW
     scenarios_dir: Path | None = Path(__file__).with_name("scenarios")
+    #: The column facts read the law book (its ``framework`` rule chooses the time limits): a rule
+    #: change laid over it (``amparo impact``) has them read through the changed book, not shared.
+    column_facts_read_book: ClassVar[bool] = True
 
     def law_book(self) -> LawBook:
         return book.law_book()
@@ -162,8 +165,22 @@ class EULawPack:
         return (("applicant", "nationality"),)
 
     def fact_types(self) -> Mapping[str, Any]:
-        """The type of every fact (the batch evaluator reads the facts one application at a time)."""
+        """The type of every fact (for a reading one application at a time)."""
         return FACT_TYPES
+
+    def document_schema(self) -> Mapping[str, Any]:
+        """Application v1 as Polars columns (:mod:`amparo.rules.eu.fact_columns`)."""
+        return fact_columns.document_schema()
+
+    def documents_frame(self, parsed: Sequence[Application]) -> Any:
+        return fact_columns.documents_frame(parsed)
+
+    def extract_fact_columns(
+        self, documents: Any, as_of: dt.date | None, facts: Collection[str] | None = None
+    ) -> Any:
+        """The facts of many applications at once, as :meth:`extract_facts` gives them: under the
+        framework this pack's law book puts in force on each registration date."""
+        return fact_columns.extract_fact_columns(documents, as_of, self.law_book, facts)
 
     def deadlines(self, summary: Mapping[str, Any]) -> Sequence[PackDeadline]:
         """The take charge, reply and transfer clocks, each with what happens when it runs out."""
