@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from json_paths import json_paths
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from amparo.errors import EncounterInvalid
 from amparo.rules.eu import EU_PACK, SCHEMA_ID, ApplicationInvalid, parse_application
@@ -19,7 +20,18 @@ from amparo.rules.eu.document import SCHEMA_PATH
 from amparo.screening import screen
 
 SHARED = Path(__file__).parents[2].parent / "shared/spec/eu"
-VALIDATOR = Draft202012Validator(json.loads(SCHEMA_PATH.read_text()), format_checker=FormatChecker())
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """``pattern`` as JSON Schema reads it (ECMA-262): ``$`` only at the end of the text. The
+    library searches with Python's ``re``, whose ``$`` also matches before a final newline."""
+    if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$$", r"\\Z", pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+VALIDATOR = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})(
+    json.loads(SCHEMA_PATH.read_text()), format_checker=FormatChecker()
+)
 
 FULL: dict[str, Any] = {
     "schema": SCHEMA_ID,
@@ -166,6 +178,15 @@ def test_a_date_whose_clocks_would_run_past_the_calendar_is_refused_by_name() ->
     assert errors["/acceptance/on"].startswith("expected a date up to 9989-12-31")
     screened = screen(dict(FULL, acceptance={"state": "SE", "on": "9989-12-31"}), EU_PACK)
     assert screened.summary["transfer_by"] is not None
+
+
+@pytest.mark.parametrize("nationality", ["SY\n", "SY\r", " SY", "ＳＹ", "SYR", "\nSY"])
+def test_a_nationality_is_two_letters_and_nothing_else(nationality: str) -> None:
+    """``"SY\n"`` passed: Python's ``$`` also matches before a final newline (the schema's
+    pattern is ECMA-262's, where it does not)."""
+    document = dict(FULL, applicant={"nationality": nationality, "age": 30})
+    assert not VALIDATOR.is_valid(document)
+    assert "ISO 3166-1" in _errors(document)["/applicant/nationality"]
 
 
 def test_missing_required_fields() -> None:

@@ -39,7 +39,9 @@ _DOCUMENT_KINDS = ("residence_document", "visa")
 _ENTRY_KINDS = ("irregular_border_crossing", "sar_disembarkation", "visa_waived_entry", "airport_transit")
 _OUTCOMES = ("pending", "withdrawn", "rejected")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_NATIONALITY = re.compile(r"^[A-Z]{2}$")
+#: The schema's ``^[A-Z]{2}$`` as JSON Schema (ECMA-262) reads it: Python's ``$`` also matches
+#: before a final newline, so ``"SY\n"`` passed a search with it.
+_NATIONALITY = re.compile(r"[A-Z]{2}", re.ASCII)
 _STATE_HINT = "expected an EU+ State as a two-letter ISO 3166-1 code such as DE or GR (Greece is GR, not EL)"
 
 
@@ -245,7 +247,7 @@ def _applicant(r: _Reader, value: Any, visa_waived_entry: bool) -> Applicant:
     if not r.obj(value, path, _APPLICANT, ("nationality",)):
         return Applicant(nationality=None)
     nationality = value.get("nationality")
-    if nationality is not None and not (isinstance(nationality, str) and _NATIONALITY.search(nationality)):
+    if nationality is not None and not (isinstance(nationality, str) and _NATIONALITY.fullmatch(nationality)):
         r.fail(f"{path}/nationality", "expected a two-letter upper-case ISO 3166-1 code such as SY, or null")
     birth_date = r.date(value["birth_date"], f"{path}/birth_date") if "birth_date" in value else None
     age = None
