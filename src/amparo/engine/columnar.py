@@ -67,6 +67,22 @@ def text_lists(name: str, values: Sequence[Sequence[str] | None]) -> Any:
 _ITEM_SEPARATOR = "\x1f"
 
 
+def all_hold(parts: Sequence[Any]) -> Any:
+    """Every Polars check of ``parts`` holds (a null check does not)."""
+    out = polars_module().lit(True)
+    for part in parts:
+        out = out & part.fill_null(False)
+    return out
+
+
+def any_holds(parts: Sequence[Any]) -> Any:
+    """Some Polars check of ``parts`` holds (``False`` for none)."""
+    out = polars_module().lit(False)
+    for part in parts:
+        out = out | part
+    return out
+
+
 TestKey = tuple[str, str, tuple[Any, ...]]
 
 #: A mapping fact (e.g. the EU pack's ``category2_hits``, State -> date) in a column: a list of

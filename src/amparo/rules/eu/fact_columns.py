@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Sequence
 from functools import cache
 from typing import Any
 
+from amparo.engine.columnar import all_hold
 from amparo.engine.columnar import polars_module as pl_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
@@ -179,15 +180,6 @@ def _optional(value: Any, ok: Any) -> Any:
     return value.is_null() | ok
 
 
-def _all_of(parts: Sequence[Any]) -> Any:
-    """Every check holds (a null check does not)."""
-    pl = pl_module()
-    out = pl.lit(True)
-    for part in parts:
-        out = out & part.fill_null(False)
-    return out
-
-
 def _items_ok(column: str, check: Callable[[Any], Sequence[Any]]) -> Any:
     """Every item of the list ``column`` is an object passing ``check`` (of its field getter); an
     absent list is none."""
@@ -196,7 +188,7 @@ def _items_ok(column: str, check: Callable[[Any], Sequence[Any]]) -> Any:
     def field(name: str) -> Any:
         return pl.element().struct.field(name)
 
-    ok = _all_of([pl.element().is_not_null(), *check(field)])
+    ok = all_hold([pl.element().is_not_null(), *check(field)])
     return pl.col(column).list.eval(ok).list.all().fill_null(True)
 
 
@@ -215,7 +207,7 @@ def _vouched(read_on: Any, registered: Any, framework_known: Any) -> Any:
         pl.col("entries").list.eval(pl.element().struct.field("kind") == "visa_waived_entry").list.any()
     ).fill_null(False)
     acceptance = pl.col("acceptance")
-    return _all_of(
+    return all_hold(
         [
             pl.col("schema") == SCHEMA_ID,  # required
             pl.col("id").str.len_chars().is_between(1, 128),

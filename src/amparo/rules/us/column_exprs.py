@@ -42,20 +42,3 @@ def all_countries_ok(expr: Any) -> Any:
     pl = pl_module()
     bad = expr.list.eval(pl.element().is_null() | ~is_country(pl.element())).list.any()
     return expr.is_null() | ~bad.fill_null(False)
-
-
-def any_of(parts: list[Any]) -> Any:
-    pl = pl_module()
-    out = pl.lit(False)
-    for part in parts:
-        out = out | part
-    return out
-
-
-def all_of(parts: list[Any]) -> Any:
-    """Every check holds (a null check does not)."""
-    pl = pl_module()
-    out = pl.lit(True)
-    for part in parts:
-        out = out & part.fill_null(False)
-    return out

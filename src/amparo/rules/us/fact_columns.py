@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any, get_args
 
 from amparo.encounter.model import Documents, Encounter, Findings, Place
+from amparo.engine.columnar import all_hold, any_holds
 from amparo.engine.columnar import polars_module as pl_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
@@ -27,8 +28,6 @@ from amparo.engine.pack import (
 from amparo.engine.per_distinct import DistinctMemo, per_distinct
 from amparo.rules.us import places
 from amparo.rules.us.column_exprs import (
-    all_of,
-    any_of,
     countries,
     country_ok,
     field,
@@ -105,7 +104,7 @@ def _vouched(read_on: Any) -> Any:
     pl = pl_module()
     on = pl.col("encountered_on")
     birth, age = field("person", "birth_date"), field("person", "age")
-    return all_of(
+    return all_hold(
         [
             pl.col("id").is_not_null(),
             pl.col("id").str.len_chars().is_between(1, 128),
@@ -257,7 +256,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None, wanted: Collecti
         def utc(instant: dt.datetime) -> Any:
             return pl.lit(instant.astimezone(dt.UTC))
 
-        return any_of(
+        return any_holds(
             [(at >= utc(p.start)) & ((at < utc(p.end)) if p.end is not None else True) for p in PERIODS]
         )
 

@@ -20,15 +20,13 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from amparo.encounter.model import Basis, ProtectionClaim
+from amparo.engine.columnar import all_hold, any_holds, text_lists
 from amparo.engine.columnar import polars_module as pl_module
-from amparo.engine.columnar import text_lists
 from amparo.engine.per_distinct import DistinctMemo, per_distinct
 from amparo.iso_countries import iso_alpha2
 from amparo.rules.us import places, treaties
 from amparo.rules.us.column_exprs import (
     all_countries_ok,
-    all_of,
-    any_of,
     countries,
     field,
     is_country,
@@ -230,7 +228,7 @@ def _findings_table(table: Any) -> Any:
     pl = pl_module()
     return table.with_columns(
         *(countries(pl.col(f"_{name}")).alias(fact) for name, fact in _FINDING_LISTS.items()),
-        all_of([all_countries_ok(pl.col(f"_{name}")) for name in _FINDING_LISTS]).alias("_findings_ok"),
+        all_hold([all_countries_ok(pl.col(f"_{name}")) for name in _FINDING_LISTS]).alias("_findings_ok"),
     )
 
 
@@ -276,7 +274,7 @@ def boundaries_on_day(on: Any, zone: Any, time_known: Any, zones: list[str]) -> 
     unknown_zones = (*places.SOUTHERN_BORDER_ZONES, TIME_ZONE)
     parts = []
     for name, instant in BOUNDARIES.items():
-        known_zone = any_of(
+        known_zone = any_holds(
             [(zone == z) & (on == _local(instant, z)) for z in sorted({*unknown_zones, *zones})]
         )
         unknown = zone.is_null() & on.is_in(sorted({_local(instant, z) for z in unknown_zones}))
