@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from agreement import disagreements, single_row
+from hypothesis import given
+from hypothesis import strategies as st
 
 from amparo.batch.files import screen_file
 from amparo.batch.impact import Impact, run_impact
@@ -344,3 +346,20 @@ def test_columns_polars_cannot_hold_refuse_the_file_naming_in_and_the_column(tmp
     pq.write_table(base.append_column("extensions", mapped), source)
     screen_file(source, tmp_path / "out.parquet", REGISTRY, progress=False, verify_sample=0)
     assert pl.read_parquet(tmp_path / "out.parquet").height == 5
+
+
+@given(st.text(max_size=4) | st.sampled_from(["TX", "NM", "tx", "T1", "TX\n", "ÀB", "ＴＸ", "", "ZZ"]))
+def test_a_state_is_vouched_exactly_where_encounter_v1_takes_it(state: str) -> None:
+    """``us_state_ok`` (a set of the 676 two-letter texts) against the model's ``UsState``."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from amparo.encounter.model import UsState
+    from amparo.rules.us.column_exprs import us_state_ok
+
+    try:
+        TypeAdapter(UsState).validate_python(state)
+        taken = True
+    except ValidationError:
+        taken = False
+    vouched = pl.select(us_state_ok(pl.lit(state, dtype=pl.String))).item()
+    assert vouched == taken
