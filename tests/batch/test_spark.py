@@ -726,7 +726,7 @@ def test_the_job_command_names_an_unreachable_master_before_starting_spark(
 def _job(source: Path, out: str, **popen: Any) -> Any:
     import subprocess
 
-    env = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, **popen.pop("env", {})}
     command = [sys.executable, "-m", "amparo.cli.spark_job", str(source), out, "--master", "local[1]"]
     return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, **popen)
 
@@ -744,14 +744,17 @@ def test_the_job_command_stopped_while_it_writes_says_one_line_and_keeps_out(
     import signal
     import time
 
-    source, out = tmp_path / "in.parquet", tmp_path / "out"
+    work, scratch = tmp_path / "work", tmp_path / "tmp"  # the JVM's scratch folder made in scratch
+    work.mkdir()
+    scratch.mkdir()
+    source, out = work / "in.parquet", work / "out"
     pl.concat([synthetic] * 4).write_parquet(source)
     out.mkdir()
     (out / "marker.txt").write_text("earlier run")
-    job = _job(source, str(out), start_new_session=True)
+    job = _job(source, str(out), start_new_session=True, env={"TMPDIR": str(scratch)})
     deadline = time.monotonic() + 240
     while job.poll() is None and time.monotonic() < deadline:
-        if any((part / "out" / "_temporary").exists() for part in tmp_path.glob(".out.spark-*.part")):
+        if any((part / "out" / "_temporary").exists() for part in work.glob(".out.spark-*.part")):
             break  # Spark writes the rows
         time.sleep(0.05)
     assert job.poll() is None, job.stderr.read() if job.stderr else ""
@@ -764,7 +767,8 @@ def test_the_job_command_stopped_while_it_writes_says_one_line_and_keeps_out(
     assert err.strip().splitlines()[-1].strip("\r ").endswith(said), err[-2000:]
     assert "Traceback" not in err and "Py4J" not in err and "\tat " not in err, err[-4000:]
     assert (out / "marker.txt").read_text() == "earlier run"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "out"]
+    assert sorted(p.name for p in work.iterdir()) == ["in.parquet", "out"]
+    assert list(scratch.iterdir()) == []  # the JVM's scratch files (spark.local.dir) removed
 
 
 def test_the_job_command_puts_a_remote_out_in_place_once_whole(

@@ -218,6 +218,9 @@ def _stopped(signum: int, _frame: object) -> None:
 #: when the job ends however it ends (killed, the JVM would leave them in the system's temp folder).
 _SCRATCH: list[str] = []
 
+#: Whether this process is the command (``main()`` called without arguments), not a caller's.
+_AS_COMMAND = [False]
+
 #: The signals that stop the job: each ends it through :func:`_stopped`.
 _STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -241,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", default=None, help="read the law on this date (YYYY-MM-DD)")
     args = parser.parse_args(argv)
     _PLAIN_PATHS_LOCAL[0] = _plain_paths_are_local(args.master)
+    _AS_COMMAND[0] = argv is None  # the process is the command: the JVM it starts ends with it
     try:
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
         _refuse_writing_over_the_input(args.source, args.out)
@@ -285,6 +289,7 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
     folder) or beside a remote OUT; an error raised for the output to be removed (the exit code it
     carries)."""
     from py4j.protocol import Py4JJavaError
+    from pyspark import SparkContext
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
@@ -299,7 +304,10 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
         builder = builder.config(key, value)
     if args.master:
         builder = builder.master(args.master)
-    own_jvm = "PYSPARK_GATEWAY_PORT" not in os.environ and SparkSession.getActiveSession() is None
+    # The JVM this command starts (none yet in this process, not spark-submit's): its scratch files
+    # in a folder of the job's own (killed on a signal, it would leave them in the temp folder).
+    # Not where main() is called in a process that goes on (the JVM outlives the job there).
+    own_jvm = _AS_COMMAND[0] and "PYSPARK_GATEWAY_PORT" not in os.environ and SparkContext._gateway is None
     if own_jvm and (args.master or "local").startswith("local") and not os.environ.get("SPARK_LOCAL_DIRS"):
         _SCRATCH.append(tempfile.mkdtemp(prefix="amparo-spark-"))
         builder = builder.config("spark.local.dir", _SCRATCH[-1]).config(
