@@ -325,6 +325,52 @@ def test_spark_meanings_of_dates_and_lookups_are_the_engines(spark: Any) -> None
     assert duplicate.selectExpr(f"{spark_sql(Get(fact('m'), fact('k')))} AS v").first()["v"] == 1
 
 
+def test_leaves_read_as_stored_get_their_arrow_type_back_in_sliced_batches(
+    spark: Any, tmp_path: Path
+) -> None:
+    """:func:`restore` on what Spark gives (numbers, bytes) inside structs, lists and maps, batches
+    sliced (offsets not at zero): the values and types of the file; and a remote IN's refusal by
+    Spark said as the kind of column it is."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from amparo.batch.spark_types import noted_leaves, restore, stand_in_schema
+    from amparo.cli.spark_job import _unreadable_type
+
+    kind = pa.struct(
+        [
+            ("at", pa.time64("us")),
+            ("marks", pa.list_(pa.struct([("h", pa.float16()), ("t", pa.time32("ms"))]))),
+            ("by", pa.map_(pa.string(), pa.time64("ns"))),
+        ]
+    )
+    values = [
+        {"at": dt.time(1, 2, 3), "marks": [{"h": np.float16(1.5), "t": dt.time(4)}, None], "by": [("a", 5)]},
+        None,
+        {"at": None, "marks": None, "by": None},
+        {"at": dt.time(23, 59), "marks": [{"h": None, "t": None}], "by": [("b", None), ("c", 7)]},
+    ]
+    original = pa.table({"s": pa.array(values, kind), "n": [1, 2, 3, 4]})
+    path = tmp_path / "s.parquet"
+    pq.write_table(original, path)
+    schema = stand_in_schema(spark, [(path, pq.read_schema(path))], set())
+    stored = spark.read.schema(schema).parquet(str(path)).toArrow()  # as Spark gives it
+    assert stored.schema.field("s").type != kind
+    leaves = noted_leaves(schema)
+    for start in range(4):
+        sliced = stored.slice(start)
+        assert (
+            restore(sliced, leaves).column("s").to_pylist() == original.slice(start).column("s").to_pylist()
+        )
+        assert restore(sliced.to_batches()[0], leaves).schema.field("s").type == kind
+    message = _unreadable_type(RuntimeError("[UNSUPPORTED_TIME_TYPE] The data type TIME is not supported."))
+    assert message.startswith("a column of times of day (Parquet TIME")
+    assert "half-precision" in _unreadable_type(
+        RuntimeError("Illegal Parquet type: FIXED_LEN_BYTE_ARRAY (FLOAT16).")
+    )
+
+
 # The job command stops the session it ran in: these come last.
 def test_the_job_command_names_a_bad_date_before_starting_spark(capsys: Any) -> None:
     from amparo.cli.spark_job import main
