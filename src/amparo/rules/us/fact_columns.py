@@ -26,6 +26,7 @@ from amparo.engine.pack import (
     VOUCHED_COLUMN,
 )
 from amparo.engine.per_distinct import DistinctMemo, per_distinct
+from amparo.engine.zone_columns import local_date
 from amparo.rules.us import places
 from amparo.rules.us.column_exprs import (
     countries,
@@ -235,9 +236,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None, wanted: Collecti
 
     on = pl.col("encountered_on")
     time_known = pl.col("encountered_at").is_not_null()
-    eastern_day = pl.max_horizontal(
-        pl.col("_instant").dt.convert_time_zone(TIME_ZONE).dt.date(), pl.lit(COVERAGE_START)
-    )
+    eastern_day = pl.max_horizontal(local_date(pl.col("_instant"), TIME_ZONE), pl.lit(COVERAGE_START))
     read_on = (
         pl.lit(as_of, dtype=pl.Date)
         if as_of is not None
