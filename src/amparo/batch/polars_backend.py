@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from amparo.batch.plan import Collect, Column, Plan, Switch, ValueType
@@ -248,14 +248,28 @@ def word_columns(plan: Plan, name: str) -> list[str]:
     return [_word_name(name, k) for k in range(len(list_columns(plan)[name].words()))]
 
 
-def decode_lists(frame: Any, plan: Plan, names: dict[str, str]) -> Any:
-    """``frame`` (eager) with each list column ``names[source]`` decoded from its bit words; the
-    words are dropped. Each distinct word combination is decoded once."""
+#: Another list column decoded beside a plan's lists: its key columns and how a row of their
+#: values becomes its list (e.g. the runner's flags and the currency flag).
+Decoded = tuple[list[str], Callable[[tuple[Any, ...]], list[str]]]
+
+
+def decode_lists(
+    frame: Any, plan: Plan, names: dict[str, str], also: Mapping[str, Decoded] | None = None
+) -> Any:
+    """``frame`` (eager) with each list column ``names[source]`` decoded from its bit words, and
+    each column of ``also`` from its keys; the words and keys are dropped. Each distinct
+    combination of them all is decoded once and put on the rows by one join."""
     collects = list_columns(plan)
-    for source, target in names.items():
-        words = word_columns(plan, source)
-        table = frame.select(words).unique()
-        decoded = [collects[source].decode(tuple(row)) for row in table.iter_rows()]
-        table = table.with_columns(text_lists(target, decoded))
-        frame = frame.join(table, on=words, how="left", nulls_equal=True, maintain_order="left").drop(words)
-    return frame
+    parts: dict[str, Decoded] = {
+        target: (word_columns(plan, source), collects[source].decode) for source, target in names.items()
+    }
+    parts.update(also or {})
+    keys = list(dict.fromkeys(key for columns, _ in parts.values() for key in columns))
+    table = frame.select(keys).unique()
+    rows = table.rows(named=True)
+    decoded = [
+        text_lists(target, [decode(tuple(row[key] for key in columns)) for row in rows])
+        for target, (columns, decode) in parts.items()
+    ]
+    table = table.with_columns(decoded)
+    return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(keys)

@@ -22,6 +22,7 @@ from amparo.batch.facts import fact_columns, facts_one_by_one
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order
 from amparo.batch.plan import FLAGS, NO_VERSION, Plan, compile_plan, summary_column
 from amparo.batch.polars_backend import (
+    Decoded,
     compile_stages,
     decode_lists,
     list_columns,
@@ -29,7 +30,7 @@ from amparo.batch.polars_backend import (
     run_plan,
     word_columns,
 )
-from amparo.engine.columnar import polars_module, text_lists
+from amparo.engine.columnar import polars_module
 from amparo.engine.pack import (
     DOCUMENT_ID_COLUMN,
     OCCURRED_ON_COLUMN,
@@ -447,8 +448,7 @@ class BatchScreener:
         frame = out.collect()
         redo = frame.select(pl.arg_where(pl.col("_redo"))).to_series().to_list()
         keys = {summary_column(k): k for k in plan.summary_keys if summary_column(k) in lists}
-        frame = decode_lists(frame, plan, keys)
-        frame = self._decode_flags(frame, plan, words.get(FLAGS))
+        frame = decode_lists(frame, plan, keys, {"flags": self._flags(plan, words.get(FLAGS))})
         columns = [
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
             for name, dtype in {ROW: pl.Int64, **self.schema}.items()
@@ -462,18 +462,17 @@ class BatchScreener:
             return pl.lit(False)
         return (pl.col(OCCURRED_ON_COLUMN) > self.as_of).fill_null(False)
 
-    def _decode_flags(self, frame: Any, plan: Plan, words: list[str] | None) -> Any:
-        """The flag ids of each row, as the single evaluator lists them (its currency flag last);
-        each distinct word is decoded once (:meth:`Collect.decode` remembers it)."""
-        keys = [*(words or [FLAGS]), "_beyond"]
-        table = frame.select(keys).unique()
+    def _flags(self, plan: Plan, words: list[str] | None) -> Decoded:
+        """How the flag ids of a row are decoded, as the single evaluator lists them (its currency
+        flag last), from its flag words (or its list of flags) and ``_beyond``."""
         collect = list_columns(plan).get(FLAGS)
-        decoded = []
-        for row in table.iter_rows():
-            ids = collect.decode(tuple(row[:-1])) if collect is not None and words else list(row[0] or [])
-            decoded.append([*ids, BEYOND_CURRENCY] if row[-1] else ids)
-        table = table.with_columns(text_lists("flags", decoded))
-        return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(keys)
+
+        def decode(row: tuple[Any, ...]) -> list[str]:
+            given, beyond = row[:-1], row[-1]
+            ids = list(collect.decode(given)) if collect is not None and words else list(given[0] or [])
+            return [*ids, BEYOND_CURRENCY] if beyond else ids
+
+        return [*(words or [FLAGS]), "_beyond"], decode
 
     def _verify(
         self, pack: LawPack, result: Any, group: _PackRows, documents: Sequence[Any], skip: set[int]
