@@ -175,32 +175,3 @@ def test_a_place_no_file_can_be_written_is_refused_naming_out(
         err = _refused(args, capsys)
         assert f"--out: {args[-1]}: cannot write a file there (" in err
         assert ".part" not in err
-
-
-def test_a_staged_folder_replaces_the_earlier_one_only_when_whole(tmp_path: Path) -> None:
-    """``staged_folder`` (the Spark job's OUT): an earlier folder is kept whole when the block fails,
-    replaced when it ends; the signal handler's ``remove_partial_files`` removes one being written."""
-    from amparo.batch.output_file import remove_partial_files, staged_folder
-
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "marker.txt").write_text("earlier")
-    with pytest.raises(RuntimeError), staged_folder(out) as part:
-        (part / "part-0").write_text("half")
-        raise RuntimeError("the job failed")
-    assert [p.name for p in out.iterdir()] == ["marker.txt"]
-    with staged_folder(out) as part:
-        (part / "part-0").write_text("whole")
-    assert [p.name for p in out.iterdir()] == ["part-0"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    with pytest.raises(SystemExit), staged_folder(out) as part:
-        (part / "part-1").write_text("stopped")
-        remove_partial_files()  # as SIGTERM's handler does, before the process ends
-        assert not part.exists()
-        raise SystemExit(143)
-    assert [p.name for p in out.iterdir()] == ["part-0"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    with pytest.raises(InputError) as error:
-        with staged_folder(tmp_path / "no-such" / "out"):
-            pass
-    assert error.value.errors[0].path == "OUT"

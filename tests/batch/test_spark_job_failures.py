@@ -204,3 +204,26 @@ def test_the_job_command_removes_what_a_killed_job_left(synthetic: Any, tmp_path
     assert any(p.name.startswith(".out.spark-") for p in tmp_path.iterdir())
     assert main([str(source), str(out), "--master", "local[1]"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "out"]
+
+
+def test_the_scratch_folder_option_is_added_to_the_users_java_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job gives its JVM a scratch folder through ``spark.driver.extraJavaOptions``, which
+    replaces the value in Spark's defaults file: the job reads that value and keeps it."""
+    from amparo.cli.spark_job import _spark_default
+
+    (tmp_path / "spark-defaults.conf").write_text(
+        "# spark.driver.extraJavaOptions -Dcommented=1\n"
+        "spark.driver.extraJavaOptions \t -Dfoo=1 -Dbar=2  \n"
+        "spark.executor.memory=2g\n"
+        "spark.sql.shuffle.partitions: 8\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert _spark_default("spark.driver.extraJavaOptions") == "-Dfoo=1 -Dbar=2"
+    assert _spark_default("spark.executor.memory") == "2g"
+    assert _spark_default("spark.sql.shuffle.partitions") == "8"
+    assert _spark_default("spark.master") is None
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path / "none"))
+    assert _spark_default("spark.driver.extraJavaOptions") is None

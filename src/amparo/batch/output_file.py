@@ -3,15 +3,14 @@
 It is written beside its place under a hidden temporary name and renamed into place only once
 whole: a run stopped half-way (a bad input, Ctrl-C, a full disk) leaves no half-written file, and
 a file already there under that name stays as it was. A file the command reads is never one it
-writes over: ``--out`` naming the input is refused before anything is read. A folder of parts (the
-Spark job's OUT) is staged the same way (:func:`staged_folder`).
+writes over: ``--out`` naming the input is refused before anything is read. (The Spark job's
+folder of parts is staged by :mod:`amparo.batch.spark_output`.)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,7 +52,7 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
     if is_written_as_it_goes(out):  # a pipe is written as it goes (and /dev/null is no file)
         yield out
         return
-    part = _hidden_part(out, option, folder=False)
+    part = _hidden_part(out, option)
     try:
         yield part
         if part.exists():
@@ -65,70 +64,27 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
         _PARTS.discard(part)
 
 
-def _hidden_part(out: Path, option: str, *, folder: bool) -> Path:
-    """A new hidden file or folder beside ``out`` to write it at, remembered for
+def _hidden_part(out: Path, option: str) -> Path:
+    """A new hidden file beside ``out`` to write it at, remembered for
     :func:`remove_partial_files`; a place where none can be made is refused naming ``option``."""
     part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
-        part.mkdir() if folder else part.open("xb").close()
+        part.open("xb").close()
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
-        what = "folder" if folder else "file"
-        raise InputError([FieldError(option, f"{out}: cannot write a {what} there ({reason})")]) from None
+        raise InputError([FieldError(option, f"{out}: cannot write a file there ({reason})")]) from None
     _PARTS.add(part)
     return part
 
 
-@contextmanager
-def staged_folder(out: Path, option: str = "OUT") -> Iterator[Path]:
-    """:func:`staged` for a folder (a writer that makes a folder of parts at the path it is given,
-    as Spark does): written beside ``out`` under a hidden name, put in place of ``out`` when the
-    block ends without an error, removed when it ends with one; an earlier ``out`` is kept whole
-    until then. The two renames run with :data:`STOPPING` held (stopped between them, ``out``
-    would be under no name)."""
-    part = _hidden_part(out, option, folder=True)
-    try:
-        yield part
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
-        try:
-            _replace_folder(part, out, option)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    finally:
-        shutil.rmtree(part, ignore_errors=True)
-        _PARTS.discard(part)
-
-
-def _replace_folder(part: Path, out: Path, option: str) -> None:
-    old = out.with_name(f".{out.name}.{secrets.token_hex(4)}.old")
-    replaced = out.exists() or out.is_symlink()
-    try:
-        if replaced:
-            os.replace(out, old)
-        os.replace(part, out)
-    except OSError as exc:
-        if replaced and old.exists() and not (out.exists() or out.is_symlink()):
-            os.replace(old, out)  # the earlier output back in place
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputError(
-            [FieldError(option, f"{out}: the new output could not be put in place ({reason})")]
-        ) from None
-    if replaced:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
-
-
-#: The temporary files and folders being written now (a process may write several: ``impact --out``).
+#: The temporary files being written now (a process may write several: ``impact --out``).
 _PARTS: set[Path] = set()
 #: The signals that stop a command writing (``kill``, a scheduler; the terminal closed).
 STOPPING = frozenset({signal.SIGTERM, signal.SIGHUP})
 
 
 def remove_partial_files() -> None:
-    """Remove every file :func:`staged` and folder :func:`staged_folder` is writing: the command
-    line's handler of :data:`STOPPING` calls it before the process ends (Ctrl-C unwinds through
-    them itself)."""
+    """Remove every file :func:`staged` is writing: the command line's handler of
+    :data:`STOPPING` calls it before the process ends (Ctrl-C unwinds through them itself)."""
     for part in list(_PARTS):
-        if part.is_dir() and not part.is_symlink():
-            shutil.rmtree(part, ignore_errors=True)
-        else:
-            part.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)

@@ -310,8 +310,10 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
     own_jvm = _AS_COMMAND[0] and "PYSPARK_GATEWAY_PORT" not in os.environ and SparkContext._gateway is None
     if own_jvm and (args.master or "local").startswith("local") and not os.environ.get("SPARK_LOCAL_DIRS"):
         _SCRATCH.append(tempfile.mkdtemp(prefix="amparo-spark-"))
+        own = f"-Djava.io.tmpdir={_SCRATCH[-1]}"
+        given = _spark_default("spark.driver.extraJavaOptions")  # kept: ours goes before it
         builder = builder.config("spark.local.dir", _SCRATCH[-1]).config(
-            "spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={_SCRATCH[-1]}"
+            "spark.driver.extraJavaOptions", f"{own} {given}" if given else own
         )
     master = (
         (args.master, "--master")
@@ -443,3 +445,22 @@ class _JobFailed(AmparoError):
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _spark_default(key: str) -> str | None:
+    """``key``'s value in Spark's defaults file (``$SPARK_CONF_DIR/spark-defaults.conf``, else
+    under ``$SPARK_HOME/conf`` or PySpark's own folder), as ``spark-submit`` reads it: a setting the
+    job gives replaces the file's, so the job adds its own to the file's instead."""
+    from pyspark.find_spark_home import _find_spark_home
+
+    folder = os.environ.get("SPARK_CONF_DIR") or os.path.join(_find_spark_home(), "conf")
+    try:
+        text = Path(folder, "spark-defaults.conf").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = None
+    for line in text.splitlines():  # a Java properties file: key, then =, : or white space, then value
+        setting = re.match(r"\s*([^\s=:#!]+)\s*[=:\s]\s*(.*?)\s*$", line)
+        if setting is not None and setting.group(1) == key:
+            found = setting.group(2)
+    return found or None
