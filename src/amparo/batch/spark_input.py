@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from amparo.batch.spark_types import LITERAL_PATHS
 from amparo.errors import FieldError, InputError
 
 #: Spark's reader options for a folder of parts: every file under it, no partition discovery
@@ -88,10 +89,6 @@ def _literal(path: Path) -> str:
     """A local file as a ``file:`` path (read with :data:`LITERAL_PATHS`: ``x[ab].parquet`` is that
     file, where Hadoop's patterns matched ``xa.parquet``, and ``enc[1].parquet`` nothing)."""
     return "file://" + os.path.abspath(path)
-
-
-#: Spark's reader option that takes each path as a name, not a pattern (``DataSource.GLOB_PATHS_KEY``).
-LITERAL_PATHS = {"__globPaths__": "false"}
 
 
 def _timestamp_columns(parts: Sequence[Path]) -> _Timestamps | None:

@@ -24,6 +24,9 @@ from typing import Any
 
 from amparo.errors import FieldError, InputError
 
+#: Spark's reader option that takes each path as a name, not a pattern (``DataSource.GLOB_PATHS_KEY``).
+LITERAL_PATHS = {"__globPaths__": "false"}
+
 #: The Spark field metadata that lists a column's leaves read in their stored form:
 #: JSON ``[[steps, arrow type], ...]``, a step a field's name or one of :data:`ITEM`, :data:`KEY`,
 #: :data:`VALUE` (a list's items, a map's keys or values).
@@ -144,8 +147,6 @@ def stand_in_schema(spark: Any, schemas: Sequence[tuple[Path, Any]], int96: set[
     import pyarrow as pa
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
     from pyspark.sql.types import StructField, StructType
-
-    from amparo.batch.spark_input import LITERAL_PATHS
 
     ordered = sorted(schemas, key=lambda pair: "file://" + str(pair[0].absolute()))
     distinct: list[Any] = []
