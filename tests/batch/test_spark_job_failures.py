@@ -49,7 +49,9 @@ def _job(source: Path, out: str, **popen: Any) -> Any:
 
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, **popen.pop("env", {})}
     command = [sys.executable, "-m", "amparo.cli.spark_job", str(source), out, "--master", "local[1]"]
-    return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        command, env=env, stderr=subprocess.PIPE, text=True, **popen
+    )  # with: closed, waited
 
 
 @pytest.mark.parametrize(
@@ -74,21 +76,26 @@ def test_the_job_command_stopped_while_it_writes_says_one_line_and_keeps_out(
     pl.concat([synthetic] * 4).write_parquet(source)
     out.mkdir()
     (out / "marker.txt").write_text("earlier run")
-    job = _job(source, str(out), start_new_session=True, env={"TMPDIR": str(scratch)})
-    deadline = time.monotonic() + 240
-    while job.poll() is None and time.monotonic() < deadline:
-        if any((part / "out" / "_temporary").exists() for part in work.glob(".out.spark-*.part")):
-            break  # Spark writes the rows
-        time.sleep(0.05)
-    assert job.poll() is None, job.stderr.read() if job.stderr else ""
-    if number == "SIGINT":
-        os.killpg(job.pid, signal.SIGINT)
-    else:
-        job.send_signal(signal.SIGTERM)
-    _, err = job.communicate(timeout=60)
-    assert job.returncode == code, err
-    assert err.strip().splitlines()[-1].strip("\r ").endswith(said), err[-2000:]
-    assert "Traceback" not in err and "Py4J" not in err and "\tat " not in err, err[-4000:]
+    with _job(source, str(out), start_new_session=True, env={"TMPDIR": str(scratch)}) as job:
+        try:
+            deadline = time.monotonic() + 240
+            while job.poll() is None and time.monotonic() < deadline:
+                if any((part / "out" / "_temporary").exists() for part in work.glob(".out.spark-*.part")):
+                    break  # Spark writes the rows
+                time.sleep(0.05)
+            if job.poll() is not None:  # ended before it was stopped: its own error, the pipe closed by with
+                pytest.fail(job.stderr.read() if job.stderr else "")
+            if number == "SIGINT":
+                os.killpg(job.pid, signal.SIGINT)
+            else:
+                job.send_signal(signal.SIGTERM)
+            _, err = job.communicate(timeout=60)
+            assert job.returncode == code, err
+            assert err.strip().splitlines()[-1].strip("\r ").endswith(said), err[-2000:]
+            assert "Traceback" not in err and "Py4J" not in err and "\tat " not in err, err[-4000:]
+        finally:
+            if job.poll() is None:  # a failed check: never left running (with waits for it)
+                job.kill()
     assert (out / "marker.txt").read_text() == "earlier run"
     assert sorted(p.name for p in work.iterdir()) == ["in.parquet", "out"]
     assert list(scratch.iterdir()) == []  # the JVM's scratch files (spark.local.dir) removed

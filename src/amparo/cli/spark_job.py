@@ -443,10 +443,6 @@ class _JobFailed(AmparoError):
         self.code = code
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _spark_default(key: str) -> str | None:
     """``key``'s value in Spark's defaults file (``$SPARK_CONF_DIR/spark-defaults.conf``, else
     under ``$SPARK_HOME/conf`` or PySpark's own folder), as ``spark-submit`` reads it: a setting the
@@ -464,3 +460,7 @@ def _spark_default(key: str) -> str | None:
         if setting is not None and setting.group(1) == key:
             found = setting.group(2)
     return found or None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
