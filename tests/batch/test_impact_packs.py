@@ -27,6 +27,7 @@ from amparo.rules.eu import EU_PACK
 from amparo.rules.us import US_PACK
 from amparo.screening import screen
 
+SHARED_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "eu" / "examples"
 EU_CHANGE = {
     "block": {"rule": "ammr_art33_1"},
     "from": "2026-07-01",
@@ -107,15 +108,22 @@ def test_impact_reads_each_document_by_its_pack_and_lays_each_change_over_its_pa
     assert by_pack["eu"] == {"screened": 400, "changed": 0}
 
 
+@pytest.mark.parametrize("default", ["us", "eu"])
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl"])
 def test_applications_in_a_document_frame_are_counted_by_their_own_nationality_and_month(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default: str, suffix: str
 ) -> None:
-    """A Parquet file of applications: their nationality and month are read through their own
-    pack (the columns are another pack's form than the columnar pack's)."""
+    """A file of applications: their nationality and month are read through their own pack,
+    whether their columns are another pack's form than the columnar pack's (default ``us``) or
+    the columnar pack's own (default ``eu``: every row was counted under ``unknown``)."""
+    monkeypatch.setenv("AMPARO_DEFAULT_LAW_PACK", default)
     rng = random.Random(3)
     applications = [eu_application(rng, n) for n in range(300)]
-    source = tmp_path / "applications.parquet"
-    pl.DataFrame(applications).write_parquet(source)
+    source = tmp_path / f"applications.{suffix}"
+    if suffix == "parquet":
+        pl.DataFrame(applications).write_parquet(source)
+    else:
+        source.write_text("".join(json.dumps(a) + "\n" for a in applications))
     change = tmp_path / "change.json"
     change.write_text(json.dumps({"changes": [EU_CHANGE]}))
     out = tmp_path / "changed.jsonl"
@@ -134,6 +142,37 @@ def test_applications_in_a_document_frame_are_counted_by_their_own_nationality_a
         assert row["nationality"] == application["applicant"].get("nationality")
         assert row["month"] == application["lodged_on"][:7]
     assert sum(counts["by_month"].values()) == len(rows)
+    assert "unknown" not in counts["by_month"]
+
+
+@pytest.mark.parametrize("rule", ["take_charge_deadline", "reply_deadline", "transfer_deadline"])
+def test_a_rule_blocked_over_its_whole_coverage_has_no_value(rule: str, tmp_path: Path) -> None:
+    """Found by testers: blocking every version of a date rule left a column of no type, and the
+    date functions of the rules reading it stopped ``impact`` with an internal error. Each row is
+    now what the single evaluator gives under the changed book."""
+    documents = [json.loads(path.read_text())["encounter"] for path in sorted(SHARED_EXAMPLES.glob("*.json"))]
+    assert documents
+    source = tmp_path / "applications.jsonl"
+    source.write_text("".join(json.dumps(d) + "\n" for d in documents))
+    change = {"block": {"rule": rule}, "from": "2014-01-01", "status": "vacated"}
+    path = tmp_path / "change.json"
+    path.write_text(json.dumps({"changes": [change]}))
+    out = tmp_path / "changed.jsonl"
+    result = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--change", str(path), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    changed_eu = overlay(EU_PACK, RuleChange.model_validate({"changes": [change]}))
+    rows = {row["encounter_id"]: row for row in map(json.loads, out.read_text().splitlines())}
+    expected = {
+        d["id"]: (_summary(d, EU_PACK), _summary(d, changed_eu))
+        for d in documents
+        if _summary(d, EU_PACK) != _summary(d, changed_eu)
+    }
+    assert set(rows) == set(expected) and expected
+    for document_id, (before, after) in expected.items():
+        assert {k: rows[document_id][f"{k}_before"] for k in before} == before
+        assert {k: rows[document_id][f"{k}_after"] for k in after} == after
 
 
 def test_each_change_goes_to_the_pack_that_holds_what_it_names() -> None:

@@ -32,7 +32,7 @@ from amparo.batch.parquet_input import PARQUET_CHUNK, ParquetChunk, parquet_chun
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
-from amparo.engine.pack import LawPack
+from amparo.engine.pack import LawPack, PersonColumnsPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, FieldError, InputError
 
@@ -93,33 +93,49 @@ def _text(value: Any) -> str:
     return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _document_columns(frame: Any) -> Any:
-    """Nationality (the first) and month of the encounter of each row of a document frame (a
-    column of another type than encounter v1's, as a Parquet file may hold, is read as a JSON
-    document's would be: a date written as text by its first seven characters, text or codes
-    dictionary-encoded or in a fixed-size list as text, else unknown)."""
+#: Where encounter v1's columns hold the nationality and the day, for a pack that does not say.
+_ENCOUNTER_PERSON = (("person", "nationalities"), ("encountered_on",))
+
+
+def _at_path(frame: Any, path: tuple[str, ...]) -> tuple[Any, Any]:
+    """The column at ``path`` (a column, then struct fields) and its type; ``(None, None)`` where
+    the frame holds no such column or field."""
     pl = polars_module()
-    person = frame.schema.get("person")
-    codes = (
-        {f.name: f.dtype for f in person.fields}.get("nationalities")
-        if isinstance(person, pl.Struct)
-        else None
-    )
-    codes_column = pl.col("person").struct.field("nationalities")
+    kind = frame.schema.get(path[0])
+    column = pl.col(path[0])
+    for name in path[1:]:
+        fields = {f.name: f.dtype for f in kind.fields} if isinstance(kind, pl.Struct) else {}
+        if name not in fields:
+            return None, None
+        column, kind = column.struct.field(name), fields[name]
+    return column, kind
+
+
+def _document_columns(frame: Any, pack: LawPack | None = None) -> Any:
+    """Nationality (the first) and month of each row of a document frame, read where ``pack``'s
+    columns hold them (:class:`~amparo.engine.pack.PersonColumnsPack`; encounter v1's otherwise).
+    A column of another type than the pack's, as a Parquet file may hold, is read as a JSON
+    document's would be: a date written as text by its first seven characters, text or codes
+    dictionary-encoded or in a fixed-size list as text, else unknown."""
+    pl = polars_module()
+    where, day_at = pack.person_columns() if isinstance(pack, PersonColumnsPack) else _ENCOUNTER_PERSON
+    unknown = pl.repeat(None, pl.len(), dtype=pl.String)
+    codes_column, codes = _at_path(frame, where)
     if isinstance(codes, pl.Array):  # a fixed-size list (Arrow's fixed_size_list)
         codes_column, codes = codes_column.arr.to_list(), pl.List(codes.inner)
-    nationality = (
-        codes_column.list.first().cast(pl.String)
-        if isinstance(codes, pl.List) and (codes.inner == pl.String or is_dictionary_text(codes.inner))
-        else pl.repeat(None, pl.len(), dtype=pl.String)
-    )
-    kind = frame.schema.get("encountered_on")
-    if kind == pl.Date:
-        month = pl.col("encountered_on").dt.strftime("%Y-%m")
-    elif kind == pl.String or is_dictionary_text(kind):
-        month = pl.col("encountered_on").cast(pl.String).str.slice(0, 7)
+    if isinstance(codes, pl.List) and (codes.inner == pl.String or is_dictionary_text(codes.inner)):
+        nationality = codes_column.list.first().cast(pl.String)
+    elif codes == pl.String or is_dictionary_text(codes):
+        nationality = codes_column.cast(pl.String)
     else:
-        month = pl.repeat(None, pl.len(), dtype=pl.String)
+        nationality = unknown
+    day, kind = _at_path(frame, day_at)
+    if kind == pl.Date:
+        month = day.dt.strftime("%Y-%m")
+    elif kind == pl.String or is_dictionary_text(kind):
+        month = day.cast(pl.String).str.slice(0, 7)
+    else:
+        month = unknown
     return frame.select(nationality.alias("nationality"), month.alias("month"))
 
 
@@ -190,12 +206,12 @@ def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
     pack = columnar_pack(registry)
     frame = schema_as_text(frame)
     if "schema" not in frame.columns or frame.schema["schema"] != pl.String or pack is None:
-        return _document_columns(frame)
+        return _document_columns(frame, pack)
     other = (frame["schema"] != pack.schema_id).fill_null(registry.default_id != pack.id)
     if not other.any():
-        return _document_columns(frame)
+        return _document_columns(frame, pack)
     rows = pl.int_range(frame.height, dtype=pl.Int64, eager=True).alias(ROW)
-    fast = _document_columns(frame.filter(~other)).with_columns(rows.filter(~other))
+    fast = _document_columns(frame.filter(~other), pack).with_columns(rows.filter(~other))
     others = [p for p in registry if p.id != pack.id]
     slow = _json_document_columns(documents_of(frame.filter(other), others), registry).with_columns(
         rows.filter(other)
@@ -206,7 +222,9 @@ def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
 def _lines_document_columns(parsed: ParsedLines, registry: PackRegistry) -> Any:
     """Nationality and month of each line of a chunk read partly in columns, in line order."""
     pl = polars_module()
-    fast = _document_columns(parsed.frame).with_columns(pl.Series(ROW, parsed.fast, dtype=pl.Int64))
+    fast = _document_columns(parsed.frame, columnar_pack(registry)).with_columns(
+        pl.Series(ROW, parsed.fast, dtype=pl.Int64)
+    )
     slow = _json_document_columns(parsed.slow_documents[0], registry).with_columns(
         pl.Series(ROW, parsed.slow, dtype=pl.Int64)
     )

@@ -205,18 +205,25 @@ def _compile(expr: Expr, pl: Any, shared: Mapping[TestKey, str]) -> Any:
         return ~to_polars(expr.operand, shared)
     if isinstance(expr, PlusPeriod):
         unit = {"days": "d", "weeks": "w", "months": "mo", "years": "y"}[expr.unit]
-        return _compile(expr.start, pl, shared).dt.offset_by(f"{expr.amount}{unit}")
+        return _temporal(_compile(expr.start, pl, shared), pl).dt.offset_by(f"{expr.amount}{unit}")
     if isinstance(expr, Earliest):
         return pl.min_horizontal(*(_compile(x, pl, shared) for x in expr.operands))
     if isinstance(expr, Latest):
         return pl.max_horizontal(*(_compile(x, pl, shared) for x in expr.operands))
     if isinstance(expr, Weekday):
-        return _compile(expr.operand, pl, shared).dt.weekday()
+        return _temporal(_compile(expr.operand, pl, shared), pl).dt.weekday()
     if isinstance(expr, Get):
         return _lookup(_compile(expr.mapping, pl, shared), _compile(expr.key, pl, shared), pl)
     if isinstance(expr, IsoDate):
-        return _compile(expr.operand, pl, shared).dt.strftime("%Y-%m-%d")
+        return _temporal(_compile(expr.operand, pl, shared), pl).dt.strftime("%Y-%m-%d")
     raise RuleDefinitionError(f"no columnar meaning for {type(expr).__name__}")
+
+
+def _temporal(operand: Any, pl: Any) -> Any:
+    """``operand`` as a date or an instant column even where it holds no value of any type (a rule
+    whose every version a change blocked gives a column of nulls, on which date functions stop):
+    its own type where it has one (a date, or an instant in its zone)."""
+    return pl.coalesce(operand, pl.lit(None, dtype=pl.Date))
 
 
 def _lookup(mapping: Any, key: Any, pl: Any) -> Any:

@@ -247,6 +247,19 @@ class NullableFieldsPack(Protocol):
 
 
 @runtime_checkable
+class PersonColumnsPack(Protocol):
+    """Optional, beside :class:`ColumnarPack`: where its document columns hold the person's
+    nationality and the day the document is counted under (:class:`PersonFacts`'
+    ``nationalities`` and ``occurred_on``), for ``amparo impact``'s counts by nationality and month
+    without reading each document."""
+
+    def person_columns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The path (column, then struct fields) of the nationality (a text, or a list of them whose
+        first is counted) and of the day (a date, or a text written ``YYYY-MM-DD``)."""
+        ...
+
+
+@runtime_checkable
 class TypedFactsPack(Protocol):
     """Optional: a pack that declares the type of each fact it extracts, for the batch evaluator
     when it reads facts one document at a time (a fact missing from every row of a chunk then

@@ -175,6 +175,10 @@ class EULawPack:
     def documents_frame(self, parsed: Sequence[Application]) -> Any:
         return fact_columns.documents_frame(parsed)
 
+    def person_columns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Where the columns hold the nationality and the day counted under (``PersonColumnsPack``)."""
+        return (("applicant", "nationality"), ("lodged_on",))
+
     def extract_fact_columns(
         self, documents: Any, as_of: dt.date | None, facts: Collection[str] | None = None
     ) -> Any:

@@ -269,6 +269,10 @@ class USLawPack:
 
         return fact_columns.documents_frame(parsed)
 
+    def person_columns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Where the columns hold the nationality and the day counted under (``PersonColumnsPack``)."""
+        return (("person", "nationalities"), ("encountered_on",))
+
     def extract_fact_columns(
         self, documents: Any, as_of: dt.date | None, facts: Collection[str] | None = None
     ) -> Any:
