@@ -363,3 +363,28 @@ def test_a_state_is_vouched_exactly_where_encounter_v1_takes_it(state: str) -> N
         taken = False
     vouched = pl.select(us_state_ok(pl.lit(state, dtype=pl.String))).item()
     assert vouched == taken
+
+
+def test_a_parquet_file_without_a_field_the_eu_pack_requires_gives_its_error(tmp_path: Path) -> None:
+    """Found by testers: a Parquet file of applications written without ``applicant.nationality``
+    (a field EU application v1 requires but allows null) was read in columns as a stateless
+    applicant's, and decided; the single evaluator refuses each such row. With the field in the
+    file, a null nationality is the stateless applicant's and is read in columns."""
+    rows = [
+        {
+            "schema": EU_PACK.schema_id,
+            "id": f"N{i}",
+            "lodged_in": "DE" if i % 3 else "IT",
+            "lodged_on": "2024-10-01",
+            "applicant": {"age": 30},
+        }
+        for i in range(40)
+    ]
+    got, documents = _parquet_rows(pa.Table.from_pylist(rows), tmp_path)
+    assert disagreements(documents, got, REGISTRY) == []
+    assert all(row["error"] is not None for row in got)
+    assert {e["path"] for row in got for e in row["error"]["errors"]} == {"/applicant/nationality"}
+    stateless = [{**row, "applicant": {"nationality": None, "age": 30}} for row in rows]
+    got, _ = _parquet_rows(pa.Table.from_pylist(stateless), tmp_path)
+    assert disagreements(stateless, got, REGISTRY) == []  # the documents as written, null given
+    assert all(row["error"] is None for row in got)

@@ -16,6 +16,23 @@ from amparo.engine.pack import NullableFieldsPack
 IGNORED = frozenset({"extensions"})
 
 
+def _absent(frame: Any, path: tuple[str, ...]) -> Any:
+    """Rows where the object holding the field at ``path`` is given but the frame has no such
+    field (a Parquet file written from documents that all lack it); none where it has one."""
+    pl = polars_module()
+    if path[0] not in frame.columns:
+        return _falses(frame.height) if len(path) > 1 else pl.repeat(True, frame.height, eager=True)
+    holder, kind = frame[path[0]], frame.schema[path[0]]
+    for name in path[1:]:
+        fields = {f.name: f.dtype for f in kind.fields} if isinstance(kind, pl.Struct) else None
+        if fields is None:
+            return _falses(frame.height)  # not an object: refused as a value of another type
+        if name not in fields:
+            return holder.is_not_null()
+        holder, kind = holder.struct.field(name), fields[name]
+    return _falses(frame.height)
+
+
 def _falses(n: int) -> Any:
     return polars_module().repeat(False, n, eager=True)
 
@@ -179,12 +196,17 @@ def instants_in_utc(frame: Any) -> Any:
     return frame.cast(changed) if changed else frame
 
 
-def conform(frame: Any, schema: dict[str, Any]) -> tuple[Any, Any]:
+def conform(frame: Any, schema: dict[str, Any], pack: Any = None) -> tuple[Any, Any]:
     """``frame`` in the columns of ``schema`` (missing ones null), and a boolean series of the rows
     the conversion cannot vouch for (a value of another type, a column the form does not have, a
-    day past the calendar: that row's value of the column is left null, :mod:`amparo.batch.calendar`)."""
+    day past the calendar: that row's value of the column is left null, :mod:`amparo.batch.calendar`;
+    a field ``pack`` requires but allows null, absent from the frame where the object holding it is
+    given: in columns it would read as given null, :class:`~amparo.engine.pack.NullableFieldsPack`)."""
     pl = polars_module()
     suspect = _falses(frame.height)
+    if isinstance(pack, NullableFieldsPack):
+        for path in pack.required_nullable_fields():
+            suspect = suspect | _absent(frame, path)
     columns = []
     for name, dtype in schema.items():
         if name not in frame.columns:

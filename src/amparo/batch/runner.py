@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -332,11 +332,7 @@ class BatchScreener:
         result, redo = self._evaluate(pack, plan, facts, rows)
         redo = sorted(set(redo) | set(pl.arg_where(suspect, eager=True).to_list()))
         if self.verify_sample and result.height:
-            sample = [
-                i
-                for i in self._random.sample(range(result.height), min(self.verify_sample, result.height))
-                if i not in set(redo)
-            ]
+            sample = self._sample(result.height, redo)
             for i, document in zip(sample, given(sample), strict=True):
                 if not self._agrees(
                     pack, result.row(i, named=True), self.single_row(rows[i], document, pack)
@@ -358,7 +354,7 @@ class BatchScreener:
         known = shared.get(frame, pack, self.as_of, plan.facts) if shared is not None else None
         if known is not None:
             return known
-        documents, suspect = conform(frame, dict(pack.document_schema()))
+        documents, suspect = conform(frame, dict(pack.document_schema()), pack)
         facts = pack.extract_fact_columns(documents, self.as_of, plan.facts)
         if shared is not None:
             shared.put(frame, pack, self.as_of, (documents, suspect, facts))
@@ -474,6 +470,15 @@ class BatchScreener:
 
         return [*(words or [FLAGS]), "_beyond"], decode
 
+    def _sample(self, height: int, redone: Collection[int]) -> list[int]:
+        """Up to ``verify_sample`` of the rows ``0 .. height - 1`` that the columns decided, drawn
+        among those only (drawn among all rows, a chunk whose rows were mostly read one by one
+        anyway left the few decided in columns unchecked: testers' Parquet file without a field)."""
+        pl = polars_module()
+        decided = pl.arg_where(~pl.int_range(height, eager=True).is_in(list(redone)), eager=True)
+        picks = self._random.sample(range(decided.len()), min(self.verify_sample, decided.len()))
+        return [int(decided[k]) for k in picks]
+
     def _verify(
         self, pack: LawPack, result: Any, group: _PackRows, documents: Sequence[Any], skip: set[int]
     ) -> list[int]:
@@ -481,8 +486,7 @@ class BatchScreener:
         agrees with the pack's single extraction) sends the whole chunk through the single evaluator."""
         if not self.verify_sample or result.height == 0:
             return []
-        sample = self._random.sample(range(result.height), min(self.verify_sample, result.height))
-        for i in (i for i in sample if i not in skip):
+        for i in self._sample(result.height, skip):
             single = self.single_row(group.rows[i], documents[group.rows[i]], pack, group.parsed[i])
             if not self._agrees(pack, result.row(i, named=True), single):
                 return list(range(result.height))

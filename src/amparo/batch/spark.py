@@ -308,7 +308,7 @@ def _fact_reader(pack: LawPack, plan: Plan, as_of: dt.date | None) -> tuple[Any,
         document_schema = dict(pack.document_schema())
 
         def read(frame: Any) -> Any:
-            documents, suspect = conform(frame, document_schema)
+            documents, suspect = conform(frame, document_schema, pack)
             facts = pack.extract_fact_columns(documents, as_of, plan.facts)
             return facts.with_columns((pl.col(VOUCHED_COLUMN) & ~suspect).alias(VOUCHED_COLUMN))
 
