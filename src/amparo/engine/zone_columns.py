@@ -2,9 +2,10 @@
 
 Polars' ``dt.convert_time_zone`` looks each instant up in the zone's rules (chrono-tz): 20 ms for
 200,000 instants, a tenth of a batch chunk's facts. Between two changes of a zone's offset, the
-local time is the instant plus one offset, so a sorted table of the changes (a few hundred for
-1800-2100) and one sorted search per instant give the same local dates at a fraction of the cost.
-The table is read from Polars' own rules, so the dates are those ``convert_time_zone`` gives.
+local time is the instant plus one offset: the changes (a few hundred for 1800-2100) are found once
+from Polars' own rules, so the dates are those ``convert_time_zone`` gives, and each instant reads
+its offset from a table by UTC hour (2 ms for 200,000), or by a sorted search of the changes
+where a zone changes off the whole hour.
 """
 
 from __future__ import annotations
@@ -43,9 +44,8 @@ def offset_table(zone: str) -> tuple[Any, Any]:
     low = after - 86_400_000_000  # the offset before the change holds here, the new one at ``after``
     high = after
     before = offsets.shift(1).filter(changed)
-    while (
-        len(low) and (high - low).max() > 1
-    ):  # halve every change's day at once (37 rounds to the microsecond)
+    # Halve every change's day at once (37 rounds to the microsecond).
+    while len(low) and (high - low).max() > 1:
         middle = low + (high - low) // 2
         still = _offsets(middle.cast(pl.Datetime("us", "UTC")), zone) == before
         low = pl.select(pl.when(pl.lit(still)).then(pl.lit(middle)).otherwise(pl.lit(low))).to_series()
@@ -62,8 +62,8 @@ _HOUR = 3_600_000_000  # microseconds
 def hourly_offsets(zone: str) -> Any | None:
     """The zone's offset in seconds for every UTC hour from :data:`TABLE_FIRST` to
     :data:`TABLE_END` (2.6 million, 10.5 MB), where every change of :func:`offset_table` falls on a
-    whole hour of UTC and is a whole number of seconds (true of every zone the packs use); ``None``
-    otherwise."""
+    whole hour of UTC and is a whole number of seconds (New York's, which the US pack reads, among
+    others); ``None`` otherwise."""
     pl = polars_module()
     starts, offsets = offset_table(zone)
     first = int(starts[0])
