@@ -37,6 +37,17 @@ EU_CHANGE = {
 US_CHANGE = {"block": {"instrument": "securing_border_2024"}, "from": "2024-07-01", "status": "vacated"}
 
 
+def _impact_of(source: Path, changes: list[dict[str, Any]], tmp_path: Path) -> tuple[dict[str, Any], Path]:
+    """``amparo impact SOURCE --change FILE --out OUT --json``: its counts and OUT."""
+    change, out = tmp_path / "change.json", tmp_path / "changed.jsonl"
+    change.write_text(json.dumps({"changes": changes}))
+    result = CliRunner().invoke(
+        build_app(), ["impact", str(source), "--change", str(change), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output), out
+
+
 def _summary(document: dict[str, Any], pack: Any) -> dict[str, Any]:
     decision = screen(document, pack)
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in decision.summary.items()}
@@ -124,14 +135,7 @@ def test_applications_in_a_document_frame_are_counted_by_their_own_nationality_a
         pl.DataFrame(applications).write_parquet(source)
     else:
         source.write_text("".join(json.dumps(a) + "\n" for a in applications))
-    change = tmp_path / "change.json"
-    change.write_text(json.dumps({"changes": [EU_CHANGE]}))
-    out = tmp_path / "changed.jsonl"
-    result = CliRunner().invoke(
-        build_app(), ["impact", str(source), "--change", str(change), "--out", str(out), "--json"]
-    )
-    assert result.exit_code == 0, result.output
-    counts = json.loads(result.output)
+    counts, out = _impact_of(source, [EU_CHANGE], tmp_path)
     assert counts["by_pack"]["eu"]["screened"] == 300 and counts["invalid"] == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows and counts["changed"] == len(rows)
@@ -155,13 +159,7 @@ def test_a_rule_blocked_over_its_whole_coverage_has_no_value(rule: str, tmp_path
     source = tmp_path / "applications.jsonl"
     source.write_text("".join(json.dumps(d) + "\n" for d in documents))
     change = {"block": {"rule": rule}, "from": "2014-01-01", "status": "vacated"}
-    path = tmp_path / "change.json"
-    path.write_text(json.dumps({"changes": [change]}))
-    out = tmp_path / "changed.jsonl"
-    result = CliRunner().invoke(
-        build_app(), ["impact", str(source), "--change", str(path), "--out", str(out), "--json"]
-    )
-    assert result.exit_code == 0, result.output
+    _, out = _impact_of(source, [change], tmp_path)
     changed_eu = overlay(EU_PACK, RuleChange.model_validate({"changes": [change]}))
     rows = {row["encounter_id"]: row for row in map(json.loads, out.read_text().splitlines())}
     expected = {
