@@ -200,8 +200,9 @@ def _json_document_columns(documents: Sequence[Any], registry: PackRegistry) -> 
 
 def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
     """Nationality and month of each row of a document frame (e.g. a Parquet chunk): from the
-    columns for rows of the columnar pack, from each document's own reading for rows whose
-    ``schema`` names another pack."""
+    columns for rows of the columnar pack and of every pack that says where its columns hold them
+    (:class:`~amparo.engine.pack.PersonColumnsPack`; one by one, 1,000,000 EU applications under
+    the default ``us`` took 81 s and 4.25 GB), from each document's own reading for the others."""
     pl = polars_module()
     pack = columnar_pack(registry)
     frame = schema_as_text(frame)
@@ -211,12 +212,21 @@ def _frame_document_columns(frame: Any, registry: PackRegistry) -> Any:
     if not other.any():
         return _document_columns(frame, pack)
     rows = pl.int_range(frame.height, dtype=pl.Int64, eager=True).alias(ROW)
-    fast = _document_columns(frame.filter(~other), pack).with_columns(rows.filter(~other))
+    parts = [_document_columns(frame.filter(~other), pack).with_columns(rows.filter(~other))]
     others = [p for p in registry if p.id != pack.id]
-    slow = _json_document_columns(documents_of(frame.filter(other), others), registry).with_columns(
-        rows.filter(other)
-    )
-    return pl.concat([fast, slow], how="vertical").sort(ROW).drop(ROW)
+    for own in others:
+        if not isinstance(own, PersonColumnsPack):
+            continue
+        mine = other & (frame["schema"] == own.schema_id).fill_null(False)
+        parts.append(_document_columns(frame.filter(mine), own).with_columns(rows.filter(mine)))
+        other = other & ~mine
+    if other.any():
+        parts.append(
+            _json_document_columns(documents_of(frame.filter(other), others), registry).with_columns(
+                rows.filter(other)
+            )
+        )
+    return pl.concat(parts, how="vertical").sort(ROW).drop(ROW)
 
 
 def _lines_document_columns(parsed: ParsedLines, registry: PackRegistry) -> Any:
