@@ -16,21 +16,32 @@ from amparo.engine.pack import NullableFieldsPack
 IGNORED = frozenset({"extensions"})
 
 
-def _absent(frame: Any, path: tuple[str, ...]) -> Any:
-    """Rows where the object holding the field at ``path`` is given but the frame has no such
-    field (a Parquet file written from documents that all lack it); none where it has one."""
+def column_at(frame: Any, path: tuple[str, ...]) -> tuple[Any, Any]:
+    """The column at ``path`` (a column, then struct fields) as an expression over ``frame``, and
+    its type; ``(None, None)`` where the frame holds no such column or field."""
     pl = polars_module()
     if path[0] not in frame.columns:
-        return _falses(frame.height) if len(path) > 1 else pl.repeat(True, frame.height, eager=True)
-    holder, kind = frame[path[0]], frame.schema[path[0]]
+        return None, None
+    column, kind = pl.col(path[0]), frame.schema[path[0]]
     for name in path[1:]:
-        fields = {f.name: f.dtype for f in kind.fields} if isinstance(kind, pl.Struct) else None
-        if fields is None:
-            return _falses(frame.height)  # not an object: refused as a value of another type
+        fields = {f.name: f.dtype for f in kind.fields} if isinstance(kind, pl.Struct) else {}
         if name not in fields:
-            return holder.is_not_null()
-        holder, kind = holder.struct.field(name), fields[name]
-    return _falses(frame.height)
+            return None, None
+        column, kind = column.struct.field(name), fields[name]
+    return column, kind
+
+
+def _absent(frame: Any, path: tuple[str, ...]) -> Any:
+    """Rows where the object holding the field at ``path`` is given but the frame has no such
+    field (a Parquet file written from documents that all lack it); none where it has one, or
+    where the object itself is missing or not an object (refused for that)."""
+    pl = polars_module()
+    if len(path) == 1:
+        return pl.repeat(path[0] not in frame.columns, frame.height, eager=True)
+    holder, kind = column_at(frame, path[:-1])
+    if not isinstance(kind, pl.Struct) or path[-1] in {f.name for f in kind.fields}:
+        return _falses(frame.height)
+    return frame.select(holder.is_not_null()).to_series()
 
 
 def _falses(n: int) -> Any:

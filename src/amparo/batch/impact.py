@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.columns import documents_of, is_dictionary_text, schema_as_text
+from amparo.batch.columns import column_at, documents_of, is_dictionary_text, schema_as_text
 from amparo.batch.compression import codec_of, open_text_output
 from amparo.batch.files import file_format, json_input, output_format, refuse_missing
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
@@ -97,20 +97,6 @@ def _text(value: Any) -> str:
 _ENCOUNTER_PERSON = (("person", "nationalities"), ("encountered_on",))
 
 
-def _at_path(frame: Any, path: tuple[str, ...]) -> tuple[Any, Any]:
-    """The column at ``path`` (a column, then struct fields) and its type; ``(None, None)`` where
-    the frame holds no such column or field."""
-    pl = polars_module()
-    kind = frame.schema.get(path[0])
-    column = pl.col(path[0])
-    for name in path[1:]:
-        fields = {f.name: f.dtype for f in kind.fields} if isinstance(kind, pl.Struct) else {}
-        if name not in fields:
-            return None, None
-        column, kind = column.struct.field(name), fields[name]
-    return column, kind
-
-
 def _document_columns(frame: Any, pack: LawPack | None = None) -> Any:
     """Nationality (the first) and month of each row of a document frame, read where ``pack``'s
     columns hold them (:class:`~amparo.engine.pack.PersonColumnsPack`; encounter v1's otherwise).
@@ -120,7 +106,7 @@ def _document_columns(frame: Any, pack: LawPack | None = None) -> Any:
     pl = polars_module()
     where, day_at = pack.person_columns() if isinstance(pack, PersonColumnsPack) else _ENCOUNTER_PERSON
     unknown = pl.repeat(None, pl.len(), dtype=pl.String)
-    codes_column, codes = _at_path(frame, where)
+    codes_column, codes = column_at(frame, where)
     if isinstance(codes, pl.Array):  # a fixed-size list (Arrow's fixed_size_list)
         codes_column, codes = codes_column.arr.to_list(), pl.List(codes.inner)
     if isinstance(codes, pl.List) and (codes.inner == pl.String or is_dictionary_text(codes.inner)):
@@ -129,7 +115,7 @@ def _document_columns(frame: Any, pack: LawPack | None = None) -> Any:
         nationality = codes_column.cast(pl.String)
     else:
         nationality = unknown
-    day, kind = _at_path(frame, day_at)
+    day, kind = column_at(frame, day_at)
     if kind == pl.Date:
         month = day.dt.strftime("%Y-%m")
     elif kind == pl.String or is_dictionary_text(kind):
