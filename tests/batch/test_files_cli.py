@@ -102,6 +102,31 @@ def test_invalid_rows_give_error_rows_in_place_and_exit_2(tmp_path: Path) -> Non
     assert rows[0]["as_of"] == "2020-03-01" and "error" not in rows[0]
 
 
+def test_json_and_lang_give_the_runs_report_in_batch_mode(
+    encounters_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    result = _run("screen", "--batch", str(encounters_file), "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)  # the report alone on standard output
+    assert (report["documents"], report["invalid"], report["out"]) == (600, 0, str(out))
+    assert report["warnings"] == [] and report["as_of"] is None
+    assert len(out.read_text().splitlines()) == 600
+
+    result = _run("screen", "--batch", str(encounters_file), "--out", str(out), "--lang", "es")
+    assert result.exit_code == 0
+    assert "600 documentos evaluados, escritos en" in result.stderr and "0 no válidos" in result.stderr
+
+    for args, named in (
+        (["--out", "-", "--json"], "--json"),
+        (["--out", str(out), "--lang", "fr"], "--lang"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(["screen", "--batch", str(encounters_file), *args])
+        assert exit_.value.code == 2
+        assert named in capsys.readouterr().err
+
+
 def test_a_bad_extension_or_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
     source = tmp_path / "in.jsonl"

@@ -18,14 +18,25 @@ from amparo.errors import FieldError, InputError
 ENCOUNTER_SCHEMA = "amparo/encounter@1"
 
 
-def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: str | None) -> None:
-    """``amparo screen --batch IN --out OUT [--as-of DATE]``: exit 0, or 2 when any row was invalid."""
+def screen_batch(
+    batch: str | None,
+    out: str | None,
+    as_of: str | None,
+    path: str | None,
+    *,
+    as_json: bool = False,
+    lang: str = "en",
+) -> None:
+    """``amparo screen --batch IN --out OUT [--as-of DATE] [--json] [--lang]``: exit 0, or 2 when any
+    row was invalid. The rows go to OUT; the run's report goes to standard error in ``lang``, or to
+    standard output as one JSON object with ``--json`` (then OUT cannot be standard output)."""
     from amparo.batch.pipeline import keep_freed_memory
 
     keep_freed_memory()
     from amparo.batch.files import screen_file
-    from amparo.batch.standard_streams import input_path, output_name, output_path
+    from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
     from amparo.cli.packs import pack_registry
+    from amparo.i18n import LANGUAGES, gettext_for
     from amparo.settings import load_settings
 
     if batch is None or out is None:
@@ -34,9 +45,19 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         )
     if path is not None:
         raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
+    if lang not in LANGUAGES:
+        raise InputError([FieldError("--lang", f"expected one of {', '.join(LANGUAGES)}, got '{lang}'")])
     on = parse_date(as_of, "--as-of")
-    settings = load_settings()
     target = output_path(out)
+    if as_json and is_standard_output(target):
+        raise InputError(
+            [
+                FieldError(
+                    "--json", "the rows go to standard output (--out -); give a file to --out for --json"
+                )
+            ]
+        )
+    settings = load_settings()
     report = screen_file(
         input_path(batch, "--batch"),
         target,
@@ -46,14 +67,33 @@ def screen_batch(batch: str | None, out: str | None, as_of: str | None, path: st
         chunk_rows=settings.batch_chunk_rows,
         refuse_read_before=True,  # as `amparo screen --as-of` refuses a document dated after it
     )
-    err = Console(stderr=True, soft_wrap=True)
     rate = report.rows / report.seconds if report.seconds else 0.0
-    err.print(
-        f"{report.rows} documents screened into {output_name(target)} "
-        f"in {report.seconds:.1f} s ({rate:,.0f}/s); "
-        f"{report.invalid} invalid",
-        highlight=False,
-    )
+    if as_json:
+        summary = {
+            "documents": report.rows,
+            "invalid": report.invalid,
+            "out": output_name(target),
+            "as_of": on.isoformat() if on else None,
+            "seconds": round(report.seconds, 3),
+            "per_second": round(rate),
+            "warnings": list(report.warnings),
+        }
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        from babel.numbers import format_decimal
+
+        _ = gettext_for(lang)
+        Console(stderr=True, soft_wrap=True).print(
+            _("{rows} documents screened into {out} in {seconds} s ({rate}/s); {invalid} invalid").format(
+                rows=format_decimal(report.rows, locale=lang),
+                out=_("standard output") if is_standard_output(target) else str(target),
+                seconds=format_decimal(round(report.seconds, 1), format="0.0", locale=lang),
+                rate=format_decimal(round(rate), locale=lang),
+                invalid=format_decimal(report.invalid, locale=lang),
+            ),
+            highlight=False,
+            markup=False,
+        )
     if report.invalid:
         raise typer.Exit(2)
 

@@ -77,7 +77,7 @@ def screen_command(
     if batch is not None or out is not None:  # column-wise, file to file (amparo.cli.batch)
         from amparo.cli.batch import screen_batch
 
-        screen_batch(batch, out, as_of, path)
+        screen_batch(batch, out, as_of, path, as_json=as_json, lang=lang)
         return
     if path is None:
         raise InputError(
