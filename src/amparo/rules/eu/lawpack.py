@@ -22,6 +22,7 @@ from amparo.rules.eu.criteria import AMMR_CODES, DUBLIN_III_CODES
 from amparo.rules.eu.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
 from amparo.rules.eu.document import SCHEMA_ID, Application, ApplicationInvalid, parse_application
 from amparo.rules.eu.facts import FACT_TYPES, extract_facts
+from amparo.rules.eu.phrases import FACT_PHRASES
 from amparo.rules.eu.workflow import EU_WORKFLOW
 from amparo.rules.rules_api import (
     AnyApplies,
@@ -122,6 +123,11 @@ class EULawPack:
 
     def law_book(self) -> LawBook:
         return book.law_book()
+
+    @property
+    def fact_phrases(self) -> Mapping[str, str]:
+        """How a fact reads when a criterion's or a clock's condition is not met (for the explanation)."""
+        return FACT_PHRASES
 
     def parse(self, document: Mapping[str, Any]) -> Application:
         return parse_application(document)
