@@ -3,8 +3,8 @@ with what certainty — in English or Spanish (:mod:`amparo.i18n`).
 
 Generic: the pack's own words come from the pack. A pack may offer ``narrative(decision, _)``
 (the processing tracks in the language of discretion, e.g. "amenable to ... — DHS may ...") and
-``fact_phrases`` (how a fact reads when a rule's condition is not met); without them the rules'
-summaries and conditions are shown as written.
+``fact_phrases`` (how an unmet condition reads: keyed by the condition as written, or by the one
+fact it reads); without them the rules' summaries and conditions are shown as written.
 """
 
 from __future__ import annotations
@@ -97,10 +97,10 @@ def _unmet(expr: Expr, facts: Mapping[str, Any]) -> list[Expr]:
 
 
 def _phrase(expr: Expr, phrases: Mapping[str, str], _: Gettext) -> str:
-    if isinstance(expr, Fact) and expr.name in phrases:
-        return _(phrases[expr.name])
-    if isinstance(expr, Not) and isinstance(expr.operand, Fact) and f"not {expr.operand.name}" in phrases:
-        return _(phrases[f"not {expr.operand.name}"])
+    """The words of an unmet condition: the pack's phrase of the condition as written
+    (``fact``, ``not fact``, ``a > b``), else of the one fact it reads, else the condition."""
+    if (written := expr.describe()) in phrases:
+        return _(phrases[written])
     names = expr.fact_names()
     if len(names) == 1 and (name := next(iter(names))) in phrases and not isinstance(expr, Fact | Not):
         return _(phrases[name])

@@ -1,12 +1,13 @@
 """How an unmet condition of an EU rule reads in an explanation ("Not met: ..."), for officers and
 lawyers: the fact's meaning in plain words (shared/spec/eu/README.md §3, :mod:`amparo.rules.eu.facts`).
 
-The explanation (:func:`amparo.screening.explain.why_not`) looks a phrase up by the fact's name for
-a bare fact or a condition over one fact (``x is known``, ``x == 1``), and by ``not <fact>`` for
-its negation. A phrase is said of every condition over its fact, so it must hold for each: the
-issuer count reads ``== 1`` (Art. 12(1)–(2) / 29(1)–(2)), ``> 1`` (12(3) / 29(3)) and ``== 0``
-(12(4) / 29(4)). A condition over two facts (``request_sent_on > take_charge_deadline``) is shown
-as written. Every phrase is an English ``msgid`` of the ``messages`` domain (:mod:`amparo.i18n`).
+The explanation (:func:`amparo.screening.explain.why_not`) looks a phrase up by the condition as
+written (``fact``, ``not fact``, ``valid_document_issuer_count == 1``,
+``request_sent_on > take_charge_deadline``), else by the one fact a condition reads
+(``x is known``). A phrase keyed by a fact is said of every condition over that fact, so it must
+hold for each; the issuer count, read three ways (Art. 12(1)–(2) / 29(1)–(2), 12(3) / 29(3),
+12(4) / 29(4)), has a phrase for each. Every phrase is an English ``msgid`` of the ``messages``
+domain (:mod:`amparo.i18n`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ FACT_PHRASES: Mapping[str, str] = {
     "Member State and for whom the persons concerned expressed their wish in writing",
     "family_pending_state": "no family member whose application in a Member State awaits a first "
     "decision on the substance and for whom the persons concerned expressed their wish in writing",
-    "valid_document_issuer_count": "the number of States that issued a valid document is not the one "
-    "this criterion requires",
+    "valid_document_issuer_count == 1": "no valid residence document or visa, or valid ones from more "
+    "than one State",
+    "valid_document_issuer_count > 1": "no valid documents from more than one State",
+    "valid_document_issuer_count == 0": "holds a valid residence document or visa",
     "valid_residence_document": "no valid residence document",
     "not valid_residence_document": "holds a valid residence document",
     "valid_visa": "no valid visa",
@@ -50,4 +53,6 @@ FACT_PHRASES: Mapping[str, str] = {
     "airport_transit_in_lodging_state": "the application was not made in an international airport transit "
     "area of the State where it was lodged",
     "request_due": "no take charge request is due",
+    "request_sent_on > take_charge_deadline": "no take charge request was sent after its time limit",
+    "criteria_state != lodged_in": "the criteria name the State where the application was lodged",
 }
