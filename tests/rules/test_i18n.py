@@ -34,9 +34,11 @@ def _catalog() -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalog if m.id}
 
 
-def test_every_us_and_explanation_message_has_its_spanish() -> None:
+def test_every_pack_and_explanation_message_has_its_spanish() -> None:
+    from amparo.rules.eu import EU_PACK
+
     spanish = _catalog()
-    missing = [m for m in messages([US_PACK]) if not CODE.match(m) and not spanish.get(m)]
+    missing = [m for m in messages([US_PACK, EU_PACK]) if not CODE.match(m) and not spanish.get(m)]
     assert not missing, f"{len(missing)} messages without Spanish, e.g. {missing[:3]}"
 
 
@@ -77,7 +79,9 @@ def test_explanation_in_spanish() -> None:
     assert "Susceptible de traslado bajo un ACA a Guatemala" in text
     assert "Víctima de trata" in text  # the 8 USC 1367 marker
     assert "Puntos controvertidos o inciertos" in text
+    assert "· paquete us " in text  # the panel's title in Spanish word order
     english = _render("en")
+    assert "· us pack " in english
     assert "Amenable to an ACA transfer to Guatemala" in english
     assert "Por qué" not in english
 

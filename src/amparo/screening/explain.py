@@ -68,7 +68,6 @@ PHRASES = (
     "Decided",
     "Confidential under",
     "law read on",
-    "pack",
     "certainty",
     "Markers",
     "from",
@@ -209,6 +208,6 @@ def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel
         parts.append(Text(f"\n{_('Confidential under')} {regime.citation}: {note}", style="dim"))
     title = (
         f"{decision.encounter_id} · {_('law read on')} {decision.as_of.isoformat()} · "
-        f"{decision.ruleset_id} {_('pack')} {decision.ruleset_version}"
+        + _("{pack} pack {version}").format(pack=decision.ruleset_id, version=decision.ruleset_version)
     )
     return Panel(Group(*parts), title=title, title_align="left")
