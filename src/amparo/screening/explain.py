@@ -206,8 +206,6 @@ def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel
         regime = decision.confidentiality
         note = regime.note_es if lang == "es" and regime.note_es else _(regime.note)
         parts.append(Text(f"\n{_('Confidential under')} {regime.citation}: {note}", style="dim"))
-    title = (
-        f"{decision.encounter_id} · {_('law read on')} {decision.as_of.isoformat()} · "
-        + _("{pack} pack {version}").format(pack=decision.ruleset_id, version=decision.ruleset_version)
-    )
+    pack_named = _("{pack} pack {version}").format(pack=decision.ruleset_id, version=decision.ruleset_version)
+    title = f"{decision.encounter_id} · {_('law read on')} {decision.as_of.isoformat()} · {pack_named}"
     return Panel(Group(*parts), title=title, title_align="left")
