@@ -30,7 +30,7 @@ from amparo.batch.polars_backend import (
     run_plan,
     word_columns,
 )
-from amparo.engine.columnar import polars_module
+from amparo.engine.columnar import collected, polars_module
 from amparo.engine.pack import (
     DOCUMENT_ID_COLUMN,
     OCCURRED_ON_COLUMN,
@@ -441,7 +441,7 @@ class BatchScreener:
                 "_redo"
             ),
         )
-        frame = out.collect()
+        frame = collected(out)
         redo = frame.select(pl.arg_where(pl.col("_redo"))).to_series().to_list()
         keys = {summary_column(k): k for k in plan.summary_keys if summary_column(k) in lists}
         frame = decode_lists(frame, plan, keys, {"flags": self._flags(plan, words.get(FLAGS))})

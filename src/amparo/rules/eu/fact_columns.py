@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Sequence
 from functools import cache
 from typing import Any
 
-from amparo.engine.columnar import all_hold
+from amparo.engine.columnar import all_hold, collected
 from amparo.engine.columnar import polars_module as pl_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
@@ -314,12 +314,12 @@ def extract_fact_columns(
     registration date, with the anchor and check columns (``wanted``: only these facts are given;
     every one is computed, each cheap beside reading the lists)."""
     pl = pl_module()
-    documents = (documents.lazy().collect() if hasattr(documents, "lazy") else documents).rechunk()
+    documents = (collected(documents.lazy()) if hasattr(documents, "lazy") else documents).rechunk()
     frame = documents.with_columns(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
         _frameworks(documents, law_book).alias("_framework"),
     )
-    frame = frame.hstack(previous_facts(frame.lazy()).collect())
+    frame = frame.hstack(collected(previous_facts(frame.lazy())))
     registered = pl.coalesce(pl.col("registered_on"), pl.col("lodged_on"))
     ammr = pl.col("_framework") == "ammr"
 
@@ -348,7 +348,7 @@ def extract_fact_columns(
         )
         .with_columns(_ref=pl.min_horizontal(pl.col("_clock"), pl.col("_earliest_on")))
     )
-    rows = rows.with_columns(_minor=pl.col("_uam") | under_18).collect()
+    rows = collected(rows.with_columns(_minor=pl.col("_uam") | under_18))
 
     groups = pl.collect_all(
         [

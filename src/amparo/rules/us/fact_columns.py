@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any, get_args
 
 from amparo.encounter.model import Documents, Encounter, Findings, Place
-from amparo.engine.columnar import all_hold, any_holds
+from amparo.engine.columnar import all_hold, any_holds, collected
 from amparo.engine.columnar import polars_module as pl_module
 from amparo.engine.pack import (
     ANCHOR_COLUMN_PREFIX,
@@ -223,7 +223,7 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None, wanted: Collecti
         wanted = {*wanted, *(name for name in FAMILY_SHARED if f"family_{name}" in wanted)}
     # One chunk per column: Polars runs list and struct operations chunk by chunk, and a frame
     # read from several Parquet row groups or built by stacking is in many.
-    documents = (documents.lazy().collect() if hasattr(documents, "lazy") else documents).rechunk()
+    documents = (collected(documents.lazy()) if hasattr(documents, "lazy") else documents).rechunk()
     zones = sorted({*places.ZONES, TIME_ZONE})
     border, manner, location = field("place", "border"), field("place", "manner"), field("place", "location")
     arrived_from = pl.coalesce(
@@ -340,4 +340,4 @@ def extract_fact_columns(documents: Any, as_of: dt.date | None, wanted: Collecti
         )
         .with_columns(*_only(wanted, *(pl.col(name).alias(f"family_{name}") for name in FAMILY_SHARED)))
     )
-    return out.collect().rechunk()
+    return collected(out).rechunk()
