@@ -113,6 +113,7 @@ def run(quick: bool = False) -> Section:
     from amparo.batch.polars_backend import compile_stages, run_plan
     from amparo.batch.runner import PIECE_MAX_ROWS, BatchScreener
     from amparo.batch.synth import write_documents
+    from amparo.engine.columnar import collected
     from amparo.rules.us import US_PACK
     from amparo.rules.us.fact_columns import forget_distinct_values
     from amparo.screening import screen_parsed
@@ -146,7 +147,7 @@ def run(quick: bool = False) -> Section:
         plan = compile_plan(US_PACK.law_book(), US_PACK.program).levelled()
         stages = compile_stages(plan)
         started = time.perf_counter()
-        for _ in in_order(lambda part: run_plan(plan, part, stages).collect(), facts):
+        for _ in in_order(lambda part: collected(run_plan(plan, part, stages)), facts):
             pass
         rules_seconds = time.perf_counter() - started
         del pieces
