@@ -166,11 +166,12 @@ def test_a_place_no_file_can_be_written_is_refused_naming_out(
     encounters: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The error named the hidden temporary file (``Failed to open local file
-    '/sys/.x.parquet.6f0f88ea.part'``), not ``--out`` and the path given. ``/proc`` is a folder
-    no one, root included, creates a file in."""
+    '/sys/.x.parquet.6f0f88ea.part'``), not ``--out`` and the path given. ``/sys`` is a folder
+    no one, root included, creates a file in (``/proc`` and ``/dev`` are refused by name:
+    test_special_paths)."""
     for args in (
-        ["synth", "encounters", "--n", "3", "--seed", "1", "--out", "/proc/amparo-x.parquet"],
-        ["screen", "--batch", str(encounters), "--out", "/proc/amparo-x.jsonl"],
+        ["synth", "encounters", "--n", "3", "--seed", "1", "--out", "/sys/amparo-x.parquet"],
+        ["screen", "--batch", str(encounters), "--out", "/sys/amparo-x.jsonl"],
     ):
         err = _refused(args, capsys)
         assert f"--out: {args[-1]}: cannot write a file there (" in err

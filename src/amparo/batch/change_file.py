@@ -224,6 +224,8 @@ def load_change(path: Path) -> RuleChange:
         raise InputError([FieldError("--change", f"no such file: {path}")])
     text = read_user_text(path, "--change", most=CHANGE_FILE_BYTES)
     is_json = path.suffix.lower() == ".json"
+    if not text.strip():  # as YAML reads it: an empty file, not "Expecting value: line 1 column 1"
+        text = "null"
     try:
         data = (
             json.loads(text, object_pairs_hook=_json_object)

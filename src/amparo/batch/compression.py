@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import zlib
 from pathlib import Path
@@ -113,9 +114,25 @@ def open_text_output(path: Path, codec: str | None) -> IO[str]:
     if is_standard_output(path):
         return open_standard_output()
     if codec == "gzip":
-        return gzip.open(path, "wt", encoding="utf-8", compresslevel=_LEVEL)
+        return io.TextIOWrapper(_NamelessGzip(path.open("wb")), encoding="utf-8")
     if codec == "bzip2":
         return bz2.open(path, "wt", encoding="utf-8", compresslevel=_LEVEL)
     if codec == "xz":
         return lzma.open(path, "wt", encoding="utf-8", preset=_LEVEL)
     return path.open("w", encoding="utf-8")
+
+
+class _NamelessGzip(gzip.GzipFile):
+    """A gzip stream whose header holds no file name and no time (as ``gzip -n`` writes it): the
+    same rows give the same bytes, and the temporary name a file is written at is not kept in it
+    (``gunzip -N`` restored ``.out.jsonl.gz.a7286bfe.part``). It closes the file it writes into."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__(filename="", mode="wb", fileobj=raw, compresslevel=_LEVEL, mtime=0)
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()

@@ -34,6 +34,7 @@ from amparo.batch.parquet_input import PARQUET_CHUNK, parquet_chunks, parquet_pa
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener
 from amparo.batch.standard_streams import (
+    DISCARDED,
     is_standard_input,
     is_written_as_it_goes,
     source_name,
@@ -65,6 +66,10 @@ def file_format(path: Path, option: str) -> Format:
         return "parquet"
     suffix = inner_suffix(path)
     if suffix in {".jsonl", ".ndjson", ".json"}:
+        if option == "IN" and codec_of(path) is None and _begins_as_parquet(path):
+            raise InputError(
+                [FieldError(option, f"{path.name} is a Parquet file (it begins with PAR1); name it .parquet")]
+            )
         return "jsonl"
     if suffix in {".parquet", ".pq"} and codec_of(path) is None:
         return "parquet"
@@ -79,11 +84,40 @@ def file_format(path: Path, option: str) -> Format:
     raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'{hint}")])
 
 
+def _begins_as_parquet(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PAR1"
+    except OSError:  # missing or unreadable: said by the reader, naming IN
+        return False
+
+
+def refuse_special_output(path: Path, option: str = "--out") -> None:
+    """InputError when ``path`` is standard input, a device, a pipe or a socket, or a name under
+    ``/dev`` or ``/proc`` (``/dev/fd/0``, ``/proc/self/fd/1``) other than standard output and
+    ``/dev/null``: a file is written beside its output and renamed over it once whole, which would
+    put a regular file in place of the device or the link (``--out /dev/stdin`` replaced the
+    system's ``/dev/stdin``)."""
+    if is_written_as_it_goes(path):
+        return
+    hint = "give a file name, - for standard output or /dev/null"
+    if is_standard_input(path):
+        raise InputError([FieldError(option, f"{path} is standard input; {hint}")])
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise InputError(
+            [FieldError(option, f"{path} is not a regular file (a device, a pipe or a socket); {hint}")]
+        )
+    for name in (path.absolute(), path.resolve()):
+        if name.parts[1:2] in (("dev",), ("proc",)):
+            raise InputError([FieldError(option, f"{path} is a system file under /{name.parts[1]}; {hint}")])
+
+
 def output_format(path: Path, option: str = "--out") -> Format:
     """The format of a file to write, by extension, checked before any work: its folder must exist
     and ``path`` must not be a folder (an error after screening millions of rows would lose them)."""
     if path.is_dir():
         raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
+    refuse_special_output(path, option)
     fmt = file_format(path, option)
     if is_written_as_it_goes(path):
         return fmt
@@ -192,8 +226,19 @@ def _chunked(
 def refuse_missing(source: Path) -> None:
     """InputError naming IN when ``source`` is neither a file nor a folder (of Parquet parts;
     standard input always is one)."""
-    if not is_standard_input(source) and not source.is_file() and not source.is_dir():
-        raise InputError([FieldError("IN", f"no such file: {source}")])
+    if is_standard_input(source) or source == DISCARDED or source.is_file() or source.is_dir():
+        return  # /dev/null: a batch of no documents
+    if source.exists():  # a pipe (`<(zcat a.gz)`, a FIFO) or a device: read once, as it comes
+        raise InputError(
+            [
+                FieldError(
+                    "IN",
+                    f"{source} is not a regular file (a pipe or a device); send it to standard input "
+                    "and give - as IN, e.g. `zcat a.jsonl.gz | amparo screen --batch - --out OUT`",
+                )
+            ]
+        )
+    raise InputError([FieldError("IN", f"no such file: {source}")])
 
 
 class _Writer:

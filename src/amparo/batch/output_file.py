@@ -50,8 +50,14 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
     written (no permission, a read-only or virtual file system) is refused naming ``option`` and
     ``out`` before anything is computed, not the temporary name once the writer opens it."""
     if is_written_as_it_goes(out):  # a pipe is written as it goes (and /dev/null is no file)
-        yield out
+        _WRITING.append(out)
+        try:
+            yield out
+        finally:
+            _WRITING.remove(out)
         return
+    if out.is_symlink():  # written through the link, as cp writes: the link is kept
+        out = out.resolve()
     part = _hidden_part(out, option)
     try:
         yield part
@@ -79,8 +85,15 @@ def _hidden_part(out: Path, option: str) -> Path:
 
 #: The temporary files being written now (a process may write several: ``impact --out``).
 _PARTS: set[Path] = set()
+#: The outputs written as they go (standard output, ``/dev/null``) being written now.
+_WRITING: list[Path] = []
 #: The signals that stop a command writing (``kill``, a scheduler; the terminal closed).
 STOPPING = frozenset({signal.SIGTERM, signal.SIGHUP})
+
+
+def writing_output() -> bool:
+    """Whether a batch output is being written now (to a file or as it goes)."""
+    return bool(_PARTS or _WRITING)
 
 
 def remove_partial_files() -> None:

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from amparo.batch.output_file import STOPPING, remove_partial_files
+from amparo.batch.output_file import STOPPING, remove_partial_files, writing_output
 from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.errors import AmparoError
 
@@ -76,6 +76,18 @@ def build_app() -> typer.Typer:
     return app
 
 
+def interrupt(_signum: int, _frame: object) -> None:
+    """Ctrl-C: while a batch output is being written, ended as SIGTERM ends it (its files removed,
+    exit 130), since the KeyboardInterrupt raised in the main thread may land inside a Polars
+    callback that drops it or turns it into another error (``synth encounters`` finished its file,
+    or stopped with an internal error); otherwise the usual KeyboardInterrupt."""
+    if not writing_output():
+        raise KeyboardInterrupt
+    remove_partial_files()
+    os.write(2, b"interrupted\n")
+    os._exit(INTERRUPTED)
+
+
 def end_when_stopped(signum: int, _frame: object) -> None:
     """SIGTERM or SIGHUP (``STOPPING``): the files being written removed, then the process ends
     (exit 143, or 129). Not an exception raised into the main thread: it may be inside a library's
@@ -101,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # ends it, so the files a command was writing are removed (batch.output_file).
         for number in STOPPING:
             signal.signal(number, end_when_stopped)
+        signal.signal(signal.SIGINT, interrupt)
     err = Console(stderr=True, soft_wrap=True)  # one line per message in a log file too
     try:
         app = build_app()

@@ -133,20 +133,22 @@ def impact_command(
     from amparo.batch.impact import Impact, ranked, run_impact
     from amparo.batch.output_file import refuse_overwriting
     from amparo.batch.overlay import overlay_registry
-    from amparo.batch.standard_streams import input_path, output_path
+    from amparo.batch.standard_streams import input_path, is_standard_output, output_path
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
+    if change == "":  # Path('') is the current folder
+        raise InputError([FieldError("--change", "expected a file name, got ''")])
     before_on, after_on = parse_date(before, "--before"), parse_date(after, "--after")
     if change is None and (before_on is None or after_on is None):
         raise InputError(
             [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
         )
-    if out == "-":
+    target = output_path(out) if out is not None else None
+    if target is not None and is_standard_output(target):  # - or /dev/stdout
         raise InputError(
             [FieldError("--out", "the counts are printed on standard output; give a file name for the rows")]
         )
-    target = output_path(out) if out is not None else None
     if target is not None and change is not None:
         refuse_overwriting(target, [("--change", Path(change))])
     options = ("--before", "--after")

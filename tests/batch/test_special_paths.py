@@ -1,0 +1,172 @@
+"""Paths that are not plain files, given to the batch commands: standard input, devices, pipes,
+links and system folders as ``--out``; a pipe, ``/dev/null`` and a misnamed Parquet file as IN;
+the bytes of a compressed output; Ctrl-C while a file is written (batch.files, batch.output_file,
+batch.compression, cli.interrupt)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from amparo.batch.synth import write_documents
+from amparo.cli import main
+from amparo.rules.us import US_PACK
+
+
+@pytest.fixture(scope="module")
+def encounters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("in") / "encounters.jsonl"
+    write_documents(200, 3, path, US_PACK)
+    return path
+
+
+def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    return " ".join(capsys.readouterr().err.split())  # Rich wraps long lines
+
+
+def _commands(source: Path, out: str) -> list[list[str]]:
+    return [
+        ["screen", "--batch", str(source), "--out", out],
+        ["impact", str(source), "--before", "2020-01-01", "--after", "2024-12-01", "--out", out],
+        ["synth", "encounters", "--n", "3", "--seed", "1", "--out", out],
+    ]
+
+
+def test_standard_input_a_device_or_a_pipe_as_out_is_refused_and_left_as_it_was(
+    encounters: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--out /dev/stdin`` wrote a regular file beside it and renamed it over the system's
+    ``/dev/stdin`` link, breaking standard input for every later process."""
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    before = os.readlink("/dev/stdin")
+    for out, said in (
+        ("/dev/stdin", "is standard input"),
+        ("/dev/fd/0.jsonl", "is a system file under /dev"),
+        ("/proc/self/fd/0.jsonl", "is a system file under /proc"),
+        (str(fifo), "is not a regular file (a device, a pipe or a socket)"),
+    ):
+        for args in _commands(encounters, out):
+            err = _refused(args, capsys)
+            assert f"--out: {out} {said}" in err, err
+    assert os.readlink("/dev/stdin") == before
+    assert fifo.is_fifo()
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.jsonl"]
+
+
+def test_impact_out_naming_standard_output_is_refused_whatever_its_name(
+    encounters: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--out -`` was refused (the counts go to standard output), ``--out /dev/stdout`` not: the
+    rows came out ahead of the JSON counts."""
+    for out in ("-", "/dev/stdout"):
+        err = _refused(
+            ["impact", str(encounters), "--before", "2020-01-01", "--after", "2024-12-01", "--out", out],
+            capsys,
+        )
+        assert "--out: the counts are printed on standard output" in err
+
+
+def test_out_through_a_link_writes_the_linked_file(encounters: Path, tmp_path: Path) -> None:
+    """The link was replaced by a regular file; it is kept and its file written, as cp writes."""
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text("")
+    link.symlink_to(real)
+    with pytest.raises(SystemExit) as done:
+        main(["screen", "--batch", str(encounters), "--out", str(link)])
+    assert done.value.code in (0, None)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert len(real.read_text().splitlines()) == 200
+
+
+def test_dev_null_is_an_empty_batch_and_a_pipe_as_in_is_named(
+    encounters: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``/dev/null`` and a pipe (``<(zcat a.gz)``, a FIFO) were both 'no such file'."""
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(SystemExit) as done:
+        main(["screen", "--batch", "/dev/null", "--out", str(out)])
+    assert done.value.code in (0, None)
+    assert out.read_text() == "" and "0 documents screened" in capsys.readouterr().err
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    for args in (
+        ["screen", "--batch", str(fifo), "--out", str(out)],
+        ["impact", str(fifo), "--before", "2020-01-01", "--after", "2024-12-01"],
+    ):
+        err = _refused(args, capsys)
+        assert f"IN: {fifo} is not a regular file (a pipe or a device); send it to standard input" in err
+
+
+def test_a_parquet_file_named_jsonl_is_named_as_parquet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was read as text: one 'not UTF-8' error row per line of its bytes, with no id."""
+    misnamed = tmp_path / "encounters.jsonl"
+    write_documents(20, 1, tmp_path / "encounters.parquet", US_PACK)
+    (tmp_path / "encounters.parquet").rename(misnamed)
+    for args in (
+        ["screen", "--batch", str(misnamed), "--out", str(tmp_path / "out.jsonl")],
+        ["impact", str(misnamed), "--before", "2020-01-01", "--after", "2024-12-01"],
+    ):
+        err = _refused(args, capsys)
+        assert "IN: encounters.jsonl is a Parquet file (it begins with PAR1); name it .parquet" in err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_gzip_output_is_the_same_bytes_each_run_and_names_no_file(tmp_path: Path) -> None:
+    """The gzip header held the time and the hidden temporary name (``gunzip -N`` restored
+    ``.out.jsonl.gz.a7286bfe.part``), so a seed did not give identical files."""
+    outs = [tmp_path / "a.jsonl.gz", tmp_path / "b.jsonl.gz"]
+    for out in outs:
+        with pytest.raises(SystemExit) as done:
+            main(["synth", "encounters", "--n", "50", "--seed", "7", "--out", str(out)])
+        assert done.value.code in (0, None)
+        time.sleep(1.1)  # a header with the time would differ
+    first, second = (out.read_bytes() for out in outs)
+    assert first == second
+    assert first[3] & 0x08 == 0  # FLG.FNAME: no file name in the header
+    assert int.from_bytes(first[4:8], "little") == 0  # MTIME
+    assert len(gzip.decompress(first).decode().splitlines()) == 50
+
+
+def test_ctrl_c_while_a_json_lines_file_is_written_ends_at_once_and_leaves_nothing(tmp_path: Path) -> None:
+    """Ctrl-C raised KeyboardInterrupt into Polars' callbacks while ``synth`` made a chunk: about
+    one run in four finished the whole file (exit 0), one stopped with an internal error."""
+    out = tmp_path / "big.jsonl"
+    command = [sys.executable, "-m", "amparo", "synth", "encounters", "--n", "3000000", "--seed", "1"]
+    for delay in (0.0, 0.3):
+        process = subprocess.Popen([*command, "--out", str(out)], stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not any(p.stat().st_size > 0 for p in tmp_path.glob(".*.part")):  # a chunk written
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 130, err
+        assert err.strip().splitlines()[-1] == "interrupted"
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_json_change_file_and_an_empty_name_are_said_plainly(
+    encounters: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty .json said 'Expecting value: line 2 column 1' (an empty .yaml: 'an empty file');
+    ``--change ''`` said the current folder 'is a folder'."""
+    empty = tmp_path / "change.json"
+    empty.write_text("\n")
+    err = _refused(["impact", str(encounters), "--change", str(empty)], capsys)
+    assert "found an empty file" in err and "Expecting value" not in err
+    err = _refused(["impact", str(encounters), "--change", ""], capsys)
+    assert "--change: expected a file name, got ''" in err
