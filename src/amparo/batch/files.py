@@ -135,10 +135,11 @@ class JsonChunk:
     consumed: int  # bytes read, for the progress bar
 
 
-def _json_shape(path: Path) -> Literal["lines", "array", "object"]:
-    """Whether the file is JSON Lines, one JSON array (read element by element, streaming), or one
+def _json_shape(path: Path) -> Literal["lines", "array", "object", "not JSON"]:
+    """Whether the file is JSON Lines, one JSON array (read element by element, streaming), one
     JSON value over several lines (a pretty-printed object, read whole as ``amparo screen`` reads
-    it). A byte order mark is skipped."""
+    it), or text none of whose lines is JSON (one error, as ``amparo screen`` says it: not an
+    error per line of garbage). A byte order mark is skipped."""
     with InputFile(path, peek=True) as handle:  # standard input: what is read here is read again
         first = handle.readline(_LINE_START).removeprefix(codecs.BOM_UTF8)
         while first and not first.strip():  # blank lines, or a long run of spaces
@@ -147,7 +148,7 @@ def _json_shape(path: Path) -> Literal["lines", "array", "object"]:
         if start == b"[":  # an array however it parses (not the first line parsed for nothing:
             return "array"  # a one-line array is the whole file)
         if start != b"{":
-            return "lines"
+            return "lines" if not first or _some_line_is_json(first, handle) else "not JSON"
         if not first.endswith(b"\n"):
             first += handle.readline()
         if _one_object(first):
@@ -158,6 +159,33 @@ def _json_shape(path: Path) -> Literal["lines", "array", "object"]:
             if not second:
                 break
     return "lines" if second.lstrip()[:1] == b"{" and _one_object(second) else "object"
+
+
+#: How far a file whose first line is not JSON is read for a line that is (what is read of
+#: standard input is kept to be read again): past it, its lines are errors one by one.
+_LOOK_FOR_JSON = 64 << 20
+
+
+def _some_line_is_json(first: bytes, handle: InputFile) -> bool:
+    """Whether a line from ``first`` on (``first`` read from ``handle``) is JSON, as
+    ``amparo screen`` holds back the errors of JSON Lines until one line decodes."""
+    from amparo.screening.inputs import read_line
+
+    line, seen = first, 0
+    while line and seen < _LOOK_FOR_JSON:
+        seen += len(line)
+        if not line.endswith(b"\n"):
+            rest = handle.readline()
+            line, seen = line + rest, seen + len(rest)
+        if line.strip():
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                return True  # said line by line, as the reader finds it
+            if read_line(text, 1, "").error is None:
+                return True
+        line = handle.readline(_LINE_START)
+    return bool(line)  # looked far enough: said line by line
 
 
 def _one_object(line: bytes) -> bool:
@@ -175,6 +203,9 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
     """Chunks of decoded JSON Lines (a line that is not JSON is an error in its place); a file
     holding one JSON array is read element by element, one holding one object whole."""
     shape = _json_shape(path)
+    if shape == "not JSON":
+        yield _not_json_chunk(path)
+        return
     if shape == "array":
         yield from _array_chunks(path, size)
         return
@@ -193,6 +224,24 @@ def json_chunks(path: Path, size: int = JSON_CHUNK) -> Iterator[JsonChunk]:
         )
         if documents:
             yield JsonChunk(documents, errors, chunk.consumed)
+
+
+def _not_json_chunk(path: Path) -> JsonChunk:
+    """The one error row of a file none of whose lines is JSON, naming its first line's fault."""
+    from amparo.screening.inputs import not_json_input, read_line
+
+    consumed, first = 0, None
+    for chunk in line_chunks(path, JSON_CHUNK):
+        consumed = chunk.consumed
+        for i in range(chunk.count):
+            if first is None and chunk.line(i).strip(JSON_SPACE):
+                first = read_line(
+                    chunk.line(i).decode("utf-8", "replace"), chunk.number(i), source_name(path)
+                )
+    if first is None:  # not reached: a file of blank lines is JSON Lines of no document
+        return JsonChunk([], {}, consumed)
+    error = not_json_input(first, source_name(path)).error
+    return JsonChunk([None], {0: error} if error is not None else {}, consumed)
 
 
 def _array_chunks(path: Path, size: int) -> Iterator[JsonChunk]:
@@ -389,6 +438,8 @@ def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> 
     if columnar_pack(registry) is None:
         return json_chunks(source, chunk_rows or JSON_CHUNK)
     shape = _json_shape(source)
+    if shape == "not JSON":
+        return iter([_not_json_chunk(source)])
     if shape == "lines":
         return line_chunks(source, chunk_rows or JSON_CHUNK)
     if shape == "array":

@@ -126,12 +126,17 @@ def _lines(text: str, source: str) -> Iterator[Item]:
             held = None
             yield item
     if held:
-        first = held[0].error.errors[0].message if held[0].error else ""
-        yield _bad(
-            "the input is not JSON: expected a JSON object, a JSON array or JSON Lines "
-            f"(one object a line); {first}",
-            source,
-        )
+        yield not_json_input(held[0], source)
+
+
+def not_json_input(first: Item, source: str) -> Item:
+    """The one error of an input none of whose lines is JSON, naming the first line's fault (the
+    batch evaluator says it in the same words)."""
+    fault = first.error.errors[0].message if first.error else ""
+    return _bad(
+        f"the input is not JSON: expected a JSON object, a JSON array or JSON Lines (one object a line); {fault}",
+        source,
+    )
 
 
 def error_object(error: InputError, document: Any = None) -> dict[str, Any]:
