@@ -80,6 +80,10 @@ def test_explanation_in_spanish() -> None:
     assert "Víctima de trata" in text  # the 8 USC 1367 marker
     assert "Puntos controvertidos o inciertos" in text
     assert "· paquete us " in text  # the panel's title in Spanish word order
+    # What a computed value was computed from: 'a partir de' alone read as 'starting on', and
+    # yes or no were Python's True and False.
+    assert "calculado a partir de: " in text and "unaccompanied_child = no" in text
+    assert "True" not in text and "False" not in text
     english = _render("en")
     assert "· us pack " in english
     assert "Amenable to an ACA transfer to Guatemala" in english

@@ -70,7 +70,7 @@ PHRASES = (
     "law read on",
     "certainty",
     "Markers",
-    "from",
+    "computed from",
 )
 
 
@@ -156,9 +156,13 @@ def _step(step: Determination, phrases: Mapping[str, str], _: Gettext) -> Text:
     computed = step.case.value if step.case is not None else version.value
     if step.outcome in ("value", "applies") and isinstance(computed, Expr):
         # A value counted from the facts (a State a criterion names, a deadline): say from what.
-        read = "; ".join(f"{name} {_plain(v)}" for name, v in step.inputs.items() if v not in (None, {}, ()))
+        read = "; ".join(
+            f"{name} = {_value(v, _) if isinstance(v, bool) else _plain(v)}"
+            for name, v in step.inputs.items()
+            if v not in (None, {}, ())
+        )
         if read:
-            text.append(f"    {_('from')}: {read}\n", style="dim")
+            text.append(f"    {_('computed from')}: {read}\n", style="dim")
     text.append(f"    {'; '.join(step.citations)}\n", style="italic")
     if version.certainty in CERTAINTY:
         text.append(f"    [{version.certainty}] {_(CERTAINTY[version.certainty])}\n", style="yellow")
