@@ -12,6 +12,8 @@ not JSON) are the single evaluator's own:
 
 - a line holding ``null`` anywhere (encounter v1 refuses explicit nulls; columns cannot tell a
   null from an absent field), or not starting with ``{``;
+- a line Arrow reads otherwise than JSON (``NaN``, ``Inf``, an escaped NUL: :data:`_NOT_JSON_TO_ARROW`),
+  one that is not UTF-8 or nested too deep (:func:`_odd_lines`);
 - a group of lines Arrow refuses (found by halving the chunk until the refused lines are alone);
 - a line whose ``schema`` names another pack (found on the bytes, before Arrow reads the chunk);
   a value the form has no column for (an unknown field), a date in another form, a ``schema``
