@@ -117,6 +117,23 @@ def test_json_and_lang_give_the_runs_report_in_batch_mode(
     assert result.exit_code == 0
     assert "600 documentos evaluados, escritos en" in result.stderr and "0 no válidos" in result.stderr
 
+    # One document is said in the singular; a decision read past its pack's currency is warned of,
+    # as `amparo screen` warns (the batch said neither: "1 documents", no warning).
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(as_json(documents_of(pl.read_parquet(encounters_file).head(1)))[0]) + "\n")
+    late = "2099-01-01"
+    for lang, said, warned in (
+        ("en", "1 document screened into", "warning: 1 decision reads the law past the date"),
+        ("es", "1 documento evaluado, escrito en", "aviso: 1 decisión aplica la normativa después"),
+    ):
+        result = _run("screen", "--batch", str(one), "--out", str(out), "--as-of", late, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert said in result.stderr and warned in result.stderr, result.stderr
+    report = json.loads(
+        _run("screen", "--batch", str(one), "--out", str(out), "--as-of", late, "--json").stdout
+    )
+    assert report["beyond_currency"] == 1
+
     for args, named in (
         (["--out", "-", "--json"], "--json"),
         (["--out", str(out), "--lang", "fr"], "--lang"),

@@ -103,3 +103,25 @@ def test_garbage_before_a_json_line_is_an_error_row_per_line(tmp_path: Path) -> 
         rows[0]["error"]["errors"][0]["message"] == "line 1 is not valid JSON (Expecting value at column 1)"
     )
     assert rows[1]["encounter_id"] == "G" and "error" not in rows[1]
+
+
+def test_inf_or_nan_inside_a_text_keeps_the_line_in_columns() -> None:
+    """Every line holding ``Inf`` anywhere (``"Infante"``, a common surname) was read one by one:
+    4.7 times slower and 2.4 times the memory."""
+    from amparo.batch.json_lines import LineChunk, _odd_lines
+
+    lines = [
+        _line(id="A", person={"nationalities": ["GT"], "surnames": ["Infante"]}).encode(),
+        _line(id="B", extensions={"note": "NaN"}).encode(),
+        _line(id="C", extensions={"x": 1}).encode().replace(b'"x": 1', b'"x": -Infinity'),
+        _line(id="D", extensions={"x": [1]}).encode().replace(b"[1]", b"[1, NaN]"),
+    ]
+    assert _odd_lines(LineChunk.of(lines, "in.jsonl")) == {2, 3}
+
+
+def test_lines_of_form_feeds_are_not_blank(tmp_path: Path) -> None:
+    """A form feed or a vertical tab is not JSON's space: such lines were skipped as blank when
+    the file's shape was judged, then each gave an error row."""
+    code, rows = _screen(tmp_path, "\f\n\v\n")
+    assert code == 2 and len(rows) == 1
+    assert rows[0]["error"]["errors"][0]["message"].startswith("the input is not JSON")

@@ -52,7 +52,8 @@ def test_standard_input_a_device_or_a_pipe_as_out_is_refused_and_left_as_it_was(
     before = os.readlink("/dev/stdin")
     for out, said in (
         ("/dev/stdin", "is standard input"),
-        ("/dev/fd/0.jsonl", "is a system file under /dev"),
+        ("/dev/fd/0.jsonl", "is a system file under /proc"),  # /dev/fd is a link to /proc/self/fd
+        ("/dev/null.jsonl", "is a system file under /dev"),
         ("/proc/self/fd/0.jsonl", "is a system file under /proc"),
         (str(fifo), "is not a regular file (a device, a pipe or a socket)"),
     ):
@@ -170,3 +171,53 @@ def test_an_empty_json_change_file_and_an_empty_name_are_said_plainly(
     assert "found an empty file" in err and "Expecting value" not in err
     err = _refused(["impact", str(encounters), "--change", ""], capsys)
     assert "--change: expected a file name, got ''" in err
+
+
+def test_a_loop_of_links_is_named_as_out_and_as_in(
+    encounters: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Path.resolve`` raised RuntimeError on the loop: an internal error from every command."""
+    (tmp_path / "a.jsonl").symlink_to(tmp_path / "b.jsonl")
+    (tmp_path / "b.jsonl").symlink_to(tmp_path / "a.jsonl")
+    loop = str(tmp_path / "a.jsonl")
+    for args in _commands(encounters, loop):
+        assert f"--out: {loop} is a loop of links" in _refused(args, capsys)
+    assert f"IN: {loop} is a link to no file (a loop of links)" in _refused(
+        ["screen", "--batch", loop, "--out", str(tmp_path / "o.jsonl")], capsys
+    )
+
+
+def test_compressed_bytes_named_as_plain_json_lines_are_named(
+    encounters: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gzip file named ``.jsonl`` gave an error row per line of its bytes ('not UTF-8 text')."""
+    misnamed = tmp_path / "encounters.jsonl"
+    misnamed.write_bytes(gzip.compress(encounters.read_bytes()))
+    err = _refused(["screen", "--batch", str(misnamed), "--out", str(tmp_path / "o.jsonl")], capsys)
+    assert "IN: encounters.jsonl is gzip-compressed; name it .jsonl.gz" in err
+
+
+def test_rewriting_an_out_keeps_its_permissions(encounters: Path, tmp_path: Path) -> None:
+    """A file kept readable by its owner only (asylum records) became 0644 when rewritten."""
+    out = tmp_path / "private.jsonl"
+    out.write_text("old\n")
+    out.chmod(0o600)
+    with pytest.raises(SystemExit) as done:
+        main(["screen", "--batch", str(encounters), "--out", str(out)])
+    assert done.value.code in (0, None)
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert len(out.read_text().splitlines()) == 200
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm on this machine")
+def test_a_file_in_dev_shm_may_be_written(encounters: Path) -> None:
+    """``/dev/shm`` is a folder of plain files in memory: only devices and links under /dev are
+    refused."""
+    out = Path("/dev/shm") / f"amparo-test-{os.getpid()}.jsonl"
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["screen", "--batch", str(encounters), "--out", str(out)])
+        assert done.value.code in (0, None)
+        assert len(out.read_text().splitlines()) == 200
+    finally:
+        out.unlink(missing_ok=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -66,10 +68,8 @@ def file_format(path: Path, option: str) -> Format:
         return "parquet"
     suffix = inner_suffix(path)
     if suffix in {".jsonl", ".ndjson", ".json"}:
-        if option == "IN" and codec_of(path) is None and _begins_as_parquet(path):
-            raise InputError(
-                [FieldError(option, f"{path.name} is a Parquet file (it begins with PAR1); name it .parquet")]
-            )
+        if option == "IN" and codec_of(path) is None:
+            _refuse_misnamed(path, option)
         return "jsonl"
     if suffix in {".parquet", ".pq"} and codec_of(path) is None:
         return "parquet"
@@ -84,12 +84,27 @@ def file_format(path: Path, option: str) -> Format:
     raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'{hint}")])
 
 
-def _begins_as_parquet(path: Path) -> bool:
+#: The first bytes of files that are not text, and the name each should have.
+_MISNAMED = (
+    (b"PAR1", "a Parquet file (it begins with PAR1); name it .parquet"),
+    (b"\x1f\x8b", "gzip-compressed; name it .jsonl.gz"),
+    (b"BZh", "bzip2-compressed; name it .jsonl.bz2"),
+    (b"\xfd7zXZ\x00", "xz-compressed; name it .jsonl.xz"),
+)
+
+
+def _refuse_misnamed(path: Path, option: str) -> None:
+    """InputError when a file named as JSON Lines holds Parquet or compressed bytes (standard
+    input is told by its first bytes; a file by its name, which would give an error row per
+    line of its bytes)."""
     try:
         with path.open("rb") as handle:
-            return handle.read(4) == b"PAR1"
+            start = handle.read(8)
     except OSError:  # missing or unreadable: said by the reader, naming IN
-        return False
+        return
+    for magic, said in _MISNAMED:
+        if start.startswith(magic):
+            raise InputError([FieldError(option, f"{path.name} is {said}")])
 
 
 def refuse_special_output(path: Path, option: str = "--out") -> None:
@@ -103,13 +118,16 @@ def refuse_special_output(path: Path, option: str = "--out") -> None:
     hint = "give a file name, - for standard output or /dev/null"
     if is_standard_input(path):
         raise InputError([FieldError(option, f"{path} is standard input; {hint}")])
+    if path.is_symlink() and not path.exists():  # a dangling link is written through; a loop not
+        if _link_fault(path) == "a loop of links":
+            raise InputError([FieldError(option, f"{path} is a loop of links; {hint}")])
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError(
             [FieldError(option, f"{path} is not a regular file (a device, a pipe or a socket); {hint}")]
         )
-    for name in (path.absolute(), path.resolve()):
-        if name.parts[1:2] in (("dev",), ("proc",)):
-            raise InputError([FieldError(option, f"{path} is a system file under /{name.parts[1]}; {hint}")])
+    where = Path(os.path.realpath(path))  # links followed, '..' folded
+    if where.parts[1:2] == ("proc",) or (where.parts[1:2] == ("dev",) and where.parts[2:3] != ("shm",)):
+        raise InputError([FieldError(option, f"{path} is a system file under /{where.parts[1]}; {hint}")])
 
 
 def output_format(path: Path, option: str = "--out") -> Format:
@@ -142,9 +160,9 @@ def _json_shape(path: Path) -> Literal["lines", "array", "object", "not JSON"]:
     error per line of garbage). A byte order mark is skipped."""
     with InputFile(path, peek=True) as handle:  # standard input: what is read here is read again
         first = handle.readline(_LINE_START).removeprefix(codecs.BOM_UTF8)
-        while first and not first.strip():  # blank lines, or a long run of spaces
+        while first and not first.strip(JSON_SPACE):  # blank lines (JSON's spaces: not \f or \v)
             first = handle.readline(_LINE_START)
-        start = first.lstrip()[:1]
+        start = first.lstrip(JSON_SPACE)[:1]
         if start == b"[":  # an array however it parses (not the first line parsed for nothing:
             return "array"  # a one-line array is the whole file)
         if start != b"{":
@@ -161,8 +179,9 @@ def _json_shape(path: Path) -> Literal["lines", "array", "object", "not JSON"]:
     return "lines" if second.lstrip()[:1] == b"{" and _one_object(second) else "object"
 
 
-#: How far a file whose first line is not JSON is read for a line that is (what is read of
-#: standard input is kept to be read again): past it, its lines are errors one by one.
+#: How far standard input whose first line is not JSON is read for a line that is (what is read
+#: of it is kept to be read again): past it, its lines are errors one by one. A file is read to
+#: its end if need be.
 _LOOK_FOR_JSON = 64 << 20
 
 
@@ -172,12 +191,13 @@ def _some_line_is_json(first: bytes, handle: InputFile) -> bool:
     from amparo.screening.inputs import read_line
 
     line, seen = first, 0
-    while line and seen < _LOOK_FOR_JSON:
+    most = _LOOK_FOR_JSON if is_standard_input(handle.path) else None  # a file is read again anyway
+    while line and (most is None or seen < most):
         seen += len(line)
         if not line.endswith(b"\n"):
             rest = handle.readline()
             line, seen = line + rest, seen + len(rest)
-        if line.strip():
+        if line.strip(JSON_SPACE):
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:
@@ -283,11 +303,24 @@ def refuse_missing(source: Path) -> None:
                 FieldError(
                     "IN",
                     f"{source} is not a regular file (a pipe or a device); send it to standard input "
-                    "and give - as IN, e.g. `zcat a.jsonl.gz | amparo screen --batch - --out OUT`",
+                    "and give - as IN (e.g. `zcat a.jsonl.gz | amparo ... -`)",
                 )
             ]
         )
+    if source.is_symlink():
+        raise InputError([FieldError("IN", f"{source} is a link to no file ({_link_fault(source)})")])
     raise InputError([FieldError("IN", f"no such file: {source}")])
+
+
+def _link_fault(link: Path) -> str:
+    """Why a link leads to no file: a loop of links, or a target that does not exist."""
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 says a loop so; 3.13 raises OSError (ELOOP)
+        return "a loop of links"
+    except OSError as exc:
+        return "a loop of links" if exc.errno == errno.ELOOP else f"{os.readlink(link)} does not exist"
+    return "it cannot be read"
 
 
 class _Writer:
@@ -373,6 +406,22 @@ class BatchReport:
     invalid: int
     seconds: float
     warnings: tuple[str, ...]
+    #: Rows read on a date past the one their pack is current to (flag ``law_pack_not_current``).
+    beyond_currency: int = 0
+
+
+class _Tally:
+    """Rows written, invalid rows and rows read past their pack's currency, chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.rows = self.invalid = self.beyond_currency = 0
+
+    def add(self, result: Any) -> None:
+        from amparo.screening.screen import BEYOND_CURRENCY
+
+        self.rows += result.height
+        self.invalid += int(result["error"].is_not_null().sum())
+        self.beyond_currency += int(result["flags"].list.contains(BEYOND_CURRENCY).sum())
 
 
 def screen_file(
@@ -404,7 +453,7 @@ def screen_file(
     with staged(out) as part:  # renamed to ``out`` once whole
         writer = _Writer(part, out_format, screener, codec_of(out))
         started = time.perf_counter()
-        rows = invalid = 0
+        tally = _Tally()
         show = sys.stderr.isatty() if progress is None else progress
         bar, task = _progress(show, source, in_format)
         try:
@@ -412,7 +461,7 @@ def screen_file(
                 frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
                 for result in in_order(lambda chunk: chunk.screened_by(screener), frames, workers):
                     writer.write(result)
-                    rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
+                    tally.add(result)
                     if bar is not None:
                         bar.advance(task, result.height)
             else:
@@ -421,14 +470,15 @@ def screen_file(
                 )
                 for result, consumed in screened:
                     writer.write(result)
-                    rows, invalid = rows + result.height, invalid + result["error"].is_not_null().sum()
+                    tally.add(result)
                     if bar is not None:
                         bar.advance(task, consumed)
         finally:
             writer.close(screener.schema)
             if bar is not None:
                 bar.stop()
-    return BatchReport(rows, int(invalid), time.perf_counter() - started, tuple(screener.warnings))
+    seconds = time.perf_counter() - started
+    return BatchReport(tally.rows, tally.invalid, seconds, tuple(screener.warnings), tally.beyond_currency)
 
 
 def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> Iterator[Any]:

@@ -12,7 +12,8 @@ not JSON) are the single evaluator's own:
 
 - a line holding ``null`` anywhere (encounter v1 refuses explicit nulls; columns cannot tell a
   null from an absent field), or not starting with ``{``;
-- a line Arrow reads otherwise than JSON (``NaN``, ``Inf``, an escaped NUL: :data:`_NOT_JSON_TO_ARROW`),
+- a line Arrow reads otherwise than JSON (``NaN`` or ``Inf`` as a value, an escaped NUL:
+  :data:`_NOT_JSON_TO_ARROW`),
   one that is not UTF-8 or nested too deep (:func:`_odd_lines`);
 - a group of lines Arrow refuses (found by halving the chunk until the refused lines are alone);
 - a line whose ``schema`` names another pack (found on the bytes, before Arrow reads the chunk);
@@ -465,12 +466,14 @@ def parse_lines(chunk: LineChunk, pack: LawPack) -> ParsedLines:
 _MOST_OPENINGS = 400
 
 
-#: Text Arrow's JSON reader takes but JSON has not (``NaN``, ``Infinity``, ``Inf``, ``-NaN``: read
-#: as numbers; in free data, which no rule reads, a line holding one was decided, while the single
-#: evaluator refuses it), and an escaped NUL (cut from a field's name between Arrow and Polars, so
-#: that ``"a\u0000"`` and ``"a"`` collide: the whole batch stopped). A line holding one, even
-#: inside a text, is read one by one.
-_NOT_JSON_TO_ARROW = (b"NaN", b"Inf", b"\\u0000")
+#: Text Arrow's JSON reader takes but JSON has not: ``NaN``, ``Infinity``, ``Inf`` (signed or not)
+#: where a value starts, read as numbers (in free data, which no rule reads, a line holding one was
+#: decided, while the single evaluator refuses it); and an escaped NUL (cut from a field's name
+#: between Arrow and Polars, so that ``"a\u0000"`` and ``"a"`` collide: the whole batch stopped).
+#: A line holding one is read one by one. A text holding ``Inf`` (``"Infante"``) is not one, but
+#: ``", Inf"`` inside a text is taken for one: that line is read one by one, as rightly.
+_ESCAPED_NUL = b"\\u0000"
+_NOT_JSON_TO_ARROW = re.compile(rb"[:\[,][ \t\r\n]*[-+]?(?:NaN|Inf)|" + re.escape(_ESCAPED_NUL))
 
 
 def _odd_lines(chunk: LineChunk) -> set[int]:
@@ -491,12 +494,9 @@ def _odd_lines(chunk: LineChunk) -> set[int]:
             whole.validate(full=True)
         except pa.ArrowInvalid:
             odd = {i for i in range(chunk.count) if not _is_utf8(chunk.line(i))}
-    for token in _NOT_JSON_TO_ARROW:
-        at = data.find(token)
-        while at >= 0:  # rare: each line holding the token, found by its offset
-            i = bisect.bisect_right(starts, at) - 1
-            odd.add(i)
-            at = data.find(token, starts[i + 1])
+    if b"NaN" in data or b"Inf" in data or _ESCAPED_NUL in data:  # one scan each, usually none
+        for found in _NOT_JSON_TO_ARROW.finditer(data):  # rare: each line holding one, by offset
+            odd.add(bisect.bisect_right(starts, found.start()) - 1)
     long = np.flatnonzero(np.diff(np.asarray(starts)) > 2 * _MOST_OPENINGS).tolist()
     for i in long:
         line = data[starts[i] : starts[i + 1]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,6 +60,7 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
     if out.is_symlink():  # written through the link, as cp writes: the link is kept
         out = out.resolve()
     part = _hidden_part(out, option)
+    _keep_mode(out, part)  # before a row is written into it
     try:
         yield part
         if part.exists():
@@ -68,6 +70,16 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
         raise
     finally:
         _PARTS.discard(part)
+
+
+def _keep_mode(out: Path, part: Path) -> None:
+    """Give ``part`` the permissions of the file it replaces: an OUT kept readable by its owner
+    only (asylum records, 8 CFR 208.6) stayed so when rewritten (it became 0644)."""
+    try:
+        mode = stat.S_IMODE(out.stat().st_mode)
+    except FileNotFoundError:  # a new file: the process's umask decides, as for any file
+        return
+    os.chmod(part, mode)
 
 
 def _hidden_part(out: Path, option: str) -> Path:

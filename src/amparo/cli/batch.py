@@ -36,7 +36,7 @@ def screen_batch(
     from amparo.batch.files import screen_file
     from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
     from amparo.cli.packs import pack_registry
-    from amparo.i18n import LANGUAGES, gettext_for
+    from amparo.i18n import LANGUAGES, translator
     from amparo.settings import load_settings
 
     if batch is None or out is None:
@@ -76,15 +76,24 @@ def screen_batch(
             "as_of": on.isoformat() if on else None,
             "seconds": round(report.seconds, 3),
             "per_second": round(rate),
+            "beyond_currency": report.beyond_currency,
             "warnings": list(report.warnings),
         }
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         from babel.numbers import format_decimal
 
-        _ = gettext_for(lang)
-        Console(stderr=True, soft_wrap=True).print(
-            _("{rows} documents screened into {out} in {seconds} s ({rate}/s); {invalid} invalid").format(
+        language = translator(lang)
+        _ = language.gettext
+        screened = language.ngettext(
+            "{rows} document screened into {out} in {seconds} s ({rate}/s)",
+            "{rows} documents screened into {out} in {seconds} s ({rate}/s)",
+            report.rows,
+        )
+        invalid = language.ngettext("{invalid} invalid", "{invalid} invalid", report.invalid)
+        err = Console(stderr=True, soft_wrap=True)
+        err.print(
+            f"{screened}; {invalid}".format(
                 rows=format_decimal(report.rows, locale=lang),
                 out=_("standard output") if is_standard_output(target) else str(target),
                 seconds=format_decimal(round(report.seconds, 1), format="0.0", locale=lang),
@@ -94,6 +103,19 @@ def screen_batch(
             highlight=False,
             markup=False,
         )
+        if report.beyond_currency:  # as `amparo screen` warns of them
+            late = language.ngettext(
+                "warning: {n} decision reads the law past the date its pack is current to "
+                "(flag law_pack_not_current): the law may have changed since.",
+                "warning: {n} decisions read the law past the date their pack is current to "
+                "(flag law_pack_not_current): the law may have changed since.",
+                report.beyond_currency,
+            )
+            err.print(
+                late.format(n=format_decimal(report.beyond_currency, locale=lang)),
+                highlight=False,
+                markup=False,
+            )
     if report.invalid:
         raise typer.Exit(2)
 

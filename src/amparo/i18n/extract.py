@@ -49,11 +49,17 @@ FIXED = (
 )
 
 
-def _from_python() -> Iterator[str]:
+#: A message: its text, or its singular and plural (an ``ngettext`` call).
+Message = str | tuple[str, str]
+
+
+def _from_python() -> Iterator[Message]:
     for relative in PYTHON_SOURCES:
         for _lineno, message, _comments, _context in extract_from_file("python", SRC / relative):
             if isinstance(message, str) and message:
                 yield message
+            elif isinstance(message, tuple) and len(message) >= 2 and all(message[:2]):
+                yield (str(message[0]), str(message[1]))
 
 
 def _from_pack(pack: LawPack) -> Iterator[str]:
@@ -84,16 +90,23 @@ def _from_pack(pack: LawPack) -> Iterator[str]:
     yield from narrative_messages
 
 
-def messages(packs: Iterable[LawPack]) -> list[str]:
-    """Every msgid, each once, in a stable order."""
+def messages(packs: Iterable[LawPack]) -> list[Message]:
+    """Every msgid (a plural one as its singular and plural), each once, in a stable order."""
     from amparo.screening.explain import CERTAINTY, PHRASES, STATUS
 
-    found: dict[str, None] = {}
-    for source in (PHRASES, CERTAINTY.values(), STATUS.values(), FIXED, _from_python()):
+    found: dict[Message, None] = {}
+    sources: tuple[Iterable[Message], ...] = (
+        PHRASES,
+        CERTAINTY.values(),
+        STATUS.values(),
+        FIXED,
+        _from_python(),
+    )
+    for source in sources:
         found.update(dict.fromkeys(source))
     for pack in packs:
         found.update(dict.fromkeys(_from_pack(pack)))
-    return [m for m in found if m.strip()]
+    return [m for m in found if isinstance(m, tuple) or m.strip()]
 
 
 def template(packs: Iterable[LawPack]) -> Catalog:
