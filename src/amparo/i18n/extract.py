@@ -63,6 +63,7 @@ def _from_python() -> Iterator[Message]:
 
 
 def _from_pack(pack: LawPack) -> Iterator[str]:
+    yield pack.title
     book = pack.law_book()
     for rule in book.rules.values():
         yield rule.title
