@@ -4,6 +4,7 @@ labels and flags read in Spanish with --lang es."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -122,3 +123,14 @@ def test_amparo_screen_lang_es(tmp_path: Path, capsys: pytest.CaptureFixture[str
         main(["screen", str(source), "--lang", "fr"])
     assert refused.value.code == 2
     assert "--lang" in capsys.readouterr().err
+
+
+def test_the_flag_of_a_reading_past_the_packs_currency_is_in_spanish() -> None:
+    """The engine's own flag (``law_pack_not_current``) was printed in English under --lang es."""
+    decision = screen(DOCUMENT, US_PACK, as_of=US_PACK.current_to + dt.timedelta(days=1))
+    assert any(f["id"] == "law_pack_not_current" for f in decision.flags)
+    console = Console(record=True, width=400)
+    console.print(explain(decision, US_PACK, "es"))
+    text = console.export_text()
+    assert f"El paquete normativo us está actualizado al {US_PACK.current_to.isoformat()}" in text
+    assert "law pack is current" not in text and "Estados Unidos: Acuerdos de Cooperación" in text

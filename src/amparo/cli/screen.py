@@ -130,11 +130,16 @@ def screen_command(
     if writer is not None:
         writer.close()
     if late:
-        err.print(
-            f"[yellow]warning:[/] {late} decision(s) read the law past the date its pack is current to "
+        from amparo.i18n import translator
+
+        warned = translator(lang).ngettext(
+            "warning: {n} decision reads the law past the date its pack is current to "
             "(flag law_pack_not_current): the law may have changed since.",
-            highlight=False,
+            "warning: {n} decisions read the law past the date their pack is current to "
+            "(flag law_pack_not_current): the law may have changed since.",
+            late,
         )
+        err.print(warned.format(n=late), highlight=False, markup=False, style="yellow")
     if invalid:
         raise typer.Exit(2)
 

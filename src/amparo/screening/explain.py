@@ -23,6 +23,7 @@ from amparo.engine.pack import LawPack
 from amparo.engine.trace import Determination
 from amparo.i18n import gettext_for
 from amparo.screening.decision import Decision
+from amparo.screening.screen import BEYOND_CURRENCY
 
 Gettext = Callable[[str], str]
 
@@ -172,6 +173,19 @@ def _step(step: Determination, phrases: Mapping[str, str], _: Gettext) -> Text:
     return text
 
 
+def _beyond_currency(pack: LawPack, on: dt.date, _: Gettext) -> tuple[str, str, str]:
+    """The words of the flag on a decision read past its pack's currency (the decision's own
+    message, in English, is data: :func:`amparo.screening.screen.beyond_currency_flag`)."""
+    current = pack.current_to.isoformat()
+    title = _(
+        "The {pack} law pack is current to {current}; this decision reads {on}, and the law may have changed since."
+    ).format(pack=pack.id, current=current, on=on.isoformat())
+    applied = _("the law as last recorded is applied; check for newer instruments.")
+    decided = f" {_('Decided')}: {applied}"
+    citation = _("{title}, current to {current}").format(title=_(pack.title), current=current)
+    return title, decided, citation
+
+
 def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel:
     """A panel: the summary, the pack's narrative of the tracks, each rule consulted with why, its
     citations and certainty, then the contested points and the decision's markers."""
@@ -202,8 +216,11 @@ def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel
             point = book.flags.get(flag["id"])
             title = _(point.title) if point else flag["message"]
             decided = f" {_('Decided')}: {_(point.decision)}" if point else ""
+            citations = "; ".join(flag["citations"])
+            if flag["id"] == BEYOND_CURRENCY:  # the engine's own flag, in the reader's language
+                title, decided, citations = _beyond_currency(pack, decision.as_of, _)
             tag = f"[{flag['certainty']}] " if flag.get("certainty") else ""
-            parts.append(Text(f"! {tag}{title}{decided}\n    {'; '.join(flag['citations'])}", style="yellow"))
+            parts.append(Text(f"! {tag}{title}{decided}\n    {citations}", style="yellow"))
     for marker in decision.markers:
         parts.append(Text(f"\n{_('Markers')}: {marker.citation} — {_(marker.note)}", style="bold magenta"))
     if decision.confidentiality is not None:
