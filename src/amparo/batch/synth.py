@@ -273,7 +273,7 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
     title42 = cal.title42[cell]
     nationality = cal.citizenship[cell].astype(object)
     other = nationality == "OTHER"
-    nationality[other] = other_nationalities(cal, month[other], rng.random(int(other.sum())))
+    nationality[other] = other_nationalities(cal, month[other], rng.random(int(other.sum())), ofo[other])
 
     sector = _pick(rng, _SECTORS, tuple(x[3] for x in _SECTORS), n)
     port = _pick(rng, _PORTS, tuple(x[3] for x in _PORTS), n)

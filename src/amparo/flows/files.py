@@ -19,6 +19,12 @@ SW_FY22_FY25 = "cbp/sbo-encounters-fy22-fy25-aug.csv"
 OHSS_CITIZENSHIP = "ohss/khsm_usbp_monthly_region_citizenship.csv"
 OHSS_FAMILY_STATUS = "ohss/khsm_usbp_monthly_region_family_status.csv"
 INGESTED_FILES: tuple[str, ...] = (SW_FY19_FY22, SW_FY22_FY25, OHSS_CITIZENSHIP, OHSS_FAMILY_STATUS)
+#: CBP's nationwide encounters by state and citizenship (the 21 largest nationalities), FY2020 to
+#: November 2023: the later file for the months both hold.
+NATIONWIDE_STATE_FILES: tuple[str, ...] = (
+    "cbp/nationwide-encounters-fy20-fy23-state.csv",
+    "cbp/nationwide-encounters-fy21-fy24-nov-state.csv",
+)
 #: DHS OHSS "Immigration Enforcement and Legal Processes Monthly Tables", August 2024 edition.
 OHSS_MONTHLY_TABLES = (
     "ohss/monthly-tables/2024_1206_ohss_immigration-enforcement-and-legal-processes-tables-august-2024.xlsx"
