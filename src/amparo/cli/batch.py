@@ -319,7 +319,8 @@ def synth_encounters(
     written = write_documents(n, seed, path, pack)
     seconds = time.perf_counter() - started
     Console(stderr=True, soft_wrap=True).print(
-        f"{written} encounters written to {output_name(path)} in {seconds:.1f} s", highlight=False
+        f"{written:,} encounter{'' if written == 1 else 's'} written to {output_name(path)} in {seconds:.1f} s",
+        highlight=False,
     )
 
 
