@@ -104,8 +104,6 @@ def calibration() -> Calibration:
 
 #: The nationalities CBP's southwest table names itself (its "Other" group is the rest).
 _NAMED_BY_CBP = frozenset({"MX", "GT", "HN", "SV"})
-#: The state files' names that are not the OHSS names in capitals.
-_STATE_FILE_NAMES = {"CHINA, PEOPLES REPUBLIC OF": "CN", "MYANMAR (BURMA)": "MM"}
 
 
 def _usbp_by_month(rows: Any) -> dict[int, dict[str, float]]:
@@ -134,37 +132,9 @@ def _port_other_split(codes: tuple[str, ...], usbp: dict[int, dict[str, float]])
     Patrol's rest is. Haitians, Russians and Ukrainians came mostly through ports (2.6, 1.0 and
     0.35 % of the period's encounters); drawn by the Border Patrol's split, they were 1.2, 0.2 and
     0.01 %. A month whose ports leave nothing to split keeps the Border Patrol's split."""
-    pl = polars_module()
-    from amparo.flows import files
-    from amparo.flows.countries import ISO_BY_NAME
+    from amparo.flows.ingest import southwest_by_citizenship
 
-    names = {name.upper(): code for name, code in ISO_BY_NAME.items()} | _STATE_FILE_NAMES
-    months = {
-        m: i
-        for i, m in enumerate(
-            ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1
-        )
-    }
-    frames = []
-    for priority, checked in enumerate(files.verify(files=files.NATIONWIDE_STATE_FILES)):  # SHA256SUMS
-        raw = pl.read_csv(checked.path, infer_schema=False)
-        fiscal = pl.col("Fiscal Year").str.slice(0, 4).cast(pl.Int32)
-        number = pl.col("Month (abbv)").replace_strict(months, return_dtype=pl.Int32)
-        frames.append(
-            raw.filter(pl.col("Land Border Region") == "Southwest Land Border").select(
-                pl.date(fiscal - (number >= 10).cast(pl.Int32), number, 1).alias("month"),
-                pl.col("Citizenship").replace_strict(names, default="OTHER").alias("citizenship"),
-                pl.col("Encounter Count").cast(pl.Float64).alias("encounters"),
-                pl.lit(priority).alias("priority"),
-            )
-        )
-    both = pl.concat(frames)
-    latest = both.group_by("month").agg(pl.col("priority").max())
-    state = (
-        both.join(latest, on=["month", "priority"])
-        .group_by("month", "citizenship")
-        .agg(pl.col("encounters").sum())
-    )
+    state = southwest_by_citizenship()
     index = {c: i for i, c in enumerate(codes)}
     out: dict[int, np.ndarray] = {}
     for (month,), part in state.group_by("month"):

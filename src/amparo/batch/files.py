@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from amparo.batch.compression import InputFile, codec_of, inner_suffix, open_text_output
+from amparo.batch.compression import CODECS, InputFile, codec_of, inner_suffix, open_text_output
 from amparo.batch.json_lines import (
     JSON_SPACE,
     LineChunk,
@@ -39,6 +39,7 @@ from amparo.batch.standard_streams import (
     DISCARDED,
     is_standard_input,
     is_written_as_it_goes,
+    kind_by_first_bytes,
     source_name,
     standard_input_codec,
     standard_input_size,
@@ -84,27 +85,22 @@ def file_format(path: Path, option: str) -> Format:
     raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'{hint}")])
 
 
-#: The first bytes of files that are not text, and the name each should have.
-_MISNAMED = (
-    (b"PAR1", "a Parquet file (it begins with PAR1); name it .parquet"),
-    (b"\x1f\x8b", "gzip-compressed; name it .jsonl.gz"),
-    (b"BZh", "bzip2-compressed; name it .jsonl.bz2"),
-    (b"\xfd7zXZ\x00", "xz-compressed; name it .jsonl.xz"),
-)
-
-
 def _refuse_misnamed(path: Path, option: str) -> None:
     """InputError when a file named as JSON Lines holds Parquet or compressed bytes (standard
     input is told by its first bytes; a file by its name, which would give an error row per
     line of its bytes)."""
     try:
         with path.open("rb") as handle:
-            start = handle.read(8)
+            kind = kind_by_first_bytes(handle.read(8))
     except OSError:  # missing or unreadable: said by the reader, naming IN
         return
-    for magic, said in _MISNAMED:
-        if start.startswith(magic):
-            raise InputError([FieldError(option, f"{path.name} is {said}")])
+    if kind == "parquet":
+        raise InputError(
+            [FieldError(option, f"{path.name} is a Parquet file (it begins with PAR1); name it .parquet")]
+        )
+    if kind is not None:
+        suffix = next(suffix for suffix, codec in CODECS.items() if codec == kind)
+        raise InputError([FieldError(option, f"{path.name} is {kind}-compressed; name it .jsonl{suffix}")])
 
 
 def refuse_special_output(path: Path, option: str = "--out") -> None:

@@ -162,7 +162,8 @@ def standard_input_codec() -> str | None:
     reader, _ = open_standard_input(peek=True)
     with reader:
         start = reader.read(6)
-    if start.startswith(_PARQUET_MAGIC):
+    kind = kind_by_first_bytes(start)
+    if kind == "parquet":
         raise InputError(
             [
                 FieldError(
@@ -171,6 +172,14 @@ def standard_input_codec() -> str | None:
                 )
             ]
         )
+    return kind
+
+
+def kind_by_first_bytes(start: bytes) -> str | None:
+    """What a file's first bytes show it is: ``"parquet"``, a codec's name (``"gzip"``,
+    ``"bzip2"``, ``"xz"``), or ``None`` (text, as far as they tell)."""
+    if start.startswith(_PARQUET_MAGIC):
+        return "parquet"
     return next((codec for magic, codec in _MAGIC.items() if start.startswith(magic)), None)
 
 

@@ -158,6 +158,35 @@ def southwest_rows(data_dir: Path) -> pl.DataFrame:
     return both.filter(latest).select(COLUMNS)
 
 
+#: The nationwide state files' citizenship names that are not the OHSS names in capitals.
+_STATE_FILE_NAMES = {"CHINA, PEOPLES REPUBLIC OF": "CN", "MYANMAR (BURMA)": "MM"}
+
+
+def southwest_by_citizenship(data_dir: Path | None = None) -> pl.DataFrame:
+    """CBP's southwest-border encounters (both components) by month and citizenship from the
+    nationwide state files (``month``, ``citizenship``: ISO alpha-2 of the 21 largest
+    nationalities, else ``OTHER``; ``encounters``), each month from its latest publication, after
+    checking the files' digests. October 2019 to November 2023."""
+    folder = data_dir or files.default_data_dir()
+    names = {name.upper(): code for name, code in ISO_BY_NAME.items()} | _STATE_FILE_NAMES
+    frames = []
+    for priority, checked in enumerate(files.verify(folder, files.NATIONWIDE_STATE_FILES)):
+        raw = pl.read_csv(checked.path, infer_schema=False)
+        fiscal = pl.col("Fiscal Year").str.slice(0, 4).cast(pl.Int32)
+        month_number = pl.col("Month (abbv)").replace_strict(_MONTH_NUMBER, return_dtype=pl.Int32)
+        frames.append(
+            raw.filter(pl.col("Land Border Region") == "Southwest Land Border").select(
+                _month_from_fiscal(fiscal, month_number).alias("month"),
+                pl.col("Citizenship").replace_strict(names, default=OTHER).alias("citizenship"),
+                pl.col("Encounter Count").cast(pl.Float64).alias("encounters"),
+                pl.lit(priority).alias("priority"),
+            )
+        )
+    both = pl.concat(frames)
+    latest = pl.col("priority") == pl.col("priority").max().over("month")
+    return both.filter(latest).group_by("month", "citizenship").agg(pl.col("encounters").sum())
+
+
 @dataclass(frozen=True)
 class OverlapMonth:
     """A month held by both CBP southwest-border files, with each file's total."""
