@@ -1,15 +1,12 @@
 """Paths that are not plain files, given to the batch commands: standard input, devices, pipes,
 links and system folders as ``--out``; a pipe, ``/dev/null`` and a misnamed Parquet file as IN;
-the bytes of a compressed output; Ctrl-C while a file is written (batch.files, batch.output_file,
-batch.compression, cli.interrupt)."""
+the bytes of a compressed output (batch.files, batch.output_file, batch.compression; Ctrl-C while
+a file is written: test_output_file)."""
 
 from __future__ import annotations
 
 import gzip
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -139,25 +136,6 @@ def test_a_gzip_output_is_the_same_bytes_each_run_and_names_no_file(tmp_path: Pa
     assert first[3] & 0x08 == 0  # FLG.FNAME: no file name in the header
     assert int.from_bytes(first[4:8], "little") == 0  # MTIME
     assert len(gzip.decompress(first).decode().splitlines()) == 50
-
-
-def test_ctrl_c_while_a_json_lines_file_is_written_ends_at_once_and_leaves_nothing(tmp_path: Path) -> None:
-    """Ctrl-C raised KeyboardInterrupt into Polars' callbacks while ``synth`` made a chunk: about
-    one run in four finished the whole file (exit 0), one stopped with an internal error."""
-    out = tmp_path / "big.jsonl"
-    command = [sys.executable, "-m", "amparo", "synth", "encounters", "--n", "3000000", "--seed", "1"]
-    for delay in (0.0, 0.3):
-        process = subprocess.Popen([*command, "--out", str(out)], stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while not any(p.stat().st_size > 0 for p in tmp_path.glob(".*.part")):  # a chunk written
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        time.sleep(delay)
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-        assert process.returncode == 130, err
-        assert err.strip().splitlines()[-1] == "interrupted"
-        assert list(tmp_path.iterdir()) == []
 
 
 def test_an_empty_json_change_file_and_an_empty_name_are_said_plainly(
