@@ -36,6 +36,7 @@ def screen_batch(
     from amparo.batch.files import screen_file
     from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
     from amparo.cli.packs import pack_registry
+    from amparo.cli.screen import warn_beyond_currency
     from amparo.i18n import LANGUAGES, translator
     from amparo.settings import load_settings
 
@@ -103,19 +104,8 @@ def screen_batch(
             highlight=False,
             markup=False,
         )
-        if report.beyond_currency:  # as `amparo screen` warns of them
-            late = language.ngettext(
-                "warning: {n} decision reads the law past the date its pack is current to "
-                "(flag law_pack_not_current): the law may have changed since.",
-                "warning: {n} decisions read the law past the date their pack is current to "
-                "(flag law_pack_not_current): the law may have changed since.",
-                report.beyond_currency,
-            )
-            err.print(
-                late.format(n=format_decimal(report.beyond_currency, locale=lang)),
-                highlight=False,
-                markup=False,
-            )
+        if report.beyond_currency:
+            warn_beyond_currency(err, report.beyond_currency, lang)
     if report.invalid:
         raise typer.Exit(2)
 
