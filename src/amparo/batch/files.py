@@ -114,9 +114,8 @@ def refuse_special_output(path: Path, option: str = "--out") -> None:
     hint = "give a file name, - for standard output or /dev/null"
     if is_standard_input(path):
         raise InputError([FieldError(option, f"{path} is standard input; {hint}")])
-    if path.is_symlink() and not path.exists():  # a dangling link is written through; a loop not
-        if _link_fault(path) == "a loop of links":
-            raise InputError([FieldError(option, f"{path} is a loop of links; {hint}")])
+    if path.is_symlink() and not path.exists() and _is_link_loop(path):  # a dangling link is written through
+        raise InputError([FieldError(option, f"{path} is a loop of links; {hint}")])
     if path.exists() and not path.is_file() and not path.is_dir():
         raise InputError(
             [FieldError(option, f"{path} is not a regular file (a device, a pipe or a socket); {hint}")]
@@ -310,13 +309,17 @@ def refuse_missing(source: Path) -> None:
 
 def _link_fault(link: Path) -> str:
     """Why a link leads to no file: a loop of links, or a target that does not exist."""
+    return "a loop of links" if _is_link_loop(link) else f"{os.readlink(link)} does not exist"
+
+
+def _is_link_loop(link: Path) -> bool:
     try:
         link.resolve(strict=True)
     except RuntimeError:  # Python 3.11 says a loop so; 3.13 raises OSError (ELOOP)
-        return "a loop of links"
+        return True
     except OSError as exc:
-        return "a loop of links" if exc.errno == errno.ELOOP else f"{os.readlink(link)} does not exist"
-    return "it cannot be read"
+        return exc.errno == errno.ELOOP
+    return False
 
 
 class _Writer:
