@@ -35,8 +35,8 @@ def screen_batch(
     keep_freed_memory()
     from amparo.batch.files import screen_file
     from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
+    from amparo.cli.law_currency import warn_beyond_currency
     from amparo.cli.packs import pack_registry
-    from amparo.cli.screen import warn_beyond_currency
     from amparo.i18n import LANGUAGES, translator
     from amparo.settings import load_settings
 

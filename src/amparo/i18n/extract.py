@@ -23,7 +23,13 @@ from amparo.i18n import DOMAIN, LANGUAGES, LOCALES, catalogue_path
 
 SRC = Path(__file__).parents[1]
 #: Modules whose ``_("...")`` calls are messages.
-PYTHON_SOURCES = ("screening/explain.py", "rules/us/narrative.py", "cli/screen.py", "cli/batch.py")
+PYTHON_SOURCES = (
+    "screening/explain.py",
+    "rules/us/narrative.py",
+    "cli/screen.py",
+    "cli/batch.py",
+    "cli/law_currency.py",
+)
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
     "invalid document",
