@@ -121,6 +121,52 @@ def test_a_switch_between_text_constants_gives_text() -> None:
         assert got == ("mexican" if _bool(MX, row) else "land" if _bool(LAND, row) else None)
 
 
+def _first_match(column: Switch, row: dict[str, Any]) -> Any:
+    for condition, value in column.branches:
+        if _bool(condition, row):
+            return value.evaluate(row)
+    return column.otherwise.evaluate(row)
+
+
+def test_a_switch_over_a_rules_versions_tests_each_version_once_and_keeps_the_first_match() -> None:
+    """Twenty-seventh round: branches that open with their rule's version are chained by version,
+    each chain over the rest of the conditions. A version whose branches may all fail falls to
+    ``otherwise`` (not to another version's branches), a row with no version too; versions asked
+    in two places keep the plain chain (their order decides)."""
+    vi = Fact("_vi.r")
+
+    def here(*versions: int) -> Expr:
+        return Compare("==", vi, Lit(versions[0])) if len(versions) == 1 else IsIn(vi, frozenset(versions))
+
+    hoisted = Switch(
+        (
+            (And((here(0), MX)), Lit("mexican")),
+            (And((here(0), LAND, Fact("b1"))), Lit("land")),  # version 0: no unconditional branch
+            (And((here(1, 3), NORTHERN)), Lit("northern")),
+            (here(1, 3), Lit("other")),
+            (And((here(1, 3), MX)), Lit("never")),  # after the version's unconditional branch
+            (And((here(2), Fact("b2"))), Lit("b2")),
+        ),
+        Lit("none"),
+        "str",
+    )
+    overlapping = Switch(
+        ((And((here(0), MX)), Lit("mexican")), (And((here(1), LAND)), Lit("land")), (here(0, 1), Lit("any"))),
+        Lit("none"),
+        "str",
+    )
+    plan = _plan([("h", hoisted, "str"), ("o", overlapping, "str")])
+    facts = _facts(2_000).with_columns(
+        pl.Series("_vi.r", [None if k % 11 == 0 else k % 5 for k in range(2_000)], dtype=pl.UInt16)
+    )
+    out = run_plan(plan, facts, compile_stages(plan)).collect()
+    for row, got in zip(_rows(facts), out.iter_rows(named=True), strict=True):
+        assert got["h"] == _first_match(hoisted, row), row
+        assert got["o"] == _first_match(overlapping, row), row
+    assert set(out["h"]) == {"mexican", "land", "northern", "other", "b2", "none"}
+    assert set(out["o"]) == {"mexican", "land", "any", "none"}
+
+
 def _mpp_blocked_day_by_day(blocks: int) -> Any:
     """The US pack with ``blocks`` one-day blocks of MPP, a week apart from 2019-06-10."""
     import datetime as dt

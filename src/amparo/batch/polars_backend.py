@@ -16,7 +16,7 @@ from amparo.engine.columnar import (
     text_lists,
     to_polars,
 )
-from amparo.engine.expr import And, Compare, Expr, Fact, Lit
+from amparo.engine.expr import And, Compare, Expr, Fact, IsIn, Lit
 
 Shared = Mapping[TestKey, str]
 
@@ -118,10 +118,9 @@ def _compile(column: Column, dtype: ValueType | None, shared: Shared) -> Any:
         )
         if enum:  # text constants chosen as small codes, turned into text once at the end
             target = pl.Enum(sorted(words))
-        chain: Any = pl
-        for condition, value in column.branches:
-            chain = chain.when(to_polars(condition, shared)).then(_value(value, target, shared))
-        out = chain.otherwise(_value(column.otherwise, target, shared))
+        out = _by_version(column, target, shared)
+        if out is None:
+            out = _chain(column.branches, column.otherwise, target, shared)
         return out.cast(pl.String) if enum else out
     if isinstance(column, Collect):
         if not column.items:
@@ -139,6 +138,75 @@ def _compile(column: Column, dtype: ValueType | None, shared: Shared) -> Any:
     out = to_polars(column, shared)
     target = polars_dtype(dtype)
     return out.cast(target) if target is not None and dtype not in {"null"} else out
+
+
+def _chain(branches: Any, otherwise: Expr, target: Any, shared: Shared) -> Any:
+    """``when/then`` in branch order (first match wins), else ``otherwise``."""
+    chain: Any = polars_module()
+    for condition, value in branches:
+        chain = chain.when(to_polars(condition, shared)).then(_value(value, target, shared))
+    return chain.otherwise(_value(otherwise, target, shared))
+
+
+def _version_test(condition: Expr) -> tuple[str, frozenset[Any], Expr | None] | None:
+    """``(column, versions, rest)`` of a branch the plan opens with its rule's version
+    (``_vi.<rule> == k`` or ``in {...}``, alone or first of an ``and``); None for any other."""
+    parts = condition.operands if isinstance(condition, And) else (condition,)
+    head = parts[0]
+    if isinstance(head, Compare) and head.op == "==" and isinstance(head.right, Lit):
+        operand, versions = head.left, frozenset((head.right.value,))
+    elif isinstance(head, IsIn):
+        operand, versions = head.operand, head.values
+    else:
+        return None
+    if not (isinstance(operand, Fact) and operand.name.startswith("_vi.")):
+        return None
+    if any(type(v) is not int for v in versions):
+        return None
+    rest = parts[1:]
+    return operand.name, versions, (None if not rest else rest[0] if len(rest) == 1 else And(tuple(rest)))
+
+
+def _by_version(column: Switch, target: Any, shared: Shared) -> Any | None:
+    """A switch whose branches each open with its rule's version, versions apart, as one chain
+    over the versions of chains over the rest (the same first match: a row is in one version
+    only); each branch's condition no longer tests the version again (measured: a rule's outcome
+    chain about a third cheaper). None where the branches are not of that form."""
+    groups: list[tuple[frozenset[Any], list[tuple[Expr | None, Expr]]]] = []
+    names = set()
+    for condition, value in column.branches:
+        found = _version_test(condition)
+        if found is None:
+            return None
+        name, versions, rest = found
+        names.add(name)
+        if groups and groups[-1][0] == versions:
+            groups[-1][1].append((rest, value))
+        else:
+            groups.append((versions, [(rest, value)]))
+    seen: set[Any] = set()
+    for versions, _ in groups:
+        if seen & versions:
+            return None  # a version tested in two places: the branches' order decides
+        seen |= versions
+    if len(names) != 1 or len(groups) < 2:
+        return None
+    pl = polars_module()
+    version = pl.col(next(iter(names)))
+    outer: Any = pl
+    for versions, branches in groups:
+        here = version == next(iter(versions)) if len(versions) == 1 else version.is_in(sorted(versions))
+        inner: list[tuple[Expr, Expr]] = []
+        last: Expr = column.otherwise
+        for rest, value in branches:
+            if rest is None:  # every row of this version: the branches after it are never reached
+                last = value
+                break
+            inner.append((rest, value))
+        outer = outer.when(here.fill_null(False)).then(
+            _chain(inner, last, target, shared) if inner else _value(last, target, shared)
+        )
+    return outer.otherwise(_value(column.otherwise, target, shared))
 
 
 def _value(value: Any, target: Any, shared: Shared) -> Any:
