@@ -95,6 +95,36 @@ def test_a_us_national_is_refused_in_columns_as_one_by_one(tmp_path: Path) -> No
     assert disagreements(documents, in_memory, REGISTRY) == []
 
 
+def test_an_exact_time_days_away_from_its_date_is_refused_in_columns_as_one_by_one(tmp_path: Path) -> None:
+    """Twenty-seventh round (a tester): ``encountered_at`` years before ``encountered_on`` was
+    read as given (MPP read on the time's day, the rest on the date's). Its day in UTC may be the
+    date or a day either side (a place's offset crosses midnight); further, the row is refused."""
+    times = [
+        "2023-08-14T10:00:00-05:00",  # the date itself
+        "2023-08-13T23:30:00-07:00",  # 2023-08-14 in UTC: a late evening in the west
+        "2023-08-15T23:30:00-07:00",  # 2023-08-16 in UTC: two days away
+        "2023-08-12T20:00:00-04:00",  # 2023-08-13 in UTC: a day before
+        "2023-08-12T12:00:00+02:00",  # 2023-08-12 in UTC: two days before
+        "2020-03-20T23:59:59-04:00",  # years before
+    ]
+
+    def timed(i: int, document: dict[str, Any]) -> None:
+        document["encountered_on"] = "2023-08-14"
+        document["encountered_at"] = times[i % len(times)]
+
+    documents = _copies(36, timed)
+    for rows in (
+        _lines_rows(documents, tmp_path),
+        BatchScreener(REGISTRY, verify_sample=0).screen_documents(documents).to_dicts(),
+    ):
+        assert disagreements(documents, rows, REGISTRY) == []
+        refused = [i % len(times) for i, r in enumerate(rows) if r["error"] is not None]
+        assert sorted(set(refused)) == [2, 4, 5]
+        assert {e["path"] for i, r in enumerate(rows) if r["error"] for e in r["error"]["errors"]} == {
+            "/encountered_at"
+        }
+
+
 @pytest.mark.parametrize("year", [2099, 2100, 2150, 2199])
 def test_instants_from_2100_read_their_local_day_as_zoneinfo_does(tmp_path: Path, year: int) -> None:
     """Polars' zone rules stop applying daylight saving time in 2100: a summer evening in Texas

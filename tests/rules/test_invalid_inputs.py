@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "family-not-an-object": ("/family", ("object",)),
     "birth-date-after-encounter": ("/person/birth_date", ("birth date", "after", "encountered_on")),
     "adjudicated-before-encounter": ("/adjudicated_on", ("adjudication", "before", "encountered_on")),
+    "time-years-away-from-date": ("/encountered_at", ("exact time", "more than a day", "encountered_on")),
     "not-an-object": ("", ("json object",)),
     "a-bare-string": ("", ("json object",)),
 }

@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from rules_strategies import encounters
 
 from amparo.encounter import SCHEMA_PATH, parse_encounter
+from amparo.encounter.validation import AT_AWAY_FROM_ON
 from amparo.errors import EncounterInvalid
 
 SHARED_SCHEMA = Path(__file__).parents[2].parent / "shared/spec/encounter-v1.schema.json"
@@ -55,10 +56,11 @@ def schema_accepts(document: Any) -> bool:
     return VALIDATOR.is_valid(document)
 
 
-# The two checks beyond the schema, which agreement leaves out.
+# The three checks beyond the schema, which agreement leaves out.
 CONSISTENCY = {
     ("/person/birth_date", "the birth date is after /encountered_on"),
     ("/adjudicated_on", "the adjudication date is before /encountered_on"),
+    ("/encountered_at", AT_AWAY_FROM_ON),
 }
 
 

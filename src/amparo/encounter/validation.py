@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,24 @@ def _consistency(encounter: Encounter) -> Iterator[FieldError]:
         yield FieldError("/person/birth_date", "the birth date is after /encountered_on")
     if encounter.adjudicated_on is not None and encounter.adjudicated_on < encounter.encountered_on:
         yield FieldError("/adjudicated_on", "the adjudication date is before /encountered_on")
+    if encounter.encountered_at is not None and _days_apart(encounter) > 1:
+        yield FieldError("/encountered_at", AT_AWAY_FROM_ON)
+
+
+#: The exact time must fall on the encounter's day: its day in UTC is that local day or the one
+#: either side (a place's offset moves a time of day across midnight, never further).
+AT_AWAY_FROM_ON = "the exact time is more than a day away from /encountered_on"
+
+
+def _days_apart(encounter: Encounter) -> int:
+    """Days between ``encountered_at``'s day in UTC and ``encountered_on`` (0 for a moment whose
+    day in UTC falls outside the calendar: the pack's reading of dates refuses it by its path)."""
+    at = encounter.encountered_at
+    try:
+        day = at.astimezone(dt.UTC).date() if at is not None else encounter.encountered_on
+    except OverflowError:
+        return 0
+    return abs((day - encounter.encountered_on).days)
 
 
 def parse_encounter(document: Any, *, source: str | None = None) -> Encounter:

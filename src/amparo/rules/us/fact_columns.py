@@ -125,6 +125,9 @@ def _vouched(read_on: Any) -> Any:
             pl.col("_fear_ok"),
             pl.col("_findings_ok"),
             pl.col("adjudicated_on").is_null() | (pl.col("adjudicated_on") >= on),
+            # The exact time within a day of the date (``validation.AT_AWAY_FROM_ON``), by its day in UTC.
+            pl.col("encountered_at").is_null()
+            | (pl.col("encountered_at").dt.date().cast(pl.Int32) - on.cast(pl.Int32)).abs().le(1),
             on >= COVERAGE_START,
             read_on >= COVERAGE_START,
             # Ages decompose dates through a table (``_ymd``): a date outside it, one by one.
