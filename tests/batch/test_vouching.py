@@ -125,6 +125,30 @@ def test_an_exact_time_days_away_from_its_date_is_refused_in_columns_as_one_by_o
         }
 
 
+def test_a_birth_date_over_130_years_before_is_refused_in_columns_as_one_by_one(tmp_path: Path) -> None:
+    """Twenty-seventh round (a tester): a birth date of 0001-01-01 was accepted, though an age
+    over 130 is refused; a person 130 on the encounter's date is accepted, 131 refused (born on
+    February 29, 1896: still 129 on 2026-02-28)."""
+    births = ["1893-08-14", "1892-08-14", "0001-01-01", "1896-02-29", "1800-01-01"]
+
+    def born(i: int, document: dict[str, Any]) -> None:
+        document["encountered_on"] = ["2023-08-14", "2023-08-14", "2023-08-14", "2026-02-28", "2023-08-14"][
+            i % 5
+        ]
+        document["person"]["birth_date"] = births[i % 5]
+        document["person"].pop("age", None)
+
+    documents = _copies(25, born)
+    for rows in (
+        _lines_rows(documents, tmp_path),
+        BatchScreener(REGISTRY, verify_sample=0).screen_documents(documents).to_dicts(),
+    ):
+        assert disagreements(documents, rows, REGISTRY) == []
+        refused = sorted({i % 5 for i, r in enumerate(rows) if r["error"] is not None})
+        assert refused == [1, 2, 4]
+        assert {e["path"] for r in rows if r["error"] for e in r["error"]["errors"]} == {"/person/birth_date"}
+
+
 @pytest.mark.parametrize("year", [2099, 2100, 2150, 2199])
 def test_instants_from_2100_read_their_local_day_as_zoneinfo_does(tmp_path: Path, year: int) -> None:
     """Polars' zone rules stop applying daylight saving time in 2100: a summer evening in Texas

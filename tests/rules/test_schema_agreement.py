@@ -21,11 +21,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from rules_strategies import encounters
 
 from amparo.encounter import SCHEMA_PATH, parse_encounter
-from amparo.encounter.validation import AT_AWAY_FROM_ON
+from amparo.encounter.validation import AT_AWAY_FROM_ON, BORN_TOO_LONG_AGO
 from amparo.errors import EncounterInvalid
 
 SHARED_SCHEMA = Path(__file__).parents[2].parent / "shared/spec/encounter-v1.schema.json"
-_RFC3339 = re.compile(r"\A\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
+_RFC3339 = re.compile(r"\A\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:[0-5]\d)\Z")
 
 
 def _format_checker() -> FormatChecker:
@@ -56,11 +56,12 @@ def schema_accepts(document: Any) -> bool:
     return VALIDATOR.is_valid(document)
 
 
-# The three checks beyond the schema, which agreement leaves out.
+# The checks beyond the schema, which agreement leaves out.
 CONSISTENCY = {
     ("/person/birth_date", "the birth date is after /encountered_on"),
     ("/adjudicated_on", "the adjudication date is before /encountered_on"),
     ("/encountered_at", AT_AWAY_FROM_ON),
+    ("/person/birth_date", BORN_TOO_LONG_AGO),
 }
 
 

@@ -95,10 +95,21 @@ def _consistency(encounter: Encounter) -> Iterator[FieldError]:
     born = encounter.person.birth_date
     if born is not None and born > encounter.encountered_on:
         yield FieldError("/person/birth_date", "the birth date is after /encountered_on")
+    elif born is not None and _whole_years(born, encounter.encountered_on) > MAX_AGE:
+        yield FieldError("/person/birth_date", BORN_TOO_LONG_AGO)
     if encounter.adjudicated_on is not None and encounter.adjudicated_on < encounter.encountered_on:
         yield FieldError("/adjudicated_on", "the adjudication date is before /encountered_on")
     if encounter.encountered_at is not None and _days_apart(encounter) > 1:
         yield FieldError("/encountered_at", AT_AWAY_FROM_ON)
+
+
+#: The oldest age encounter v1 allows (``/person/age``), held by a birth date too.
+MAX_AGE = 130
+BORN_TOO_LONG_AGO = "the birth date is more than 130 years before /encountered_on"
+
+
+def _whole_years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 #: The exact time must fall on the encounter's day: its day in UTC is that local day or the one

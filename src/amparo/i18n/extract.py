@@ -44,6 +44,7 @@ FIXED = (
     "expected a JSON object",
     "expected a value, not null (leave the field out when it is not known)",
     "the birth date is after /encountered_on",
+    "the birth date is more than 130 years before /encountered_on",
     "the adjudication date is before /encountered_on",
     "the exact time is more than a day away from /encountered_on",
     "expected a JSON object (one encounter v1 document)",

@@ -120,6 +120,7 @@ def _vouched(read_on: Any) -> Any:
             pl.col("_route_ok"),
             birth.is_null() | (birth <= on),
             age.is_null() | age.is_between(0, 130),
+            pl.col("_age").is_null() | (pl.col("_age") <= 130),  # from the birth date too
             field("person", "sex").is_null() | field("person", "sex").is_in(("F", "M", "X")),
             ~field("family", "members").list.eval(pl.element().is_null()).list.any().fill_null(False),
             pl.col("_fear_ok"),
