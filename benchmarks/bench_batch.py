@@ -320,7 +320,7 @@ single evaluator's time per document shows which): compare lines within one run,
 the anchor measured beside it.
 
 {verdict}{anchor_line} Where the time goes and what is left: docs/BATCH.md. Ten million, streaming:
-docs/BATCH.md ("Ten million"). Spark: local mode on {spark_n:,} of the same rows, from the plan's
+docs/BATCH-HISTORY.md ("Ten million"). Spark: local mode on {spark_n:,} of the same rows, from the plan's
 first step to the last row counted (docs/BATCH.md, "Spark").
 """
     return Section(key="batch", title="Batch re-screening (issue 14)", body=body)

@@ -4,7 +4,7 @@
 
 Polars runs each query on all cores, but a chunk's screening has long stretches that use one: the
 Python that builds the queries, the grouping of nested values, the decoding of flag words. A second
-chunk screened beside it fills them (measured: docs/BATCH.md, "Fourth round"). Both helpers bound
+chunk screened beside it fills them (measured: docs/BATCH-HISTORY.md, "Fourth round"). Both helpers bound
 what they hold, so memory stays flat whatever the size of the input. :func:`keep_freed_memory`
 spares the system the same buffers given back and zeroed again for every chunk.
 """
@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_WORKERS = 3  # measured on 2 cores: docs/BATCH.md, "Sixth round"
+DEFAULT_WORKERS = 3  # measured on 2 cores: docs/BATCH-HISTORY.md, "Sixth round"
 _END = object()
 
 
@@ -39,7 +39,7 @@ def keep_freed_memory() -> None:
     - Polars' (jemalloc, which gives back what was freed half a second earlier) keeps it ten
       seconds (``_RJEM_MALLOC_CONF``; measured: page faults over ten million rows halved, system
       time 1.4-2.5 -> 0.8-1.1 s, Parquet to Parquet 10.05-10.69 -> 9.52-9.73 s, the peak 0-60 MiB
-      higher; docs/BATCH.md, "Tenth round").
+      higher; docs/BATCH-HISTORY.md, "Tenth round").
 
     Each is read when its library is first imported, so this is called at the command line's edge
     before any batch work; a value already in the environment is kept."""
