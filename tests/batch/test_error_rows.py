@@ -178,6 +178,37 @@ def test_as_of_before_the_documents_own_day_is_refused_as_amparo_screen_refuses_
     assert BatchScreener(US_PACK, as_of=dt.date(2019, 6, 1)).screen_frame(frame)["error"].is_null().all()
 
 
+def test_an_application_registered_before_it_was_lodged_is_read_on_its_registration_day(
+    tmp_path: Path,
+) -> None:
+    """Twenty-seventh round (a tester): the EU pack reads an application on its registration day
+    (spec/eu section 2), which may precede the day it was lodged; ``--as-of`` that very day was
+    refused as before the document's day (the day lodged), by both evaluators."""
+    application = {
+        "schema": "amparo/eu-application@1",
+        "id": "REG-EARLIER",
+        "lodged_in": "DE",
+        "lodged_on": "2026-07-10",
+        "registered_on": "2026-06-30",
+        "applicant": {"nationality": "SY"},
+    }
+    text = json.dumps(application) + "\n"
+    for on, refused in (
+        (dt.date(2026, 6, 30), False),
+        (dt.date(2026, 7, 5), False),
+        (dt.date(2026, 6, 29), True),
+    ):
+        rows = _batch(text.encode(), tmp_path, as_of=on, refuse_read_before=True)
+        _same(rows, _single(text, on))
+        assert ("error" in rows[0]) is refused, (on, rows[0])
+        if refused:
+            assert rows[0]["error"]["errors"][0]["message"].startswith(
+                "2026-06-29 is before the day the document records (2026-06-30)"
+            )
+        else:
+            assert rows[0]["as_of"] == on.isoformat()
+
+
 def test_a_schema_column_that_is_not_text_names_no_pack(tmp_path: Path) -> None:
     frame = pl.DataFrame([{**GOOD, "encountered_on": dt.date(2019, 5, 20)}] * 2).with_columns(
         pl.Series("schema", [1, None], dtype=pl.Int64)

@@ -176,23 +176,27 @@ def wrapped_example(document: Any) -> InputError | None:
 
 def read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | None:
     """An InputError naming --as-of when it is before the day the document records (the law is read
-    on or after it, as /adjudicated_on must be); None otherwise, or when the document is itself
-    invalid (screening then says why). ``amparo screen --as-of`` and ``amparo screen --batch --as-of``
-    refuse such a document; ``impact`` reads any document on any date."""
+    on or after it, as /adjudicated_on must be) and before the day its pack reads it on by default
+    (an EU application registered before it was lodged is read on its registration day); None
+    otherwise, or when the document is itself invalid (screening then says why). ``amparo screen
+    --as-of`` and ``amparo screen --batch --as-of`` refuse such a document; ``impact`` reads any
+    document on any date."""
     if on is None or not isinstance(document, dict):
         return None
     try:
         pack = packs.for_document(document)
-        occurred = pack.read_dates(pack.parse(document), on).occurred_on
+        parsed = pack.parse(document)
+        occurred = pack.read_dates(parsed, on).occurred_on
+        earliest = occurred if occurred is None else min(occurred, pack.read_dates(parsed, None).read_on)
     except AmparoError:
         return None
-    if occurred is None or on >= occurred:
+    if earliest is None or on >= earliest:
         return None
     return InputError(
         [
             FieldError(
                 "--as-of",
-                f"{on.isoformat()} is before the day the document records ({occurred.isoformat()}); "
+                f"{on.isoformat()} is before the day the document records ({earliest.isoformat()}); "
                 "the law is read on or after it",
             )
         ]
