@@ -92,6 +92,19 @@ def test_bad_as_of_is_named(value: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_an_as_of_written_right_on_no_real_day_says_so() -> None:
+    """Twenty-seventh round (a tester): ``2026-02-30`` was "not written YYYY-MM-DD", while the same
+    day in a document is "not a real calendar date"."""
+    from amparo.cli.options import parse_date
+    from amparo.errors import InputError
+
+    for value, words in (("2026-02-30", "real calendar date"), ("2026-2-3", "expected a date written")):
+        with pytest.raises(InputError) as caught:
+            parse_date(value, "--as-of")
+        assert words in caught.value.errors[0].message and f"'{value}'" in caught.value.errors[0].message
+    assert str(parse_date("2028-02-29", "--as-of")) == "2028-02-29"
+
+
 def test_readable_output_explains_with_citations() -> None:
     doc = next(d for d in examples() if d["id"] == "EX-1")
     result = run("screen", "-", stdin=json.dumps(doc))
