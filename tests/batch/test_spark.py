@@ -376,7 +376,10 @@ def test_the_job_command_names_a_bad_date_before_starting_spark(capsys: Any) -> 
     from amparo.cli.spark_job import main
 
     assert main(["in.parquet", "out.parquet", "--as-of", "2024-13-01"]) == 2
-    assert "--as-of: expected a real calendar date written YYYY-MM-DD, got '2024-13-01'" in capsys.readouterr().err
+    assert (
+        "--as-of: expected a real calendar date written YYYY-MM-DD, got '2024-13-01'"
+        in capsys.readouterr().err
+    )
 
 
 def test_the_job_command_names_an_input_spark_cannot_read(spark: Any, tmp_path: Path, capsys: Any) -> None:
