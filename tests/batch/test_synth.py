@@ -77,6 +77,24 @@ def test_people_born_before_1970_have_their_birth_date(documents: Any) -> None:
     )
 
 
+def test_metering_waits_run_to_months_so_the_al_otro_lado_class_is_met(documents: Any, screened: Any) -> None:
+    """Twenty-seventh round: a wait on a port's metering list was drawn within 30 days, so no one
+    metered before 2019-07-16 arrived while the transit bar was read (the brief's scenario 17
+    waited from June to December 2019) and the bar's Al Otro Lado exception was never met."""
+    metered_before = documents["documents"].struct.field("metered_before")
+    waits = (documents["encountered_on"] - metered_before).dt.total_days().drop_nulls()
+    assert waits.min() >= 1 and waits.max() > 150
+    on = documents["encountered_on"]
+    nationalities = documents["person"].struct.field("nationalities")
+    members = (
+        (on >= dt.date(2019, 7, 16))
+        & (metered_before < dt.date(2019, 7, 16))
+        & ~nationalities.list.contains("MX")
+    )
+    assert members.fill_null(False).sum() > 0
+    assert screened.filter(members.fill_null(False))["error"].is_null().all()
+
+
 def test_a_cell_drawn_for_a_day_near_a_rule_date_is_one_of_that_month() -> None:
     """The 4 % of encounters put near a rule version's first or last day kept the cell (nationality,
     demographic, component) drawn for any month: June 2025 held 3.6 times its share, and its mix was

@@ -377,7 +377,10 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
             "visa": rng.random(n) < 0.01,
             "visa_exempt": rng.random(n) < 0.005,
             "lpr": rng.random(n) < 0.003,
-            "metered": np.where(metered, day - 1 - rng.integers(0, 30, n), _ABSENT).astype(np.int32),
+            # Waits on the ports' metering lists ran to months (the brief's scenario 17: put on the
+            # Tijuana list in June 2019, processed in December): up to half a year, evenly (no
+            # published distribution in data/), so the Al Otro Lado class is met after 2019-07-16.
+            "metered": np.where(metered, day - 1 - rng.integers(0, 183, n), _ABSENT).astype(np.int32),
             "findings": findings,
             "aca_fear": np.array(["GT", "HN", "SV", "MX"])[rng.integers(0, 4, n)],
             **{f"f{k}": f[k] for k in range(len(f))},
