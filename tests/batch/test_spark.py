@@ -225,6 +225,42 @@ def test_a_mixed_file_on_spark_reads_each_row_by_its_schema(
     assert got["pack"][30] == "us" and got["error"][30] is None
 
 
+def test_a_row_read_one_by_one_is_rebuilt_by_its_own_pack_as_screen_batch_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    """Twenty-seventh round (a tester): rows read one by one on the driver were rebuilt by every
+    installed pack at once, so an encounter with an unknown ``applicant`` field kept the EU pack's
+    null ``applicant.nationality`` and its error named that path too; ``screen --batch`` rebuilds a
+    row by the pack that reads it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from amparo.batch.files import screen_file
+    from amparo.batch.spark import screen_spark
+    from amparo.cli.packs import pack_registry
+
+    document = {
+        "schema": "amparo/encounter@1",
+        "id": "N-1",
+        "encountered_on": dt.date(2023, 8, 14),
+        "place": {"border": "southwest_land", "manner": "between_ports"},
+        "person": {"nationalities": ["GT"], "age": 27},
+        "applicant": {"nationality": None, "birth_date": dt.date(1990, 1, 1)},
+    }
+    table = pa.Table.from_pylist(
+        [document, {**document, "id": "N-2", "applicant": {"nationality": "SY", "birth_date": None}}]
+    )
+    source = tmp_path / "unknown.parquet"
+    pq.write_table(table, source)
+    got = pl.from_arrow(screen_spark(spark, spark.read.parquet(str(source)), pack_registry()).toArrow())
+    screen_file(source, tmp_path / "out.parquet", pack_registry(), progress=False, verify_sample=0)
+    assert got.to_dicts() == pl.read_parquet(tmp_path / "out.parquet").to_dicts()
+    assert [[e["path"] for e in error["errors"]] for error in got["error"]] == [
+        ["/applicant"],
+        ["/applicant"],
+    ]
+
+
 def test_a_schema_column_that_is_not_text_gives_the_single_evaluators_error(
     spark: Any, tmp_path: Path
 ) -> None:

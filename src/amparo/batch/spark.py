@@ -421,7 +421,7 @@ def _screen_spark(
         else None
     )
     if redo:
-        fixed = spark.createDataFrame(_single_rows(indexed, redo, screener, registry, stored), schema=columns)
+        fixed = spark.createDataFrame(_single_rows(indexed, redo, screener, stored), schema=columns)
         out = fixed if out is None else out.unionByName(fixed, allowMissingColumns=True)
     if out is None:
         return spark.createDataFrame([], schema=columns).drop(ROW_INDEX)
@@ -438,13 +438,10 @@ def _single_rows(
     indexed: Any,
     redo: Mapping[int, LawPack | None],
     screener: BatchScreener,
-    registry: PackRegistry,
     stored: Mapping[str, Any],
 ) -> list[tuple[Any, ...]]:
     """The output rows of the documents the columns cannot vouch for, read by the single evaluator
     on the driver (a row naming no installed pack: its error, as ``screen --batch`` gives it)."""
-    from amparo.batch.columns import documents_of
-
     F = _functions()
     table = restore(indexed.filter(F.col(ROW_INDEX).isin(list(redo))).toArrow(), stored)
     refused = refused_rows(table)
@@ -457,7 +454,7 @@ def _single_rows(
         table = other_rows(table, refused)
     frame = _polars_frame(table)
     rows = [int(r) for r in frame[ROW_INDEX].to_list()]
-    documents = documents_of(frame.drop(ROW_INDEX), registry)
+    documents = _documents_by_pack(frame.drop(ROW_INDEX), [redo[row] for row in rows])
     singles += [
         {**screener.single_row(row, document, pack), ROW_INDEX: row}
         for row, document in zip(rows, documents, strict=True)
@@ -468,6 +465,21 @@ def _single_rows(
         errors = screener.screen_documents([document for _, document in unread]).to_dicts()
         singles += [{**error, ROW_INDEX: row} for (row, _), error in zip(unread, errors, strict=True)]
     return [tuple(single.get(name) for name in names) for single in singles]
+
+
+def _documents_by_pack(frame: Any, packs: list[LawPack | None]) -> list[Any]:
+    """Each row's document rebuilt as ``screen --batch`` rebuilds it: by the pack that reads it (a
+    null field that pack requires stays null; another pack's does not), by none for a row naming
+    no installed pack. Rebuilt by every pack at once, a US row kept the EU pack's null
+    ``applicant.nationality`` of an unknown field, and its error named that path too (a tester)."""
+    from amparo.batch.columns import documents_of
+
+    documents: list[Any] = [None] * frame.height
+    for pack in {id(p): p for p in packs}.values():
+        positions = [i for i, p in enumerate(packs) if p is pack]
+        for i, document in zip(positions, documents_of(frame[positions], [pack]), strict=True):
+            documents[i] = document
+    return documents
 
 
 def _screen_pack(
