@@ -408,6 +408,26 @@ def test_leaves_read_as_stored_get_their_arrow_type_back_in_sliced_batches(
 
 
 # The job command stops the session it ran in: these come last.
+def test_in_local_mode_the_workers_run_the_commands_own_python() -> None:
+    """Twenty-seventh round (a tester): outside an activated virtual environment the job failed
+    after half a minute (exit 3): Spark started its workers with ``python3`` from the PATH."""
+    import sys
+
+    from amparo.cli.spark_job import workers_python
+
+    for master in (None, "local", "local[2]", "local[*]"):
+        environ: dict[str, str] = {}
+        workers_python(master, environ)
+        assert environ == {"PYSPARK_PYTHON": sys.executable}
+    given = {"PYSPARK_PYTHON": "/opt/python3.12/bin/python"}
+    workers_python("local[2]", given)
+    assert given == {"PYSPARK_PYTHON": "/opt/python3.12/bin/python"}  # named: kept
+    for master in ("yarn", "spark://host:7077", "k8s://https://cluster"):
+        environ = {}
+        workers_python(master, environ)
+        assert environ == {}  # the executors' Python is theirs to name
+
+
 def test_the_job_command_names_a_bad_date_before_starting_spark(capsys: Any) -> None:
     from amparo.cli.spark_job import main
 

@@ -33,6 +33,7 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import MutableMapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
 
 
+def workers_python(master: str | None, environ: MutableMapping[str, str]) -> None:
+    """In local mode, Spark's Python workers run this Python (``PYSPARK_PYTHON``, unless given):
+    Spark otherwise starts ``python3`` from the PATH, which outside an activated virtual
+    environment cannot import amparo, and the job failed after half a minute with exit 3 (a
+    tester). On a cluster the executors' Python is theirs to name."""
+    if (master or "local").startswith("local") and not environ.get("PYSPARK_PYTHON"):
+        environ["PYSPARK_PYTHON"] = sys.executable
+
+
 def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) -> int:
     """The job: Spark started, the documents read and screened into ``local`` (a local OUT's staged
     folder) or beside a remote OUT; an error raised for the output to be removed (the exit code it
@@ -308,6 +318,8 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
     # in a folder of the job's own (killed on a signal, it would leave them in the temp folder).
     # Not where main() is called in a process that goes on (the JVM outlives the job there).
     own_jvm = _AS_COMMAND[0] and "PYSPARK_GATEWAY_PORT" not in os.environ and SparkContext._gateway is None
+    if own_jvm:
+        workers_python(args.master or _spark_default("spark.master"), os.environ)
     if own_jvm and (args.master or "local").startswith("local") and not os.environ.get("SPARK_LOCAL_DIRS"):
         _SCRATCH.append(tempfile.mkdtemp(prefix="amparo-spark-"))
         own = f"-Djava.io.tmpdir={_SCRATCH[-1]}"
