@@ -17,6 +17,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from amparo.iso_countries import checked_country
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The oldest age encounter v1 allows (``/person/age``; a birth date may not say more either).
+MAX_AGE = 130
 #: RFC 3339's date-time, with seconds; an offset's minutes are 00-59 (Python reads ``-04:60`` as
 #: ``-05:00``).
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:[0-5]\d)$")
@@ -112,7 +114,7 @@ class Person(_Strict):
     nationalities: Annotated[list[Country], AfterValidator(_unique)]
     last_habitual_residence: Country | None = None
     birth_date: IsoDate | None = None
-    age: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=130)] | None = None
+    age: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=MAX_AGE)] | None = None
     sex: Literal["F", "M", "X"] | None = None
     given_names: StrictStr | None = None
     surnames: StrictStr | None = None

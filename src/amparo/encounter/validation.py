@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from amparo.encounter.model import Encounter
+from amparo.encounter.model import MAX_AGE, Encounter
 from amparo.errors import EncounterInvalid, FieldError
 
 SCHEMA_PATH = Path(__file__).with_name("encounter-v1.schema.json")
@@ -98,12 +98,14 @@ def _consistency(encounter: Encounter) -> Iterator[FieldError]:
         yield FieldError("/person/birth_date", BORN_TOO_LONG_AGO)
     if encounter.adjudicated_on is not None and encounter.adjudicated_on < encounter.encountered_on:
         yield FieldError("/adjudicated_on", "the adjudication date is before /encountered_on")
-    if encounter.encountered_at is not None and _days_apart(encounter) > 1:
+    if (
+        encounter.encountered_at is not None
+        and _days_apart(encounter.encountered_at, encounter.encountered_on) > 1
+    ):
         yield FieldError("/encountered_at", AT_AWAY_FROM_ON)
 
 
-#: The oldest age encounter v1 allows (``/person/age``), held by a birth date too.
-MAX_AGE = 130
+#: Fixed text (the Spanish catalogue translates it whole), so MAX_AGE is written out in it.
 BORN_TOO_LONG_AGO = "the birth date is more than 130 years before /encountered_on"
 
 
@@ -116,15 +118,13 @@ def _whole_years(born: dt.date, on: dt.date) -> int:
 AT_AWAY_FROM_ON = "the exact time is more than a day away from /encountered_on"
 
 
-def _days_apart(encounter: Encounter) -> int:
-    """Days between ``encountered_at``'s day in UTC and ``encountered_on`` (0 for a moment whose
-    day in UTC falls outside the calendar: the pack's reading of dates refuses it by its path)."""
-    at = encounter.encountered_at
+def _days_apart(at: dt.datetime, on: dt.date) -> int:
+    """Days between ``at``'s day in UTC and ``on`` (0 for a moment whose day in UTC falls outside
+    the calendar: the pack's reading of dates refuses it by its path)."""
     try:
-        day = at.astimezone(dt.UTC).date() if at is not None else encounter.encountered_on
+        return abs((at.astimezone(dt.UTC).date() - on).days)
     except OverflowError:
         return 0
-    return abs((day - encounter.encountered_on).days)
 
 
 def parse_encounter(document: Any, *, source: str | None = None) -> Encounter:

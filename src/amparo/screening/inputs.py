@@ -187,10 +187,12 @@ def read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | N
         pack = packs.for_document(document)
         parsed = pack.parse(document)
         occurred = pack.read_dates(parsed, on).occurred_on
-        earliest = occurred if occurred is None else min(occurred, pack.read_dates(parsed, None).read_on)
+        if occurred is None:
+            return None
+        earliest = min(occurred, pack.read_dates(parsed, None).read_on)
     except AmparoError:
         return None
-    if earliest is None or on >= earliest:
+    if on >= earliest:
         return None
     return InputError(
         [

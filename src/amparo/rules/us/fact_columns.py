@@ -15,7 +15,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any, get_args
 
-from amparo.encounter.model import Documents, Encounter, Findings, Place
+from amparo.encounter.model import MAX_AGE, Documents, Encounter, Findings, Place
 from amparo.engine.columnar import all_hold, any_holds, collected
 from amparo.engine.columnar import polars_module as pl_module
 from amparo.engine.pack import (
@@ -119,8 +119,8 @@ def _vouched(read_on: Any) -> Any:
             pl.col("person").is_not_null(),
             pl.col("_route_ok"),
             birth.is_null() | (birth <= on),
-            age.is_null() | age.is_between(0, 130),
-            pl.col("_age").is_null() | (pl.col("_age") <= 130),  # from the birth date too
+            age.is_null() | age.is_between(0, MAX_AGE),
+            pl.col("_age").is_null() | (pl.col("_age") <= MAX_AGE),  # from the birth date too
             field("person", "sex").is_null() | field("person", "sex").is_in(("F", "M", "X")),
             ~field("family", "members").list.eval(pl.element().is_null()).list.any().fill_null(False),
             pl.col("_fear_ok"),
