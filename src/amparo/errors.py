@@ -5,6 +5,9 @@ identifiers they are about as attributes and build their own message. They are m
 exit codes (``amparo.cli.exit_codes``) and HTTP statuses (``amparo.api.problems``) only at
 the edges, never here.
 
+A message with values in it may be a :class:`Phrase`: its English text everywhere, its template
+and values kept so that an edge can say it in the user's language (``amparo.i18n.error_text``).
+
 ::
 
     AmparoError
@@ -33,8 +36,9 @@ the edges, never here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 class AmparoError(Exception):
@@ -43,6 +47,34 @@ class AmparoError(Exception):
 
 class ConfigError(AmparoError):
     """Raised when a setting is missing or malformed."""
+
+
+class Phrase(str):
+    """A message with values in it: the English text it reads as everywhere, keeping its template
+    and values so that an edge can say it in the user's language (:func:`amparo.i18n.say`
+    translates the template, then puts the values in). ``Phrase("no such file: {path}", path=p)``."""
+
+    template: str
+    values: dict[str, str]
+
+    def __new__(cls, template: str, **values: object) -> Phrase:
+        # A value that is a phrase itself stays one, to be said in the same language.
+        given = {name: value if isinstance(value, Phrase) else str(value) for name, value in values.items()}
+        phrase = super().__new__(cls, template.format(**given))
+        phrase.template, phrase.values = template, given
+        return phrase
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled (to a Spark worker) as what it is
+        return (_phrase, (self.template, self.values))
+
+
+def _phrase(template: str, values: dict[str, str]) -> Phrase:
+    return Phrase(template, **values)
+
+
+def as_written(message: str) -> str:
+    """A message as written (English): the ``say`` of :meth:`InputError.describe` by default."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -68,10 +100,24 @@ class InputError(AmparoError):
     def __init__(self, errors: Sequence[FieldError], *, source: str | None = None) -> None:
         self.errors = list(errors)
         self.source = source
-        where = f" in {source}" if source else ""
-        lines = "; ".join(f"{e.path or '/'}: {e.message}" for e in self.errors[:5])
-        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
-        super().__init__(f"{self.title}{where}: {lines}{more}")
+        super().__init__(self.describe())
+
+    def describe(self, say: Callable[[str], str] = as_written) -> str:
+        """The error in one line: its title, the file, and the first five problems with their
+        paths, each message said by ``say`` (a translation; English as written by default)."""
+        problems = "; ".join(f"{e.path or '/'}: {say(e.message)}" for e in self.errors[:5])
+        if len(self.errors) > 5:
+            problems += say(Phrase(" (and {count} more)", count=len(self.errors) - 5))
+        if self.source:
+            return say(
+                Phrase(
+                    "{title} in {source}: {problems}",
+                    title=say(self.title),
+                    source=self.source,
+                    problems=problems,
+                )
+            )
+        return f"{say(self.title)}: {problems}"
 
 
 class EncounterInvalid(InputError):

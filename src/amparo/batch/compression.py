@@ -19,7 +19,7 @@ from amparo.batch.standard_streams import (
     open_standard_output,
     standard_input_codec,
 )
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, Phrase
 
 #: The codec of each file name ending, by the name a user knows it by.
 CODECS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
@@ -87,8 +87,12 @@ class InputFile:
                 [
                     FieldError(
                         self.option,
-                        f"{self.name} cannot be read as a {self.codec} file ({exc}); "
-                        f"give a whole {self.codec} file or the text itself",
+                        Phrase(
+                            "{name} cannot be read as a {codec} file ({reason}); give a whole {codec} file or the text itself",
+                            name=self.name,
+                            codec=self.codec,
+                            reason=exc,
+                        ),
                     )
                 ]
             ) from exc

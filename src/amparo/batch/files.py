@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import errno
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from amparo.batch.compression import CODECS, InputFile, codec_of, inner_suffix, open_text_output
+from amparo.batch.compression import InputFile, codec_of, open_text_output
+from amparo.batch.file_paths import Format, file_format, output_format, refuse_missing
 from amparo.batch.json_lines import (
     JSON_SPACE,
     LineChunk,
@@ -32,113 +31,22 @@ from amparo.batch.json_lines import (
     screen_lines,
 )
 from amparo.batch.output_file import refuse_overwriting, staged
-from amparo.batch.parquet_input import PARQUET_CHUNK, parquet_chunks, parquet_parts, parquet_rows
+from amparo.batch.parquet_input import PARQUET_CHUNK, parquet_chunks, parquet_rows
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener
 from amparo.batch.standard_streams import (
-    DISCARDED,
     is_standard_input,
-    is_written_as_it_goes,
-    kind_by_first_bytes,
     source_name,
-    standard_input_codec,
     standard_input_size,
 )
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
-from amparo.errors import AmparoError, FieldError, InputError
+from amparo.errors import AmparoError
 from amparo.screening.json_values import loads_json
 from amparo.user_text import decode_user_bytes
 
-Format = Literal["jsonl", "parquet"]
 JSON_CHUNK = 50_000
-
-
-def file_format(path: Path, option: str) -> Format:
-    """JSON Lines (``.jsonl``, ``.ndjson``, ``.json``; compressed too, e.g. ``.jsonl.gz``:
-    :mod:`amparo.batch.compression`) or Parquet (``.parquet``), by extension; standard input and
-    output (``-``) are JSON Lines, as is ``/dev/null``."""
-    if is_written_as_it_goes(path):
-        return "jsonl"
-    if is_standard_input(path):
-        standard_input_codec()  # refuses a Parquet file, which is read from its end
-        return "jsonl"
-    if path.is_dir():  # a folder of Parquet parts, as Spark writes them
-        parquet_parts(path, option)
-        return "parquet"
-    suffix = inner_suffix(path)
-    if suffix in {".jsonl", ".ndjson", ".json"}:
-        if option == "IN" and codec_of(path) is None:
-            _refuse_misnamed(path, option)
-        return "jsonl"
-    if suffix in {".parquet", ".pq"} and codec_of(path) is None:
-        return "parquet"
-    hint = ""
-    if codec_of(path) is not None:
-        hint = (
-            " (only JSON Lines are read and written compressed: .jsonl.gz, .jsonl.bz2 or .jsonl.xz; "
-            "a Parquet file compresses its own columns)"
-        )
-    stream = "; - for standard input" if option == "IN" else ""
-    hint = hint or f" (JSON Lines also as .ndjson or .json, compressed as .jsonl.gz, .bz2 or .xz{stream})"
-    raise InputError([FieldError(option, f"expected a .jsonl or .parquet file, got '{path.name}'{hint}")])
-
-
-def _refuse_misnamed(path: Path, option: str) -> None:
-    """InputError when a file named as JSON Lines holds Parquet or compressed bytes (standard
-    input is told by its first bytes; a file by its name, which would give an error row per
-    line of its bytes)."""
-    try:
-        with path.open("rb") as handle:
-            kind = kind_by_first_bytes(handle.read(8))
-    except OSError:  # missing or unreadable: said by the reader, naming IN
-        return
-    if kind == "parquet":
-        raise InputError(
-            [FieldError(option, f"{path.name} is a Parquet file (it begins with PAR1); name it .parquet")]
-        )
-    if kind is not None:
-        suffix = next(suffix for suffix, codec in CODECS.items() if codec == kind)
-        raise InputError([FieldError(option, f"{path.name} is {kind}-compressed; name it .jsonl{suffix}")])
-
-
-def refuse_special_output(path: Path, option: str = "--out") -> None:
-    """InputError when ``path`` is standard input, a device, a pipe or a socket, or a name under
-    ``/dev`` or ``/proc`` (``/dev/fd/0``, ``/proc/self/fd/1``) other than standard output and
-    ``/dev/null``: a file is written beside its output and renamed over it once whole, which would
-    put a regular file in place of the device or the link (``--out /dev/stdin`` replaced the
-    system's ``/dev/stdin``)."""
-    if is_written_as_it_goes(path):
-        return
-    hint = "give a file name, - for standard output or /dev/null"
-    if is_standard_input(path):
-        raise InputError([FieldError(option, f"{path} is standard input; {hint}")])
-    if path.is_symlink() and not path.exists() and _is_link_loop(path):  # a dangling link is written through
-        raise InputError([FieldError(option, f"{path} is a loop of links; {hint}")])
-    if path.exists() and not path.is_file() and not path.is_dir():
-        raise InputError(
-            [FieldError(option, f"{path} is not a regular file (a device, a pipe or a socket); {hint}")]
-        )
-    where = Path(os.path.realpath(path))  # links followed, '..' folded
-    if where.parts[1:2] == ("proc",) or (where.parts[1:2] == ("dev",) and where.parts[2:3] != ("shm",)):
-        raise InputError([FieldError(option, f"{path} is a system file under /{where.parts[1]}; {hint}")])
-
-
-def output_format(path: Path, option: str = "--out") -> Format:
-    """The format of a file to write, by extension, checked before any work: its folder must exist
-    and ``path`` must not be a folder (an error after screening millions of rows would lose them)."""
-    if path.is_dir():
-        raise InputError([FieldError(option, f"{path} is a folder; give a file name")])
-    refuse_special_output(path, option)
-    fmt = file_format(path, option)
-    if is_written_as_it_goes(path):
-        return fmt
-    if not path.parent.is_dir():
-        raise InputError(
-            [FieldError(option, f"no such folder: {path.parent} (folders are not created for a file)")]
-        )
-    return fmt
 
 
 @dataclass
@@ -285,41 +193,6 @@ def _chunked(
             documents, errors = [], {}
     if documents:
         yield JsonChunk(documents, errors, position() - told)
-
-
-def refuse_missing(source: Path) -> None:
-    """InputError naming IN when ``source`` is neither a file nor a folder (of Parquet parts;
-    standard input always is one)."""
-    if is_standard_input(source) or source == DISCARDED or source.is_file() or source.is_dir():
-        return  # /dev/null: a batch of no documents
-    if source.exists():  # a pipe (`<(zcat a.gz)`, a FIFO) or a device: read once, as it comes
-        raise InputError(
-            [
-                FieldError(
-                    "IN",
-                    f"{source} is not a regular file (a pipe or a device); send it to standard input "
-                    "and give - as IN (e.g. `zcat a.jsonl.gz | amparo ... -`)",
-                )
-            ]
-        )
-    if source.is_symlink():
-        raise InputError([FieldError("IN", f"{source} is a link to no file ({_link_fault(source)})")])
-    raise InputError([FieldError("IN", f"no such file: {source}")])
-
-
-def _link_fault(link: Path) -> str:
-    """Why a link leads to no file: a loop of links, or a target that does not exist."""
-    return "a loop of links" if _is_link_loop(link) else f"{os.readlink(link)} does not exist"
-
-
-def _is_link_loop(link: Path) -> bool:
-    try:
-        link.resolve(strict=True)
-    except RuntimeError:  # Python 3.11 says a loop so; 3.13 raises OSError (ELOOP)
-        return True
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
 
 
 class _Writer:

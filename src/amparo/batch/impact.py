@@ -25,7 +25,8 @@ from typing import Any
 
 from amparo.batch.columns import column_at, documents_of, is_dictionary_text, schema_as_text
 from amparo.batch.compression import codec_of, open_text_output
-from amparo.batch.files import file_format, json_input, output_format, refuse_missing
+from amparo.batch.file_paths import file_format, output_format, refuse_missing
+from amparo.batch.files import json_input
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
 from amparo.batch.output_file import refuse_overwriting, staged
 from amparo.batch.parquet_input import PARQUET_CHUNK, ParquetChunk, parquet_chunks, parquet_rows

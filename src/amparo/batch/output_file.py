@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from amparo.batch.standard_streams import is_written_as_it_goes
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, Phrase
 
 
 def _same_file(one: Path, other: Path) -> bool:
@@ -36,11 +36,29 @@ def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: st
     for name, source in inputs:
         if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
             raise InputError(
-                [FieldError(option, f"{out} is inside the folder read as {name}; write it elsewhere")]
+                [
+                    FieldError(
+                        option,
+                        Phrase(
+                            "{path} is inside the folder read as {option}; write it elsewhere",
+                            path=out,
+                            option=name,
+                        ),
+                    )
+                ]
             )
         if _same_file(out, source):
             raise InputError(
-                [FieldError(option, f"{out} is the file read as {name}; give another file name to write")]
+                [
+                    FieldError(
+                        option,
+                        Phrase(
+                            "{path} is the file read as {option}; give another file name to write",
+                            path=out,
+                            option=name,
+                        ),
+                    )
+                ]
             )
 
 
@@ -90,7 +108,13 @@ def _hidden_part(out: Path, option: str) -> Path:
         part.open("xb").close()
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
-        raise InputError([FieldError(option, f"{out}: cannot write a file there ({reason})")]) from None
+        raise InputError(
+            [
+                FieldError(
+                    option, Phrase("{path}: cannot write a file there ({reason})", path=out, reason=reason)
+                )
+            ]
+        ) from None
     _PARTS.add(part)
     return part
 

@@ -12,7 +12,7 @@ from typing import Any
 from amparo.batch.arrow_text import other_rows, refused_rows
 from amparo.batch.runner import ROW, BatchScreener
 from amparo.engine.columnar import polars_module
-from amparo.errors import EncounterInvalid, FieldError, InputError
+from amparo.errors import EncounterInvalid, FieldError, InputError, Phrase
 
 PARQUET_CHUNK = 200_000  # rows; twice the 100,000 of earlier rounds: each chunk costs ~20 ms besides its rows
 
@@ -33,7 +33,14 @@ def parquet_parts(path: Path, option: str = "IN") -> list[Path]:
     )
     if not parts:
         raise InputError(
-            [FieldError(option, f"the folder {path} holds no part (a file whose name starts with no _ or .)")]
+            [
+                FieldError(
+                    option,
+                    Phrase(
+                        "the folder {path} holds no part (a file whose name starts with no _ or .)", path=path
+                    ),
+                )
+            ]
         )
     return parts
 
@@ -61,7 +68,16 @@ def open_parquet(path: Path) -> Any:
         return pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(
-            [FieldError("IN", f"{path} is not a readable Parquet file ({str(exc).strip().rstrip('.')})")]
+            [
+                FieldError(
+                    "IN",
+                    Phrase(
+                        "{path} is not a readable Parquet file ({reason})",
+                        path=path,
+                        reason=str(exc).strip().rstrip("."),
+                    ),
+                )
+            ]
         ) from None
 
 
@@ -152,10 +168,18 @@ def _file_chunks(path: Path, size: int) -> Iterator[ParquetChunk]:
                 yield chunk
                 groups, rows = [], 0
     except (pa.ArrowException, OSError) as exc:  # a page spoiled after the footer was read
-        where = f"after its first {done:,} rows" if done else "from its first row"
-        raise InputError(
-            [FieldError("IN", f"{path} cannot be read {where} ({str(exc).strip().rstrip('.')})")]
-        ) from None
+        reason, read = str(exc).strip().rstrip("."), format(done, ",")
+        message = (
+            Phrase(
+                "{path} cannot be read after its first {rows} rows ({reason})",
+                path=path,
+                rows=read,
+                reason=reason,
+            )
+            if done
+            else Phrase("{path} cannot be read from its first row ({reason})", path=path, reason=reason)
+        )
+        raise InputError([FieldError("IN", message)]) from None
 
 
 def _row_groups(reader: Any, groups: list[int]) -> Any:
@@ -212,7 +236,15 @@ def _frame_of(table: Any) -> Any:
     twice = _named_twice(table.schema)
     if twice is not None:
         raise InputError(
-            [FieldError("IN", f"the file has two columns named {twice!r}; each needs a name of its own")]
+            [
+                FieldError(
+                    "IN",
+                    Phrase(
+                        "the file has two columns named {name}; each needs a name of its own",
+                        name=repr(twice),
+                    ),
+                )
+            ]
         )
     try:
         return pl.from_arrow(table)
@@ -221,17 +253,21 @@ def _frame_of(table: Any) -> Any:
             try:
                 pl.from_arrow(table.select([field.name]))
             except (Exception, pl.exceptions.PanicException):
-                where = f"the column {field.name!r} ({field.type})"
+                where = Phrase("the column {name} ({type})", name=repr(field.name), type=field.type)
                 break
         else:
-            where = "a column"
+            where = Phrase("a column")
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
             [
                 FieldError(
                     "IN",
-                    f"{where} is of an Arrow type amparo cannot read ({reason}); "
-                    "write it as text, numbers, booleans, dates, timestamps, lists or structs",
+                    Phrase(
+                        "{column} is of an Arrow type amparo cannot read ({reason}); "
+                        "write it as text, numbers, booleans, dates, timestamps, lists or structs",
+                        column=where,
+                        reason=reason,
+                    ),
                 )
             ]
         ) from None

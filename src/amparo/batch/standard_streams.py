@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, Phrase
 
 #: What ``-`` stands for, as IN or OUT, once past the command line (``/dev/stdin`` as a file name
 #: is read the same way: a pipe cannot be opened twice).
@@ -35,7 +35,9 @@ def input_path(text: str, option: str = "IN") -> Path:
     """The path a command line's IN names (``-``: standard input); an empty name is refused (it
     read the current folder as a folder of Parquet parts)."""
     if not text:
-        raise InputError([FieldError(option, "expected a file name (or - for standard input), got ''")])
+        raise InputError(
+            [FieldError(option, Phrase("expected a file name (or - for standard input), got ''"))]
+        )
     return STANDARD_INPUT if text == "-" else Path(text)
 
 
@@ -45,14 +47,16 @@ def output_path(text: str, option: str = "--out") -> Path:
     if text == "-":
         return STANDARD_OUTPUT
     if not text:
-        raise InputError([FieldError(option, "expected a file name, got ''")])
+        raise InputError([FieldError(option, Phrase("expected a file name, got ''"))])
     if text.endswith(("/", os.sep)):
         raise InputError(
             [
                 FieldError(
                     option,
-                    f"{text!r} ends with '/', so it names a folder; give the file to write, "
-                    "ending .parquet or .jsonl",
+                    Phrase(
+                        "{name} ends with '/', so it names a folder; give the file to write, ending .parquet or .jsonl",
+                        name=repr(text),
+                    ),
                 )
             ]
         )
@@ -104,7 +108,7 @@ def _current() -> _Source:
     global _source
     stream = sys.stdin.buffer if sys.stdin is not None and hasattr(sys.stdin, "buffer") else None
     if stream is None:
-        raise InputError([FieldError("IN", "this process has no standard input to read")])
+        raise InputError([FieldError("IN", Phrase("this process has no standard input to read"))])
     if _source is None or _source.stream is not stream:
         _source = _Source(stream)
     return _source
@@ -148,7 +152,9 @@ def open_standard_input(peek: bool = False) -> tuple[IO[bytes], Any]:
             [
                 FieldError(
                     "IN",
-                    "standard input is a terminal; pipe the documents in, e.g. `cat a.jsonl | amparo ...`",
+                    Phrase(
+                        "standard input is a terminal; pipe the documents in, e.g. `cat a.jsonl | amparo ...`"
+                    ),
                 )
             ]
         )
@@ -168,7 +174,9 @@ def standard_input_codec() -> str | None:
             [
                 FieldError(
                     "IN",
-                    "standard input holds a Parquet file, which is read from its end; give its file name",
+                    Phrase(
+                        "standard input holds a Parquet file, which is read from its end; give its file name"
+                    ),
                 )
             ]
         )

@@ -19,7 +19,8 @@ from rich.text import Text
 
 from amparo.batch.output_file import STOPPING, remove_partial_files, writing_output
 from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
-from amparo.errors import AmparoError
+from amparo.cli.options import errors_in_english, errors_language
+from amparo.errors import AmparoError, Phrase
 
 # Modules that each define ``register(app)``; heavy libraries are imported inside commands.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -115,23 +116,24 @@ def main(argv: Sequence[str] | None = None) -> None:
             signal.signal(number, end_when_stopped)
         signal.signal(signal.SIGINT, interrupt)
     err = Console(stderr=True, soft_wrap=True)  # one line per message in a log file too
+    errors_in_english()  # until a command's --lang says otherwise
     try:
         app = build_app()
         app(args=list(argv) if argv is not None else None, prog_name="amparo")
     except AmparoError as exc:
-        err.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
+        err.print(Text.assemble(("error:", "bold red"), " ", _said(exc)))
         sys.exit(exit_code_for(exc))
     except OSError as exc:  # a path the user gave: missing, a folder, not writable, full disk
-        err.print(Text.assemble(("error:", "bold red"), " ", file_problem(exc)))
+        err.print(Text.assemble(("error:", "bold red"), " ", _said(file_problem(exc))))
         sys.exit(INVALID_INPUT)
     except UnicodeDecodeError as exc:  # a file read as UTF-8 that is not text (its reader did not say)
-        err.print(
-            Text.assemble(
-                ("error:", "bold red"),
-                f" a file given is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-                "give a UTF-8 text file",
-            )
+        byte = "0x" + format(exc.object[exc.start], "02x")
+        problem = Phrase(
+            "a file given is not UTF-8 text (byte {byte} at offset {offset}); give a UTF-8 text file",
+            byte=byte,
+            offset=exc.start,
         )
+        err.print(Text.assemble(("error:", "bold red"), " ", _said(problem)))
         sys.exit(INVALID_INPUT)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -147,17 +149,35 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(INTERNAL)
 
 
+def _said(problem: AmparoError | str) -> str:
+    """An error's message in the language the command line's errors are said in (English unless a
+    command's --lang chose another)."""
+    lang = errors_language()
+    if lang == "en":
+        return str(problem)
+    from amparo.i18n import error_text, say
+
+    return error_text(problem, lang) if isinstance(problem, AmparoError) else say(problem, lang)
+
+
+#: What to do about an OSError, by its number (the reason itself is the system's, in its words).
+_FILE_HINTS = {
+    errno.EEXIST: Phrase("choose another name, or remove it first"),
+    errno.ENOENT: Phrase("check the path (folders are not created for a file)"),
+    errno.EACCES: Phrase("check its permissions"),
+    errno.EISDIR: Phrase("expected a file, not a folder"),
+    errno.ENOTDIR: Phrase("a part of the path is a file, not a folder"),
+    errno.ENOSPC: Phrase("free some space and run the command again"),
+}
+
+
 def file_problem(exc: OSError) -> str:
     """An OSError in words: the path, what went wrong, what to do."""
     path = exc.filename if exc.filename is not None else ""
     reason = exc.strerror or str(exc)
-    hints = {
-        errno.EEXIST: "choose another name, or remove it first",
-        errno.ENOENT: "check the path (folders are not created for a file)",
-        errno.EACCES: "check its permissions",
-        errno.EISDIR: "expected a file, not a folder",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.ENOSPC: "free some space and run the command again",
-    }
-    hint = hints.get(exc.errno or 0)
-    return f"{path}: {reason}" + (f" ({hint})" if hint else "") if path else reason
+    hint = _FILE_HINTS.get(exc.errno or 0)
+    if not path:
+        return reason
+    if hint is None:
+        return Phrase("{path}: {reason}", path=path, reason=reason)
+    return Phrase("{path}: {reason} ({hint})", path=path, reason=reason, hint=hint)

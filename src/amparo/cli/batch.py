@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from amparo.cli.options import parse_date
-from amparo.errors import FieldError, InputError
+from amparo.cli.options import checked_language, parse_date
+from amparo.errors import FieldError, InputError, Phrase
 
 ENCOUNTER_SCHEMA = "amparo/encounter@1"
 
@@ -37,24 +37,29 @@ def screen_batch(
     from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
     from amparo.cli.law_currency import warn_beyond_currency
     from amparo.cli.packs import pack_registry
-    from amparo.i18n import LANGUAGES, translator
+    from amparo.i18n import translator
     from amparo.settings import load_settings
 
     if batch is None or out is None:
         raise InputError(
-            [FieldError("--batch" if batch is None else "--out", "batch mode needs --batch IN and --out OUT")]
+            [
+                FieldError(
+                    "--batch" if batch is None else "--out",
+                    Phrase("batch mode needs --batch IN and --out OUT"),
+                )
+            ]
         )
     if path is not None:
-        raise InputError([FieldError("PATH", "give either PATH or --batch IN, not both")])
-    if lang not in LANGUAGES:
-        raise InputError([FieldError("--lang", f"expected one of {', '.join(LANGUAGES)}, got '{lang}'")])
+        raise InputError([FieldError("PATH", Phrase("give either PATH or --batch IN, not both"))])
+    lang = checked_language(lang)
     on = parse_date(as_of, "--as-of")
     target = output_path(out)
     if as_json and is_standard_output(target):
         raise InputError(
             [
                 FieldError(
-                    "--json", "the rows go to standard output (--out -); give a file to --out for --json"
+                    "--json",
+                    Phrase("the rows go to standard output (--out -); give a file to --out for --json"),
                 )
             ]
         )
@@ -293,7 +298,7 @@ def synth_encounters(
     ],
 ) -> None:
     """Realistic encounter v1 documents calibrated to CBP's monthly counts, deterministic for a seed."""
-    from amparo.batch.files import output_format
+    from amparo.batch.file_paths import output_format
     from amparo.batch.standard_streams import output_name, output_path
     from amparo.batch.synth import write_documents
     from amparo.cli.packs import pack_registry

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from amparo.cli.options import parse_date
-from amparo.errors import FieldError, InputError
+from amparo.cli.options import checked_language, parse_date
+from amparo.errors import FieldError, InputError, Phrase
 
 
 def read_source(path: str) -> tuple[str, str]:
@@ -20,15 +20,27 @@ def read_source(path: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     file = Path(path)
     if file.is_dir():
-        raise InputError([FieldError("PATH", f"{path} is a folder; expected a JSON file (or - for stdin)")])
+        raise InputError(
+            [
+                FieldError(
+                    "PATH", Phrase("{path} is a folder; expected a JSON file (or - for stdin)", path=path)
+                )
+            ]
+        )
     if not file.is_file():
-        raise InputError([FieldError("PATH", f"no such file: {path}")])
+        raise InputError([FieldError("PATH", Phrase("no such file: {path}", path=path))])
     from amparo.user_text import decode_user_bytes
 
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise InputError([FieldError("PATH", f"cannot read {path}: {exc.strerror or exc}")]) from None
+        raise InputError(
+            [
+                FieldError(
+                    "PATH", Phrase("cannot read {path}: {reason}", path=path, reason=exc.strerror or exc)
+                )
+            ]
+        ) from None
     try:  # JSON is UTF-8 (RFC 8259): no other encoding is guessed
         return decode_user_bytes(raw, path, "PATH", encoding="utf-8-sig"), path
     except InputError as exc:
@@ -74,6 +86,7 @@ def screen_command(
     ] = None,
 ) -> None:
     """Screen encounters: which agreements and rules applied, why, under which clause."""
+    lang = checked_language(lang)  # first: the errors that follow are said in it
     if batch is not None or out is not None:  # column-wise, file to file (amparo.cli.batch)
         from amparo.cli.batch import screen_batch
 
@@ -81,18 +94,16 @@ def screen_command(
         return
     if path is None:
         raise InputError(
-            [FieldError("PATH", "give a file of documents, - for standard input, or --batch IN")]
+            [FieldError("PATH", Phrase("give a file of documents, - for standard input, or --batch IN"))]
         )
     from amparo.cli.packs import pack_registry
     from amparo.cli.progress import progress_on_terminal
-    from amparo.i18n import LANGUAGES, gettext_for
+    from amparo.i18n import gettext_for, say
     from amparo.screening import screen
     from amparo.screening.explain import explain
     from amparo.screening.inputs import error_object, read_before, read_items, wrapped_example
     from amparo.screening.screen import BEYOND_CURRENCY
 
-    if lang not in LANGUAGES:
-        raise InputError([FieldError("--lang", f"expected one of {', '.join(LANGUAGES)}, got '{lang}'")])
     _ = gettext_for(lang)
     on = parse_date(as_of, "--as-of")
     packs = pack_registry()
@@ -120,7 +131,7 @@ def screen_command(
                         highlight=False,
                     )
                     for e in exc.errors:
-                        err.print(f"  {e.path or '/'}: {_(e.message)}", highlight=False, markup=False)
+                        err.print(f"  {e.path or '/'}: {say(e.message, lang)}", highlight=False, markup=False)
                 continue
             late += any(f["id"] == BEYOND_CURRENCY for f in decision.flags)
             if writer is not None:

@@ -61,6 +61,35 @@ def gettext_for(lang: str | None) -> Callable[[str], str]:
     return translator(lang).gettext
 
 
+def say(message: str, lang: str | None) -> str:
+    """``message`` in ``lang``: a :class:`~amparo.errors.Phrase` by its template, with its values
+    put back in; any other text whole. English where the catalogue has no translation, or where a
+    translation names a value the phrase does not have."""
+    from amparo.errors import Phrase
+
+    _ = translator(lang).gettext
+    if not isinstance(message, Phrase):
+        return _(message)
+    values = {
+        name: say(value, lang) if isinstance(value, Phrase) else value
+        for name, value in message.values.items()
+    }
+    try:
+        return _(message.template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that does not fit its template
+        return str(message)
+
+
+def error_text(exc: Exception, lang: str | None) -> str:
+    """An error's message in ``lang``: an input error's title and each of its problems
+    translated (:meth:`~amparo.errors.InputError.describe`), any other as written."""
+    from amparo.errors import InputError
+
+    if isinstance(exc, InputError):
+        return exc.describe(lambda message: say(message, lang))
+    return str(exc)
+
+
 def negotiate(accept_language: str | None) -> str:
     """The best of :data:`LANGUAGES` for an ``Accept-Language`` header (English by default)."""
     if not accept_language:
@@ -93,8 +122,10 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "catalogue_path",
+    "error_text",
     "gettext_for",
     "negotiate",
+    "say",
     "supported",
     "translator",
 ]

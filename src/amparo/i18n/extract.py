@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from amparo.engine.pack import LawPack
 from amparo.i18n import DOMAIN, LANGUAGES, LOCALES, catalogue_path
+from amparo.screening.json_values import TOO_DEEP
 
 SRC = Path(__file__).parents[1]
 #: Modules whose ``_("...")`` calls are messages.
@@ -29,9 +30,24 @@ PYTHON_SOURCES = (
     "cli/screen.py",
     "cli/batch.py",
     "cli/law_currency.py",
+    # The errors `amparo screen` and `screen --batch` say in the user's --lang (``Phrase("...")``).
+    "errors.py",
+    "cli/__init__.py",
+    "cli/options.py",
+    "batch/standard_streams.py",
+    "batch/file_paths.py",
+    "batch/output_file.py",
+    "batch/parquet_input.py",
+    "batch/compression.py",
+    "screening/inputs.py",
 )
+#: Calls whose first argument is a message: gettext's own, and :class:`amparo.errors.Phrase`.
+KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None}
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
+    "The input is not valid",
+    "The encounter document is not valid encounter v1",
+    TOO_DEEP,
     "invalid document",
     "is required",
     "the input is empty",
@@ -63,7 +79,9 @@ Message = str | tuple[str, str]
 
 def _from_python() -> Iterator[Message]:
     for relative in PYTHON_SOURCES:
-        for _lineno, message, _comments, _context in extract_from_file("python", SRC / relative):
+        for _lineno, message, _comments, _context in extract_from_file(
+            "python", SRC / relative, keywords=KEYWORDS
+        ):
             if isinstance(message, str) and message:
                 yield message
             elif isinstance(message, tuple) and len(message) >= 2 and all(message[:2]):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from amparo.errors import AmparoError, EncounterInvalid, FieldError, InputError
+from amparo.errors import AmparoError, EncounterInvalid, FieldError, InputError, Phrase
 from amparo.screening.json_array import array_of_text
 from amparo.screening.json_values import (
     JSON_DECODER,
@@ -77,7 +77,9 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
             # (each line judged alone).
             _, end = json.JSONDecoder().raw_decode(text, start)
             if _skip(text, end) == len(text):
-                return "object", iter([_bad(f"the input is not valid JSON ({exc})", source)])
+                return "object", iter(
+                    [_bad(Phrase("the input is not valid JSON ({reason})", reason=exc), source)]
+                )
             return "lines", _lines(text, source)
         except RecursionError:
             return "object", iter([_bad(TOO_DEEP, source)])
@@ -98,11 +100,16 @@ def read_line(line: str, number: int, source: str) -> Item:
     try:
         return Item(loads_json(line))
     except json.JSONDecodeError as exc:
-        message = f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})"
+        message = Phrase(
+            "line {number} is not valid JSON ({reason} at column {column})",
+            number=number,
+            reason=exc.msg,
+            column=exc.colno,
+        )
     except NotJsonValue as exc:
-        message = f"line {number} is not valid JSON ({exc})"
+        message = Phrase("line {number} is not valid JSON ({reason})", number=number, reason=exc)
     except RecursionError:
-        message = f"line {number}: {TOO_DEEP}"
+        message = Phrase("line {number}: {problem}", number=number, problem=Phrase(TOO_DEEP))
     return _bad(message, f"{source}:{number}")
 
 
@@ -166,8 +173,10 @@ def wrapped_example(document: Any) -> InputError | None:
             [
                 FieldError(
                     "/encounter",
-                    "this file wraps the document under /encounter (the spec's example format); screen the "
-                    "object at /encounter instead, e.g. the plain files in examples/",
+                    Phrase(
+                        "this file wraps the document under /encounter (the spec's example format); screen the "
+                        "object at /encounter instead, e.g. the plain files in examples/"
+                    ),
                 )
             ]
         )
@@ -198,8 +207,11 @@ def read_before(document: Any, packs: Any, on: dt.date | None) -> InputError | N
         [
             FieldError(
                 "--as-of",
-                f"{on.isoformat()} is before the day the document records ({earliest.isoformat()}); "
-                "the law is read on or after it",
+                Phrase(
+                    "{day} is before the day the document records ({recorded}); the law is read on or after it",
+                    day=on.isoformat(),
+                    recorded=earliest.isoformat(),
+                ),
             )
         ]
     )

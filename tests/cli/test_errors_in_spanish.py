@@ -1,0 +1,149 @@
+"""`amparo screen --lang es` (and `screen --batch --lang es`) says its errors in Spanish: the title
+of an input error, each problem with values in it (:class:`amparo.errors.Phrase`), a file the system
+cannot open; without --lang, or with --lang en, the same errors read in English as before."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amparo.cli import main
+from amparo.errors import FieldError, InputError, Phrase
+from amparo.i18n import error_text, say
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "amparo", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "A-1"}\n')
+    return path
+
+
+CASES = [
+    (
+        lambda d, f: ["screen", "--batch", str(d / "nope.jsonl"), "--out", str(d / "o.jsonl")],
+        "IN: no such file:",
+        "La entrada no es válida: IN: no existe el archivo:",
+    ),
+    (
+        lambda d, f: ["screen", "--batch", str(f), "--out", str(d / "o.txt")],
+        "--out: expected a .jsonl or .parquet file, got 'o.txt'",
+        "--out: se esperaba un archivo .jsonl o .parquet, se recibió 'o.txt'",
+    ),
+    (
+        lambda d, f: ["screen", "--batch", str(f), "--out", str(d / "o.jsonl"), "--as-of", "2024-02-30"],
+        "--as-of: expected a real calendar date written YYYY-MM-DD, got '2024-02-30'",
+        "--as-of: se esperaba una fecha real del calendario escrita AAAA-MM-DD, se recibió '2024-02-30'",
+    ),
+    (
+        lambda d, f: ["screen", "--batch", str(f), "--out", str(d / "missing" / "o.jsonl")],
+        "(folders are not created for a file)",
+        "(no se crean carpetas para un archivo)",
+    ),
+    (
+        lambda d, f: ["screen", "--batch", str(f), "--out", str(f)],
+        "is the file read as IN; give another file name to write",
+        "es el archivo leído como IN; indique otro nombre de archivo para escribir",
+    ),
+    (
+        lambda d, f: ["screen", str(d / "nope.json")],
+        "PATH: no such file:",
+        "PATH: no existe el archivo:",
+    ),
+    (
+        lambda d, f: ["screen", "--batch", str(f)],
+        "batch mode needs --batch IN and --out OUT",
+        "el modo por lotes necesita --batch IN y --out OUT",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "english", "spanish"), CASES)
+def test_screen_errors_are_said_in_the_language_asked(
+    tmp_path: Path, jsonl: Path, args: object, english: str, spanish: str
+) -> None:
+    command = args(tmp_path, jsonl)  # type: ignore[operator]
+    in_spanish = run(*command, "--lang", "es")
+    assert in_spanish.returncode == 2, in_spanish.stderr
+    assert spanish in in_spanish.stderr and english not in in_spanish.stderr
+    in_english = run(*command)
+    assert in_english.returncode == 2
+    assert english in in_english.stderr and "The input is not valid" in in_english.stderr
+    assert run(*command, "--lang", "en").stderr == in_english.stderr
+
+
+def test_a_line_that_is_not_json_is_said_in_spanish(tmp_path: Path) -> None:
+    path = tmp_path / "lines.jsonl"
+    path.write_text('{"id": "A-1"}\nnot json\n')
+    said = run("screen", str(path), "--lang", "es")
+    assert "la línea 2 no es JSON válido" in said.stderr
+    assert "/id: es obligatorio" not in said.stderr  # A-1 has its id
+    assert "line 2 is not valid JSON" in run("screen", str(path)).stderr
+
+
+def test_an_unknown_language_is_refused_in_english(jsonl: Path, tmp_path: Path) -> None:
+    said = run("screen", "--batch", str(jsonl), "--out", str(tmp_path / "o.jsonl"), "--lang", "fr")
+    assert said.returncode == 2
+    assert "--lang: expected one of en, es, got 'fr'" in said.stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_the_next_command_in_the_same_process_speaks_english_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for lang in ("es", "en"):
+        with pytest.raises(SystemExit) as ended:
+            main(["screen", str(tmp_path / "nope.json"), "--lang", lang])
+        assert ended.value.code == 2
+    spanish, english = capsys.readouterr().err.split("\n", 1)
+    assert "no existe el archivo" in spanish and "no such file" in english
+    with pytest.raises(SystemExit):
+        main(["screen", str(tmp_path / "nope.json")])
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_a_phrase_reads_as_its_english_and_keeps_its_values() -> None:
+    phrase = Phrase("no such file: {path}", path=Path("/x/y.jsonl"))
+    assert phrase == "no such file: /x/y.jsonl" and isinstance(phrase, str)
+    assert phrase.template == "no such file: {path}" and phrase.values == {"path": "/x/y.jsonl"}
+    again = pickle.loads(pickle.dumps(phrase))  # to a Spark worker and back
+    assert isinstance(again, Phrase) and again.values == phrase.values and again == phrase
+    assert say(phrase, "es") == "no existe el archivo: /x/y.jsonl"
+    assert say(phrase, "en") == phrase
+    braces = Phrase("no such file: {path}", path="{weird}.jsonl")  # a value is never read as a template
+    assert say(braces, "es") == "no existe el archivo: {weird}.jsonl"
+
+
+def test_a_phrase_in_a_phrase_is_said_in_the_same_language() -> None:
+    hint = Phrase("give a file name, - for standard output or /dev/null")
+    outer = Phrase("{path} is standard input; {hint}", path="/dev/stdin", hint=hint)
+    assert outer == "/dev/stdin is standard input; give a file name, - for standard output or /dev/null"
+    assert say(outer, "es") == (
+        "/dev/stdin es la entrada estándar; indique un nombre de archivo, - para la salida estándar o /dev/null"
+    )
+
+
+def test_a_message_without_a_translation_stays_english() -> None:
+    assert say(Phrase("nobody translated {this}", this="x"), "es") == "nobody translated x"
+    assert say("a plain message nobody wrote", "es") == "a plain message nobody wrote"
+
+
+def test_an_input_error_is_described_whole_in_spanish() -> None:
+    errors = [FieldError(f"/f{i}", Phrase("no such file: {path}", path=i)) for i in range(7)]
+    error = InputError(errors, source="in.jsonl")
+    assert str(error).startswith("The input is not valid in in.jsonl: /f0: no such file: 0; ")
+    assert str(error).endswith(" (and 2 more)")
+    spanish = error_text(error, "es")
+    assert spanish.startswith("La entrada no es válida en in.jsonl: /f0: no existe el archivo: 0; ")
+    assert spanish.endswith(" (y 2 más)") and "/f5" not in spanish
+    assert error_text(error, "en") == str(error)
