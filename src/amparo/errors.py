@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 
 class AmparoError(Exception):
@@ -57,7 +57,7 @@ class Phrase(str):
     template: str
     values: dict[str, str]
 
-    def __new__(cls, template: str, **values: object) -> Phrase:
+    def __new__(cls, template: str, **values: object) -> Self:
         # A value that is a phrase itself stays one, to be said in the same language.
         given = {name: value if isinstance(value, Phrase) else str(value) for name, value in values.items()}
         phrase = super().__new__(cls, template.format(**given))
@@ -70,6 +70,21 @@ class Phrase(str):
 
 def _phrase(template: str, values: dict[str, str]) -> Phrase:
     return Phrase(template, **values)
+
+
+class Count(Phrase):
+    """A whole number in a phrase: ``140,000`` in English; an edge writes it in the user's
+    language's way (``140.000`` in Spanish)."""
+
+    number: int
+
+    def __new__(cls, number: int) -> Count:
+        count = super().__new__(cls, "{number}", number=format(number, ","))
+        count.number = number
+        return count
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Count, (self.number,))
 
 
 def as_written(message: str) -> str:

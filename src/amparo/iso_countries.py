@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from amparo.errors import Phrase
+
 
 @cache
 def iso_alpha2() -> frozenset[str]:
@@ -36,5 +38,7 @@ COUNTRY_HINT = "expected a two-letter upper-case ISO 3166-1 country code such as
 def checked_country(code: str) -> str:
     """``code`` when it is a country; ValueError naming what was expected otherwise (for validators)."""
     if not is_country(code):
-        raise ValueError(f"'{code}' is not an ISO 3166-1 country code; {COUNTRY_HINT}")
+        raise ValueError(
+            Phrase("'{code}' is not an ISO 3166-1 country code; {hint}", code=code, hint=Phrase(COUNTRY_HINT))
+        )
     return code

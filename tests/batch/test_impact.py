@@ -101,6 +101,33 @@ def test_a_bad_change_file_names_the_field(tmp_path: Path) -> None:
     assert error.value.errors[0].path == "/changes/0/from"
 
 
+def test_a_change_file_s_errors_are_one_line_and_name_the_file(
+    synthetic: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by testers: a file that is not YAML gave PyYAML's message over several lines (with the
+    text it read), and a rule no pack holds was said without the file's name."""
+    from amparo.cli import main
+
+    source = tmp_path / "in.parquet"
+    synthetic.head(20).write_parquet(source)
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text('{"id": "a"}\n{"id": "b"}\n')
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("changes:\n  - block: {rule: bar.nothing}\n    from: 2024-07-01\n")
+    for change, said in [
+        (
+            lines,
+            "--change: lines.jsonl is not valid YAML or JSON: expected '<document start>', but found '{' at line 2, column 1",
+        ),
+        (unknown, f"The input is not valid in {unknown}: /changes/0/block/rule: no rule 'bar.nothing'"),
+    ]:
+        with pytest.raises(SystemExit) as ended:
+            main(["impact", str(source), "--change", str(change)])
+        assert ended.value.code == 2
+        err = capsys.readouterr().err
+        assert said in " ".join(err.split()) and err.count("\n") == 1, err
+
+
 EXTEND = "  - extend: {rule: aca.guatemala_2019, version: phase_1_el_paso}\n"
 BLOCK = "  - block: {instrument: securing_border_2024}\n"
 

@@ -84,10 +84,31 @@ def test_impact_and_synth_write_only_whole_files(
 
     monkeypatch.setattr("amparo.batch.synth.json_lines_of", fails)
     again = tmp_path / "again.jsonl"
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="again.jsonl: the disk is full"):
         write_documents(500, 3, again, US_PACK)
     assert not again.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_under_impact_is_an_error_naming_out_not_a_bug(
+    encounters: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Polars' words for a full disk (``(os error 28)``) came out as "internal error ... This is a
+    bug in amparo" from ``impact --out x.parquet``."""
+    import pyarrow.parquet as pq
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise pl.exceptions.ComputeError(
+            "parquet: File out of specification: underlying IO error: No space left on device (os error 28)"
+        )
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    change = tmp_path / "change.json"
+    change.write_text(json.dumps(VACATED))
+    out = tmp_path / "changed.parquet"
+    err = _refused(["impact", str(encounters), "--change", str(change), "--out", str(out)], capsys)
+    assert f"--out: {out}: the disk is full; free some space and run the command again" in err
+    assert "bug" not in err and not out.exists() and _leftovers(tmp_path) == []
 
 
 def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -126,15 +147,29 @@ def test_impact_out_naming_the_change_file_is_refused(
     assert json.loads(change.read_text()) == VACATED
 
 
-def test_a_parquet_page_spoiled_after_the_footer_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk_rows", [1_000, None])
+def test_a_parquet_page_spoiled_after_the_footer_is_named_and_nothing_is_written(
+    tmp_path: Path, chunk_rows: int | None
+) -> None:
+    """The row group that cannot be read is named with its rows, whether it is read alone or in a
+    chunk with others that read well (the whole file in one chunk was said unreadable "from its
+    first row")."""
+    from amparo.i18n import say
+
     source = tmp_path / "in.parquet"
     write_with_a_spoiled_page(source, US_PACK)
     out = tmp_path / "out.parquet"
     out.write_text("an earlier run's file\n")
     with pytest.raises(InputError) as error:
-        files.screen_file(source, out, US_PACK, chunk_rows=1_000, workers=1)
-    assert error.value.errors[0].path == "IN"
-    assert "in.parquet cannot be read after its first" in error.value.errors[0].message
+        files.screen_file(source, out, US_PACK, chunk_rows=chunk_rows, workers=1)
+    problem = error.value.errors[0]
+    assert problem.path == "IN"
+    assert problem.message.startswith(
+        f"{source} cannot be read in its row group 2 of 3, rows 1,001 to 2,000 ("
+    )
+    assert say(problem.message, "es").startswith(
+        f"{source} no se puede leer en su grupo de filas 2 de 3, filas 1.001 a 2.000 ("
+    )
     assert out.read_text() == "an earlier run's file\n"
     assert _leftovers(tmp_path) == []
 
@@ -186,3 +221,35 @@ def test_a_place_no_file_can_be_written_is_refused_naming_out(
         err = _refused(args, capsys)
         assert f"--out: {args[-1]}: cannot write a file there (" in err
         assert ".part" not in err
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OSError(28, "No space left on device"),
+        pl.exceptions.ComputeError(
+            "parquet: File out of specification: underlying IO error: No space left on device (os error 28)"
+        ),
+        OSError("Error writing bytes to file. Detail: [errno 28] No space left on device"),
+    ],
+)
+def test_a_full_disk_is_said_naming_out_and_nothing_is_left(tmp_path: Path, failure: Exception) -> None:
+    from amparo.batch.output_file import staged
+
+    out = tmp_path / "o.parquet"
+    out.write_text("kept")
+    with pytest.raises(InputError) as refused, staged(out) as part:
+        part.write_text("half")
+        raise failure
+    assert str(refused.value).endswith(
+        "--out: " + str(out) + ": the disk is full; free some space and run the command again"
+    )
+    assert out.read_text() == "kept" and [p.name for p in tmp_path.iterdir()] == ["o.parquet"]
+
+
+def test_another_failure_while_writing_is_not_called_a_full_disk(tmp_path: Path) -> None:
+    from amparo.batch.output_file import staged
+
+    with pytest.raises(ZeroDivisionError), staged(tmp_path / "o.jsonl"):
+        raise ZeroDivisionError
+    assert list(tmp_path.iterdir()) == []

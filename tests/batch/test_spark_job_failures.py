@@ -234,3 +234,31 @@ def test_the_scratch_folder_option_is_added_to_the_users_java_options(
     assert _spark_default("spark.master") is None
     monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path / "none"))
     assert _spark_default("spark.driver.extraJavaOptions") is None
+
+
+@pytest.mark.parametrize(
+    ("out", "said"),
+    [
+        ("-", "OUT: the job writes a folder of Parquet parts, which standard output (-) cannot hold"),
+        (
+            "screened.jsonl",
+            "screened.jsonl is named as a text file, but the job writes a folder of Parquet parts",
+        ),
+        ("screened.jsonl.gz", "is named as a text file"),
+        ("existing.parquet", "existing.parquet is a file; the job writes a folder of Parquet parts"),
+    ],
+)
+def test_an_out_that_is_no_parquet_folder_is_refused_before_spark_starts(
+    synthetic: Any, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, out: str, said: str
+) -> None:
+    """Found by testers: ``-`` made a folder named ``-``, ``o.jsonl`` a folder of Parquet parts
+    named so, and a file given as OUT was replaced by a folder, each with exit 0."""
+    from amparo.cli.spark_job import main
+
+    monkeypatch.chdir(tmp_path)
+    synthetic.head(5).write_parquet(tmp_path / "in.parquet")
+    (tmp_path / "existing.parquet").write_text("an earlier file\n")
+    assert main(["in.parquet", out]) == 2
+    assert said in " ".join(capsys.readouterr().err.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.parquet", "in.parquet"]
+    assert (tmp_path / "existing.parquet").read_text() == "an earlier file\n"

@@ -4,6 +4,7 @@ cannot open; without --lang, or with --lang en, the same errors read in English 
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
@@ -147,3 +148,75 @@ def test_an_input_error_is_described_whole_in_spanish() -> None:
     assert spanish.startswith("La entrada no es válida en in.jsonl: /f0: no existe el archivo: 0; ")
     assert spanish.endswith(" (y 2 más)") and "/f5" not in spanish
     assert error_text(error, "en") == str(error)
+
+
+def test_a_document_s_own_errors_are_said_in_spanish(tmp_path: Path) -> None:
+    us = {
+        "id": "X" * 200,
+        "encountered_on": "2020-01-10",
+        "place": {"border": "mars", "manner": "between_ports"},
+        "person": {"nationalities": ["HN"], "age": 200},
+    }
+    eu = {
+        "schema": "amparo/eu-application@1",
+        "id": "EU-1",
+        "lodged_in": "EL",
+        "lodged_on": "2024-10-01",
+        "applicant": {"nationality": "SY", "age": 30},
+        "bogus": 1,
+    }
+    path = tmp_path / "documents.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in (us, eu)) + "\n")
+    spanish = run("screen", str(path), "--lang", "es").stderr
+    english = run("screen", str(path)).stderr
+    for said, written in [
+        ("se esperaban como máximo 128 caracteres", "expected at most 128 characters"),
+        ("se esperaba uno de 'southwest_land'", "expected one of 'southwest_land'"),
+        ("se esperaba un número entero de como máximo 130", "expected a whole number at most 130"),
+        ("se esperaba un Estado UE+", "expected an EU+ State"),
+        ("no es un campo de amparo/eu-application@1", "is not a field of amparo/eu-application@1"),
+    ]:
+        assert said in " ".join(spanish.split()), said
+        assert written in " ".join(english.split()), written
+
+
+def test_standard_input_is_named_in_spanish(tmp_path: Path) -> None:
+    said = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "amparo",
+            "screen",
+            "--batch",
+            "-",
+            "--out",
+            str(tmp_path / "o.jsonl"),
+            "--lang",
+            "es",
+        ],
+        input=b"\x1f\x8b\x08\x00x",
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert said.returncode == 2
+    message = " ".join(said.stderr.decode().split())
+    assert "IN: la entrada estándar no se puede leer como archivo gzip (" in message
+    assert "el texto sin comprimir" in message and not (tmp_path / "o.jsonl").exists()
+
+
+def test_an_as_of_before_the_law_of_every_pack_is_said_once(tmp_path: Path, jsonl: Path) -> None:
+    """Every document would be refused for it: one error naming --as-of, not one per row."""
+    out = tmp_path / "o.jsonl"
+    for command in (["screen", "--batch", str(jsonl), "--out", str(out)], ["screen", str(jsonl)]):
+        said = run(*command, "--as-of", "1900-01-01")
+        assert said.returncode == 2
+        assert (
+            "--as-of: 1900-01-01 is before the law of every installed law pack (the earliest is read from"
+            in " ".join(said.stderr.split())
+        )
+        assert said.stderr.count("1900-01-01") == 1 and not out.exists()
+    spanish = run("screen", "--batch", str(jsonl), "--out", str(out), "--as-of", "1900-01-01", "--lang", "es")
+    assert "es anterior a la ley de todos los paquetes de leyes instalados" in " ".join(
+        spanish.stderr.split()
+    )

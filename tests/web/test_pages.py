@@ -94,6 +94,30 @@ def test_intake_validates_reviews_and_opens_the_case(web: Browser) -> None:
     assert "84 FR 63994" in opened.text  # the citation of the ACA rule in the trace
 
 
+def test_intake_problems_are_said_in_the_page_s_language(web: Browser) -> None:
+    web.sign_in("officer")
+    csrf = web.csrf("/intake")
+    form = {
+        **_intake_form(ACA_FAMILY_HEAD, csrf),
+        "person.nationalities": "XX",
+        "encountered_on": "2024-02-30",
+    }
+    spanish = web.client.post("/intake/check", data=form, headers={"Accept-Language": "es"})
+    assert "se esperaba un código de país ISO 3166-1" in spanish.text
+    assert "se esperaba una fecha real del calendario escrita AAAA-MM-DD" in spanish.text
+    assert "expected a" not in spanish.text
+    english = web.client.post("/intake/check", data=form, headers={"Accept-Language": "en"})
+    assert "expected a real calendar date written YYYY-MM-DD" in english.text
+    document = json.dumps({"id": "WEB-9", "encountered_on": "2020-02-03", "bogus": 1})
+    refused = web.client.post(
+        "/intake/submit", data={"document": document, "csrf": csrf}, headers={"Accept-Language": "es"}
+    )
+    assert refused.status_code == 422
+    assert "El documento de encuentro no es un encuentro v1 válido" in refused.text
+    assert "/bogus</code>: no es un campo del encuentro v1" in refused.text
+    assert "is not a field" not in refused.text and "is required" not in refused.text
+
+
 def test_an_analyst_may_not_open_the_intake_form(web: Browser) -> None:
     web.sign_in("analyst")
     assert web.client.get("/intake").status_code == 403

@@ -234,8 +234,10 @@ def load_change(path: Path) -> RuleChange:
         )
     except _KeyTwice as exc:
         raise InputError([FieldError("--change", f"{path.name}: {exc}")]) from None
-    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where
-        raise InputError([FieldError("--change", f"{path.name} is not valid YAML or JSON: {exc}")]) from None
+    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where, in one line
+        raise InputError(
+            [FieldError("--change", f"{path.name} is not valid YAML or JSON: {_one_line(exc)}")]
+        ) from None
     if not isinstance(data, dict):
         found = _FOUND.get(type(data), "a list") if data is not None else "an empty file"
         raise InputError(
@@ -261,6 +263,17 @@ def load_change(path: Path) -> RuleChange:
     if errors:
         raise InputError(errors, source=str(path))
     return change
+
+
+def _one_line(exc: Exception) -> str:
+    """A parser's error in one line: YAML's problem and where (its message spans several lines,
+    with the text it read), JSON's as it is."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem is not None:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        context = f"{exc.context} " if exc.context else ""
+        return f"{context}{exc.problem}{where}"
+    return " ".join(str(exc).split())
 
 
 def _worded(message: str, is_json: bool) -> str:

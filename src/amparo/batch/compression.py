@@ -52,8 +52,9 @@ class InputFile:
     def __init__(self, path: Path, option: str = "IN", *, peek: bool = False) -> None:
         self.path, self.option = path, option
         self._file: Any
+        self.name: str  # a Phrase for standard input: said in the user's language
         if is_standard_input(path):  # its codec told by its first bytes; ``peek``: read again after
-            self.name, self.codec = "standard input", standard_input_codec()
+            self.name, self.codec = Phrase("standard input"), standard_input_codec()
             self._file, self._raw = open_standard_input(peek)
         else:
             self.name, self.codec = path.name, codec_of(path)
@@ -83,19 +84,19 @@ class InputFile:
         try:
             data = read(size)
         except _CODEC_ERRORS as exc:
-            raise InputError(
-                [
-                    FieldError(
-                        self.option,
-                        Phrase(
-                            "{name} cannot be read as a {codec} file ({reason}); give a whole {codec} file or the text itself",
-                            name=self.name,
-                            codec=self.codec,
-                            reason=exc,
-                        ),
-                    )
-                ]
-            ) from exc
+            values = {"name": self.name, "codec": self.codec, "reason": exc}
+            message = (
+                Phrase(
+                    "{name} cannot be read as an {codec} file ({reason}); give a whole {codec} file or the text itself",
+                    **values,
+                )
+                if self.codec == "xz"
+                else Phrase(
+                    "{name} cannot be read as a {codec} file ({reason}); give a whole {codec} file or the text itself",
+                    **values,
+                )
+            )
+            raise InputError([FieldError(self.option, message)]) from exc
         return data
 
     def close(self) -> None:

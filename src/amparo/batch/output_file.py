@@ -9,6 +9,7 @@ folder of parts is staged by :mod:`amparo.batch.spark_output`.)
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import signal
@@ -83,11 +84,37 @@ def staged(out: Path, option: str = "--out") -> Iterator[Path]:
         yield part
         if part.exists():
             os.replace(part, out)
-    except BaseException:
+    except BaseException as exc:
         part.unlink(missing_ok=True)
+        if _disk_full(exc):  # said naming OUT, not as the writer's library words it (or as a bug)
+            raise InputError(
+                [
+                    FieldError(
+                        option,
+                        Phrase(
+                            "{path}: the disk is full; free some space and run the command again",
+                            path=out,
+                        ),
+                    )
+                ]
+            ) from None
         raise
     finally:
         _PARTS.discard(part)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether writing failed for want of space: an OSError saying so, or a library's error that
+    carries the system's words (Polars: ``... (os error 28)``, Arrow: ``[errno 28] ...``)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if not isinstance(exc, Exception):
+        return False
+    text = str(exc)
+    return any(
+        words in text
+        for words in ("No space left on device", "os error 28", "errno 28", "Disk quota exceeded")
+    )
 
 
 def _keep_mode(out: Path, part: Path) -> None:

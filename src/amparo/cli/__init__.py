@@ -168,6 +168,7 @@ _FILE_HINTS = {
     errno.EISDIR: Phrase("expected a file, not a folder"),
     errno.ENOTDIR: Phrase("a part of the path is a file, not a folder"),
     errno.ENOSPC: Phrase("free some space and run the command again"),
+    errno.ENAMETOOLONG: Phrase("give a shorter name"),
 }
 
 

@@ -36,7 +36,7 @@ def screen_batch(
     from amparo.batch.files import screen_file
     from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
     from amparo.cli.law_currency import warn_beyond_currency
-    from amparo.cli.packs import pack_registry
+    from amparo.cli.packs import pack_registry, refuse_as_of_before_every_pack
     from amparo.i18n import translator
     from amparo.settings import load_settings
 
@@ -63,11 +63,13 @@ def screen_batch(
                 )
             ]
         )
+    registry = pack_registry()
+    refuse_as_of_before_every_pack(on, registry)
     settings = load_settings()
     report = screen_file(
         input_path(batch, "--batch"),
         target,
-        pack_registry(),
+        registry,
         as_of=on,
         workers=settings.batch_workers,
         chunk_rows=settings.batch_chunk_rows,
@@ -176,7 +178,15 @@ def impact_command(
         before_on = after_on = before_on or after_on
         before = after = before or after
     registry = pack_registry()
-    changed = overlay_registry(registry, load_change(Path(change))) if change is not None else registry
+    changed = registry
+    if change is not None:
+        rule_change = load_change(Path(change))
+        try:
+            changed = overlay_registry(registry, rule_change)
+        except InputError as exc:  # what the file names that no pack holds: said naming the file
+            if exc.source is not None:
+                raise
+            raise InputError(exc.errors, source=change) from None
     settings = load_settings()
     impact = Impact(
         registry,

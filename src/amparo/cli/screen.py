@@ -96,7 +96,7 @@ def screen_command(
         raise InputError(
             [FieldError("PATH", Phrase("give a file of documents, - for standard input, or --batch IN"))]
         )
-    from amparo.cli.packs import pack_registry
+    from amparo.cli.packs import pack_registry, refuse_as_of_before_every_pack
     from amparo.cli.progress import progress_on_terminal
     from amparo.i18n import gettext_for, say
     from amparo.screening import screen
@@ -107,6 +107,7 @@ def screen_command(
     _ = gettext_for(lang)
     on = parse_date(as_of, "--as-of")
     packs = pack_registry()
+    refuse_as_of_before_every_pack(on, packs)
     text, source = read_source(path)
     shape, items = read_items(text, source=source)
     console, err = Console(), Console(stderr=True)

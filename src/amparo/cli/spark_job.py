@@ -40,7 +40,7 @@ from typing import Any
 
 from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import parse_date
-from amparo.errors import AmparoError, FieldError, InputError, MissingExtra
+from amparo.errors import AmparoError, FieldError, InputError, MissingExtra, Phrase
 
 #: The master URLs Spark takes (``SparkContext``): local mode, a standalone cluster, YARN, Kubernetes.
 _MASTER = re.compile(
@@ -74,6 +74,56 @@ def _plain_paths_are_local(master: str | None) -> bool:
 
 def _is_local(path: str) -> bool:
     return _local_path(path) is not None
+
+
+#: The endings of a text file's name (JSON Lines, compressed or not, and other text).
+_TEXT_ENDINGS = (".jsonl", ".ndjson", ".json", ".gz", ".bz2", ".xz", ".txt", ".csv")
+
+
+def _refuse_what_is_no_parquet_folder(out: str) -> None:
+    """OUT is a folder of Parquet parts: ``-`` (standard output to every other command), a name
+    ending like a text file's and an existing file are refused (a folder named ``-`` or ``o.jsonl``
+    was written, and a file given was replaced by a folder)."""
+    if out == "-":
+        raise InputError(
+            [
+                FieldError(
+                    "OUT",
+                    Phrase(
+                        "the job writes a folder of Parquet parts, which standard output (-) cannot hold; "
+                        "give the folder to write"
+                    ),
+                )
+            ]
+        )
+    name = out.rstrip("/").rsplit("/", 1)[-1].lower()
+    if name.endswith(_TEXT_ENDINGS):
+        raise InputError(
+            [
+                FieldError(
+                    "OUT",
+                    Phrase(
+                        "{out} is named as a text file, but the job writes a folder of Parquet parts; "
+                        "give a folder name such as screened.parquet",
+                        out=out,
+                    ),
+                )
+            ]
+        )
+    local = _local_path(out)
+    if local is not None and local.is_file():
+        raise InputError(
+            [
+                FieldError(
+                    "OUT",
+                    Phrase(
+                        "{out} is a file; the job writes a folder of Parquet parts (a folder is replaced, "
+                        "a file is not): give a folder name",
+                        out=out,
+                    ),
+                )
+            ]
+        )
 
 
 def _refuse_writing_over_the_input(source: str, out: str) -> None:
@@ -248,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     _AS_COMMAND[0] = argv is None  # the process is the command: the JVM it starts ends with it
     try:
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
+        _refuse_what_is_no_parquet_folder(args.out)
         _refuse_writing_over_the_input(args.source, args.out)
         refused = _refused_master(args.master) or _unreachable_master(args.master, "--master")
         if refused is not None:

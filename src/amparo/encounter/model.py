@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from amparo.errors import Phrase
 from amparo.iso_countries import checked_country
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -29,8 +30,10 @@ def _iso_date(value: Any) -> Any:
         return value
     if isinstance(value, dt.datetime):  # from columns: a Parquet timestamp where a day is wanted
         raise ValueError(
-            "expected a date written YYYY-MM-DD, not a date and time (in Parquet, a date column rather "
-            "than a timestamp)"
+            Phrase(
+                "expected a date written YYYY-MM-DD, not a date and time (in Parquet, a date column rather "
+                "than a timestamp)"
+            )
         )
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError("expected a date written YYYY-MM-DD")
@@ -44,8 +47,10 @@ def _iso_datetime(value: Any) -> Any:
     if isinstance(value, dt.datetime):  # from columns (Parquet): an instant only with its zone
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(
-                "expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00 "
-                "(a date-time column without a time zone does not say which instant it is)"
+                Phrase(
+                    "expected an RFC 3339 date-time with seconds and an offset, e.g. 2023-05-11T22:00:00-04:00 "
+                    "(a date-time column without a time zone does not say which instant it is)"
+                )
             )
         return value
     if not isinstance(value, str) or not _DATETIME.match(value):

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from amparo.encounter.model import MAX_AGE, Encounter
-from amparo.errors import EncounterInvalid, FieldError
+from amparo.errors import EncounterInvalid, FieldError, Phrase
 
 SCHEMA_PATH = Path(__file__).with_name("encounter-v1.schema.json")
 
@@ -39,7 +39,7 @@ def _message(err: ErrorDetails) -> str:
             return "expected a two-letter upper-case US state code such as TX or CA"
         return _COUNTRY_HINT
     if kind == "literal_error":
-        return f"expected one of {ctx.get('expected', '')}"
+        return Phrase("expected one of {choices}", choices=ctx.get("expected", ""))
     if kind in {"bool_type", "bool_parsing"}:
         return "expected true or false"
     if kind in {"string_type", "str_type"}:
@@ -49,15 +49,17 @@ def _message(err: ErrorDetails) -> str:
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return "expected a JSON object"
     if kind in {"string_too_short"}:
-        return f"expected at least {ctx.get('min_length')} character(s)"
+        return Phrase("expected at least {count} character(s)", count=ctx.get("min_length"))
     if kind in {"string_too_long"}:
-        return f"expected at most {ctx.get('max_length')} characters"
+        return Phrase("expected at most {count} characters", count=ctx.get("max_length"))
     if kind in {"greater_than_equal", "less_than_equal"}:
-        limit = ctx.get("ge", ctx.get("le"))
-        word = "at least" if kind == "greater_than_equal" else "at most"
-        return f"expected a whole number {word} {limit}"
+        if kind == "greater_than_equal":
+            return Phrase("expected a whole number at least {limit}", limit=ctx.get("ge"))
+        return Phrase("expected a whole number at most {limit}", limit=ctx.get("le"))
     if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
+        error = ctx.get("error", err["msg"])
+        said = error.args[0] if isinstance(error, Exception) and error.args else None
+        return said if isinstance(said, Phrase) else str(error)  # a Phrase: said in the user's language
     return str(err["msg"])
 
 

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from amparo.engine.pack import LawPack
-from amparo.errors import FieldError, InputError, RuleDefinitionError, UnknownPack
+from amparo.errors import FieldError, InputError, Phrase, RuleDefinitionError, UnknownPack
 
 ENTRY_POINT_GROUP = "amparo.law_packs"
 
@@ -73,7 +73,16 @@ class PackRegistry:
         if pack is None:
             known = ", ".join(sorted(self._by_schema))
             raise InputError(
-                [FieldError("/schema", f"no installed law pack reads {schema!r}; expected one of: {known}")]
+                [
+                    FieldError(
+                        "/schema",
+                        Phrase(
+                            "no installed law pack reads {schema}; expected one of: {known}",
+                            schema=repr(schema),
+                            known=known,
+                        ),
+                    )
+                ]
             )
         return pack
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "messages"
@@ -65,9 +66,13 @@ def say(message: str, lang: str | None) -> str:
     """``message`` in ``lang``: a :class:`~amparo.errors.Phrase` by its template, with its values
     put back in; any other text whole. English where the catalogue has no translation, or where a
     translation names a value the phrase does not have."""
-    from amparo.errors import Phrase
+    from amparo.errors import Count, Phrase
 
     _ = translator(lang).gettext
+    if isinstance(message, Count):
+        return str(
+            format_decimal(message.number, locale=(lang or DEFAULT).split("-")[0].split("_")[0].lower())
+        )
     if not isinstance(message, Phrase):
         return _(message)
     values = {

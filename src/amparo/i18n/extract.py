@@ -34,12 +34,21 @@ PYTHON_SOURCES = (
     "errors.py",
     "cli/__init__.py",
     "cli/options.py",
+    "cli/packs.py",
     "batch/standard_streams.py",
     "batch/file_paths.py",
     "batch/output_file.py",
     "batch/parquet_input.py",
     "batch/compression.py",
     "screening/inputs.py",
+    # ... and the documents' own errors, as `amparo screen` prints them.
+    "encounter/validation.py",
+    "encounter/model.py",
+    "iso_countries.py",
+    "engine/registry.py",
+    "rules/us/lawpack.py",
+    "rules/eu/document.py",
+    "rules/eu/lawpack.py",
 )
 #: Calls whose first argument is a message: gettext's own, and :class:`amparo.errors.Phrase`.
 KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None}

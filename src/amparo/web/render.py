@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from amparo.access.actor import Actor
-from amparo.i18n import gettext_for
+from amparo.i18n import gettext_for, say
 from amparo.web.i18n import LANGUAGES, NAMES, format_date, format_number, negotiate, translations
 from amparo.web.sessions import csrf_token
 
@@ -33,6 +33,8 @@ def environment(lang: str) -> Environment:
     env.filters["number"] = lambda value: format_number(value, lang)
     law = gettext_for(lang)  # the law packs' texts (rule titles, summaries, flags) in this language
     env.filters["law"] = lambda value: law(str(value)) if value else value
+    # A problem a document or a command was refused for (an errors.Phrase by its template).
+    env.filters["said"] = lambda value: say(value, lang) if value else value
     env.globals["lang"] = lang
     return env
 

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from amparo.access.actor import Actor
 from amparo.cases.intake import run_intake
 from amparo.errors import AmparoError, FieldError, InputError
+from amparo.i18n import error_text
 from amparo.screening import screen
 from amparo.web.i18n import translations
 from amparo.web.intake_form import MAX_ROWS, document_from_form, field_id
@@ -172,7 +173,8 @@ async def intake_submit(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    _ = translations(language(request)).gettext
+    lang = language(request)
+    _ = translations(lang).gettext
     try:
         parsed = json.loads(document)
         if not isinstance(parsed, dict):
@@ -192,7 +194,7 @@ async def intake_submit(
             actor=actor,
             status=422,
             title=_("The encounter was not stored"),
-            message=str(exc),
+            message=error_text(exc, lang),
             errors=getattr(exc, "errors", None),
             back="/intake",
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from amparo.errors import EncounterInvalid, FieldError
+from amparo.errors import EncounterInvalid, FieldError, Phrase
 
 SCHEMA_ID = "amparo/eu-application@1"
 SCHEMA_PATH = Path(__file__).with_name("application-v1.schema.json")
@@ -42,7 +42,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 #: The schema's ``^[A-Z]{2}$`` as JSON Schema (ECMA-262) reads it: Python's ``$`` also matches
 #: before a final newline, so ``"SY\n"`` passed a search with it.
 _NATIONALITY = re.compile(r"[A-Z]{2}", re.ASCII)
-_STATE_HINT = "expected an EU+ State as a two-letter ISO 3166-1 code such as DE or GR (Greece is GR, not EL)"
+_STATE_HINT = Phrase(
+    "expected an EU+ State as a two-letter ISO 3166-1 code such as DE or GR (Greece is GR, not EL)"
+)
 
 
 #: The latest date an application may give: every clock of the pack (at most three years and a
@@ -167,8 +169,10 @@ class _Reader:
                 if name not in fields:
                     self.fail(
                         f"{path}/{_escape(str(name))}",
-                        "is not a field of amparo/eu-application@1 (check the spelling; free data goes "
-                        "under /extensions)",
+                        Phrase(
+                            "is not a field of amparo/eu-application@1 (check the spelling; free data goes "
+                            "under /extensions)"
+                        ),
                     )
         return True
 
@@ -186,8 +190,11 @@ class _Reader:
         if day > LAST_DAY:
             self.fail(
                 path,
-                f"expected a date up to {LAST_DAY.isoformat()} (the pack's clocks run up to three years "
-                "past a date; from a later one they would end past the last date amparo can write)",
+                Phrase(
+                    "expected a date up to {day} (the pack's clocks run up to three years past a date; from "
+                    "a later one they would end past the last date amparo can write)",
+                    day=LAST_DAY.isoformat(),
+                ),
             )
             return None
         return day
@@ -206,7 +213,7 @@ class _Reader:
 
     def choice(self, value: Any, path: str, allowed: tuple[str, ...]) -> Any:
         if not isinstance(value, str) or value not in allowed:
-            self.fail(path, f"expected one of: {', '.join(allowed)}")
+            self.fail(path, Phrase("expected one of: {choices}", choices=", ".join(allowed)))
             return allowed[0]
         return value
 
@@ -248,15 +255,18 @@ def _applicant(r: _Reader, value: Any, visa_waived_entry: bool) -> Applicant:
         return Applicant(nationality=None)
     nationality = value.get("nationality")
     if nationality is not None and not (isinstance(nationality, str) and _NATIONALITY.fullmatch(nationality)):
-        r.fail(f"{path}/nationality", "expected a two-letter upper-case ISO 3166-1 code such as SY, or null")
+        r.fail(
+            f"{path}/nationality",
+            Phrase("expected a two-letter upper-case ISO 3166-1 code such as SY, or null"),
+        )
     birth_date = r.date(value["birth_date"], f"{path}/birth_date") if "birth_date" in value else None
     age = None
     if "age" in value:
         age = _whole_number(value["age"])
         if age is None or not 0 <= age <= 130:
-            r.fail(f"{path}/age", "expected a whole number from 0 to 130")
+            r.fail(f"{path}/age", Phrase("expected a whole number from 0 to 130"))
     if "birth_date" in value and "age" in value:
-        r.fail(f"{path}/age", "give /applicant/birth_date or /applicant/age, not both")
+        r.fail(f"{path}/age", Phrase("give /applicant/birth_date or /applicant/age, not both"))
     uam = (
         r.boolean(value["unaccompanied_minor"], f"{path}/unaccompanied_minor")
         if "unaccompanied_minor" in value
@@ -266,7 +276,10 @@ def _applicant(r: _Reader, value: Any, visa_waived_entry: bool) -> Applicant:
     if "visa_waived_in_lodging_state" in value:
         waived = r.boolean(value["visa_waived_in_lodging_state"], f"{path}/visa_waived_in_lodging_state")
     elif visa_waived_entry:
-        r.fail(f"{path}/visa_waived_in_lodging_state", "is required when /entries holds a visa_waived_entry")
+        r.fail(
+            f"{path}/visa_waived_in_lodging_state",
+            Phrase("is required when /entries holds a visa_waived_entry"),
+        )
     return Applicant(nationality if isinstance(nationality, str) else None, birth_date, age, uam, waived)
 
 
@@ -330,7 +343,7 @@ def _hits(r: _Reader, value: Any) -> Iterator[EurodacHit]:
         r.obj(item, path, fields, ("category", "state", "on"))
         category = _whole_number(item.get("category")) if "category" in item else 0
         if "category" in item and category not in (1, 2, 3):
-            r.fail(f"{path}/category", "expected one of: 1, 2, 3")
+            r.fail(f"{path}/category", Phrase("expected one of: {choices}", choices="1, 2, 3"))
         state = r.state(item.get("state"), f"{path}/state") if "state" in item else ""
         (on,) = _dates(r, item, path, "on")
         yield EurodacHit(category or 0, state, on)
@@ -367,15 +380,15 @@ def parse_application(document: Any, *, source: str | None = None) -> Applicatio
     """The typed application, or :class:`ApplicationInvalid` naming every bad field."""
     if not isinstance(document, dict):
         raise ApplicationInvalid(
-            [FieldError("", "expected a JSON object (one EU application document)")], source=source
+            [FieldError("", Phrase("expected a JSON object (one EU application document)"))], source=source
         )
     document_id = document.get("id") if isinstance(document.get("id"), str) else None
     r = _Reader()
     r.obj(document, "", _TOP, ("schema", "id", "lodged_in", "lodged_on", "applicant"))
     if "schema" in document and document["schema"] != SCHEMA_ID:
-        r.fail("/schema", f"expected {SCHEMA_ID!r}")
+        r.fail("/schema", Phrase("expected {schema}", schema=repr(SCHEMA_ID)))
     if "id" in document and not (isinstance(document["id"], str) and 1 <= len(document["id"]) <= 128):
-        r.fail("/id", "expected a text string of 1 to 128 characters")
+        r.fail("/id", Phrase("expected a text string of 1 to 128 characters"))
     lodged_in = r.state(document.get("lodged_in"), "/lodged_in") if "lodged_in" in document else ""
     lodged_on = r.date(document["lodged_on"], "/lodged_on") if "lodged_on" in document else None
     registered_on = (

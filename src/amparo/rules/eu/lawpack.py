@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from amparo.errors import FieldError
+from amparo.errors import FieldError, Phrase
 from amparo.rules.eu import book, fact_columns
 from amparo.rules.eu.criteria import AMMR_CODES, DUBLIN_III_CODES
 from amparo.rules.eu.dates import COVERAGE_START, CURRENT_TO, TIME_ZONE
@@ -151,7 +151,10 @@ class EULawPack:
                 parsed.registered_on is not None and parsed.registered_on < self.coverage_start
             )
             where = "/registered_on" if early_registration else "/lodged_on"
-            message = f"amparo's EU law pack answers for applications from {self.coverage_start.isoformat()} (Dublin III Art. 49)"
+            message = Phrase(
+                "amparo's EU law pack answers for applications from {day} (Dublin III Art. 49)",
+                day=self.coverage_start.isoformat(),
+            )
             raise ApplicationInvalid([FieldError(where, message)], encounter_id=parsed.id)
         read_on = as_of or registered
         return ReadDates(

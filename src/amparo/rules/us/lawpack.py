@@ -17,7 +17,7 @@ from typing import Any
 
 from amparo.encounter import SCHEMA_PATH, Encounter, parse_encounter
 from amparo.engine.instants import date_in
-from amparo.errors import EncounterInvalid, FieldError
+from amparo.errors import EncounterInvalid, FieldError, Phrase
 from amparo.rules.rules_api import (
     AnyApplies,
     Confidentiality,
@@ -175,7 +175,9 @@ class USLawPack:
                 [
                     FieldError(
                         "/person/nationalities",
-                        "a US national is not screened for asylum pathways; remove US or correct the nationalities",
+                        Phrase(
+                            "a US national is not screened for asylum pathways; remove US or correct the nationalities"
+                        ),
                     )
                 ],
                 encounter_id=encounter.id,
@@ -210,14 +212,17 @@ class USLawPack:
         start = self.coverage_start.isoformat()
         if parsed.encountered_on < self.coverage_start:
             problem = FieldError(
-                "/encountered_on", f"amparo's US law pack answers for encounters from {start}"
+                "/encountered_on", Phrase("amparo's US law pack answers for encounters from {day}", day=start)
             )
             raise EncounterInvalid([problem], encounter_id=parsed.id)
         if parsed.encountered_on > LAST_ENCOUNTER_DAY:
             problem = FieldError(
                 "/encountered_on",
-                f"expected a date up to {LAST_ENCOUNTER_DAY.isoformat()} (the one-year filing deadline "
-                "of a later encounter falls past the last date amparo can write)",
+                Phrase(
+                    "expected a date up to {day} (the one-year filing deadline of a later encounter falls "
+                    "past the last date amparo can write)",
+                    day=LAST_ENCOUNTER_DAY.isoformat(),
+                ),
             )
             raise EncounterInvalid([problem], encounter_id=parsed.id)
         try:
@@ -225,15 +230,17 @@ class USLawPack:
         except OverflowError:
             problem = FieldError(
                 "/encountered_at",
-                "expected a moment that falls within the years 0001 to 9999 in UTC and in US "
-                "Eastern time (the offset carries it past the calendar)",
+                Phrase(
+                    "expected a moment that falls within the years 0001 to 9999 in UTC and in US "
+                    "Eastern time (the offset carries it past the calendar)"
+                ),
             )
             raise EncounterInvalid([problem], encounter_id=parsed.id) from None
         read_on = as_of or max(parsed.adjudicated_on or parsed.encountered_on, encountered)
         if read_on < self.coverage_start:
             where = "--as-of" if as_of is not None else "/adjudicated_on"
             raise EncounterInvalid(
-                [FieldError(where, f"amparo's US law pack reads the law from {start}")],
+                [FieldError(where, Phrase("amparo's US law pack reads the law from {day}", day=start))],
                 encounter_id=parsed.id,
             )
         return ReadDates(
