@@ -186,3 +186,68 @@ def test_a_number_past_a_float_is_read_as_amparo_screen_reads_it(
         assert result.exit_code == 0, result.output
         rows = [json.loads(r) for r in out.read_text().splitlines()]
         assert [{k: r.get(k) for k in e} for r, e in zip(rows, expected, strict=True)] == expected
+
+
+def _nested(document: dict[str, Any], levels: int) -> bytes:
+    """``document`` with free data nested so that the whole is ``levels`` deep (the document and
+    ``extensions`` are two of them)."""
+    inner = "[" * (levels - 2) + "]" * (levels - 2)
+    return json.dumps({**document, "extensions": {"a": "@"}}).encode().replace(b'"@"', inner.encode())
+
+
+def test_a_document_nested_past_1000_levels_is_refused_by_every_reader_alike(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """Found by testers: ``amparo screen`` refused from 979 levels (where the interpreter's
+    recursion limit fell under its callers), ``screen --batch`` read up to 1,024 (orjson's limit);
+    and a first line too deep made ``amparo screen`` refuse the whole file, the other lines unread.
+    Both now refuse past :data:`~amparo.screening.json_values.MAX_DEPTH` levels, line by line."""
+    from amparo.screening.json_values import TOO_DEEP, loads_json
+
+    depths = [1001, 999, 1000, 1001, 1024, 1025, 3000]
+    lines = [_nested(documents[i], levels) for i, levels in enumerate(depths)]
+    source = tmp_path / "deep.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "out.jsonl"
+    batch = _run("screen", "--batch", str(source), "--out", str(out))
+    assert batch.exit_code == 2, batch.output
+    rows = [json.loads(r) for r in out.read_text().splitlines()]
+    too_deep = {i: f"line {i + 1}: {TOO_DEEP}" for i, levels in enumerate(depths) if levels > 1000}
+    assert _messages(rows) == too_deep
+    single = _run("screen", str(source), "--json")
+    assert single.exit_code == 2
+    said = [json.loads(line) for line in single.stdout.splitlines()]
+    assert _messages(said) == too_deep  # every line judged, the first too
+    assert [r["encounter_id"] for r in said if "error" not in r] == [documents[1]["id"], documents[2]["id"]]
+
+    def called_from_deep(frames: int, text: bytes) -> Any:  # whatever the caller's own depth
+        return loads_json(text) if frames == 0 else called_from_deep(frames - 1, text)
+
+    assert called_from_deep(900, lines[2])["id"] == documents[2]["id"]
+    with pytest.raises(RecursionError, match="more than 1,000 levels"):
+        called_from_deep(900, lines[0])
+
+    array = tmp_path / "deep.json"
+    array.write_bytes(b"[" + b",".join(lines[:3]) + b"]")
+    # An array stops at an element it cannot take, as at any element that is not JSON: both alike.
+    in_array = json.loads(_run("screen", str(array), "--json").stdout)
+    assert [r["error"]["errors"][0]["message"] for r in in_array] == [f"element 0: {TOO_DEEP}"]
+    _run("screen", "--batch", str(array), "--out", str(out))
+    assert _messages([json.loads(r) for r in out.read_text().splitlines()]) == {0: f"element 0: {TOO_DEEP}"}
+
+
+def test_a_control_character_in_a_text_is_said_once_at_its_column(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """Python's reason ends with "at" ("Invalid control character at"): it was said "at at column"."""
+    lines = _lines(documents[:2])
+    lines[1] = lines[1].replace(b'"id": "', b'"id": "\t', 1)
+    source = tmp_path / "tab.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    column = lines[1].index(b"\t") + 1
+    said = f"line 2 is not valid JSON (Invalid control character at column {column})"
+    out = tmp_path / "out.jsonl"
+    _run("screen", "--batch", str(source), "--out", str(out))
+    assert _messages([json.loads(r) for r in out.read_text().splitlines()]) == {1: said}
+    single = [json.loads(line) for line in _run("screen", str(source), "--json").stdout.splitlines()]
+    assert _messages(single) == {1: said}

@@ -363,10 +363,13 @@ def test_seconds_past_what_microseconds_hold_are_an_error_row_not_a_panic(tmp_pa
     assert rows[3]["error"]["errors"][0]["path"] == "/encountered_at"
 
 
-def test_columns_polars_cannot_hold_refuse_the_file_naming_in_and_the_column(tmp_path: Path) -> None:
+def test_columns_polars_cannot_hold_refuse_the_file_naming_in_and_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Two columns of one name, or a type Polars does not read (``decimal256``, a list view):
     the file is refused naming IN and the column (it stopped the command with an internal error).
     A map of instants at a fixed offset is read."""
+    from amparo.cli import main
     from amparo.errors import InputError
 
     base = pa.Table.from_pylist(_copies(5))
@@ -391,6 +394,20 @@ def test_columns_polars_cannot_hold_refuse_the_file_naming_in_and_the_column(tmp
             screen_file(source, tmp_path / "out.parquet", REGISTRY, progress=False)
         assert raised.value.errors[0].path == "IN" and said in raised.value.errors[0].message, name
         assert not (tmp_path / "out.parquet").exists()
+    # A column of 128-bit integers (Polars writes one for a value past 2**63): Arrow does not open
+    # the file (it stopped both commands with an internal error).
+    source = tmp_path / "int128.parquet"
+    pl.from_arrow(base).with_columns(pl.lit(2**64, dtype=pl.Int128).alias("big")).write_parquet(source)
+    for command in (
+        ["screen", "--batch", str(source), "--out", str(tmp_path / "out.jsonl")],
+        ["impact", str(source), "--before", "2024-01-01", "--after", "2024-06-06"],
+    ):
+        with pytest.raises(SystemExit) as ended:
+            main(command)
+        assert ended.value.code == 2
+        said = " ".join(capsys.readouterr().err.split())
+        assert "holds a column of a type amparo cannot read (Integers with more than 64 bits" in said
+    assert not (tmp_path / "out.jsonl").exists()
     offset = dt.timezone(dt.timedelta(hours=5, minutes=30))
     mapped = pa.array(
         [[("seen", dt.datetime(2023, 8, 14, 10, tzinfo=offset))]] * 5,

@@ -46,7 +46,7 @@ from amparo.engine.pack import ColumnarPack, LawPack, NullableFieldsPack
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, RuleDefinitionError
 from amparo.screening.inputs import read_line
-from amparo.screening.json_values import loads_json
+from amparo.screening.json_values import TOO_DEEP, loads_json, too_deep
 
 #: Lines Arrow refuses are looked for by halving a group down to this many lines, then line by line.
 SMALLEST_GROUP = 8
@@ -351,11 +351,14 @@ def json_loads() -> Callable[[bytes], Any]:
         if _WIDE_INTEGER.search(data):
             return loads_json(data)
         try:
-            return fast(data)
+            value = fast(data)
         except orjson.JSONDecodeError as exc:
             if not any(reason in str(exc) for reason in _READ_AS_AMPARO_SCREEN):
                 raise
-        return loads_json(data)
+            return loads_json(data)
+        if too_deep(data):  # orjson reads 1,024 levels: past MAX_DEPTH, refused in the same words
+            raise ValueError(TOO_DEEP)
+        return value
 
     return loads
 

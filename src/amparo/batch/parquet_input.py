@@ -66,6 +66,20 @@ def open_parquet(path: Path) -> Any:
 
     try:
         return pq.ParquetFile(path)
+    except pa.ArrowNotImplementedError as exc:  # Parquet, with a type Arrow does not read (INT128)
+        raise InputError(
+            [
+                FieldError(
+                    "IN",
+                    Phrase(
+                        "{path} holds a column of a type amparo cannot read ({reason}); write it as text, "
+                        "numbers of at most 64 bits, booleans, dates, timestamps, lists or structs",
+                        path=path,
+                        reason=str(exc).strip().rstrip("."),
+                    ),
+                )
+            ]
+        ) from None
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(
             [

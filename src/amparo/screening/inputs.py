@@ -20,7 +20,9 @@ from amparo.screening.json_values import (
     TOO_DEEP,
     NotJsonValue,
     loads_json,
+    nesting,
     refuse_lone_surrogates,
+    too_deep,
 )
 
 __all__ = [
@@ -69,6 +71,8 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
     if text[start] == "{":
         try:
             value, end = JSON_DECODER.raw_decode(text, start)
+            if too_deep(text, start, end):
+                raise RecursionError(TOO_DEEP)
             refuse_lone_surrogates(value, text, start, end)
         except json.JSONDecodeError:
             return "lines", _lines(text, source)
@@ -82,6 +86,12 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
                 )
             return "lines", _lines(text, source)
         except RecursionError:
+            # JSON Lines whose first line is too deep (a whole value on its line, every bracket
+            # closed there): each line judged alone, as for any other line, the rest screened.
+            line_end = text.find("\n", start)
+            first_line_whole = line_end != -1 and nesting(text, start, line_end)[1] == 0
+            if first_line_whole and _skip(text, line_end) < len(text):
+                return "lines", _lines(text, source)
             return "object", iter([_bad(TOO_DEEP, source)])
         if _skip(text, end) == len(text):
             return "object", iter([Item(value)])
@@ -103,7 +113,7 @@ def read_line(line: str, number: int, source: str) -> Item:
         message = Phrase(
             "line {number} is not valid JSON ({reason} at column {column})",
             number=number,
-            reason=exc.msg,
+            reason=exc.msg.removesuffix(" at"),  # "Invalid control character at": "at" said once
             column=exc.colno,
         )
     except NotJsonValue as exc:

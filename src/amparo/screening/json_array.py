@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from amparo.errors import EncounterInvalid, FieldError
-from amparo.screening.json_values import JSON_DECODER, TOO_DEEP, NotJsonValue, refuse_lone_surrogates
+from amparo.screening.json_values import (
+    JSON_DECODER,
+    TOO_DEEP,
+    NotJsonValue,
+    refuse_lone_surrogates,
+    too_deep,
+)
 
 _WS = " \t\r\n"
 #: Bytes read at a time from a file.
@@ -135,6 +141,8 @@ def _decode(window: _Window, i: int) -> tuple[object, int]:
             raise
         if end > len(text) - _NEAR_END and _more(window, end):  # a number may go on ("0." of "0.5")
             continue
+        if too_deep(text, i, end):
+            raise RecursionError(TOO_DEEP)
         refuse_lone_surrogates(value, text, i, end)
         return value, end
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 
@@ -20,7 +21,55 @@ def _refuse_constant(name: str) -> Any:
 
 
 JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-TOO_DEEP = "the JSON is nested too deeply to be a document (more than about 1,000 levels)"
+
+#: The deepest a document may be nested, counting its arrays and objects (the document itself is
+#: the first level). Every reader refuses past it in the same words (:func:`too_deep`): the
+#: standard library's decoder stopped where the interpreter's recursion limit fell, which moved
+#: with the caller's own depth (``amparo screen`` refused 979 levels), and orjson stops past 1,024
+#: (``screen --batch`` read 1,022).
+MAX_DEPTH = 1000
+TOO_DEEP = "the JSON is nested too deeply to be a document (more than 1,000 levels)"
+
+# The standard library's decoder recurses once a level: room for MAX_DEPTH levels whatever the
+# depth of the code that calls it (the interpreter's default limit is 1,000 frames in all).
+if sys.getrecursionlimit() < 3 * MAX_DEPTH:
+    sys.setrecursionlimit(3 * MAX_DEPTH)
+
+#: A JSON string (skipped: its brackets are text) or a bracket.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_BYTE_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def nesting(text: str | bytes, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """The deepest nesting of arrays and objects in ``text[start:end]`` and the depth at its end
+    (0 when every bracket opened there is closed), brackets inside strings not counted."""
+    end = len(text) if end is None else end
+    tokens = (
+        _TOKENS.finditer(text, start, end)
+        if isinstance(text, str)
+        else _BYTE_TOKENS.finditer(text, start, end)
+    )
+    depth = deepest = 0
+    for token in tokens:
+        first = token.group()[:1]
+        if first in ("[", "{", b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif first in ("]", "}", b"]", b"}"):
+            depth -= 1
+    return deepest, depth
+
+
+def too_deep(text: str | bytes, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` is nested more than :data:`MAX_DEPTH` levels (its brackets
+    counted first: a text holding fewer cannot be, and most hold a few dozen)."""
+    end = len(text) if end is None else end
+    if isinstance(text, str):
+        openings = text.count("[", start, end) + text.count("{", start, end)
+    else:
+        openings = text.count(b"[", start, end) + text.count(b"{", start, end)
+    return openings > MAX_DEPTH and nesting(text, start, end)[0] > MAX_DEPTH
+
 
 #: An escape of a UTF-16 surrogate. A pair is decoded into one character; one alone stays a
 #: surrogate in the string, which no UTF-8 output can hold.
@@ -32,9 +81,12 @@ def loads_json(text: str | bytes) -> Any:
     a lone surrogate (:class:`NotJsonValue`, a ``ValueError`` as ``json.JSONDecodeError`` is).
     Bytes must be UTF-8 (a ``UnicodeDecodeError``, also a ``ValueError``, where not): the standard
     library would read a surrogate written in bytes, or skip a byte order mark, where ``amparo
-    screen`` reading the file refuses both."""
+    screen`` reading the file refuses both. A text nested past :data:`MAX_DEPTH` raises
+    ``RecursionError`` (:data:`TOO_DEEP`), as one past the decoder's own depth does."""
     if isinstance(text, bytes):
         text = text.decode("utf-8")
+    if too_deep(text):  # before decoding it: a depth its decoder may not reach
+        raise RecursionError(TOO_DEEP)
     value = json.loads(text, parse_constant=_refuse_constant)
     refuse_lone_surrogates(value, text, 0, len(text))
     return value
