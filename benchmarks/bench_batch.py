@@ -29,26 +29,35 @@ import sys, time
 import numpy as np
 from openfisca_country_template import CountryTaxBenefitSystem
 from openfisca_core.simulation_builder import SimulationBuilder
-n = int(sys.argv[1])
 system = CountryTaxBenefitSystem()
-simulation = SimulationBuilder().build_default_simulation(system, count=n)
-simulation.set_input("salary", "2024-01", np.random.default_rng(1).uniform(0, 8000, n))
-started = time.perf_counter()
-simulation.calculate("disposable_income", "2024-01")
-print(time.perf_counter() - started)
+for n in map(int, sys.argv[1:]):
+    simulation = SimulationBuilder().build_default_simulation(system, count=n)
+    simulation.set_input("salary", "2024-01", np.random.default_rng(1).uniform(0, 8000, n))
+    started = time.perf_counter()
+    simulation.calculate("disposable_income", "2024-01")
+    print(time.perf_counter() - started)
 """
 
+#: The issue's own measure of the anchor: a million people (its "0.20 s"), here the best of three
+#: simulations computed one after the other in the process that computed the ten million first.
+ANCHOR_MILLION, ANCHOR_MILLION_TRIES = 1_000_000, 3
 
-def _openfisca(n: int) -> float | None:
+
+def _openfisca(sizes: list[int]) -> list[float] | None:
+    """Seconds of ``disposable_income`` for each number of people in ``sizes``, one simulation
+    after the other in one process (``None``: the anchor's environment is missing or failed)."""
     if not OPENFISCA_PYTHON.exists():
         return None
     done = subprocess.run(
-        [str(OPENFISCA_PYTHON), "-c", OPENFISCA_SCRIPT, str(n)], capture_output=True, text=True, check=False
+        [str(OPENFISCA_PYTHON), "-c", OPENFISCA_SCRIPT, *map(str, sizes)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         print(done.stderr[-2000:], file=sys.stderr)
         return None
-    return float(done.stdout.strip().splitlines()[-1])
+    return [float(line) for line in done.stdout.split()[-len(sizes) :]]
 
 
 TIME = Path("/usr/bin/time")
@@ -265,13 +274,23 @@ def run(quick: bool = False) -> Section:
                 )
             )
 
-        anchor = _openfisca(n)
-        if anchor is not None:
+        measured = _openfisca([n, *[ANCHOR_MILLION] * ANCHOR_MILLION_TRIES])
+        anchor = measured[0] if measured is not None else None
+        million = min(measured[1:]) if measured is not None else None
+        if anchor is not None and million is not None:
             rows.append(
                 (
                     "**anchor**: OpenFisca country template, `disposable_income`",
                     f"{n / anchor:,.0f} people/s",
                     f"{anchor:.2f} s",
+                )
+            )
+            rows.append(
+                (
+                    f"the anchor on {ANCHOR_MILLION:,} people, best of {ANCHOR_MILLION_TRIES} in the same"
+                    ' process (the issue\'s own measure: "a million people in 0.20 s")',
+                    f"{ANCHOR_MILLION / million:,.0f} people/s",
+                    f"{million:.2f} s",
                 )
             )
         else:
@@ -282,6 +301,7 @@ def run(quick: bool = False) -> Section:
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     rate = {label: n / seconds for label, seconds in timings.items()}
     anchor_rate = n / anchor if anchor is not None else None
+    million_rate = ANCHOR_MILLION / million if million is not None else None
     verdict = (
         (
             "**Targets met.** "
@@ -297,7 +317,9 @@ def run(quick: bool = False) -> Section:
     )
     anchor_line = (
         f" The anchor, OpenFisca's `disposable_income`, ran at {anchor_rate:,.0f} people/s in the same run"
-        f" (the issue took about 5 million a second for it on its machines, hence the target): against"
+        f" ({million_rate:,.0f} on a million people computed after it in the same process: the"
+        " issue's five million a second is the anchor's rate on a million people, not on the ten million"
+        " the target is set for): against"
         f" it, the rules alone over facts in memory ran at {rate['rules'] / anchor_rate:.1f}×, facts and"
         f" rules from documents in memory at {rate['memory'] / anchor_rate:.2f}× and Parquet to Parquet at"
         f" {rate['parquet'] / anchor_rate:.2f}× its rate (OpenFisca computes from input variables already"
