@@ -455,3 +455,38 @@ def test_impact_over_json_lines_equals_impact_over_parquet(
     # JSON: the chunk's lines in columns extracted once for both readings, the line read one by one
     # once by each; then the Parquet chunk once.
     assert calls == [1199, 1, 1, 1200]
+
+
+def test_the_text_report_is_said_in_the_language_asked(synthetic: Any, tmp_path: Path) -> None:
+    """``--lang es``: the report's words and numbers in Spanish, its codes as they are; English
+    unchanged without it."""
+    from agreement import as_json
+
+    source = tmp_path / "in.jsonl"
+    lines = [json.dumps(d) for d in as_json(documents_of(synthetic.head(400)))]
+    source.write_text("\n".join([*lines, '{"id": "X-1"}', "not json"]) + "\n")
+    change = tmp_path / "vacated.json"
+    change.write_text(json.dumps(VACATED))
+    args = ["impact", str(source), "--change", str(change), "--before", "2024-07-02"]
+    spanish = CliRunner().invoke(build_app(), [*args, "--lang", "es"])
+    english = CliRunner().invoke(build_app(), args)
+    assert spanish.exit_code == english.exit_code == 0, spanish.output
+    changed = json.loads(CliRunner().invoke(build_app(), [*args, "--json"]).stdout)["changed"]
+    assert changed > 0
+    said = " ".join(spanish.stdout.split())
+    screened = format(len(lines) + 2, ",").replace(",", ".")
+    assert (
+        f"de {screened} encuentros cambian de resultado con vacated.json, la ley leída el 2024-07-02 "
+        "(no válidos: 2;" in said
+    )
+    assert "asylum_bars:" in said and "por nacionalidad:" in said and "por mes:" in said
+    assert "2 filas no válidas no comparadas" in " ".join(spanish.stderr.split())
+    assert f"fila {len(lines) + 1} (X-1): /encountered_on: es obligatorio" in " ".join(spanish.stderr.split())
+    assert f"fila {len(lines) + 2} (sin id): (el documento):" in " ".join(spanish.stderr.split())
+    assert (
+        f"of {len(lines) + 2:,} encounters change outcome with vacated.json, the law read on 2024-07-02 (2 invalid;"
+        in " ".join(english.stdout.split())
+    )
+    assert "2 invalid rows not compared" in english.stderr
+    refused = CliRunner().invoke(build_app(), [*args, "--lang", "fr"])
+    assert refused.exit_code != 0

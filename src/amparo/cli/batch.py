@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from amparo.cli.options import checked_language, parse_date
 from amparo.errors import FieldError, InputError, Phrase
@@ -143,30 +142,45 @@ def impact_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the report and messages: en or es.")
+    ] = "en",
 ) -> None:
     """Who changes outcome between the law read on two dates, or under a rule change."""
     from amparo.batch.pipeline import keep_freed_memory
 
     keep_freed_memory()
     from amparo.batch.change_file import load_change
-    from amparo.batch.impact import Impact, ranked, run_impact
+    from amparo.batch.impact import Impact, run_impact
     from amparo.batch.output_file import refuse_overwriting
     from amparo.batch.overlay import overlay_registry
     from amparo.batch.standard_streams import input_path, is_standard_output, output_path
+    from amparo.cli.impact_report import ImpactReport
     from amparo.cli.packs import pack_registry
     from amparo.settings import load_settings
 
+    lang = checked_language(lang)  # first: the errors that follow are said in it
     if change == "":  # Path('') is the current folder
-        raise InputError([FieldError("--change", "expected a file name, got ''")])
+        raise InputError([FieldError("--change", Phrase("expected a file name, got ''"))])
     before_on, after_on = parse_date(before, "--before"), parse_date(after, "--after")
     if change is None and (before_on is None or after_on is None):
         raise InputError(
-            [FieldError("--before" if before_on is None else "--after", "give both dates, or --change FILE")]
+            [
+                FieldError(
+                    "--before" if before_on is None else "--after",
+                    Phrase("give both dates, or --change FILE"),
+                )
+            ]
         )
     target = output_path(out) if out is not None else None
     if target is not None and is_standard_output(target):  # - or /dev/stdout
         raise InputError(
-            [FieldError("--out", "the counts are printed on standard output; give a file name for the rows")]
+            [
+                FieldError(
+                    "--out",
+                    Phrase("the counts are printed on standard output; give a file name for the rows"),
+                )
+            ]
         )
     if target is not None and change is not None:
         refuse_overwriting(target, [("--change", Path(change))])
@@ -206,86 +220,21 @@ def impact_command(
         if compared_none:
             raise typer.Exit(2)
         return
+    report = ImpactReport(
+        result,
+        before,
+        after,
+        Path(change).name if change is not None else None,
+        encounters_only=set(result["by_pack"]) <= {p.id for p in registry if p.schema_id == ENCOUNTER_SCHEMA},
+        lang=lang,
+    )
     if counts.invalid:  # not counted as changed or not: said, with the first, on standard error
-        err = Console(stderr=True, soft_wrap=True)
-        err.print(
-            f"{counts.invalid:,} invalid row{'s' if counts.invalid > 1 else ''} not compared "
-            f"(`amparo screen --batch` gives each its error row); the first:",
-            highlight=False,
-            markup=False,
-        )
-        for item in counts.invalid_rows:
-            err.print(
-                f"  row {item['row']:,} ({item['encounter_id'] or 'no id'}): "
-                f"{item['path'] or '(the document)'}: {item['message']}",
-                highlight=False,
-                markup=False,
-            )
+        report.invalid_rows(Console(stderr=True, soft_wrap=True))
     console = Console(soft_wrap=True)  # a line per count, also in a file or a pipe
     if compared_none:
-        console.print(
-            f"[bold]No encounter compared[/]: every one of the {counts.screened:,} rows is invalid "
-            f"(the first are named above; {seconds:.1f} s)",
-            highlight=False,
-        )
+        report.nothing_compared(console)
         raise typer.Exit(2)
-    packs = result["by_pack"]
-    encounters_only = set(packs) <= {p.id for p in registry if p.schema_id == ENCOUNTER_SCHEMA}
-    between = (
-        f"with {escape(Path(change).name)}, the law read on {label_before}"
-        if change is not None and before == after
-        else f"between {escape(label_before)} and {escape(label_after)}"
-    )
-    console.print(
-        f"[bold]{counts.changed:,}[/] of {counts.screened:,} {'encounters' if encounters_only else 'documents'} "
-        f"change outcome {between} ({counts.invalid:,} invalid; {seconds:.1f} s)",
-        highlight=False,
-    )
-    if len(packs) > 1:
-        console.print(
-            "  by law pack: "
-            + ", ".join(f"{pack} {n['changed']:,} of {n['screened']:,}" for pack, n in packs.items()),
-            highlight=False,
-        )
-    for key, item in result["by_key"].items():
-        console.print(f"  {key}: {item['changed']:,}", highlight=False)
-        transitions = list(item["transitions"].items())
-        for transition, n in transitions[:_TRANSITIONS_SHOWN]:
-            console.print(f"      {transition}: {n:,}", highlight=False, markup=False)
-        if len(transitions) > _TRANSITIONS_SHOWN:
-            rest = transitions[_TRANSITIONS_SHOWN:]
-            count = sum(n for _, n in rest)
-            console.print(
-                f"      … {len(rest)} more ({count:,} row{'s' if count > 1 else ''}; --json for all)",
-                highlight=False,
-                markup=False,
-            )
-    nationalities = list(result["by_nationality"].items())
-    if nationalities:
-        more = len(nationalities) - _NATIONALITIES_SHOWN
-        console.print(
-            "  by nationality: "
-            + ", ".join(f"{k} {v:,}" for k, v in nationalities[:_NATIONALITIES_SHOWN])
-            + (f", … {more} more (--json for all)" if more > 0 else ""),
-            highlight=False,
-        )
-    months = list(result["by_month"].items())
-    if len(months) > _MONTHS_SHOWN:
-        most = list(ranked(result["by_month"]).items())[:3]
-        console.print(
-            f"  by month: {months[0][0]} … {months[-1][0]} ({len(months)} months; the most: "
-            + ", ".join(f"{k} {v:,}" for k, v in most)
-            + "; --json for all)",
-            highlight=False,
-        )
-    elif months:
-        console.print("  by month: " + ", ".join(f"{k} {v:,}" for k, v in months), highlight=False)
-
-
-#: How many transitions of a key, nationalities and months the text report lists (``--json``: all).
-_TRANSITIONS_SHOWN = 5
-_NATIONALITIES_SHOWN = 10
-_MONTHS_SHOWN = 12
+    report.counts(console)
 
 
 def synth_encounters(

@@ -29,6 +29,7 @@ PYTHON_SOURCES = (
     "rules/us/narrative.py",
     "cli/screen.py",
     "cli/batch.py",
+    "cli/impact_report.py",
     "cli/law_currency.py",
     # The errors `amparo screen` and `screen --batch` say in the user's --lang (``Phrase("...")``).
     "errors.py",
@@ -50,8 +51,9 @@ PYTHON_SOURCES = (
     "rules/eu/document.py",
     "rules/eu/lawpack.py",
 )
-#: Calls whose first argument is a message: gettext's own, and :class:`amparo.errors.Phrase`.
-KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None}
+#: Calls whose arguments are messages: gettext's own, :class:`amparo.errors.Phrase`, and ``_n``
+#: (an ``ngettext`` of its own, as the impact report has).
+KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None, "_n": (1, 2)}
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
     "The input is not valid",
