@@ -212,7 +212,7 @@ def test_an_as_of_before_the_law_of_every_pack_is_said_once(tmp_path: Path, json
         said = run(*command, "--as-of", "1900-01-01")
         assert said.returncode == 2
         assert (
-            "--as-of: 1900-01-01 is before the law of every installed law pack (the earliest is read from"
+            "--as-of: 1900-01-01 is before the law of every installed law pack: the earliest reads the law from"
             in " ".join(said.stderr.split())
         )
         assert said.stderr.count("1900-01-01") == 1 and not out.exists()

@@ -456,9 +456,17 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         ("asylum_request_withdrawn", 0.01),
     )
     found = pl.struct(
-        pl.when(c("f0") < 0.15).then(pl.concat_list(c("aca_fear"))).alias("more_likely_than_not_harm_in"),
-        pl.when(c("f1") < 0.2).then(pl.concat_list(c("nat"))).alias("reasonable_possibility_harm_in"),
-        *(shared(k, share, name) for k, (name, share) in enumerate(finding_flags, start=2)),
+        *in_field_order(
+            schema["findings"],
+            [
+                pl.when(c("f0") < 0.15)
+                .then(pl.concat_list(c("aca_fear")))
+                .alias("more_likely_than_not_harm_in"),
+                pl.when(c("f1") < 0.2).then(pl.concat_list(c("nat"))).alias("reasonable_possibility_harm_in"),
+                # drawn in this order (each its own column of draws), put in the schema's order
+                *(shared(k, share, name) for k, (name, share) in enumerate(finding_flags, start=2)),
+            ],
+        )
     )
     frame = flat.select(
         pl.lit("amparo/encounter@1").alias("schema"),
@@ -521,6 +529,13 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         pl.when(c("findings")).then(found).alias("findings"),
     )
     return frame.cast(schema)
+
+
+def in_field_order(struct: Any, fields: list[Any]) -> list[Any]:
+    """``fields`` (expressions named as the fields of the ``struct`` type) in its order: a cast
+    to a struct takes its fields in order from Polars 2.2 (2.1 matched them by name)."""
+    order = [field.name for field in struct.fields]
+    return sorted(fields, key=lambda expr: order.index(expr.meta.output_name()))
 
 
 def generate(n: int, seed: int, pack: ColumnarPack) -> Iterator[Any]:

@@ -33,7 +33,7 @@ def refuse_as_of_before_every_pack(on: dt.date | None, registry: PackRegistry) -
             FieldError(
                 "--as-of",
                 Phrase(
-                    "{day} is before the law of every installed law pack (the earliest is read from {first})",
+                    "{day} is before the law of every installed law pack: the earliest reads the law from {first}",
                     day=on.isoformat(),
                     first=min(starts).isoformat(),
                 ),
