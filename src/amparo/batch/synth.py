@@ -30,7 +30,7 @@ import numpy as np
 from amparo.batch.calibration import EPOCH, calibration, other_nationalities
 from amparo.batch.compression import codec_of, inner_suffix, open_text_output
 from amparo.batch.output_file import staged
-from amparo.engine.columnar import polars_module
+from amparo.engine.columnar import in_field_order, polars_module
 from amparo.engine.law import LawBook
 from amparo.engine.pack import ColumnarPack, LawPack
 
@@ -529,13 +529,6 @@ def generate_chunk(seed: int, chunk: int, size: int, first_id: int, pack: Column
         pl.when(c("findings")).then(found).alias("findings"),
     )
     return frame.cast(schema)
-
-
-def in_field_order(struct: Any, fields: list[Any]) -> list[Any]:
-    """``fields`` (expressions named as the fields of the ``struct`` type) in its order: a cast
-    to a struct takes its fields in order from Polars 2.2 (2.1 matched them by name)."""
-    order = [field.name for field in struct.fields]
-    return sorted(fields, key=lambda expr: order.index(expr.meta.output_name()))
 
 
 def generate(n: int, seed: int, pack: ColumnarPack) -> Iterator[Any]:

@@ -75,6 +75,13 @@ def text_lists(name: str, values: Sequence[Sequence[str] | None]) -> Any:
 _ITEM_SEPARATOR = "\x1f"
 
 
+def in_field_order(struct: Any, fields: list[Any]) -> list[Any]:
+    """``fields`` (expressions named as the fields of the Polars ``struct`` type) in its order: a
+    cast to a struct takes its fields in order from Polars 2.2 (2.1 matched them by name)."""
+    order = [field.name for field in struct.fields]
+    return sorted(fields, key=lambda expr: order.index(expr.meta.output_name()))
+
+
 def all_hold(parts: Sequence[Any]) -> Any:
     """Every Polars check of ``parts`` holds (a null check does not)."""
     out = polars_module().lit(True)
