@@ -328,7 +328,7 @@ def run(quick: bool = False) -> Section:
         else ""
     )
     body = f"""
-{n:,} synthetic encounters (`amparo synth encounters --seed 2019`), full US pack. Targets (issue 14):
+{n:,} synthetic encounters (`amparo synth encounters --seed 2019`), full US pack, Polars {pl.__version__}. Targets (issue 14):
 ≥ 5,000,000/s compute in memory, ≥ 1,000,000/s Parquet to Parquet, on 2 cores.
 
 | what | throughput | time |
