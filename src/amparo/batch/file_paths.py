@@ -21,6 +21,8 @@ from amparo.batch.standard_streams import (
 from amparo.errors import FieldError, InputError, Phrase
 
 Format = Literal["jsonl", "parquet"]
+#: The endings of a JSON Lines file's name (before a codec's: ``.jsonl.gz``).
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
 def file_format(path: Path, option: str) -> Format:
@@ -36,7 +38,7 @@ def file_format(path: Path, option: str) -> Format:
         parquet_parts(path, option)
         return "parquet"
     suffix = inner_suffix(path)
-    if suffix in {".jsonl", ".ndjson", ".json"}:
+    if suffix in JSON_LINES_SUFFIXES:
         if option == "IN" and codec_of(path) is None:
             _refuse_misnamed(path, option)
         return "jsonl"

@@ -75,7 +75,7 @@ def open_parquet(path: Path) -> Any:
                         "{path} holds a column of a type amparo cannot read ({reason}); write it as text, "
                         "numbers of at most 64 bits, booleans, dates, timestamps, lists or structs",
                         path=path,
-                        reason=str(exc).strip().rstrip("."),
+                        reason=_reason(exc),
                     ),
                 )
             ]
@@ -88,7 +88,7 @@ def open_parquet(path: Path) -> Any:
                     Phrase(
                         "{path} is not a readable Parquet file ({reason})",
                         path=path,
-                        reason=str(exc).strip().rstrip("."),
+                        reason=_reason(exc),
                     ),
                 )
             ]
@@ -185,7 +185,7 @@ def _file_chunks(path: Path, size: int) -> Iterator[ParquetChunk]:
                 yield chunk
                 groups, rows = [], 0
     except (pa.ArrowException, OSError) as exc:  # a page spoiled after the footer was read
-        reason = str(exc).strip().rstrip(".")
+        reason = _reason(exc)
         message = (
             Phrase(
                 "{path} cannot be read after its first {rows} rows ({reason})",
@@ -199,18 +199,23 @@ def _file_chunks(path: Path, size: int) -> Iterator[ParquetChunk]:
         raise InputError([FieldError("IN", message)]) from None
 
 
+def _reason(exc: BaseException) -> str:
+    """Arrow's words for why a file cannot be read, to be put in brackets (no final period)."""
+    return str(exc).strip().rstrip(".")
+
+
 def _spoiled(path: Path, reader: Any, counts: list[int], groups: list[int], exc: Exception) -> InputError:
     """The error of a chunk of row groups that cannot be read, naming the first group that
     cannot and its rows (the chunk's other groups may read well: "from its first row" said of a
     file whose first 140,000 rows read was wrong); each group read again alone, on this path only."""
     import pyarrow as pa
 
-    spoiled, reason = groups[0], str(exc).strip().rstrip(".")
+    spoiled, reason = groups[0], _reason(exc)
     for index in groups:
         try:
             reader.read_row_group(index, use_threads=False)
         except (pa.ArrowException, OSError) as alone:
-            spoiled, reason = index, str(alone).strip().rstrip(".")
+            spoiled, reason = index, _reason(alone)
             break
     first = sum(counts[:spoiled])
     message = Phrase(

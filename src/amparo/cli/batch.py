@@ -27,7 +27,8 @@ def screen_batch(
     lang: str = "en",
 ) -> None:
     """``amparo screen --batch IN --out OUT [--as-of DATE] [--json] [--lang]``: exit 0, or 2 when any
-    row was invalid. The rows go to OUT; the run's report goes to standard error in ``lang``, or to
+    row was invalid. The rows go to OUT; the run's report goes to standard error in ``lang`` (checked
+    by ``amparo screen`` before it calls this), or to
     standard output as one JSON object with ``--json`` (then OUT cannot be standard output)."""
     from amparo.batch.pipeline import keep_freed_memory
 
@@ -50,7 +51,6 @@ def screen_batch(
         )
     if path is not None:
         raise InputError([FieldError("PATH", Phrase("give either PATH or --batch IN, not both"))])
-    lang = checked_language(lang)
     on = parse_date(as_of, "--as-of")
     target = output_path(out)
     if as_json and is_standard_output(target):

@@ -38,6 +38,8 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from amparo.batch.compression import CODECS
+from amparo.batch.file_paths import JSON_LINES_SUFFIXES
 from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import parse_date
 from amparo.errors import AmparoError, FieldError, InputError, MissingExtra, Phrase
@@ -77,7 +79,7 @@ def _is_local(path: str) -> bool:
 
 
 #: The endings of a text file's name (JSON Lines, compressed or not, and other text).
-_TEXT_ENDINGS = (".jsonl", ".ndjson", ".json", ".gz", ".bz2", ".xz", ".txt", ".csv")
+_TEXT_ENDINGS = (*JSON_LINES_SUFFIXES, *CODECS, ".txt", ".csv")
 
 
 def _refuse_what_is_no_parquet_folder(out: str) -> None:

@@ -34,11 +34,16 @@ def catalogue_path(lang: str) -> Path:
     return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def base_language(lang: str | None) -> str:
+    """The language of a tag without its region (``es-GT``, ``es_GT`` -> ``es``; none: English)."""
+    return (lang or DEFAULT).split("-")[0].split("_")[0].lower()
+
+
 @cache
 def translator(lang: str | None) -> NullTranslations:
     """The ``messages`` catalogue of ``lang`` (English, and any language without a catalogue, gives
     every message as written)."""
-    base = (lang or DEFAULT).split("-")[0].split("_")[0].lower()
+    base = base_language(lang)
     if base == DEFAULT:
         return NullTranslations()
     return compiled(catalogue_path(base), base, DOMAIN)
@@ -70,9 +75,7 @@ def say(message: str, lang: str | None) -> str:
 
     _ = translator(lang).gettext
     if isinstance(message, Count):
-        return str(
-            format_decimal(message.number, locale=(lang or DEFAULT).split("-")[0].split("_")[0].lower())
-        )
+        return str(format_decimal(message.number, locale=base_language(lang)))
     if not isinstance(message, Phrase):
         return _(message)
     values = {
