@@ -229,7 +229,8 @@ def _columns(name: str, column: Column, dtype: ValueType | None, shared: Shared)
 def _word(word: list[tuple[Expr, int]], shared: Shared) -> Any:
     """One bit word of a list column: its conditions packed eight to a byte first (small integers
     are cheap to add), then the bytes into the 64-bit word (seven times faster than adding 64-bit
-    products of every condition)."""
+    products of every condition). Added by a chain of ``+``: ``pl.sum_horizontal`` of as many
+    columns took 28 ms for 200,000 rows under Polars 2.2 (5 under 2.1, as the chain under both)."""
     pl = polars_module()
     by_byte: dict[int, list[Any]] = {}
     for condition, bit in word:
@@ -239,9 +240,15 @@ def _word(word: list[tuple[Expr, int]], shared: Shared) -> Any:
             .then(pl.lit(1 << position % 8, dtype=pl.UInt8))
             .otherwise(pl.lit(0, dtype=pl.UInt8))
         )
-    return pl.sum_horizontal(
-        [pl.sum_horizontal(bits).cast(pl.Int64) * (1 << 8 * byte) for byte, bits in by_byte.items()]
-    )
+    return _added([_added(bits).cast(pl.Int64) * (1 << 8 * byte) for byte, bits in by_byte.items()])
+
+
+def _added(parts: list[Any]) -> Any:
+    """The sum of ``parts`` (Polars expressions of one integer type), by a chain of ``+``."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + part
+    return out
 
 
 def _parts(column: Column) -> list[Expr]:
