@@ -142,7 +142,9 @@ def parquet_chunks(path: Path, size: int = PARQUET_CHUNK) -> Iterator[ParquetChu
 def _file_chunks(path: Path, size: int) -> Iterator[ParquetChunk]:
     """Chunks of a Parquet file, of about ``size`` rows: whole row groups where none is over twice
     that (read with their columns decoded at once, each chunk one buffer per column), else slices
-    of the file's batches (memory stays flat whatever its row groups). Their text is checked
+    of the file's batches (memory stays flat whatever its row groups). Whole row groups are
+    decoded by Polars where the file's types allow (:func:`_read_by_polars`; Polars refuses text
+    that is not UTF-8), else by Arrow, whose text is checked
     (:func:`~amparo.batch.arrow_text.utf8_faults`, ~12 ms per 200,000 rows).
     Decoded in the calling thread only (no Arrow thread pool): the reader runs beside the
     screening workers, which keep both cores busy, and Arrow's threads only added work (one
@@ -173,12 +175,14 @@ def _file_chunks(path: Path, size: int) -> Iterator[ParquetChunk]:
             return
         groups: list[int] = []
         rows = 0
+        polars_reads = _read_by_polars(path, reader)
         for index, count in enumerate(counts):
             groups.append(index)
             rows += count
             if rows >= size or index == len(counts) - 1:
+                read = _polars_chunk(path, done, rows) if polars_reads else None
                 try:
-                    chunk = _checked(_row_groups(reader, groups))
+                    chunk = read if read is not None else _checked(_row_groups(reader, groups))
                 except (pa.ArrowException, OSError) as exc:
                     raise _spoiled(path, reader, counts, groups, exc) from None
                 done += chunk.height
@@ -197,6 +201,64 @@ def _file_chunks(path: Path, size: int) -> Iterator[ParquetChunk]:
             else Phrase("{path} cannot be read from its first row ({reason})", path=path, reason=reason)
         )
         raise InputError([FieldError("IN", message)]) from None
+
+
+def _read_by_polars(path: Path, reader: Any) -> bool:
+    """Whether the file's chunks may be read by Polars' own Parquet reader: every column of a type
+    it reads as Arrow does (:func:`_plain`), and the frame's columns those of Arrow's table
+    converted (:func:`_frame_of`), as the footers say. Polars decodes a row group of the form's
+    nested columns in 75 ms where Arrow and the conversion take 120 (200,000 rows, Polars 2.2), and
+    refuses text that is not UTF-8 (a chunk it does not read is read by Arrow, whose errors and
+    checks are the command's)."""
+    pl = polars_module()
+    schema = _instants_in_utc(reader.schema_arrow.empty_table()).schema
+    if not all(_plain(field.type) for field in schema) or _named_twice(schema) is not None:
+        return False
+    try:
+        return bool(_polars_scan(path).collect_schema() == pl.from_arrow(schema.empty_table()).schema)
+    except (Exception, pl.exceptions.PanicException):
+        return False
+
+
+def _plain(kind: Any) -> bool:
+    """An Arrow type whose values Polars' Parquet reader and Arrow's (then ``pl.from_arrow``) read
+    alike: text, booleans, numbers, days, instants without a zone or in UTC, and lists and structs
+    of them (no dictionary, map, decimal, binary or other zone: those are read by Arrow)."""
+    import pyarrow as pa
+
+    if pa.types.is_struct(kind):
+        return all(_plain(kind.field(i).type) for i in range(kind.num_fields))
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return _plain(kind.value_type)
+    if pa.types.is_timestamp(kind):
+        return kind.tz in (None, "UTC")
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_string_view(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_date32(kind)
+    )
+
+
+def _polars_chunk(path: Path, first: int, rows: int) -> ParquetChunk | None:
+    """Rows ``first`` to ``first + rows`` of the file, read by Polars (whole row groups); None
+    where Polars does not read them (text that is not UTF-8, a spoiled page): Arrow reads them
+    then, and says why."""
+    pl = polars_module()
+    try:
+        frame = _polars_scan(path).slice(first, rows).collect()
+    except (Exception, pl.exceptions.PanicException):
+        return None
+    return ParquetChunk(frame, {}) if frame.height == rows else None
+
+
+def _polars_scan(path: Path) -> Any:
+    """The file as Polars scans it: that file alone (a name holding ``[`` or ``*`` is no pattern,
+    and a folder ``year=2025`` above it gives no column), decoded in the calling thread."""
+    return polars_module().scan_parquet(path, glob=False, hive_partitioning=False, parallel="none")
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,0 +1,110 @@
+"""Parquet chunks read by Polars' own reader where the file's types allow it
+(``batch.parquet_input._read_by_polars``): the same frames as Arrow's reader and its conversion
+give, and Arrow's reading (its checks and errors) wherever Polars does not read a chunk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from spoiled_text import SPOILED, spoilable, write_spoiled
+
+from amparo.batch import parquet_input
+from amparo.batch.parquet_input import parquet_chunks
+from amparo.batch.synth import write_documents
+from amparo.rules.us import US_PACK
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    path = tmp_path_factory.mktemp("reader") / "synthetic.parquet"
+    write_documents(1_000, 14, path, US_PACK)
+    return pl.read_parquet(path)
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each chunk was read by Polars (True) or left to Arrow (False)."""
+    calls: list[bool] = []
+    original = parquet_input._polars_chunk
+
+    def spy(*args: Any) -> Any:
+        chunk = original(*args)
+        calls.append(chunk is not None)
+        return chunk
+
+    monkeypatch.setattr(parquet_input, "_polars_chunk", spy)
+    return calls
+
+
+def _by_arrow(path: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    with monkeypatch.context() as patched:
+        patched.setattr(parquet_input, "_read_by_polars", lambda *_: False)
+        return list(parquet_chunks(path, size))
+
+
+@pytest.mark.parametrize("name", ["encounters.parquet", "[1] _x.parquet", "000000_0"])
+def test_polars_reads_the_forms_chunks_as_arrow_does(
+    synthetic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    path = tmp_path / name
+    synthetic.write_parquet(path, row_group_size=150)
+    calls = _spied(monkeypatch)
+    chunks = list(parquet_chunks(path, 200))
+    assert calls and all(calls)  # every chunk read by Polars
+    expected = _by_arrow(path, 200, monkeypatch)
+    assert [c.height for c in chunks] == [c.height for c in expected]
+    for chunk, arrow in zip(chunks, expected, strict=True):
+        assert chunk.refused == arrow.refused == {}
+        assert chunk.frame.schema == arrow.frame.schema
+        assert chunk.frame.equals(arrow.frame)
+    assert pl.concat([c.frame for c in chunks]).equals(synthetic)
+
+
+def test_a_chunk_polars_refuses_is_read_by_arrow_with_its_rows_refused(
+    synthetic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_spoiled(spoilable(synthetic), tmp_path / "spoiled.parquet", row_group_size=100)
+    calls = _spied(monkeypatch)
+    chunks = list(parquet_chunks(path, 100))
+    # Rows 3, 5 and 9 spoil the first chunk, 140 and 141 the second: Polars refuses their text.
+    assert calls == [False, False, True]
+    refused = {
+        start + row for start, chunk in zip((0, 100, 200), chunks, strict=True) for row in chunk.refused
+    }
+    assert refused == set(SPOILED)
+    assert sum(chunk.height for chunk in chunks) == 300
+
+
+def _written(tmp_path: Path, column: Any, name: str = "t.parquet") -> Path:
+    path = tmp_path / name
+    pq.write_table(pa.table({"id": pa.array(["a", "b"]), "x": column}), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("column", "polars_reads"),
+    [
+        (pa.array([1, 2], pa.int32()), True),
+        (pa.array([dt.datetime(2024, 1, 1)] * 2, pa.timestamp("us")), True),
+        (pa.array([dt.datetime(2024, 1, 1, tzinfo=dt.UTC)] * 2, pa.timestamp("ms", "UTC")), True),
+        (pa.array([["MX"], None], pa.list_(pa.string())), True),
+        (pa.array(["a", "b"]).dictionary_encode(), False),
+        (pa.array([dt.datetime(2024, 1, 1, tzinfo=dt.UTC)] * 2, pa.timestamp("us", "+05:30")), False),
+        (
+            pa.array([dt.datetime(2024, 1, 1, tzinfo=dt.UTC)] * 2, pa.timestamp("us", "America/New_York")),
+            False,
+        ),
+        (pa.array([b"a", b"b"], pa.binary()), False),
+        (pa.array([[("k", 1)], []], pa.map_(pa.string(), pa.int64())), False),
+        (pa.array([1, 2], pa.decimal128(5, 2)), False),
+    ],
+    ids=lambda v: str(getattr(v, "type", v)),
+)
+def test_other_types_are_read_by_arrow(tmp_path: Path, column: Any, polars_reads: bool) -> None:
+    path = _written(tmp_path, column)
+    assert parquet_input._read_by_polars(path, pq.ParquetFile(path)) is polars_reads
