@@ -5,6 +5,7 @@ give, and Arrow's reading (its checks and errors) wherever Polars does not read 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,51 @@ def _written(tmp_path: Path, column: Any, name: str = "t.parquet") -> Path:
 def test_other_types_are_read_by_arrow(tmp_path: Path, column: Any, polars_reads: bool) -> None:
     path = _written(tmp_path, column)
     assert parquet_input._read_by_polars(path, pq.ParquetFile(path)) is polars_reads
+
+
+def _nulled(node: Any, rnd: random.Random) -> None:
+    """Null about one value in ten at every level of ``node`` (fields, list items)."""
+    if isinstance(node, dict):
+        for key in list(node):
+            if rnd.random() < 0.08:
+                node[key] = None
+            else:
+                _nulled(node[key], rnd)
+    elif isinstance(node, list):
+        for i in range(len(node)):
+            if rnd.random() < 0.1:
+                node[i] = None
+            else:
+                _nulled(node[i], rnd)
+
+
+@pytest.mark.parametrize("writer", ["arrow", "arrow-v1-plain", "polars"])
+def test_nulls_at_every_level_are_read_alike(
+    synthetic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str
+) -> None:
+    """A null struct, a struct of nulls, a null or empty list and a null item stay what they
+    are (``_vouched`` and the one-by-one documents tell them apart)."""
+    rnd = random.Random(3)
+    rows = synthetic.to_dicts()
+    for row in rows:
+        _nulled(row, rnd)
+        for name in ("place", "person", "family", "documents", "findings", "route", "fear_claims"):
+            if rnd.random() < 0.05:
+                row[name] = [] if name in ("route", "fear_claims") and rnd.random() < 0.5 else None
+    table = pa.Table.from_pylist(rows, schema=synthetic.to_arrow().schema)
+    path = tmp_path / "nulls.parquet"
+    if writer == "polars":
+        pl.from_arrow(table).write_parquet(path, row_group_size=300)
+    elif writer == "arrow":
+        pq.write_table(table, path, row_group_size=300)
+    else:
+        pq.write_table(
+            table, path, row_group_size=300, version="1.0", data_page_version="1.0", use_dictionary=False
+        )
+    calls = _spied(monkeypatch)
+    chunks = list(parquet_chunks(path, 300))
+    assert calls and all(calls)
+    expected = _by_arrow(path, 300, monkeypatch)
+    assert len(chunks) == len(expected)
+    for chunk, arrow in zip(chunks, expected, strict=True):
+        assert chunk.frame.equals(arrow.frame)
