@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Self
 
 
@@ -85,6 +86,31 @@ class Count(Phrase):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Count, (self.number,))
+
+
+#: Decimal units of a :class:`Size`, each a thousand times the one before (``df -H``'s).
+_SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
+
+
+class Size(Phrase):
+    """A number of bytes in a phrase, in decimal units, with a decimal below ten: ``6.1 PB``,
+    ``41 GB`` in English; an edge writes the number in the user's language's way (``6,1 PB``)."""
+
+    size: int
+    number: Decimal
+    unit: str
+
+    def __new__(cls, size: int) -> Size:
+        number, units = Decimal(max(size, 0)), list(_SIZE_UNITS)
+        while round(number) >= 1000 and len(units) > 1:  # exact, however large (--n 10**400)
+            number, units = number.scaleb(-3), units[1:]
+        number = round(number, 1) if number < Decimal("9.95") and units[0] != "B" else Decimal(round(number))
+        phrase = super().__new__(cls, "{number} {unit}", number=f"{number:f}", unit=units[0])
+        phrase.size, phrase.number, phrase.unit = size, number, units[0]
+        return phrase
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Size, (self.size,))
 
 
 def as_written(message: str) -> str:
@@ -264,5 +290,9 @@ class MissingExtra(AmparoError):
         self.module = module
         self.extra = extra
         super().__init__(
-            f"This needs the optional package '{module}'. Install it with: pip install 'amparo[{extra}]'"
+            Phrase(
+                "This needs the optional package '{module}'. Install it with: pip install 'amparo[{extra}]'",
+                module=module,
+                extra=extra,
+            )
         )

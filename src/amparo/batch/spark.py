@@ -66,7 +66,7 @@ from amparo.engine.pack import (
     LawPack,
 )
 from amparo.engine.registry import PackRegistry
-from amparo.errors import FieldError, InputError, MissingExtra, RuleDefinitionError
+from amparo.errors import FieldError, InputError, MissingExtra, Phrase, RuleDefinitionError
 
 if TYPE_CHECKING:
     from amparo.batch.runner import BatchScreener
@@ -365,7 +365,11 @@ def _screen_spark(
         raise InputError(
             [
                 FieldError(
-                    "IN", f"the column {ROW_INDEX!r} is the name the Spark job orders rows by; rename it"
+                    "IN",
+                    Phrase(
+                        "the column {name} is the name the Spark job orders rows by; rename it",
+                        name=repr(ROW_INDEX),
+                    ),
                 )
             ]
         )

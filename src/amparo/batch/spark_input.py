@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from amparo.batch.spark_types import LITERAL_PATHS
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, Phrase
 
 #: Spark's reader options for a folder of parts: every file under it, no partition discovery
 #: (a ``year=2025`` folder would otherwise add a ``year`` field to each document, which the single
@@ -132,9 +132,14 @@ def _timestamp_columns(parts: Sequence[Path]) -> _Timestamps | None:
                         [
                             FieldError(
                                 "IN",
-                                f"the column {column.path!r} holds nanosecond timestamps in {ns} and "
-                                f"not in {other}: Spark cannot read them as one column (write every "
-                                "part alike, or screen them with `amparo screen --batch`)",
+                                Phrase(
+                                    "the column {column} holds nanosecond timestamps in {ns} and "
+                                    "not in {other}: Spark cannot read them as one column (write every "
+                                    "part alike, or screen them with `amparo screen --batch`)",
+                                    column=repr(column.path),
+                                    ns=ns,
+                                    other=other,
+                                ),
                             )
                         ]
                     )

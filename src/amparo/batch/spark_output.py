@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, Phrase
 
 LOCK = "lock"
 #: The signals held while OUT is swapped (stopped between the two renames, OUT would be under no name).
@@ -47,9 +47,16 @@ def _is_part_name(name: str, out_name: str) -> bool:
     return re.fullmatch(re.escape(f".{out_name}.spark-") + r"[0-9a-f]{16}\.part", name) is not None
 
 
-def _refused(out: Path, what: str, exc: OSError) -> InputError:
+def _refused(out: Path, what: Phrase, exc: OSError) -> InputError:
     reason = (exc.strerror or str(exc)).lower()
-    return InputError([FieldError("OUT", f"{out}: {what} ({reason})")])
+    return InputError(
+        [FieldError("OUT", Phrase("{out}: {what} ({reason})", out=out, what=what, reason=reason))]
+    )
+
+
+#: What went wrong with OUT (said in the user's language, as the rest of the job's errors).
+_NO_FOLDER = Phrase("cannot write a folder there")
+_NOT_IN_PLACE = Phrase("the new output could not be put in place")
 
 
 @contextmanager
@@ -61,14 +68,14 @@ def staged_local(out: Path) -> Iterator[Path]:
     try:
         part.mkdir()
     except OSError as exc:
-        raise _refused(out, "cannot write a folder there", exc) from None
+        raise _refused(out, _NO_FOLDER, exc) from None
     _LIVE.add(part)
     try:
         lock = os.open(part / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         shutil.rmtree(part, ignore_errors=True)
         _LIVE.discard(part)
-        raise _refused(out, "cannot write a folder there", exc) from None
+        raise _refused(out, _NO_FOLDER, exc) from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         os.write(lock, f"{os.getpid()}\n".encode())  # written once locked: a lock taken and named
@@ -94,7 +101,7 @@ def _swap(part: Path, out: Path) -> None:
     except OSError as exc:
         if replaced and (old.exists() or old.is_symlink()) and not (out.exists() or out.is_symlink()):
             os.replace(old, out)  # the earlier output back in place
-        raise _refused(out, "the new output could not be put in place", exc) from None
+        raise _refused(out, _NOT_IN_PLACE, exc) from None
 
 
 def remove_live_parts() -> None:
@@ -152,11 +159,15 @@ def staged_remote(spark: Any, out: str) -> Iterator[str]:
         try:
             replaced = bool(fs.exists(target))
             if replaced and not fs.rename(target, old):
-                raise InputError([FieldError("OUT", f"{out}: the earlier output could not be moved aside")])
+                raise InputError(
+                    [FieldError("OUT", Phrase("{out}: the earlier output could not be moved aside", out=out))]
+                )
             if not fs.rename(part, target):
                 if replaced:
                     fs.rename(old, target)
-                raise InputError([FieldError("OUT", f"{out}: the new output could not be put in place")])
+                raise InputError(
+                    [FieldError("OUT", Phrase("{out}: the new output could not be put in place", out=out))]
+                )
             if replaced:
                 fs.delete(old, True)
         finally:

@@ -1,6 +1,6 @@
 """The batch job on a Spark cluster, as a command (the edge where its errors become exit codes):
 
-    python -m amparo.cli.spark_job IN.parquet OUT.parquet [--master URL] [--as-of DATE]
+    python -m amparo.cli.spark_job IN.parquet OUT.parquet [--master URL] [--as-of DATE] [--lang en|es]
     spark-submit --master yarn --conf spark.sql.session.timeZone=UTC --py-files amparo.zip \\
         src/amparo/cli/spark_job.py IN.parquet OUT.parquet
 
@@ -12,7 +12,8 @@ application v1; the default pack where it names none), as ``amparo screen --batc
 OUT, local or remote (``hdfs://``, ``s3a://``), is written beside itself under a hidden name and
 put in place once whole (:mod:`amparo.batch.spark_output`): a job that fails or is stopped (Ctrl-C:
 exit 130, one line; SIGTERM: 143) leaves an existing OUT as it was. A ``spark://`` master that does
-not answer is named before Spark starts.
+not answer is named before Spark starts (what is refused then: :mod:`amparo.cli.spark_job_checks`).
+With ``--lang es`` the report and every error are said in Spanish (English by default, as before).
 
 Exit 0 when done, 2 when any row was invalid (each has its error row), as ``amparo screen --batch``;
 2 too when an option or the input is wrong (named, no traceback); 3 when pyspark is
@@ -29,7 +30,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -38,166 +38,22 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from amparo.batch.compression import CODECS
-from amparo.batch.file_paths import JSON_LINES_SUFFIXES
+from amparo.cli import spark_job_checks
 from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
-from amparo.cli.options import parse_date
-from amparo.errors import AmparoError, FieldError, InputError, MissingExtra, Phrase
-
-#: The master URLs Spark takes (``SparkContext``): local mode, a standalone cluster, YARN, Kubernetes.
-_MASTER = re.compile(
-    r"local(\[(\*|[1-9][0-9]*)(,[0-9]+)?\])?|local-cluster\[[0-9]+,[0-9]+,[0-9]+\]|yarn"
-    r"|spark://[^\s/]+|k8s://\S+"
+from amparo.cli.options import checked_language, errors_in_english, parse_date
+from amparo.cli.spark_job_checks import local_path as _local_path
+from amparo.cli.spark_job_checks import (
+    refuse_what_is_no_parquet_folder,
+    refuse_writing_over_the_input,
+    refused_master,
+    unreachable_master,
+    unreadable_input,
 )
-
-
-def _local_path(text: str) -> Path | None:
-    """The local path a path given to Spark names (a ``file:`` URL, or a plain path where Spark
-    reads plain paths as local files); ``None`` for another file system (``s3://``, ``hdfs://``,
-    or a plain path that names the cluster's default file system)."""
-    if text.startswith("file://"):
-        return Path(text[len("file://") :] or "/")
-    if text.startswith("file:"):
-        return Path(text[len("file:") :])
-    return Path(text) if "://" not in text and _PLAIN_PATHS_LOCAL[0] else None
-
-
-#: Whether a plain path names a local file: in a session this command starts in local mode with
-#: no Hadoop configuration. Under ``spark-submit``, with another master or a Hadoop configuration
-#: (``fs.defaultFS``, often HDFS) a plain path is Spark's to read and write, as any remote path.
-_PLAIN_PATHS_LOCAL = [True]
-
-
-def _plain_paths_are_local(master: str | None) -> bool:
-    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM, its master
-    hadoop = any(os.environ.get(name) for name in ("HADOOP_CONF_DIR", "YARN_CONF_DIR"))
-    return not submitted and not hadoop and (master is None or master.startswith("local"))
+from amparo.errors import AmparoError, MissingExtra, Phrase
 
 
 def _is_local(path: str) -> bool:
     return _local_path(path) is not None
-
-
-#: The endings of a text file's name (JSON Lines, compressed or not, and other text).
-_TEXT_ENDINGS = (*JSON_LINES_SUFFIXES, *CODECS, ".txt", ".csv")
-
-
-def _refuse_what_is_no_parquet_folder(out: str) -> None:
-    """OUT is a folder of Parquet parts: ``-`` (standard output to every other command), a name
-    ending like a text file's and an existing file are refused (a folder named ``-`` or ``o.jsonl``
-    was written, and a file given was replaced by a folder)."""
-    if out == "-":
-        raise InputError(
-            [
-                FieldError(
-                    "OUT",
-                    Phrase(
-                        "the job writes a folder of Parquet parts, which standard output (-) cannot hold; "
-                        "give the folder to write"
-                    ),
-                )
-            ]
-        )
-    name = out.rstrip("/").rsplit("/", 1)[-1].lower()
-    if name.endswith(_TEXT_ENDINGS):
-        raise InputError(
-            [
-                FieldError(
-                    "OUT",
-                    Phrase(
-                        "{out} is named as a text file, but the job writes a folder of Parquet parts; "
-                        "give a folder name such as screened.parquet",
-                        out=out,
-                    ),
-                )
-            ]
-        )
-    local = _local_path(out)
-    if local is not None and local.is_file():
-        raise InputError(
-            [
-                FieldError(
-                    "OUT",
-                    Phrase(
-                        "{out} is a file; the job writes a folder of Parquet parts (a folder is replaced, "
-                        "a file is not): give a folder name",
-                        out=out,
-                    ),
-                )
-            ]
-        )
-
-
-def _refuse_writing_over_the_input(source: str, out: str) -> None:
-    """OUT naming IN, or a folder that holds IN, would have Spark delete the input (``overwrite``);
-    a local OUT must be a name that can be replaced (not ``.``, ``..`` or a mount point)."""
-    from amparo.batch.output_file import refuse_overwriting
-
-    local_source, local_out = _local_path(source), _local_path(out)
-    if local_out is not None and (not out or local_out.name in ("", ".", "..") or os.path.ismount(local_out)):
-        raise InputError(
-            [FieldError("OUT", f"{out!r} names no folder the job can replace; give the folder to write")]
-        )
-    if local_source is not None and local_out is not None:
-        refuse_overwriting(local_out, [("IN", local_source)], option="OUT")
-        if local_out.is_dir() and local_source.resolve().is_relative_to(local_out.resolve()):
-            raise InputError(
-                [
-                    FieldError(
-                        "OUT", f"{out} holds {source}, read as IN, and is written over; write it elsewhere"
-                    )
-                ]
-            )
-    elif source.rstrip("/") == out.rstrip("/"):
-        raise InputError([FieldError("OUT", f"{out} is the path read as IN; give another path to write")])
-    elif source.startswith(out.rstrip("/") + "/"):
-        raise InputError(
-            [FieldError("OUT", f"{out} holds {source}, read as IN, and is written over; write it elsewhere")]
-        )
-
-
-def _refused_master(master: str | None) -> InputError | None:
-    if master is None or _MASTER.fullmatch(master):
-        return None
-    return InputError(
-        [
-            FieldError(
-                "--master",
-                f"expected local, local[N], local[*], yarn, spark://HOST:PORT or k8s://URL, got {master!r}",
-            )
-        ]
-    )
-
-
-#: How long a ``spark://`` master has to accept a connection before it is said not to answer
-#: (Spark itself retries for about a minute, then says only that its context was stopped).
-_CONNECT_SECONDS = 10.0
-
-
-def _unreachable_master(master: str | None, setting: str) -> InputError | None:
-    """A ``spark://HOST:PORT[,HOST:PORT...]`` master none of whose addresses takes a connection,
-    named with the option or setting that gave it; ``None`` when one does, or for another master."""
-    if master is None or not master.startswith("spark://"):
-        return None
-    reasons = []
-    for address in master[len("spark://") :].split(","):
-        host, _, port = address.rpartition(":")
-        if not host or not port.isdigit():
-            return None  # not an address: Spark says what is wrong with it
-        try:
-            with socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_SECONDS):
-                return None
-        except OSError as exc:
-            reasons.append((exc.strerror or str(exc) or type(exc).__name__).lower())
-    return InputError(
-        [
-            FieldError(
-                setting,
-                f"the Spark master at {master} could not be reached ({'; '.join(dict.fromkeys(reasons))}); "
-                "give the address of a running master",
-            )
-        ]
-    )
 
 
 def _submitted_master() -> str | None:
@@ -213,23 +69,6 @@ def _submitted_master() -> str | None:
     except Exception:  # Spark says what it finds when it starts
         return None
     return str(master) if master else None
-
-
-def _unreadable_input(source: str) -> str | None:
-    """Why a local IN cannot be read as Parquet (every part's footer read here, before Spark
-    starts and logs its own stack trace); ``None`` when it can, or when it is remote."""
-    from amparo.batch.parquet_input import parquet_rows
-
-    path = _local_path(source)
-    if path is None:
-        return None
-    if not path.exists():
-        return "no such file or folder"
-    try:
-        parquet_rows(path)
-    except InputError as exc:
-        return "; ".join(error.message for error in exc.errors)
-    return None
 
 
 def _staged_local(out: str) -> AbstractContextManager[Path | None]:
@@ -295,38 +134,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", help="where to write one row per document, Parquet (overwritten)")
     parser.add_argument("--master", default=None, help="Spark master URL (default: the session's)")
     parser.add_argument("--as-of", default=None, help="read the law on this date (YYYY-MM-DD)")
+    parser.add_argument("--lang", default="en", help="language of the report and messages: en or es")
     args = parser.parse_args(argv)
-    _PLAIN_PATHS_LOCAL[0] = _plain_paths_are_local(args.master)
+    errors_in_english()  # until --lang, checked first, says otherwise (a caller's earlier run)
+    spark_job_checks.PLAIN_PATHS_LOCAL[0] = spark_job_checks.plain_paths_are_local(args.master)
     _AS_COMMAND[0] = argv is None  # the process is the command: the JVM it starts ends with it
     try:
+        checked_language(args.lang)  # first: the errors that follow are said in it
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
-        _refuse_what_is_no_parquet_folder(args.out)
-        _refuse_writing_over_the_input(args.source, args.out)
-        refused = _refused_master(args.master) or _unreachable_master(args.master, "--master")
+        refuse_what_is_no_parquet_folder(args.out)
+        refuse_writing_over_the_input(args.source, args.out)
+        refused = refused_master(args.master) or unreachable_master(args.master, "--master")
         if refused is not None:
             raise refused
     except AmparoError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        _say_error(exc)
         return exit_code_for(exc)
-    unreadable = _unreadable_input(args.source)
+    unreadable = unreadable_input(args.source)
     if unreadable is not None:
-        sys.stderr.write(f"error: IN: cannot read {args.source} as Parquet ({unreadable})\n")
+        _say_error(
+            Phrase("IN: cannot read {source} as Parquet ({reason})", source=args.source, reason=unreadable)
+        )
         return INVALID_INPUT
     try:
         import pyspark  # noqa: F401
     except ImportError:
         missing = MissingExtra("pyspark", "spark")
-        sys.stderr.write(f"error: {missing}\n")
+        _say_error(missing)
         return exit_code_for(missing)
     previous = {number: signal.signal(number, _stopped) for number in _STOPPING}
     try:
         with _staged_local(args.out) as written:
             return _run(args, as_of, written)
     except _JobFailed as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        _say_error(exc)
         return exc.code
     except AmparoError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        _say_error(exc)
         return exit_code_for(exc)
     except KeyboardInterrupt:  # Ctrl-C where a library caught the signal first: removed on the way out
         sys.stderr.write("interrupted\n")
@@ -336,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(number, handler)
         while _SCRATCH:
             shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
+
+
+def _say_error(problem: AmparoError | str) -> None:
+    """``error: `` and the problem on standard error, in the language ``--lang`` chose."""
+    from amparo.cli import _said
+
+    sys.stderr.write(f"error: {_said(problem)}\n")
 
 
 def workers_python(master: str | None, environ: MutableMapping[str, str]) -> None:
@@ -385,16 +236,20 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
         if args.master
         else (_submitted_master(), "spark.master (spark-submit --master)")
     )
-    refused = None if args.master else _unreachable_master(*master)  # --master: looked at in main
+    refused = None if args.master else unreachable_master(*master)  # --master: looked at in main
     if refused is not None:
         raise refused
     try:
         spark = builder.getOrCreate()
     except (PySparkException, Py4JJavaError, RuntimeError, OSError) as exc:
         raise _master_failed(exc, *master) or _JobFailed(
-            f"--master: Spark could not start at {args.master} ({_first_line(exc)})"
+            Phrase(
+                "--master: Spark could not start at {master} ({reason})",
+                master=args.master,
+                reason=_first_line(exc),
+            )
             if args.master
-            else f"Spark could not start ({_first_line(exc)})",
+            else Phrase("Spark could not start ({reason})", reason=_first_line(exc)),
             INVALID_INPUT if args.master else CONFIG,
         ) from None
     for number in _STOPPING:  # PySpark's context put its own handler of SIGINT in place of ours
@@ -407,7 +262,11 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
             )
         except (PySparkException, Py4JJavaError) as exc:
             raise _master_failed(exc, *master) or _JobFailed(
-                f"IN: cannot read {args.source} as Parquet ({_unreadable_type(exc)}{_first_line(exc)})",
+                Phrase(
+                    "IN: cannot read {source} as Parquet ({reason})",
+                    source=args.source,
+                    reason=_unreadable_type(exc, _first_line(exc)),
+                ),
                 INVALID_INPUT,
             ) from None
         registry = pack_registry()  # every installed pack, the default from the settings
@@ -421,7 +280,10 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
             text = str(exc)
             if "FAILED_READ_FILE" in text:  # a page spoiled after the footer was read
                 raise _JobFailed(
-                    f"IN: cannot read {args.source} ({_first_line(exc)})", INVALID_INPUT
+                    Phrase(
+                        "IN: cannot read {source} ({reason})", source=args.source, reason=_first_line(exc)
+                    ),
+                    INVALID_INPUT,
                 ) from None
             if "No module named '" in text:  # amparo, or one of its libraries (polars)
                 raise _JobFailed(_NO_MODULE, CONFIG) from None
@@ -429,15 +291,38 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
             if failed is not None:  # the master never took the job
                 raise failed from None
             # Anything else is the cluster's or the machine's (a full disk, a lost executor).
-            raise _JobFailed(f"Spark stopped the job ({_first_line(exc)})", CONFIG) from None
+            raise _JobFailed(
+                Phrase("Spark stopped the job ({reason})", reason=_first_line(exc)), CONFIG
+            ) from None
     finally:
         spark.stop()
     seconds = time.perf_counter() - started
-    rate = rows / seconds if seconds else 0.0
-    sys.stderr.write(
-        f"{rows} documents screened into {args.out} in {seconds:.1f} s ({rate:,.0f}/s); {invalid} invalid\n"
-    )
+    sys.stderr.write(_report(rows, invalid, args.out, seconds, args.lang) + "\n")
     return INVALID_INPUT if invalid else 0  # as `amparo screen --batch`: 2 when any row was invalid
+
+
+def _report(rows: int, invalid: int, out: str, seconds: float, lang: str) -> str:
+    """The job's one line, in the words and numbers of ``amparo screen --batch``'s report (``1
+    document``, ``1,000 documents``: it said ``1 documents`` and ``1000``)."""
+    rate = rows / seconds if seconds else 0.0
+    from babel.numbers import format_decimal
+
+    from amparo.i18n import translator
+
+    language = translator(lang)
+    screened = language.ngettext(
+        "{rows} document screened into {out} in {seconds} s ({rate}/s)",
+        "{rows} documents screened into {out} in {seconds} s ({rate}/s)",
+        rows,
+    )
+    said = language.ngettext("{invalid} invalid", "{invalid} invalid", invalid)
+    return f"{screened}; {said}".format(
+        rows=format_decimal(rows, locale=lang),
+        out=out,
+        seconds=format_decimal(round(seconds, 1), format="0.0", locale=lang),
+        rate=format_decimal(round(rate), locale=lang),
+        invalid=format_decimal(invalid, locale=lang),
+    )
 
 
 def _master_failed(exc: BaseException, master: str | None, setting: str) -> _JobFailed | None:
@@ -448,25 +333,32 @@ def _master_failed(exc: BaseException, master: str | None, setting: str) -> _Job
     if master is None or not ("stopped SparkContext" in text or "All masters are unresponsive" in text):
         return None
     return _JobFailed(
-        f"{setting}: the Spark master at {master} could not be reached, or did not take the job "
-        "(Spark gave up on it and stopped); give the address of a running master",
+        Phrase(
+            "{setting}: the Spark master at {master} could not be reached, or did not take the job "
+            "(Spark gave up on it and stopped); give the address of a running master",
+            setting=setting,
+            master=master,
+        ),
         INVALID_INPUT,
     )
 
 
-def _unreadable_type(exc: BaseException) -> str:
+def _unreadable_type(exc: BaseException, reason: str = "") -> str:
     """What Spark could not read, where it refused a column's type (a remote IN: a local one's
-    times of day and half floats are read as stored, :mod:`amparo.batch.spark_types`)."""
+    times of day and half floats are read as stored, :mod:`amparo.batch.spark_types`), before
+    ``reason`` (Spark's words); ``reason`` alone otherwise."""
     text = str(exc)
     if "UNSUPPORTED_TIME_TYPE" in text or "(TIME(" in text:
-        what = "times of day (Parquet TIME, Arrow time32/time64)"
+        what = Phrase("times of day (Parquet TIME, Arrow time32/time64)")
     elif "(FLOAT16)" in text:
-        what = "half-precision floats (Parquet FLOAT16, Arrow float16)"
+        what = Phrase("half-precision floats (Parquet FLOAT16, Arrow float16)")
     else:
-        return ""
-    return (
-        f"a column of {what}, which Spark reads only from a local IN: drop the column, "
-        "or give IN as a local path; "
+        return reason
+    return Phrase(
+        "a column of {what}, which Spark reads only from a local IN: drop the column, "
+        "or give IN as a local path; {reason}",
+        what=what,
+        reason=reason,
     )
 
 
@@ -493,7 +385,7 @@ def _counted(spark: Any, written: str) -> tuple[int, int]:
     return int(counts["rows"]), int(counts["invalid"])
 
 
-_NO_MODULE = (
+_NO_MODULE = Phrase(
     "Spark's Python workers cannot import amparo or its libraries: install it where they run "
     "(PYSPARK_PYTHON set to a Python that has it, or amparo's wheel renamed .zip and given with "
     "--py-files, its libraries installed on the workers: docs/BATCH.md)"

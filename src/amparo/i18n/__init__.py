@@ -71,11 +71,15 @@ def say(message: str, lang: str | None) -> str:
     """``message`` in ``lang``: a :class:`~amparo.errors.Phrase` by its template, with its values
     put back in; any other text whole. English where the catalogue has no translation, or where a
     translation names a value the phrase does not have."""
-    from amparo.errors import Count, Phrase
+    from amparo.errors import Count, Phrase, Size
 
     _ = translator(lang).gettext
     if isinstance(message, Count):
         return str(format_decimal(message.number, locale=base_language(lang)))
+    if isinstance(message, Size):  # its number the language's way, its unit as it is (kB, GB)
+        decimals = "0.0" if "." in message.values["number"] else "0"
+        number = format_decimal(message.number, format=decimals, locale=base_language(lang))
+        return f"{number} {message.unit}"
     if not isinstance(message, Phrase):
         return _(message)
     values = {
@@ -90,11 +94,14 @@ def say(message: str, lang: str | None) -> str:
 
 def error_text(exc: Exception, lang: str | None) -> str:
     """An error's message in ``lang``: an input error's title and each of its problems
-    translated (:meth:`~amparo.errors.InputError.describe`), any other as written."""
-    from amparo.errors import InputError
+    translated (:meth:`~amparo.errors.InputError.describe`), an error whose message is a
+    :class:`~amparo.errors.Phrase` said by it (``MissingExtra``), any other as written."""
+    from amparo.errors import InputError, Phrase
 
     if isinstance(exc, InputError):
         return exc.describe(lambda message: say(message, lang))
+    if len(exc.args) == 1 and isinstance(exc.args[0], Phrase):
+        return say(exc.args[0], lang)
     return str(exc)
 
 

@@ -31,6 +31,12 @@ PYTHON_SOURCES = (
     "cli/batch.py",
     "cli/impact_report.py",
     "cli/law_currency.py",
+    # The Spark job's report and errors (``--lang``), before Spark starts and once it runs.
+    "cli/spark_job.py",
+    "cli/spark_job_checks.py",
+    "batch/spark.py",
+    "batch/spark_input.py",
+    "batch/spark_output.py",
     # The errors `amparo screen` and `screen --batch` say in the user's --lang (``Phrase("...")``).
     "errors.py",
     "cli/__init__.py",
