@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amparo.errors import FieldError, InputError
+from amparo.errors import Count, FieldError, InputError, Phrase
 
 #: Encodings tried, in order, for a text file a user gives (Excel on Windows saves cp1252).
 USER_TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
@@ -20,26 +20,51 @@ def read_user_text(path: Path, field: str, *, encoding: str | None = None, most:
     bytes (when given: ``/dev/zero`` never ends) is an InputError naming ``field``, the file, and
     for undecodable bytes the line and byte."""
     if path.is_dir():
-        raise InputError([FieldError(field, "is a folder; expected a file")], source=str(path))
+        raise InputError([FieldError(field, Phrase("is a folder; expected a file"))], source=str(path))
     try:
         with path.open("rb") as file:
             raw = file.read() if most is None else file.read(most + 1)
     except OSError as exc:
-        raise InputError([FieldError(field, f"cannot read {path}: {exc.strerror or exc}")]) from None
+        raise InputError(
+            [FieldError(field, Phrase("cannot read {path}: {reason}", path=path, reason=exc.strerror or exc))]
+        ) from None
     if most is not None and len(raw) > most:
         raise InputError(
-            [FieldError(field, f"{path} holds more than {most:,} bytes; expected a smaller file")],
+            [
+                FieldError(
+                    field,
+                    Phrase(
+                        "{path} holds more than {most} bytes; expected a smaller file",
+                        path=path,
+                        most=Count(most),
+                    ),
+                )
+            ],
             source=str(path),
         )
     return decode_user_bytes(raw, str(path), field, encoding=encoding)
 
 
-def decode_user_bytes(raw: bytes, source: str, field: str, *, encoding: str | None = None) -> str:
-    """Decode bytes a user gave (see :func:`read_user_text`)."""
+def decode_user_bytes(
+    raw: bytes, source: str, field: str, *, encoding: str | None = None, encoding_hint: bool = True
+) -> str:
+    """Decode bytes a user gave (see :func:`read_user_text`); ``encoding_hint``: an undecodable
+    byte's error says to give ``--encoding`` (a command that takes one)."""
     nul = raw.find(b"\x00", 0, 8192)
     if nul >= 0:
+        line, byte = _where(raw, nul)
         raise InputError(
-            [FieldError(field, f"is binary data, not text (a NUL byte{_where(raw, nul)})")], source=source
+            [
+                FieldError(
+                    field,
+                    Phrase(
+                        "is binary data, not text (a NUL byte at line {line}, byte {byte})",
+                        line=line,
+                        byte=byte,
+                    ),
+                )
+            ],
+            source=source,
         )
     tried = (encoding,) if encoding else USER_TEXT_ENCODINGS
     first: UnicodeDecodeError | None = None
@@ -48,7 +73,11 @@ def decode_user_bytes(raw: bytes, source: str, field: str, *, encoding: str | No
             text = raw.decode(name)
         except LookupError:
             raise InputError(
-                [FieldError("--encoding", f"unknown encoding '{name}'; try utf-8 or cp1252")]
+                [
+                    FieldError(
+                        "--encoding", Phrase("unknown encoding '{name}'; try utf-8 or cp1252", name=name)
+                    )
+                ]
             ) from None
         except UnicodeDecodeError as exc:
             first = first or exc
@@ -57,23 +86,27 @@ def decode_user_bytes(raw: bytes, source: str, field: str, *, encoding: str | No
             break  # decodes, but into control characters: binary data, not Windows text
         return text
     at = first.start if first is not None else 0
-    names = " or ".join("UTF-8" if n.lower().startswith("utf-8") else n for n in tried)
-    raise InputError(
-        [
-            FieldError(
-                field,
-                f"is not {names} text (byte 0x{raw[at]:02x}{_where(raw, at)}); "
-                "give --encoding if it is another encoding",
-            )
-        ],
-        source=source,
+    shown = ["UTF-8" if n.lower().startswith("utf-8") else n for n in tried]
+    names = Phrase("{first} or {second}", first=shown[0], second=shown[1]) if len(shown) == 2 else shown[0]
+    line, byte = _where(raw, at)
+    values = {"names": names, "value": format(raw[at], "02x"), "line": line, "byte": byte}
+    problem = (
+        Phrase(
+            "is not {names} text (byte 0x{value} at line {line}, byte {byte}); "
+            "give --encoding if it is another encoding",
+            **values,
+        )
+        if encoding_hint
+        else Phrase("is not {names} text (byte 0x{value} at line {line}, byte {byte})", **values)
     )
+    raise InputError([FieldError(field, problem)], source=source)
 
 
-def _where(raw: bytes, offset: int) -> str:
+def _where(raw: bytes, offset: int) -> tuple[Count, Count]:
+    """The line and the byte within it (both from 1) of ``offset``."""
     line = raw.count(b"\n", 0, offset) + 1
     column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return f" at line {line}, byte {column}"
+    return Count(line), Count(column)
 
 
 def _controls(text: str) -> bool:

@@ -220,3 +220,31 @@ def test_an_as_of_before_the_law_of_every_pack_is_said_once(tmp_path: Path, json
     assert "es anterior a la ley de todos los paquetes de leyes instalados" in " ".join(
         spanish.stderr.split()
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "english", "spanish"),
+    [
+        (
+            b'{"id": "A-1"}\n\x00\n',
+            "is binary data, not text (a NUL byte at line 2, byte 1)",
+            "son datos binarios, no texto (un byte NUL en la línea 2, byte 1)",
+        ),
+        (
+            b'{"id": "A-\xff"}\n',
+            "is not UTF-8 text (byte 0xff at line 1, byte 11)",
+            "no es texto UTF-8 (byte 0xff en la línea 1, byte 11)",
+        ),
+    ],
+    ids=["nul", "not-utf8"],
+)
+def test_a_file_that_is_not_text_is_said_in_spanish(
+    tmp_path: Path, content: bytes, english: str, spanish: str
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(content)
+    said = run("screen", str(path), "--lang", "es")
+    assert said.returncode == 2
+    assert f"PATH: {path} {spanish}" in said.stderr and "--encoding" not in said.stderr
+    in_english = run("screen", str(path))
+    assert f"PATH: {path} {english}" in in_english.stderr and "--encoding" not in in_english.stderr

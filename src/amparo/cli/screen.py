@@ -42,12 +42,11 @@ def read_source(path: str) -> tuple[str, str]:
             ]
         ) from None
     try:  # JSON is UTF-8 (RFC 8259): no other encoding is guessed
-        return decode_user_bytes(raw, path, "PATH", encoding="utf-8-sig"), path
+        return decode_user_bytes(raw, path, "PATH", encoding="utf-8-sig", encoding_hint=False), path
     except InputError as exc:
-        words = "; ".join(
-            e.message.replace("; give --encoding if it is another encoding", "") for e in exc.errors
-        )
-        raise InputError([FieldError("PATH", f"{path} {words}")]) from None
+        raise InputError(
+            [FieldError("PATH", Phrase("{path} {problem}", path=path, problem=e.message)) for e in exc.errors]
+        ) from None
 
 
 def screen_command(

@@ -52,6 +52,7 @@ PYTHON_SOURCES = (
     "encounter/validation.py",
     "encounter/model.py",
     "iso_countries.py",
+    "user_text.py",
     "engine/registry.py",
     "rules/us/lawpack.py",
     "rules/eu/document.py",
