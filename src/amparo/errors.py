@@ -88,29 +88,65 @@ class Count(Phrase):
         return (Count, (self.number,))
 
 
+class Plural(Phrase):
+    """A phrase whose words follow a number: its singular and plural templates, chosen in English
+    by ``quantity`` (``1 document``, ``2 documents``); an edge asks the user's language for its own
+    form of the number (Spanish has three). ``Plural("{n} document", "{n} documents", n, n=Count(n))``."""
+
+    singular: str
+    plural: str
+    quantity: int
+
+    def __new__(cls, singular: str, plural: str, quantity: int, **values: object) -> Self:
+        phrase = super().__new__(cls, singular if quantity == 1 else plural, **values)
+        phrase.singular, phrase.plural, phrase.quantity = singular, plural, quantity
+        return phrase
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_plural, (self.singular, self.plural, self.quantity, self.values))
+
+
+def _plural(singular: str, plural: str, quantity: int, values: dict[str, str]) -> Plural:
+    return Plural(singular, plural, quantity, **values)
+
+
+#: How a :class:`Size` past its last unit is said (``more than 1,000 YB``; the edge translates it).
+BEYOND_LAST_UNIT = Phrase("more than {size}", size="1,000 YB")
+
 #: Decimal units of a :class:`Size`, each a thousand times the one before (``df -H``'s).
 _SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
 
 
 class Size(Phrase):
     """A number of bytes in a phrase, in decimal units, with a decimal below ten: ``6.1 PB``,
-    ``41 GB`` in English; an edge writes the number in the user's language's way (``6,1 PB``)."""
+    ``41 GB`` in English; an edge writes the number in the user's language's way (``6,1 PB``).
+    From a thousand yottabytes on, ``more than 1,000 YB`` (``--n 10**400`` wrote 380 digits)."""
 
     size: int
     number: Decimal
     unit: str
+    beyond: bool
 
-    def __new__(cls, size: int) -> Size:
+    def __new__(cls, size: int, *, exact: bool = False) -> Size:
+        """``exact``: in bytes, every digit (``2,097,152 B``), where two sizes round alike."""
         number, units = Decimal(max(size, 0)), list(_SIZE_UNITS)
-        while round(number) >= 1000 and len(units) > 1:  # exact, however large (--n 10**400)
+        while not exact and round(number) >= 1000 and len(units) > 1:  # however large (--n 10**400)
             number, units = number.scaleb(-3), units[1:]
         number = round(number, 1) if number < Decimal("9.95") and units[0] != "B" else Decimal(round(number))
-        phrase = super().__new__(cls, "{number} {unit}", number=f"{number:f}", unit=units[0])
-        phrase.size, phrase.number, phrase.unit = size, number, units[0]
+        beyond = not exact and number >= 1000
+        if beyond:
+            number = Decimal(1000)
+        shown = f"{number:,f} {units[0]}"
+        phrase = super().__new__(cls, BEYOND_LAST_UNIT.template if beyond else "{size}", size=shown)
+        phrase.size, phrase.number, phrase.unit, phrase.beyond = size, number, units[0], beyond
         return phrase
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Size, (self.size,))
+        return (_size, (self.size, self.unit == "B" and self.size >= 1000))
+
+
+def _size(size: int, exact: bool) -> Size:
+    return Size(size, exact=exact)
 
 
 def as_written(message: str) -> str:

@@ -284,9 +284,9 @@ def test_the_chunk_size_setting_reaches_the_reader(
     module = files if command == "screen" else impact
     read = module.parquet_chunks
 
-    def recorded(path: Path, size: int = files.PARQUET_CHUNK) -> Any:
+    def recorded(path: Path, size: int = files.PARQUET_CHUNK, reader: str = "arrow") -> Any:
         sizes.append(size)
-        return read(path, size)
+        return read(path, size, reader)
 
     monkeypatch.setattr(module, "parquet_chunks", recorded)
     monkeypatch.setenv("AMPARO_BATCH_CHUNK_ROWS", "1000")

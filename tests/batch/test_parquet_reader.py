@@ -1,6 +1,7 @@
-"""Parquet chunks read by Polars' own reader where the file's types allow it
-(``batch.parquet_input._read_by_polars``): the same frames as Arrow's reader and its conversion
-give, and Arrow's reading (its checks and errors) wherever Polars does not read a chunk."""
+"""Parquet chunks read by Polars' own reader where the file's types allow it and the setting asks
+(``AMPARO_BATCH_PARQUET_READER=polars``; ``batch.parquet_input._read_by_polars``): the same
+frames as Arrow's reader and its conversion give, and Arrow's reading (its checks and errors)
+wherever Polars does not read a chunk; Arrow's by default."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def _spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 def _by_arrow(path: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     with monkeypatch.context() as patched:
         patched.setattr(parquet_input, "_read_by_polars", lambda *_: False)
-        return list(parquet_chunks(path, size))
+        return list(parquet_chunks(path, size, "polars"))
 
 
 @pytest.mark.parametrize("name", ["encounters.parquet", "[1] _x.parquet", "000000_0"])
@@ -55,7 +56,7 @@ def test_polars_reads_the_forms_chunks_as_arrow_does(
     path = tmp_path / name
     synthetic.write_parquet(path, row_group_size=150)
     calls = _spied(monkeypatch)
-    chunks = list(parquet_chunks(path, 200))
+    chunks = list(parquet_chunks(path, 200, "polars"))
     assert calls and all(calls)  # every chunk read by Polars
     expected = _by_arrow(path, 200, monkeypatch)
     assert [c.height for c in chunks] == [c.height for c in expected]
@@ -71,7 +72,7 @@ def test_a_chunk_polars_refuses_is_read_by_arrow_with_its_rows_refused(
 ) -> None:
     path = write_spoiled(spoilable(synthetic), tmp_path / "spoiled.parquet", row_group_size=100)
     calls = _spied(monkeypatch)
-    chunks = list(parquet_chunks(path, 100))
+    chunks = list(parquet_chunks(path, 100, "polars"))
     # Rows 3, 5 and 9 spoil the first chunk, 140 and 141 the second: Polars refuses their text.
     assert calls == [False, False, True]
     refused = {
@@ -151,9 +152,44 @@ def test_nulls_at_every_level_are_read_alike(
             table, path, row_group_size=300, version="1.0", data_page_version="1.0", use_dictionary=False
         )
     calls = _spied(monkeypatch)
-    chunks = list(parquet_chunks(path, 300))
+    chunks = list(parquet_chunks(path, 300, "polars"))
     assert calls and all(calls)
     expected = _by_arrow(path, 300, monkeypatch)
     assert len(chunks) == len(expected)
     for chunk, arrow in zip(chunks, expected, strict=True):
         assert chunk.frame.equals(arrow.frame)
+
+
+def test_arrow_reads_by_default_and_the_setting_asks_polars(
+    synthetic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from amparo.cli import main
+
+    path = tmp_path / "encounters.parquet"
+    synthetic.write_parquet(path, row_group_size=400)
+    calls = _spied(monkeypatch)
+    assert [c.height for c in parquet_chunks(path, 400)] == [400, 400, 200] and calls == []
+    outputs = []
+    for reader in ("arrow", "polars"):
+        monkeypatch.setenv("AMPARO_BATCH_PARQUET_READER", reader)
+        out = tmp_path / f"{reader}.parquet"
+        with pytest.raises(SystemExit) as ended:
+            main(["screen", "--batch", str(path), "--out", str(out)])
+        assert ended.value.code in (0, 2)
+        outputs.append(pl.read_parquet(out))
+        with pytest.raises(SystemExit):
+            main(["impact", str(path), "--before", "2019-01-01", "--after", "2024-12-01", "--json"])
+    assert calls and all(calls)  # the second run of each command: every chunk by Polars
+    assert outputs[0].equals(outputs[1])
+
+
+def test_a_zone_polars_does_not_read_is_not_shown_to_it(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Polars panics on some zones (``+05:30``), printing Rust's words on standard error: such a
+    file is read by Arrow without Polars looking at it (its instants in UTC, as before)."""
+    column = pa.array([dt.datetime(2024, 1, 1, tzinfo=dt.UTC)] * 2, pa.timestamp("us", "+05:30"))
+    path = _written(tmp_path, column)
+    chunks = list(parquet_chunks(path, 200, "polars"))
+    assert chunks[0].frame["x"].dtype == pl.Datetime("us", "UTC")
+    assert "panicked" not in capfd.readouterr().err

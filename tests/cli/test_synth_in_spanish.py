@@ -30,13 +30,14 @@ def amparo(capsys: pytest.CaptureFixture[str]) -> Run:
     return run
 
 
-def _free(free: int, total: int = 10**15) -> Callable[[object], SimpleNamespace]:
-    """``shutil.disk_usage`` of a disk with ``free`` bytes free (no huge disk needed)."""
+def _free(free: int, total: int = 10**15, root_only: int = 0) -> Callable[[object], SimpleNamespace]:
+    """``os.statvfs`` of a disk with ``free`` bytes free to anyone and ``root_only`` more kept for
+    root (no huge disk needed)."""
 
-    def disk_usage(_path: object) -> SimpleNamespace:
-        return SimpleNamespace(total=total, used=total - free, free=free)
+    def statvfs(_path: object) -> SimpleNamespace:
+        return SimpleNamespace(f_frsize=1, f_blocks=total, f_bavail=free, f_bfree=free + root_only)
 
-    return disk_usage
+    return statvfs
 
 
 def test_the_report_is_said_in_spanish_and_in_english_as_before(amparo: Run, tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_an_n_that_would_fill_the_disk_is_refused_before_writing(
 ) -> None:
     """`--n 10000000000000` wrote until the disk was full; it is now refused naming --n, with the
     estimate and the free space of the disk holding OUT."""
-    monkeypatch.setattr("amparo.cli.batch.shutil.disk_usage", _free(41 * 10**9))
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(41 * 10**9))
     command = ("synth", "encounters", "--n", "10000000000000", "--seed", "1", "--out")
     code, _, err = amparo(*command, str(tmp_path / "e.jsonl"))
     assert code == 2
@@ -111,7 +112,7 @@ def test_an_n_that_would_fill_the_disk_is_refused_before_writing(
     code, _, err = amparo(*command, str(tmp_path / "e.parquet"), "--lang", "es")
     assert code == 2
     assert err == (
-        "error: La entrada no es válida: --n: 10.000.000.000.000 documentos ocuparían unos 300 TB en "
+        "error: La entrada no es válida: --n: 10.000.000.000.000 documentos ocuparían unos 300 TB en formato "
         "Parquet; el disco que contiene OUT tiene 41 GB libres\n"
     )
     code, _, err = amparo(*command, str(tmp_path / "e.jsonl.gz"))
@@ -123,16 +124,17 @@ def test_the_bound_is_the_estimate_and_standard_output_is_not_checked(
     amparo: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "e.jsonl"
-    monkeypatch.setattr("amparo.cli.batch.shutil.disk_usage", _free(10 * BYTES_PER_DOCUMENT["jsonl"] - 1))
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(10 * BYTES_PER_DOCUMENT["jsonl"] - 1))
     code, _, err = amparo("synth", "encounters", "--n", "10", "--seed", "1", "--out", str(out))
-    assert code == 2 and "--n: 10 documents would take about 4.8 kB as JSON Lines" in err
-    assert "has 4.8 kB free" in err and not out.exists()
-    monkeypatch.setattr("amparo.cli.batch.shutil.disk_usage", _free(10 * BYTES_PER_DOCUMENT["jsonl"]))
+    # Both would read '4.8 kB': said in bytes then.
+    assert code == 2 and "--n: 10 documents would take about 4,800 B as JSON Lines" in err
+    assert "has 4,799 B free" in err and not out.exists()
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(10 * BYTES_PER_DOCUMENT["jsonl"]))
     assert amparo("synth", "encounters", "--n", "10", "--seed", "1", "--out", str(out))[0] == 0
-    monkeypatch.setattr("amparo.cli.batch.shutil.disk_usage", _free(0))
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(0))
     code, printed, _ = amparo("synth", "encounters", "--n", "10", "--seed", "1", "--out", "-")
     assert code == 0 and printed.count("\n") == 10
-    monkeypatch.setattr("amparo.cli.batch.shutil.disk_usage", _free(0, total=0))  # /sys, /proc: no size
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(0, total=0))  # /sys, /proc: no size
     assert amparo("synth", "encounters", "--n", "10", "--seed", "1", "--out", str(out))[0] == 0
 
 
@@ -144,3 +146,34 @@ def test_the_estimate_is_below_what_is_written(amparo: Run, tmp_path: Path, name
     assert amparo("synth", "encounters", "--n", "2000", "--seed", "3", "--out", str(out))[0] == 0
     kind = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".parquet": "parquet"}.get(out.suffix, "jsonl")
     assert out.stat().st_size >= 2000 * BYTES_PER_DOCUMENT[kind]
+
+
+def test_one_document_is_said_in_the_singular_and_a_huge_n_in_words(
+    amparo: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(0))
+    out = str(tmp_path / "e.jsonl")
+    code, _, err = amparo("synth", "encounters", "--n", "1", "--seed", "1", "--out", out)
+    assert code == 2 and "--n: 1 document would take about 480 B as JSON Lines;" in err
+    code, _, err = amparo("synth", "encounters", "--n", "1", "--seed", "1", "--out", out, "--lang", "es")
+    assert code == 2 and "--n: 1 documento ocuparía unos 480 B en formato JSON Lines;" in err
+    huge = str(10**400)  # Babel's 28 digits stopped the Spanish one with a traceback from 10**25
+    code, _, err = amparo("synth", "encounters", "--n", huge, "--seed", "1", "--out", out, "--lang", "es")
+    assert code == 2 and "ocuparían más de 1.000 YB en formato JSON Lines" in err
+    assert err.startswith("error: La entrada no es válida: --n: 10.000.000.000.000.000.000.000.000.")
+    code, _, err = amparo("synth", "encounters", "--n", huge, "--seed", "1", "--out", out)
+    assert code == 2 and "would take about more than 1,000 YB as JSON Lines" not in err
+    assert "would take more than 1,000 YB as JSON Lines" in err
+
+
+def test_root_may_use_the_blocks_kept_for_root(
+    amparo: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system keeps some blocks for root (ext4: 5 %): root's run that fits there was refused."""
+    needed = 10 * BYTES_PER_DOCUMENT["jsonl"]
+    monkeypatch.setattr("amparo.cli.batch.os.statvfs", _free(needed - 1, root_only=1))
+    out = str(tmp_path / "e.jsonl")
+    monkeypatch.setattr("amparo.cli.batch.os.geteuid", lambda: 0, raising=False)
+    assert amparo("synth", "encounters", "--n", "10", "--seed", "1", "--out", out)[0] == 0
+    monkeypatch.setattr("amparo.cli.batch.os.geteuid", lambda: 1000, raising=False)
+    assert amparo("synth", "encounters", "--n", "10", "--seed", "1", "--out", out)[0] == 2

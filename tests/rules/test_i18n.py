@@ -61,6 +61,23 @@ def test_placeholders_survive_translation() -> None:
             assert set(re.findall(r"\{\w+\}", english)) == set(re.findall(r"\{\w+\}", spanish)), english
 
 
+def test_a_plural_reads_the_same_for_millions_written_in_digits() -> None:
+    """Babel's Spanish has a form for whole millions ("1 millón de encuentros"); amparo writes every
+    number in digits, where Spanish puts no "de": that form must read as the other plural
+    (`1.000.000 de encuentros escritos` was printed)."""
+    with catalogue_path("es").open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    plurals = [m for m in catalog if isinstance(m.id, tuple)]
+    assert plurals and catalog.num_plurals == 3
+    assert [m.id[0] for m in plurals if m.string[1] != m.string[2]] == []
+    said = translator("es").ngettext(
+        "{count} encounter written to {out} in {seconds} s",
+        "{count} encounters written to {out} in {seconds} s",
+        10**6,
+    )
+    assert said == "{count} encuentros escritos en {out} en {seconds} s"
+
+
 def test_catalogue_compiles_from_the_po() -> None:
     _ = translator("es").gettext
     assert _("Asylum bars") == "Impedimentos para el asilo"

@@ -31,7 +31,7 @@ from amparo.batch.json_lines import (
     screen_lines,
 )
 from amparo.batch.output_file import refuse_overwriting, staged
-from amparo.batch.parquet_input import PARQUET_CHUNK, parquet_chunks, parquet_rows
+from amparo.batch.parquet_input import PARQUET_CHUNK, ParquetReader, parquet_chunks, parquet_rows
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import BatchScreener
 from amparo.batch.standard_streams import (
@@ -307,12 +307,14 @@ def screen_file(
     chunk_rows: int | None = None,
     workers: int = DEFAULT_WORKERS,
     refuse_read_before: bool = False,
+    parquet_reader: ParquetReader = "arrow",
 ) -> BatchReport:
     """Screen every document in ``source`` into ``out``; a progress bar on a terminal.
     ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`).
     ``refuse_read_before``: a document dated after ``as_of`` gets the error ``amparo screen
     --as-of`` gives it (the command line's reading); else it is read on ``as_of``, as
-    :func:`amparo.screening.screen` reads it."""
+    :func:`amparo.screening.screen` reads it. ``parquet_reader``: which library decodes a Parquet
+    IN (:func:`~amparo.batch.parquet_input.parquet_chunks`)."""
     refuse_missing(source)
     in_format, out_format = file_format(source, "IN"), output_format(out)
     refuse_overwriting(out, [("IN", source)])
@@ -330,7 +332,7 @@ def screen_file(
         bar, task = _progress(show, source, in_format)
         try:
             if in_format == "parquet":
-                frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK))
+                frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK, parquet_reader))
                 for result in in_order(lambda chunk: chunk.screened_by(screener), frames, workers):
                     writer.write(result)
                     tally.add(result)

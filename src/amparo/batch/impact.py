@@ -29,7 +29,13 @@ from amparo.batch.file_paths import file_format, output_format, refuse_missing
 from amparo.batch.files import json_input
 from amparo.batch.json_lines import LineChunk, ParsedLines, columnar_pack, parse_lines, screen_lines
 from amparo.batch.output_file import refuse_overwriting, staged
-from amparo.batch.parquet_input import PARQUET_CHUNK, ParquetChunk, parquet_chunks, parquet_rows
+from amparo.batch.parquet_input import (
+    PARQUET_CHUNK,
+    ParquetChunk,
+    ParquetReader,
+    parquet_chunks,
+    parquet_rows,
+)
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
@@ -380,8 +386,10 @@ def run_impact(
     *,
     out: Path | None = None,
     chunk_rows: int | None = None,
+    parquet_reader: ParquetReader = "arrow",
 ) -> tuple[ImpactCounts, float]:
-    """Run ``impact`` over every document of ``source``; changed rows go to ``out`` if given."""
+    """Run ``impact`` over every document of ``source``; changed rows go to ``out`` if given
+    (``parquet_reader``: :func:`~amparo.batch.parquet_input.parquet_chunks`)."""
     refuse_missing(source)
     fmt = file_format(source, "IN")
     out_format = output_format(out) if out is not None else None
@@ -392,7 +400,7 @@ def run_impact(
     codec = codec_of(out) if out is not None else None
     started = time.perf_counter()
     try:
-        _write_impact(source, fmt, impact, out, out_format, codec, chunk_rows)
+        _write_impact(source, fmt, impact, out, out_format, codec, chunk_rows, parquet_reader)
     except _NothingCompared:  # an earlier --out is left as it was
         pass
     return impact.counts, time.perf_counter() - started
@@ -410,6 +418,7 @@ def _write_impact(
     out_format: str | None,
     codec: Any,
     chunk_rows: int | None,
+    parquet_reader: ParquetReader,
 ) -> None:
     with staged(out) if out is not None else nullcontext() as part:  # renamed to ``out`` once whole
         writer: Any = None
@@ -419,7 +428,7 @@ def _write_impact(
             if fmt == "parquet":
                 chunks = in_order(
                     impact.screen_parquet,
-                    read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK)),
+                    read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK, parquet_reader)),
                     impact.workers,
                 )
             else:

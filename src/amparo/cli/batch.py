@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,7 @@ import typer
 from rich.console import Console
 
 from amparo.cli.options import checked_language, parse_date
-from amparo.errors import Count, FieldError, InputError, Phrase, Size
+from amparo.errors import Count, FieldError, InputError, Phrase, Plural, Size
 
 ENCOUNTER_SCHEMA = "amparo/encounter@1"
 
@@ -74,6 +73,7 @@ def screen_batch(
         as_of=on,
         workers=settings.batch_workers,
         chunk_rows=settings.batch_chunk_rows,
+        parquet_reader=settings.batch_parquet_reader,
         refuse_read_before=True,  # as `amparo screen --as-of` refuses a document dated after it
     )
     rate = report.rows / report.seconds if report.seconds else 0.0
@@ -212,7 +212,13 @@ def impact_command(
         workers=settings.batch_workers,
         options=options,
     )
-    counts, seconds = run_impact(input_path(source), impact, out=target, chunk_rows=settings.batch_chunk_rows)
+    counts, seconds = run_impact(
+        input_path(source),
+        impact,
+        out=target,
+        chunk_rows=settings.batch_chunk_rows,
+        parquet_reader=settings.batch_parquet_reader,
+    )
     label_before = before or "each document's own date"
     label_after = (after or label_before) + (f" with {Path(change).name}" if change else "")
     result = counts.as_dict(label_before, label_after, seconds)
@@ -267,21 +273,28 @@ def refuse_beyond_free_space(n: int, path: Path) -> None:
         return
     kind = "parquet" if inner_suffix(path) in {".parquet", ".pq"} else codec_of(path) or "jsonl"
     try:  # the folder the file is written in (beside it, then renamed): through a link, its target's
-        usage = shutil.disk_usage(Path(os.path.realpath(path)).parent)
+        disk = os.statvfs(Path(os.path.realpath(path)).parent)
     except OSError:
         return
-    needed, free = n * BYTES_PER_DOCUMENT[kind], usage.free
-    if usage.total and needed > free:  # no size at all: /sys, /proc (the writer refuses the place)
+    # What this user may write: the blocks a file system keeps for root are root's too.
+    root = getattr(os, "geteuid", lambda: -1)() == 0
+    free = (disk.f_bfree if root else disk.f_bavail) * disk.f_frsize
+    needed = n * BYTES_PER_DOCUMENT[kind]
+    if disk.f_blocks and needed > free:  # no size at all: /sys, /proc (the writer refuses the place)
+        exact = str(Size(needed)) == str(Size(free))  # '2.1 MB' against '2.1 MB': in bytes then
+        size = Size(needed, exact=exact)
         raise InputError(
             [
                 FieldError(
                     "--n",
-                    Phrase(
-                        "{n} documents would take about {size} as {format}; the disk holding OUT has {free} free",
+                    Plural(
+                        "{n} document would take {size} as {format}; the disk holding OUT has {free} free",
+                        "{n} documents would take {size} as {format}; the disk holding OUT has {free} free",
+                        n,
                         n=Count(n),
-                        size=Size(needed),
+                        size=size if size.beyond else Phrase("about {size}", size=size),
                         format=_FORMAT_NAMES[kind],
-                        free=Size(free),
+                        free=Size(free, exact=exact),
                     ),
                 )
             ]

@@ -13,10 +13,12 @@ picks the language from an ``Accept-Language`` header. The web interface and the
 
 from __future__ import annotations
 
+import decimal
 import io
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -71,25 +73,39 @@ def say(message: str, lang: str | None) -> str:
     """``message`` in ``lang``: a :class:`~amparo.errors.Phrase` by its template, with its values
     put back in; any other text whole. English where the catalogue has no translation, or where a
     translation names a value the phrase does not have."""
-    from amparo.errors import Count, Phrase, Size
+    from amparo.errors import BEYOND_LAST_UNIT, Count, Phrase, Plural, Size
 
-    _ = translator(lang).gettext
+    language = translator(lang)
+    _ = language.gettext
     if isinstance(message, Count):
-        return str(format_decimal(message.number, locale=base_language(lang)))
+        return _number(message.number, "#,##0", lang)
     if isinstance(message, Size):  # its number the language's way, its unit as it is (kB, GB)
-        decimals = "0.0" if "." in message.values["number"] else "0"
-        number = format_decimal(message.number, format=decimals, locale=base_language(lang))
-        return f"{number} {message.unit}"
+        decimals = "#,##0.0" if "." in message.values["size"] else "#,##0"
+        size = f"{_number(message.number, decimals, lang)} {message.unit}"
+        return _(BEYOND_LAST_UNIT.template).format(size=size) if message.beyond else size
     if not isinstance(message, Phrase):
         return _(message)
     values = {
         name: say(value, lang) if isinstance(value, Phrase) else value
         for name, value in message.values.items()
     }
+    template = (
+        language.ngettext(message.singular, message.plural, message.quantity)
+        if isinstance(message, Plural)
+        else _(message.template)
+    )
     try:
-        return _(message.template).format(**values)
+        return template.format(**values)
     except (KeyError, IndexError, ValueError):  # a translation that does not fit its template
         return str(message)
+
+
+def _number(number: Any, pattern: str, lang: str | None) -> str:
+    """A number written the language's way, however many digits it has (Babel rounds through
+    Python's decimals, 28 digits by default: ``--n 10**25`` stopped with an error in Spanish)."""
+    with decimal.localcontext() as context:
+        context.prec = max(context.prec, len(str(abs(int(number)))) + 10)
+        return str(format_decimal(number, format=pattern, locale=base_language(lang)))
 
 
 def error_text(exc: Exception, lang: str | None) -> str:

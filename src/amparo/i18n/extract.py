@@ -58,9 +58,10 @@ PYTHON_SOURCES = (
     "rules/eu/document.py",
     "rules/eu/lawpack.py",
 )
-#: Calls whose arguments are messages: gettext's own, :class:`amparo.errors.Phrase`, and ``_n``
+#: Calls whose arguments are messages: gettext's own, :class:`amparo.errors.Phrase` and
+#: :class:`~amparo.errors.Plural` (its singular and plural), and ``_n``
 #: (an ``ngettext`` of its own, as the impact report has).
-KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None, "_n": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None, "Plural": (1, 2), "_n": (1, 2)}
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
     "The input is not valid",
