@@ -149,6 +149,15 @@ def _size(size: int, exact: bool) -> Size:
     return Size(size, exact=exact)
 
 
+def system_reason(exc: OSError, *, lower: bool = False) -> Phrase:
+    """The reason an OSError gives (the system's ``strerror``, ``lower`` in lower case as some
+    messages put it in brackets), as a phrase an edge says in the user's language where the
+    catalogue has those words (``Permission denied``: ``Permiso denegado``), else as written."""
+    text = str(exc.strerror or exc or type(exc).__name__)
+    text = text.lower() if lower else text
+    return Phrase(text.replace("{", "{{").replace("}", "}}"))
+
+
 def as_written(message: str) -> str:
     """A message as written (English): the ``say`` of :meth:`InputError.describe` by default."""
     return message

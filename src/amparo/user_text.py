@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amparo.errors import Count, FieldError, InputError, Phrase
+from amparo.errors import Count, FieldError, InputError, Phrase, system_reason
 
 #: Encodings tried, in order, for a text file a user gives (Excel on Windows saves cp1252).
 USER_TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
@@ -26,7 +26,7 @@ def read_user_text(path: Path, field: str, *, encoding: str | None = None, most:
             raw = file.read() if most is None else file.read(most + 1)
     except OSError as exc:
         raise InputError(
-            [FieldError(field, Phrase("cannot read {path}: {reason}", path=path, reason=exc.strerror or exc))]
+            [FieldError(field, Phrase("cannot read {path}: {reason}", path=path, reason=system_reason(exc)))]
         ) from None
     if most is not None and len(raw) > most:
         raise InputError(
@@ -49,7 +49,31 @@ def decode_user_bytes(
     raw: bytes, source: str, field: str, *, encoding: str | None = None, encoding_hint: bool = True
 ) -> str:
     """Decode bytes a user gave (see :func:`read_user_text`); ``encoding_hint``: an undecodable
-    byte's error says to give ``--encoding`` (a command that takes one)."""
+    byte's error says to give ``--encoding`` (a command that takes one). A file opening with a
+    UTF-16 or UTF-32 byte order mark (Excel's "Unicode text", Windows Notepad's "Unicode") is read
+    in it where no encoding is asked, and refused as such where one is (JSON is UTF-8): its NUL
+    bytes made it "binary data"."""
+    wide = next((name for mark, name in _WIDE_MARKS if raw.startswith(mark)), None)
+    if wide is not None:
+        if encoding is None:
+            try:
+                return raw.decode(wide)
+            except UnicodeDecodeError:
+                pass  # not that text after all: the checks below say what it is
+        else:
+            raise InputError(
+                [
+                    FieldError(
+                        field,
+                        Phrase(
+                            "is {name} text (it starts with its byte order mark); save it as {wanted}",
+                            name=wide.upper(),
+                            wanted="UTF-8" if encoding.lower().startswith("utf-8") else encoding,
+                        ),
+                    )
+                ],
+                source=source,
+            )
     nul = raw.find(b"\x00", 0, 8192)
     if nul >= 0:
         line, byte = _where(raw, nul)
@@ -100,6 +124,16 @@ def decode_user_bytes(
         else Phrase("is not {names} text (byte 0x{value} at line {line}, byte {byte})", **values)
     )
     raise InputError([FieldError(field, problem)], source=source)
+
+
+#: Byte order marks of the wide encodings, the longer first (UTF-32's little-endian mark opens
+#: with UTF-16's).
+_WIDE_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
 
 def _where(raw: bytes, offset: int) -> tuple[Count, Count]:

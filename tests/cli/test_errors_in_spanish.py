@@ -5,6 +5,7 @@ cannot open; without --lang, or with --lang en, the same errors read in English 
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -228,7 +229,7 @@ def test_an_as_of_before_the_law_of_every_pack_is_said_once(tmp_path: Path, json
         (
             b'{"id": "A-1"}\n\x00\n',
             "is binary data, not text (a NUL byte at line 2, byte 1)",
-            "son datos binarios, no texto (un byte NUL en la línea 2, byte 1)",
+            "contiene datos binarios, no texto (un byte NUL en la línea 2, byte 1)",
         ),
         (
             b'{"id": "A-\xff"}\n',
@@ -248,3 +249,60 @@ def test_a_file_that_is_not_text_is_said_in_spanish(
     assert f"PATH: {path} {spanish}" in said.stderr and "--encoding" not in said.stderr
     in_english = run("screen", str(path))
     assert f"PATH: {path} {english}" in in_english.stderr and "--encoding" not in in_english.stderr
+
+
+def run_with(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "amparo", *args], input=stdin, capture_output=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("stdin", "english", "spanish"),
+    [
+        (b"", "/: the input is empty; expected", "/: la entrada está vacía; se esperaba"),
+        (b"nope\n", "/: the input is not JSON: expected", "/: la entrada no es JSON: se esperaba"),
+        (
+            b'{"a": "x\x00"}\n',
+            "PATH: <stdin> is binary data, not text",
+            "PATH: <stdin> contiene datos binarios",
+        ),
+        (
+            b'{"a": "caf\xe9"}\n',
+            "PATH: <stdin> is not UTF-8 text (byte 0xe9",
+            "PATH: <stdin> no es texto UTF-8 (byte 0xe9",
+        ),
+    ],
+    ids=["empty", "not-json", "nul", "not-utf8"],
+)
+def test_standard_input_is_checked_as_a_file_is_and_said_in_spanish(
+    stdin: bytes, english: str, spanish: str
+) -> None:
+    """Standard input took a NUL byte or bytes that are not UTF-8 (a file is refused for them)."""
+    said = run_with(stdin, "screen", "-", "--lang", "es")
+    assert said.returncode == 2 and spanish in said.stdout.decode() + said.stderr.decode()
+    in_english = run_with(stdin, "screen", "-")
+    assert in_english.returncode == 2 and english in in_english.stdout.decode() + in_english.stderr.decode()
+
+
+def test_a_utf16_file_is_named_as_such_and_a_named_pipe_is_read(tmp_path: Path) -> None:
+    wide = tmp_path / "u16.json"
+    wide.write_text('{"id": "A-1"}\n', encoding="utf-16")
+    said = run("screen", str(wide), "--lang", "es")
+    assert "es texto UTF-16 (empieza con su marca de orden de bytes); guárdelo como UTF-8" in said.stderr
+    assert (
+        "is UTF-16 text (it starts with its byte order mark); save it as UTF-8"
+        in run("screen", str(wide)).stderr
+    )
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    writer = subprocess.Popen(["sh", "-c", f"printf '%s' '{{\"id\": \"A-1\"}}' > {pipe}"])
+    read = run("screen", str(pipe), "--json")
+    writer.wait(timeout=30)
+    assert "no such file" not in read.stderr and json.loads(read.stdout)["encounter_id"] == "A-1"
+
+
+def test_the_systems_reason_is_said_in_spanish(jsonl: Path) -> None:
+    said = run("screen", "--batch", str(jsonl), "--out", "/sys/amparo-x.jsonl", "--lang", "es")
+    assert said.returncode == 2 and "no se puede escribir un archivo ahí (" in said.stderr
+    assert "permission denied" not in said.stderr and "read-only" not in said.stderr

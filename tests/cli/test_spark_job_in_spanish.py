@@ -62,7 +62,17 @@ CASES = [
     (
         lambda d, f: [str(f), str(d / "missing" / "out")],
         "/missing/out: cannot write a folder there (no such file or directory)",
-        "/missing/out: no se puede escribir una carpeta ahí (no such file or directory)",
+        "/missing/out: no se puede escribir una carpeta ahí (no existe el archivo o el directorio)",
+    ),
+    (
+        lambda d, f: [str(d), str(d)],
+        "OUT: {d} is the folder read as IN; give another path to write",
+        "OUT: {d} es la carpeta leída como IN; indique otra ruta para escribir",
+    ),
+    (  # refused once before Spark starts, as screen --batch refuses it (it ran and gave an error row each)
+        lambda d, f: [str(f), str(d / "out"), "--as-of", "1900-01-01"],
+        "--as-of: 1900-01-01 is before the law of every installed law pack",
+        "--as-of: 1900-01-01 es anterior a la ley de todos los paquetes de leyes instalados",
     ),
 ]
 

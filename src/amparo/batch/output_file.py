@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from amparo.batch.standard_streams import is_written_as_it_goes
-from amparo.errors import FieldError, InputError, Phrase
+from amparo.errors import FieldError, InputError, Phrase, system_reason
 
 
 def _same_file(one: Path, other: Path) -> bool:
@@ -35,6 +35,19 @@ def refuse_overwriting(out: Path, inputs: Sequence[tuple[str, Path]], option: st
     if is_written_as_it_goes(out):
         return
     for name, source in inputs:
+        if source.is_dir() and out.resolve() == source.resolve():
+            raise InputError(
+                [
+                    FieldError(
+                        option,
+                        Phrase(
+                            "{path} is the folder read as {option}; give another path to write",
+                            path=out,
+                            option=name,
+                        ),
+                    )
+                ]
+            )
         if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
             raise InputError(
                 [
@@ -134,7 +147,7 @@ def _hidden_part(out: Path, option: str) -> Path:
     try:
         part.open("xb").close()
     except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
+        reason = system_reason(exc, lower=True)
         raise InputError(
             [
                 FieldError(

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from amparo.errors import FieldError, InputError, Phrase
+from amparo.errors import FieldError, InputError, Phrase, system_reason
 
 LOCK = "lock"
 #: The signals held while OUT is swapped (stopped between the two renames, OUT would be under no name).
@@ -48,7 +48,7 @@ def _is_part_name(name: str, out_name: str) -> bool:
 
 
 def _refused(out: Path, what: Phrase, exc: OSError) -> InputError:
-    reason = (exc.strerror or str(exc)).lower()
+    reason = system_reason(exc, lower=True)
     return InputError(
         [FieldError("OUT", Phrase("{out}: {what} ({reason})", out=out, what=what, reason=reason))]
     )

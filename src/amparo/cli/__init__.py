@@ -20,7 +20,7 @@ from rich.text import Text
 from amparo.batch.output_file import STOPPING, remove_partial_files, writing_output
 from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import errors_in_english, errors_language
-from amparo.errors import AmparoError, Phrase
+from amparo.errors import AmparoError, Phrase, system_reason
 
 # Modules that each define ``register(app)``; heavy libraries are imported inside commands.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -85,7 +85,7 @@ def interrupt(_signum: int, _frame: object) -> None:
     if not writing_output():
         raise KeyboardInterrupt
     remove_partial_files()
-    os.write(2, b"interrupted\n")
+    os.write(2, f"{_said('interrupted')}\n".encode())
     os._exit(INTERRUPTED)
 
 
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         err.print(Text.assemble(("error:", "bold red"), " ", _said(problem)))
         sys.exit(INVALID_INPUT)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(_said("interrupted"))
         sys.exit(INTERRUPTED)
     except Exception as exc:  # the edge: anything unexpected is an internal error, not a traceback
         err.print(
@@ -175,7 +175,7 @@ _FILE_HINTS = {
 def file_problem(exc: OSError) -> str:
     """An OSError in words: the path, what went wrong, what to do."""
     path = exc.filename if exc.filename is not None else ""
-    reason = exc.strerror or str(exc)
+    reason = system_reason(exc)
     hint = _FILE_HINTS.get(exc.errno or 0)
     if not path:
         return reason

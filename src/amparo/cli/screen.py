@@ -11,13 +11,18 @@ import typer
 from rich.console import Console
 
 from amparo.cli.options import checked_language, parse_date
-from amparo.errors import FieldError, InputError, Phrase
+from amparo.errors import FieldError, InputError, Phrase, system_reason
 
 
 def read_source(path: str) -> tuple[str, str]:
-    """The text at PATH (or standard input for '-') and a name for messages."""
+    """The text at PATH (or standard input for '-'; a named pipe too) and a name for messages.
+    JSON is UTF-8 (RFC 8259): bytes that are not, a NUL byte or a UTF-16 file are refused alike
+    from a file and from standard input (which took them before)."""
     if path == "-":
-        return sys.stdin.read(), "<stdin>"
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream put in its place (an embedding program's): read as it is
+            return sys.stdin.read(), "<stdin>"
+        return _decoded(stream.read(), "<stdin>"), "<stdin>"
     file = Path(path)
     if file.is_dir():
         raise InputError(
@@ -27,25 +32,25 @@ def read_source(path: str) -> tuple[str, str]:
                 )
             ]
         )
-    if not file.is_file():
+    if not (file.is_file() or file.is_fifo()):
         raise InputError([FieldError("PATH", Phrase("no such file: {path}", path=path))])
-    from amparo.user_text import decode_user_bytes
-
     try:
         raw = file.read_bytes()
     except OSError as exc:
         raise InputError(
-            [
-                FieldError(
-                    "PATH", Phrase("cannot read {path}: {reason}", path=path, reason=exc.strerror or exc)
-                )
-            ]
+            [FieldError("PATH", Phrase("cannot read {path}: {reason}", path=path, reason=system_reason(exc)))]
         ) from None
+    return _decoded(raw, path), path
+
+
+def _decoded(raw: bytes, name: str) -> str:
+    from amparo.user_text import decode_user_bytes
+
     try:  # JSON is UTF-8 (RFC 8259): no other encoding is guessed
-        return decode_user_bytes(raw, path, "PATH", encoding="utf-8-sig", encoding_hint=False), path
+        return decode_user_bytes(raw, name, "PATH", encoding="utf-8-sig", encoding_hint=False)
     except InputError as exc:
         raise InputError(
-            [FieldError("PATH", Phrase("{path} {problem}", path=path, problem=e.message)) for e in exc.errors]
+            [FieldError("PATH", Phrase("{path} {problem}", path=name, problem=e.message)) for e in exc.errors]
         ) from None
 
 

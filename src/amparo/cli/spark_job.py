@@ -38,9 +38,10 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from amparo.cli import spark_job_checks
+from amparo.cli import _said, spark_job_checks
 from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import checked_language, errors_in_english, parse_date
+from amparo.cli.packs import pack_registry, refuse_as_of_before_every_pack
 from amparo.cli.spark_job_checks import local_path as _local_path
 from amparo.cli.spark_job_checks import (
     refuse_what_is_no_parquet_folder,
@@ -100,7 +101,7 @@ def _stopped(signum: int, _frame: object) -> None:
     for scratch in _SCRATCH:
         shutil.rmtree(scratch, ignore_errors=True)
     remove_live_parts()
-    os.write(said, b"interrupted\n" if signum == signal.SIGINT else b"terminated\n")
+    os.write(said, f"{_said('interrupted' if signum == signal.SIGINT else 'terminated')}\n".encode())
     os._exit(
         INTERRUPTED if signum == signal.SIGINT else TERMINATED if signum == signal.SIGTERM else 128 + signum
     )
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         checked_language(args.lang)  # first: the errors that follow are said in it
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
+        refuse_as_of_before_every_pack(as_of, pack_registry())  # as screen --batch: once, not a row each
         refuse_what_is_no_parquet_folder(args.out)
         refuse_writing_over_the_input(args.source, args.out)
         refused = refused_master(args.master) or unreachable_master(args.master, "--master")
@@ -173,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         _say_error(exc)
         return exit_code_for(exc)
     except KeyboardInterrupt:  # Ctrl-C where a library caught the signal first: removed on the way out
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(f"{_said('interrupted')}\n")
         return INTERRUPTED
     finally:
         for number, handler in previous.items():
@@ -184,8 +186,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _say_error(problem: AmparoError | str) -> None:
     """``error: `` and the problem on standard error, in the language ``--lang`` chose."""
-    from amparo.cli import _said
-
     sys.stderr.write(f"error: {_said(problem)}\n")
 
 
@@ -211,7 +211,6 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
     from amparo.batch.spark import SESSION_SETTINGS, screen_spark
     from amparo.batch.spark_input import read_parquet
     from amparo.batch.spark_output import staged_remote
-    from amparo.cli.packs import pack_registry
 
     builder = SparkSession.builder.appName("amparo-batch").config("spark.sql.session.timeZone", "UTC")
     for key, value in SESSION_SETTINGS.items():  # for the whole job, the final write included

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from amparo.batch.compression import CODECS
 from amparo.batch.file_paths import JSON_LINES_SUFFIXES
-from amparo.errors import FieldError, InputError, Phrase
+from amparo.errors import FieldError, InputError, Phrase, system_reason
 
 #: The master URLs Spark takes (``SparkContext``): local mode, a standalone cluster, YARN, Kubernetes.
 MASTER = re.compile(
@@ -164,7 +164,7 @@ def unreachable_master(master: str | None, setting: str) -> InputError | None:
             with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS):
                 return None
         except OSError as exc:
-            reasons.append((exc.strerror or str(exc) or type(exc).__name__).lower())
+            reasons.append(system_reason(exc, lower=True))
     return InputError(
         [
             FieldError(
@@ -173,11 +173,19 @@ def unreachable_master(master: str | None, setting: str) -> InputError | None:
                     "the Spark master at {master} could not be reached ({reasons}); "
                     "give the address of a running master",
                     master=master,
-                    reasons="; ".join(dict.fromkeys(reasons)),
+                    reasons=_joined(list(dict.fromkeys(reasons))),
                 ),
             )
         ]
     )
+
+
+def _joined(reasons: list[Phrase]) -> Phrase:
+    """Reasons one after another (``connection refused; no route to host``), each said in the
+    user's language where the catalogue has it."""
+    if len(reasons) == 1:
+        return reasons[0]
+    return Phrase("{first}; {rest}", first=reasons[0], rest=_joined(reasons[1:]))
 
 
 def unreadable_input(source: str) -> str | None:

@@ -62,6 +62,29 @@ PYTHON_SOURCES = (
 #: :class:`~amparo.errors.Plural` (its singular and plural), and ``_n``
 #: (an ``ngettext`` of its own, as the impact report has).
 KEYWORDS = {**DEFAULT_KEYWORDS, "Phrase": None, "Plural": (1, 2), "_n": (1, 2)}
+#: The reasons the system gives most often for a file or a connection (glibc's ``strerror``).
+SYSTEM_REASONS = (
+    "Permission denied",
+    "No such file or directory",
+    "Read-only file system",
+    "No space left on device",
+    "Disk quota exceeded",
+    "Is a directory",
+    "Not a directory",
+    "File exists",
+    "File name too long",
+    "Too many levels of symbolic links",
+    "Device or resource busy",
+    "Input/output error",
+    "Connection refused",
+    "Connection timed out",
+    "No route to host",
+    "Network is unreachable",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "timed out",
+)
+
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
     "The input is not valid",
@@ -70,6 +93,13 @@ FIXED = (
     "invalid document",
     "is required",
     "the input is empty",
+    # How a command ends when stopped by a signal (`cli.interrupt`, the Spark job's).
+    "interrupted",
+    "terminated",
+    # The system's reasons (``strerror``) put in messages, as written and in lower case
+    # (:func:`amparo.errors.system_reason`).
+    *SYSTEM_REASONS,
+    *(reason.lower() for reason in SYSTEM_REASONS),
     "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN",
     "is not a field of encounter v1 (check the spelling; free data goes under /extensions)",
     "expected a two-letter upper-case US state code such as TX or CA",

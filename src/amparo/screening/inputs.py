@@ -64,7 +64,7 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
     start = _skip(text, 0)
     if start == len(text):
         return "lines", iter(
-            [_bad("the input is empty; expected a JSON object, a JSON array or JSON Lines", source)]
+            [_bad(Phrase("the input is empty; expected a JSON object, a JSON array or JSON Lines"), source)]
         )
     if text[start] == "[":
         return "array", _array(text, source)
@@ -151,7 +151,10 @@ def not_json_input(first: Item, source: str) -> Item:
     batch evaluator says it in the same words)."""
     fault = first.error.errors[0].message if first.error else ""
     return _bad(
-        f"the input is not JSON: expected a JSON object, a JSON array or JSON Lines (one object a line); {fault}",
+        Phrase(
+            "the input is not JSON: expected a JSON object, a JSON array or JSON Lines (one object a line); {fault}",
+            fault=fault,
+        ),
         source,
     )
 
