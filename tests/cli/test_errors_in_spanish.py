@@ -306,3 +306,19 @@ def test_the_systems_reason_is_said_in_spanish(jsonl: Path) -> None:
     said = run("screen", "--batch", str(jsonl), "--out", "/sys/amparo-x.jsonl", "--lang", "es")
     assert said.returncode == 2 and "no se puede escribir un archivo ahí (" in said.stderr
     assert "permission denied" not in said.stderr and "read-only" not in said.stderr
+
+
+def test_a_wide_text_is_read_where_no_encoding_is_asked_and_refused_where_utf8_is() -> None:
+    from amparo.user_text import decode_user_bytes
+
+    for encoding in ("utf-16", "utf-32"):  # Excel's "Unicode text" export is UTF-16 with its mark
+        raw = "record_id,given_names\n1,José\n".encode(encoding)
+        assert decode_user_bytes(raw, "a.csv", "A") == "record_id,given_names\n1,José\n"
+        with pytest.raises(InputError) as refused:
+            decode_user_bytes(raw, "a.json", "PATH", encoding="utf-8-sig")
+        assert refused.value.errors[0].message == (
+            f"is {encoding.upper()} text (it starts with its byte order mark); save it as UTF-8"
+        )
+    nul = b"\xff\xfe\x00\x01binary"  # a UTF-16 mark before bytes that are no UTF-16 text
+    with pytest.raises(InputError, match="binary data"):
+        decode_user_bytes(nul + b"\x00", "x.csv", "A")
