@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         description=(
             "Which library decodes a Parquet IN of `amparo screen --batch` and `amparo impact`: arrow "
             "(the default) or polars, whose own reader does about 40 % less work a chunk (Parquet to "
-            "Parquet about 20 % faster) and gives the same rows from a sound file, but checks a "
+            "Parquet 5-20 % faster: a million rows 3.1 -> 2.55 s, ten million 18.2 -> 17.4 s) and gives the same rows from a sound file, but checks a "
             "damaged one less (a changed page can be read without an error where Arrow refuses it)."
         ),
     )
