@@ -54,7 +54,8 @@ def decode_user_bytes(
     in it where no encoding is asked, and refused as such where one is (JSON is UTF-8): its NUL
     bytes made it "binary data"."""
     wide = next((name for mark, name in _WIDE_MARKS if raw.startswith(mark)), None)
-    if wide is not None:
+    asked_wide = encoding is not None and encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    if wide is not None and not asked_wide:
         if encoding is None:
             try:
                 return raw.decode(wide)
@@ -74,7 +75,7 @@ def decode_user_bytes(
                 ],
                 source=source,
             )
-    nul = raw.find(b"\x00", 0, 8192)
+    nul = -1 if asked_wide else raw.find(b"\x00", 0, 8192)  # a wide text is half NUL bytes
     if nul >= 0:
         line, byte = _where(raw, nul)
         raise InputError(

@@ -322,3 +322,11 @@ def test_a_wide_text_is_read_where_no_encoding_is_asked_and_refused_where_utf8_i
     nul = b"\xff\xfe\x00\x01binary"  # a UTF-16 mark before bytes that are no UTF-16 text
     with pytest.raises(InputError, match="binary data"):
         decode_user_bytes(nul + b"\x00", "x.csv", "A")
+
+
+def test_a_wide_encoding_asked_for_reads_its_text() -> None:
+    from amparo.user_text import decode_user_bytes
+
+    raw = "1,José\n".encode("utf-16")
+    assert decode_user_bytes(raw, "a.csv", "A", encoding="utf-16") == "1,José\n"
+    assert decode_user_bytes(raw, "a.csv", "A", encoding="UTF_16") == "1,José\n"

@@ -158,9 +158,9 @@ def _file_chunks(path: Path, size: int, reader_kind: ParquetReader) -> Iterator[
     """Chunks of a Parquet file, of about ``size`` rows: whole row groups where none is over twice
     that (read with their columns decoded at once, each chunk one buffer per column), else slices
     of the file's batches (memory stays flat whatever its row groups). With ``reader_kind``
-    ``polars``, whole row groups are decoded by Polars where the file's types allow (:func:`_read_by_polars`; Polars refuses text
-    that is not UTF-8), else by Arrow, whose text is checked
-    (:func:`~amparo.batch.arrow_text.utf8_faults`, ~12 ms per 200,000 rows).
+    ``polars``, whole row groups are decoded by Polars where the file's types allow
+    (:func:`_read_by_polars`; Polars refuses text that is not UTF-8), else by Arrow, whose text
+    is checked (:func:`~amparo.batch.arrow_text.utf8_faults`, ~12 ms per 200,000 rows).
     Decoded in the calling thread only (no Arrow thread pool): the reader runs beside the
     screening workers, which keep both cores busy, and Arrow's threads only added work (one
     200,000-row chunk: 175 -> 146 ms of CPU)."""
