@@ -90,25 +90,10 @@ def screen_batch(
         }
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        from babel.numbers import format_decimal
-
-        language = translator(lang)
-        _ = language.gettext
-        screened = language.ngettext(
-            "{rows} document screened into {out} in {seconds} s ({rate}/s)",
-            "{rows} documents screened into {out} in {seconds} s ({rate}/s)",
-            report.rows,
-        )
-        invalid = language.ngettext("{invalid} invalid", "{invalid} invalid", report.invalid)
+        out = translator(lang).gettext("standard output") if is_standard_output(target) else str(target)
         err = Console(stderr=True, soft_wrap=True)
         err.print(
-            f"{screened}; {invalid}".format(
-                rows=format_decimal(report.rows, locale=lang),
-                out=_("standard output") if is_standard_output(target) else str(target),
-                seconds=format_decimal(round(report.seconds, 1), format="0.0", locale=lang),
-                rate=format_decimal(round(rate), locale=lang),
-                invalid=format_decimal(report.invalid, locale=lang),
-            ),
+            screened_line(report.rows, report.invalid, out, report.seconds, lang),
             highlight=False,
             markup=False,
         )
@@ -116,6 +101,30 @@ def screen_batch(
             warn_beyond_currency(err, report.beyond_currency, lang)
     if report.invalid:
         raise typer.Exit(2)
+
+
+def screened_line(rows: int, invalid: int, out: str, seconds: float, lang: str) -> str:
+    """The one line a batch run ends with, in ``lang``: ``1,000 documents screened into o.parquet in
+    2.1 s (476/s); 3 invalid`` (``screen --batch``'s and the Spark job's)."""
+    from babel.numbers import format_decimal
+
+    from amparo.i18n import translator
+
+    language = translator(lang)
+    screened = language.ngettext(
+        "{rows} document screened into {out} in {seconds} s ({rate}/s)",
+        "{rows} documents screened into {out} in {seconds} s ({rate}/s)",
+        rows,
+    )
+    said = language.ngettext("{invalid} invalid", "{invalid} invalid", invalid)
+    rate = rows / seconds if seconds else 0.0
+    return f"{screened}; {said}".format(
+        rows=format_decimal(rows, locale=lang),
+        out=out,
+        seconds=format_decimal(round(seconds, 1), format="0.0", locale=lang),
+        rate=format_decimal(round(rate), locale=lang),
+        invalid=format_decimal(invalid, locale=lang),
+    )
 
 
 def impact_command(

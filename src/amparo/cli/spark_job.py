@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from amparo.cli import _said, spark_job_checks
+from amparo.cli.batch import screened_line
 from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import checked_language, errors_in_english, parse_date
 from amparo.cli.packs import pack_registry, refuse_as_of_before_every_pack
@@ -50,6 +51,7 @@ from amparo.cli.spark_job_checks import (
     unreachable_master,
     unreadable_input,
 )
+from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, MissingExtra, Phrase
 
 
@@ -143,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         checked_language(args.lang)  # first: the errors that follow are said in it
         as_of = parse_date(args.as_of, "--as-of")  # before Spark starts
-        refuse_as_of_before_every_pack(as_of, pack_registry())  # as screen --batch: once, not a row each
+        registry = pack_registry()  # every installed pack, the default from the settings
+        refuse_as_of_before_every_pack(as_of, registry)  # as screen --batch: once, not a row each
         refuse_what_is_no_parquet_folder(args.out)
         refuse_writing_over_the_input(args.source, args.out)
         refused = refused_master(args.master) or unreachable_master(args.master, "--master")
@@ -167,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = {number: signal.signal(number, _stopped) for number in _STOPPING}
     try:
         with _staged_local(args.out) as written:
-            return _run(args, as_of, written)
+            return _run(args, as_of, registry, written)
     except _JobFailed as exc:
         _say_error(exc)
         return exc.code
@@ -198,7 +201,7 @@ def workers_python(master: str | None, environ: MutableMapping[str, str]) -> Non
         environ["PYSPARK_PYTHON"] = sys.executable
 
 
-def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) -> int:
+def _run(args: argparse.Namespace, as_of: dt.date | None, registry: PackRegistry, local: Path | None) -> int:
     """The job: Spark started, the documents read and screened into ``local`` (a local OUT's staged
     folder) or beside a remote OUT; an error raised for the output to be removed (the exit code it
     carries)."""
@@ -268,7 +271,6 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
                 ),
                 INVALID_INPUT,
             ) from None
-        registry = pack_registry()  # every installed pack, the default from the settings
         try:
             started = time.perf_counter()
             screened = screen_spark(spark, documents, registry, as_of=as_of, refuse_read_before=True)
@@ -296,32 +298,8 @@ def _run(args: argparse.Namespace, as_of: dt.date | None, local: Path | None) ->
     finally:
         spark.stop()
     seconds = time.perf_counter() - started
-    sys.stderr.write(_report(rows, invalid, args.out, seconds, args.lang) + "\n")
+    sys.stderr.write(screened_line(rows, invalid, args.out, seconds, args.lang) + "\n")
     return INVALID_INPUT if invalid else 0  # as `amparo screen --batch`: 2 when any row was invalid
-
-
-def _report(rows: int, invalid: int, out: str, seconds: float, lang: str) -> str:
-    """The job's one line, in the words and numbers of ``amparo screen --batch``'s report (``1
-    document``, ``1,000 documents``: it said ``1 documents`` and ``1000``)."""
-    rate = rows / seconds if seconds else 0.0
-    from babel.numbers import format_decimal
-
-    from amparo.i18n import translator
-
-    language = translator(lang)
-    screened = language.ngettext(
-        "{rows} document screened into {out} in {seconds} s ({rate}/s)",
-        "{rows} documents screened into {out} in {seconds} s ({rate}/s)",
-        rows,
-    )
-    said = language.ngettext("{invalid} invalid", "{invalid} invalid", invalid)
-    return f"{screened}; {said}".format(
-        rows=format_decimal(rows, locale=lang),
-        out=out,
-        seconds=format_decimal(round(seconds, 1), format="0.0", locale=lang),
-        rate=format_decimal(round(rate), locale=lang),
-        invalid=format_decimal(invalid, locale=lang),
-    )
 
 
 def _master_failed(exc: BaseException, master: str | None, setting: str) -> _JobFailed | None:
