@@ -154,7 +154,12 @@ def system_reason(exc: OSError, *, lower: bool = False) -> Phrase:
     messages put it in brackets), as a phrase an edge says in the user's language where the
     catalogue has those words (``Permission denied``: ``Permiso denegado``), else as written."""
     text = str(exc.strerror or exc or type(exc).__name__)
-    text = text.lower() if lower else text
+    return fixed_phrase(text.lower() if lower else text)
+
+
+def fixed_phrase(text: str) -> Phrase:
+    """A text with no values in it as a phrase (its braces are the text's own): an edge says it in
+    the user's language where the catalogue has those words, else as written."""
     return Phrase(text.replace("{", "{{").replace("}", "}}"))
 
 

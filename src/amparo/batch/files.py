@@ -308,8 +308,10 @@ def screen_file(
     workers: int = DEFAULT_WORKERS,
     refuse_read_before: bool = False,
     parquet_reader: ParquetReader = "arrow",
+    progress_label: str = "screening",
 ) -> BatchReport:
-    """Screen every document in ``source`` into ``out``; a progress bar on a terminal.
+    """Screen every document in ``source`` into ``out``; a progress bar on a terminal, headed
+    ``progress_label`` (the command line's, in the user's language).
     ``workers``: chunks screened at once (:func:`amparo.batch.pipeline.in_order`).
     ``refuse_read_before``: a document dated after ``as_of`` gets the error ``amparo screen
     --as-of`` gives it (the command line's reading); else it is read on ``as_of``, as
@@ -329,7 +331,7 @@ def screen_file(
         started = time.perf_counter()
         tally = _Tally()
         show = sys.stderr.isatty() if progress is None else progress
-        bar, task = _progress(show, source, in_format)
+        bar, task = _progress(show, source, in_format, progress_label)
         try:
             if in_format == "parquet":
                 frames = read_ahead(parquet_chunks(source, chunk_rows or PARQUET_CHUNK, parquet_reader))
@@ -400,10 +402,11 @@ def _json_screening(screener: BatchScreener) -> Callable[[Any], tuple[Any, int]]
     return screen
 
 
-def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
+def _progress(show: bool, source: Path, fmt: Format, label: str) -> tuple[Any, Any]:
     if not show:
         return None, None
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     total: int | None
@@ -414,6 +417,6 @@ def _progress(show: bool, source: Path, fmt: Format) -> tuple[Any, Any]:
     columns = (
         (TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn()) if total else (DownloadColumn(),)
     )
-    bar = Progress(TextColumn("screening"), BarColumn(), *columns, console=Console(stderr=True))
+    bar = Progress(TextColumn(escape(label)), BarColumn(), *columns, console=Console(stderr=True))
     bar.start()
     return bar, bar.add_task("screen", total=total)

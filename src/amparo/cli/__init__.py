@@ -94,7 +94,7 @@ def end_when_stopped(signum: int, _frame: object) -> None:
     (exit 143, or 129). Not an exception raised into the main thread: it may be inside a library's
     callback that wraps or drops it (or Py4J's, waiting on Spark)."""
     remove_partial_files()
-    os.write(2, b"terminated\n")
+    os.write(2, f"{_said('terminated')}\n".encode())
     os._exit(TERMINATED if signum == signal.SIGTERM else 128 + signum)
 
 

@@ -38,7 +38,7 @@ def screen_batch(
     from amparo.batch.standard_streams import input_path, is_standard_output, output_name, output_path
     from amparo.cli.law_currency import warn_beyond_currency
     from amparo.cli.packs import pack_registry, refuse_as_of_before_every_pack
-    from amparo.i18n import translator
+    from amparo.i18n import say, translator
     from amparo.settings import load_settings
 
     if batch is None or out is None:
@@ -75,6 +75,7 @@ def screen_batch(
         chunk_rows=settings.batch_chunk_rows,
         parquet_reader=settings.batch_parquet_reader,
         refuse_read_before=True,  # as `amparo screen --as-of` refuses a document dated after it
+        progress_label=say(Phrase("screening"), lang),
     )
     rate = report.rows / report.seconds if report.seconds else 0.0
     if as_json:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,17 +23,18 @@ def _nothing() -> None:
 
 @contextmanager
 def progress_on_terminal(
-    description: str, console: Console, total: int | None = None
+    description: str, console: Console, total: int | None = None, done: str = "done"
 ) -> Iterator[Callable[[], None]]:
-    """A function to call once per item done; shows a bar only when ``console`` is a terminal."""
+    """A function to call once per item done; shows a bar only when ``console`` is a terminal,
+    headed ``description``, with the count of items ``done`` (the words in the user's language)."""
     if not console.is_terminal:
         yield _nothing
         return
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        MofNCompleteColumn() if total else TextColumn("{task.completed} done"),
+        MofNCompleteColumn() if total else TextColumn("{task.completed} " + escape(done)),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as progress:

@@ -117,7 +117,7 @@ def screen_command(
     console, err = Console(), Console(stderr=True)
     writer = _JsonWriter(shape) if as_json else None
     invalid = late = 0
-    with progress_on_terminal("screening", err) as advance:
+    with progress_on_terminal(_("screening"), err, done=_("screened")) as advance:
         for item in items:
             advance()
             try:
@@ -131,10 +131,8 @@ def screen_command(
                 if writer is not None:
                     writer.write(problem)
                 else:
-                    err.print(
-                        f"[bold red]{_('invalid document')} {problem['encounter_id'] or ''}[/]",
-                        highlight=False,
-                    )
+                    heading = " ".join(filter(None, (_("invalid document"), problem["encounter_id"])))
+                    err.print(heading, style="bold red", highlight=False, markup=False)
                     for e in exc.errors:
                         err.print(f"  {e.path or '/'}: {say(e.message, lang)}", highlight=False, markup=False)
                 continue

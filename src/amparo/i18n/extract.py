@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 from amparo.engine.pack import LawPack
 from amparo.i18n import DOMAIN, LANGUAGES, LOCALES, catalogue_path
-from amparo.screening.json_values import TOO_DEEP
+from amparo.screening.json_values import JSON_REASONS, TOO_DEEP
 
 SRC = Path(__file__).parents[1]
 #: Modules whose ``_("...")`` calls are messages.
@@ -48,6 +48,8 @@ PYTHON_SOURCES = (
     "batch/parquet_input.py",
     "batch/compression.py",
     "screening/inputs.py",
+    "screening/json_array.py",
+    "screening/json_values.py",
     # ... and the documents' own errors, as `amparo screen` prints them.
     "encounter/validation.py",
     "encounter/model.py",
@@ -100,6 +102,8 @@ FIXED = (
     # (:func:`amparo.errors.system_reason`).
     *SYSTEM_REASONS,
     *(reason.lower() for reason in SYSTEM_REASONS),
+    # The JSON decoder's reasons in messages (:func:`amparo.screening.json_values.json_reason`).
+    *JSON_REASONS,
     "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN",
     "is not a field of encounter v1 (check the spelling; free data goes under /extensions)",
     "expected a two-letter upper-case US state code such as TX or CA",

@@ -19,6 +19,7 @@ from amparo.screening.json_values import (
     JSON_DECODER,
     TOO_DEEP,
     NotJsonValue,
+    json_reason,
     loads_json,
     nesting,
     refuse_lone_surrogates,
@@ -82,7 +83,7 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
             _, end = json.JSONDecoder().raw_decode(text, start)
             if _skip(text, end) == len(text):
                 return "object", iter(
-                    [_bad(Phrase("the input is not valid JSON ({reason})", reason=exc), source)]
+                    [_bad(Phrase("the input is not valid JSON ({reason})", reason=exc.reason), source)]
                 )
             return "lines", _lines(text, source)
         except RecursionError:
@@ -113,11 +114,11 @@ def read_line(line: str, number: int, source: str) -> Item:
         message = Phrase(
             "line {number} is not valid JSON ({reason} at column {column})",
             number=number,
-            reason=exc.msg.removesuffix(" at"),  # "Invalid control character at": "at" said once
+            reason=json_reason(exc),  # "Invalid control character at": "at" said once
             column=exc.colno,
         )
     except NotJsonValue as exc:
-        message = Phrase("line {number} is not valid JSON ({reason})", number=number, reason=exc)
+        message = Phrase("line {number} is not valid JSON ({reason})", number=number, reason=exc.reason)
     except RecursionError:
         message = Phrase("line {number}: {problem}", number=number, problem=Phrase(TOO_DEEP))
     return _bad(message, f"{source}:{number}")

@@ -14,11 +14,12 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from amparo.errors import EncounterInvalid, FieldError
+from amparo.errors import EncounterInvalid, FieldError, Phrase
 from amparo.screening.json_values import (
     JSON_DECODER,
     TOO_DEEP,
     NotJsonValue,
+    json_reason,
     refuse_lone_surrogates,
     too_deep,
 )
@@ -72,11 +73,16 @@ class _Window:
                 return i
             i = self.cut(i)
 
-    def where(self, i: int) -> str:
+    def where(self, i: int) -> Phrase:
         newline = self.text.rfind("\n", 0, i)
         line = self.line + self.text.count("\n", 0, i)
         column = i - newline if newline >= 0 else self.column + i + 1
-        return f"line {line}, column {column}"
+        return Phrase("line {line}, column {column}", line=line, column=column)
+
+
+def hex_byte(value: int) -> str:
+    """A byte as a message names it: ``0xff``."""
+    return format(value, "#04x")
 
 
 def _bad(message: str, source: str) -> tuple[None, EncounterInvalid]:
@@ -114,18 +120,43 @@ def _elements(window: _Window, source: str, texts: bool = False) -> Iterator[Ele
             if i < len(text) and text[i] == "]":
                 yield from _after_array(window, i, source)
                 return
-            yield _bad(f"expected ',' or ']' after element {number - 1} at {window.where(i)}", source)
+            yield _bad(
+                Phrase(
+                    "expected ',' or ']' after element {number} at {where}",
+                    number=number - 1,
+                    where=window.where(i),
+                ),
+                source,
+            )
             return
     except json.JSONDecodeError as exc:
         yield _bad(
-            f"element {number} of the array is not valid JSON ({exc.msg} at {window.where(exc.pos)})", source
+            Phrase(
+                "element {number} of the array is not valid JSON ({reason} at {where})",
+                number=number,
+                reason=json_reason(exc),
+                where=window.where(exc.pos),
+            ),
+            source,
         )
     except NotJsonValue as exc:
-        yield _bad(f"element {number} of the array is not valid JSON ({exc})", source)
+        yield _bad(
+            Phrase(
+                "element {number} of the array is not valid JSON ({reason})", number=number, reason=exc.reason
+            ),
+            source,
+        )
     except _NotUtf8 as exc:
-        yield _bad(f"element {number} of the array is not UTF-8 text ({exc})", source)
+        yield _bad(
+            Phrase(
+                "element {number} of the array is not UTF-8 text ({reason})",
+                number=number,
+                reason=exc.args[0],
+            ),
+            source,
+        )
     except RecursionError:
-        yield _bad(f"element {number}: {TOO_DEEP}", source)
+        yield _bad(Phrase("element {number}: {problem}", number=number, problem=Phrase(TOO_DEEP)), source)
 
 
 def _decode(window: _Window, i: int) -> tuple[object, int]:
@@ -161,7 +192,7 @@ def _more(window: _Window, end: int) -> bool:
 def _after_array(window: _Window, i: int, source: str) -> Iterator[Element]:
     end = window.skip(i + 1)
     if end < len(window.text):
-        yield _bad(f"unexpected text after the array at {window.where(end)}", source)
+        yield _bad(Phrase("unexpected text after the array at {where}", where=window.where(end)), source)
 
 
 def array_of_text(text: str, source: str) -> Iterator[Element]:
@@ -203,9 +234,18 @@ def array_of_file(handle: ByteSource, source: str, *, texts: bool = False) -> It
             try:
                 text: str = decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:
-                at = exc.object[exc.start] if exc.start < len(exc.object) else None
-                what = f"byte 0x{at:02x}" if at is not None else "a character cut short"
-                broken.append(_NotUtf8(f"{what} at offset {done - pending + exc.start}"))
+                offset = done - pending + exc.start
+                broken.append(
+                    _NotUtf8(
+                        Phrase(
+                            "byte {byte} at offset {offset}",
+                            byte=hex_byte(exc.object[exc.start]),
+                            offset=offset,
+                        )
+                        if exc.start < len(exc.object)
+                        else Phrase("a character cut short at offset {offset}", offset=offset)
+                    )
+                )
                 text = bytes(exc.object[: exc.start]).decode("utf-8")  # the elements before it are read
                 if not text:
                     raise broken[0] from None

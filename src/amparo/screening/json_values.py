@@ -8,6 +8,8 @@ import re
 import sys
 from typing import Any
 
+from amparo.errors import Phrase, fixed_phrase
+
 
 class NotJsonValue(ValueError):
     """``NaN``, ``Infinity`` or ``-Infinity``, or half a UTF-16 surrogate pair (``\\ud800``).
@@ -15,9 +17,36 @@ class NotJsonValue(ValueError):
     UTF-8 text can hold it), and orjson refuses them: refused here too, so that a document holding
     one is "not valid JSON" whichever command reads it."""
 
+    @property
+    def reason(self) -> Phrase:
+        """Why, as a phrase (said in the user's language where the catalogue has it)."""
+        given = self.args[0] if self.args else ""
+        return given if isinstance(given, Phrase) else fixed_phrase(str(given))
+
+
+#: What the standard library's decoder says is wrong (``JSONDecodeError.msg``, less the ``at`` it
+#: ends some with: the messages go on with where), put in the catalogue to be said in Spanish.
+JSON_REASONS = (
+    "Expecting value",
+    "Expecting ',' delimiter",
+    "Expecting ':' delimiter",
+    "Expecting property name enclosed in double quotes",
+    "Unterminated string starting",
+    "Invalid control character",
+    "Invalid \\escape",
+    "Invalid \\uXXXX escape",
+    "Extra data",
+)
+
+
+def json_reason(exc: json.JSONDecodeError) -> Phrase:
+    """The decoder's reason as a phrase, without the ``at`` some end with (``Unterminated string
+    starting at``): the caller says where, in its own words."""
+    return fixed_phrase(exc.msg.removesuffix(" at"))
+
 
 def _refuse_constant(name: str) -> Any:
-    raise NotJsonValue(f"{name} is not a JSON value")
+    raise NotJsonValue(Phrase("{name} is not a JSON value", name=name))
 
 
 JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
@@ -99,7 +128,14 @@ def refuse_lone_surrogates(value: Any, text: str, start: int, end: int) -> None:
         return
     lone = _lone_surrogate(value)
     if lone is not None:
-        raise NotJsonValue(f"\\u{ord(lone):04x} is half of a UTF-16 surrogate pair, not a character")
+        raise NotJsonValue(
+            Phrase("{escape} is half of a UTF-16 surrogate pair, not a character", escape=_escape(lone))
+        )
+
+
+def _escape(character: str) -> str:
+    """A character as JSON escapes it: ``\\ud800``."""
+    return "\\u" + format(ord(character), "04x")
 
 
 def _lone_surrogate(value: Any) -> str | None:
