@@ -109,15 +109,3 @@ def test_every_reason_the_decoder_gives_is_in_the_catalogue(text: str) -> None:
     reason = json_reason(refused.value)
     assert reason in JSON_REASONS
     assert say(reason, "es") != reason  # translated
-
-
-def test_a_document_id_is_printed_as_written_not_as_markup(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "lines.jsonl"
-    path.write_text('{"id": "[/b] [red]x"}\n', encoding="utf-8")
-    said = screened(path, capsys, "--lang", "es")
-    assert said.splitlines()[0] == "documento no válido [/b] [red]x"
-    bare = tmp_path / "bare.jsonl"
-    bare.write_text("[]\nnot json\n", encoding="utf-8")
-    assert screened(bare, capsys).splitlines()[0] == "invalid document"  # no space after it

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 flows_app = typer.Typer(
@@ -208,7 +209,7 @@ def forecast_command(
         from amparo.flows import charts
 
         for path in charts.forecast_chart(result, folder, language):
-            Console(stderr=True).print(f"wrote {path}")
+            Console(stderr=True).print(f"wrote {path}", markup=False)
     rows = [r.as_dict() for r in result.rows]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
@@ -242,12 +243,12 @@ def scenario_command(
         from amparo.flows import charts
 
         for path in charts.scenario_chart(projection, folder, language):
-            Console(stderr=True).print(f"wrote {path}")
+            Console(stderr=True).print(f"wrote {path}", markup=False)
     if as_json:
         typer.echo(json.dumps(projection.as_dict(), ensure_ascii=False, indent=2))
         return
     console = Console()
-    console.print(f"[bold]{projection.scenario.title}[/] ({projection.series_name})")
+    console.print(f"[bold]{escape(projection.scenario.title)}[/] ({escape(projection.series_name)})")
     for item in projection.assumptions():
         effect = item["effect_percent"]
         console.print(
@@ -288,7 +289,7 @@ def claims_check_command(
 
         for verdict in verdicts:
             for path in charts.claim_chart(verdict, folder):
-                Console(stderr=True).print(f"wrote {path}")
+                Console(stderr=True).print(f"wrote {path}", markup=False)
     if as_json:
         typer.echo(json.dumps([v.as_dict() for v in verdicts], ensure_ascii=False, indent=2))
         return

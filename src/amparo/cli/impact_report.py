@@ -139,7 +139,7 @@ class ImpactReport:
                 highlight=False,
             )
         for key, item in result["by_key"].items():
-            console.print(f"  {key}: {self.number(item['changed'])}", highlight=False)
+            console.print(f"  {key}: {self.number(item['changed'])}", highlight=False, markup=False)
             transitions = list(item["transitions"].items())
             for transition, n in transitions[:TRANSITIONS_SHOWN]:
                 console.print(f"      {transition}: {self.number(n)}", highlight=False, markup=False)

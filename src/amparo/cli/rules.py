@@ -75,31 +75,35 @@ def show_rule(
     )
     if rule_id in book.instruments and rule_id not in book.rules:
         inst = book.instrument(rule_id)
-        console.print(f"[bold]{inst.title}[/] ({inst.kind}) — {'; '.join(inst.citations)}")
+        console.print(f"[bold]{escape(inst.title)}[/] ({inst.kind}) — {escape('; '.join(inst.citations))}")
         for event in inst.events:
             console.print(
-                f"  {event.on.isoformat()}  {event.kind:<11} [{event.certainty}] {event.text}  [italic]{'; '.join(event.citations)}[/]"
+                f"  {event.on.isoformat()}  {event.kind:<11} {escape(f'[{event.certainty}]')} {escape(event.text)}"
+                f"  [italic]{escape('; '.join(event.citations))}[/]"
             )
         if inst.notes:
-            console.print(f"  {inst.notes}")
+            console.print(f"  {inst.notes}", markup=False)
         return
     book.rule(rule_id)  # UnknownRule with suggestions
     row = next(r for r in rule_rows(book) if r["id"] == rule_id)
     console.print(
-        f"[bold]{row['title']}[/]  ({row['id']}, {row['kind']}, instrument {row['instrument']}, read on {row['read_on']})"
+        f"[bold]{escape(row['title'])}[/]  "
+        + escape(f"({row['id']}, {row['kind']}, instrument {row['instrument']}, read on {row['read_on']})")
     )
     for v in row["versions"]:
         console.print(
             f"\n[bold]{v['version']}[/]  {v['valid_from']} → {v['valid_to'] or '…'}  {escape('[' + v['status'] + ']')} certainty {v['certainty']}"
         )
-        console.print(f"  {v['summary']}", highlight=False)
+        console.print(f"  {v['summary']}", highlight=False, markup=False)
         if v["applies_when"] and v["applies_when"] != "false":
             console.print(f"  applies when: {v['applies_when']}", highlight=False, markup=False)
         for x in v["unless"]:
-            console.print(f"  unless {x['title']}  [italic]({x['citation']})[/]", highlight=False)
-        console.print(f"  [italic]{'; '.join(v['citations'])}[/]", highlight=False)
+            console.print(
+                f"  unless {escape(x['title'])}  [italic]({escape(x['citation'])})[/]", highlight=False
+            )
+        console.print(f"  [italic]{escape('; '.join(v['citations']))}[/]", highlight=False)
         if v["flags"]:
-            console.print(f"  flags: {', '.join(v['flags'])}", highlight=False)
+            console.print(f"  flags: {', '.join(v['flags'])}", highlight=False, markup=False)
 
 
 @rules_app.command("test")

@@ -229,4 +229,5 @@ def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel
         parts.append(Text(f"\n{_('Confidential under')} {regime.citation}: {note}", style="dim"))
     pack_named = _("{pack} pack {version}").format(pack=decision.ruleset_id, version=decision.ruleset_version)
     title = f"{decision.encounter_id} · {_('law read on')} {decision.as_of.isoformat()} · {pack_named}"
-    return Panel(Group(*parts), title=title, title_align="left")
+    # The id is the document's own text: shown as written, never read as Rich markup.
+    return Panel(Group(*parts), title=Text(title), title_align="left")
