@@ -20,6 +20,7 @@ from rich.text import Text
 from amparo.batch.output_file import STOPPING, remove_partial_files, writing_output
 from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import errors_in_english, errors_language
+from amparo.cli.usage_errors import language_asked, usage_errors_in
 from amparo.errors import AmparoError, Phrase, system_reason
 
 # Modules that each define ``register(app)``; heavy libraries are imported inside commands.
@@ -117,9 +118,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         signal.signal(signal.SIGINT, interrupt)
     err = Console(stderr=True, soft_wrap=True)  # one line per message in a log file too
     errors_in_english()  # until a command's --lang says otherwise
+    arguments = list(argv) if argv is not None else sys.argv[1:]
     try:
         app = build_app()
-        app(args=list(argv) if argv is not None else None, prog_name="amparo")
+        with usage_errors_in(language_asked(arguments)):  # said before a command reads its --lang
+            app(args=arguments, prog_name="amparo")
     except AmparoError as exc:
         err.print(Text.assemble(("error:", "bold red"), " ", _said(exc)))
         sys.exit(exit_code_for(exc))

@@ -41,6 +41,7 @@ PYTHON_SOURCES = (
     "errors.py",
     "cli/__init__.py",
     "cli/options.py",
+    "cli/usage_errors.py",
     "cli/packs.py",
     "batch/standard_streams.py",
     "batch/file_paths.py",
@@ -87,6 +88,15 @@ SYSTEM_REASONS = (
     "timed out",
 )
 
+#: The reasons pydantic gives for a value Typer could not convert, inside a usage error
+#: (:mod:`amparo.cli.usage_errors`).
+CONVERSION_REASONS = (
+    "Input should be a valid integer, unable to parse string as an integer",
+    "Input should be a valid integer, got a number with a fractional part",
+    "Input should be a valid number, unable to parse string as a number",
+    "Input should be a valid boolean, unable to interpret input",
+)
+
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
     "The input is not valid",
@@ -104,6 +114,8 @@ FIXED = (
     *(reason.lower() for reason in SYSTEM_REASONS),
     # The JSON decoder's reasons in messages (:func:`amparo.screening.json_values.json_reason`).
     *JSON_REASONS,
+    # pydantic's reasons for a value Typer could not convert (:mod:`amparo.cli.usage_errors`).
+    *CONVERSION_REASONS,
     "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN",
     "is not a field of encounter v1 (check the spelling; free data goes under /extensions)",
     "expected a two-letter upper-case US state code such as TX or CA",
