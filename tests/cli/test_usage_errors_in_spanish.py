@@ -80,3 +80,43 @@ def test_the_usage_line_and_the_hint_are_said_too(capsys: pytest.CaptureFixture[
 )
 def test_the_language_asked_is_the_last_lang_before_a_double_dash(argv: list[str], asked: str | None) -> None:
     assert language_asked(argv) == asked
+
+
+@pytest.mark.parametrize(
+    ("argv", "english", "spanish"),
+    [
+        (
+            ["--lang", "es"],
+            "the following arguments are required: source, out",
+            "faltan estos argumentos obligatorios: source, out",
+        ),
+        (
+            ["a", "b", "--bogus", "--lang", "es"],
+            "unrecognized arguments: --bogus",
+            "argumentos no reconocidos: --bogus",
+        ),
+        (
+            ["a", "b", "--lang=es", "--master"],
+            "argument --master: expected one argument",
+            "argumento --master: se esperaba un valor",
+        ),
+    ],
+)
+def test_the_spark_job_s_usage_errors_are_said_in_the_language_asked(
+    capsys: pytest.CaptureFixture[str], argv: list[str], english: str, spanish: str
+) -> None:
+    from amparo.cli import spark_job
+
+    def usage_error(arguments: list[str]) -> str:
+        with pytest.raises(SystemExit) as ended:
+            spark_job.main(arguments)
+        assert ended.value.code == 2
+        return capsys.readouterr().err
+
+    in_spanish = usage_error(argv)
+    assert in_spanish.startswith("uso: ") and spanish in in_spanish and english not in in_spanish
+    in_english = usage_error(["en" if a == "es" else "--lang=en" if a == "--lang=es" else a for a in argv])
+    assert in_english.startswith("usage: ") and english in in_english
+    import argparse
+
+    assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]  # argparse's own again

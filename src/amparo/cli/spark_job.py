@@ -51,6 +51,7 @@ from amparo.cli.spark_job_checks import (
     unreachable_master,
     unreadable_input,
 )
+from amparo.cli.usage_errors import argparse_in, language_asked
 from amparo.engine.registry import PackRegistry
 from amparo.errors import AmparoError, MissingExtra, Phrase
 
@@ -138,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--master", default=None, help="Spark master URL (default: the session's)")
     parser.add_argument("--as-of", default=None, help="read the law on this date (YYYY-MM-DD)")
     parser.add_argument("--lang", default="en", help="language of the report and messages: en or es")
-    args = parser.parse_args(argv)
+    with argparse_in(language_asked(sys.argv[1:] if argv is None else argv)):  # before --lang is read
+        args = parser.parse_args(argv)
     errors_in_english()  # until --lang, checked first, says otherwise (a caller's earlier run)
     spark_job_checks.PLAIN_PATHS_LOCAL[0] = spark_job_checks.plain_paths_are_local(args.master)
     _AS_COMMAND[0] = argv is None  # the process is the command: the JVM it starts ends with it

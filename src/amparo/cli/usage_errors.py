@@ -159,6 +159,27 @@ def show_usage_error(lang: str) -> Callable[[Any], None]:
 
 
 @contextmanager
+def argparse_in(lang: str | None) -> Iterator[None]:
+    """argparse's usage errors said in ``lang`` while the block runs: argparse words them with the
+    module's own ``gettext``, looked up when it says them, so the catalogue's is put in its place
+    (its words: ``i18n.extract.ARGPARSE_WORDS``; in English, argparse's own)."""
+    if lang is None or lang == "en":
+        yield
+        return
+    import argparse
+
+    from amparo.i18n import translator
+
+    words = translator(lang)
+    own = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = words.gettext, words.ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = own  # type: ignore[attr-defined]
+
+
+@contextmanager
 def usage_errors_in(lang: str | None) -> Iterator[None]:
     """Typer's usage errors said in ``lang`` while the block runs (in English, Typer's own)."""
     if lang is None or lang == "en":

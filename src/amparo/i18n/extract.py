@@ -97,6 +97,20 @@ CONVERSION_REASONS = (
     "Input should be a valid boolean, unable to interpret input",
 )
 
+#: The words of Python's argparse a command line meets (the Spark job's usage errors:
+#: :func:`amparo.cli.usage_errors.argparse_in`).
+ARGPARSE_WORDS = (
+    "usage: ",
+    "%(prog)s: error: %(message)s\n",
+    "argument %(argument_name)s: %(message)s",
+    "expected one argument",
+    "unrecognized arguments: %s",
+    "the following arguments are required: %s",
+    "ambiguous option: %(option)s could match %(matches)s",
+    "ignored explicit argument %r",
+)
+
+
 #: Messages the CLI and validation print that are not written as ``_("...")`` calls.
 FIXED = (
     "The input is not valid",
@@ -116,6 +130,7 @@ FIXED = (
     *JSON_REASONS,
     # pydantic's reasons for a value Typer could not convert (:mod:`amparo.cli.usage_errors`).
     *CONVERSION_REASONS,
+    *ARGPARSE_WORDS,
     "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN",
     "is not a field of encounter v1 (check the spelling; free data goes under /extensions)",
     "expected a two-letter upper-case US state code such as TX or CA",
