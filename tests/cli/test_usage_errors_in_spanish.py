@@ -61,7 +61,7 @@ def test_a_usage_error_is_said_in_the_language_asked(
 def test_the_usage_line_and_the_hint_are_said_too(capsys: pytest.CaptureFixture[str]) -> None:
     text = said(["screen", "--lang", "es", "--bogus"], capsys)
     assert text.startswith(
-        "Uso: amparo screen [OPTIONS] [path] Pruebe 'amparo screen --help' para ver la ayuda."
+        "Uso: amparo screen [OPTIONS] [PATH] Pruebe 'amparo screen --help' para ver la ayuda."
     )
     assert "Usage:" not in text and "Try '" not in text
 

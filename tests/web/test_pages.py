@@ -209,7 +209,20 @@ def test_an_eu_application_is_taken_in_as_a_document(web: Browser) -> None:
     document = document["encounter"]
     csrf = web.csrf("/intake/document")
     bad = web.client.post("/intake/document", data={"text": "{not json", "csrf": csrf})
-    assert bad.status_code == 422 and "not valid JSON" in bad.text
+    assert bad.status_code == 422
+    assert "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 2" in bad.text
+    spanish = web.client.post(
+        "/intake/document", data={"text": "{not json", "csrf": csrf}, headers={"Accept-Language": "es"}
+    )
+    assert spanish.status_code == 422
+    assert (
+        "no es JSON válido: se esperaba un nombre de propiedad entre comillas dobles en la línea 1, columna 2"
+        in spanish.text
+    )
+    not_an_object = web.client.post(
+        "/intake/document", data={"text": "[1]", "csrf": csrf}, headers={"Accept-Language": "es"}
+    )
+    assert "se esperaba un objeto JSON (un documento)" in not_an_object.text
     review = web.client.post("/intake/document", data={"text": json.dumps(document), "csrf": csrf})
     assert review.status_code == 200, review.text[-2000:]
     assert "responsible_state" in review.text

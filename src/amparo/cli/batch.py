@@ -132,8 +132,9 @@ def impact_command(
     source: Annotated[
         str,
         typer.Argument(
+            metavar="IN",  # as the contract and the errors name it
             help="Encounters (.jsonl or .parquet; .jsonl.gz, .bz2 or .xz compressed; a folder of Parquet parts; "
-            "- for JSON Lines on stdin)."
+            "- for JSON Lines on stdin).",
         ),
     ],
     before: Annotated[

@@ -58,8 +58,9 @@ def screen_command(
     path: Annotated[
         str | None,
         typer.Argument(
+            metavar="PATH",  # as the contract and the errors name it
             help="A JSON file of documents (object, array or JSON Lines), or - for stdin; each document's "
-            "`schema` picks its law pack (encounter v1 by default)."
+            "`schema` picks its law pack (encounter v1 by default).",
         ),
     ] = None,
     as_of: Annotated[

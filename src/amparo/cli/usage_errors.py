@@ -59,7 +59,7 @@ def _hint(error: Any) -> str:
 
 
 def _usage_error_classes() -> Any:
-    """Typer's usage errors: its own Click's (Typer 0.22 and later), else Click's."""
+    """Typer's usage errors: those of the Click it carries (as Typer 0.29 does), else Click's."""
     import importlib
 
     try:
@@ -71,7 +71,6 @@ def _usage_error_classes() -> Any:
 def problem(error: Any) -> Phrase:
     """What a usage error says, as a phrase made from its fields (its own text where none fits)."""
     typer_errors = _usage_error_classes()
-
     if isinstance(error, typer_errors.NoSuchOption):
         said = Phrase("no such option: {name}", name=error.option_name)
         if error.possibilities:
@@ -87,9 +86,8 @@ def problem(error: Any) -> Phrase:
             return Phrase("missing argument {name}", name=hint)
         return Phrase("missing parameter {name}", name=hint)
     if isinstance(error, typer_errors.BadParameter):
-        reason = fixed_phrase(
-            error.message
-        )  # pydantic's words, in the catalogue (extract.CONVERSION_REASONS)
+        # pydantic's words, said in Spanish where the catalogue has them (extract.CONVERSION_REASONS)
+        reason = fixed_phrase(error.message)
         hint = _hint(error)
         if not hint:
             return Phrase("invalid value: {reason}", reason=reason)

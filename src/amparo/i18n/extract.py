@@ -131,6 +131,10 @@ FIXED = (
     # pydantic's reasons for a value Typer could not convert (:mod:`amparo.cli.usage_errors`).
     *CONVERSION_REASONS,
     *ARGPARSE_WORDS,
+    # The web intake's refusal of a text that is not one JSON object (web/routes_intake.py, whose
+    # own words are the web catalogue's).
+    "not valid JSON: {reason} at {where}",
+    "expected a JSON object (one document)",
     "expected a two-letter upper-case ISO 3166-1 country code such as GT or HN",
     "is not a field of encounter v1 (check the spelling; free data goes under /extensions)",
     "expected a two-letter upper-case US state code such as TX or CA",

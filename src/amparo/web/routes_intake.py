@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from amparo.access.actor import Actor
 from amparo.cases.intake import run_intake
-from amparo.errors import AmparoError, FieldError, InputError
+from amparo.errors import AmparoError, FieldError, InputError, Phrase
 from amparo.i18n import error_text
 from amparo.screening import screen
+from amparo.screening.json_values import json_reason
 from amparo.web.i18n import translations
 from amparo.web.intake_form import MAX_ROWS, document_from_form, field_id
 from amparo.web.render import language, page
@@ -143,13 +144,18 @@ async def document_review(
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems = [FieldError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+        where = Phrase("line {line}, column {column}", line=exc.lineno, column=exc.colno)
+        problems = [
+            FieldError(
+                "", Phrase("not valid JSON: {reason} at {where}", reason=json_reason(exc), where=where)
+            )
+        ]
         document = None
     else:
         problems = (
             _problems(request, document)
             if isinstance(document, dict)
-            else [FieldError("", "expected a JSON object (one document)")]
+            else [FieldError("", Phrase("expected a JSON object (one document)"))]
         )
     if problems or not isinstance(document, dict):
         return page(
