@@ -33,9 +33,11 @@ from amparo.batch.json_lines import (
 from amparo.batch.output_file import refuse_overwriting, staged
 from amparo.batch.parquet_input import PARQUET_CHUNK, ParquetReader, parquet_chunks, parquet_rows
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
+from amparo.batch.repeated_ids import RepeatedIds, Repeats, with_examples
 from amparo.batch.runner import BatchScreener
 from amparo.batch.standard_streams import (
     is_standard_input,
+    is_standard_output,
     source_name,
     standard_input_size,
 )
@@ -280,17 +282,22 @@ class BatchReport:
     warnings: tuple[str, ...]
     #: Rows read on a date past the one their pack is current to (flag ``law_pack_not_current``).
     beyond_currency: int = 0
+    #: Rows whose id an earlier row has (each is screened all the same).
+    repeated_ids: Repeats = Repeats()
 
 
 class _Tally:
-    """Rows written, invalid rows and rows read past their pack's currency, chunk by chunk."""
+    """Rows written, invalid rows, rows read past their pack's currency and the ids given more
+    than once, chunk by chunk."""
 
     def __init__(self) -> None:
         self.rows = self.invalid = self.beyond_currency = 0
+        self.ids = RepeatedIds()
 
     def add(self, result: Any) -> None:
         from amparo.screening.screen import BEYOND_CURRENCY
 
+        self.ids.add(result["encounter_id"])
         self.rows += result.height
         self.invalid += int(result["error"].is_not_null().sum())
         self.beyond_currency += int(result["flags"].list.contains(BEYOND_CURRENCY).sum())
@@ -353,8 +360,13 @@ def screen_file(
             writer.close(screener.schema)
             if bar is not None:
                 bar.stop()
+    repeats = tally.ids.found()
+    if out_format == "parquet" or (codec_of(out) is None and not is_standard_output(out)):
+        repeats = with_examples(repeats, out, out_format)  # the ids that repeat, read back
     seconds = time.perf_counter() - started
-    return BatchReport(tally.rows, tally.invalid, seconds, tuple(screener.warnings), tally.beyond_currency)
+    return BatchReport(
+        tally.rows, tally.invalid, seconds, tuple(screener.warnings), tally.beyond_currency, repeats
+    )
 
 
 def json_input(source: Path, registry: PackRegistry, chunk_rows: int | None) -> Iterator[Any]:

@@ -37,6 +37,7 @@ from amparo.batch.parquet_input import (
     parquet_rows,
 )
 from amparo.batch.pipeline import DEFAULT_WORKERS, in_order, read_ahead
+from amparo.batch.repeated_ids import RepeatedIds, Repeats
 from amparo.batch.runner import ROW, BatchScreener, SharedFacts
 from amparo.engine.columnar import polars_module
 from amparo.engine.pack import LawPack, PersonColumnsPack
@@ -59,6 +60,8 @@ class ImpactCounts:
     by_pack: dict[str, Counter[str]] = field(default_factory=dict)
     #: The first invalid rows (:data:`INVALID_EXAMPLES`): row (from 1), id and first error.
     invalid_rows: list[dict[str, Any]] = field(default_factory=list)
+    #: Rows whose id an earlier row has (each counted all the same; :mod:`amparo.batch.repeated_ids`).
+    repeated_ids: Repeats = field(default_factory=Repeats)
 
     @property
     def compared_none(self) -> bool:
@@ -84,6 +87,7 @@ class ImpactCounts:
                 for pack, counts in sorted(self.by_pack.items())
             },
             "invalid_rows": self.invalid_rows,
+            "repeated_ids": self.repeated_ids.rows,
             "seconds": round(seconds, 3),
         }
 
@@ -270,6 +274,7 @@ class Impact:
         self.keys_by_pack = {pack.id: pack.program.summary_keys for pack in ordered}
         self.keys = tuple(dict.fromkeys(k for keys in self.keys_by_pack.values() for k in keys))
         self.counts = ImpactCounts()
+        self.ids = RepeatedIds()
 
     @property
     def registry(self) -> PackRegistry:
@@ -322,6 +327,7 @@ class Impact:
         nationality and month of each row); the counts are updated."""
         pl = polars_module()
         valid = before["error"].is_null() & after["error"].is_null()
+        self.ids.add(before["encounter_id"])
         first_row = self.counts.screened + 1
         self.counts.screened += before.height
         self.counts.invalid += int((~valid).sum())
@@ -403,6 +409,7 @@ def run_impact(
         _write_impact(source, fmt, impact, out, out_format, codec, chunk_rows, parquet_reader)
     except _NothingCompared:  # an earlier --out is left as it was
         pass
+    impact.counts.repeated_ids = impact.ids.found()
     return impact.counts, time.perf_counter() - started
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from amparo.batch.repeated_ids import CHECKED_ROWS, Repeats
 from amparo.cli.options import checked_language, parse_date
 from amparo.errors import Count, FieldError, InputError, Phrase, Plural, Size
 
@@ -87,6 +88,8 @@ def screen_batch(
             "seconds": round(report.seconds, 3),
             "per_second": round(rate),
             "beyond_currency": report.beyond_currency,
+            "repeated_ids": report.repeated_ids.rows,
+            "repeated_id_examples": list(report.repeated_ids.examples),
             "warnings": list(report.warnings),
         }
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -100,8 +103,36 @@ def screen_batch(
         )
         if report.beyond_currency:
             warn_beyond_currency(err, report.beyond_currency, lang)
+        warn_repeated_ids(err, report.repeated_ids, lang)
     if report.invalid:
         raise typer.Exit(2)
+
+
+def warn_repeated_ids(err: Console, repeats: Repeats, lang: str) -> None:
+    """Warn, in ``lang``, that rows repeat an earlier row's ``encounter_id`` (each is screened, and
+    counted, all the same), naming a few where OUT was read back for them; and say how many rows
+    past the first checked ones were not checked."""
+    from amparo.i18n import say
+
+    if repeats.rows:
+        warned: Phrase = Plural(
+            "warning: {n} row repeats the encounter_id of an earlier row; each row is screened and counted",
+            "warning: {n} rows repeat the encounter_id of an earlier row; each row is screened and counted",
+            repeats.rows,
+            n=Count(repeats.rows),
+        )
+        if repeats.examples:
+            warned = Phrase("{warning} (e.g. {ids})", warning=warned, ids=", ".join(repeats.examples))
+        err.print(say(warned, lang), highlight=False, markup=False, style="yellow")
+    if repeats.unchecked:
+        note = Plural(
+            "note: the encounter_id of {n} row past the first {checked} was not checked for repeats",
+            "note: the encounter_id of {n} rows past the first {checked} was not checked for repeats",
+            repeats.unchecked,
+            n=Count(repeats.unchecked),
+            checked=Count(CHECKED_ROWS),
+        )
+        err.print(say(note, lang), highlight=False, markup=False)
 
 
 def screened_line(rows: int, invalid: int, out: str, seconds: float, lang: str) -> str:
@@ -254,6 +285,7 @@ def impact_command(
         report.nothing_compared(console)
         raise typer.Exit(2)
     report.counts(console)
+    warn_repeated_ids(Console(stderr=True, soft_wrap=True), counts.repeated_ids, lang)
 
 
 #: Bytes a synthetic encounter takes in each format, as measured (seeds 7 and 2019, 1,000 to
