@@ -80,7 +80,7 @@ def read_items(text: str, *, source: str) -> tuple[Shape, Iterator[Item]]:
         except NotJsonValue as exc:
             # The shape as Python's decoder reads it: one object (refused whole), or JSON Lines
             # (each line judged alone).
-            _, end = json.JSONDecoder().raw_decode(text, start)
+            _, end = json.JSONDecoder(parse_int=str).raw_decode(text, start)  # its digits unread
             if _skip(text, end) == len(text):
                 return "object", iter(
                     [_bad(Phrase("the input is not valid JSON ({reason})", reason=exc.reason), source)]

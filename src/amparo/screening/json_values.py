@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any
 
-from amparo.errors import Phrase, fixed_phrase
+from amparo.errors import Count, Phrase, fixed_phrase
 
 
 class NotJsonValue(ValueError):
@@ -49,7 +49,27 @@ def _refuse_constant(name: str) -> Any:
     raise NotJsonValue(Phrase("{name} is not a JSON value", name=name))
 
 
-JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+#: The most digits a whole number may be written with: Python's own limit for reading one
+#: (``sys.get_int_max_str_digits``, against numbers whose reading takes quadratic time).
+MAX_INTEGER_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def _read_integer(digits: str) -> int:
+    """A JSON integer; one written with more digits than Python reads is refused as a value JSON
+    text may hold but no document field does (it stopped every command with an internal error)."""
+    length = len(digits) - digits.startswith("-")
+    if length > MAX_INTEGER_DIGITS:
+        raise NotJsonValue(
+            Phrase(
+                "a number written with {digits} digits, more than any value of a document holds ({most} at most)",
+                digits=Count(length),
+                most=Count(MAX_INTEGER_DIGITS),
+            )
+        )
+    return int(digits)
+
+
+JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_read_integer)
 
 #: The deepest a document may be nested, counting its arrays and objects (the document itself is
 #: the first level). Every reader refuses past it in the same words (:func:`too_deep`): the
@@ -116,7 +136,7 @@ def loads_json(text: str | bytes) -> Any:
         text = text.decode("utf-8")
     if too_deep(text):  # before decoding it: a depth its decoder may not reach
         raise RecursionError(TOO_DEEP)
-    value = json.loads(text, parse_constant=_refuse_constant)
+    value = JSON_DECODER.decode(text)
     refuse_lone_surrogates(value, text, 0, len(text))
     return value
 
