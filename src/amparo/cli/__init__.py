@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from amparo.batch.output_file import STOPPING, remove_partial_files, writing_output
+from amparo.cli.closed_streams import stand_in_for_closed_streams
 from amparo.cli.exit_codes import INTERNAL, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import errors_in_english, errors_language
 from amparo.cli.usage_errors import language_asked, usage_errors_in
@@ -107,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     (exit 2); Ctrl-C ends quietly (exit 130), SIGTERM and SIGHUP too (exit 143, 129); anything else is reported as
     an internal error (exit 1).
     """
+    stand_in_for_closed_streams()  # `>&-`: refused where written, not an internal error
     if argv is None and hasattr(signal, "SIGPIPE"):
         # `amparo screen ... | head`: a reader that stops early ends us quietly, as for any Unix tool.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)

@@ -19,11 +19,30 @@ def read_source(path: str) -> tuple[str, str]:
     JSON is UTF-8 (RFC 8259): bytes that are not, a NUL byte or a UTF-16 file are refused alike
     from a file and from standard input (which took them before)."""
     if path == "-":
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise InputError([FieldError("PATH", Phrase("this process has no standard input to read"))])
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:  # a text stream put in its place (an embedding program's): read as it is
             return sys.stdin.read(), "<stdin>"
         return _decoded(stream.read(), "<stdin>"), "<stdin>"
+    if not path:
+        raise InputError(
+            [FieldError("PATH", Phrase("expected a file name (or - for standard input), got ''"))]
+        )
     file = Path(path)
+    if file.exists() and not (file.is_file() or file.is_dir() or file.is_fifo()):  # /dev/null, a socket
+        raise InputError(
+            [
+                FieldError(
+                    "PATH",
+                    Phrase(
+                        "{path} is not a regular file (a device or a socket); give a JSON file, or - for "
+                        "standard input",
+                        path=path,
+                    ),
+                )
+            ]
+        )
     if file.is_dir():
         raise InputError(
             [

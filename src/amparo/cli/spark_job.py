@@ -40,6 +40,7 @@ from typing import Any
 
 from amparo.cli import _said, spark_job_checks
 from amparo.cli.batch import screened_line
+from amparo.cli.closed_streams import stand_in_for_closed_streams
 from amparo.cli.exit_codes import CONFIG, INTERRUPTED, INVALID_INPUT, TERMINATED, exit_code_for
 from amparo.cli.options import checked_language, errors_in_english, parse_date
 from amparo.cli.packs import pack_registry, refuse_as_of_before_every_pack
@@ -129,6 +130,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    stand_in_for_closed_streams()  # `2>&-`: the job still runs, its messages dropped
     parser = argparse.ArgumentParser(prog="python -m amparo.cli.spark_job")
     parser.add_argument(
         "source",

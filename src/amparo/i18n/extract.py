@@ -42,6 +42,7 @@ PYTHON_SOURCES = (
     "cli/__init__.py",
     "cli/options.py",
     "cli/usage_errors.py",
+    "cli/closed_streams.py",
     "cli/packs.py",
     "batch/standard_streams.py",
     "batch/file_paths.py",
