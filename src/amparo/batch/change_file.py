@@ -25,8 +25,9 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
-from amparo.errors import FieldError, InputError
+from amparo.errors import FieldError, InputError, Phrase
 
 BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
 
@@ -38,7 +39,11 @@ def _day_as_text(value: Any) -> Any:
         return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+    raise ValueError(Phrase("{expected}, got {value}", expected=_A_DATE, value=repr(value)))
+
+
+#: What a day of a change file is expected to be.
+_A_DATE = Phrase("expected a date written YYYY-MM-DD")
 
 
 #: A day in a change file.
@@ -81,39 +86,49 @@ class Change(_Strict):
         given = self.model_fields_set
         what, target = ("block", self.block) if self.block is not None else ("extend", self.extend)
         if target is None or (self.block is not None and self.extend is not None):
-            return [FieldError(where, "give either 'block' or 'extend'")]
+            return [FieldError(where, Phrase("give either 'block' or 'extend'"))]
         out = []
         if (target.rule is None) == (target.instrument is None):
-            out.append(FieldError(f"{where}/{what}", "name either a rule or an instrument"))
+            out.append(FieldError(f"{where}/{what}", Phrase("name either a rule or an instrument")))
         if self.block is not None:
             if self.from_ is None:
-                out.append(FieldError(f"{where}/from", "a block needs the date it starts"))
+                out.append(FieldError(f"{where}/from", Phrase("a block needs the date it starts")))
             elif self.to is not None and self.to <= self.from_:
                 out.append(
                     FieldError(
                         f"{where}/to",
-                        f"the block is lifted on {self.to}, not after it starts on {self.from_}",
+                        Phrase(
+                            "the block is lifted on {to}, not after it starts on {start}",
+                            to=self.to,
+                            start=self.from_,
+                        ),
                     )
                 )
             if target.version is not None:
                 out.append(
                     FieldError(
                         f"{where}/block/version",
-                        "a block covers every version in force between 'from' and 'to': give the dates, not a version",
+                        Phrase(
+                            "a block covers every version in force between 'from' and 'to': give the "
+                            "dates, not a version"
+                        ),
                     )
                 )
             if self.until is not None:
-                out.append(FieldError(f"{where}/until", "a block is lifted on 'to'; 'until' is for 'extend'"))
+                out.append(
+                    FieldError(f"{where}/until", Phrase("a block is lifted on 'to'; 'until' is for 'extend'"))
+                )
             return out
         if target.version is None:
-            out.append(FieldError(f"{where}/extend/version", "name the version to extend"))
+            out.append(FieldError(f"{where}/extend/version", Phrase("name the version to extend")))
         if self.until is None:
-            out.append(FieldError(f"{where}/until", "an extension needs its new end"))
+            out.append(FieldError(f"{where}/until", Phrase("an extension needs its new end")))
         for name, field in (("from_", "from"), ("to", "to"), ("status", "status")):
             if name in given:
                 out.append(
                     FieldError(
-                        f"{where}/{field}", f"an extension takes only 'until'; '{field}' is for 'block'"
+                        f"{where}/{field}",
+                        Phrase("an extension takes only 'until'; '{field}' is for 'block'", field=field),
                     )
                 )
         return out
@@ -188,12 +203,26 @@ class _KeyTwice(ValueError):
     ``merged_twice``: given by two mappings merged into one)."""
 
     def __init__(self, key: Any, line: int | None = None, *, merged_twice: bool = False) -> None:
-        where = f" (line {line})" if line is not None else ""
-        if merged_twice:
-            message = f"the key {key!r} is given by two of the mappings merged into one{where}; give it once"
+        if merged_twice and line is not None:
+            message = Phrase(
+                "the key {key} is given by two of the mappings merged into one (line {line}); give it once",
+                key=repr(key),
+                line=line,
+            )
+        elif merged_twice:
+            message = Phrase(
+                "the key {key} is given by two of the mappings merged into one; give it once", key=repr(key)
+            )
+        elif line is not None:
+            message = Phrase(
+                "the key {key} is written twice in one mapping (line {line}); write it once",
+                key=repr(key),
+                line=line,
+            )
         else:
-            message = f"the key {key!r} is written twice in one mapping{where}; write it once"
+            message = Phrase("the key {key} is written twice in one mapping; write it once", key=repr(key))
         super().__init__(message)
+        self.message = message
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -206,7 +235,12 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_FOUND = {str: "text", int: "a number", float: "a number", bool: "true or false"}
+_FOUND = {
+    str: Phrase("text"),
+    int: Phrase("a number"),
+    float: Phrase("a number"),
+    bool: Phrase("true or false"),
+}
 
 #: The most a change file may hold (``--change /dev/zero`` was read until memory ran out).
 CHANGE_FILE_BYTES = 64 * 1024 * 1024
@@ -214,14 +248,34 @@ CHANGE_FILE_BYTES = 64 * 1024 * 1024
 #: Pydantic's words for a JSON document, said of a YAML one.
 _YAML_WORDS = {"a JSON object (key: value pairs)": "a mapping (key: value pairs)"}
 
+#: The plain words of a validation error (:mod:`amparo.plain_words`) a change file can meet, as
+#: phrases (said in the user's language), by their English.
+_PLAIN_WORDS = {
+    str(phrase): phrase
+    for phrase in (
+        Phrase("expected a JSON object (key: value pairs)"),
+        Phrase("expected a mapping (key: value pairs)"),
+        Phrase("expected a list"),
+        Phrase("expected a text string"),
+        _A_DATE,
+        Phrase("expected true or false"),
+        Phrase("expected a whole number"),
+        Phrase("expected a number"),
+        Phrase("expected no value"),
+        Phrase("is required"),
+        Phrase("is not a known field (check the spelling)"),
+        Phrase("must not be empty"),
+    )
+}
+
 
 def load_change(path: Path) -> RuleChange:
     """The change file at ``path`` (YAML or JSON), or InputError naming each bad field."""
-    from amparo.plain_words import field_errors
+    from amparo.plain_words import pointer
     from amparo.user_text import read_user_text
 
     if not path.exists():
-        raise InputError([FieldError("--change", f"no such file: {path}")])
+        raise InputError([FieldError("--change", Phrase("no such file: {path}", path=path))])
     text = read_user_text(path, "--change", most=CHANGE_FILE_BYTES)
     is_json = path.suffix.lower() == ".json"
     if not text.strip():  # as YAML reads it: an empty file, not "Expecting value: line 1 column 1"
@@ -233,27 +287,34 @@ def load_change(path: Path) -> RuleChange:
             else yaml.load(text, Loader=_DatesAsText)
         )
     except _KeyTwice as exc:
-        raise InputError([FieldError("--change", f"{path.name}: {exc}")]) from None
-    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where, in one line
         raise InputError(
-            [FieldError("--change", f"{path.name} is not valid YAML or JSON: {_one_line(exc)}")]
+            [FieldError("--change", Phrase("{path}: {reason}", path=path.name, reason=exc.message))]
         ) from None
-    if not isinstance(data, dict):
-        found = _FOUND.get(type(data), "a list") if data is not None else "an empty file"
+    except (ValueError, yaml.YAMLError) as exc:  # malformed YAML or JSON: say where, in one line
         raise InputError(
             [
                 FieldError(
-                    "/",
-                    f"expected {'an object' if is_json else 'a mapping'} with the list of changes "
-                    f"under 'changes'; found {found}",
+                    "--change",
+                    Phrase(
+                        "{name} is not valid YAML or JSON: {reason}", name=path.name, reason=_one_line(exc)
+                    ),
                 )
-            ],
-            source=str(path),
+            ]
+        ) from None
+    if not isinstance(data, dict):
+        found = _FOUND.get(type(data), Phrase("a list")) if data is not None else Phrase("an empty file")
+        expected = (
+            Phrase("expected an object with the list of changes under 'changes'; found {found}", found=found)
+            if is_json
+            else Phrase(
+                "expected a mapping with the list of changes under 'changes'; found {found}", found=found
+            )
         )
+        raise InputError([FieldError("/", expected)], source=str(path))
     try:
         change = RuleChange.model_validate(data)
     except ValidationError as exc:
-        errors = [FieldError(error.path, _worded(error.message, is_json)) for error in field_errors(exc)]
+        errors = [FieldError(pointer(tuple(error["loc"])), _said(error, is_json)) for error in exc.errors()]
         # ... and what the changes that were read lack or give wrongly, so that every bad field
         # of the file is named at once.
         raise InputError(
@@ -274,6 +335,37 @@ def _one_line(exc: Exception) -> str:
         context = f"{exc.context} " if exc.context else ""
         return f"{context}{exc.problem}{where}"
     return " ".join(str(exc).split())
+
+
+def _said(error: ErrorDetails, is_json: bool) -> str:
+    """A validation error's plain words (:func:`amparo.plain_words.plain_message`) in the words of
+    the change file's language (:func:`_worded`), as a phrase where they are one this module knows
+    (else as written): the values in them (what was given, the choices) kept as values."""
+    from amparo.plain_words import plain_message
+
+    english = _worded(plain_message(error), is_json)
+    phrase = _phrase_of(error, english)
+    return phrase if phrase is not None and phrase == english else english
+
+
+def _phrase_of(error: ErrorDetails, english: str) -> Phrase | None:
+    """The phrase of a validation error whose plain words are ``english`` (None: none known)."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "value_error":  # a validator's own words (a day not written YYYY-MM-DD)
+        raised = ctx.get("error")
+        said = raised.args[0] if isinstance(raised, Exception) and raised.args else None
+        return said if isinstance(said, Phrase) else None
+    if error["type"] in ("literal_error", "enum"):  # 'enjoined', 'vacated' ... or 'terminated'
+        choices = str(ctx.get("expected", ""))
+        first, either, last = choices.rpartition(" or ")
+        said_choices = Phrase("{first} or {second}", first=first, second=last) if either else choices
+        return Phrase("expected one of {choices}", choices=said_choices)
+    if english in _PLAIN_WORDS:
+        return _PLAIN_WORDS[english]
+    words, got, shown = english.partition(", got ")
+    if got and words in _PLAIN_WORDS:
+        return Phrase("{expected}, got {value}", expected=_PLAIN_WORDS[words], value=shown)
+    return None
 
 
 def _worded(message: str, is_json: bool) -> str:

@@ -108,6 +108,10 @@ def _text(value: Any) -> str:
 _ENCOUNTER_PERSON = (("person", "nationalities"), ("encountered_on",))
 
 
+#: The first and last days of the years 0001-9999, as days from 1970-01-01 (Arrow's date32).
+_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
+
+
 def _document_columns(frame: Any, pack: LawPack | None = None) -> Any:
     """Nationality (the first) and month of each row of a document frame, read where ``pack``'s
     columns hold them (:class:`~amparo.engine.pack.PersonColumnsPack`; encounter v1's otherwise).
@@ -128,7 +132,10 @@ def _document_columns(frame: Any, pack: LawPack | None = None) -> Any:
         nationality = unknown
     day, kind = column_at(frame, day_at)
     if kind == pl.Date:
-        month = day.dt.strftime("%Y-%m")
+        # A day outside the years 0001-9999 (its row is invalid) has no month: Polars' strftime
+        # panics on days past its calendar's range (a Parquet file may hold any 32-bit day).
+        in_calendar = day.to_physical().is_between(_FIRST_DAY, _LAST_DAY)
+        month = pl.when(in_calendar).then(day).dt.strftime("%Y-%m")
     elif kind == pl.String or is_dictionary_text(kind):
         month = day.cast(pl.String).str.slice(0, 7)
     else:

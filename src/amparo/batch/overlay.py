@@ -29,7 +29,7 @@ from amparo.engine.expr import FALSE
 from amparo.engine.law import LawBook, Rule, RuleStatus, RuleVersion
 from amparo.engine.pack import LawPack
 from amparo.engine.registry import PackRegistry
-from amparo.errors import FieldError, InputError, RuleDefinitionError
+from amparo.errors import FieldError, InputError, Phrase, RuleDefinitionError
 
 
 def _targets(book: LawBook, target: Target, index: int, what: str, pack_id: str | None) -> list[Rule]:
@@ -37,19 +37,32 @@ def _targets(book: LawBook, target: Target, index: int, what: str, pack_id: str 
     pack = _pack_named(pack_id)
     if target.rule is not None:
         if target.rule not in book.rules:
-            raise InputError([FieldError(f"{where}/rule", f"no rule '{target.rule}' in {pack}")])
+            raise InputError(
+                [
+                    FieldError(
+                        f"{where}/rule", Phrase("no rule '{rule}' in {pack}", rule=target.rule, pack=pack)
+                    )
+                ]
+            )
         return [book.rules[target.rule]]
     rules = [r for r in book.rules.values() if r.instrument == target.instrument]
     if not rules:
         raise InputError(
-            [FieldError(f"{where}/instrument", f"no rule of {pack} implements '{target.instrument}'")]
+            [
+                FieldError(
+                    f"{where}/instrument",
+                    Phrase(
+                        "no rule of {pack} implements '{instrument}'", pack=pack, instrument=target.instrument
+                    ),
+                )
+            ]
         )
     return rules
 
 
-def _pack_named(pack_id: str | None) -> str:
+def _pack_named(pack_id: str | None) -> Phrase:
     """The law pack as messages name it (``law pack 'us'``)."""
-    return f"law pack {pack_id!r}" if pack_id is not None else "the law pack"
+    return Phrase("law pack {pack}", pack=repr(pack_id)) if pack_id is not None else Phrase("the law pack")
 
 
 def _extended(book: LawBook, target: Target, index: int, pack_id: str | None) -> list[Rule]:
@@ -68,8 +81,14 @@ def _extended(book: LawBook, target: Target, index: int, pack_id: str | None) ->
         [
             FieldError(
                 f"/changes/{index}/extend/version",
-                f"no rule of {pack} implementing '{target.instrument}' has a version "
-                f"'{target.version}'; their versions: {versions}",
+                Phrase(
+                    "no rule of {pack} implementing '{instrument}' has a version '{version}'; their "
+                    "versions: {versions}",
+                    pack=pack,
+                    instrument=target.instrument,
+                    version=target.version,
+                    versions=versions,
+                ),
             )
         ]
     )
@@ -137,54 +156,78 @@ def _extend(rule: Rule, original: Rule, item: Change, where: str, pack_id: str |
     named after the extended version. So a block and an extension give the same book in either
     order."""
     if item.extend is None or item.until is None:  # pragma: no cover - Change.errors refused it
-        raise InputError([FieldError(where, "give 'extend' and 'until'")])
+        raise InputError([FieldError(where, Phrase("give 'extend' and 'until'"))])
     version_id, until = item.extend.version, item.until
-    name = f"rule '{rule.id}' of {_pack_named(pack_id)}"
+    name = Phrase("rule '{rule}' of {pack}", rule=rule.id, pack=_pack_named(pack_id))
     own = [i for i, v in enumerate(rule.versions) if _own_name(v) == version_id]
     found = next((v for v in original.versions if v.version == version_id), None)
     if found is None:
         ids = [v.version for v in original.versions]
-        raise InputError([FieldError(f"{where}/extend/version", f"{name} has versions {ids}")])
+        raise InputError(
+            [FieldError(f"{where}/extend/version", Phrase("{name} has versions {ids}", name=name, ids=ids))]
+        )
     template = dataclasses.replace(found, citations=(*found.citations, item.citation))
     if not own:
         raise InputError(
             [
                 FieldError(
                     f"{where}/extend/version",
-                    f"version '{version_id}' of {name} is in force on no day after the earlier "
-                    "changes (another version's extension replaced it): nothing to extend",
+                    Phrase(
+                        "version '{version}' of {name} is in force on no day after the earlier changes "
+                        "(another version's extension replaced it): nothing to extend",
+                        version=version_id,
+                        name=name,
+                    ),
                 )
             ]
         )
     start = rule.versions[own[0]].valid_from
     ends = [rule.versions[i].valid_to for i in own]
     blocked_from = next((rule.versions[i].valid_from for i in own if _is_block(rule.versions[i])), None)
-    blocked = f" (blocked from {blocked_from} by an earlier change)" if blocked_from is not None else ""
     if any(end is None for end in ends):
-        raise InputError(
-            [
-                FieldError(
-                    f"{where}/extend/version",
-                    f"version '{version_id}' of {name} is in force with no end{blocked}: nothing to extend",
-                )
-            ]
+        no_end = (
+            Phrase(
+                "version '{version}' of {name} is in force with no end (blocked from {blocked_from} by an "
+                "earlier change): nothing to extend",
+                version=version_id,
+                name=name,
+                blocked_from=blocked_from,
+            )
+            if blocked_from is not None
+            else Phrase(
+                "version '{version}' of {name} is in force with no end: nothing to extend",
+                version=version_id,
+                name=name,
+            )
         )
+        raise InputError([FieldError(f"{where}/extend/version", no_end)])
     current = max(end for end in ends if end is not None)
     if until <= current:
         sooner = (
-            f"'until' is before it starts on {start}"
+            Phrase("'until' is before it starts on {start}", start=start)
             if until <= start
-            else f"to end it sooner, block the rule from {until}"
+            else Phrase("to end it sooner, block the rule from {until}", until=until)
         )
-        raise InputError(
-            [
-                FieldError(
-                    f"{where}/until",
-                    f"version '{version_id}' of {name} already ends on {current}{blocked}: an "
-                    f"extension ends later ({sooner})",
-                )
-            ]
+        ends_already = (
+            Phrase(
+                "version '{version}' of {name} already ends on {end} (blocked from {blocked_from} by an "
+                "earlier change): an extension ends later ({sooner})",
+                version=version_id,
+                name=name,
+                end=current,
+                blocked_from=blocked_from,
+                sooner=sooner,
+            )
+            if blocked_from is not None
+            else Phrase(
+                "version '{version}' of {name} already ends on {end}: an extension ends later ({sooner})",
+                version=version_id,
+                name=name,
+                end=current,
+                sooner=sooner,
+            )
         )
+        raise InputError([FieldError(f"{where}/until", ends_already)])
     versions: list[RuleVersion] = []
     filled = current  # the extension's days up to here have a version
     for v in rule.versions:
@@ -273,7 +316,14 @@ def apply_change(
             flags=book.flags.values(),
         )
     except RuleDefinitionError as exc:  # a change the checks above did not foresee
-        raise InputError([FieldError("--change", f"the changed law book is not consistent: {exc}")]) from None
+        reason = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Phrase) else str(exc)
+        raise InputError(
+            [
+                FieldError(
+                    "--change", Phrase("the changed law book is not consistent: {reason}", reason=reason)
+                )
+            ]
+        ) from None
 
 
 class OverlaidPack:
@@ -316,7 +366,12 @@ def overlay(pack: LawPack, change: RuleChange) -> LawPack:
     for index, item in enumerate(change.changes):
         if item.pack is not None and item.pack != pack.id:
             raise InputError(
-                [FieldError(f"/changes/{index}/pack", f"expected {pack.id!r}, the law pack read here")]
+                [
+                    FieldError(
+                        f"/changes/{index}/pack",
+                        Phrase("expected {pack}, the law pack read here", pack=repr(pack.id)),
+                    )
+                ]
             )
     return _overlaid(pack, apply_change(pack.law_book(), change, pack_id=pack.id))
 
@@ -364,7 +419,14 @@ def _pack_of(registry: PackRegistry, item: Change, index: int) -> str:
         if item.pack not in registry.ids:
             known = ", ".join(registry.ids)
             raise InputError(
-                [FieldError(f"/changes/{index}/pack", f"no law pack {item.pack!r}; expected one of: {known}")]
+                [
+                    FieldError(
+                        f"/changes/{index}/pack",
+                        Phrase(
+                            "no law pack {pack}; expected one of: {known}", pack=repr(item.pack), known=known
+                        ),
+                    )
+                ]
             )
         named = registry.get(item.pack)
         if (
@@ -376,19 +438,28 @@ def _pack_of(registry: PackRegistry, item: Change, index: int) -> str:
                 ("rule", target.rule) if target.rule is not None else ("instrument", target.instrument)
             )
             holders = [pack.id for pack in registry if _holds(pack.law_book(), target)]
-            held = (
-                f"; law pack {', '.join(repr(h) for h in holders)} does (leave out 'pack', or name that one)"
-                if holders
-                else ""
-            )
-            what_not = f"no rule '{name}'" if field == "rule" else f"no rule implementing '{name}'"
-            raise InputError(
-                [
-                    FieldError(
-                        f"/changes/{index}/{what}/{field}", f"law pack {item.pack!r} has {what_not}{held}"
+            values = {"pack": repr(item.pack), "name": name, "holders": ", ".join(repr(h) for h in holders)}
+            if field == "rule":
+                has_not = (
+                    Phrase(
+                        "law pack {pack} has no rule '{name}'; law pack {holders} does (leave out 'pack', "
+                        "or name that one)",
+                        **values,
                     )
-                ]
-            )
+                    if holders
+                    else Phrase("law pack {pack} has no rule '{name}'", **values)
+                )
+            else:
+                has_not = (
+                    Phrase(
+                        "law pack {pack} has no rule implementing '{name}'; law pack {holders} does (leave "
+                        "out 'pack', or name that one)",
+                        **values,
+                    )
+                    if holders
+                    else Phrase("law pack {pack} has no rule implementing '{name}'", **values)
+                )
+            raise InputError([FieldError(f"/changes/{index}/{what}/{field}", has_not)])
         return item.pack
     if target is None or (target.rule is None) == (target.instrument is None):
         return registry.default_id  # apply_change names what is missing
@@ -399,16 +470,20 @@ def _pack_of(registry: PackRegistry, item: Change, index: int) -> str:
     if not holders:
         known = ", ".join(registry.ids)
         message = (
-            f"no rule '{name}' in any law pack ({known})"
+            Phrase("no rule '{name}' in any law pack ({known})", name=name, known=known)
             if field == "rule"
-            else f"no rule of any law pack ({known}) implements '{name}'"
+            else Phrase("no rule of any law pack ({known}) implements '{name}'", name=name, known=known)
         )
         raise InputError([FieldError(f"/changes/{index}/{what}/{field}", message)])
     raise InputError(
         [
             FieldError(
                 f"/changes/{index}/pack",
-                f"the packs {', '.join(holders)} all hold '{name}': name one with 'pack'",
+                Phrase(
+                    "the packs {holders} all hold '{name}': name one with 'pack'",
+                    holders=", ".join(holders),
+                    name=name,
+                ),
             )
         ]
     )
