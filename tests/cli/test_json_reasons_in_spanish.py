@@ -109,3 +109,35 @@ def test_every_reason_the_decoder_gives_is_in_the_catalogue(text: str) -> None:
     reason = json_reason(refused.value)
     assert reason in JSON_REASONS
     assert say(reason, "es") != reason  # translated
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "english", "spanish"),
+    [
+        (
+            "in.jsonl.gz",
+            b"\x1f\x8b\x08\x00garbage",
+            "Compressed file ended before the end-of-stream marker was reached",
+            "el archivo comprimido termina antes de la marca de fin de flujo",
+        ),
+        ("in.jsonl.bz2", b"BZh9garbage", "Invalid data stream", "flujo de datos no válido"),
+        (
+            "in.jsonl.xz",
+            b"garbage",
+            "Input format not supported by decoder",
+            "el decodificador no admite ese formato",
+        ),
+    ],
+)
+def test_a_codec_s_reason_is_said_in_spanish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes, english: str, spanish: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(data)
+    out = str(tmp_path / "out.jsonl")
+    for lang, said, unsaid in (("es", spanish, english), ("en", english, spanish)):
+        with pytest.raises(SystemExit) as ended:
+            main(["screen", "--batch", str(source), "--out", out, "--lang", lang])
+        assert ended.value.code == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert said in err and unsaid not in err

@@ -48,3 +48,23 @@ def test_a_screened_document_s_id_heads_its_panel_as_written(
     said = capsys.readouterr()
     assert code == 0, said.err
     assert f"{MARKUP} · law read on" in said.out
+
+
+def test_control_characters_in_an_id_are_shown_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id holding an escape sequence cannot colour or clear the terminal: shown as ``\\x1b``."""
+    coloured = "X\x1b[31mRED\x07"
+    path = tmp_path / "lines.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(d) + "\n" for d in (aca_encounter(coloured), {"id": coloured}, aca_encounter(coloured))
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = ran(["screen", str(path)], capsys)
+    assert code == 2
+    assert "X\\x1b[31mRED\\x07 · law read on" in out and "invalid document X\\x1b[31mRED\\x07" in err
+    code, _, err = ran(["screen", "--batch", str(path), "--out", str(tmp_path / "o.parquet")], capsys)
+    assert "(e.g. X\\x1b[31mRED\\x07)" in err
+    assert "\x1b" not in out + err

@@ -34,6 +34,11 @@ CASES = [
         "Invalid value for '--n'",
         "valor no válido para '--n': se esperaba un número entero",
     ),
+    (
+        ["synth", "encounters", "--seed", "1", "--out", "x.jsonl", "--n=0"],
+        "Input should be greater than or equal to 1",
+        "valor no válido para '--n': se esperaba un número mayor o igual a 1",
+    ),
     (["screen", "a", "b", "c"], "Got unexpected extra argument(s) (b c)", "argumentos de más (b c)"),
     (["screen", "a", "b"], "Got unexpected extra argument(s) (b)", "argumento de más (b)"),
     (["nocommand", "x"], "No such command 'nocommand'", "no existe el comando: 'nocommand'"),

@@ -19,7 +19,7 @@ from amparo.batch.standard_streams import (
     open_standard_output,
     standard_input_codec,
 )
-from amparo.errors import FieldError, InputError, Phrase
+from amparo.errors import FieldError, InputError, Phrase, fixed_phrase
 
 #: The codec of each file name ending, by the name a user knows it by.
 CODECS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
@@ -84,7 +84,8 @@ class InputFile:
         try:
             data = read(size)
         except _CODEC_ERRORS as exc:
-            values = {"name": self.name, "codec": self.codec, "reason": exc}
+            # The codec's reason, in Spanish where the catalogue has it (extract.CODEC_REASONS).
+            values = {"name": self.name, "codec": self.codec, "reason": fixed_phrase(str(exc))}
             message = (
                 Phrase(
                     "{name} cannot be read as an {codec} file ({reason}); give a whole {codec} file or the text itself",

@@ -113,6 +113,7 @@ def warn_repeated_ids(err: Console, repeats: Repeats, lang: str) -> None:
     counted, all the same), naming a few where OUT was read back for them; and say how many rows
     past the first checked ones were not checked."""
     from amparo.i18n import say
+    from amparo.terminal_text import escaped_controls
 
     if repeats.rows:
         warned: Phrase = Plural(
@@ -122,7 +123,8 @@ def warn_repeated_ids(err: Console, repeats: Repeats, lang: str) -> None:
             n=Count(repeats.rows),
         )
         if repeats.examples:
-            warned = Phrase("{warning} (e.g. {ids})", warning=warned, ids=", ".join(repeats.examples))
+            shown = ", ".join(map(escaped_controls, repeats.examples))
+            warned = Phrase("{warning} (e.g. {ids})", warning=warned, ids=shown)
         err.print(say(warned, lang), highlight=False, markup=False, style="yellow")
     if repeats.unchecked:
         note = Plural(

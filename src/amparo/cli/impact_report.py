@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from amparo.i18n import say, translator
+from amparo.terminal_text import escaped_controls
 
 #: How many transitions of a key, nationalities and months the text report lists (``--json``: all).
 TRANSITIONS_SHOWN = 5
@@ -63,7 +64,7 @@ class ImpactReport:
                 "  "
                 + self._("row {row} ({id}): {path}: {message}").format(
                     row=self.number(item["row"]),
-                    id=item["encounter_id"] or self._("no id"),
+                    id=escaped_controls(item["encounter_id"]) if item["encounter_id"] else self._("no id"),
                     path=item["path"] or self._("(the document)"),
                     message=say(item["message"], self.lang),
                 ),
@@ -72,11 +73,14 @@ class ImpactReport:
             )
 
     def nothing_compared(self, console: Console) -> None:
+        screened = self.result["screened"]
         console.print(
-            self._(
+            self._n(
+                "[bold]No encounter compared[/]: the one row is invalid (named above; {seconds} s)",
                 "[bold]No encounter compared[/]: every one of the {count} rows is invalid "
-                "(the first are named above; {seconds} s)"
-            ).format(count=self.number(self.result["screened"]), seconds=self.seconds()),
+                "(the first are named above; {seconds} s)",
+                screened,
+            ).format(count=self.number(screened), seconds=self.seconds()),
             highlight=False,
         )
 

@@ -127,6 +127,7 @@ def screen_command(
     from amparo.screening.explain import explain
     from amparo.screening.inputs import error_object, read_before, read_items, wrapped_example
     from amparo.screening.screen import BEYOND_CURRENCY
+    from amparo.terminal_text import escaped_controls
 
     _ = gettext_for(lang)
     on = parse_date(as_of, "--as-of")
@@ -151,7 +152,8 @@ def screen_command(
                 if writer is not None:
                     writer.write(problem)
                 else:
-                    heading = " ".join(filter(None, (_("invalid document"), problem["encounter_id"])))
+                    shown_id = problem["encounter_id"] and escaped_controls(problem["encounter_id"])
+                    heading = " ".join(filter(None, (_("invalid document"), shown_id)))
                     err.print(heading, style="bold red", highlight=False, markup=False)
                     for e in exc.errors:
                         err.print(f"  {e.path or '/'}: {say(e.message, lang)}", highlight=False, markup=False)

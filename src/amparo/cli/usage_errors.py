@@ -27,6 +27,7 @@ _TAKES_NO_VALUE = re.compile(r"Option '(?P<name>.+)' does not take a value\.")
 _EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<arguments>.*)\)", re.DOTALL)
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.+)'\.")
 _USAGE = "Usage: "
+_BOUND = re.compile(r"Input should be (?P<side>greater|less) than(?P<equal> or equal to)? (?P<bound>\S+)")
 
 
 def language_asked(argv: Sequence[str]) -> str | None:
@@ -86,13 +87,29 @@ def problem(error: Any) -> Phrase:
             return Phrase("missing argument {name}", name=hint)
         return Phrase("missing parameter {name}", name=hint)
     if isinstance(error, typer_errors.BadParameter):
-        # pydantic's words, said in Spanish where the catalogue has them (extract.CONVERSION_REASONS)
-        reason = fixed_phrase(error.message)
+        reason = _conversion_reason(str(error.message))
         hint = _hint(error)
         if not hint:
             return Phrase("invalid value: {reason}", reason=reason)
         return Phrase("invalid value for {name}: {reason}", name=hint, reason=reason)
     return _said_by_text(str(error.message))
+
+
+def _conversion_reason(message: str) -> Phrase:
+    """Why pydantic refused a value Typer converts: a bound, said from its parts (``Input should be
+    greater than or equal to 1``), or its words, in Spanish where the catalogue has them
+    (``extract.CONVERSION_REASONS``)."""
+    found = _BOUND.fullmatch(message)
+    if found is None:
+        return fixed_phrase(message)
+    bound = found["bound"]
+    if found["side"] == "greater":
+        if found["equal"]:
+            return Phrase("expected a number of at least {bound}", bound=bound)
+        return Phrase("expected a number greater than {bound}", bound=bound)
+    if found["equal"]:
+        return Phrase("expected a number of at most {bound}", bound=bound)
+    return Phrase("expected a number less than {bound}", bound=bound)
 
 
 def _said_by_text(message: str) -> Phrase:

@@ -98,6 +98,15 @@ CONVERSION_REASONS = (
     "Input should be a valid boolean, unable to interpret input",
 )
 
+#: The reasons Python's codecs give for a compressed file they cannot read (``batch.compression``).
+CODEC_REASONS = (
+    "Compressed file ended before the end-of-stream marker was reached",
+    "Invalid data stream",
+    "Input format not supported by decoder",
+    "Corrupt input data",
+)
+
+
 #: The words of Python's argparse a command line meets (the Spark job's usage errors:
 #: :func:`amparo.cli.usage_errors.argparse_in`).
 ARGPARSE_WORDS = (
@@ -132,6 +141,7 @@ FIXED = (
     # pydantic's reasons for a value Typer could not convert (:mod:`amparo.cli.usage_errors`).
     *CONVERSION_REASONS,
     *ARGPARSE_WORDS,
+    *CODEC_REASONS,
     # The web intake's refusal of a text that is not one JSON object (web/routes_intake.py, whose
     # own words are the web catalogue's).
     "not valid JSON: {reason} at {where}",

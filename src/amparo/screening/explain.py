@@ -24,6 +24,7 @@ from amparo.engine.trace import Determination
 from amparo.i18n import gettext_for
 from amparo.screening.decision import Decision
 from amparo.screening.screen import BEYOND_CURRENCY
+from amparo.terminal_text import escaped_controls
 
 Gettext = Callable[[str], str]
 
@@ -228,6 +229,7 @@ def explain(decision: Decision, pack: LawPack, lang: str | None = None) -> Panel
         note = regime.note_es if lang == "es" and regime.note_es else _(regime.note)
         parts.append(Text(f"\n{_('Confidential under')} {regime.citation}: {note}", style="dim"))
     pack_named = _("{pack} pack {version}").format(pack=decision.ruleset_id, version=decision.ruleset_version)
-    title = f"{decision.encounter_id} · {_('law read on')} {decision.as_of.isoformat()} · {pack_named}"
+    shown_id = escaped_controls(decision.encounter_id)
+    title = f"{shown_id} · {_('law read on')} {decision.as_of.isoformat()} · {pack_named}"
     # The id is the document's own text: shown as written, never read as Rich markup.
     return Panel(Group(*parts), title=Text(title), title_align="left")
