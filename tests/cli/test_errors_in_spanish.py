@@ -52,6 +52,11 @@ CASES = [
         "(folders are not created for a file)",
         "(no se crean carpetas para un archivo)",
     ),
+    (  # a path under a file: that file named, not "no such folder"
+        lambda d, f: ["screen", "--batch", str(f), "--out", str(f / "o.jsonl")],
+        "in.jsonl is a file, not a folder to write o.jsonl in",
+        "in.jsonl es un archivo, no una carpeta en la que escribir o.jsonl",
+    ),
     (
         lambda d, f: ["screen", "--batch", str(f), "--out", str(f)],
         "is the file read as IN; give another file name to write",

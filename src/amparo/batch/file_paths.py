@@ -162,16 +162,15 @@ def output_format(path: Path, option: str = "--out") -> Format:
     if is_written_as_it_goes(path):
         return fmt
     if not path.parent.is_dir():
-        raise InputError(
-            [
-                FieldError(
-                    option,
-                    Phrase(
-                        "no such folder: {folder} (folders are not created for a file)", folder=path.parent
-                    ),
-                )
-            ]
-        )
+        # Under a file (`in.jsonl/out.jsonl`), the folder named is that file.
+        within = next((folder for folder in path.parents if folder.exists()), None)
+        if within is not None and not within.is_dir():
+            problem = Phrase("{file} is a file, not a folder to write {path} in", file=within, path=path.name)
+        else:
+            problem = Phrase(
+                "no such folder: {folder} (folders are not created for a file)", folder=path.parent
+            )
+        raise InputError([FieldError(option, problem)])
     return fmt
 
 
