@@ -101,3 +101,17 @@ def test_the_parts_are_those_spark_reads(tmp_path: Path) -> None:
         "_x=1/part-0.parquet",
         "part-0.parquet",
     ]
+
+
+def test_a_part_that_links_to_nothing_is_refused(tmp_path: Path) -> None:
+    """A part gone missing (a link to a file that was removed) left its rows out without a word."""
+    (tmp_path / "part-0.parquet").write_bytes(b"")
+    (tmp_path / "part-1.parquet").symlink_to(tmp_path / "gone.parquet")
+    (tmp_path / ".hidden").symlink_to(tmp_path / "gone")  # not a part: as Spark leaves it out
+    with pytest.raises(InputError) as refused:
+        parquet_parts(tmp_path)
+    assert refused.value.errors[0].path == "IN"
+    assert (
+        refused.value.errors[0].message
+        == f"{tmp_path / 'part-1.parquet'} is a link to nothing (a part of {tmp_path})"
+    )

@@ -31,11 +31,18 @@ def parquet_parts(path: Path, option: str = "IN") -> list[Path]:
     ``.parquet`` (Hive writes ``000000_0``), and a file that is not Parquet is named, not skipped."""
     if not path.is_dir():
         return [path]
-    parts = sorted(
-        part
-        for part in path.rglob("*")
-        if not any(_not_data(name) for name in part.relative_to(path).parts) and part.is_file()
-    )
+    named = [part for part in path.rglob("*") if not any(_not_data(n) for n in part.relative_to(path).parts)]
+    broken = sorted(part for part in named if part.is_symlink() and not part.exists())
+    if broken:  # a part gone missing: its rows would be left out without a word (Spark fails on it)
+        raise InputError(
+            [
+                FieldError(
+                    option,
+                    Phrase("{part} is a link to nothing (a part of {path})", part=broken[0], path=path),
+                )
+            ]
+        )
+    parts = sorted(part for part in named if part.is_file())
     if not parts:
         raise InputError(
             [
