@@ -119,7 +119,7 @@ CASES = [
         "instrument.yaml",
         "changes:\n  - block: {instrument: nope_2099}\n    from: 2024-07-01\n",
         "/changes/0/block/instrument: no rule of any law pack (eu, us) implements 'nope_2099'",
-        "/changes/0/block/instrument: ninguna regla de ningún paquete normativo (eu, us) implementa "
+        "/changes/0/block/instrument: ninguna regla de ningún paquete de leyes (eu, us) implementa "
         "'nope_2099'",
     ),
     (
@@ -127,8 +127,8 @@ CASES = [
         "changes:\n  - block: {rule: uac}\n    pack: eu\n    from: 2024-07-01\n",
         "/changes/0/block/rule: law pack 'eu' has no rule 'uac'; law pack 'us' does (leave out 'pack', "
         "or name that one)",
-        "/changes/0/block/rule: el paquete normativo 'eu' no tiene ninguna regla 'uac'; el paquete "
-        "normativo 'us' sí la tiene (omita 'pack' o indique ese paquete)",
+        "/changes/0/block/rule: el paquete de leyes 'eu' no tiene ninguna regla 'uac'; el paquete "
+        "de leyes 'us' sí la tiene (omita 'pack' o indique ese paquete)",
     ),
     (
         "sooner.yaml",
@@ -137,7 +137,7 @@ CASES = [
         "already ends on 2019-12-12: an extension ends later (to end it sooner, block the rule from "
         "2019-12-01)",
         "/changes/0/until: la versión 'phase_1_el_paso' de la regla 'aca.guatemala_2019' en el paquete "
-        "normativo 'us' ya termina el 2019-12-12: una extensión termina más tarde (para que termine "
+        "de leyes 'us' ya termina el 2019-12-12: una extensión termina más tarde (para que termine "
         "antes, bloquee la regla desde el 2019-12-01)",
     ),
 ]

@@ -52,6 +52,9 @@ PYTHON_SOURCES = (
     "screening/inputs.py",
     "screening/json_array.py",
     "screening/json_values.py",
+    # The errors of `amparo impact --change FILE` (``Phrase("...")``).
+    "batch/change_file.py",
+    "batch/overlay.py",
     # ... and the documents' own errors, as `amparo screen` prints them.
     "encounter/validation.py",
     "encounter/model.py",
