@@ -205,3 +205,26 @@ def test_each_message_of_a_change_file_is_a_phrase(
     assert messages and all(isinstance(message, Phrase) for message in messages), messages
     said = "; ".join(f"{problem.path}: {problem.message}" for problem in error.value.errors)
     assert english.replace("{path}", str(change)) in said
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("brackets.yaml", "changes: " + "[" * 2000 + "]" * 2000),
+        ("brackets.json", '{"changes": ' + "[" * 5000 + "]" * 5000 + "}"),
+        ("indented.yaml", "changes:\n" + "".join("  " * (i + 1) + "a:\n" for i in range(3000))),
+    ],
+)
+def test_a_change_file_nested_too_deeply_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str
+) -> None:
+    """2,000 brackets, or 3,000 levels of indentation, stopped the parser with an internal error."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(aca_encounter("A-1")) + "\n", encoding="utf-8")
+    change = tmp_path / name
+    change.write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit) as ended:
+        main(["impact", str(source), "--change", str(change), "--lang", "es"])
+    assert ended.value.code == 2
+    said = capsys.readouterr().err
+    assert f"--change: {name} está anidado a demasiada profundidad para ser un archivo de cambios" in said

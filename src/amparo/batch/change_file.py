@@ -28,6 +28,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import ErrorDetails
 
 from amparo.errors import FieldError, InputError, Phrase
+from amparo.screening.json_values import nesting
 
 BlockStatus = Literal["enjoined", "vacated", "stayed", "suspended", "terminated"]
 
@@ -242,6 +243,26 @@ _FOUND = {
     bool: Phrase("true or false"),
 }
 
+#: The deepest a change file may be nested (a change is four levels deep; 2,000 brackets stopped
+#: the parser with an internal error).
+CHANGE_FILE_DEPTH = 100
+
+
+def _too_deep(path: Path) -> InputError:
+    return InputError(
+        [
+            FieldError(
+                "--change",
+                Phrase(
+                    "{name} is nested too deeply to be a change file (more than {most} levels)",
+                    name=path.name,
+                    most=CHANGE_FILE_DEPTH,
+                ),
+            )
+        ]
+    )
+
+
 #: The most a change file may hold (``--change /dev/zero`` was read until memory ran out).
 CHANGE_FILE_BYTES = 64 * 1024 * 1024
 
@@ -280,12 +301,16 @@ def load_change(path: Path) -> RuleChange:
     is_json = path.suffix.lower() == ".json"
     if not text.strip():  # as YAML reads it: an empty file, not "Expecting value: line 1 column 1"
         text = "null"
+    if nesting(text)[0] > CHANGE_FILE_DEPTH:  # brackets (JSON, YAML's flow style) past any change's
+        raise _too_deep(path)
     try:
         data = (
             json.loads(text, object_pairs_hook=_json_object)
             if is_json
             else yaml.load(text, Loader=_DatesAsText)
         )
+    except RecursionError:  # YAML's block style, nested by indentation past the parser's depth
+        raise _too_deep(path) from None
     except _KeyTwice as exc:
         raise InputError(
             [FieldError("--change", Phrase("{path}: {reason}", path=path.name, reason=exc.message))]
