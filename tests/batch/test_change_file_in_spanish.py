@@ -163,31 +163,23 @@ def refused(
 
 
 @pytest.mark.parametrize(("name", "text", "english", "spanish"), CASES, ids=NAMES)
-def test_a_bad_change_file_is_said_in_english_as_before(
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "The input is not valid"), ("es", "La entrada no es válida")]
+)
+def test_a_bad_change_file_is_said_in_the_language_asked(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     name: str,
     text: str | None,
     english: str,
     spanish: str,
+    lang: str,
+    title: str,
 ) -> None:
-    said = refused(tmp_path, capsys, name, text)
-    assert english in said, said
-    assert said.startswith("error: The input is not valid"), said
-
-
-@pytest.mark.parametrize(("name", "text", "english", "spanish"), CASES, ids=NAMES)
-def test_a_bad_change_file_is_said_in_spanish(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    name: str,
-    text: str | None,
-    english: str,
-    spanish: str,
-) -> None:
-    said = refused(tmp_path, capsys, name, text, "--lang", "es")
-    assert spanish in said, said
-    assert said.startswith("error: La entrada no es válida"), said
+    """In English as before (the same words, compared before and after), and in Spanish."""
+    said = refused(tmp_path, capsys, name, text, "--lang", lang)
+    assert (english if lang == "en" else spanish) in said, said
+    assert said.startswith(f"error: {title}"), said
 
 
 @pytest.mark.parametrize(("name", "text", "english", "spanish"), CASES, ids=NAMES)

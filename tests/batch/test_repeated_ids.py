@@ -12,10 +12,10 @@ from typing import Any
 import polars as pl
 import pytest
 from tests.support.aca_example import aca_encounter
+from tests.support.cli_run import run_cli
 
 from amparo.batch.files import screen_file
 from amparo.batch.repeated_ids import RepeatedIds
-from amparo.cli import main
 from amparo.rules.us import US_PACK
 
 
@@ -55,33 +55,23 @@ def test_a_batch_reports_its_repeated_ids(tmp_path: Path, name: str, named: bool
     assert report.repeated_ids.examples == (("A", "B") if named else ())
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as ended:
-        code = int(ended.code or 0)
-    said = capsys.readouterr()
-    return code, said.out, said.err
-
-
 def test_the_command_line_warns_in_the_language_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = _documents(tmp_path, ["A", "B", "A"])
     out = str(tmp_path / "out.parquet")
-    code, _, err = _run(["screen", "--batch", str(source), "--out", out], capsys)
+    code, _, err = run_cli(["screen", "--batch", str(source), "--out", out], capsys)
     assert code == 0
     assert (
         "warning: 1 row repeats the encounter_id of an earlier row; each row is screened and counted (e.g. A)"
         in err
     )
-    code, _, err = _run(["screen", "--batch", str(source), "--out", out, "--lang", "es"], capsys)
+    code, _, err = run_cli(["screen", "--batch", str(source), "--out", out, "--lang", "es"], capsys)
     assert (
         "aviso: 1 fila repite el encounter_id de una fila anterior; cada fila se evalúa y se cuenta (p. ej., A)"
         in err
     )
-    code, printed, _ = _run(["screen", "--batch", str(source), "--out", out, "--json"], capsys)
+    code, printed, _ = run_cli(["screen", "--batch", str(source), "--out", out, "--json"], capsys)
     summary: dict[str, Any] = json.loads(printed)
     assert summary["repeated_ids"] == 1 and summary["repeated_id_examples"] == ["A"]
     assert pl.read_parquet(out)["encounter_id"].to_list() == ["A", "B", "A"]  # every row screened
@@ -89,20 +79,20 @@ def test_the_command_line_warns_in_the_language_asked(
 
 def test_no_warning_without_repeats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _documents(tmp_path, ["A", "B"])
-    code, _, err = _run(["screen", "--batch", str(source), "--out", str(tmp_path / "o.jsonl")], capsys)
+    code, _, err = run_cli(["screen", "--batch", str(source), "--out", str(tmp_path / "o.jsonl")], capsys)
     assert code == 0 and "encounter_id" not in err and len(err.splitlines()) == 1
 
 
 def test_impact_counts_and_warns_of_repeated_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _documents(tmp_path, ["A", "B", "A", "A"])
     dates = ["--before", "2020-01-01", "--after", "2021-06-01"]
-    code, printed, _ = _run(["impact", str(source), *dates, "--json"], capsys)
+    code, printed, _ = run_cli(["impact", str(source), *dates, "--json"], capsys)
     result: dict[str, Any] = json.loads(printed)
     assert result["screened"] == 4 and result["repeated_ids"] == 2
-    code, _, err = _run(["impact", str(source), *dates], capsys)
+    code, _, err = run_cli(["impact", str(source), *dates], capsys)
     assert (
         "warning: 2 rows repeat the encounter_id of an earlier row; each row is screened and counted" in err
     )
     unique = _documents(tmp_path, ["A", "B"])
-    code, printed, _ = _run(["impact", str(unique), *dates, "--json"], capsys)
+    code, printed, _ = run_cli(["impact", str(unique), *dates, "--json"], capsys)
     assert json.loads(printed)["repeated_ids"] == 0
