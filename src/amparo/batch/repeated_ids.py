@@ -4,7 +4,8 @@ impact count or a re-screening report would count it twice: the command line say
 
 Counted as the chunks go by with 8 bytes a row (a 64-bit hash of each id, the rows with no id
 left out), for the first :data:`CHECKED_ROWS` rows, so memory stays bounded whatever the input's
-size; the ids themselves are looked for, in a Parquet OUT, only when some hash repeats.
+size; the ids themselves are looked for in OUT (Parquet or plain JSON Lines) only when some hash
+repeats.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ class RepeatedIds:
         if not self._hashes:
             return Repeats(unchecked=self.unchecked)
         hashes = pl.Series(np.concatenate(self._hashes))
-        self._hashes = [hashes.to_numpy()]
         repeated = hashes.len() - hashes.n_unique()  # 0.2 s for ten million
         if not repeated:
             return Repeats(unchecked=self.unchecked)
